@@ -1,0 +1,17 @@
+//! The only code that touches cryptographic primitives.
+//!
+//! DESIGN.md section 3: a random 256-bit data key per file ([`DataKey`]); subkeys by
+//! HKDF-SHA256 with distinct labels; each value sealed with AES-SIV (RFC 5297), a
+//! deterministic AEAD, with the canonical key path as associated data ([`ValueCipher`]);
+//! and a deterministic HMAC-SHA256 over every leaf, the recipients and the rules
+//! ([`FileMac`]). Determinism is what keeps re-encryption byte-identical and git diffs to
+//! one line per changed value; it reveals only whether a value at a path changed, which
+//! the history shows anyway.
+
+mod data_key;
+mod mac;
+mod value;
+
+pub use data_key::DataKey;
+pub use mac::{FileMac, MacInput};
+pub use value::{TOKEN_PREFIX, TokenError, ValueCipher, decode_token, is_token};

@@ -1,0 +1,158 @@
+use aes_siv::KeyInit;
+use aes_siv::siv::Aes256Siv;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use zeroize::Zeroizing;
+
+use super::DataKey;
+use crate::path::KeyPath;
+
+/// The prefix of every encrypted value. Versioned, and together with base64url it is a
+/// valid unquoted YAML scalar in block and flow context (no `,[]{}:#` and no spaces).
+pub const TOKEN_PREFIX: &str = "VF1.";
+
+const VALUE_KEY_LABEL: &[u8] = b"vaultfile v1 value aes-siv";
+const SIV_TAG_LEN: usize = 16;
+
+/// Seals and opens leaf values with AES-256-SIV under a file's data key.
+///
+/// The associated data is the leaf's canonical path, so a ciphertext moved to another key
+/// fails to open. Cheap to clone: each clone can work on its own thread.
+pub struct ValueCipher {
+    key: Zeroizing<[u8; 64]>,
+    siv: Aes256Siv,
+}
+
+impl Clone for ValueCipher {
+    fn clone(&self) -> Self {
+        ValueCipher {
+            siv: Aes256Siv::new((&*self.key).into()),
+            key: self.key.clone(),
+        }
+    }
+}
+
+/// Why a token could not be opened.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TokenError {
+    /// The text is not a `VF1.` token, or its base64 is damaged.
+    #[error("not a valid vaultfile token")]
+    Malformed,
+    /// The token is well-formed but does not authenticate under this key and path: it was
+    /// altered, moved from another key, or sealed with another data key.
+    #[error("value failed authentication")]
+    Forged,
+}
+
+impl ValueCipher {
+    /// Derives the value key from a data key.
+    pub fn new(key: &DataKey) -> Self {
+        let k = key.subkey::<64>(VALUE_KEY_LABEL);
+        ValueCipher {
+            siv: Aes256Siv::new((&*k).into()),
+            key: k,
+        }
+    }
+
+    /// Encrypts `plaintext` found at `path` and returns the token.
+    pub fn seal(&mut self, path: &KeyPath, plaintext: &[u8]) -> String {
+        let ct = self
+            .siv
+            .encrypt([path.as_bytes()], plaintext)
+            .expect("AES-SIV encryption cannot fail for in-memory input");
+        let mut token = String::with_capacity(TOKEN_PREFIX.len() + ct.len() * 4 / 3 + 4);
+        token.push_str(TOKEN_PREFIX);
+        URL_SAFE_NO_PAD.encode_string(&ct, &mut token);
+        token
+    }
+
+    /// Decrypts a token found at `path`.
+    pub fn open(&mut self, path: &KeyPath, token: &str) -> Result<Vec<u8>, TokenError> {
+        let ct = decode_token(token)?;
+        self.siv
+            .decrypt([path.as_bytes()], &ct)
+            .map_err(|_| TokenError::Forged)
+    }
+}
+
+/// Returns true when `text` looks like a vaultfile token (prefix and alphabet only).
+pub fn is_token(text: &str) -> bool {
+    text.strip_prefix(TOKEN_PREFIX).is_some_and(|b| {
+        b.len() >= 22 && b.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+    })
+}
+
+/// Decodes a token's base64 body (the SIV tag followed by the ciphertext).
+pub fn decode_token(token: &str) -> Result<Vec<u8>, TokenError> {
+    let body = token.strip_prefix(TOKEN_PREFIX).ok_or(TokenError::Malformed)?;
+    let ct = URL_SAFE_NO_PAD
+        .decode(body)
+        .map_err(|_| TokenError::Malformed)?;
+    if ct.len() < SIV_TAG_LEN {
+        return Err(TokenError::Malformed);
+    }
+    Ok(ct)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::path::KeyPath;
+    use proptest::prelude::*;
+
+    fn cipher() -> ValueCipher {
+        ValueCipher::new(&DataKey::from_bytes(&[7; 32]).unwrap())
+    }
+
+    #[test]
+    fn deterministic_and_path_bound() {
+        let mut c = cipher();
+        let a = KeyPath::parse("db.password").unwrap();
+        let b = KeyPath::parse("db.user").unwrap();
+        let t1 = c.seal(&a, b"s3cr3t");
+        assert_eq!(t1, c.seal(&a, b"s3cr3t"));
+        assert_ne!(t1, c.seal(&b, b"s3cr3t"));
+        assert_eq!(c.open(&a, &t1).unwrap(), b"s3cr3t");
+        assert_eq!(c.open(&b, &t1), Err(TokenError::Forged));
+        assert!(is_token(&t1));
+    }
+
+    #[test]
+    fn tampered_token_fails() {
+        let mut c = cipher();
+        let p = KeyPath::parse("a").unwrap();
+        let t = c.seal(&p, b"value");
+        let mut bytes = t.into_bytes();
+        let last = bytes.len() - 1;
+        bytes[last] = if bytes[last] == b'A' { b'B' } else { b'A' };
+        let t = String::from_utf8(bytes).unwrap();
+        assert!(c.open(&p, &t).is_err());
+        assert_eq!(c.open(&p, "VF1.@@@"), Err(TokenError::Malformed));
+        assert_eq!(c.open(&p, "plain"), Err(TokenError::Malformed));
+    }
+
+    #[test]
+    fn other_data_key_fails() {
+        let p = KeyPath::parse("a").unwrap();
+        let t = cipher().seal(&p, b"value");
+        let mut other = ValueCipher::new(&DataKey::from_bytes(&[8; 32]).unwrap());
+        assert_eq!(other.open(&p, &t), Err(TokenError::Forged));
+    }
+
+    proptest! {
+        #[test]
+        fn seal_open_round_trip(value in proptest::collection::vec(any::<u8>(), 0..300), key in "\\PC*") {
+            let mut c = cipher();
+            let p = KeyPath::from_segments([crate::path::Segment::Key(&key)]);
+            let t = c.seal(&p, &value);
+            prop_assert!(is_token(&t));
+            prop_assert_eq!(c.open(&p, &t).unwrap(), value);
+        }
+
+        #[test]
+        fn token_decoder_never_panics(s in "\\PC*") {
+            let _ = decode_token(&s);
+            let _ = cipher().open(&KeyPath::root(), &s);
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! File formats: find every leaf value's exact bytes, and place the metadata block.
+//!
+//! vaultfile is lossless by construction (DESIGN.md section 3): a format never
+//! re-serialises a document. It parses the text with a span-aware parser, reports the
+//! byte range of each scalar leaf, and the engine replaces exactly those bytes. Each
+//! text format is one [`Store`] in its own file; adding a format is a new file plus one
+//! line in [`store_for`]. Binary files are not parsed at all (see [`binary`]).
+
+pub mod binary;
+pub mod dotenv;
+pub mod json;
+pub mod toml;
+pub mod yaml;
+
+use std::ops::Range;
+use std::path::Path;
+
+use crate::path::KeyPath;
+
+/// The formats vaultfile understands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// YAML 1.2, multi-document streams included.
+    Yaml,
+    /// JSON (RFC 8259), strict.
+    Json,
+    /// TOML 1.0.
+    Toml,
+    /// dotenv (`KEY=value` lines, as docker compose and python-dotenv read them).
+    Dotenv,
+    /// Any other file: encrypted whole as one value.
+    Binary,
+}
+
+impl Format {
+    /// Every format, in the order `--input-type` lists them.
+    pub const ALL: [Format; 5] = [
+        Format::Yaml,
+        Format::Json,
+        Format::Toml,
+        Format::Dotenv,
+        Format::Binary,
+    ];
+
+    /// The name used on the command line and in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Yaml => "yaml",
+            Format::Json => "json",
+            Format::Toml => "toml",
+            Format::Dotenv => "dotenv",
+            Format::Binary => "binary",
+        }
+    }
+
+    /// Looks a format up by its name (`yaml`, `yml`, `json`, `toml`, `dotenv`, `env`, `binary`).
+    pub fn from_name(name: &str) -> Option<Format> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "yaml" | "yml" => Format::Yaml,
+            "json" => Format::Json,
+            "toml" => Format::Toml,
+            "dotenv" | "env" => Format::Dotenv,
+            "binary" | "bin" => Format::Binary,
+            _ => return None,
+        })
+    }
+
+    /// Chooses a format from a file name: by extension, and `.env`, `.env.*` and `*.env`
+    /// for dotenv. Anything else is binary.
+    pub fn from_path(path: &Path) -> Format {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        // Encrypted copies are often named `x.enc.yaml` or `x.yaml.enc`: look through `.enc`.
+        let name = name.strip_suffix(".enc").unwrap_or(&name);
+        if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") {
+            return Format::Dotenv;
+        }
+        match name.rsplit_once('.').map(|(_, ext)| ext) {
+            Some("yaml" | "yml") => Format::Yaml,
+            Some("json") => Format::Json,
+            Some("toml") => Format::Toml,
+            _ => Format::Binary,
+        }
+    }
+
+    /// Guesses the format of an *encrypted* text from its metadata marker, for standard input.
+    pub fn sniff_encrypted(text: &str) -> Option<Format> {
+        let t = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if t.trim_start().starts_with(['{', '[']) && t.contains("\"vaultfile\"") {
+            Some(Format::Json)
+        } else if t.contains("\n[vaultfile]") || t.starts_with("[vaultfile]") {
+            Some(Format::Toml)
+        } else if t.contains(dotenv::METADATA_PREFIX) {
+            Some(Format::Dotenv)
+        } else if t.contains("vaultfile:") {
+            Some(Format::Yaml)
+        } else {
+            None
+        }
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Returns the store for a text format; `None` for [`Format::Binary`].
+pub fn store_for(format: Format) -> Option<&'static dyn Store> {
+    match format {
+        Format::Yaml => Some(&yaml::YamlStore),
+        Format::Json => Some(&json::JsonStore),
+        Format::Toml => Some(&toml::TomlStore),
+        Format::Dotenv => Some(&dotenv::DotenvStore),
+        Format::Binary => None,
+    }
+}
+
+/// What kind of scalar a leaf holds, as its format sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalarKind {
+    /// A string (quoted or plain text).
+    String,
+    /// An integer or a float, in any spelling the format allows.
+    Number,
+    /// `true`/`false` (and YAML's other spellings).
+    Bool,
+    /// A date or time (TOML datetimes; YAML timestamps).
+    DateTime,
+    /// `null`, `~` or an empty YAML value. Never encrypted.
+    Null,
+}
+
+/// One scalar leaf of a parsed document.
+#[derive(Clone, Debug)]
+pub struct Leaf {
+    /// Where the leaf sits in the document's tree.
+    pub path: KeyPath,
+    /// The byte range of the leaf's source text: the bytes that get encrypted and replaced.
+    ///
+    /// It covers the value exactly as written: quotes and escapes included, and for YAML the
+    /// block-scalar header and a tag directly in front of the value. Decryption puts these
+    /// bytes back unchanged, so no type or style information is lost.
+    pub span: Range<usize>,
+    /// The scalar's kind.
+    pub kind: ScalarKind,
+    /// The decoded value (escapes processed, quotes removed, block scalars folded), filled
+    /// only when [`ParseOptions::decode_values`] is set.
+    pub value: Option<String>,
+}
+
+/// The metadata block found in an encrypted document.
+#[derive(Clone, Debug)]
+pub struct MetadataBlock {
+    /// The bytes to remove to get back the document as it was before the block was inserted.
+    pub span: Range<usize>,
+    /// The block's content.
+    pub value: serde_json::Value,
+}
+
+/// A parsed document: its leaves in source order and its metadata block, if any.
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    /// Scalar leaves in source order; spans never overlap and never fall inside `metadata`.
+    pub leaves: Vec<Leaf>,
+    /// The `vaultfile` metadata block, when the document is encrypted.
+    pub metadata: Option<MetadataBlock>,
+}
+
+/// Options for [`Store::parse`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ParseOptions {
+    /// Fill [`Leaf::value`]. Off on the encrypt/decrypt path, where only spans are needed.
+    pub decode_values: bool,
+}
+
+/// Text to insert into a document to add the metadata block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Insertion {
+    /// Byte offset in the text the insertion was computed for.
+    pub at: usize,
+    /// The text to insert there.
+    pub text: String,
+}
+
+/// A syntax error, with a 1-based line and column.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message} at line {line}, column {column}")]
+pub struct ParseError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// What the parser found wrong.
+    pub message: String,
+}
+
+impl ParseError {
+    /// Builds an error at a byte offset of `text`, computing line and column.
+    pub fn at_offset(text: &str, offset: usize, message: impl Into<String>) -> Self {
+        let offset = offset.min(text.len());
+        let before = &text[..floor_char_boundary(text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        ParseError {
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// A text format whose scalar leaves can be found and replaced without touching other bytes.
+///
+/// Contract, checked by each implementation's tests:
+/// - `parse` reports every scalar leaf outside the metadata block, in source order, with
+///   non-overlapping spans; a document whose leaves are replaced by tokens written with
+///   [`Store::write_token`] parses again to leaves with the same paths.
+/// - Inserting [`Store::metadata_insertion`]'s text and then removing the span that `parse`
+///   reports for the block gives back the original text byte for byte.
+pub trait Store: Sync {
+    /// The format this store handles.
+    fn format(&self) -> Format;
+
+    /// Parses `text` into leaves and the metadata block.
+    fn parse(&self, text: &str, options: ParseOptions) -> Result<Document, ParseError>;
+
+    /// Appends the text that stands in a leaf's place for an encrypted value `token`
+    /// (the bare token in YAML and dotenv; a quoted string in JSON and TOML).
+    fn write_token(&self, out: &mut String, token: &str);
+
+    /// Returns the token inside a leaf's source text, if it holds one written by
+    /// [`Store::write_token`].
+    fn read_token<'a>(&self, raw: &'a str) -> Option<&'a str>;
+
+    /// Where and what to insert so that `text` (parsed as `doc`, with no metadata block)
+    /// carries the metadata `block`. The rendering follows the file's own line endings and
+    /// indentation.
+    fn metadata_insertion(
+        &self,
+        text: &str,
+        doc: &Document,
+        block: &serde_json::Value,
+    ) -> Result<Insertion, ParseError>;
+}
+
+/// Returns the line ending a text uses (`"\r\n"` if its first line ends so, else `"\n"`).
+pub fn line_ending(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_from_path() {
+        let f = |p: &str| Format::from_path(Path::new(p));
+        assert_eq!(f("a/values.yaml"), Format::Yaml);
+        assert_eq!(f("x.YML"), Format::Yaml);
+        assert_eq!(f("secrets.enc.json"), Format::Json);
+        assert_eq!(f("Cargo.toml"), Format::Toml);
+        assert_eq!(f(".env"), Format::Dotenv);
+        assert_eq!(f(".env.production"), Format::Dotenv);
+        assert_eq!(f("prod.env"), Format::Dotenv);
+        assert_eq!(f("prod.yaml.enc"), Format::Yaml);
+        assert_eq!(f("id_rsa"), Format::Binary);
+        assert_eq!(f("cert.pem"), Format::Binary);
+    }
+
+    #[test]
+    fn parse_error_position() {
+        let e = ParseError::at_offset("ab\ncdé\nf", 7, "bad");
+        assert_eq!((e.line, e.column), (2, 4));
+    }
+}

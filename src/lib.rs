@@ -1,0 +1,26 @@
+//! vaultfile: keep secrets in git as structured files whose values are encrypted.
+//!
+//! The library does all the work; the `vaultfile` binary is glue. The library never
+//! prints, prompts, exits or reads environment variables: the caller passes what it
+//! needs, including a [`Callbacks`] object for passphrases.
+//!
+//! The pieces, and how they meet (DESIGN.md section 2):
+//! - [`format`]: one [`format::Store`] per file format finds each leaf value's byte span.
+//! - [`path`]: canonical key paths (the AEAD associated data) and the selection rules.
+//! - [`crypto`]: the data key, the deterministic value cipher (AES-SIV) and the file MAC.
+//! - [`keys`]: one [`keys::Recipient`]/[`keys::Identity`] pair per key source.
+//! - [`metadata`]: the `vaultfile` block stored inside each encrypted file.
+//! - [`engine`]: encrypt, decrypt and re-encrypt with a baseline; the only module that
+//!   combines the others.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod crypto;
+pub mod engine;
+pub mod format;
+pub mod keys;
+pub mod metadata;
+pub mod path;
+
+pub use keys::Callbacks;

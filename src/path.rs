@@ -1,0 +1,493 @@
+//! Canonical key paths and the leaf-selection rules.
+//!
+//! A [`KeyPath`] names one leaf of a structured document (`database.password`,
+//! `servers[0].token`). Its canonical byte encoding is what the value cipher binds
+//! each ciphertext to (DESIGN.md section 3: "the canonical key path as associated
+//! data"), so it must be unambiguous: every segment is tagged and length-prefixed.
+//! The selection rules ([`Rules`]) decide which leaves are encrypted, with SOPS's
+//! names and meaning: a rule matches when *any* key on the path matches, so a rule
+//! on a parent key covers the whole subtree.
+
+use std::fmt;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+const TAG_KEY: u8 = b'k';
+const TAG_INDEX: u8 = b'i';
+const TAG_DOCUMENT: u8 = b'd';
+
+/// One step of a [`KeyPath`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Segment<'a> {
+    /// A mapping key (YAML), object member (JSON), table key (TOML) or variable name (dotenv).
+    Key(&'a str),
+    /// A position in a sequence or array, from 0.
+    Index(usize),
+    /// The n-th document of a multi-document YAML stream; only used for n >= 1 so that a
+    /// single-document file has plain paths.
+    Document(usize),
+}
+
+/// The canonical, owned path of a leaf.
+///
+/// Stored in its canonical encoding: cloning and hashing are cheap, and the bytes are used
+/// directly as the AEAD associated data.
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyPath {
+    bytes: Vec<u8>,
+}
+
+impl KeyPath {
+    /// Returns the empty path (the root of a document).
+    pub fn root() -> Self {
+        Self::default()
+    }
+
+    /// Builds a path from segments.
+    pub fn from_segments<'a>(segments: impl IntoIterator<Item = Segment<'a>>) -> Self {
+        let mut path = Self::root();
+        for s in segments {
+            path.push(s);
+        }
+        path
+    }
+
+    /// Appends a segment.
+    pub fn push(&mut self, segment: Segment<'_>) {
+        match segment {
+            Segment::Key(k) => {
+                self.bytes.push(TAG_KEY);
+                self.bytes
+                    .extend_from_slice(&(k.len() as u32).to_be_bytes());
+                self.bytes.extend_from_slice(k.as_bytes());
+            }
+            Segment::Index(i) => {
+                self.bytes.push(TAG_INDEX);
+                self.bytes.extend_from_slice(&(i as u64).to_be_bytes());
+            }
+            Segment::Document(i) => {
+                self.bytes.push(TAG_DOCUMENT);
+                self.bytes.extend_from_slice(&(i as u64).to_be_bytes());
+            }
+        }
+    }
+
+    /// Appends a key segment; shorthand for `push(Segment::Key(key))`.
+    pub fn push_key(&mut self, key: &str) {
+        self.push(Segment::Key(key));
+    }
+
+    /// Appends an index segment; shorthand for `push(Segment::Index(index))`.
+    pub fn push_index(&mut self, index: usize) {
+        self.push(Segment::Index(index));
+    }
+
+    /// Returns a marker for [`KeyPath::truncate`], to undo later pushes cheaply.
+    pub fn mark(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Removes every segment pushed after `mark` was taken.
+    pub fn truncate(&mut self, mark: usize) {
+        self.bytes.truncate(mark);
+    }
+
+    /// Returns true for the root path.
+    pub fn is_root(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// The canonical encoding, used as associated data and in the MAC.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Iterates over the segments.
+    pub fn segments(&self) -> Segments<'_> {
+        Segments { rest: &self.bytes }
+    }
+
+    /// Iterates over the key names on the path (what the selection rules look at).
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.segments().filter_map(|s| match s {
+            Segment::Key(k) => Some(k),
+            _ => None,
+        })
+    }
+
+    /// Parses the display syntax: `a.b[0].c`, SOPS's `["a"]["b"][0]`, or a mix of both.
+    /// A leading `@N.` selects the N-th document of a multi-document YAML file.
+    pub fn parse(text: &str) -> Result<Self, PathSyntaxError> {
+        let err = |msg: &str| PathSyntaxError {
+            path: text.to_owned(),
+            message: msg.to_owned(),
+        };
+        let mut path = Self::root();
+        let mut rest = text.trim();
+        if let Some(after) = rest.strip_prefix('@') {
+            let end = after
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(after.len());
+            let n: usize = after[..end]
+                .parse()
+                .map_err(|_| err("expected a document number after '@'"))?;
+            if n > 0 {
+                path.push(Segment::Document(n));
+            }
+            rest = &after[end..];
+            rest = rest.strip_prefix('.').unwrap_or(rest);
+        }
+        let mut first = true;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix('[') {
+                let close = after.find(']').ok_or_else(|| err("missing ']'"))?;
+                let inner = after[..close].trim();
+                if let Some(q) = inner.chars().next().filter(|c| *c == '"' || *c == '\'') {
+                    // Quoted key: find the matching quote, honouring backslash escapes.
+                    let body = &after[1..];
+                    let mut key = String::new();
+                    let mut chars = body.char_indices();
+                    let mut end = None;
+                    while let Some((i, c)) = chars.next() {
+                        if c == '\\' {
+                            if let Some((_, e)) = chars.next() {
+                                key.push(e);
+                            }
+                        } else if c == q {
+                            end = Some(i);
+                            break;
+                        } else {
+                            key.push(c);
+                        }
+                    }
+                    let end = end.ok_or_else(|| err("unterminated quoted key"))?;
+                    let after_quote = body[end + 1..].trim_start();
+                    rest = after_quote
+                        .strip_prefix(']')
+                        .ok_or_else(|| err("expected ']' after a quoted key"))?;
+                    path.push_key(&key);
+                } else {
+                    let n: usize = inner
+                        .parse()
+                        .map_err(|_| err("expected a number or a quoted key inside '[...]'"))?;
+                    path.push_index(n);
+                    rest = &after[close + 1..];
+                }
+            } else {
+                if !first {
+                    rest = rest
+                        .strip_prefix('.')
+                        .ok_or_else(|| err("expected '.' or '[' between segments"))?;
+                }
+                let end = rest.find(['.', '[']).unwrap_or(rest.len());
+                if end == 0 {
+                    return Err(err("empty key"));
+                }
+                path.push_key(&rest[..end]);
+                rest = &rest[end..];
+            }
+            first = false;
+        }
+        Ok(path)
+    }
+}
+
+/// Iterator over a [`KeyPath`]'s segments.
+pub struct Segments<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for Segments<'a> {
+    type Item = Segment<'a>;
+
+    fn next(&mut self) -> Option<Segment<'a>> {
+        let (&tag, rest) = self.rest.split_first()?;
+        match tag {
+            TAG_KEY => {
+                let len = u32::from_be_bytes(rest[..4].try_into().ok()?) as usize;
+                let key = std::str::from_utf8(&rest[4..4 + len]).ok()?;
+                self.rest = &rest[4 + len..];
+                Some(Segment::Key(key))
+            }
+            TAG_INDEX | TAG_DOCUMENT => {
+                let n = u64::from_be_bytes(rest[..8].try_into().ok()?) as usize;
+                self.rest = &rest[8..];
+                Some(if tag == TAG_INDEX {
+                    Segment::Index(n)
+                } else {
+                    Segment::Document(n)
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+fn is_plain_key(k: &str) -> bool {
+    let mut chars = k.chars();
+    matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+}
+
+impl fmt::Display for KeyPath {
+    /// Writes `a.b[0].c`; keys that are not identifiers are written as `["a.b"]`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        for s in self.segments() {
+            match s {
+                Segment::Document(n) => write!(f, "@{n}")?,
+                Segment::Index(i) => write!(f, "[{i}]")?,
+                Segment::Key(k) if is_plain_key(k) => {
+                    if !first {
+                        f.write_str(".")?;
+                    }
+                    f.write_str(k)?;
+                }
+                Segment::Key(k) => {
+                    f.write_str("[")?;
+                    // serde_json gives a correctly escaped double-quoted string.
+                    f.write_str(&serde_json::to_string(k).map_err(|_| fmt::Error)?)?;
+                    f.write_str("]")?;
+                }
+            }
+            first = false;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for KeyPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "KeyPath({self})")
+    }
+}
+
+/// A path string that could not be parsed.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid path '{path}': {message}")]
+pub struct PathSyntaxError {
+    /// The text as given.
+    pub path: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// The leaf-selection rules as written in the metadata and on the command line.
+///
+/// Same names and meaning as SOPS's: each rule is matched against every key name on a
+/// leaf's path (ancestors included), regexes unanchored. Unlike SOPS, rules combine: a leaf
+/// is encrypted when every `encrypted_*` rule given matches and no `unencrypted_*` rule does.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleSpec {
+    /// Only leaves under a key matching this regex are encrypted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted_regex: Option<String>,
+    /// Leaves under a key matching this regex stay plaintext.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unencrypted_regex: Option<String>,
+    /// Only leaves under a key ending with this suffix are encrypted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted_suffix: Option<String>,
+    /// Leaves under a key ending with this suffix stay plaintext.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unencrypted_suffix: Option<String>,
+}
+
+impl RuleSpec {
+    /// Returns true when no rule is set (every non-null leaf is encrypted).
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// Compiles the regexes.
+    pub fn compile(&self) -> Result<Rules, RuleError> {
+        let compile = |name: &'static str, r: &Option<String>| {
+            r.as_deref()
+                .map(|r| {
+                    Regex::new(r).map_err(|e| RuleError {
+                        rule: name,
+                        message: e.to_string(),
+                    })
+                })
+                .transpose()
+        };
+        Ok(Rules {
+            encrypted_regex: compile("encrypted_regex", &self.encrypted_regex)?,
+            unencrypted_regex: compile("unencrypted_regex", &self.unencrypted_regex)?,
+            spec: self.clone(),
+        })
+    }
+}
+
+/// A selection rule whose regex does not compile.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid {rule}: {message}")]
+pub struct RuleError {
+    /// Which rule.
+    pub rule: &'static str,
+    /// The regex engine's message.
+    pub message: String,
+}
+
+/// Compiled selection rules.
+#[derive(Clone, Debug)]
+pub struct Rules {
+    spec: RuleSpec,
+    encrypted_regex: Option<Regex>,
+    unencrypted_regex: Option<Regex>,
+}
+
+/// Which rules matched at least one key, to warn about the ones that matched nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RuleHits {
+    encrypted_regex: bool,
+    unencrypted_regex: bool,
+    encrypted_suffix: bool,
+    unencrypted_suffix: bool,
+}
+
+impl Rules {
+    /// The rules as written.
+    pub fn spec(&self) -> &RuleSpec {
+        &self.spec
+    }
+
+    /// Returns true when the leaf at `path` is to be encrypted, and notes which rules matched.
+    pub fn selects(&self, path: &KeyPath, hits: &mut RuleHits) -> bool {
+        let any = |pred: &dyn Fn(&str) -> bool| path.keys().any(pred);
+        let mut selected = true;
+        if let Some(r) = &self.encrypted_regex {
+            let m = any(&|k| r.is_match(k));
+            hits.encrypted_regex |= m;
+            selected &= m;
+        }
+        if let Some(s) = &self.spec.encrypted_suffix {
+            let m = any(&|k| k.ends_with(s.as_str()));
+            hits.encrypted_suffix |= m;
+            selected &= m;
+        }
+        if let Some(r) = &self.unencrypted_regex {
+            let m = any(&|k| r.is_match(k));
+            hits.unencrypted_regex |= m;
+            selected &= !m;
+        }
+        if let Some(s) = &self.spec.unencrypted_suffix {
+            let m = any(&|k| k.ends_with(s.as_str()));
+            hits.unencrypted_suffix |= m;
+            selected &= !m;
+        }
+        selected
+    }
+
+    /// Names the rules that are set but matched no key, for a warning.
+    pub fn unmatched(&self, hits: &RuleHits) -> Vec<String> {
+        let mut out = Vec::new();
+        let s = &self.spec;
+        if let (Some(r), false) = (&s.encrypted_regex, hits.encrypted_regex) {
+            out.push(format!("encrypted_regex '{r}' matched no key: nothing under it was encrypted"));
+        }
+        if let (Some(r), false) = (&s.encrypted_suffix, hits.encrypted_suffix) {
+            out.push(format!("encrypted_suffix '{r}' matched no key: nothing under it was encrypted"));
+        }
+        if let (Some(r), false) = (&s.unencrypted_regex, hits.unencrypted_regex) {
+            out.push(format!("unencrypted_regex '{r}' matched no key: it has no effect"));
+        }
+        if let (Some(r), false) = (&s.unencrypted_suffix, hits.unencrypted_suffix) {
+            out.push(format!("unencrypted_suffix '{r}' matched no key: it has no effect"));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn display_and_parse_agree() {
+        let p = KeyPath::from_segments([
+            Segment::Key("database"),
+            Segment::Key("pass.word"),
+            Segment::Index(3),
+            Segment::Key("x"),
+        ]);
+        assert_eq!(p.to_string(), r#"database["pass.word"][3].x"#);
+        assert_eq!(KeyPath::parse(&p.to_string()).unwrap(), p);
+    }
+
+    #[test]
+    fn parses_sops_syntax() {
+        let p = KeyPath::parse(r#"["a"]["b"][0]"#).unwrap();
+        assert_eq!(p, KeyPath::from_segments([Segment::Key("a"), Segment::Key("b"), Segment::Index(0)]));
+        assert_eq!(KeyPath::parse("a.b[0]").unwrap(), p);
+    }
+
+    #[test]
+    fn document_prefix() {
+        let p = KeyPath::parse("@2.a").unwrap();
+        assert_eq!(p.segments().next(), Some(Segment::Document(2)));
+        assert_eq!(p.to_string(), "@2.a");
+        assert_eq!(KeyPath::parse("@0.a").unwrap(), KeyPath::parse("a").unwrap());
+    }
+
+    #[test]
+    fn encoding_is_unambiguous() {
+        // "a" + "b" must differ from "ab" and from index segments.
+        let ab = KeyPath::from_segments([Segment::Key("ab")]);
+        let a_b = KeyPath::from_segments([Segment::Key("a"), Segment::Key("b")]);
+        assert_ne!(ab.as_bytes(), a_b.as_bytes());
+        let k0 = KeyPath::from_segments([Segment::Key("0")]);
+        let i0 = KeyPath::from_segments([Segment::Index(0)]);
+        assert_ne!(k0.as_bytes(), i0.as_bytes());
+    }
+
+    #[test]
+    fn rules_match_any_key_on_path() {
+        let rules = RuleSpec {
+            encrypted_regex: Some("^(data|stringData)$".into()),
+            ..Default::default()
+        }
+        .compile()
+        .unwrap();
+        let mut hits = RuleHits::default();
+        assert!(rules.selects(&KeyPath::parse("data.password").unwrap(), &mut hits));
+        assert!(!rules.selects(&KeyPath::parse("metadata.name").unwrap(), &mut hits));
+        assert!(rules.unmatched(&hits).is_empty());
+    }
+
+    #[test]
+    fn unmatched_rule_is_reported() {
+        let rules = RuleSpec {
+            unencrypted_suffix: Some("_plain".into()),
+            ..Default::default()
+        }
+        .compile()
+        .unwrap();
+        let mut hits = RuleHits::default();
+        assert!(rules.selects(&KeyPath::parse("a.b").unwrap(), &mut hits));
+        assert_eq!(rules.unmatched(&hits).len(), 1);
+    }
+
+    proptest! {
+        #[test]
+        fn any_path_round_trips_through_display(
+            segs in proptest::collection::vec(
+                prop_oneof![
+                    "\\PC{0,8}".prop_map(Ok),
+                    (0usize..1000).prop_map(Err),
+                ],
+                0..6,
+            )
+        ) {
+            let path = KeyPath::from_segments(segs.iter().map(|s| match s {
+                Ok(k) => Segment::Key(k),
+                Err(i) => Segment::Index(*i),
+            }));
+            // An empty key in first position has no display form other than [""].
+            let shown = path.to_string();
+            prop_assert_eq!(KeyPath::parse(&shown).unwrap(), path);
+        }
+    }
+}
