@@ -263,6 +263,129 @@ pub fn line_ending(text: &str) -> &'static str {
     }
 }
 
+/// Rebuilds `text` with each `(span, replacement)` edit applied and, optionally, one
+/// insertion. Edits must be in source order and must not overlap; an insertion at offset
+/// `p` lands after every edit that ends at or before `p`.
+pub fn apply_edits<'a>(
+    text: &str,
+    edits: impl IntoIterator<Item = (Range<usize>, &'a str)>,
+    insertion: Option<&Insertion>,
+    capacity_hint: usize,
+) -> String {
+    let mut out = String::with_capacity(capacity_hint.max(text.len()));
+    let mut pos = 0;
+    let mut pending = insertion;
+    for (span, replacement) in edits {
+        if let Some(ins) = pending.filter(|i| i.at <= span.start) {
+            out.push_str(&text[pos..ins.at]);
+            out.push_str(&ins.text);
+            pos = ins.at;
+            pending = None;
+        }
+        out.push_str(&text[pos..span.start]);
+        out.push_str(replacement);
+        pos = span.end;
+    }
+    if let Some(ins) = pending {
+        let at = ins.at.max(pos);
+        out.push_str(&text[pos..at]);
+        out.push_str(&ins.text);
+        pos = at;
+    }
+    out.push_str(&text[pos..]);
+    out
+}
+
+/// Shared contract checks for [`Store`] implementations, used by each store's tests.
+#[cfg(test)]
+pub(crate) mod testkit {
+    use super::*;
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    /// A reversible stand-in for a real token: `VF1.` + base64url(16 zero bytes + raw).
+    pub fn fake_token(raw: &str) -> String {
+        let mut bytes = vec![0u8; 16];
+        bytes.extend_from_slice(raw.as_bytes());
+        format!("{}{}", crate::crypto::TOKEN_PREFIX, URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    fn unfake(token: &str) -> String {
+        let b = URL_SAFE_NO_PAD.decode(&token[4..]).unwrap();
+        String::from_utf8(b[16..].to_vec()).unwrap()
+    }
+
+    /// A metadata value shaped like the real one.
+    pub fn sample_metadata() -> serde_json::Value {
+        serde_json::json!({
+            "version": 1,
+            "created": "2026-11-29T05:00:00Z",
+            "rules": {"unencrypted_regex": "^(user|host)$"},
+            "recipients": [
+                {"recipient": "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p", "key": "YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0-IFgyNTUxOSBhYmMK+/=="},
+                {"recipient": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG alice@example.com", "key": "YWJj"}
+            ],
+            "mac": "Zm9vYmFy-_"
+        })
+    }
+
+    /// Checks the [`Store`] contract on `text`: replace every non-null leaf with a token,
+    /// add metadata, parse the result, then undo both and compare byte for byte.
+    /// Returns the "encrypted" text for further assertions.
+    pub fn round_trip(store: &dyn Store, text: &str) -> String {
+        let doc = store
+            .parse(text, ParseOptions::default())
+            .unwrap_or_else(|e| panic!("parse failed: {e}\n---\n{text}"));
+        assert!(doc.metadata.is_none(), "plaintext must have no metadata block");
+        for w in doc.leaves.windows(2) {
+            assert!(w[0].span.end <= w[1].span.start, "leaves overlap or are out of order: {:?}", w);
+        }
+        let tokens: Vec<Option<String>> = doc
+            .leaves
+            .iter()
+            .map(|l| (l.kind != ScalarKind::Null).then(|| {
+                let mut out = String::new();
+                store.write_token(&mut out, &fake_token(&text[l.span.clone()]));
+                out
+            }))
+            .collect();
+        let meta = sample_metadata();
+        let ins = store.metadata_insertion(text, &doc, &meta).expect("metadata insertion");
+        let edits = doc
+            .leaves
+            .iter()
+            .zip(&tokens)
+            .filter_map(|(l, t)| t.as_deref().map(|t| (l.span.clone(), t)));
+        let enc = apply_edits(text, edits, Some(&ins), 0);
+        let doc2 = store
+            .parse(&enc, ParseOptions::default())
+            .unwrap_or_else(|e| panic!("encrypted text does not parse: {e}\n---\n{enc}"));
+        let md = doc2.metadata.as_ref().unwrap_or_else(|| panic!("metadata not found in\n{enc}"));
+        assert_eq!(md.value, meta, "metadata changed in\n{enc}");
+        let p1: Vec<_> = doc.leaves.iter().map(|l| l.path.clone()).collect();
+        let p2: Vec<_> = doc2.leaves.iter().map(|l| l.path.clone()).collect();
+        assert_eq!(p1, p2, "leaf paths differ after encryption\n---\n{enc}");
+        let mut restore = Vec::new();
+        for (l, t) in doc2.leaves.iter().zip(&tokens) {
+            let raw = &enc[l.span.clone()];
+            match t {
+                Some(_) => {
+                    let tok = store.read_token(raw).unwrap_or_else(|| panic!("no token in {raw:?}"));
+                    restore.push((l.span.clone(), unfake(tok)));
+                }
+                None => assert!(store.read_token(raw).is_none()),
+            }
+        }
+        // Remove the metadata block, then restore the values.
+        let mut edits: Vec<(Range<usize>, &str)> = restore.iter().map(|(s, r)| (s.clone(), r.as_str())).collect();
+        edits.push((md.span.clone(), ""));
+        edits.sort_by_key(|(s, _)| s.start);
+        let back = apply_edits(&enc, edits, None, 0);
+        assert_eq!(back, text, "round trip is not byte-identical\n--- encrypted:\n{enc}");
+        enc
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,6 +403,13 @@ mod tests {
         assert_eq!(f("prod.yaml.enc"), Format::Yaml);
         assert_eq!(f("id_rsa"), Format::Binary);
         assert_eq!(f("cert.pem"), Format::Binary);
+    }
+
+    #[test]
+    fn apply_edits_with_insertion() {
+        let ins = Insertion { at: 3, text: "+".into() };
+        assert_eq!(apply_edits("abcdef", [(1..2, "X"), (4..5, "Y")], Some(&ins), 0), "aXc+dYf");
+        assert_eq!(apply_edits("abc", [(0..1, "X")], Some(&Insertion { at: 3, text: "!".into() }), 0), "Xbc!");
     }
 
     #[test]
