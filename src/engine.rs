@@ -1,1 +1,457 @@
-//! Engine (placeholder, being written).
+//! Encrypt, decrypt and re-encrypt with a baseline: the only module that combines formats,
+//! keys and crypto.
+//!
+//! Every operation is a function of its inputs (plus the clock for a new data key's
+//! creation time): no file I/O, no environment. Outputs are built completely, and the MAC
+//! is checked, before anything is returned, so a caller that writes only on `Ok` never
+//! writes a half-encrypted or unauthenticated file.
+
+use std::ops::Range;
+use std::time::SystemTime;
+
+use rayon::prelude::*;
+
+use crate::crypto::{DataKey, FileMac, MacInput, TokenError, ValueCipher};
+use crate::format::{self, Document, Format, ParseError, ParseOptions, ScalarKind, Store};
+use crate::keys::{Identity, Recipient, UnwrapError, WrapError};
+use crate::metadata::{self, Metadata, WrappedKey};
+use crate::path::{KeyPath, RuleError, RuleHits, RuleSpec, Rules};
+
+/// Below this many leaves, values are sealed on one thread: spawning costs more than it saves.
+const PARALLEL_THRESHOLD: usize = 2048;
+
+/// Why encryption failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EncryptError {
+    /// The input already carries a `vaultfile` metadata block.
+    #[error("the file is already encrypted")]
+    AlreadyEncrypted,
+    /// The input is not valid in its format.
+    #[error("syntax error: {0}")]
+    Parse(#[from] ParseError),
+    /// The input is not UTF-8 text.
+    #[error("the file is not UTF-8 text")]
+    NotUtf8,
+    /// No recipient was given and there is no baseline to take them from.
+    #[error("no recipients")]
+    NoRecipients,
+    /// A selection rule is invalid.
+    #[error(transparent)]
+    Rule(#[from] RuleError),
+    /// Wrapping the data key for a recipient failed.
+    #[error(transparent)]
+    Wrap(#[from] WrapError),
+    /// The metadata block cannot be placed in this document.
+    #[error("cannot add the metadata block: {0}")]
+    Metadata(ParseError),
+}
+
+/// Why decryption (or opening a baseline) failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecryptError {
+    /// The input has no `vaultfile` metadata block.
+    #[error("the file is not encrypted (it has no vaultfile metadata)")]
+    NotEncrypted,
+    /// The input is not valid in its format.
+    #[error("syntax error: {0}")]
+    Parse(#[from] ParseError),
+    /// The input is not UTF-8 text.
+    #[error("the file is not UTF-8 text")]
+    NotUtf8,
+    /// The metadata block is malformed.
+    #[error("the vaultfile metadata is malformed: {0}")]
+    BadMetadata(String),
+    /// The file was written by a newer vaultfile.
+    #[error("the file uses vaultfile format version {0}, which this vaultfile does not know")]
+    UnsupportedVersion(u32),
+    /// No identity could unwrap the data key.
+    #[error("no identity matches any of the file's recipients")]
+    NoMatchingIdentity {
+        /// The file's recipients.
+        recipients: Vec<String>,
+        /// Identities that were addressed but failed, with why.
+        failures: Vec<UnwrapError>,
+    },
+    /// The file was altered after encryption.
+    #[error("integrity check failed: {0}")]
+    Integrity(Integrity),
+}
+
+/// What the integrity check found.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Integrity {
+    /// The MAC over all values, the recipients and the rules does not match: a value was
+    /// added, removed, reordered or replaced, or the recipients or rules were edited.
+    #[error("the file's MAC does not match its contents (a value, the recipient list or the rules were changed)")]
+    Mac,
+    /// A value's ciphertext does not authenticate at its path.
+    #[error("the value at '{0}' was altered or moved from another key")]
+    Value(KeyPath),
+    /// A value that must be encrypted is plaintext.
+    #[error("the value at '{0}' should be encrypted but is plaintext")]
+    Plaintext(KeyPath),
+    /// A decrypted value is not UTF-8 in a text format.
+    #[error("the value at '{0}' does not decrypt to text")]
+    NotText(KeyPath),
+}
+
+/// What to encrypt with.
+pub struct EncryptOptions<'a> {
+    /// Recipients. Empty means "the baseline's".
+    pub recipients: &'a [Box<dyn Recipient>],
+    /// Selection rules. `None` means "the baseline's", or none.
+    pub rules: Option<RuleSpec>,
+    /// An opened earlier version: its data key and wrapped keys are reused so that unchanged
+    /// values keep their exact ciphertext (DESIGN.md section 3, "re-encryption with a baseline").
+    pub baseline: Option<&'a Opened>,
+    /// The time recorded as the data key's creation time if a new key is made.
+    pub now: SystemTime,
+}
+
+/// The result of encryption.
+#[derive(Debug)]
+pub struct Encrypted {
+    /// The encrypted file.
+    pub text: String,
+    /// Things the user should know (rules that matched nothing, a rotated key).
+    pub warnings: Vec<String>,
+    /// How many values were encrypted.
+    pub encrypted_values: usize,
+}
+
+/// An encrypted file whose data key has been unwrapped and whose MAC has been verified.
+pub struct Opened {
+    /// The file's metadata.
+    pub metadata: Metadata,
+    key: DataKey,
+}
+
+impl std::fmt::Debug for Opened {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Opened").field("metadata", &self.metadata).finish_non_exhaustive()
+    }
+}
+
+/// Encrypts a text document.
+pub fn encrypt(store: &dyn Store, text: &str, opts: &EncryptOptions<'_>) -> Result<Encrypted, EncryptError> {
+    let doc = store.parse(text, ParseOptions::default())?;
+    if doc.metadata.is_some() {
+        return Err(EncryptError::AlreadyEncrypted);
+    }
+    let mut warnings = Vec::new();
+    let (key, meta_base) = choose_key(opts, &mut warnings)?;
+    let rules = meta_base.rules.compile()?;
+    let mut hits = RuleHits::default();
+    let selected: Vec<bool> = doc
+        .leaves
+        .iter()
+        .map(|l| l.kind != ScalarKind::Null && rules.selects(&l.path, &mut hits))
+        .collect();
+    warnings.extend(rules.unmatched(&hits));
+
+    let cipher = ValueCipher::new(&key);
+    let seal = |c: &mut ValueCipher, i: usize| -> Option<String> {
+        let l = &doc.leaves[i];
+        selected[i].then(|| {
+            let token = c.seal(&l.path, text[l.span.clone()].as_bytes());
+            let mut out = String::with_capacity(token.len() + 2);
+            store.write_token(&mut out, &token);
+            out
+        })
+    };
+    let replacements: Vec<Option<String>> = if doc.leaves.len() < PARALLEL_THRESHOLD {
+        let mut c = cipher.clone();
+        (0..doc.leaves.len()).map(|i| seal(&mut c, i)).collect()
+    } else {
+        (0..doc.leaves.len())
+            .into_par_iter()
+            .map_init(|| cipher.clone(), seal)
+            .collect()
+    };
+    let encrypted_values = replacements.iter().filter(|r| r.is_some()).count();
+    if encrypted_values == 0 && !doc.leaves.is_empty() {
+        warnings.push("no value was encrypted: every value is null or excluded by the rules".into());
+    }
+
+    let mut mac = FileMac::new(&key);
+    mac_header(&mut mac, &meta_base);
+    for (l, r) in doc.leaves.iter().zip(&replacements) {
+        let t = match r {
+            Some(r) => store.read_token(r).unwrap_or(r).as_bytes(),
+            None => text[l.span.clone()].as_bytes(),
+        };
+        mac.update(MacInput::Leaf { path: &l.path, encrypted: r.is_some(), text: t });
+    }
+    let metadata = Metadata { mac: mac.finish(), ..meta_base };
+    let insertion = store
+        .metadata_insertion(text, &doc, &metadata.to_value())
+        .map_err(EncryptError::Metadata)?;
+    let edits = doc
+        .leaves
+        .iter()
+        .zip(&replacements)
+        .filter_map(|(l, r)| r.as_deref().map(|r| (l.span.clone(), r)));
+    let out = format::apply_edits(text, edits, Some(&insertion), text.len() * 2 + insertion.text.len());
+    Ok(Encrypted { text: out, warnings, encrypted_values })
+}
+
+/// Decides the data key, recipients, rules and creation time for an encryption.
+fn choose_key(opts: &EncryptOptions<'_>, warnings: &mut Vec<String>) -> Result<(DataKey, Metadata), EncryptError> {
+    let rules = opts
+        .rules
+        .clone()
+        .or_else(|| opts.baseline.map(|b| b.metadata.rules.clone()))
+        .unwrap_or_default();
+    let new_meta = |recipients: Vec<WrappedKey>, created: String| Metadata {
+        version: metadata::VERSION,
+        created,
+        rules: rules.clone(),
+        recipients,
+        mac: String::new(),
+    };
+    let wrap_all = |key: &DataKey, reuse: &[WrappedKey]| -> Result<Vec<WrappedKey>, EncryptError> {
+        opts.recipients
+            .iter()
+            .map(|r| match reuse.iter().find(|w| w.recipient == r.id()) {
+                Some(w) => Ok(w.clone()),
+                None => Ok(WrappedKey { recipient: r.id().to_owned(), key: r.wrap(key)? }),
+            })
+            .collect()
+    };
+    match opts.baseline {
+        Some(base) if opts.recipients.is_empty() => {
+            Ok((base.key.clone(), new_meta(base.metadata.recipients.clone(), base.metadata.created.clone())))
+        }
+        Some(base) => {
+            let removed: Vec<&str> = base
+                .metadata
+                .recipient_ids()
+                .filter(|id| !opts.recipients.iter().any(|r| r.id() == *id))
+                .collect();
+            if removed.is_empty() {
+                // Same or more recipients: keep the data key, so values keep their ciphertext.
+                let mut wrapped = wrap_all(&base.key, &base.metadata.recipients)?;
+                // Keep the baseline's order for the recipients it already had (byte-identical
+                // output when nothing changed), new ones after.
+                wrapped.sort_by_key(|w| {
+                    base.metadata.recipients.iter().position(|b| b.recipient == w.recipient).unwrap_or(usize::MAX)
+                });
+                Ok((base.key.clone(), new_meta(wrapped, base.metadata.created.clone())))
+            } else {
+                // A removed recipient may still hold the old data key: make a new one.
+                warnings.push(format!(
+                    "recipient{} removed ({}): a new data key was made, so every value's ciphertext changes",
+                    if removed.len() > 1 { "s" } else { "" },
+                    removed.join(", ")
+                ));
+                let key = DataKey::generate();
+                let wrapped = wrap_all(&key, &[])?;
+                Ok((key, new_meta(wrapped, timestamp(opts.now))))
+            }
+        }
+        None => {
+            if opts.recipients.is_empty() {
+                return Err(EncryptError::NoRecipients);
+            }
+            let key = DataKey::generate();
+            let wrapped = wrap_all(&key, &[])?;
+            Ok((key, new_meta(wrapped, timestamp(opts.now))))
+        }
+    }
+}
+
+fn timestamp(t: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(t).to_string()
+}
+
+/// Feeds the MAC everything but the leaves, in a fixed order.
+fn mac_header(mac: &mut FileMac, meta: &Metadata) {
+    mac.update(MacInput::Version(meta.version));
+    mac.update(MacInput::Created(&meta.created));
+    let rules = serde_json::to_string(&meta.rules).expect("rules serialise");
+    mac.update(MacInput::Rules(&rules));
+    for r in meta.recipient_ids() {
+        mac.update(MacInput::Recipient(r));
+    }
+}
+
+/// Reads and checks the metadata block of a parsed document.
+fn read_metadata(doc: &Document) -> Result<(Metadata, Range<usize>), DecryptError> {
+    let block = doc.metadata.as_ref().ok_or(DecryptError::NotEncrypted)?;
+    if let Some(v) = block.value.get("version").and_then(|v| v.as_u64()) {
+        if v != u64::from(metadata::VERSION) {
+            return Err(DecryptError::UnsupportedVersion(v as u32));
+        }
+    }
+    let meta = Metadata::from_value(block.value.clone()).map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
+    if meta.recipients.is_empty() {
+        return Err(DecryptError::BadMetadata("it lists no recipients".into()));
+    }
+    Ok((meta, block.span.clone()))
+}
+
+/// Unwraps the data key with the first identity that can.
+fn unwrap_key(meta: &Metadata, identities: &[Box<dyn Identity>]) -> Result<DataKey, DecryptError> {
+    let mut failures = Vec::new();
+    for identity in identities {
+        for wrapped in &meta.recipients {
+            match identity.unwrap(wrapped) {
+                Some(Ok(key)) => return Ok(key),
+                Some(Err(e)) => failures.push(e),
+                None => {}
+            }
+        }
+    }
+    Err(DecryptError::NoMatchingIdentity {
+        recipients: meta.recipient_ids().map(str::to_owned).collect(),
+        failures,
+    })
+}
+
+/// Which leaves are encrypted under `rules`, and the MAC check over them.
+fn verify(
+    store: &dyn Store,
+    text: &str,
+    doc: &Document,
+    meta: &Metadata,
+    rules: &Rules,
+    key: &DataKey,
+) -> Result<Vec<bool>, DecryptError> {
+    let mut hits = RuleHits::default();
+    let mut mac = FileMac::new(key);
+    mac_header(&mut mac, meta);
+    let mut selected = Vec::with_capacity(doc.leaves.len());
+    for l in &doc.leaves {
+        let raw = &text[l.span.clone()];
+        let sel = l.kind != ScalarKind::Null && rules.selects(&l.path, &mut hits);
+        let t = if sel {
+            store
+                .read_token(raw)
+                .ok_or_else(|| DecryptError::Integrity(Integrity::Plaintext(l.path.clone())))?
+        } else {
+            raw
+        };
+        mac.update(MacInput::Leaf { path: &l.path, encrypted: sel, text: t.as_bytes() });
+        selected.push(sel);
+    }
+    if !mac.verify(&meta.mac) {
+        return Err(DecryptError::Integrity(Integrity::Mac));
+    }
+    Ok(selected)
+}
+
+/// Opens an encrypted text: unwraps the data key and verifies the MAC, without decrypting
+/// the values. Used for baselines and by `recipients`-style inspection.
+pub fn open(store: &dyn Store, text: &str, identities: &[Box<dyn Identity>]) -> Result<Opened, DecryptError> {
+    let doc = store.parse(text, ParseOptions::default())?;
+    let (metadata, _) = read_metadata(&doc)?;
+    let key = unwrap_key(&metadata, identities)?;
+    let rules = metadata.rules.compile().map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
+    verify(store, text, &doc, &metadata, &rules, &key)?;
+    Ok(Opened { metadata, key })
+}
+
+/// Reads the metadata of an encrypted text without any key (for `vaultfile recipients`).
+pub fn inspect(store: &dyn Store, text: &str) -> Result<Metadata, DecryptError> {
+    let doc = store.parse(text, ParseOptions::default())?;
+    read_metadata(&doc).map(|(m, _)| m)
+}
+
+/// Decrypts a text document. The MAC is verified before anything is returned.
+pub fn decrypt(store: &dyn Store, text: &str, identities: &[Box<dyn Identity>]) -> Result<String, DecryptError> {
+    decrypt_parsed(store, text, identities).map(|(out, _)| out)
+}
+
+/// Decrypts a text document and also returns the opened key material for reuse.
+pub fn decrypt_parsed(
+    store: &dyn Store,
+    text: &str,
+    identities: &[Box<dyn Identity>],
+) -> Result<(String, Opened), DecryptError> {
+    let doc = store.parse(text, ParseOptions::default())?;
+    let (metadata, meta_span) = read_metadata(&doc)?;
+    let key = unwrap_key(&metadata, identities)?;
+    let rules = metadata.rules.compile().map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
+    let selected = verify(store, text, &doc, &metadata, &rules, &key)?;
+
+    let cipher = ValueCipher::new(&key);
+    let open_one = |c: &mut ValueCipher, i: usize| -> Result<Option<String>, DecryptError> {
+        if !selected[i] {
+            return Ok(None);
+        }
+        let l = &doc.leaves[i];
+        let token = store.read_token(&text[l.span.clone()]).expect("checked by verify");
+        let plain = c.open(&l.path, token).map_err(|e| match e {
+            TokenError::Malformed | TokenError::Forged => DecryptError::Integrity(Integrity::Value(l.path.clone())),
+        })?;
+        String::from_utf8(plain)
+            .map(Some)
+            .map_err(|_| DecryptError::Integrity(Integrity::NotText(l.path.clone())))
+    };
+    let plain: Vec<Option<String>> = if doc.leaves.len() < PARALLEL_THRESHOLD {
+        let mut c = cipher.clone();
+        (0..doc.leaves.len()).map(|i| open_one(&mut c, i)).collect::<Result<_, _>>()?
+    } else {
+        (0..doc.leaves.len())
+            .into_par_iter()
+            .map_init(|| cipher.clone(), open_one)
+            .collect::<Result<_, _>>()?
+    };
+    let mut edits: Vec<(Range<usize>, &str)> = doc
+        .leaves
+        .iter()
+        .zip(&plain)
+        .filter_map(|(l, p)| p.as_deref().map(|p| (l.span.clone(), p)))
+        .collect();
+    // The metadata block is always after every leaf.
+    edits.push((meta_span, ""));
+    let out = format::apply_edits(text, edits, None, text.len());
+    Ok((out, Opened { metadata, key }))
+}
+
+/// Encrypts a binary file: the whole content becomes one value (see [`format::binary`]).
+pub fn encrypt_binary(content: &[u8], opts: &EncryptOptions<'_>) -> Result<Encrypted, EncryptError> {
+    let store = format::store_for(Format::Yaml).expect("yaml store");
+    let mut warnings = Vec::new();
+    let (key, meta_base) = choose_key(opts, &mut warnings)?;
+    let path = KeyPath::from_segments([crate::path::Segment::Key(format::binary::DATA_KEY)]);
+    let token = ValueCipher::new(&key).seal(&path, content);
+    let mut text = format!("{}: ", format::binary::DATA_KEY);
+    store.write_token(&mut text, &token);
+    text.push('\n');
+    let mut mac = FileMac::new(&key);
+    mac_header(&mut mac, &meta_base);
+    mac.update(MacInput::Leaf { path: &path, encrypted: true, text: token.as_bytes() });
+    let metadata = Metadata { mac: mac.finish(), ..meta_base };
+    let doc = store.parse(&text, ParseOptions::default())?;
+    let ins = store
+        .metadata_insertion(&text, &doc, &metadata.to_value())
+        .map_err(EncryptError::Metadata)?;
+    let out = format::apply_edits(&text, [], Some(&ins), 0);
+    Ok(Encrypted { text: out, warnings, encrypted_values: 1 })
+}
+
+/// Decrypts a binary file written by [`encrypt_binary`].
+pub fn decrypt_binary(text: &str, identities: &[Box<dyn Identity>]) -> Result<(Vec<u8>, Opened), DecryptError> {
+    let store = format::store_for(Format::Yaml).expect("yaml store");
+    let doc = store.parse(text, ParseOptions::default())?;
+    let (metadata, _) = read_metadata(&doc)?;
+    let key = unwrap_key(&metadata, identities)?;
+    let path = KeyPath::from_segments([crate::path::Segment::Key(format::binary::DATA_KEY)]);
+    let [leaf] = &doc.leaves[..] else {
+        return Err(DecryptError::Integrity(Integrity::Mac));
+    };
+    if leaf.path != path {
+        return Err(DecryptError::Integrity(Integrity::Mac));
+    }
+    let rules = RuleSpec::default().compile().expect("empty rules compile");
+    verify(store, text, &doc, &metadata, &rules, &key)?;
+    let token = store.read_token(&text[leaf.span.clone()]).expect("checked by verify");
+    let content = ValueCipher::new(&key)
+        .open(&path, token)
+        .map_err(|_| DecryptError::Integrity(Integrity::Value(path.clone())))?;
+    Ok((content, Opened { metadata, key }))
+}

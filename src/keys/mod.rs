@@ -1,4 +1,151 @@
-//! Key sources (placeholder, being written).
+//! Key sources: who a data key is wrapped for, and who can unwrap it.
+//!
+//! One small trait pair, copied from the age crate's "one joint": a [`Recipient`] wraps a
+//! file's data key into the string stored in the metadata, and an [`Identity`] tries to
+//! unwrap one. Each key source lives in its own file ([`age`] for X25519 keys and identity
+//! files, [`ssh`] for SSH keys); adding one is a new file plus a line in
+//! [`parse_recipient`] and [`load_identities`].
 
-/// The library's only way to reach the user.
-pub trait Callbacks {}
+pub mod age;
+pub mod ssh;
+
+use std::sync::Arc;
+
+pub use ::age::secrecy::SecretString;
+
+use crate::crypto::DataKey;
+use crate::metadata::WrappedKey;
+
+/// The library's only way to reach the user: passphrase prompts.
+///
+/// The CLI implements it with a terminal prompt or an environment variable; tests with a
+/// fixed answer.
+pub trait Callbacks: Send + Sync {
+    /// Asks for the passphrase described by `description`; `None` if none can be had.
+    fn request_passphrase(&self, description: &str) -> Option<SecretString>;
+}
+
+/// Callbacks that never answer (non-interactive use).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoCallbacks;
+
+impl Callbacks for NoCallbacks {
+    fn request_passphrase(&self, _: &str) -> Option<SecretString> {
+        None
+    }
+}
+
+/// Something a data key can be wrapped for.
+pub trait Recipient: Send + Sync {
+    /// The recipient as stored in the metadata (`age1…`, `ssh-ed25519 AAAA… comment`).
+    fn id(&self) -> &str;
+
+    /// Wraps `key` for this recipient; returns the encoded wrapped key.
+    fn wrap(&self, key: &DataKey) -> Result<String, WrapError>;
+}
+
+/// Something that may unwrap a data key.
+pub trait Identity {
+    /// Names the identity for messages (`keys.txt line 3`, `~/.ssh/id_ed25519`).
+    fn describe(&self) -> &str;
+
+    /// Tries to unwrap `wrapped`:
+    /// - `None` if it is not addressed to this identity;
+    /// - `Some(Ok(key))` on success;
+    /// - `Some(Err(_))` if it is addressed to this identity but unwrapping failed.
+    fn unwrap(&self, wrapped: &WrappedKey) -> Option<Result<DataKey, UnwrapError>>;
+}
+
+/// A recipient string that is not understood.
+#[derive(Debug, thiserror::Error)]
+pub enum RecipientError {
+    /// The string has no known shape.
+    #[error("'{0}' is not a recipient: expected an age public key (age1…) or an SSH public key (ssh-ed25519 …, ssh-rsa …)")]
+    Unknown(String),
+    /// The string has a known shape but is malformed.
+    #[error("invalid {kind} recipient '{text}': {reason}")]
+    Invalid {
+        /// Which kind it looked like.
+        kind: &'static str,
+        /// The text given.
+        text: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+}
+
+/// Wrapping a data key failed.
+#[derive(Debug, thiserror::Error)]
+#[error("could not wrap the data key for {recipient}: {reason}")]
+pub struct WrapError {
+    /// The recipient.
+    pub recipient: String,
+    /// The key source's message.
+    pub reason: String,
+}
+
+/// Unwrapping a data key failed with an identity it was addressed to.
+#[derive(Debug, thiserror::Error)]
+#[error("{identity}: {reason}")]
+pub struct UnwrapError {
+    /// The identity that tried.
+    pub identity: String,
+    /// The key source's message.
+    pub reason: String,
+}
+
+/// An identity file that could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{source_name}: {reason}")]
+pub struct IdentityError {
+    /// Where the identity came from.
+    pub source_name: String,
+    /// Why it could not be used.
+    pub reason: String,
+}
+
+/// Parses one recipient string, choosing the key source by its shape.
+pub fn parse_recipient(text: &str) -> Result<Box<dyn Recipient>, RecipientError> {
+    let text = text.trim();
+    if text.starts_with("age1") {
+        age::Recipient::parse(text).map(|r| Box::new(r) as _)
+    } else if text.starts_with("ssh-") {
+        ssh::Recipient::parse(text).map(|r| Box::new(r) as _)
+    } else {
+        Err(RecipientError::Unknown(text.to_owned()))
+    }
+}
+
+/// Parses a recipients file: one recipient per line; blank lines and `#` comments ignored.
+pub fn parse_recipients_file(text: &str) -> Result<Vec<Box<dyn Recipient>>, RecipientError> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(parse_recipient)
+        .collect()
+}
+
+/// Loads the identities in one identity source, choosing the parser by content: an
+/// OpenSSH or PEM private key, a passphrase-protected age identity file, or age's
+/// `keys.txt` format (comments and blank lines allowed, several keys per file).
+///
+/// `name` is used in messages (usually the file path). `callbacks` is asked for a
+/// passphrase only when an encrypted identity is actually needed.
+pub fn load_identities(
+    name: &str,
+    content: &[u8],
+    callbacks: Arc<dyn Callbacks>,
+) -> Result<Vec<Box<dyn Identity>>, IdentityError> {
+    let text = std::str::from_utf8(content).map_err(|_| IdentityError {
+        source_name: name.to_owned(),
+        reason: "not a text file (identity files are UTF-8 text)".into(),
+    })?;
+    let trimmed = text.trim_start();
+    if trimmed.starts_with("-----BEGIN OPENSSH PRIVATE KEY-----")
+        || trimmed.starts_with("-----BEGIN RSA PRIVATE KEY-----")
+    {
+        ssh::load_identity(name, text, callbacks).map(|i| vec![i])
+    } else {
+        age::load_identities(name, content, callbacks)
+    }
+}

@@ -1,0 +1,149 @@
+//! `vaultfile decrypt`: decrypt a file, or one value of it.
+
+use std::path::PathBuf;
+
+use vaultfile::engine;
+use vaultfile::format::{self, Format, ParseOptions, ScalarKind};
+use vaultfile::path::KeyPath;
+
+use super::common::{self, IdentityArgs};
+use super::error::{CliError, ExitKind};
+use super::identities;
+use super::io::{self, Input};
+use super::ui::Ui;
+
+/// Decrypt a file encrypted by vaultfile
+///
+/// The output is byte for byte the file that was encrypted. The file's integrity is
+/// checked first: if any value, the recipient list or the rules were altered, nothing is
+/// written and the exit code is 7.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  vaultfile decrypt config/prod.yaml                       # to standard output
+  vaultfile decrypt -i config/prod.yaml                    # in place
+  vaultfile decrypt --extract database.password prod.yaml   # one value
+  vaultfile decrypt --extract '[\"servers\"][0][\"token\"]' prod.json   # SOPS path syntax")]
+pub struct DecryptArgs {
+    /// The file to decrypt (`-` or nothing for standard input)
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+
+    /// Decrypt the file in place
+    #[arg(short = 'i', long, conflicts_with_all = ["output", "extract"])]
+    in_place: bool,
+
+    /// Write the plaintext to OUT (created with mode 0600) instead of standard output
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+
+    /// Print only the value at PATH: `a.b[0].c` or `["a"]["b"][0]["c"]`; a subtree prints as JSON
+    #[arg(long, value_name = "PATH")]
+    extract: Option<String>,
+
+    /// The input's format [default: from the file extension]
+    #[arg(long, value_name = "TYPE", value_parser = common::parse_format)]
+    input_type: Option<Format>,
+
+    #[command(flatten)]
+    identity: IdentityArgs,
+}
+
+pub fn run(args: DecryptArgs, ui: &Ui) -> super::CmdResult {
+    let input = Input::new(args.file.as_deref());
+    let name = input.name();
+    if args.in_place && input.path().is_none() {
+        return Err(CliError::new(ExitKind::Usage, "--in-place needs a file, not standard input"));
+    }
+    let extract = args
+        .extract
+        .as_deref()
+        .map(KeyPath::parse)
+        .transpose()
+        .map_err(|e| CliError::new(ExitKind::Usage, e.to_string()))?;
+    let bytes = input.read()?;
+    let text = common::text(&name, bytes)?;
+    let format = common::format_for_encrypted(&input, args.input_type, &text);
+    let found = identities::collect(&args.identity.identities, ui)?;
+    let plain: Vec<u8> = match format::store_for(format) {
+        Some(store) => engine::decrypt(store, &text, &found.identities)
+            .map(String::into_bytes)
+            .map_err(|e| CliError::decrypt(&name, e, &found.tried))?,
+        None => engine::decrypt_binary(&text, &found.identities)
+            .map(|(b, _)| b)
+            .map_err(|e| CliError::decrypt(&name, e, &found.tried))?,
+    };
+    let plain = zeroize::Zeroizing::new(plain);
+    if let Some(path) = extract {
+        let store = format::store_for(format)
+            .ok_or_else(|| CliError::new(ExitKind::Usage, "--extract needs a structured file (YAML, JSON, TOML or dotenv)"))?;
+        let text = std::str::from_utf8(&plain).expect("text formats decrypt to UTF-8");
+        let value = extract_value(store, text, &path).map_err(|e| CliError::new(ExitKind::Other, format!("{name}: {e}")))?;
+        return io::write_stdout(value.as_bytes());
+    }
+    match (&args.output, args.in_place, input.path()) {
+        (Some(out), _, _) => io::write_atomic(out, &plain, true),
+        (None, true, Some(path)) => io::write_atomic(path, &plain, true),
+        _ => io::write_stdout(&plain),
+    }
+}
+
+/// Finds the value at `path`: a leaf prints as its decoded value, a subtree as JSON.
+fn extract_value(store: &dyn format::Store, text: &str, path: &KeyPath) -> Result<String, String> {
+    let doc = store
+        .parse(text, ParseOptions { decode_values: true })
+        .map_err(|e| format!("cannot parse the decrypted file: {e}"))?;
+    if let Some(leaf) = doc.leaves.iter().find(|l| &l.path == path) {
+        return Ok(leaf.value.clone().unwrap_or_default());
+    }
+    let under: Vec<_> = doc
+        .leaves
+        .iter()
+        .filter(|l| l.path.as_bytes().starts_with(path.as_bytes()))
+        .collect();
+    if under.is_empty() {
+        return Err(format!("no value at '{path}'"));
+    }
+    let mut root = serde_json::Value::Null;
+    for l in under {
+        let rest = KeyPath::from_segments(l.path.segments().skip(path.segments().count()));
+        insert_json(&mut root, &rest, json_scalar(l.kind, l.value.as_deref().unwrap_or("")));
+    }
+    Ok(serde_json::to_string_pretty(&root).expect("JSON values serialise") + "\n")
+}
+
+fn json_scalar(kind: ScalarKind, v: &str) -> serde_json::Value {
+    match kind {
+        ScalarKind::Null => serde_json::Value::Null,
+        ScalarKind::Bool => serde_json::Value::Bool(matches!(v, "true" | "True" | "TRUE")),
+        ScalarKind::Number => serde_json::from_str::<serde_json::Number>(v)
+            .map(serde_json::Value::Number)
+            .unwrap_or_else(|_| serde_json::Value::String(v.to_owned())),
+        ScalarKind::String | ScalarKind::DateTime => serde_json::Value::String(v.to_owned()),
+    }
+}
+
+fn insert_json(node: &mut serde_json::Value, path: &KeyPath, value: serde_json::Value) {
+    use vaultfile::path::Segment;
+    let mut cur = node;
+    for seg in path.segments() {
+        cur = match seg {
+            Segment::Key(k) => {
+                if !cur.is_object() {
+                    *cur = serde_json::Value::Object(Default::default());
+                }
+                cur.as_object_mut().expect("object").entry(k.to_owned()).or_insert(serde_json::Value::Null)
+            }
+            Segment::Index(i) | Segment::Document(i) => {
+                if !cur.is_array() {
+                    *cur = serde_json::Value::Array(Vec::new());
+                }
+                let arr = cur.as_array_mut().expect("array");
+                while arr.len() <= i {
+                    arr.push(serde_json::Value::Null);
+                }
+                &mut arr[i]
+            }
+        };
+    }
+    *cur = value;
+}

@@ -1,0 +1,118 @@
+//! `vaultfile encrypt`: encrypt the values of a file.
+
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use vaultfile::engine::{self, EncryptOptions, Opened};
+use vaultfile::format::{self, Format};
+
+use super::common::{self, IdentityArgs, RecipientArgs, RuleArgs};
+use super::error::{CliError, ExitKind};
+use super::identities;
+use super::io::{self, Input};
+use super::ui::Ui;
+
+/// Encrypt the values of a YAML, JSON, TOML or dotenv file (any other file whole)
+///
+/// Keys, comments, order and formatting stay as they are; each value is replaced by a
+/// `VF1.…` token. The data key is wrapped for every recipient; any one of them can decrypt.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  vaultfile encrypt -i -r age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p config/prod.yaml
+  vaultfile encrypt -r \"$(cat ~/.ssh/id_ed25519.pub)\" -o secrets.enc.json secrets.json
+  vaultfile encrypt -i --unencrypted-regex '^(user|host|port)$' -R team.txt database.yaml
+  vaultfile encrypt --baseline old.enc.yaml -o new.enc.yaml new.yaml   # unchanged values keep their ciphertext")]
+pub struct EncryptArgs {
+    /// The file to encrypt (`-` or nothing for standard input)
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+
+    #[command(flatten)]
+    recipients: RecipientArgs,
+
+    /// Encrypt the file in place
+    #[arg(short = 'i', long, conflicts_with = "output")]
+    in_place: bool,
+
+    /// Write the encrypted file to OUT instead of standard output
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+
+    /// The input's format [default: from the file extension; binary if unknown]
+    #[arg(long, value_name = "TYPE", value_parser = common::parse_format)]
+    input_type: Option<Format>,
+
+    #[command(flatten)]
+    rules: RuleArgs,
+
+    /// Reuse the data key, recipients and rules of ENCRYPTED, an earlier encrypted version of
+    /// this file, so unchanged values keep their exact ciphertext
+    #[arg(long, value_name = "ENCRYPTED")]
+    baseline: Option<PathBuf>,
+
+    #[command(flatten)]
+    identity: IdentityArgs,
+}
+
+pub fn run(args: EncryptArgs, ui: &Ui) -> super::CmdResult {
+    let input = Input::new(args.file.as_deref());
+    let name = input.name();
+    if args.in_place && input.path().is_none() {
+        return Err(CliError::new(ExitKind::Usage, "--in-place needs a file, not standard input"));
+    }
+    let format = common::format_for_plain(&input, args.input_type)?;
+    let recipients = args.recipients.parse()?;
+    let baseline = match &args.baseline {
+        Some(b) => Some(open_baseline(b, format, &args.identity, ui)?),
+        None => None,
+    };
+    let bytes = input.read()?;
+    let opts = EncryptOptions {
+        recipients: &recipients,
+        rules: args.rules.spec(),
+        baseline: baseline.as_ref(),
+        now: SystemTime::now(),
+    };
+    let result = match format::store_for(format) {
+        Some(store) => {
+            let text = common::text(&name, bytes)?;
+            engine::encrypt(store, &text, &opts)
+        }
+        None => {
+            if let Ok(text) = std::str::from_utf8(&bytes) {
+                if let Some(store) = format::store_for(Format::Yaml) {
+                    if engine::inspect(store, text).is_ok() {
+                        return Err(CliError::encrypt(&name, engine::EncryptError::AlreadyEncrypted));
+                    }
+                }
+            }
+            engine::encrypt_binary(&bytes, &opts)
+        }
+    }
+    .map_err(|e| CliError::encrypt(&name, e))?;
+    for w in &result.warnings {
+        ui.warn(&format!("{name}: {w}"));
+    }
+    match (&args.output, args.in_place, input.path()) {
+        (Some(out), _, _) => io::write_atomic(out, result.text.as_bytes(), false),
+        (None, true, Some(path)) => io::write_atomic(path, result.text.as_bytes(), false),
+        _ => io::write_stdout(result.text.as_bytes()),
+    }
+}
+
+/// Opens `--baseline`: the same format as the input, decrypted with the usual identities.
+fn open_baseline(path: &std::path::Path, format: Format, ids: &IdentityArgs, ui: &Ui) -> Result<Opened, CliError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| CliError::io("read baseline", path, e))?;
+    let text = common::text(&name, bytes)?;
+    let found = identities::collect(&ids.identities, ui)?;
+    let opened = match format::store_for(format) {
+        Some(store) => engine::open(store, &text, &found.identities),
+        None => engine::decrypt_binary(&text, &found.identities).map(|(_, o)| o),
+    };
+    opened.map_err(|e| {
+        let mut e = CliError::decrypt(&name, e, &found.tried);
+        e.message = format!("cannot use the baseline: {}", e.message);
+        e
+    })
+}

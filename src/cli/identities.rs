@@ -1,0 +1,91 @@
+//! Where identities come from, in the order DESIGN.md section 4 gives.
+//!
+//! This is the one place that reads the environment for keys: `--identity` files first,
+//! then `VAULTFILE_AGE_KEY` (key text), `VAULTFILE_AGE_KEY_FILE`,
+//! `$XDG_CONFIG_HOME/vaultfile/keys.txt` (default `~/.config/vaultfile/keys.txt`),
+//! `SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE` (for people coming from SOPS), and the SSH keys
+//! `~/.ssh/id_ed25519` and `~/.ssh/id_rsa`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use vaultfile::keys::{self, Identity};
+
+use super::error::{CliError, ExitKind};
+use super::ui::{PassphrasePrompt, Ui};
+
+/// The identities found, and a description of every source looked at.
+pub struct Found {
+    pub identities: Vec<Box<dyn Identity>>,
+    pub tried: Vec<String>,
+}
+
+/// Returns the default identity file, `$XDG_CONFIG_HOME/vaultfile/keys.txt`.
+pub fn default_keys_file() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| home().map(|h| h.join(".config")))?;
+    Some(base.join("vaultfile").join("keys.txt"))
+}
+
+fn home() -> Option<PathBuf> {
+    std::env::var_os("HOME").filter(|v| !v.is_empty()).map(PathBuf::from)
+}
+
+/// Collects identities. Files named with `--identity` must load; the others are skipped
+/// with a warning when they exist but cannot be used.
+pub fn collect(explicit: &[PathBuf], ui: &Ui) -> Result<Found, CliError> {
+    let callbacks: Arc<dyn vaultfile::Callbacks> = Arc::new(PassphrasePrompt);
+    let mut found = Found { identities: Vec::new(), tried: Vec::new() };
+    for path in explicit {
+        let content = std::fs::read(path).map_err(|e| CliError::io("read identity file", path, e))?;
+        let ids = keys::load_identities(&path.display().to_string(), &content, callbacks.clone())
+            .map_err(|e| CliError::new(ExitKind::NoIdentity, format!("cannot use identity file {e}")))?;
+        found.tried.push(format!("{} (--identity)", path.display()));
+        found.identities.extend(ids);
+    }
+    let text_source = |name: &str, text: String, found: &mut Found| {
+        match keys::load_identities(name, text.as_bytes(), callbacks.clone()) {
+            Ok(ids) => {
+                found.tried.push(name.to_owned());
+                found.identities.extend(ids);
+            }
+            Err(e) => ui.warn(&format!("ignoring {e}")),
+        }
+    };
+    let file_source = |label: &str, path: &Path, found: &mut Found| {
+        if let Ok(content) = std::fs::read(path) {
+            match keys::load_identities(&path.display().to_string(), &content, callbacks.clone()) {
+                Ok(ids) => {
+                    found.tried.push(format!("{} ({label})", path.display()));
+                    found.identities.extend(ids);
+                }
+                Err(e) => ui.warn(&format!("ignoring identity file {e}")),
+            }
+        } else if label.starts_with('$') {
+            ui.warn(&format!("{label} names {}, which cannot be read", path.display()));
+        }
+    };
+    if let Ok(text) = std::env::var("VAULTFILE_AGE_KEY") {
+        text_source("$VAULTFILE_AGE_KEY", text, &mut found);
+    }
+    if let Some(p) = std::env::var_os("VAULTFILE_AGE_KEY_FILE") {
+        file_source("$VAULTFILE_AGE_KEY_FILE", Path::new(&p), &mut found);
+    }
+    if let Some(p) = default_keys_file() {
+        file_source("default key file", &p, &mut found);
+    }
+    if let Ok(text) = std::env::var("SOPS_AGE_KEY") {
+        text_source("$SOPS_AGE_KEY", text, &mut found);
+    }
+    if let Some(p) = std::env::var_os("SOPS_AGE_KEY_FILE") {
+        file_source("$SOPS_AGE_KEY_FILE", Path::new(&p), &mut found);
+    }
+    if let Some(h) = home() {
+        for name in ["id_ed25519", "id_rsa"] {
+            file_source("SSH key", &h.join(".ssh").join(name), &mut found);
+        }
+    }
+    Ok(found)
+}

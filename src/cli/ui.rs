@@ -1,0 +1,43 @@
+//! The only place that prints to the terminal or asks the user anything.
+
+use std::io::IsTerminal;
+
+use vaultfile::Callbacks;
+use vaultfile::keys::SecretString;
+
+/// Where messages go, and how quiet to be.
+#[derive(Clone, Copy, Debug)]
+pub struct Ui {
+    pub quiet: bool,
+}
+
+impl Ui {
+    /// Prints a warning on stderr.
+    pub fn warn(&self, msg: &str) {
+        if !self.quiet {
+            eprintln!("warning: {msg}");
+        }
+    }
+
+    /// Prints an informational line on stderr.
+    pub fn info(&self, msg: &str) {
+        if !self.quiet {
+            eprintln!("{msg}");
+        }
+    }
+}
+
+/// Asks for passphrases: `VAULTFILE_PASSPHRASE` when set, else a prompt on the terminal.
+pub struct PassphrasePrompt;
+
+impl Callbacks for PassphrasePrompt {
+    fn request_passphrase(&self, description: &str) -> Option<SecretString> {
+        if let Ok(p) = std::env::var("VAULTFILE_PASSPHRASE") {
+            return Some(SecretString::from(p));
+        }
+        if !std::io::stderr().is_terminal() && !std::io::stdin().is_terminal() {
+            return None;
+        }
+        rpassword::prompt_password(format!("{description}: ")).ok().map(SecretString::from)
+    }
+}

@@ -1,0 +1,193 @@
+//! age X25519 recipients, and identities in age's own formats.
+//!
+//! Every age-family key source (X25519, SSH, plugins, passphrase-protected identity
+//! files) wraps the data key the same way: a tiny age file, encrypted to that one
+//! recipient, whose payload is the 32-byte key. The wrapped key is stored as its base64.
+//! One age file per recipient (not one for all) keeps each recipient's entry independent,
+//! so adding or removing one changes one line of the metadata.
+
+use std::io::{Read, Write};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+use super::{Callbacks, IdentityError, RecipientError, UnwrapError, WrapError};
+use crate::crypto::DataKey;
+use crate::metadata::WrappedKey;
+
+/// An age X25519 recipient (`age1…`).
+pub struct Recipient {
+    id: String,
+    inner: ::age::x25519::Recipient,
+}
+
+impl Recipient {
+    /// Parses an `age1…` public key.
+    pub fn parse(text: &str) -> Result<Self, RecipientError> {
+        let inner = ::age::x25519::Recipient::from_str(text).map_err(|e| RecipientError::Invalid {
+            kind: "age",
+            text: text.to_owned(),
+            reason: e.to_string(),
+        })?;
+        Ok(Recipient {
+            id: inner.to_string(),
+            inner,
+        })
+    }
+}
+
+impl super::Recipient for Recipient {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn wrap(&self, key: &DataKey) -> Result<String, WrapError> {
+        wrap_with(&self.id, &self.inner, key)
+    }
+}
+
+/// Wraps `key` for one age-family recipient: base64 of an age file holding the key.
+pub(crate) fn wrap_with(
+    id: &str,
+    recipient: &dyn ::age::Recipient,
+    key: &DataKey,
+) -> Result<String, WrapError> {
+    let err = |e: &dyn std::fmt::Display| WrapError {
+        recipient: id.to_owned(),
+        reason: e.to_string(),
+    };
+    let encryptor = ::age::Encryptor::with_recipients(std::iter::once(recipient)).map_err(|e| err(&e))?;
+    let mut out = Vec::with_capacity(512);
+    let mut w = encryptor.wrap_output(&mut out).map_err(|e| err(&e))?;
+    w.write_all(key.expose()).map_err(|e| err(&e))?;
+    w.finish().map_err(|e| err(&e))?;
+    Ok(STANDARD.encode(out))
+}
+
+/// Unwraps `wrapped` with one age identity; `None` when it is not addressed to it.
+pub(crate) fn unwrap_with(
+    describe: &str,
+    identity: &dyn ::age::Identity,
+    wrapped: &WrappedKey,
+) -> Option<Result<DataKey, UnwrapError>> {
+    let err = |reason: String| UnwrapError {
+        identity: describe.to_owned(),
+        reason,
+    };
+    let bytes = match STANDARD.decode(wrapped.key.trim()) {
+        Ok(b) => b,
+        Err(_) => return Some(Err(err(format!("the wrapped key for {} is not valid base64", wrapped.recipient)))),
+    };
+    let decryptor = match ::age::Decryptor::new_buffered(&bytes[..]) {
+        Ok(d) => d,
+        Err(e) => return Some(Err(err(format!("the wrapped key for {} is damaged: {e}", wrapped.recipient)))),
+    };
+    let mut reader = match decryptor.decrypt(std::iter::once(identity)) {
+        Ok(r) => r,
+        Err(::age::DecryptError::NoMatchingKeys) => return None,
+        Err(e) => return Some(Err(err(e.to_string()))),
+    };
+    let mut key = zeroize::Zeroizing::new(Vec::with_capacity(32));
+    if let Err(e) = reader.read_to_end(&mut key) {
+        return Some(Err(err(format!("the wrapped key is damaged: {e}"))));
+    }
+    Some(DataKey::from_bytes(&key).ok_or_else(|| err("the wrapped key has the wrong length".into())))
+}
+
+/// Any age identity (X25519, plugin, passphrase-protected file, SSH), with a name.
+pub struct Identity {
+    describe: String,
+    inner: Box<dyn ::age::Identity>,
+}
+
+impl Identity {
+    /// Wraps an age identity.
+    pub fn new(describe: String, inner: Box<dyn ::age::Identity>) -> Self {
+        Identity { describe, inner }
+    }
+
+    /// Parses one `AGE-SECRET-KEY-1…` string.
+    pub fn from_secret_key(describe: String, secret: &str) -> Result<Self, IdentityError> {
+        let id = ::age::x25519::Identity::from_str(secret.trim()).map_err(|e| IdentityError {
+            source_name: describe.clone(),
+            reason: e.to_string(),
+        })?;
+        Ok(Identity::new(describe, Box::new(id)))
+    }
+}
+
+impl super::Identity for Identity {
+    fn describe(&self) -> &str {
+        &self.describe
+    }
+
+    fn unwrap(&self, wrapped: &WrappedKey) -> Option<Result<DataKey, UnwrapError>> {
+        unwrap_with(&self.describe, self.inner.as_ref(), wrapped)
+    }
+}
+
+/// Adapts the library's [`Callbacks`] to the age crate's trait.
+#[derive(Clone)]
+pub(crate) struct AgeCallbacks(pub(crate) Arc<dyn Callbacks>);
+
+impl ::age::Callbacks for AgeCallbacks {
+    fn display_message(&self, _message: &str) {}
+
+    fn confirm(&self, _message: &str, _yes: &str, _no: Option<&str>) -> Option<bool> {
+        None
+    }
+
+    fn request_public_string(&self, _description: &str) -> Option<String> {
+        None
+    }
+
+    fn request_passphrase(&self, description: &str) -> Option<::age::secrecy::SecretString> {
+        self.0.request_passphrase(description)
+    }
+}
+
+/// Loads an age identity file: `keys.txt` format, or a passphrase-protected age file.
+pub(crate) fn load_identities(
+    name: &str,
+    content: &[u8],
+    callbacks: Arc<dyn Callbacks>,
+) -> Result<Vec<Box<dyn super::Identity>>, IdentityError> {
+    let err = |reason: String| IdentityError {
+        source_name: name.to_owned(),
+        reason,
+    };
+    let text = String::from_utf8_lossy(content);
+    let trimmed = text.trim_start();
+    if trimmed.starts_with("-----BEGIN AGE ENCRYPTED FILE-----") || trimmed.starts_with("age-encryption.org/") {
+        // A passphrase-protected identity file (`age -p keys.txt`); age asks for the
+        // passphrase the first time the identity is used, not now.
+        let reader = ::age::armor::ArmoredReader::new(std::io::Cursor::new(content.to_vec()));
+        let id = ::age::encrypted::Identity::from_buffer(
+            reader,
+            Some(name.to_owned()),
+            AgeCallbacks(callbacks),
+            None,
+        )
+        .map_err(|e| err(e.to_string()))?
+        .ok_or_else(|| err("is an age file but not passphrase-protected: it is not an identity file".into()))?;
+        return Ok(vec![Box::new(Identity::new(name.to_owned(), Box::new(id)))]);
+    }
+    let file = ::age::IdentityFile::from_buffer(content)
+        .map_err(|e| err(format!("not an age identity file: {e}")))?
+        .with_callbacks(AgeCallbacks(callbacks));
+    let ids = file.into_identities().map_err(|e| err(e.to_string()))?;
+    if ids.is_empty() {
+        return Err(err("contains no identity".into()));
+    }
+    let many = ids.len() > 1;
+    Ok(ids
+        .into_iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let describe = if many { format!("{name} (key {})", i + 1) } else { name.to_owned() };
+            Box::new(Identity::new(describe, id)) as Box<dyn super::Identity>
+        })
+        .collect())
+}

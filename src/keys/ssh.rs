@@ -1,0 +1,110 @@
+//! SSH recipients (`ssh-ed25519`, `ssh-rsa`) and OpenSSH private keys as identities.
+//!
+//! Through the age crate's SSH support, so the wrapped key is the same kind of age file as
+//! for X25519 recipients. Many people already have an SSH key and publish it (GitHub's
+//! `https://github.com/NAME.keys`), which makes it the easiest recipient to collect.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use super::age::{AgeCallbacks, unwrap_with, wrap_with};
+use super::{Callbacks, IdentityError, RecipientError, UnwrapError, WrapError};
+use crate::crypto::DataKey;
+use crate::metadata::WrappedKey;
+
+/// An SSH public key as a recipient.
+pub struct Recipient {
+    id: String,
+    inner: ::age::ssh::Recipient,
+}
+
+impl Recipient {
+    /// Parses an `ssh-ed25519 AAAA… [comment]` or `ssh-rsa AAAA… [comment]` line.
+    pub fn parse(text: &str) -> Result<Self, RecipientError> {
+        let inner = ::age::ssh::Recipient::from_str(text).map_err(|e| RecipientError::Invalid {
+            kind: "SSH",
+            text: text.to_owned(),
+            reason: format!("{e:?}"),
+        })?;
+        // Keep the comment: it tells people whose key this is.
+        let id = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        Ok(Recipient { id, inner })
+    }
+}
+
+impl super::Recipient for Recipient {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn wrap(&self, key: &DataKey) -> Result<String, WrapError> {
+        wrap_with(&self.id, &self.inner, key)
+    }
+}
+
+/// An OpenSSH private key (ed25519 or RSA, passphrase-protected or not).
+pub struct Identity {
+    describe: String,
+    inner: Box<dyn ::age::Identity>,
+    /// The public key, when known (from the matching `.pub` file): lets us skip a
+    /// passphrase prompt for files that are not addressed to this key.
+    public: Option<String>,
+}
+
+impl Identity {
+    /// Sets the public key line (`ssh-ed25519 AAAA… comment`) that belongs to this key.
+    pub fn with_public_key(mut self, public: &str) -> Self {
+        self.public = public.split_whitespace().nth(1).map(str::to_owned);
+        self
+    }
+}
+
+impl super::Identity for Identity {
+    fn describe(&self) -> &str {
+        &self.describe
+    }
+
+    fn unwrap(&self, wrapped: &WrappedKey) -> Option<Result<DataKey, UnwrapError>> {
+        if let Some(public) = &self.public {
+            if wrapped.recipient.split_whitespace().nth(1) != Some(public.as_str()) {
+                return None;
+            }
+        }
+        unwrap_with(&self.describe, self.inner.as_ref(), wrapped)
+    }
+}
+
+/// Loads one OpenSSH or PEM private key.
+pub(crate) fn load_identity(
+    name: &str,
+    text: &str,
+    callbacks: Arc<dyn Callbacks>,
+) -> Result<Box<dyn super::Identity>, IdentityError> {
+    let id = ::age::ssh::Identity::from_buffer(text.as_bytes(), Some(name.to_owned())).map_err(|e| {
+        IdentityError {
+            source_name: name.to_owned(),
+            reason: format!("not a usable SSH private key: {e}"),
+        }
+    })?;
+    if let ::age::ssh::Identity::Unsupported(k) = &id {
+        return Err(IdentityError {
+            source_name: name.to_owned(),
+            reason: format!("unsupported SSH key type: {k:?}"),
+        });
+    }
+    Ok(Box::new(load_public_sibling(
+        name,
+        Identity {
+            describe: name.to_owned(),
+            inner: Box::new(id.with_callbacks(AgeCallbacks(callbacks))),
+            public: None,
+        },
+    )))
+}
+
+fn load_public_sibling(name: &str, id: Identity) -> Identity {
+    match std::fs::read_to_string(format!("{name}.pub")) {
+        Ok(public) => id.with_public_key(&public),
+        Err(_) => id,
+    }
+}
