@@ -1,1 +1,7 @@
+//! End-to-end tests of the `vaultfile` binary. One test binary (see Cargo.toml), one
+//! module per area.
 
+mod cli;
+mod common;
+mod fixtures;
+mod tamper;
