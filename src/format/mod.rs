@@ -276,7 +276,7 @@ pub fn apply_edits<'a>(
     let mut pos = 0;
     let mut pending = insertion;
     for (span, replacement) in edits {
-        if let Some(ins) = pending.filter(|i| i.at <= span.start) {
+        if let Some(ins) = pending.filter(|i| i.at < span.end) {
             out.push_str(&text[pos..ins.at]);
             out.push_str(&ins.text);
             pos = ins.at;
