@@ -455,3 +455,167 @@ pub fn decrypt_binary(text: &str, identities: &[Box<dyn Identity>]) -> Result<(V
         .map_err(|_| DecryptError::Integrity(Integrity::Value(path.clone())))?;
     Ok((content, Opened { metadata, key }))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::keys::{self, NoCallbacks};
+
+    struct Key {
+        recipients: Vec<Box<dyn Recipient>>,
+        identities: Vec<Box<dyn Identity>>,
+    }
+
+    fn key() -> Key {
+        let id = ::age::x25519::Identity::generate();
+        let secret = ::age::secrecy::ExposeSecret::expose_secret(&id.to_string()).to_owned();
+        Key {
+            recipients: vec![keys::parse_recipient(&id.to_public().to_string()).unwrap()],
+            identities: keys::load_identities("test key", secret.as_bytes(), Arc::new(NoCallbacks)).unwrap(),
+        }
+    }
+
+    fn opts<'a>(k: &'a Key, baseline: Option<&'a Opened>) -> EncryptOptions<'a> {
+        EncryptOptions { recipients: &k.recipients, rules: None, baseline, now: SystemTime::UNIX_EPOCH }
+    }
+
+    fn store(f: Format) -> &'static dyn Store {
+        format::store_for(f).unwrap()
+    }
+
+    const JSON: &str = "{\n  \"user\": \"admin\",\n  \"password\": \"hunter2-hunter2\",\n  \"port\": 5432,\n  \"tags\": [\"a\", null, true]\n}\n";
+
+    #[test]
+    fn round_trip_and_no_plaintext_left() {
+        let k = key();
+        let enc = encrypt(store(Format::Json), JSON, &opts(&k, None)).unwrap();
+        assert_eq!(enc.encrypted_values, 5);
+        assert!(!enc.text.contains("hunter2") && !enc.text.contains("5432"));
+        assert_eq!(decrypt(store(Format::Json), &enc.text, &k.identities).unwrap(), JSON);
+    }
+
+    #[test]
+    fn already_encrypted_and_not_encrypted() {
+        let k = key();
+        let enc = encrypt(store(Format::Json), JSON, &opts(&k, None)).unwrap();
+        assert!(matches!(encrypt(store(Format::Json), &enc.text, &opts(&k, None)), Err(EncryptError::AlreadyEncrypted)));
+        assert!(matches!(decrypt(store(Format::Json), JSON, &k.identities), Err(DecryptError::NotEncrypted)));
+    }
+
+    #[test]
+    fn wrong_identity_is_reported_with_recipients() {
+        let (a, b) = (key(), key());
+        let enc = encrypt(store(Format::Json), JSON, &opts(&a, None)).unwrap();
+        match decrypt(store(Format::Json), &enc.text, &b.identities) {
+            Err(DecryptError::NoMatchingIdentity { recipients, .. }) => {
+                assert_eq!(recipients, vec![a.recipients[0].id().to_owned()]);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn baseline_keeps_ciphertext_and_recipient_removal_rotates() {
+        let (a, b) = (key(), key());
+        let both: Vec<Box<dyn Recipient>> = vec![
+            keys::parse_recipient(a.recipients[0].id()).unwrap(),
+            keys::parse_recipient(b.recipients[0].id()).unwrap(),
+        ];
+        let o = EncryptOptions { recipients: &both, rules: None, baseline: None, now: SystemTime::UNIX_EPOCH };
+        let enc = encrypt(store(Format::Json), JSON, &o).unwrap();
+        let base = open(store(Format::Json), &enc.text, &a.identities).unwrap();
+        // Same recipients: byte-identical.
+        let o = EncryptOptions { recipients: &both, rules: None, baseline: Some(&base), now: SystemTime::now() };
+        assert_eq!(encrypt(store(Format::Json), JSON, &o).unwrap().text, enc.text);
+        // No recipients given: the baseline's.
+        let o = EncryptOptions { recipients: &[], rules: None, baseline: Some(&base), now: SystemTime::now() };
+        assert_eq!(encrypt(store(Format::Json), JSON, &o).unwrap().text, enc.text);
+        // Removing b: a new data key, b can no longer decrypt, a warning says so.
+        let again = encrypt(store(Format::Json), JSON, &opts(&a, Some(&base))).unwrap();
+        assert!(again.warnings.iter().any(|w| w.contains("new data key")));
+        assert!(decrypt(store(Format::Json), &again.text, &b.identities).is_err());
+        assert_eq!(decrypt(store(Format::Json), &again.text, &a.identities).unwrap(), JSON);
+        let tok = |t: &str| t.lines().find(|l| l.contains("password")).unwrap().to_owned();
+        assert_ne!(tok(&again.text), tok(&enc.text));
+    }
+
+    #[test]
+    fn binary_round_trip_and_tamper() {
+        let k = key();
+        let content: Vec<u8> = (0..=255).collect();
+        let enc = encrypt_binary(&content, &opts(&k, None)).unwrap();
+        assert_eq!(decrypt_binary(&enc.text, &k.identities).unwrap().0, content);
+        let tampered = enc.text.replacen("data: VF1.", "data: VF1.A", 1);
+        assert!(matches!(decrypt_binary(&tampered, &k.identities), Err(DecryptError::Integrity(_))));
+    }
+
+    /// A generated flat document in each text format, with its values.
+    fn document(format: Format, values: &[(String, String)]) -> String {
+        let mut s = String::new();
+        match format {
+            Format::Json => {
+                let m: serde_json::Map<_, _> =
+                    values.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
+                s = serde_json::to_string_pretty(&m).unwrap() + "\n";
+            }
+            Format::Toml => {
+                for (k, v) in values {
+                    s += &format!("{k} = {}\n", serde_json::to_string(v).unwrap());
+                }
+            }
+            Format::Dotenv => {
+                for (k, v) in values {
+                    s += &format!("{}={}\n", k.to_uppercase(), serde_json::to_string(v).unwrap());
+                }
+            }
+            Format::Yaml => {
+                for (k, v) in values {
+                    s += &format!("{k}: {}\n", serde_json::to_string(v).unwrap());
+                }
+            }
+            Format::Binary => unreachable!(),
+        }
+        s
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+        /// Round trip through real crypto, and any single-character change to an
+        /// encrypted value is caught by the integrity check.
+        #[test]
+        fn encrypt_decrypt_and_mac_in_every_format(
+            format in prop_oneof![Just(Format::Json), Just(Format::Toml), Just(Format::Dotenv), Just(Format::Yaml)],
+            values in proptest::collection::btree_map("[a-z][a-z0-9_]{0,8}", "[ -~]{0,24}", 1..8),
+            victim in any::<prop::sample::Index>(),
+            flip in any::<prop::sample::Index>(),
+        ) {
+            let k = key();
+            let values: Vec<(String, String)> = values.into_iter().collect();
+            let text = document(format, &values);
+            let st = store(format);
+            let enc = encrypt(st, &text, &opts(&k, None)).unwrap();
+            prop_assert_eq!(decrypt(st, &enc.text, &k.identities).unwrap(), text.clone());
+            // Re-encryption with the baseline is byte-identical.
+            let base = open(st, &enc.text, &k.identities).unwrap();
+            prop_assert_eq!(&encrypt(st, &text, &opts(&k, Some(&base))).unwrap().text, &enc.text);
+            // Tamper with one character of one token.
+            let doc = st.parse(&enc.text, ParseOptions::default()).unwrap();
+            let leaf = &doc.leaves[victim.index(doc.leaves.len())];
+            let raw = &enc.text[leaf.span.clone()];
+            let token = st.read_token(raw).unwrap();
+            let body_start = leaf.span.start + raw.find(token).unwrap() + crate::crypto::TOKEN_PREFIX.len();
+            let body_len = token.len() - crate::crypto::TOKEN_PREFIX.len();
+            let at = body_start + flip.index(body_len);
+            let old = enc.text.as_bytes()[at];
+            let new = if old == b'A' { 'B' } else { 'A' };
+            let mut tampered = enc.text.clone();
+            tampered.replace_range(at..at + 1, &new.to_string());
+            prop_assert!(matches!(decrypt(st, &tampered, &k.identities), Err(DecryptError::Integrity(_))));
+        }
+    }
+}
