@@ -20,6 +20,10 @@ use crate::path::{KeyPath, RuleError, RuleHits, RuleSpec, Rules};
 /// Below this many leaves, values are sealed on one thread: spawning costs more than it saves.
 const PARALLEL_THRESHOLD: usize = 2048;
 
+/// Leaves per parallel wave: large enough to amortise scheduling, small enough that a
+/// wave's results are a small fraction of the document.
+const WAVE: usize = 16 * 1024;
+
 /// Why encryption failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -152,50 +156,79 @@ pub fn encrypt(store: &dyn Store, text: &str, opts: &EncryptOptions<'_>) -> Resu
         .collect();
     warnings.extend(rules.unmatched(&hits));
 
+    // Values are sealed in waves: each wave in parallel, then appended in order, so the
+    // output grows in one buffer and no per-value allocation outlives its wave.
     let cipher = ValueCipher::new(&key);
-    let seal = |c: &mut ValueCipher, i: usize| -> Option<String> {
-        let l = &doc.leaves[i];
-        selected[i].then(|| {
-            let token = c.seal(&l.path, text[l.span.clone()].as_bytes());
-            let mut out = String::with_capacity(token.len() + 2);
-            store.write_token(&mut out, &token);
-            out
-        })
-    };
-    let replacements: Vec<Option<String>> = if doc.leaves.len() < PARALLEL_THRESHOLD {
-        let mut c = cipher.clone();
-        (0..doc.leaves.len()).map(|i| seal(&mut c, i)).collect()
-    } else {
-        (0..doc.leaves.len())
-            .into_par_iter()
-            .map_init(|| cipher.clone(), seal)
-            .collect()
-    };
-    let encrypted_values = replacements.iter().filter(|r| r.is_some()).count();
-    if encrypted_values == 0 && !doc.leaves.is_empty() {
-        warnings.push("no value was encrypted: every value is null or excluded by the rules".into());
-    }
-
     let mut mac = FileMac::new(&key);
     mac_header(&mut mac, &meta_base);
-    for (l, r) in doc.leaves.iter().zip(&replacements) {
-        let t = match r {
-            Some(r) => store.read_token(r).unwrap_or(r).as_bytes(),
-            None => text[l.span.clone()].as_bytes(),
-        };
-        mac.update(MacInput::Leaf { path: &l.path, encrypted: r.is_some(), text: t });
+    let estimate = text.len() + doc.leaves.iter().map(|l| l.span.len() / 3 + 32).sum::<usize>() + 4096;
+    let mut out = String::with_capacity(estimate);
+    let mut pos = 0;
+    let mut encrypted_values = 0;
+    for_each_in_waves(
+        doc.leaves.len(),
+        &cipher,
+        |c, i| {
+            let l = &doc.leaves[i];
+            selected[i].then(|| c.seal(&l.path, text[l.span.clone()].as_bytes()))
+        },
+        |i, token: Option<String>| {
+            let l = &doc.leaves[i];
+            let raw = &text[l.span.clone()];
+            mac.update(MacInput::Leaf {
+                path: &l.path,
+                encrypted: token.is_some(),
+                text: token.as_deref().unwrap_or(raw).as_bytes(),
+            });
+            if let Some(token) = token {
+                out.push_str(&text[pos..l.span.start]);
+                store.write_token(&mut out, &token);
+                pos = l.span.end;
+                encrypted_values += 1;
+            }
+            Ok::<(), EncryptError>(())
+        },
+    )?;
+    if encrypted_values == 0 && !doc.leaves.is_empty() {
+        warnings.push("no value was encrypted: every value is null or excluded by the rules".into());
     }
     let metadata = Metadata { mac: mac.finish(), ..meta_base };
     let insertion = store
         .metadata_insertion(text, &doc, &metadata.to_value())
         .map_err(EncryptError::Metadata)?;
-    let edits = doc
-        .leaves
-        .iter()
-        .zip(&replacements)
-        .filter_map(|(l, r)| r.as_deref().map(|r| (l.span.clone(), r)));
-    let out = format::apply_edits(text, edits, Some(&insertion), text.len() * 2 + insertion.text.len());
+    // Every store places the block after the last leaf (Store contract).
+    let at = insertion.at.max(pos);
+    out.push_str(&text[pos..at]);
+    out.push_str(&insertion.text);
+    out.push_str(&text[at..]);
     Ok(Encrypted { text: out, warnings, encrypted_values })
+}
+
+/// Runs `work` on every leaf index, in parallel waves of [`WAVE`] leaves, and feeds the
+/// results to `sink` in order. Small documents run on the calling thread.
+fn for_each_in_waves<T: Send, E>(
+    n: usize,
+    cipher: &ValueCipher,
+    work: impl Fn(&mut ValueCipher, usize) -> T + Sync,
+    mut sink: impl FnMut(usize, T) -> Result<(), E>,
+) -> Result<(), E> {
+    if n < PARALLEL_THRESHOLD {
+        let mut c = cipher.clone();
+        for i in 0..n {
+            sink(i, work(&mut c, i))?;
+        }
+        return Ok(());
+    }
+    let mut start = 0;
+    while start < n {
+        let end = (start + WAVE).min(n);
+        let results: Vec<T> = (start..end).into_par_iter().map_init(|| cipher.clone(), &work).collect();
+        for (i, r) in (start..end).zip(results) {
+            sink(i, r)?;
+        }
+        start = end;
+    }
+    Ok(())
 }
 
 /// Decides the data key, recipients, rules and creation time for an encryption.
@@ -378,38 +411,57 @@ pub fn decrypt_parsed(
     let selected = verify(store, text, &doc, &metadata, &rules, &key)?;
 
     let cipher = ValueCipher::new(&key);
-    let open_one = |c: &mut ValueCipher, i: usize| -> Result<Option<String>, DecryptError> {
-        if !selected[i] {
-            return Ok(None);
-        }
-        let l = &doc.leaves[i];
-        let token = store.read_token(&text[l.span.clone()]).expect("checked by verify");
-        let plain = c.open(&l.path, token).map_err(|e| match e {
-            TokenError::Malformed | TokenError::Forged => DecryptError::Integrity(Integrity::Value(l.path.clone())),
-        })?;
-        String::from_utf8(plain)
-            .map(Some)
-            .map_err(|_| DecryptError::Integrity(Integrity::NotText(l.path.clone())))
-    };
-    let plain: Vec<Option<String>> = if doc.leaves.len() < PARALLEL_THRESHOLD {
-        let mut c = cipher.clone();
-        (0..doc.leaves.len()).map(|i| open_one(&mut c, i)).collect::<Result<_, _>>()?
-    } else {
-        (0..doc.leaves.len())
-            .into_par_iter()
-            .map_init(|| cipher.clone(), open_one)
-            .collect::<Result<_, _>>()?
-    };
-    let mut edits: Vec<(Range<usize>, &str)> = doc
-        .leaves
-        .iter()
-        .zip(&plain)
-        .filter_map(|(l, p)| p.as_deref().map(|p| (l.span.clone(), p)))
-        .collect();
+    let mut out = String::with_capacity(plaintext_len_estimate(store, text, &doc, &selected, &meta_span));
+    let mut pos = 0;
+    for_each_in_waves(
+        doc.leaves.len(),
+        &cipher,
+        |c, i| {
+            if !selected[i] {
+                return Ok(None);
+            }
+            let l = &doc.leaves[i];
+            let token = store.read_token(&text[l.span.clone()]).expect("checked by verify");
+            let plain = c.open(&l.path, token).map_err(|e| match e {
+                TokenError::Malformed | TokenError::Forged => {
+                    DecryptError::Integrity(Integrity::Value(l.path.clone()))
+                }
+            })?;
+            String::from_utf8(plain)
+                .map(Some)
+                .map_err(|_| DecryptError::Integrity(Integrity::NotText(l.path.clone())))
+        },
+        |i, plain: Result<Option<String>, DecryptError>| {
+            if let Some(plain) = plain? {
+                let l = &doc.leaves[i];
+                out.push_str(&text[pos..l.span.start]);
+                out.push_str(&plain);
+                pos = l.span.end;
+            }
+            Ok::<(), DecryptError>(())
+        },
+    )?;
     // The metadata block is always after every leaf.
-    edits.push((meta_span, ""));
-    let out = format::apply_edits(text, edits, None, text.len());
+    out.push_str(&text[pos..meta_span.start]);
+    out.push_str(&text[meta_span.end..]);
     Ok((out, Opened { metadata, key }))
+}
+
+/// The decrypted size, from the token lengths, so the output is allocated once.
+fn plaintext_len_estimate(
+    store: &dyn Store,
+    text: &str,
+    doc: &Document,
+    selected: &[bool],
+    meta: &Range<usize>,
+) -> usize {
+    let mut len = text.len() - meta.len();
+    for (l, _) in doc.leaves.iter().zip(selected).filter(|(_, s)| **s) {
+        let token_len = store.read_token(&text[l.span.clone()]).map_or(0, str::len);
+        let body = token_len.saturating_sub(crate::crypto::TOKEN_PREFIX.len());
+        len = len - l.span.len() + (body * 3 / 4).saturating_sub(16);
+    }
+    len
 }
 
 /// Encrypts a binary file: the whole content becomes one value (see [`format::binary`]).
