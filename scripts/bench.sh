@@ -26,7 +26,7 @@ PLAIN=$(realpath "$OUT/corpus/secrets/0000.yaml")
 KEY=$(realpath "$OUT")/key.txt
 [ -f "$KEY" ] || "$VF" keygen -o "$KEY" 2>/dev/null
 PUB=$(grep -o 'age1[0-9a-z]*' "$KEY" | head -1)
-export SOPS_AGE_KEY_FILE=$KEY VAULTFILE_AGE_KEY_FILE=$KEY
+export SOPS_AGE_KEY_FILE=$KEY VAULTFILE_AGE_KEY_FILE=$KEY SOPS_DISABLE_VERSION_CHECK=1
 
 "$VF" encrypt -r "$PUB" "$PLAIN" > "$OUT/vf.enc.yaml"
 "$SOPS" encrypt --age "$PUB" "$PLAIN" > "$OUT/sops.enc.yaml"
@@ -51,7 +51,7 @@ SIZE=$(stat -c %s "$PLAIN")
 
 python3 - "$OUT" "$SIZE" "$VF_EXACT" "$SOPS_EXACT" "$(peak "$VF" decrypt "$OUT/vf.enc.yaml")" \
   "$(peak "$SOPS" decrypt "$OUT/sops.enc.yaml")" "$(peak "$VF" encrypt -r "$PUB" "$PLAIN")" \
-  "$(peak "$SOPS" encrypt --age "$PUB" "$PLAIN")" "$("$SOPS" --version | head -1)" "$("$VF" --version)" "${names[@]}" <<'PY' | tee "$OUT/results.md"
+  "$(peak "$SOPS" encrypt --age "$PUB" "$PLAIN")" "$("$SOPS" --disable-version-check --version 2>/dev/null | head -1)" "$("$VF" --version)" "${names[@]}" <<'PY' | tee "$OUT/results.md"
 import json, statistics, sys
 out, size, vf_exact, sops_exact, vf_dm, sops_dm, vf_em, sops_em, sops_v, vf_v, *names = sys.argv[1:]
 def medians(f):

@@ -883,7 +883,9 @@ mod full {
         }
         let floor = content.start.max(line_end);
         let mut end = content.end.max(floor);
-        while end > floor && matches!(b[end - 1], b' ' | b'\t' | b'\r' | b'\n') {
+        // Tabs stay inside: a tab on a trailing line is block content, and left outside after
+        // a token it makes the encrypted file invalid for strict parsers (PyYAML).
+        while end > floor && matches!(b[end - 1], b' ' | b'\r' | b'\n') {
             end -= 1;
         }
         Ok(if end > floor {
@@ -2885,4 +2887,12 @@ mod tests {
                 t
             })
     }
+
+    #[test]
+    fn block_scalar_trailing_tab_line_stays_inside_the_span() {
+        let text = "a: |\n  x\n  \t\nb: y\n";
+        let enc = round_trip(&YamlStore, text);
+        assert!(!enc.contains('\t'), "the tab line must be encrypted with the block: {enc:?}");
+    }
+
 }
