@@ -6,6 +6,7 @@
 //! is checked, before anything is returned, so a caller that writes only on `Ok` never
 //! writes a half-encrypted or unauthenticated file.
 
+use std::io::Write;
 use std::ops::Range;
 use std::time::SystemTime;
 
@@ -49,6 +50,12 @@ pub enum EncryptError {
     /// The metadata block cannot be placed in this document.
     #[error("cannot add the metadata block: {0}")]
     Metadata(ParseError),
+    /// The document is larger than a structured file can be (4 GiB).
+    #[error("the file is too large for a structured format (over 4 GiB)")]
+    TooLarge,
+    /// Writing the output failed.
+    #[error("cannot write the output: {0}")]
+    Write(std::io::Error),
 }
 
 /// Why decryption (or opening a baseline) failed.
@@ -81,6 +88,12 @@ pub enum DecryptError {
     /// The file was altered after encryption.
     #[error("integrity check failed: {0}")]
     Integrity(Integrity),
+    /// The document is larger than a structured file can be (4 GiB).
+    #[error("the file is too large for a structured format (over 4 GiB)")]
+    TooLarge,
+    /// Writing the output failed.
+    #[error("cannot write the output: {0}")]
+    Write(std::io::Error),
 }
 
 /// What the integrity check found.
@@ -141,6 +154,39 @@ impl std::fmt::Debug for Opened {
 
 /// Encrypts a text document.
 pub fn encrypt(store: &dyn Store, text: &str, opts: &EncryptOptions<'_>) -> Result<Encrypted, EncryptError> {
+    let mut buf = Vec::with_capacity(text.len() * 2);
+    let summary = encrypt_to(store, text, opts, &mut buf)?;
+    Ok(Encrypted {
+        text: String::from_utf8(buf).expect("the output is built from str slices"),
+        warnings: summary.warnings,
+        encrypted_values: summary.encrypted_values,
+    })
+}
+
+/// What [`encrypt_to`] reports besides the output.
+#[derive(Debug)]
+pub struct EncryptSummary {
+    /// Things the user should know (rules that matched nothing, a rotated key).
+    pub warnings: Vec<String>,
+    /// How many values were encrypted.
+    pub encrypted_values: usize,
+}
+
+/// Output is handed to the writer in pieces of about this size, so a large file is never
+/// held twice in memory.
+const FLUSH_AT: usize = 256 * 1024;
+
+/// Encrypts a text document, writing the result to `out` as it is produced.
+///
+/// Everything that can fail on the input (syntax, recipients, rules, where the metadata
+/// goes) is checked before the first byte is written; after that only `out` can fail.
+pub fn encrypt_to(
+    store: &dyn Store,
+    text: &str,
+    opts: &EncryptOptions<'_>,
+    out: &mut dyn Write,
+) -> Result<EncryptSummary, EncryptError> {
+    check_len(text.len()).map_err(|_| EncryptError::TooLarge)?;
     let doc = store.parse(text, ParseOptions::default())?;
     if doc.metadata.is_some() {
         return Err(EncryptError::AlreadyEncrypted);
@@ -152,39 +198,46 @@ pub fn encrypt(store: &dyn Store, text: &str, opts: &EncryptOptions<'_>) -> Resu
     let selected: Vec<bool> = doc
         .leaves
         .iter()
-        .map(|l| l.kind != ScalarKind::Null && rules.selects(&l.path, &mut hits))
+        .map(|l| l.kind != ScalarKind::Null && rules.selects(l.path, &mut hits))
         .collect();
     warnings.extend(rules.unmatched(&hits));
+    // Where the metadata goes does not depend on its content: check it before writing.
+    store
+        .metadata_insertion(text, &doc, &meta_base.to_value())
+        .map_err(EncryptError::Metadata)?;
 
     // Values are sealed in waves: each wave in parallel, then appended in order, so the
     // output grows in one buffer and no per-value allocation outlives its wave.
     let cipher = ValueCipher::new(&key);
     let mut mac = FileMac::new(&key);
     mac_header(&mut mac, &meta_base);
-    let estimate = text.len() + doc.leaves.iter().map(|l| l.span.len() / 3 + 32).sum::<usize>() + 4096;
-    let mut out = String::with_capacity(estimate);
+    let mut buf = String::with_capacity(2 * FLUSH_AT);
     let mut pos = 0;
     let mut encrypted_values = 0;
     for_each_in_waves(
         doc.leaves.len(),
         &cipher,
         |c, i| {
-            let l = &doc.leaves[i];
-            selected[i].then(|| c.seal(&l.path, text[l.span.clone()].as_bytes()))
+            let l = doc.leaves.get(i);
+            selected[i].then(|| c.seal(l.path, text[l.span.clone()].as_bytes()))
         },
         |i, token: Option<String>| {
-            let l = &doc.leaves[i];
+            let l = doc.leaves.get(i);
             let raw = &text[l.span.clone()];
             mac.update(MacInput::Leaf {
-                path: &l.path,
+                path: l.path,
                 encrypted: token.is_some(),
                 text: token.as_deref().unwrap_or(raw).as_bytes(),
             });
             if let Some(token) = token {
-                out.push_str(&text[pos..l.span.start]);
-                store.write_token(&mut out, &token);
+                buf.push_str(&text[pos..l.span.start]);
+                store.write_token(&mut buf, &token);
                 pos = l.span.end;
                 encrypted_values += 1;
+                if buf.len() >= FLUSH_AT {
+                    out.write_all(buf.as_bytes()).map_err(EncryptError::Write)?;
+                    buf.clear();
+                }
             }
             Ok::<(), EncryptError>(())
         },
@@ -198,10 +251,15 @@ pub fn encrypt(store: &dyn Store, text: &str, opts: &EncryptOptions<'_>) -> Resu
         .map_err(EncryptError::Metadata)?;
     // Every store places the block after the last leaf (Store contract).
     let at = insertion.at.max(pos);
-    out.push_str(&text[pos..at]);
-    out.push_str(&insertion.text);
-    out.push_str(&text[at..]);
-    Ok(Encrypted { text: out, warnings, encrypted_values })
+    buf.push_str(&text[pos..at]);
+    buf.push_str(&insertion.text);
+    buf.push_str(&text[at..]);
+    out.write_all(buf.as_bytes()).map_err(EncryptError::Write)?;
+    Ok(EncryptSummary { warnings, encrypted_values })
+}
+
+fn check_len(len: usize) -> Result<(), ()> {
+    if len > crate::document::MAX_DOCUMENT_LEN { Err(()) } else { Ok(()) }
 }
 
 /// Runs `work` on every leaf index, in parallel waves of [`WAVE`] leaves, and feeds the
@@ -357,17 +415,17 @@ fn verify(
     let mut mac = FileMac::new(key);
     mac_header(&mut mac, meta);
     let mut selected = Vec::with_capacity(doc.leaves.len());
-    for l in &doc.leaves {
+    for l in doc.leaves.iter() {
         let raw = &text[l.span.clone()];
-        let sel = l.kind != ScalarKind::Null && rules.selects(&l.path, &mut hits);
+        let sel = l.kind != ScalarKind::Null && rules.selects(l.path, &mut hits);
         let t = if sel {
             store
                 .read_token(raw)
-                .ok_or_else(|| DecryptError::Integrity(Integrity::Plaintext(l.path.clone())))?
+                .ok_or_else(|| DecryptError::Integrity(Integrity::Plaintext(l.path.to_owned())))?
         } else {
             raw
         };
-        mac.update(MacInput::Leaf { path: &l.path, encrypted: sel, text: t.as_bytes() });
+        mac.update(MacInput::Leaf { path: l.path, encrypted: sel, text: t.as_bytes() });
         selected.push(sel);
     }
     if !mac.verify(&meta.mac) {
@@ -395,15 +453,23 @@ pub fn inspect(store: &dyn Store, text: &str) -> Result<Metadata, DecryptError> 
 
 /// Decrypts a text document. The MAC is verified before anything is returned.
 pub fn decrypt(store: &dyn Store, text: &str, identities: &[Box<dyn Identity>]) -> Result<String, DecryptError> {
-    decrypt_parsed(store, text, identities).map(|(out, _)| out)
+    let mut buf = Vec::with_capacity(text.len());
+    decrypt_to(store, text, identities, &mut buf)?;
+    Ok(String::from_utf8(buf).expect("decrypted values are checked to be UTF-8"))
 }
 
-/// Decrypts a text document and also returns the opened key material for reuse.
-pub fn decrypt_parsed(
+/// Decrypts a text document, writing the plaintext to `out` as it is produced.
+///
+/// The data key is unwrapped and the MAC over every value, the recipients and the rules is
+/// verified before the first byte is written, so an altered file writes nothing. Returns
+/// the opened key material, for re-encryption with this file as baseline.
+pub fn decrypt_to(
     store: &dyn Store,
     text: &str,
     identities: &[Box<dyn Identity>],
-) -> Result<(String, Opened), DecryptError> {
+    out: &mut dyn Write,
+) -> Result<Opened, DecryptError> {
+    check_len(text.len()).map_err(|_| DecryptError::TooLarge)?;
     let doc = store.parse(text, ParseOptions::default())?;
     let (metadata, meta_span) = read_metadata(&doc)?;
     let key = unwrap_key(&metadata, identities)?;
@@ -411,7 +477,7 @@ pub fn decrypt_parsed(
     let selected = verify(store, text, &doc, &metadata, &rules, &key)?;
 
     let cipher = ValueCipher::new(&key);
-    let mut out = String::with_capacity(plaintext_len_estimate(store, text, &doc, &selected, &meta_span));
+    let mut buf = String::with_capacity(2 * FLUSH_AT);
     let mut pos = 0;
     for_each_in_waves(
         doc.leaves.len(),
@@ -420,48 +486,36 @@ pub fn decrypt_parsed(
             if !selected[i] {
                 return Ok(None);
             }
-            let l = &doc.leaves[i];
+            let l = doc.leaves.get(i);
             let token = store.read_token(&text[l.span.clone()]).expect("checked by verify");
-            let plain = c.open(&l.path, token).map_err(|e| match e {
+            let plain = c.open(l.path, token).map_err(|e| match e {
                 TokenError::Malformed | TokenError::Forged => {
-                    DecryptError::Integrity(Integrity::Value(l.path.clone()))
+                    DecryptError::Integrity(Integrity::Value(l.path.to_owned()))
                 }
             })?;
             String::from_utf8(plain)
                 .map(Some)
-                .map_err(|_| DecryptError::Integrity(Integrity::NotText(l.path.clone())))
+                .map_err(|_| DecryptError::Integrity(Integrity::NotText(l.path.to_owned())))
         },
         |i, plain: Result<Option<String>, DecryptError>| {
             if let Some(plain) = plain? {
-                let l = &doc.leaves[i];
-                out.push_str(&text[pos..l.span.start]);
-                out.push_str(&plain);
-                pos = l.span.end;
+                let span = doc.leaves.span(i);
+                buf.push_str(&text[pos..span.start]);
+                buf.push_str(&plain);
+                pos = span.end;
+                if buf.len() >= FLUSH_AT {
+                    out.write_all(buf.as_bytes()).map_err(DecryptError::Write)?;
+                    buf.clear();
+                }
             }
             Ok::<(), DecryptError>(())
         },
     )?;
     // The metadata block is always after every leaf.
-    out.push_str(&text[pos..meta_span.start]);
-    out.push_str(&text[meta_span.end..]);
-    Ok((out, Opened { metadata, key }))
-}
-
-/// The decrypted size, from the token lengths, so the output is allocated once.
-fn plaintext_len_estimate(
-    store: &dyn Store,
-    text: &str,
-    doc: &Document,
-    selected: &[bool],
-    meta: &Range<usize>,
-) -> usize {
-    let mut len = text.len() - meta.len();
-    for (l, _) in doc.leaves.iter().zip(selected).filter(|(_, s)| **s) {
-        let token_len = store.read_token(&text[l.span.clone()]).map_or(0, str::len);
-        let body = token_len.saturating_sub(crate::crypto::TOKEN_PREFIX.len());
-        len = len - l.span.len() + (body * 3 / 4).saturating_sub(16);
-    }
-    len
+    buf.push_str(&text[pos..meta_span.start]);
+    buf.push_str(&text[meta_span.end..]);
+    out.write_all(buf.as_bytes()).map_err(DecryptError::Write)?;
+    Ok(Opened { metadata, key })
 }
 
 /// Encrypts a binary file: the whole content becomes one value (see [`format::binary`]).
@@ -476,7 +530,7 @@ pub fn encrypt_binary(content: &[u8], opts: &EncryptOptions<'_>) -> Result<Encry
     text.push('\n');
     let mut mac = FileMac::new(&key);
     mac_header(&mut mac, &meta_base);
-    mac.update(MacInput::Leaf { path: &path, encrypted: true, text: token.as_bytes() });
+    mac.update(MacInput::Leaf { path: path.as_path(), encrypted: true, text: token.as_bytes() });
     let metadata = Metadata { mac: mac.finish(), ..meta_base };
     let doc = store.parse(&text, ParseOptions::default())?;
     let ins = store
@@ -493,9 +547,10 @@ pub fn decrypt_binary(text: &str, identities: &[Box<dyn Identity>]) -> Result<(V
     let (metadata, _) = read_metadata(&doc)?;
     let key = unwrap_key(&metadata, identities)?;
     let path = KeyPath::from_segments([crate::path::Segment::Key(format::binary::DATA_KEY)]);
-    let [leaf] = &doc.leaves[..] else {
+    if doc.leaves.len() != 1 {
         return Err(DecryptError::Integrity(Integrity::Mac));
-    };
+    }
+    let leaf = doc.leaves.get(0);
     if leaf.path != path {
         return Err(DecryptError::Integrity(Integrity::Mac));
     }
@@ -657,7 +712,7 @@ mod tests {
             prop_assert_eq!(&encrypt(st, &text, &opts(&k, Some(&base))).unwrap().text, &enc.text);
             // Tamper with one character of one token.
             let doc = st.parse(&enc.text, ParseOptions::default()).unwrap();
-            let leaf = &doc.leaves[victim.index(doc.leaves.len())];
+            let leaf = doc.leaves.get(victim.index(doc.leaves.len()));
             let raw = &enc.text[leaf.span.clone()];
             let token = st.read_token(raw).unwrap();
             let body_start = leaf.span.start + raw.find(token).unwrap() + crate::crypto::TOKEN_PREFIX.len();

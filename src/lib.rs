@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 pub mod crypto;
+pub mod document;
 pub mod engine;
 pub mod format;
 pub mod keys;

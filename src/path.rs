@@ -103,17 +103,14 @@ impl KeyPath {
         &self.bytes
     }
 
-    /// Iterates over the segments.
-    pub fn segments(&self) -> Segments<'_> {
-        Segments { rest: &self.bytes }
+    /// Borrows the path.
+    pub fn as_path(&self) -> PathRef<'_> {
+        PathRef { bytes: &self.bytes }
     }
 
-    /// Iterates over the key names on the path (what the selection rules look at).
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.segments().filter_map(|s| match s {
-            Segment::Key(k) => Some(k),
-            _ => None,
-        })
+    /// Iterates over the segments.
+    pub fn segments(&self) -> Segments<'_> {
+        self.as_path().segments()
     }
 
     /// Parses the display syntax: `a.b[0].c`, SOPS's `["a"]["b"][0]`, or a mix of both.
@@ -193,6 +190,66 @@ impl KeyPath {
     }
 }
 
+/// A borrowed [`KeyPath`]: canonical bytes stored elsewhere (see [`crate::document::Leaves`]).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PathRef<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> PathRef<'a> {
+    /// Wraps bytes produced by [`KeyPath::as_bytes`].
+    pub(crate) fn from_canonical(bytes: &'a [u8]) -> Self {
+        PathRef { bytes }
+    }
+
+    /// The canonical encoding, used as associated data and in the MAC.
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// Iterates over the segments.
+    pub fn segments(&self) -> Segments<'a> {
+        Segments { rest: self.bytes }
+    }
+
+    /// Iterates over the key names on the path (what the selection rules look at).
+    pub fn keys(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.segments().filter_map(|s| match s {
+            Segment::Key(k) => Some(k),
+            _ => None,
+        })
+    }
+
+    /// True when `prefix` is this path or one of its ancestors.
+    pub fn starts_with(&self, prefix: PathRef<'_>) -> bool {
+        // The encoding is self-delimiting, so a byte prefix is a segment prefix.
+        self.bytes.starts_with(prefix.bytes)
+    }
+
+    /// Copies the path.
+    pub fn to_owned(&self) -> KeyPath {
+        KeyPath { bytes: self.bytes.to_vec() }
+    }
+}
+
+impl<'a> From<&'a KeyPath> for PathRef<'a> {
+    fn from(p: &'a KeyPath) -> Self {
+        p.as_path()
+    }
+}
+
+impl PartialEq<KeyPath> for PathRef<'_> {
+    fn eq(&self, other: &KeyPath) -> bool {
+        self.bytes == other.bytes.as_slice()
+    }
+}
+
+impl PartialEq<PathRef<'_>> for KeyPath {
+    fn eq(&self, other: &PathRef<'_>) -> bool {
+        self.bytes.as_slice() == other.bytes
+    }
+}
+
 /// Iterator over a [`KeyPath`]'s segments.
 pub struct Segments<'a> {
     rest: &'a [u8],
@@ -231,6 +288,18 @@ fn is_plain_key(k: &str) -> bool {
 }
 
 impl fmt::Display for KeyPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.as_path().fmt(f)
+    }
+}
+
+impl fmt::Debug for PathRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PathRef({self})")
+    }
+}
+
+impl fmt::Display for PathRef<'_> {
     /// Writes `a.b[0].c`; keys that are not identifiers are written as `["a.b"]`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut first = true;
@@ -354,7 +423,8 @@ impl Rules {
     }
 
     /// Returns true when the leaf at `path` is to be encrypted, and notes which rules matched.
-    pub fn selects(&self, path: &KeyPath, hits: &mut RuleHits) -> bool {
+    pub fn selects<'p>(&self, path: impl Into<PathRef<'p>>, hits: &mut RuleHits) -> bool {
+        let path = path.into();
         let any = |pred: &dyn Fn(&str) -> bool| path.keys().any(pred);
         let mut selected = true;
         if let Some(r) = &self.encrypted_regex {

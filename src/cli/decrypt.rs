@@ -9,7 +9,7 @@ use vaultfile::path::KeyPath;
 use super::common::{self, IdentityArgs};
 use super::error::{CliError, ExitKind};
 use super::identities;
-use super::io::{self, Input};
+use super::io::{self, Input, Output};
 use super::ui::Ui;
 
 /// Decrypt a file encrypted by vaultfile
@@ -64,27 +64,29 @@ pub fn run(args: DecryptArgs, ui: &Ui) -> super::CmdResult {
     let text = common::text(&name, bytes)?;
     let format = common::format_for_encrypted(&input, args.input_type, &text);
     let found = identities::collect(&args.identity.identities, ui)?;
-    let plain: Vec<u8> = match format::store_for(format) {
-        Some(store) => engine::decrypt(store, &text, &found.identities)
-            .map(String::into_bytes)
-            .map_err(|e| CliError::decrypt(&name, e, &found.tried))?,
-        None => engine::decrypt_binary(&text, &found.identities)
-            .map(|(b, _)| b)
-            .map_err(|e| CliError::decrypt(&name, e, &found.tried))?,
-    };
-    let plain = zeroize::Zeroizing::new(plain);
+    let decrypt_err = |e| CliError::decrypt(&name, e, &found.tried);
     if let Some(path) = extract {
         let store = format::store_for(format)
             .ok_or_else(|| CliError::new(ExitKind::Usage, "--extract needs a structured file (YAML, JSON, TOML or dotenv)"))?;
-        let text = std::str::from_utf8(&plain).expect("text formats decrypt to UTF-8");
-        let value = extract_value(store, text, &path).map_err(|e| CliError::new(ExitKind::Other, format!("{name}: {e}")))?;
+        let plain = zeroize::Zeroizing::new(engine::decrypt(store, &text, &found.identities).map_err(decrypt_err)?);
+        let value = extract_value(store, &plain, &path).map_err(|e| CliError::new(ExitKind::Other, format!("{name}: {e}")))?;
         return io::write_stdout(value.as_bytes());
     }
-    match (&args.output, args.in_place, input.path()) {
-        (Some(out), _, _) => io::write_atomic(out, &plain, true),
-        (None, true, Some(path)) => io::write_atomic(path, &plain, true),
-        _ => io::write_stdout(&plain),
+    let target = match (&args.output, args.in_place, input.path()) {
+        (Some(out), _, _) => Output::File { path: out, private: true },
+        (None, true, Some(path)) => Output::File { path, private: true },
+        _ => Output::Stdout,
+    };
+    match format::store_for(format) {
+        Some(store) => {
+            io::write_with(target, |w| engine::decrypt_to(store, &text, &found.identities, w).map_err(decrypt_err))?;
+        }
+        None => {
+            let (plain, _) = engine::decrypt_binary(&text, &found.identities).map_err(decrypt_err)?;
+            io::write_all(target, &zeroize::Zeroizing::new(plain))?;
+        }
     }
+    Ok(())
 }
 
 /// Finds the value at `path`: a leaf prints as its decoded value, a subtree as JSON.
@@ -93,7 +95,7 @@ fn extract_value(store: &dyn format::Store, text: &str, path: &KeyPath) -> Resul
         .parse(text, ParseOptions { decode_values: true })
         .map_err(|e| format!("cannot parse the decrypted file: {e}"))?;
     if let Some(leaf) = doc.leaves.iter().find(|l| &l.path == path) {
-        return Ok(leaf.value.clone().unwrap_or_default());
+        return Ok(leaf.value.unwrap_or_default().to_owned());
     }
     let under: Vec<_> = doc
         .leaves

@@ -9,7 +9,7 @@ use vaultfile::format::{self, Format};
 use super::common::{self, IdentityArgs, RecipientArgs, RuleArgs};
 use super::error::{CliError, ExitKind};
 use super::identities;
-use super::io::{self, Input};
+use super::io::{self, Input, Output};
 use super::ui::Ui;
 
 /// Encrypt the values of a YAML, JSON, TOML or dotenv file (any other file whole)
@@ -73,10 +73,17 @@ pub fn run(args: EncryptArgs, ui: &Ui) -> super::CmdResult {
         baseline: baseline.as_ref(),
         now: SystemTime::now(),
     };
-    let result = match format::store_for(format) {
+    let target = match (&args.output, args.in_place, input.path()) {
+        (Some(out), _, _) => Output::File { path: out, private: false },
+        (None, true, Some(path)) => Output::File { path, private: false },
+        _ => Output::Stdout,
+    };
+    let summary = match format::store_for(format) {
         Some(store) => {
             let text = common::text(&name, bytes)?;
-            engine::encrypt(store, &text, &opts)
+            io::write_with(target, |w| {
+                engine::encrypt_to(store, &text, &opts, w).map_err(|e| CliError::encrypt(&name, e))
+            })?
         }
         None => {
             if let Ok(text) = std::str::from_utf8(&bytes) {
@@ -86,18 +93,15 @@ pub fn run(args: EncryptArgs, ui: &Ui) -> super::CmdResult {
                     }
                 }
             }
-            engine::encrypt_binary(&bytes, &opts)
+            let enc = engine::encrypt_binary(&bytes, &opts).map_err(|e| CliError::encrypt(&name, e))?;
+            io::write_all(target, enc.text.as_bytes())?;
+            Some(engine::EncryptSummary { warnings: enc.warnings, encrypted_values: enc.encrypted_values })
         }
-    }
-    .map_err(|e| CliError::encrypt(&name, e))?;
-    for w in &result.warnings {
+    };
+    for w in summary.iter().flat_map(|s| &s.warnings) {
         ui.warn(&format!("{name}: {w}"));
     }
-    match (&args.output, args.in_place, input.path()) {
-        (Some(out), _, _) => io::write_atomic(out, result.text.as_bytes(), false),
-        (None, true, Some(path)) => io::write_atomic(path, result.text.as_bytes(), false),
-        _ => io::write_stdout(result.text.as_bytes()),
-    }
+    Ok(())
 }
 
 /// Opens `--baseline`: the same format as the input, decrypted with the usual identities.

@@ -11,6 +11,8 @@ use vaultfile::engine::{DecryptError, EncryptError};
 /// The exit code table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExitKind {
+    /// 0 and no message: the reader of our output went away (`| head`).
+    BrokenPipe = 0,
     /// 1: anything else (I/O errors, a missing file…).
     Other = 1,
     /// 2: the command line is wrong (clap reports these itself).
@@ -76,6 +78,15 @@ impl CliError {
         }
     }
 
+    /// An error writing output; a closed pipe is not reported.
+    pub fn from_write(err: std::io::Error) -> Self {
+        if err.kind() == std::io::ErrorKind::BrokenPipe {
+            CliError::new(ExitKind::BrokenPipe, "")
+        } else {
+            CliError::new(ExitKind::Other, format!("cannot write the output: {err}"))
+        }
+    }
+
     /// Maps an encryption error for `file`.
     pub fn encrypt(file: &str, err: EncryptError) -> Self {
         match err {
@@ -90,6 +101,7 @@ impl CliError {
                 .hint("`vaultfile keygen -o ~/.config/vaultfile/keys.txt` creates a key and prints its public key"),
             EncryptError::Rule(e) => CliError::new(ExitKind::Usage, format!("{e}")),
             EncryptError::Wrap(e) => CliError::new(ExitKind::Recipients, format!("{file}: {e}")),
+            EncryptError::Write(e) => CliError::from_write(e),
             EncryptError::Metadata(e) => CliError::new(ExitKind::Syntax, format!("{file}: {e}"))
                 .hint("use --input-type binary to encrypt the file as a whole"),
             other => CliError::new(ExitKind::Other, format!("{file}: {other}")),
@@ -127,6 +139,7 @@ impl CliError {
                     .hint("pass -I/--identity FILE, or set VAULTFILE_AGE_KEY_FILE, or put your key in ~/.config/vaultfile/keys.txt")
                     .hint("someone who can decrypt the file can add your public key as a recipient")
             }
+            DecryptError::Write(e) => CliError::from_write(e),
             DecryptError::Integrity(i) => CliError::new(ExitKind::Integrity, format!("integrity check failed for {file}: {i}"))
                 .hint("the file was altered after it was encrypted; restore it from version control. Nothing was written"),
             other => CliError::new(ExitKind::Other, format!("{file}: {other}")),

@@ -8,7 +8,7 @@ use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use super::error::CliError;
+use super::error::{CliError, ExitKind};
 
 /// An input: a file path, or `-` for standard input.
 pub enum Input {
@@ -60,50 +60,76 @@ impl Input {
     }
 }
 
-/// Writes `data` to `path` atomically. `private` makes a new file 0600 (plaintext output).
-pub fn write_atomic(path: &Path, data: &[u8], private: bool) -> Result<(), CliError> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let existing = fs::metadata(path).ok();
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".vaultfile-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| CliError::io("create a temporary file in", dir, e))?;
-    tmp.write_all(data).map_err(|e| CliError::io("write", tmp.path(), e))?;
-    tmp.as_file().sync_all().map_err(|e| CliError::io("sync", tmp.path(), e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = match &existing {
-            Some(m) => m.permissions().mode() & 0o7777,
-            None if private => 0o600,
-            None => 0o644 & !umask_guess(),
-        };
-        fs::set_permissions(tmp.path(), fs::Permissions::from_mode(mode))
-            .map_err(|e| CliError::io("set permissions on", tmp.path(), e))?;
-    }
-    #[cfg(not(unix))]
-    let _ = (existing, private);
-    tmp.persist(path).map_err(|e| CliError::io("replace", path, e.error))?;
-    Ok(())
+/// Where output goes.
+pub enum Output<'a> {
+    /// Standard output.
+    Stdout,
+    /// A file, replaced atomically. `private` makes a new file 0600 (plaintext output).
+    File { path: &'a Path, private: bool },
 }
 
-#[cfg(unix)]
-fn umask_guess() -> u32 {
-    // The process umask cannot be read without changing it; 022 is what nearly every
-    // system uses, and tempfile already created the file 0600.
-    0o022
+/// Runs `produce` with a writer for `target`. A file is only replaced when `produce`
+/// succeeds; standard output treats a closed pipe as success.
+pub fn write_with<T>(
+    target: Output<'_>,
+    produce: impl FnOnce(&mut dyn Write) -> Result<T, CliError>,
+) -> Result<Option<T>, CliError> {
+    match target {
+        Output::Stdout => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::with_capacity(256 * 1024, stdout.lock());
+            let r = produce(&mut w);
+            let r = match r {
+                Ok(v) => w.flush().map(|_| v).map_err(|e| CliError::io("write", Path::new("<stdout>"), e)),
+                Err(e) => Err(e),
+            };
+            match r {
+                Ok(v) => Ok(Some(v)),
+                Err(e) if e.kind == ExitKind::BrokenPipe => Ok(None),
+                Err(e) => Err(e),
+            }
+        }
+        Output::File { path, private } => {
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            let existing = fs::metadata(path).ok();
+            let tmp = tempfile::Builder::new()
+                .prefix(".vaultfile-")
+                .suffix(".tmp")
+                .tempfile_in(dir)
+                .map_err(|e| CliError::io("create a temporary file in", dir, e))?;
+            let mut w = std::io::BufWriter::with_capacity(256 * 1024, tmp);
+            // On error the temporary file is dropped, which deletes it: the target is untouched.
+            let v = produce(&mut w)?;
+            let tmp = w.into_inner().map_err(|e| CliError::io("write", path, e.into_error()))?;
+            tmp.as_file().sync_all().map_err(|e| CliError::io("sync", tmp.path(), e))?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = match &existing {
+                    Some(m) => m.permissions().mode() & 0o7777,
+                    None if private => 0o600,
+                    None => 0o644,
+                };
+                fs::set_permissions(tmp.path(), fs::Permissions::from_mode(mode))
+                    .map_err(|e| CliError::io("set permissions on", tmp.path(), e))?;
+            }
+            #[cfg(not(unix))]
+            let _ = (existing, private);
+            tmp.persist(path).map_err(|e| CliError::io("replace", path, e.error))?;
+            Ok(Some(v))
+        }
+    }
+}
+
+/// Writes `data` to `target`.
+pub fn write_all(target: Output<'_>, data: &[u8]) -> Result<(), CliError> {
+    write_with(target, |w| w.write_all(data).map_err(|e| CliError::from_write(e))).map(|_| ())
 }
 
 /// Writes to standard output, treating a closed pipe as success.
 pub fn write_stdout(data: &[u8]) -> Result<(), CliError> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(data).and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(CliError::io("write", Path::new("<stdout>"), e)),
-    }
+    write_all(Output::Stdout, data)
 }

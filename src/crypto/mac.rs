@@ -4,7 +4,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::DataKey;
-use crate::path::KeyPath;
+use crate::path::PathRef;
 
 const MAC_KEY_LABEL: &[u8] = b"vaultfile v1 file mac";
 
@@ -15,7 +15,7 @@ pub enum MacInput<'a> {
     /// A leaf: its path, whether it is encrypted, and its token or plaintext source text.
     Leaf {
         /// The leaf's path.
-        path: &'a KeyPath,
+        path: PathRef<'a>,
         /// True when `text` is a token.
         encrypted: bool,
         /// The token, or the plaintext source text of an unencrypted leaf.
@@ -87,13 +87,14 @@ impl FileMac {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::path::KeyPath;
 
     fn mac_of(inputs: &[MacInput<'_>]) -> String {
         let mut m = FileMac::new(&DataKey::from_bytes(&[1; 32]).unwrap());
         for i in inputs {
             m.update(match i {
                 MacInput::Version(v) => MacInput::Version(*v),
-                MacInput::Leaf { path, encrypted, text } => MacInput::Leaf { path, encrypted: *encrypted, text },
+                MacInput::Leaf { path, encrypted, text } => MacInput::Leaf { path: *path, encrypted: *encrypted, text },
                 MacInput::Recipient(r) => MacInput::Recipient(r),
                 MacInput::Rules(r) => MacInput::Rules(r),
                 MacInput::Created(c) => MacInput::Created(c),
@@ -107,22 +108,22 @@ mod tests {
         let a = KeyPath::parse("a").unwrap();
         let b = KeyPath::parse("b").unwrap();
         let one = mac_of(&[
-            MacInput::Leaf { path: &a, encrypted: true, text: b"x" },
-            MacInput::Leaf { path: &b, encrypted: true, text: b"y" },
+            MacInput::Leaf { path: a.as_path(), encrypted: true, text: b"x" },
+            MacInput::Leaf { path: b.as_path(), encrypted: true, text: b"y" },
         ]);
         let swapped = mac_of(&[
-            MacInput::Leaf { path: &b, encrypted: true, text: b"y" },
-            MacInput::Leaf { path: &a, encrypted: true, text: b"x" },
+            MacInput::Leaf { path: b.as_path(), encrypted: true, text: b"y" },
+            MacInput::Leaf { path: a.as_path(), encrypted: true, text: b"x" },
         ]);
         assert_ne!(one, swapped);
         let plain = mac_of(&[
-            MacInput::Leaf { path: &a, encrypted: false, text: b"x" },
-            MacInput::Leaf { path: &b, encrypted: true, text: b"y" },
+            MacInput::Leaf { path: a.as_path(), encrypted: false, text: b"x" },
+            MacInput::Leaf { path: b.as_path(), encrypted: true, text: b"y" },
         ]);
         assert_ne!(one, plain);
         assert_eq!(one, mac_of(&[
-            MacInput::Leaf { path: &a, encrypted: true, text: b"x" },
-            MacInput::Leaf { path: &b, encrypted: true, text: b"y" },
+            MacInput::Leaf { path: a.as_path(), encrypted: true, text: b"x" },
+            MacInput::Leaf { path: b.as_path(), encrypted: true, text: b"y" },
         ]));
     }
 

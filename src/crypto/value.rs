@@ -5,7 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use zeroize::Zeroizing;
 
 use super::DataKey;
-use crate::path::KeyPath;
+use crate::path::PathRef;
 
 /// The prefix of every encrypted value. Versioned, and together with base64url it is a
 /// valid unquoted YAML scalar in block and flow context (no `,[]{}:#` and no spaces).
@@ -55,7 +55,8 @@ impl ValueCipher {
     }
 
     /// Encrypts `plaintext` found at `path` and returns the token.
-    pub fn seal(&mut self, path: &KeyPath, plaintext: &[u8]) -> String {
+    pub fn seal<'p>(&mut self, path: impl Into<PathRef<'p>>, plaintext: &[u8]) -> String {
+        let path = path.into();
         let ct = self
             .siv
             .encrypt([path.as_bytes()], plaintext)
@@ -67,7 +68,8 @@ impl ValueCipher {
     }
 
     /// Decrypts a token found at `path`.
-    pub fn open(&mut self, path: &KeyPath, token: &str) -> Result<Vec<u8>, TokenError> {
+    pub fn open<'p>(&mut self, path: impl Into<PathRef<'p>>, token: &str) -> Result<Vec<u8>, TokenError> {
+        let path = path.into();
         let ct = decode_token(token)?;
         self.siv
             .decrypt([path.as_bytes()], &ct)

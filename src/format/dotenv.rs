@@ -22,7 +22,8 @@
 use std::ops::Range;
 
 use super::{
-    Document, Format, Insertion, Leaf, MetadataBlock, ParseError, ParseOptions, ScalarKind, Store,
+    Leaves,
+    Document, Format, Insertion, MetadataBlock, ParseError, ParseOptions, ScalarKind, Store,
     line_ending,
 };
 use crate::path::KeyPath;
@@ -42,7 +43,7 @@ impl Store for DotenvStore {
         let bytes = text.as_bytes();
         let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let err = |at: usize, message: String| error_at(text, start, at, message);
-        let mut leaves = Vec::new();
+        let mut leaves = Leaves::new();
         // The first line of the current trailing run of metadata lines.
         let mut meta_start: Option<usize> = None;
         let mut pos = start;
@@ -167,12 +168,7 @@ impl Store for DotenvStore {
                 }
             };
             let value = options.decode_values.then(|| decode(&text[span.clone()]));
-            leaves.push(Leaf {
-                path: KeyPath::from_segments([crate::path::Segment::Key(key)]),
-                span,
-                kind: ScalarKind::String,
-                value,
-            });
+            leaves.push(&KeyPath::from_segments([crate::path::Segment::Key(key)]), span, ScalarKind::String, value);
             pos = next_line(bytes, end_of_value);
         }
         let metadata = match meta_start {
@@ -197,7 +193,7 @@ impl Store for DotenvStore {
                 })
             }
         };
-        Ok(Document { leaves, metadata })
+        Ok(Document { leaves, metadata, placement_hint: None })
     }
 
     fn write_token(&self, out: &mut String, token: &str) {
@@ -379,7 +375,7 @@ mod tests {
                 (
                     key,
                     text[l.span.clone()].to_string(),
-                    l.value.clone().unwrap(),
+                    l.value.unwrap().to_owned(),
                 )
             })
             .collect()
@@ -444,13 +440,13 @@ mod tests {
             ]
         );
         let doc = parse(text);
-        let empty = &doc.leaves[12];
+        let empty = doc.leaves.get(12);
         let eq = text.find("EMPTY=").unwrap() + "EMPTY=".len();
         assert_eq!(empty.span, eq..eq);
-        let empty_spaces = &doc.leaves[13];
+        let empty_spaces = doc.leaves.get(13);
         let eq = text.find("EMPTY_SPACES=").unwrap() + "EMPTY_SPACES=".len();
         assert_eq!(empty_spaces.span, eq..eq);
-        assert_eq!(doc.leaves[0].path, KeyPath::parse("PLAIN").unwrap());
+        assert_eq!(doc.leaves.get(0).path, KeyPath::parse("PLAIN").unwrap());
         let enc = round_trip(&DotenvStore, text);
         assert!(enc.contains("\nEMPTY=VF1."));
         assert!(enc.contains("\nCOMMENTED=VF1.") && enc.contains(" # inline comment\n"));
@@ -461,7 +457,7 @@ mod tests {
         let doc = DotenvStore
             .parse("A=\"x\"\n", ParseOptions::default())
             .unwrap();
-        assert_eq!(doc.leaves[0].value, None);
+        assert_eq!(doc.leaves.get(0).value, None);
     }
 
     #[test]
@@ -626,7 +622,7 @@ mod tests {
     fn empty_last_value_store_side() {
         let text = "A=1\nB=";
         let doc = parse(text);
-        assert_eq!(doc.leaves[1].span, text.len()..text.len());
+        assert_eq!(doc.leaves.get(1).span, text.len()..text.len());
         let ins = DotenvStore
             .metadata_insertion(text, &doc, &sample_metadata())
             .unwrap();
@@ -634,7 +630,7 @@ mod tests {
         let enc = format!("{text}{tok}{}", ins.text);
         let doc2 = parse(&enc);
         assert_eq!(
-            DotenvStore.read_token(&enc[doc2.leaves[1].span.clone()]),
+            DotenvStore.read_token(&enc[doc2.leaves.get(1).span.clone()]),
             Some(tok.as_str())
         );
         let md = doc2.metadata.unwrap();
@@ -663,8 +659,8 @@ mod tests {
 
         let compose = "# docker compose environment\r\nCOMPOSE_PROJECT_NAME=shop\r\nPOSTGRES_USER=shop\r\nPOSTGRES_PASSWORD='s3cr3t#with$pecial'\r\nREDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379/0\r\nJAVA_OPTS=\"-Xmx512m -Dfile.encoding=UTF-8\"\r\nTZ=Europe/Berlin # local time\r\nPRIVATE_KEY=\"-----BEGIN KEY-----\r\nMIIBVwIBADANBgkq\r\n-----END KEY-----\"\r\nEMPTY=\r\nLAST=1";
         let doc = parse(compose);
-        assert_eq!(doc.leaves[2].value.as_deref(), Some("s3cr3t#with$pecial"));
-        assert_eq!(doc.leaves[5].value.as_deref(), Some("Europe/Berlin"));
+        assert_eq!(doc.leaves.get(2).value.as_deref(), Some("s3cr3t#with$pecial"));
+        assert_eq!(doc.leaves.get(5).value.as_deref(), Some("Europe/Berlin"));
         let enc = round_trip(&DotenvStore, compose);
         assert!(!enc.ends_with('\n'));
         assert!(enc.contains("\r\nEMPTY=VF1."));
@@ -767,7 +763,7 @@ mod tests {
             let got: Vec<(String, String)> = doc
                 .leaves
                 .iter()
-                .map(|l| (l.path.keys().next().unwrap().to_string(), l.value.clone().unwrap()))
+                .map(|l| (l.path.keys().next().unwrap().to_string(), l.value.unwrap().to_owned()))
                 .collect();
             prop_assert_eq!(got, expected, "{:?}", text);
             round_trip(&DotenvStore, &text);

@@ -15,7 +15,8 @@ use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, ParseOptions as JsoncOptions, parse_to_ast};
 
 use super::{
-    Document, Format, Insertion, Leaf, MetadataBlock, ParseError, ParseOptions, ScalarKind, Store,
+    Leaves,
+    Document, Format, Insertion, MetadataBlock, ParseError, ParseOptions, ScalarKind, Store,
     line_ending,
 };
 use crate::path::KeyPath;
@@ -303,7 +304,7 @@ struct Walker<'t, 'd> {
     base: usize,
     decode: bool,
     path: KeyPath,
-    leaves: &'d mut Vec<Leaf>,
+    leaves: &'d mut Leaves,
 }
 
 impl Walker<'_, '_> {
@@ -335,12 +336,7 @@ impl Walker<'_, '_> {
                 self.decode.then(|| "null".to_owned()),
             ),
         };
-        self.leaves.push(Leaf {
-            path: self.path.clone(),
-            span: self.base + range.start..self.base + range.end,
-            kind,
-            value: decoded,
-        });
+        self.leaves.push(&self.path, self.base + range.start..self.base + range.end, kind, decoded);
         Ok(())
     }
 
@@ -464,7 +460,7 @@ mod tests {
                     l.path.to_string(),
                     &text[l.span.clone()],
                     l.kind,
-                    l.value.clone().unwrap(),
+                    l.value.unwrap().to_owned(),
                 )
             })
             .collect();
@@ -513,15 +509,15 @@ mod tests {
         let doc = JsonStore
             .parse(r#"{"a": "b"}"#, ParseOptions::default())
             .unwrap();
-        assert_eq!(doc.leaves[0].value, None);
+        assert_eq!(doc.leaves.get(0).value, None);
     }
 
     #[test]
     fn bom_offsets() {
         let text = "\u{feff}{\"k\": \"v\"}";
         let doc = parse(text);
-        assert_eq!(&text[doc.leaves[0].span.clone()], "\"v\"");
-        assert_eq!(doc.leaves[0].path, path("k"));
+        assert_eq!(&text[doc.leaves.get(0).span.clone()], "\"v\"");
+        assert_eq!(doc.leaves.get(0).path, path("k"));
         round_trip(&JsonStore, text);
         round_trip(&JsonStore, "\u{feff}[1]\r\n");
     }
@@ -531,10 +527,10 @@ mod tests {
         let text = "{\"n\": 123456789012345678901234567890, \"f\": -0.0E-0, \"s\": \"\\ud83d\\ude00 \\\" \\\\ \\/\"}";
         let doc = parse(text);
         assert_eq!(
-            doc.leaves[0].value.as_deref(),
+            doc.leaves.get(0).value.as_deref(),
             Some("123456789012345678901234567890")
         );
-        assert_eq!(doc.leaves[2].value.as_deref(), Some("\u{1f600} \" \\ /"));
+        assert_eq!(doc.leaves.get(2).value.as_deref(), Some("\u{1f600} \" \\ /"));
         round_trip(&JsonStore, text);
     }
 
@@ -543,15 +539,15 @@ mod tests {
         let doc = parse(r#"{"a.b": {"[0]": 1, "": 2, "é\n": 3}}"#);
         let p = |segs: &[Segment<'_>]| KeyPath::from_segments(segs.iter().copied());
         assert_eq!(
-            doc.leaves[0].path,
+            doc.leaves.get(0).path,
             p(&[Segment::Key("a.b"), Segment::Key("[0]")])
         );
         assert_eq!(
-            doc.leaves[1].path,
+            doc.leaves.get(1).path,
             p(&[Segment::Key("a.b"), Segment::Key("")])
         );
         assert_eq!(
-            doc.leaves[2].path,
+            doc.leaves.get(2).path,
             p(&[Segment::Key("a.b"), Segment::Key("é\n")])
         );
     }
@@ -752,7 +748,7 @@ mod tests {
         let appsettings = "\u{feff}{\r\n  \"Logging\": {\r\n    \"LogLevel\": {\r\n      \"Default\": \"Information\",\r\n      \"Microsoft.AspNetCore\": \"Warning\"\r\n    }\r\n  },\r\n  \"AllowedHosts\": \"*\",\r\n  \"ConnectionStrings\": {\r\n    \"Default\": \"Server=db;Database=app;User Id=sa;Password=P@ss\\\"w0rd;\"\r\n  },\r\n  \"Jwt\": { \"Secret\": \"c2VjcmV0\", \"ExpiryMinutes\": 60, \"Refresh\": null }\r\n}";
         let doc = parse(appsettings);
         assert_eq!(
-            doc.leaves[1].path,
+            doc.leaves.get(1).path,
             path(r#"Logging.LogLevel["Microsoft.AspNetCore"]"#)
         );
         let enc = round_trip(&JsonStore, appsettings);
@@ -877,7 +873,7 @@ mod tests {
                 text.push_str(le);
             }
             let doc = JsonStore.parse(&text, ParseOptions { decode_values: true }).unwrap();
-            for l in &doc.leaves {
+            for l in doc.leaves.iter() {
                 let raw = &text[l.span.clone()];
                 if l.kind == ScalarKind::String {
                     let v: String = serde_json::from_str(raw).unwrap();

@@ -12,10 +12,9 @@ pub mod json;
 pub mod toml;
 pub mod yaml;
 
-use std::ops::Range;
 use std::path::Path;
 
-use crate::path::KeyPath;
+pub use crate::document::{Document, Leaf, Leaves, MetadataBlock, ScalarKind, apply_edits};
 
 /// The formats vaultfile understands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -119,57 +118,6 @@ pub fn store_for(format: Format) -> Option<&'static dyn Store> {
     }
 }
 
-/// What kind of scalar a leaf holds, as its format sees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ScalarKind {
-    /// A string (quoted or plain text).
-    String,
-    /// An integer or a float, in any spelling the format allows.
-    Number,
-    /// `true`/`false` (and YAML's other spellings).
-    Bool,
-    /// A date or time (TOML datetimes; YAML timestamps).
-    DateTime,
-    /// `null`, `~` or an empty YAML value. Never encrypted.
-    Null,
-}
-
-/// One scalar leaf of a parsed document.
-#[derive(Clone, Debug)]
-pub struct Leaf {
-    /// Where the leaf sits in the document's tree.
-    pub path: KeyPath,
-    /// The byte range of the leaf's source text: the bytes that get encrypted and replaced.
-    ///
-    /// It covers the value exactly as written: quotes and escapes included, and for YAML the
-    /// block-scalar header and a tag directly in front of the value. Decryption puts these
-    /// bytes back unchanged, so no type or style information is lost.
-    pub span: Range<usize>,
-    /// The scalar's kind.
-    pub kind: ScalarKind,
-    /// The decoded value (escapes processed, quotes removed, block scalars folded), filled
-    /// only when [`ParseOptions::decode_values`] is set.
-    pub value: Option<String>,
-}
-
-/// The metadata block found in an encrypted document.
-#[derive(Clone, Debug)]
-pub struct MetadataBlock {
-    /// The bytes to remove to get back the document as it was before the block was inserted.
-    pub span: Range<usize>,
-    /// The block's content.
-    pub value: serde_json::Value,
-}
-
-/// A parsed document: its leaves in source order and its metadata block, if any.
-#[derive(Clone, Debug, Default)]
-pub struct Document {
-    /// Scalar leaves in source order; spans never overlap and never fall inside `metadata`.
-    pub leaves: Vec<Leaf>,
-    /// The `vaultfile` metadata block, when the document is encrypted.
-    pub metadata: Option<MetadataBlock>,
-}
-
 /// Options for [`Store::parse`].
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ParseOptions {
@@ -263,39 +211,6 @@ pub fn line_ending(text: &str) -> &'static str {
     }
 }
 
-/// Rebuilds `text` with each `(span, replacement)` edit applied and, optionally, one
-/// insertion. Edits must be in source order and must not overlap; an insertion at offset
-/// `p` lands after every edit that ends at or before `p`.
-pub fn apply_edits<'a>(
-    text: &str,
-    edits: impl IntoIterator<Item = (Range<usize>, &'a str)>,
-    insertion: Option<&Insertion>,
-    capacity_hint: usize,
-) -> String {
-    let mut out = String::with_capacity(capacity_hint.max(text.len()));
-    let mut pos = 0;
-    let mut pending = insertion;
-    for (span, replacement) in edits {
-        if let Some(ins) = pending.filter(|i| i.at < span.end) {
-            out.push_str(&text[pos..ins.at]);
-            out.push_str(&ins.text);
-            pos = ins.at;
-            pending = None;
-        }
-        out.push_str(&text[pos..span.start]);
-        out.push_str(replacement);
-        pos = span.end;
-    }
-    if let Some(ins) = pending {
-        let at = ins.at.max(pos);
-        out.push_str(&text[pos..at]);
-        out.push_str(&ins.text);
-        pos = at;
-    }
-    out.push_str(&text[pos..]);
-    out
-}
-
 /// Shared contract checks for [`Store`] implementations, used by each store's tests.
 #[cfg(test)]
 pub(crate) mod testkit {
@@ -337,8 +252,9 @@ pub(crate) mod testkit {
             .parse(text, ParseOptions::default())
             .unwrap_or_else(|e| panic!("parse failed: {e}\n---\n{text}"));
         assert!(doc.metadata.is_none(), "plaintext must have no metadata block");
-        for w in doc.leaves.windows(2) {
-            assert!(w[0].span.end <= w[1].span.start, "leaves overlap or are out of order: {:?}", w);
+        for i in 1..doc.leaves.len() {
+            let (a, b) = (doc.leaves.get(i - 1), doc.leaves.get(i));
+            assert!(a.span.end <= b.span.start, "leaves overlap or are out of order: {a:?} {b:?}");
         }
         let tokens: Vec<Option<String>> = doc
             .leaves
@@ -377,7 +293,7 @@ pub(crate) mod testkit {
             }
         }
         // Remove the metadata block, then restore the values.
-        let mut edits: Vec<(Range<usize>, &str)> = restore.iter().map(|(s, r)| (s.clone(), r.as_str())).collect();
+        let mut edits: Vec<(std::ops::Range<usize>, &str)> = restore.iter().map(|(s, r)| (s.clone(), r.as_str())).collect();
         edits.push((md.span.clone(), ""));
         edits.sort_by_key(|(s, _)| s.start);
         let back = apply_edits(&enc, edits, None, 0);
@@ -403,13 +319,6 @@ mod tests {
         assert_eq!(f("prod.yaml.enc"), Format::Yaml);
         assert_eq!(f("id_rsa"), Format::Binary);
         assert_eq!(f("cert.pem"), Format::Binary);
-    }
-
-    #[test]
-    fn apply_edits_with_insertion() {
-        let ins = Insertion { at: 3, text: "+".into() };
-        assert_eq!(apply_edits("abcdef", [(1..2, "X"), (4..5, "Y")], Some(&ins), 0), "aXc+dYf");
-        assert_eq!(apply_edits("abc", [(0..1, "X")], Some(&Insertion { at: 3, text: "!".into() }), 0), "Xbc!");
     }
 
     #[test]

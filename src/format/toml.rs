@@ -15,7 +15,8 @@ use std::ops::Range;
 use toml_edit::{Item, Table, Value};
 
 use super::{
-    Document, Format, Insertion, Leaf, MetadataBlock, ParseError, ParseOptions, ScalarKind, Store,
+    Leaves,
+    Document, Format, Insertion, MetadataBlock, ParseError, ParseOptions, ScalarKind, Store,
     line_ending,
 };
 use crate::path::KeyPath;
@@ -38,7 +39,7 @@ impl Store for TomlStore {
             text,
             decode: options.decode_values,
             path: KeyPath::root(),
-            leaves: Vec::new(),
+            leaves: Leaves::new(),
             max_end: 0,
             min_start: usize::MAX,
         };
@@ -60,7 +61,7 @@ impl Store for TomlStore {
                 text,
                 decode: false,
                 path: KeyPath::root(),
-                leaves: Vec::new(),
+                leaves: Leaves::new(),
                 max_end: 0,
                 min_start: usize::MAX,
             };
@@ -76,8 +77,8 @@ impl Store for TomlStore {
         }
         let mut leaves = walker.leaves;
         // Stable, and linear on the (usual) already sorted input.
-        leaves.sort_by_key(|l| l.span.start);
-        Ok(Document { leaves, metadata })
+        leaves.sort_by_span();
+        Ok(Document { leaves, metadata, placement_hint: None })
     }
 
     fn write_token(&self, out: &mut String, token: &str) {
@@ -180,7 +181,7 @@ struct Walker<'t> {
     text: &'t str,
     decode: bool,
     path: KeyPath,
-    leaves: Vec<Leaf>,
+    leaves: Leaves,
     /// The end of the last byte range seen (values, containers, table headers).
     max_end: usize,
     /// The start of the first.
@@ -257,12 +258,7 @@ impl Walker<'_> {
             Value::String(s) => s.value().clone(),
             _ => self.text[span.clone()].to_owned(),
         });
-        self.leaves.push(Leaf {
-            path: self.path.clone(),
-            span,
-            kind,
-            value: decoded,
-        });
+        self.leaves.push(&self.path, span, kind, decoded);
     }
 }
 
@@ -453,7 +449,7 @@ mod tests {
                     l.path.to_string(),
                     text[l.span.clone()].to_string(),
                     l.kind,
-                    l.value.clone().unwrap(),
+                    l.value.unwrap().to_owned(),
                 )
             })
             .collect()
@@ -668,7 +664,7 @@ e = 1
         let text = "[vaultfile]\nversion = 1\n\n[app]\nx = 1\n";
         let doc = parse(text);
         assert!(doc.metadata.is_none());
-        assert_eq!(doc.leaves[0].path.to_string(), "vaultfile.version");
+        assert_eq!(doc.leaves.get(0).path.to_string(), "vaultfile.version");
         // ...but adding the block would clash: refused with a clear message.
         let err = TomlStore
             .metadata_insertion(text, &doc, &sample_metadata())

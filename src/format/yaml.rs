@@ -29,7 +29,8 @@ use granit_parser::{Event, Parser, ScalarStyle, ScanError, StructureStyle, Tag};
 use serde_json::{Map, Value};
 
 use super::{
-    Document, Format, Insertion, Leaf, MetadataBlock, ParseError, ParseOptions, ScalarKind, Store,
+    Leaves,
+    Document, Format, Insertion, MetadataBlock, ParseError, ParseOptions, ScalarKind, Store,
     line_ending,
 };
 use crate::path::{KeyPath, Segment};
@@ -46,7 +47,7 @@ impl Store for YamlStore {
     }
 
     fn parse(&self, text: &str, options: ParseOptions) -> Result<Document, ParseError> {
-        Ok(analyse(text, options, true)?.doc)
+        parse_noting_shape(text, options, true)
     }
 
     fn write_token(&self, out: &mut String, token: &str) {
@@ -108,9 +109,36 @@ fn analyse(text: &str, options: ParseOptions, allow_fast: bool) -> Result<Analys
         doc: Document {
             leaves: w.leaves,
             metadata: w.meta.map(|m| finish_metadata(text, m)),
+            placement_hint: None,
         },
         shape: w.shape,
     })
+}
+
+/// Parses, noting the metadata placement in the document so that `insertion` need not
+/// parse again.
+fn parse_noting_shape(text: &str, options: ParseOptions, allow_fast: bool) -> Result<Document, ParseError> {
+    let a = analyse(text, options, allow_fast)?;
+    let mut doc = a.doc;
+    doc.placement_hint = Some(a.shape.hint());
+    Ok(doc)
+}
+
+impl Shape {
+    fn hint(self) -> u32 {
+        match self {
+            Shape::AppendKey => 1,
+            Shape::NewDocument => 2,
+        }
+    }
+
+    fn from_hint(hint: u32) -> Option<Self> {
+        match hint {
+            1 => Some(Shape::AppendKey),
+            2 => Some(Shape::NewDocument),
+            _ => None,
+        }
+    }
 }
 
 fn insertion(
@@ -126,7 +154,10 @@ fn insertion(
             "the file already has a vaultfile metadata block",
         ));
     }
-    let shape = analyse(text, ParseOptions::default(), allow_fast)?.shape;
+    let shape = match doc.placement_hint.and_then(Shape::from_hint) {
+        Some(shape) => shape,
+        None => analyse(text, ParseOptions::default(), allow_fast)?.shape,
+    };
     let le = line_ending(text);
     let ends_with_break = text.is_empty() || text.ends_with(['\n', '\r']);
     let mut out = String::with_capacity(1024);
@@ -475,7 +506,7 @@ mod full {
 
     /// What the walk found.
     pub(super) struct Walked {
-        pub leaves: Vec<Leaf>,
+        pub leaves: Leaves,
         pub meta: Option<RawMeta>,
         pub shape: Shape,
         /// Number of documents in the stream.
@@ -516,7 +547,7 @@ mod full {
     struct Walker<'a> {
         text: &'a str,
         decode: bool,
-        leaves: Vec<Leaf>,
+        leaves: Leaves,
         path: KeyPath,
         stack: Vec<Frame<'a>>,
         docs: usize,
@@ -541,7 +572,7 @@ mod full {
         let mut w = Walker {
             text,
             decode: options.decode_values,
-            leaves: Vec::new(),
+            leaves: Leaves::new(),
             path: KeyPath::root(),
             stack: Vec::new(),
             docs: 0,
@@ -828,12 +859,7 @@ mod full {
                     value.into_owned()
                 }
             });
-            self.leaves.push(Leaf {
-                path: self.path.clone(),
-                span,
-                kind,
-                value,
-            });
+            self.leaves.push(&self.path, span, kind, value);
             Ok(())
         }
     }
@@ -983,7 +1009,7 @@ mod fast {
         let b = text.as_bytes();
         let len = b.len();
         let mut pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
-        let mut leaves = Vec::new();
+        let mut leaves = Leaves::new();
         let mut path = KeyPath::root();
         // Open mappings: (indentation, path mark).
         let mut levels: Vec<(usize, usize)> = Vec::new();
@@ -1045,7 +1071,7 @@ mod fast {
                 }
                 Some(_) => {
                     if let Some(at) = pending.take() {
-                        leaves.push(null_leaf(&path, at, options));
+                        push_null(&mut leaves, &path, at, options);
                     }
                     while levels.last().is_some_and(|&(ind, _)| ind > indent) {
                         levels.pop();
@@ -1064,17 +1090,18 @@ mod fast {
             let (value, next) = value(text, key_end + 1)?;
             match value {
                 None => pending = Some(key_end),
-                Some((span, style)) => leaves.push(leaf(text, &path, span, style, options)),
+                Some((span, style)) => push_leaf(&mut leaves, text, &path, span, style, options),
             }
             pos = next;
         }
         if let Some(at) = pending {
-            leaves.push(null_leaf(&path, at, options));
+            push_null(&mut leaves, &path, at, options);
         }
         Some(Analysis {
             doc: Document {
                 leaves,
                 metadata: None,
+                placement_hint: None,
             },
             shape: if levels.is_empty() {
                 Shape::NewDocument
@@ -1086,7 +1113,7 @@ mod fast {
 
     /// The rest of the text from a top-level `vaultfile:` line: it must be the metadata block
     /// and nothing else.
-    fn tail(text: &str, start: usize, leaves: Vec<Leaf>) -> Option<Analysis> {
+    fn tail(text: &str, start: usize, leaves: Leaves) -> Option<Analysis> {
         let w = full::walk(&text[start..], ParseOptions::default()).ok()?;
         if w.docs != 1 || !w.leaves.is_empty() {
             return None;
@@ -1102,27 +1129,24 @@ mod fast {
             doc: Document {
                 leaves,
                 metadata: Some(finish_metadata(text, raw)),
+                placement_hint: None,
             },
             shape: Shape::AppendKey,
         })
     }
 
-    fn null_leaf(path: &KeyPath, at: usize, options: ParseOptions) -> Leaf {
-        Leaf {
-            path: path.clone(),
-            span: at..at,
-            kind: ScalarKind::Null,
-            value: options.decode_values.then(String::new),
-        }
+    fn push_null(leaves: &mut Leaves, path: &KeyPath, at: usize, options: ParseOptions) {
+        leaves.push(path, at..at, ScalarKind::Null, options.decode_values.then(String::new));
     }
 
-    fn leaf(
+    fn push_leaf(
+        leaves: &mut Leaves,
         text: &str,
         path: &KeyPath,
         span: Range<usize>,
         style: Style,
         options: ParseOptions,
-    ) -> Leaf {
+    ) {
         let raw = &text[span.clone()];
         let kind = match style {
             Style::Plain => resolve_plain(raw),
@@ -1133,12 +1157,7 @@ mod fast {
             Style::Single => raw[1..raw.len() - 1].replace("''", "'"),
             Style::Double => raw[1..raw.len() - 1].to_owned(),
         });
-        Leaf {
-            path: path.clone(),
-            span,
-            kind,
-            value,
-        }
+        leaves.push(path, span, kind, value);
     }
 
     /// After `key:` at `i`: the value's span and style, if any, and the next line's start.
@@ -1289,7 +1308,7 @@ mod tests {
             Format::Yaml
         }
         fn parse(&self, text: &str, options: ParseOptions) -> Result<Document, ParseError> {
-            Ok(analyse(text, options, false)?.doc)
+            parse_noting_shape(text, options, false)
         }
         fn write_token(&self, out: &mut String, token: &str) {
             YamlStore.write_token(out, token);
@@ -1357,7 +1376,7 @@ mod tests {
             .parse(text, ParseOptions::default())
             .unwrap()
             .leaves
-            .into_iter()
+            .iter()
             .map(|l| (l.path.to_string(), &text[l.span], l.kind))
             .collect()
     }
@@ -1372,8 +1391,8 @@ mod tests {
             )
             .unwrap()
             .leaves
-            .into_iter()
-            .map(|l| (l.path.to_string(), l.value.unwrap()))
+            .iter()
+            .map(|l| (l.path.to_string(), l.value.unwrap().to_owned()))
             .collect()
     }
 
