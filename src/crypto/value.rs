@@ -77,11 +77,14 @@ impl ValueCipher {
     }
 }
 
-/// Returns true when `text` looks like a vaultfile token (prefix and alphabet only).
+/// Returns true when `text` looks like a vaultfile token: the prefix, and a body long
+/// enough for the SIV tag. The body's alphabet is checked when it is decoded
+/// ([`decode_token`]), which every consumer does; checking it here too would read every
+/// token twice on the hot path.
 pub fn is_token(text: &str) -> bool {
-    text.strip_prefix(TOKEN_PREFIX).is_some_and(|b| {
-        b.len() >= 22 && b.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
-    })
+    text.len() >= TOKEN_PREFIX.len() + 22
+        && text.starts_with(TOKEN_PREFIX)
+        && !text.as_bytes().last().is_some_and(|b| b.is_ascii_whitespace())
 }
 
 /// Decodes a token's base64 body (the SIV tag followed by the ciphertext).

@@ -346,6 +346,11 @@ fn resolve_plain(s: &str) -> ScalarKind {
         "" | "~" | "null" | "Null" | "NULL" => ScalarKind::Null,
         "true" | "True" | "TRUE" | "false" | "False" | "FALSE" => ScalarKind::Bool,
         ".nan" | ".NaN" | ".NAN" => ScalarKind::Number,
+        // Every number, bool, null and timestamp starts with one of these; anything else
+        // (an encrypted token, most strings) is a string without further checks.
+        _ if !s.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.')) => {
+            ScalarKind::String
+        }
         _ => {
             let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
             if matches!(unsigned, ".inf" | ".Inf" | ".INF") || is_int(s) || is_float(s) {
@@ -1210,6 +1215,12 @@ mod fast {
     /// A single-line plain scalar starting at `i`; returns its end (trailing blanks excluded).
     fn plain(text: &str, i: usize) -> Option<usize> {
         let b = text.as_bytes();
+        // Most values (and every encrypted token) are one run of printable ASCII without
+        // spaces, `:` or `#`: accept those with one vectorisable pass over the line.
+        let line_end = memchr::memchr2(b'\n', b'\r', &b[i..]).map_or(b.len(), |k| i + k);
+        if b[i..line_end].iter().all(|&c| c > b' ' && c < 0x7f && c != b':' && c != b'#') {
+            return Some(line_end);
+        }
         let mut j = i;
         let mut end = i;
         while j < b.len() {
