@@ -19,10 +19,14 @@ fn document(leaves: usize) -> String {
             s.push_str(&format!("section_{i}:\n"));
         }
         match i % 4 {
-            0 => s.push_str(&format!("  password_{i}: Zq8xR2mN4vB7kL1pW3yT6uE9iO0aS5dF\n")),
+            0 => s.push_str(&format!(
+                "  password_{i}: Zq8xR2mN4vB7kL1pW3yT6uE9iO0aS5dF\n"
+            )),
             1 => s.push_str(&format!("  port_{i}: {}\n", 1000 + i % 60000)),
             2 => s.push_str(&format!("  enabled_{i}: {}\n", i % 3 == 0)),
-            _ => s.push_str(&format!("  dsn_{i}: \"postgres://app:secret{i}@db.internal:5432/app\"\n")),
+            _ => s.push_str(&format!(
+                "  dsn_{i}: \"postgres://app:secret{i}@db.internal:5432/app\"\n"
+            )),
         }
     }
     s
@@ -30,8 +34,12 @@ fn document(leaves: usize) -> String {
 
 fn bench(c: &mut Criterion) {
     let identity = age::x25519::Identity::generate();
-    let key_text = format!("{}\n", age::secrecy::ExposeSecret::expose_secret(&identity.to_string()));
-    let ids = keys::load_identities("bench", key_text.as_bytes(), Arc::new(keys::NoCallbacks)).unwrap();
+    let key_text = format!(
+        "{}\n",
+        age::secrecy::ExposeSecret::expose_secret(&identity.to_string())
+    );
+    let ids =
+        keys::load_identities("bench", key_text.as_bytes(), Arc::new(keys::NoCallbacks)).unwrap();
     let recipients = vec![keys::parse_recipient(&identity.to_public().to_string()).unwrap()];
     let store = format::store_for(Format::Yaml).unwrap();
 
@@ -39,7 +47,12 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     for leaves in [1_000usize, 100_000] {
         let plain = document(leaves);
-        let opts = EncryptOptions { recipients: &recipients, rules: None, baseline: None, now: SystemTime::now() };
+        let opts = EncryptOptions {
+            recipients: &recipients,
+            rules: None,
+            baseline: None,
+            now: SystemTime::now(),
+        };
         let enc = engine::encrypt(store, &plain, &opts).unwrap().text;
         g.throughput(Throughput::Bytes(plain.len() as u64));
         g.bench_with_input(BenchmarkId::new("parse", leaves), &plain, |b, p| {

@@ -64,7 +64,8 @@ pub struct Leaves {
 pub const MAX_DOCUMENT_LEN: usize = u32::MAX as usize;
 
 fn offset(n: usize) -> u32 {
-    u32::try_from(n).expect("documents are limited to MAX_DOCUMENT_LEN bytes (checked by the engine)")
+    u32::try_from(n)
+        .expect("documents are limited to MAX_DOCUMENT_LEN bytes (checked by the engine)")
 }
 
 impl Leaves {
@@ -74,7 +75,13 @@ impl Leaves {
     }
 
     /// Appends a leaf.
-    pub fn push(&mut self, path: &KeyPath, span: Range<usize>, kind: ScalarKind, value: Option<String>) {
+    pub fn push(
+        &mut self,
+        path: &KeyPath,
+        span: Range<usize>,
+        kind: ScalarKind,
+        value: Option<String>,
+    ) {
         let path_start = offset(self.paths.len());
         self.paths.extend_from_slice(path.as_bytes());
         if value.is_some() || !self.values.is_empty() {
@@ -218,8 +225,18 @@ mod tests {
     #[test]
     fn leaves_store_paths_and_values() {
         let mut l = Leaves::new();
-        l.push(&KeyPath::parse("b").unwrap(), 10..12, ScalarKind::Number, None);
-        l.push(&KeyPath::parse("a.c[0]").unwrap(), 2..5, ScalarKind::String, Some("x".into()));
+        l.push(
+            &KeyPath::parse("b").unwrap(),
+            10..12,
+            ScalarKind::Number,
+            None,
+        );
+        l.push(
+            &KeyPath::parse("a.c[0]").unwrap(),
+            2..5,
+            ScalarKind::String,
+            Some("x".into()),
+        );
         assert_eq!(l.get(1).path.to_string(), "a.c[0]");
         assert_eq!(l.get(0).value, None);
         assert_eq!(l.get(1).value, Some("x"));
@@ -232,10 +249,38 @@ mod tests {
 
     #[test]
     fn apply_edits_with_insertion() {
-        let ins = Insertion { at: 3, text: "+".into() };
-        assert_eq!(apply_edits("abcdef", [(1..2, "X"), (4..5, "Y")], Some(&ins), 0), "aXc+dYf");
-        assert_eq!(apply_edits("abc", [(0..1, "X")], Some(&Insertion { at: 3, text: "!".into() }), 0), "Xbc!");
+        let ins = Insertion {
+            at: 3,
+            text: "+".into(),
+        };
+        assert_eq!(
+            apply_edits("abcdef", [(1..2, "X"), (4..5, "Y")], Some(&ins), 0),
+            "aXc+dYf"
+        );
+        assert_eq!(
+            apply_edits(
+                "abc",
+                [(0..1, "X")],
+                Some(&Insertion {
+                    at: 3,
+                    text: "!".into()
+                }),
+                0
+            ),
+            "Xbc!"
+        );
         // An empty edit at the insertion point comes first (regression: dotenv `KEY=` at EOF).
-        assert_eq!(apply_edits("K=", [(2..2, "T")], Some(&Insertion { at: 2, text: "\n#m".into() }), 0), "K=T\n#m");
+        assert_eq!(
+            apply_edits(
+                "K=",
+                [(2..2, "T")],
+                Some(&Insertion {
+                    at: 2,
+                    text: "\n#m".into()
+                }),
+                0
+            ),
+            "K=T\n#m"
+        );
     }
 }

@@ -102,7 +102,9 @@ pub enum DecryptError {
 pub enum Integrity {
     /// The MAC over all values, the recipients and the rules does not match: a value was
     /// added, removed, reordered or replaced, or the recipients or rules were edited.
-    #[error("the file's MAC does not match its contents (a value, the recipient list or the rules were changed)")]
+    #[error(
+        "the file's MAC does not match its contents (a value, the recipient list or the rules were changed)"
+    )]
     Mac,
     /// A value's ciphertext does not authenticate at its path.
     #[error("the value at '{0}' was altered or moved from another key")]
@@ -148,12 +150,18 @@ pub struct Opened {
 
 impl std::fmt::Debug for Opened {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Opened").field("metadata", &self.metadata).finish_non_exhaustive()
+        f.debug_struct("Opened")
+            .field("metadata", &self.metadata)
+            .finish_non_exhaustive()
     }
 }
 
 /// Encrypts a text document.
-pub fn encrypt(store: &dyn Store, text: &str, opts: &EncryptOptions<'_>) -> Result<Encrypted, EncryptError> {
+pub fn encrypt(
+    store: &dyn Store,
+    text: &str,
+    opts: &EncryptOptions<'_>,
+) -> Result<Encrypted, EncryptError> {
     let mut buf = Vec::with_capacity(text.len() * 2);
     let summary = encrypt_to(store, text, opts, &mut buf)?;
     Ok(Encrypted {
@@ -243,9 +251,13 @@ pub fn encrypt_to(
         },
     )?;
     if encrypted_values == 0 && !doc.leaves.is_empty() {
-        warnings.push("no value was encrypted: every value is null or excluded by the rules".into());
+        warnings
+            .push("no value was encrypted: every value is null or excluded by the rules".into());
     }
-    let metadata = Metadata { mac: mac.finish(), ..meta_base };
+    let metadata = Metadata {
+        mac: mac.finish(),
+        ..meta_base
+    };
     let insertion = store
         .metadata_insertion(text, &doc, &metadata.to_value())
         .map_err(EncryptError::Metadata)?;
@@ -255,11 +267,18 @@ pub fn encrypt_to(
     buf.push_str(&insertion.text);
     buf.push_str(&text[at..]);
     out.write_all(buf.as_bytes()).map_err(EncryptError::Write)?;
-    Ok(EncryptSummary { warnings, encrypted_values })
+    Ok(EncryptSummary {
+        warnings,
+        encrypted_values,
+    })
 }
 
 fn check_len(len: usize) -> Result<(), ()> {
-    if len > crate::document::MAX_DOCUMENT_LEN { Err(()) } else { Ok(()) }
+    if len > crate::document::MAX_DOCUMENT_LEN {
+        Err(())
+    } else {
+        Ok(())
+    }
 }
 
 /// Runs `work` on every leaf index, in parallel waves of [`WAVE`] leaves, and feeds the
@@ -280,7 +299,10 @@ fn for_each_in_waves<T: Send, E>(
     let mut start = 0;
     while start < n {
         let end = (start + WAVE).min(n);
-        let results: Vec<T> = (start..end).into_par_iter().map_init(|| cipher.clone(), &work).collect();
+        let results: Vec<T> = (start..end)
+            .into_par_iter()
+            .map_init(|| cipher.clone(), &work)
+            .collect();
         for (i, r) in (start..end).zip(results) {
             sink(i, r)?;
         }
@@ -290,7 +312,10 @@ fn for_each_in_waves<T: Send, E>(
 }
 
 /// Decides the data key, recipients, rules and creation time for an encryption.
-fn choose_key(opts: &EncryptOptions<'_>, warnings: &mut Vec<String>) -> Result<(DataKey, Metadata), EncryptError> {
+fn choose_key(
+    opts: &EncryptOptions<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<(DataKey, Metadata), EncryptError> {
     let rules = opts
         .rules
         .clone()
@@ -308,14 +333,21 @@ fn choose_key(opts: &EncryptOptions<'_>, warnings: &mut Vec<String>) -> Result<(
             .iter()
             .map(|r| match reuse.iter().find(|w| w.recipient == r.id()) {
                 Some(w) => Ok(w.clone()),
-                None => Ok(WrappedKey { recipient: r.id().to_owned(), key: r.wrap(key)? }),
+                None => Ok(WrappedKey {
+                    recipient: r.id().to_owned(),
+                    key: r.wrap(key)?,
+                }),
             })
             .collect()
     };
     match opts.baseline {
-        Some(base) if opts.recipients.is_empty() => {
-            Ok((base.key.clone(), new_meta(base.metadata.recipients.clone(), base.metadata.created.clone())))
-        }
+        Some(base) if opts.recipients.is_empty() => Ok((
+            base.key.clone(),
+            new_meta(
+                base.metadata.recipients.clone(),
+                base.metadata.created.clone(),
+            ),
+        )),
         Some(base) => {
             let removed: Vec<&str> = base
                 .metadata
@@ -328,9 +360,16 @@ fn choose_key(opts: &EncryptOptions<'_>, warnings: &mut Vec<String>) -> Result<(
                 // Keep the baseline's order for the recipients it already had (byte-identical
                 // output when nothing changed), new ones after.
                 wrapped.sort_by_key(|w| {
-                    base.metadata.recipients.iter().position(|b| b.recipient == w.recipient).unwrap_or(usize::MAX)
+                    base.metadata
+                        .recipients
+                        .iter()
+                        .position(|b| b.recipient == w.recipient)
+                        .unwrap_or(usize::MAX)
                 });
-                Ok((base.key.clone(), new_meta(wrapped, base.metadata.created.clone())))
+                Ok((
+                    base.key.clone(),
+                    new_meta(wrapped, base.metadata.created.clone()),
+                ))
             } else {
                 // A removed recipient may still hold the old data key: make a new one.
                 warnings.push(format!(
@@ -372,12 +411,13 @@ fn mac_header(mac: &mut FileMac, meta: &Metadata) {
 /// Reads and checks the metadata block of a parsed document.
 fn read_metadata(doc: &Document) -> Result<(Metadata, Range<usize>), DecryptError> {
     let block = doc.metadata.as_ref().ok_or(DecryptError::NotEncrypted)?;
-    if let Some(v) = block.value.get("version").and_then(|v| v.as_u64()) {
-        if v != u64::from(metadata::VERSION) {
-            return Err(DecryptError::UnsupportedVersion(v as u32));
-        }
+    if let Some(v) = block.value.get("version").and_then(|v| v.as_u64())
+        && v != u64::from(metadata::VERSION)
+    {
+        return Err(DecryptError::UnsupportedVersion(v as u32));
     }
-    let meta = Metadata::from_value(block.value.clone()).map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
+    let meta = Metadata::from_value(block.value.clone())
+        .map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
     if meta.recipients.is_empty() {
         return Err(DecryptError::BadMetadata("it lists no recipients".into()));
     }
@@ -425,7 +465,11 @@ fn verify(
         } else {
             raw
         };
-        mac.update(MacInput::Leaf { path: l.path, encrypted: sel, text: t.as_bytes() });
+        mac.update(MacInput::Leaf {
+            path: l.path,
+            encrypted: sel,
+            text: t.as_bytes(),
+        });
         selected.push(sel);
     }
     if !mac.verify(&meta.mac) {
@@ -436,11 +480,18 @@ fn verify(
 
 /// Opens an encrypted text: unwraps the data key and verifies the MAC, without decrypting
 /// the values. Used for baselines and by `recipients`-style inspection.
-pub fn open(store: &dyn Store, text: &str, identities: &[Box<dyn Identity>]) -> Result<Opened, DecryptError> {
+pub fn open(
+    store: &dyn Store,
+    text: &str,
+    identities: &[Box<dyn Identity>],
+) -> Result<Opened, DecryptError> {
     let doc = store.parse(text, ParseOptions::default())?;
     let (metadata, _) = read_metadata(&doc)?;
     let key = unwrap_key(&metadata, identities)?;
-    let rules = metadata.rules.compile().map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
+    let rules = metadata
+        .rules
+        .compile()
+        .map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
     verify(store, text, &doc, &metadata, &rules, &key)?;
     Ok(Opened { metadata, key })
 }
@@ -452,7 +503,11 @@ pub fn inspect(store: &dyn Store, text: &str) -> Result<Metadata, DecryptError> 
 }
 
 /// Decrypts a text document. The MAC is verified before anything is returned.
-pub fn decrypt(store: &dyn Store, text: &str, identities: &[Box<dyn Identity>]) -> Result<String, DecryptError> {
+pub fn decrypt(
+    store: &dyn Store,
+    text: &str,
+    identities: &[Box<dyn Identity>],
+) -> Result<String, DecryptError> {
     let mut buf = Vec::with_capacity(text.len());
     decrypt_to(store, text, identities, &mut buf)?;
     Ok(String::from_utf8(buf).expect("decrypted values are checked to be UTF-8"))
@@ -473,7 +528,10 @@ pub fn decrypt_to(
     let doc = store.parse(text, ParseOptions::default())?;
     let (metadata, meta_span) = read_metadata(&doc)?;
     let key = unwrap_key(&metadata, identities)?;
-    let rules = metadata.rules.compile().map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
+    let rules = metadata
+        .rules
+        .compile()
+        .map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
     let selected = verify(store, text, &doc, &metadata, &rules, &key)?;
 
     let cipher = ValueCipher::new(&key);
@@ -487,7 +545,9 @@ pub fn decrypt_to(
                 return Ok(None);
             }
             let l = doc.leaves.get(i);
-            let token = store.read_token(&text[l.span.clone()]).expect("checked by verify");
+            let token = store
+                .read_token(&text[l.span.clone()])
+                .expect("checked by verify");
             let plain = c.open(l.path, token).map_err(|e| match e {
                 TokenError::Malformed | TokenError::Forged => {
                     DecryptError::Integrity(Integrity::Value(l.path.to_owned()))
@@ -519,7 +579,10 @@ pub fn decrypt_to(
 }
 
 /// Encrypts a binary file: the whole content becomes one value (see [`format::binary`]).
-pub fn encrypt_binary(content: &[u8], opts: &EncryptOptions<'_>) -> Result<Encrypted, EncryptError> {
+pub fn encrypt_binary(
+    content: &[u8],
+    opts: &EncryptOptions<'_>,
+) -> Result<Encrypted, EncryptError> {
     let store = format::store_for(Format::Yaml).expect("yaml store");
     let mut warnings = Vec::new();
     let (key, meta_base) = choose_key(opts, &mut warnings)?;
@@ -530,18 +593,32 @@ pub fn encrypt_binary(content: &[u8], opts: &EncryptOptions<'_>) -> Result<Encry
     text.push('\n');
     let mut mac = FileMac::new(&key);
     mac_header(&mut mac, &meta_base);
-    mac.update(MacInput::Leaf { path: path.as_path(), encrypted: true, text: token.as_bytes() });
-    let metadata = Metadata { mac: mac.finish(), ..meta_base };
+    mac.update(MacInput::Leaf {
+        path: path.as_path(),
+        encrypted: true,
+        text: token.as_bytes(),
+    });
+    let metadata = Metadata {
+        mac: mac.finish(),
+        ..meta_base
+    };
     let doc = store.parse(&text, ParseOptions::default())?;
     let ins = store
         .metadata_insertion(&text, &doc, &metadata.to_value())
         .map_err(EncryptError::Metadata)?;
     let out = format::apply_edits(&text, [], Some(&ins), 0);
-    Ok(Encrypted { text: out, warnings, encrypted_values: 1 })
+    Ok(Encrypted {
+        text: out,
+        warnings,
+        encrypted_values: 1,
+    })
 }
 
 /// Decrypts a binary file written by [`encrypt_binary`].
-pub fn decrypt_binary(text: &str, identities: &[Box<dyn Identity>]) -> Result<(Vec<u8>, Opened), DecryptError> {
+pub fn decrypt_binary(
+    text: &str,
+    identities: &[Box<dyn Identity>],
+) -> Result<(Vec<u8>, Opened), DecryptError> {
     let store = format::store_for(Format::Yaml).expect("yaml store");
     let doc = store.parse(text, ParseOptions::default())?;
     let (metadata, _) = read_metadata(&doc)?;
@@ -556,7 +633,9 @@ pub fn decrypt_binary(text: &str, identities: &[Box<dyn Identity>]) -> Result<(V
     }
     let rules = RuleSpec::default().compile().expect("empty rules compile");
     verify(store, text, &doc, &metadata, &rules, &key)?;
-    let token = store.read_token(&text[leaf.span.clone()]).expect("checked by verify");
+    let token = store
+        .read_token(&text[leaf.span.clone()])
+        .expect("checked by verify");
     let content = ValueCipher::new(&key)
         .open(&path, token)
         .map_err(|_| DecryptError::Integrity(Integrity::Value(path.clone())))?;
@@ -582,12 +661,18 @@ mod tests {
         let secret = ::age::secrecy::ExposeSecret::expose_secret(&id.to_string()).to_owned();
         Key {
             recipients: vec![keys::parse_recipient(&id.to_public().to_string()).unwrap()],
-            identities: keys::load_identities("test key", secret.as_bytes(), Arc::new(NoCallbacks)).unwrap(),
+            identities: keys::load_identities("test key", secret.as_bytes(), Arc::new(NoCallbacks))
+                .unwrap(),
         }
     }
 
     fn opts<'a>(k: &'a Key, baseline: Option<&'a Opened>) -> EncryptOptions<'a> {
-        EncryptOptions { recipients: &k.recipients, rules: None, baseline, now: SystemTime::UNIX_EPOCH }
+        EncryptOptions {
+            recipients: &k.recipients,
+            rules: None,
+            baseline,
+            now: SystemTime::UNIX_EPOCH,
+        }
     }
 
     fn store(f: Format) -> &'static dyn Store {
@@ -602,15 +687,24 @@ mod tests {
         let enc = encrypt(store(Format::Json), JSON, &opts(&k, None)).unwrap();
         assert_eq!(enc.encrypted_values, 5);
         assert!(!enc.text.contains("hunter2") && !enc.text.contains("5432"));
-        assert_eq!(decrypt(store(Format::Json), &enc.text, &k.identities).unwrap(), JSON);
+        assert_eq!(
+            decrypt(store(Format::Json), &enc.text, &k.identities).unwrap(),
+            JSON
+        );
     }
 
     #[test]
     fn already_encrypted_and_not_encrypted() {
         let k = key();
         let enc = encrypt(store(Format::Json), JSON, &opts(&k, None)).unwrap();
-        assert!(matches!(encrypt(store(Format::Json), &enc.text, &opts(&k, None)), Err(EncryptError::AlreadyEncrypted)));
-        assert!(matches!(decrypt(store(Format::Json), JSON, &k.identities), Err(DecryptError::NotEncrypted)));
+        assert!(matches!(
+            encrypt(store(Format::Json), &enc.text, &opts(&k, None)),
+            Err(EncryptError::AlreadyEncrypted)
+        ));
+        assert!(matches!(
+            decrypt(store(Format::Json), JSON, &k.identities),
+            Err(DecryptError::NotEncrypted)
+        ));
     }
 
     #[test]
@@ -632,21 +726,50 @@ mod tests {
             keys::parse_recipient(a.recipients[0].id()).unwrap(),
             keys::parse_recipient(b.recipients[0].id()).unwrap(),
         ];
-        let o = EncryptOptions { recipients: &both, rules: None, baseline: None, now: SystemTime::UNIX_EPOCH };
+        let o = EncryptOptions {
+            recipients: &both,
+            rules: None,
+            baseline: None,
+            now: SystemTime::UNIX_EPOCH,
+        };
         let enc = encrypt(store(Format::Json), JSON, &o).unwrap();
         let base = open(store(Format::Json), &enc.text, &a.identities).unwrap();
         // Same recipients: byte-identical.
-        let o = EncryptOptions { recipients: &both, rules: None, baseline: Some(&base), now: SystemTime::now() };
-        assert_eq!(encrypt(store(Format::Json), JSON, &o).unwrap().text, enc.text);
+        let o = EncryptOptions {
+            recipients: &both,
+            rules: None,
+            baseline: Some(&base),
+            now: SystemTime::now(),
+        };
+        assert_eq!(
+            encrypt(store(Format::Json), JSON, &o).unwrap().text,
+            enc.text
+        );
         // No recipients given: the baseline's.
-        let o = EncryptOptions { recipients: &[], rules: None, baseline: Some(&base), now: SystemTime::now() };
-        assert_eq!(encrypt(store(Format::Json), JSON, &o).unwrap().text, enc.text);
+        let o = EncryptOptions {
+            recipients: &[],
+            rules: None,
+            baseline: Some(&base),
+            now: SystemTime::now(),
+        };
+        assert_eq!(
+            encrypt(store(Format::Json), JSON, &o).unwrap().text,
+            enc.text
+        );
         // Removing b: a new data key, b can no longer decrypt, a warning says so.
         let again = encrypt(store(Format::Json), JSON, &opts(&a, Some(&base))).unwrap();
         assert!(again.warnings.iter().any(|w| w.contains("new data key")));
         assert!(decrypt(store(Format::Json), &again.text, &b.identities).is_err());
-        assert_eq!(decrypt(store(Format::Json), &again.text, &a.identities).unwrap(), JSON);
-        let tok = |t: &str| t.lines().find(|l| l.contains("password")).unwrap().to_owned();
+        assert_eq!(
+            decrypt(store(Format::Json), &again.text, &a.identities).unwrap(),
+            JSON
+        );
+        let tok = |t: &str| {
+            t.lines()
+                .find(|l| l.contains("password"))
+                .unwrap()
+                .to_owned()
+        };
         assert_ne!(tok(&again.text), tok(&enc.text));
     }
 
@@ -657,7 +780,10 @@ mod tests {
         let enc = encrypt_binary(&content, &opts(&k, None)).unwrap();
         assert_eq!(decrypt_binary(&enc.text, &k.identities).unwrap().0, content);
         let tampered = enc.text.replacen("data: VF1.", "data: VF1.A", 1);
-        assert!(matches!(decrypt_binary(&tampered, &k.identities), Err(DecryptError::Integrity(_))));
+        assert!(matches!(
+            decrypt_binary(&tampered, &k.identities),
+            Err(DecryptError::Integrity(_))
+        ));
     }
 
     /// A generated flat document in each text format, with its values.
@@ -665,8 +791,10 @@ mod tests {
         let mut s = String::new();
         match format {
             Format::Json => {
-                let m: serde_json::Map<_, _> =
-                    values.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
+                let m: serde_json::Map<_, _> = values
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                    .collect();
                 s = serde_json::to_string_pretty(&m).unwrap() + "\n";
             }
             Format::Toml => {
@@ -676,7 +804,11 @@ mod tests {
             }
             Format::Dotenv => {
                 for (k, v) in values {
-                    s += &format!("{}={}\n", k.to_uppercase(), serde_json::to_string(v).unwrap());
+                    s += &format!(
+                        "{}={}\n",
+                        k.to_uppercase(),
+                        serde_json::to_string(v).unwrap()
+                    );
                 }
             }
             Format::Yaml => {

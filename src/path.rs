@@ -228,7 +228,9 @@ impl<'a> PathRef<'a> {
 
     /// Copies the path.
     pub fn to_owned(&self) -> KeyPath {
-        KeyPath { bytes: self.bytes.to_vec() }
+        KeyPath {
+            bytes: self.bytes.to_vec(),
+        }
     }
 }
 
@@ -455,16 +457,24 @@ impl Rules {
         let mut out = Vec::new();
         let s = &self.spec;
         if let (Some(r), false) = (&s.encrypted_regex, hits.encrypted_regex) {
-            out.push(format!("encrypted_regex '{r}' matched no key: nothing under it was encrypted"));
+            out.push(format!(
+                "encrypted_regex '{r}' matched no key: nothing under it was encrypted"
+            ));
         }
         if let (Some(r), false) = (&s.encrypted_suffix, hits.encrypted_suffix) {
-            out.push(format!("encrypted_suffix '{r}' matched no key: nothing under it was encrypted"));
+            out.push(format!(
+                "encrypted_suffix '{r}' matched no key: nothing under it was encrypted"
+            ));
         }
         if let (Some(r), false) = (&s.unencrypted_regex, hits.unencrypted_regex) {
-            out.push(format!("unencrypted_regex '{r}' matched no key: it has no effect"));
+            out.push(format!(
+                "unencrypted_regex '{r}' matched no key: it has no effect"
+            ));
         }
         if let (Some(r), false) = (&s.unencrypted_suffix, hits.unencrypted_suffix) {
-            out.push(format!("unencrypted_suffix '{r}' matched no key: it has no effect"));
+            out.push(format!(
+                "unencrypted_suffix '{r}' matched no key: it has no effect"
+            ));
         }
         out
     }
@@ -490,7 +500,10 @@ mod tests {
     #[test]
     fn parses_sops_syntax() {
         let p = KeyPath::parse(r#"["a"]["b"][0]"#).unwrap();
-        assert_eq!(p, KeyPath::from_segments([Segment::Key("a"), Segment::Key("b"), Segment::Index(0)]));
+        assert_eq!(
+            p,
+            KeyPath::from_segments([Segment::Key("a"), Segment::Key("b"), Segment::Index(0)])
+        );
         assert_eq!(KeyPath::parse("a.b[0]").unwrap(), p);
     }
 
@@ -499,7 +512,10 @@ mod tests {
         let p = KeyPath::parse("@2.a").unwrap();
         assert_eq!(p.segments().next(), Some(Segment::Document(2)));
         assert_eq!(p.to_string(), "@2.a");
-        assert_eq!(KeyPath::parse("@0.a").unwrap(), KeyPath::parse("a").unwrap());
+        assert_eq!(
+            KeyPath::parse("@0.a").unwrap(),
+            KeyPath::parse("a").unwrap()
+        );
     }
 
     #[test]

@@ -11,14 +11,21 @@ use super::io::Input;
 
 /// clap value parser for `--input-type`.
 pub fn parse_format(s: &str) -> Result<Format, String> {
-    Format::from_name(s).ok_or_else(|| format!("unknown type '{s}' (expected yaml, json, toml, dotenv or binary)"))
+    Format::from_name(s)
+        .ok_or_else(|| format!("unknown type '{s}' (expected yaml, json, toml, dotenv or binary)"))
 }
 
 /// Decodes a text input, or explains why it is not text.
 pub fn text(name: &str, bytes: Vec<u8>) -> Result<String, CliError> {
     String::from_utf8(bytes).map_err(|e| {
-        CliError::new(ExitKind::Syntax, format!("{name} is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
-            .hint("use --input-type binary to encrypt it as a whole")
+        CliError::new(
+            ExitKind::Syntax,
+            format!(
+                "{name} is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+        .hint("use --input-type binary to encrypt it as a whole")
     })
 }
 
@@ -30,8 +37,10 @@ pub fn format_for_plain(input: &Input, explicit: Option<Format>) -> Result<Forma
     }
     match input.path() {
         Some(p) => Ok(Format::from_path(p)),
-        None => Err(CliError::new(ExitKind::Usage, "cannot tell the format of standard input")
-            .hint("pass --input-type yaml|json|toml|dotenv|binary")),
+        None => Err(
+            CliError::new(ExitKind::Usage, "cannot tell the format of standard input")
+                .hint("pass --input-type yaml|json|toml|dotenv|binary"),
+        ),
     }
 }
 
@@ -81,7 +90,13 @@ impl RuleArgs {
 #[derive(Debug, Default, clap::Args)]
 pub struct RecipientArgs {
     /// Encrypt to RECIPIENT: an age public key (age1…) or an SSH public key ("ssh-ed25519 AAAA…") (repeatable)
-    #[arg(short = 'r', long = "recipient", value_name = "RECIPIENT", env = "VAULTFILE_RECIPIENTS", value_delimiter = ',')]
+    #[arg(
+        short = 'r',
+        long = "recipient",
+        value_name = "RECIPIENT",
+        env = "VAULTFILE_RECIPIENTS",
+        value_delimiter = ','
+    )]
     pub recipients: Vec<String>,
     /// Encrypt to every recipient listed in FILE, one per line, # for comments (repeatable)
     #[arg(short = 'R', long = "recipients-file", value_name = "FILE")]
@@ -92,13 +107,16 @@ impl RecipientArgs {
     /// Parses every recipient given, de-duplicated, in order.
     pub fn parse(&self) -> Result<Vec<Box<dyn Recipient>>, CliError> {
         let mut out: Vec<Box<dyn Recipient>> = Vec::new();
-        let bad = |e: keys::RecipientError| CliError::new(ExitKind::Recipients, e.to_string())
-            .hint("age public keys start with age1; SSH keys look like the line in ~/.ssh/id_ed25519.pub");
+        let bad = |e: keys::RecipientError| {
+            CliError::new(ExitKind::Recipients, e.to_string())
+            .hint("age public keys start with age1; SSH keys look like the line in ~/.ssh/id_ed25519.pub")
+        };
         for r in self.recipients.iter().filter(|r| !r.trim().is_empty()) {
             out.push(keys::parse_recipient(r).map_err(bad)?);
         }
         for f in &self.recipients_files {
-            let text = std::fs::read_to_string(f).map_err(|e| CliError::io("read recipients file", f, e))?;
+            let text = std::fs::read_to_string(f)
+                .map_err(|e| CliError::io("read recipients file", f, e))?;
             let list = keys::parse_recipients_file(&text).map_err(|e| {
                 CliError::new(ExitKind::Recipients, format!("{}: {e}", f.display()))
             })?;

@@ -52,7 +52,10 @@ pub fn run(args: DecryptArgs, ui: &Ui) -> super::CmdResult {
     let input = Input::new(args.file.as_deref());
     let name = input.name();
     if args.in_place && input.path().is_none() {
-        return Err(CliError::new(ExitKind::Usage, "--in-place needs a file, not standard input"));
+        return Err(CliError::new(
+            ExitKind::Usage,
+            "--in-place needs a file, not standard input",
+        ));
     }
     let extract = args
         .extract
@@ -66,23 +69,39 @@ pub fn run(args: DecryptArgs, ui: &Ui) -> super::CmdResult {
     let found = identities::collect(&args.identity.identities, ui)?;
     let decrypt_err = |e| CliError::decrypt(&name, e, &found.tried);
     if let Some(path) = extract {
-        let store = format::store_for(format)
-            .ok_or_else(|| CliError::new(ExitKind::Usage, "--extract needs a structured file (YAML, JSON, TOML or dotenv)"))?;
-        let plain = zeroize::Zeroizing::new(engine::decrypt(store, &text, &found.identities).map_err(decrypt_err)?);
-        let value = extract_value(store, &plain, &path).map_err(|e| CliError::new(ExitKind::Other, format!("{name}: {e}")))?;
+        let store = format::store_for(format).ok_or_else(|| {
+            CliError::new(
+                ExitKind::Usage,
+                "--extract needs a structured file (YAML, JSON, TOML or dotenv)",
+            )
+        })?;
+        let plain = zeroize::Zeroizing::new(
+            engine::decrypt(store, &text, &found.identities).map_err(decrypt_err)?,
+        );
+        let value = extract_value(store, &plain, &path)
+            .map_err(|e| CliError::new(ExitKind::Other, format!("{name}: {e}")))?;
         return io::write_stdout(value.as_bytes());
     }
     let target = match (&args.output, args.in_place, input.path()) {
-        (Some(out), _, _) => Output::File { path: out, private: true },
-        (None, true, Some(path)) => Output::File { path, private: true },
+        (Some(out), _, _) => Output::File {
+            path: out,
+            private: true,
+        },
+        (None, true, Some(path)) => Output::File {
+            path,
+            private: true,
+        },
         _ => Output::Stdout,
     };
     match format::store_for(format) {
         Some(store) => {
-            io::write_with(target, |w| engine::decrypt_to(store, &text, &found.identities, w).map_err(decrypt_err))?;
+            io::write_with(target, |w| {
+                engine::decrypt_to(store, &text, &found.identities, w).map_err(decrypt_err)
+            })?;
         }
         None => {
-            let (plain, _) = engine::decrypt_binary(&text, &found.identities).map_err(decrypt_err)?;
+            let (plain, _) =
+                engine::decrypt_binary(&text, &found.identities).map_err(decrypt_err)?;
             io::write_all(target, &zeroize::Zeroizing::new(plain))?;
         }
     }
@@ -92,7 +111,12 @@ pub fn run(args: DecryptArgs, ui: &Ui) -> super::CmdResult {
 /// Finds the value at `path`: a leaf prints as its decoded value, a subtree as JSON.
 fn extract_value(store: &dyn format::Store, text: &str, path: &KeyPath) -> Result<String, String> {
     let doc = store
-        .parse(text, ParseOptions { decode_values: true })
+        .parse(
+            text,
+            ParseOptions {
+                decode_values: true,
+            },
+        )
         .map_err(|e| format!("cannot parse the decrypted file: {e}"))?;
     if let Some(leaf) = doc.leaves.iter().find(|l| &l.path == path) {
         return Ok(leaf.value.unwrap_or_default().to_owned());
@@ -108,7 +132,7 @@ fn extract_value(store: &dyn format::Store, text: &str, path: &KeyPath) -> Resul
     let mut root = serde_json::Value::Null;
     for l in under {
         let rest = KeyPath::from_segments(l.path.segments().skip(path.segments().count()));
-        insert_json(&mut root, &rest, json_scalar(l.kind, l.value.as_deref().unwrap_or("")));
+        insert_json(&mut root, &rest, json_scalar(l.kind, l.value.unwrap_or("")));
     }
     Ok(serde_json::to_string_pretty(&root).expect("JSON values serialise") + "\n")
 }
@@ -133,7 +157,10 @@ fn insert_json(node: &mut serde_json::Value, path: &KeyPath, value: serde_json::
                 if !cur.is_object() {
                     *cur = serde_json::Value::Object(Default::default());
                 }
-                cur.as_object_mut().expect("object").entry(k.to_owned()).or_insert(serde_json::Value::Null)
+                cur.as_object_mut()
+                    .expect("object")
+                    .entry(k.to_owned())
+                    .or_insert(serde_json::Value::Null)
             }
             Segment::Index(i) | Segment::Document(i) => {
                 if !cur.is_array() {

@@ -40,8 +40,14 @@ pub fn run(_args: DemoArgs, _ui: &Ui) -> super::CmdResult {
     let identity = age::x25519::Identity::generate();
     let public = identity.to_public().to_string();
     let key_file = dir.path().join("keys.txt");
-    std::fs::write(&key_file, format!("# public key: {public}\n{}\n", identity.to_string().expose_secret()))
-        .map_err(|e| fail(e.to_string()))?;
+    std::fs::write(
+        &key_file,
+        format!(
+            "# public key: {public}\n{}\n",
+            identity.to_string().expose_secret()
+        ),
+    )
+    .map_err(|e| fail(e.to_string()))?;
     println!("identity in {}\npublic key: {public}", key_file.display());
 
     step("2. The plaintext file (prod.yaml)");
@@ -49,7 +55,12 @@ pub fn run(_args: DemoArgs, _ui: &Ui) -> super::CmdResult {
 
     step("3. Encrypt it (vaultfile encrypt -i -r age1… prod.yaml)");
     let recipients = vec![keys::parse_recipient(&public).map_err(|e| fail(e.to_string()))?];
-    let opts = EncryptOptions { recipients: &recipients, rules: None, baseline: None, now: SystemTime::now() };
+    let opts = EncryptOptions {
+        recipients: &recipients,
+        rules: None,
+        baseline: None,
+        now: SystemTime::now(),
+    };
     let enc = engine::encrypt(store, EXAMPLE, &opts).map_err(|e| fail(e.to_string()))?;
     let enc_path = dir.path().join("prod.yaml");
     std::fs::write(&enc_path, &enc.text).map_err(|e| fail(e.to_string()))?;
@@ -57,15 +68,26 @@ pub fn run(_args: DemoArgs, _ui: &Ui) -> super::CmdResult {
     println!(
         "\n{} values encrypted; keys, comments and layout unchanged. No secret appears in the file: {}",
         enc.encrypted_values,
-        ["correct horse", "sk_live_", "whsec_", "MIIBszCC"].iter().all(|s| !enc.text.contains(s))
+        ["correct horse", "sk_live_", "whsec_", "MIIBszCC"]
+            .iter()
+            .all(|s| !enc.text.contains(s))
     );
 
     step("4. Change one value and re-encrypt with the old file as baseline");
-    let ids = keys::load_identities("keys.txt", &std::fs::read(&key_file).map_err(|e| fail(e.to_string()))?, std::sync::Arc::new(keys::NoCallbacks))
-        .map_err(|e| fail(e.to_string()))?;
+    let ids = keys::load_identities(
+        "keys.txt",
+        &std::fs::read(&key_file).map_err(|e| fail(e.to_string()))?,
+        std::sync::Arc::new(keys::NoCallbacks),
+    )
+    .map_err(|e| fail(e.to_string()))?;
     let baseline = engine::open(store, &enc.text, &ids).map_err(|e| fail(e.to_string()))?;
     let changed = EXAMPLE.replace("correct horse battery staple", "new-password-2026");
-    let opts = EncryptOptions { recipients: &[], rules: None, baseline: Some(&baseline), now: SystemTime::now() };
+    let opts = EncryptOptions {
+        recipients: &[],
+        rules: None,
+        baseline: Some(&baseline),
+        now: SystemTime::now(),
+    };
     let enc2 = engine::encrypt(store, &changed, &opts).map_err(|e| fail(e.to_string()))?;
     println!("git diff shows exactly the changed value and the MAC:");
     let (old, new): (Vec<_>, Vec<_>) = (enc.text.lines().collect(), enc2.text.lines().collect());
@@ -77,7 +99,9 @@ pub fn run(_args: DemoArgs, _ui: &Ui) -> super::CmdResult {
         }
     }
     if changed_lines != 2 || old.len() != new.len() {
-        return Err(fail(format!("expected 2 changed lines, got {changed_lines}")));
+        return Err(fail(format!(
+            "expected 2 changed lines, got {changed_lines}"
+        )));
     }
 
     step("5. Decrypt (vaultfile decrypt prod.yaml)");
@@ -95,6 +119,9 @@ pub fn run(_args: DemoArgs, _ui: &Ui) -> super::CmdResult {
         Ok(_) => return Err(fail("a tampered file was accepted")),
     }
 
-    println!("\nDone. The temporary directory {} is removed.", dir.path().display());
+    println!(
+        "\nDone. The temporary directory {} is removed.",
+        dir.path().display()
+    );
     Ok(())
 }

@@ -58,7 +58,10 @@ pub fn run(args: EncryptArgs, ui: &Ui) -> super::CmdResult {
     let input = Input::new(args.file.as_deref());
     let name = input.name();
     if args.in_place && input.path().is_none() {
-        return Err(CliError::new(ExitKind::Usage, "--in-place needs a file, not standard input"));
+        return Err(CliError::new(
+            ExitKind::Usage,
+            "--in-place needs a file, not standard input",
+        ));
     }
     let format = common::format_for_plain(&input, args.input_type)?;
     let recipients = args.recipients.parse()?;
@@ -74,8 +77,14 @@ pub fn run(args: EncryptArgs, ui: &Ui) -> super::CmdResult {
         now: SystemTime::now(),
     };
     let target = match (&args.output, args.in_place, input.path()) {
-        (Some(out), _, _) => Output::File { path: out, private: false },
-        (None, true, Some(path)) => Output::File { path, private: false },
+        (Some(out), _, _) => Output::File {
+            path: out,
+            private: false,
+        },
+        (None, true, Some(path)) => Output::File {
+            path,
+            private: false,
+        },
         _ => Output::Stdout,
     };
     let summary = match format::store_for(format) {
@@ -86,16 +95,23 @@ pub fn run(args: EncryptArgs, ui: &Ui) -> super::CmdResult {
             })?
         }
         None => {
-            if let Ok(text) = std::str::from_utf8(&bytes) {
-                if let Some(store) = format::store_for(Format::Yaml) {
-                    if engine::inspect(store, text).is_ok() {
-                        return Err(CliError::encrypt(&name, engine::EncryptError::AlreadyEncrypted));
-                    }
-                }
+            // An encrypted binary file is a YAML document with metadata: refuse to wrap it again.
+            let yaml = format::store_for(Format::Yaml).expect("yaml store");
+            if let Ok(text) = std::str::from_utf8(&bytes)
+                && engine::inspect(yaml, text).is_ok()
+            {
+                return Err(CliError::encrypt(
+                    &name,
+                    engine::EncryptError::AlreadyEncrypted,
+                ));
             }
-            let enc = engine::encrypt_binary(&bytes, &opts).map_err(|e| CliError::encrypt(&name, e))?;
+            let enc =
+                engine::encrypt_binary(&bytes, &opts).map_err(|e| CliError::encrypt(&name, e))?;
             io::write_all(target, enc.text.as_bytes())?;
-            Some(engine::EncryptSummary { warnings: enc.warnings, encrypted_values: enc.encrypted_values })
+            Some(engine::EncryptSummary {
+                warnings: enc.warnings,
+                encrypted_values: enc.encrypted_values,
+            })
         }
     };
     for w in summary.iter().flat_map(|s| &s.warnings) {
@@ -105,7 +121,12 @@ pub fn run(args: EncryptArgs, ui: &Ui) -> super::CmdResult {
 }
 
 /// Opens `--baseline`: the same format as the input, decrypted with the usual identities.
-fn open_baseline(path: &std::path::Path, format: Format, ids: &IdentityArgs, ui: &Ui) -> Result<Opened, CliError> {
+fn open_baseline(
+    path: &std::path::Path,
+    format: Format,
+    ids: &IdentityArgs,
+    ui: &Ui,
+) -> Result<Opened, CliError> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| CliError::io("read baseline", path, e))?;
     let text = common::text(&name, bytes)?;

@@ -67,11 +67,16 @@ impl CliError {
     /// An I/O error on `path`.
     pub fn io(action: &str, path: &Path, err: std::io::Error) -> Self {
         let hint = match err.kind() {
-            std::io::ErrorKind::NotFound => Some("check the path; vaultfile does not create input files"),
+            std::io::ErrorKind::NotFound => {
+                Some("check the path; vaultfile does not create input files")
+            }
             std::io::ErrorKind::PermissionDenied => Some("check the file's permissions"),
             _ => None,
         };
-        let e = CliError::new(ExitKind::Other, format!("cannot {action} {}: {err}", path.display()));
+        let e = CliError::new(
+            ExitKind::Other,
+            format!("cannot {action} {}: {err}", path.display()),
+        );
         match hint {
             Some(h) => e.hint(h),
             None => e,

@@ -30,29 +30,42 @@ pub fn default_keys_file() -> Option<PathBuf> {
 }
 
 fn home() -> Option<PathBuf> {
-    std::env::var_os("HOME").filter(|v| !v.is_empty()).map(PathBuf::from)
+    std::env::var_os("HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
 }
 
 /// Collects identities. Files named with `--identity` must load; the others are skipped
 /// with a warning when they exist but cannot be used.
 pub fn collect(explicit: &[PathBuf], ui: &Ui) -> Result<Found, CliError> {
     let callbacks: Arc<dyn vaultfile::Callbacks> = Arc::new(PassphrasePrompt);
-    let mut found = Found { identities: Vec::new(), tried: Vec::new() };
+    let mut found = Found {
+        identities: Vec::new(),
+        tried: Vec::new(),
+    };
     for path in explicit {
-        let content = std::fs::read(path).map_err(|e| CliError::io("read identity file", path, e))?;
+        let content =
+            std::fs::read(path).map_err(|e| CliError::io("read identity file", path, e))?;
         let ids = keys::load_identities(&path.display().to_string(), &content, callbacks.clone())
-            .map_err(|e| CliError::new(ExitKind::NoIdentity, format!("cannot use identity file {e}")))?;
+            .map_err(|e| {
+            CliError::new(
+                ExitKind::NoIdentity,
+                format!("cannot use identity file {e}"),
+            )
+        })?;
         found.tried.push(format!("{} (--identity)", path.display()));
         found.identities.extend(ids);
     }
-    let text_source = |name: &str, text: String, found: &mut Found| {
-        match keys::load_identities(name, text.as_bytes(), callbacks.clone()) {
-            Ok(ids) => {
-                found.tried.push(name.to_owned());
-                found.identities.extend(ids);
-            }
-            Err(e) => ui.warn(&format!("ignoring {e}")),
+    let text_source = |name: &str, text: String, found: &mut Found| match keys::load_identities(
+        name,
+        text.as_bytes(),
+        callbacks.clone(),
+    ) {
+        Ok(ids) => {
+            found.tried.push(name.to_owned());
+            found.identities.extend(ids);
         }
+        Err(e) => ui.warn(&format!("ignoring {e}")),
     };
     let file_source = |label: &str, path: &Path, found: &mut Found| {
         if let Ok(content) = std::fs::read(path) {
@@ -64,7 +77,10 @@ pub fn collect(explicit: &[PathBuf], ui: &Ui) -> Result<Found, CliError> {
                 Err(e) => ui.warn(&format!("ignoring identity file {e}")),
             }
         } else if label.starts_with('$') {
-            ui.warn(&format!("{label} names {}, which cannot be read", path.display()));
+            ui.warn(&format!(
+                "{label} names {}, which cannot be read",
+                path.display()
+            ));
         }
     };
     if let Ok(text) = std::env::var("VAULTFILE_AGE_KEY") {

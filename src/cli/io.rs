@@ -51,8 +51,11 @@ impl Input {
             }
             Input::File(p) => {
                 if p.is_dir() {
-                    return Err(CliError::new(super::error::ExitKind::Other, format!("{} is a directory", p.display()))
-                        .hint("pass a file"));
+                    return Err(CliError::new(
+                        super::error::ExitKind::Other,
+                        format!("{} is a directory", p.display()),
+                    )
+                    .hint("pass a file"));
                 }
                 fs::read(p).map_err(|e| CliError::io("read", p, e))
             }
@@ -80,7 +83,10 @@ pub fn write_with<T>(
             let mut w = std::io::BufWriter::with_capacity(256 * 1024, stdout.lock());
             let r = produce(&mut w);
             let r = match r {
-                Ok(v) => w.flush().map(|_| v).map_err(|e| CliError::io("write", Path::new("<stdout>"), e)),
+                Ok(v) => w
+                    .flush()
+                    .map(|_| v)
+                    .map_err(|e| CliError::io("write", Path::new("<stdout>"), e)),
                 Err(e) => Err(e),
             };
             match r {
@@ -103,8 +109,12 @@ pub fn write_with<T>(
             let mut w = std::io::BufWriter::with_capacity(256 * 1024, tmp);
             // On error the temporary file is dropped, which deletes it: the target is untouched.
             let v = produce(&mut w)?;
-            let tmp = w.into_inner().map_err(|e| CliError::io("write", path, e.into_error()))?;
-            tmp.as_file().sync_all().map_err(|e| CliError::io("sync", tmp.path(), e))?;
+            let tmp = w
+                .into_inner()
+                .map_err(|e| CliError::io("write", path, e.into_error()))?;
+            tmp.as_file()
+                .sync_all()
+                .map_err(|e| CliError::io("sync", tmp.path(), e))?;
             #[cfg(unix)]
             {
                 use std::os::unix::fs::PermissionsExt;
@@ -118,7 +128,8 @@ pub fn write_with<T>(
             }
             #[cfg(not(unix))]
             let _ = (existing, private);
-            tmp.persist(path).map_err(|e| CliError::io("replace", path, e.error))?;
+            tmp.persist(path)
+                .map_err(|e| CliError::io("replace", path, e.error))?;
             Ok(Some(v))
         }
     }
@@ -126,7 +137,7 @@ pub fn write_with<T>(
 
 /// Writes `data` to `target`.
 pub fn write_all(target: Output<'_>, data: &[u8]) -> Result<(), CliError> {
-    write_with(target, |w| w.write_all(data).map_err(|e| CliError::from_write(e))).map(|_| ())
+    write_with(target, |w| w.write_all(data).map_err(CliError::from_write)).map(|_| ())
 }
 
 /// Writes to standard output, treating a closed pipe as success.

@@ -30,7 +30,8 @@ pub fn run(args: RecipientsArgs, _ui: &Ui) -> super::CmdResult {
     let bytes = input.read()?;
     let text = common::text(&name, bytes)?;
     let format = common::format_for_encrypted(&input, args.input_type, &text);
-    let store = vaultfile::format::store_for(format).unwrap_or_else(|| vaultfile::format::store_for(Format::Yaml).unwrap());
+    let store = vaultfile::format::store_for(format)
+        .unwrap_or_else(|| vaultfile::format::store_for(Format::Yaml).unwrap());
     let meta = engine::inspect(store, &text).map_err(|e| CliError::decrypt(&name, e, &[]))?;
     let mut out = String::new();
     for r in meta.recipient_ids() {

@@ -38,6 +38,8 @@ impl Callbacks for PassphrasePrompt {
         if !std::io::stderr().is_terminal() && !std::io::stdin().is_terminal() {
             return None;
         }
-        rpassword::prompt_password(format!("{description}: ")).ok().map(SecretString::from)
+        rpassword::prompt_password(format!("{description}: "))
+            .ok()
+            .map(SecretString::from)
     }
 }

@@ -94,7 +94,15 @@ mod tests {
         for i in inputs {
             m.update(match i {
                 MacInput::Version(v) => MacInput::Version(*v),
-                MacInput::Leaf { path, encrypted, text } => MacInput::Leaf { path: *path, encrypted: *encrypted, text },
+                MacInput::Leaf {
+                    path,
+                    encrypted,
+                    text,
+                } => MacInput::Leaf {
+                    path: *path,
+                    encrypted: *encrypted,
+                    text,
+                },
                 MacInput::Recipient(r) => MacInput::Recipient(r),
                 MacInput::Rules(r) => MacInput::Rules(r),
                 MacInput::Created(c) => MacInput::Created(c),
@@ -108,23 +116,58 @@ mod tests {
         let a = KeyPath::parse("a").unwrap();
         let b = KeyPath::parse("b").unwrap();
         let one = mac_of(&[
-            MacInput::Leaf { path: a.as_path(), encrypted: true, text: b"x" },
-            MacInput::Leaf { path: b.as_path(), encrypted: true, text: b"y" },
+            MacInput::Leaf {
+                path: a.as_path(),
+                encrypted: true,
+                text: b"x",
+            },
+            MacInput::Leaf {
+                path: b.as_path(),
+                encrypted: true,
+                text: b"y",
+            },
         ]);
         let swapped = mac_of(&[
-            MacInput::Leaf { path: b.as_path(), encrypted: true, text: b"y" },
-            MacInput::Leaf { path: a.as_path(), encrypted: true, text: b"x" },
+            MacInput::Leaf {
+                path: b.as_path(),
+                encrypted: true,
+                text: b"y",
+            },
+            MacInput::Leaf {
+                path: a.as_path(),
+                encrypted: true,
+                text: b"x",
+            },
         ]);
         assert_ne!(one, swapped);
         let plain = mac_of(&[
-            MacInput::Leaf { path: a.as_path(), encrypted: false, text: b"x" },
-            MacInput::Leaf { path: b.as_path(), encrypted: true, text: b"y" },
+            MacInput::Leaf {
+                path: a.as_path(),
+                encrypted: false,
+                text: b"x",
+            },
+            MacInput::Leaf {
+                path: b.as_path(),
+                encrypted: true,
+                text: b"y",
+            },
         ]);
         assert_ne!(one, plain);
-        assert_eq!(one, mac_of(&[
-            MacInput::Leaf { path: a.as_path(), encrypted: true, text: b"x" },
-            MacInput::Leaf { path: b.as_path(), encrypted: true, text: b"y" },
-        ]));
+        assert_eq!(
+            one,
+            mac_of(&[
+                MacInput::Leaf {
+                    path: a.as_path(),
+                    encrypted: true,
+                    text: b"x"
+                },
+                MacInput::Leaf {
+                    path: b.as_path(),
+                    encrypted: true,
+                    text: b"y"
+                },
+            ])
+        );
     }
 
     #[test]

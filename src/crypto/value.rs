@@ -68,7 +68,11 @@ impl ValueCipher {
     }
 
     /// Decrypts a token found at `path`.
-    pub fn open<'p>(&mut self, path: impl Into<PathRef<'p>>, token: &str) -> Result<Vec<u8>, TokenError> {
+    pub fn open<'p>(
+        &mut self,
+        path: impl Into<PathRef<'p>>,
+        token: &str,
+    ) -> Result<Vec<u8>, TokenError> {
         let path = path.into();
         let ct = decode_token(token)?;
         self.siv
@@ -84,12 +88,17 @@ impl ValueCipher {
 pub fn is_token(text: &str) -> bool {
     text.len() >= TOKEN_PREFIX.len() + 22
         && text.starts_with(TOKEN_PREFIX)
-        && !text.as_bytes().last().is_some_and(|b| b.is_ascii_whitespace())
+        && !text
+            .as_bytes()
+            .last()
+            .is_some_and(|b| b.is_ascii_whitespace())
 }
 
 /// Decodes a token's base64 body (the SIV tag followed by the ciphertext).
 pub fn decode_token(token: &str) -> Result<Vec<u8>, TokenError> {
-    let body = token.strip_prefix(TOKEN_PREFIX).ok_or(TokenError::Malformed)?;
+    let body = token
+        .strip_prefix(TOKEN_PREFIX)
+        .ok_or(TokenError::Malformed)?;
     let ct = URL_SAFE_NO_PAD
         .decode(body)
         .map_err(|_| TokenError::Malformed)?;

@@ -22,9 +22,8 @@
 use std::ops::Range;
 
 use super::{
-    Leaves,
-    Document, Format, Insertion, MetadataBlock, ParseError, ParseOptions, ScalarKind, Store,
-    line_ending,
+    Document, Format, Insertion, Leaves, MetadataBlock, ParseError, ParseOptions, ScalarKind,
+    Store, line_ending,
 };
 use crate::path::KeyPath;
 
@@ -168,7 +167,12 @@ impl Store for DotenvStore {
                 }
             };
             let value = options.decode_values.then(|| decode(&text[span.clone()]));
-            leaves.push(&KeyPath::from_segments([crate::path::Segment::Key(key)]), span, ScalarKind::String, value);
+            leaves.push(
+                &KeyPath::from_segments([crate::path::Segment::Key(key)]),
+                span,
+                ScalarKind::String,
+                value,
+            );
             pos = next_line(bytes, end_of_value);
         }
         let metadata = match meta_start {
@@ -193,7 +197,11 @@ impl Store for DotenvStore {
                 })
             }
         };
-        Ok(Document { leaves, metadata, placement_hint: None })
+        Ok(Document {
+            leaves,
+            metadata,
+            placement_hint: None,
+        })
     }
 
     fn write_token(&self, out: &mut String, token: &str) {
@@ -654,13 +662,13 @@ mod tests {
             .iter()
             .find(|l| l.path.to_string() == "MAIL_FROM_NAME")
             .unwrap();
-        assert_eq!(name.value.as_deref(), Some("${APP_NAME}"));
+        assert_eq!(name.value, Some("${APP_NAME}"));
         round_trip(&DotenvStore, laravel);
 
         let compose = "# docker compose environment\r\nCOMPOSE_PROJECT_NAME=shop\r\nPOSTGRES_USER=shop\r\nPOSTGRES_PASSWORD='s3cr3t#with$pecial'\r\nREDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379/0\r\nJAVA_OPTS=\"-Xmx512m -Dfile.encoding=UTF-8\"\r\nTZ=Europe/Berlin # local time\r\nPRIVATE_KEY=\"-----BEGIN KEY-----\r\nMIIBVwIBADANBgkq\r\n-----END KEY-----\"\r\nEMPTY=\r\nLAST=1";
         let doc = parse(compose);
-        assert_eq!(doc.leaves.get(2).value.as_deref(), Some("s3cr3t#with$pecial"));
-        assert_eq!(doc.leaves.get(5).value.as_deref(), Some("Europe/Berlin"));
+        assert_eq!(doc.leaves.get(2).value, Some("s3cr3t#with$pecial"));
+        assert_eq!(doc.leaves.get(5).value, Some("Europe/Berlin"));
         let enc = round_trip(&DotenvStore, compose);
         assert!(!enc.ends_with('\n'));
         assert!(enc.contains("\r\nEMPTY=VF1."));

@@ -15,9 +15,8 @@ use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, ParseOptions as JsoncOptions, parse_to_ast};
 
 use super::{
-    Leaves,
-    Document, Format, Insertion, MetadataBlock, ParseError, ParseOptions, ScalarKind, Store,
-    line_ending,
+    Document, Format, Insertion, Leaves, MetadataBlock, ParseError, ParseOptions, ScalarKind,
+    Store, line_ending,
 };
 use crate::path::KeyPath;
 
@@ -336,7 +335,12 @@ impl Walker<'_, '_> {
                 self.decode.then(|| "null".to_owned()),
             ),
         };
-        self.leaves.push(&self.path, self.base + range.start..self.base + range.end, kind, decoded);
+        self.leaves.push(
+            &self.path,
+            self.base + range.start..self.base + range.end,
+            kind,
+            decoded,
+        );
         Ok(())
     }
 
@@ -527,10 +531,10 @@ mod tests {
         let text = "{\"n\": 123456789012345678901234567890, \"f\": -0.0E-0, \"s\": \"\\ud83d\\ude00 \\\" \\\\ \\/\"}";
         let doc = parse(text);
         assert_eq!(
-            doc.leaves.get(0).value.as_deref(),
+            doc.leaves.get(0).value,
             Some("123456789012345678901234567890")
         );
-        assert_eq!(doc.leaves.get(2).value.as_deref(), Some("\u{1f600} \" \\ /"));
+        assert_eq!(doc.leaves.get(2).value, Some("\u{1f600} \" \\ /"));
         round_trip(&JsonStore, text);
     }
 
@@ -877,9 +881,9 @@ mod tests {
                 let raw = &text[l.span.clone()];
                 if l.kind == ScalarKind::String {
                     let v: String = serde_json::from_str(raw).unwrap();
-                    prop_assert_eq!(l.value.as_deref(), Some(v.as_str()));
+                    prop_assert_eq!(l.value, Some(v.as_str()));
                 } else {
-                    prop_assert_eq!(l.value.as_deref(), Some(raw));
+                    prop_assert_eq!(l.value, Some(raw));
                 }
             }
             round_trip(&JsonStore, &text);

@@ -222,7 +222,11 @@ pub(crate) mod testkit {
     pub fn fake_token(raw: &str) -> String {
         let mut bytes = vec![0u8; 16];
         bytes.extend_from_slice(raw.as_bytes());
-        format!("{}{}", crate::crypto::TOKEN_PREFIX, URL_SAFE_NO_PAD.encode(bytes))
+        format!(
+            "{}{}",
+            crate::crypto::TOKEN_PREFIX,
+            URL_SAFE_NO_PAD.encode(bytes)
+        )
     }
 
     fn unfake(token: &str) -> String {
@@ -251,22 +255,32 @@ pub(crate) mod testkit {
         let doc = store
             .parse(text, ParseOptions::default())
             .unwrap_or_else(|e| panic!("parse failed: {e}\n---\n{text}"));
-        assert!(doc.metadata.is_none(), "plaintext must have no metadata block");
+        assert!(
+            doc.metadata.is_none(),
+            "plaintext must have no metadata block"
+        );
         for i in 1..doc.leaves.len() {
             let (a, b) = (doc.leaves.get(i - 1), doc.leaves.get(i));
-            assert!(a.span.end <= b.span.start, "leaves overlap or are out of order: {a:?} {b:?}");
+            assert!(
+                a.span.end <= b.span.start,
+                "leaves overlap or are out of order: {a:?} {b:?}"
+            );
         }
         let tokens: Vec<Option<String>> = doc
             .leaves
             .iter()
-            .map(|l| (l.kind != ScalarKind::Null).then(|| {
-                let mut out = String::new();
-                store.write_token(&mut out, &fake_token(&text[l.span.clone()]));
-                out
-            }))
+            .map(|l| {
+                (l.kind != ScalarKind::Null).then(|| {
+                    let mut out = String::new();
+                    store.write_token(&mut out, &fake_token(&text[l.span.clone()]));
+                    out
+                })
+            })
             .collect();
         let meta = sample_metadata();
-        let ins = store.metadata_insertion(text, &doc, &meta).expect("metadata insertion");
+        let ins = store
+            .metadata_insertion(text, &doc, &meta)
+            .expect("metadata insertion");
         let edits = doc
             .leaves
             .iter()
@@ -276,28 +290,39 @@ pub(crate) mod testkit {
         let doc2 = store
             .parse(&enc, ParseOptions::default())
             .unwrap_or_else(|e| panic!("encrypted text does not parse: {e}\n---\n{enc}"));
-        let md = doc2.metadata.as_ref().unwrap_or_else(|| panic!("metadata not found in\n{enc}"));
+        let md = doc2
+            .metadata
+            .as_ref()
+            .unwrap_or_else(|| panic!("metadata not found in\n{enc}"));
         assert_eq!(md.value, meta, "metadata changed in\n{enc}");
-        let p1: Vec<_> = doc.leaves.iter().map(|l| l.path.clone()).collect();
-        let p2: Vec<_> = doc2.leaves.iter().map(|l| l.path.clone()).collect();
+        let p1: Vec<_> = doc.leaves.iter().map(|l| l.path).collect();
+        let p2: Vec<_> = doc2.leaves.iter().map(|l| l.path).collect();
         assert_eq!(p1, p2, "leaf paths differ after encryption\n---\n{enc}");
         let mut restore = Vec::new();
         for (l, t) in doc2.leaves.iter().zip(&tokens) {
             let raw = &enc[l.span.clone()];
             match t {
                 Some(_) => {
-                    let tok = store.read_token(raw).unwrap_or_else(|| panic!("no token in {raw:?}"));
+                    let tok = store
+                        .read_token(raw)
+                        .unwrap_or_else(|| panic!("no token in {raw:?}"));
                     restore.push((l.span.clone(), unfake(tok)));
                 }
                 None => assert!(store.read_token(raw).is_none()),
             }
         }
         // Remove the metadata block, then restore the values.
-        let mut edits: Vec<(std::ops::Range<usize>, &str)> = restore.iter().map(|(s, r)| (s.clone(), r.as_str())).collect();
+        let mut edits: Vec<(std::ops::Range<usize>, &str)> = restore
+            .iter()
+            .map(|(s, r)| (s.clone(), r.as_str()))
+            .collect();
         edits.push((md.span.clone(), ""));
         edits.sort_by_key(|(s, _)| s.start);
         let back = apply_edits(&enc, edits, None, 0);
-        assert_eq!(back, text, "round trip is not byte-identical\n--- encrypted:\n{enc}");
+        assert_eq!(
+            back, text,
+            "round trip is not byte-identical\n--- encrypted:\n{enc}"
+        );
         enc
     }
 }

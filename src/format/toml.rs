@@ -15,9 +15,8 @@ use std::ops::Range;
 use toml_edit::{Item, Table, Value};
 
 use super::{
-    Leaves,
-    Document, Format, Insertion, MetadataBlock, ParseError, ParseOptions, ScalarKind, Store,
-    line_ending,
+    Document, Format, Insertion, Leaves, MetadataBlock, ParseError, ParseOptions, ScalarKind,
+    Store, line_ending,
 };
 use crate::path::KeyPath;
 
@@ -78,7 +77,11 @@ impl Store for TomlStore {
         let mut leaves = walker.leaves;
         // Stable, and linear on the (usual) already sorted input.
         leaves.sort_by_span();
-        Ok(Document { leaves, metadata, placement_hint: None })
+        Ok(Document {
+            leaves,
+            metadata,
+            placement_hint: None,
+        })
     }
 
     fn write_token(&self, out: &mut String, token: &str) {

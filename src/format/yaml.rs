@@ -29,9 +29,8 @@ use granit_parser::{Event, Parser, ScalarStyle, ScanError, StructureStyle, Tag};
 use serde_json::{Map, Value};
 
 use super::{
-    Leaves,
-    Document, Format, Insertion, MetadataBlock, ParseError, ParseOptions, ScalarKind, Store,
-    line_ending,
+    Document, Format, Insertion, Leaves, MetadataBlock, ParseError, ParseOptions, ScalarKind,
+    Store, line_ending,
 };
 use crate::path::{KeyPath, Segment};
 
@@ -117,7 +116,11 @@ fn analyse(text: &str, options: ParseOptions, allow_fast: bool) -> Result<Analys
 
 /// Parses, noting the metadata placement in the document so that `insertion` need not
 /// parse again.
-fn parse_noting_shape(text: &str, options: ParseOptions, allow_fast: bool) -> Result<Document, ParseError> {
+fn parse_noting_shape(
+    text: &str,
+    options: ParseOptions,
+    allow_fast: bool,
+) -> Result<Document, ParseError> {
     let a = analyse(text, options, allow_fast)?;
     let mut doc = a.doc;
     doc.placement_hint = Some(a.shape.hint());
@@ -1141,7 +1144,12 @@ mod fast {
     }
 
     fn push_null(leaves: &mut Leaves, path: &KeyPath, at: usize, options: ParseOptions) {
-        leaves.push(path, at..at, ScalarKind::Null, options.decode_values.then(String::new));
+        leaves.push(
+            path,
+            at..at,
+            ScalarKind::Null,
+            options.decode_values.then(String::new),
+        );
     }
 
     fn push_leaf(
@@ -1218,7 +1226,10 @@ mod fast {
         // Most values (and every encrypted token) are one run of printable ASCII without
         // spaces, `:` or `#`: accept those with one vectorisable pass over the line.
         let line_end = memchr::memchr2(b'\n', b'\r', &b[i..]).map_or(b.len(), |k| i + k);
-        if b[i..line_end].iter().all(|&c| c > b' ' && c < 0x7f && c != b':' && c != b'#') {
+        if b[i..line_end]
+            .iter()
+            .all(|&c| c > b' ' && c < 0x7f && c != b':' && c != b'#')
+        {
             return Some(line_end);
         }
         let mut j = i;
@@ -1365,7 +1376,7 @@ mod tests {
                 let leaves: Vec<_> = d
                     .leaves
                     .iter()
-                    .map(|l| (l.path.to_string(), l.span.clone(), l.kind, l.value.clone()))
+                    .map(|l| (l.path.to_string(), l.span.clone(), l.kind, l.value))
                     .collect();
                 let md = d
                     .metadata
@@ -2922,7 +2933,9 @@ mod tests {
     fn block_scalar_trailing_tab_line_stays_inside_the_span() {
         let text = "a: |\n  x\n  \t\nb: y\n";
         let enc = round_trip(&YamlStore, text);
-        assert!(!enc.contains('\t'), "the tab line must be encrypted with the block: {enc:?}");
+        assert!(
+            !enc.contains('\t'),
+            "the tab line must be encrypted with the block: {enc:?}"
+        );
     }
-
 }

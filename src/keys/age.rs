@@ -26,11 +26,12 @@ pub struct Recipient {
 impl Recipient {
     /// Parses an `age1…` public key.
     pub fn parse(text: &str) -> Result<Self, RecipientError> {
-        let inner = ::age::x25519::Recipient::from_str(text).map_err(|e| RecipientError::Invalid {
-            kind: "age",
-            text: text.to_owned(),
-            reason: e.to_string(),
-        })?;
+        let inner =
+            ::age::x25519::Recipient::from_str(text).map_err(|e| RecipientError::Invalid {
+                kind: "age",
+                text: text.to_owned(),
+                reason: e.to_string(),
+            })?;
         Ok(Recipient {
             id: inner.to_string(),
             inner,
@@ -58,7 +59,8 @@ pub(crate) fn wrap_with(
         recipient: id.to_owned(),
         reason: e.to_string(),
     };
-    let encryptor = ::age::Encryptor::with_recipients(std::iter::once(recipient)).map_err(|e| err(&e))?;
+    let encryptor =
+        ::age::Encryptor::with_recipients(std::iter::once(recipient)).map_err(|e| err(&e))?;
     let mut out = Vec::with_capacity(512);
     let mut w = encryptor.wrap_output(&mut out).map_err(|e| err(&e))?;
     w.write_all(key.expose()).map_err(|e| err(&e))?;
@@ -78,11 +80,21 @@ pub(crate) fn unwrap_with(
     };
     let bytes = match STANDARD.decode(wrapped.key.trim()) {
         Ok(b) => b,
-        Err(_) => return Some(Err(err(format!("the wrapped key for {} is not valid base64", wrapped.recipient)))),
+        Err(_) => {
+            return Some(Err(err(format!(
+                "the wrapped key for {} is not valid base64",
+                wrapped.recipient
+            ))));
+        }
     };
     let decryptor = match ::age::Decryptor::new_buffered(&bytes[..]) {
         Ok(d) => d,
-        Err(e) => return Some(Err(err(format!("the wrapped key for {} is damaged: {e}", wrapped.recipient)))),
+        Err(e) => {
+            return Some(Err(err(format!(
+                "the wrapped key for {} is damaged: {e}",
+                wrapped.recipient
+            ))));
+        }
     };
     let mut reader = match decryptor.decrypt(std::iter::once(identity)) {
         Ok(r) => r,
@@ -93,7 +105,9 @@ pub(crate) fn unwrap_with(
     if let Err(e) = reader.read_to_end(&mut key) {
         return Some(Err(err(format!("the wrapped key is damaged: {e}"))));
     }
-    Some(DataKey::from_bytes(&key).ok_or_else(|| err("the wrapped key has the wrong length".into())))
+    Some(
+        DataKey::from_bytes(&key).ok_or_else(|| err("the wrapped key has the wrong length".into())),
+    )
 }
 
 /// Any age identity (X25519, plugin, passphrase-protected file, SSH), with a name.
@@ -160,7 +174,9 @@ pub(crate) fn load_identities(
     };
     let text = String::from_utf8_lossy(content);
     let trimmed = text.trim_start();
-    if trimmed.starts_with("-----BEGIN AGE ENCRYPTED FILE-----") || trimmed.starts_with("age-encryption.org/") {
+    if trimmed.starts_with("-----BEGIN AGE ENCRYPTED FILE-----")
+        || trimmed.starts_with("age-encryption.org/")
+    {
         // A passphrase-protected identity file (`age -p keys.txt`); age asks for the
         // passphrase the first time the identity is used, not now.
         let reader = ::age::armor::ArmoredReader::new(std::io::Cursor::new(content.to_vec()));
@@ -171,7 +187,9 @@ pub(crate) fn load_identities(
             None,
         )
         .map_err(|e| err(e.to_string()))?
-        .ok_or_else(|| err("is an age file but not passphrase-protected: it is not an identity file".into()))?;
+        .ok_or_else(|| {
+            err("is an age file but not passphrase-protected: it is not an identity file".into())
+        })?;
         return Ok(vec![Box::new(Identity::new(name.to_owned(), Box::new(id)))]);
     }
     let file = ::age::IdentityFile::from_buffer(content)
@@ -186,7 +204,11 @@ pub(crate) fn load_identities(
         .into_iter()
         .enumerate()
         .map(|(i, id)| {
-            let describe = if many { format!("{name} (key {})", i + 1) } else { name.to_owned() };
+            let describe = if many {
+                format!("{name} (key {})", i + 1)
+            } else {
+                name.to_owned()
+            };
             Box::new(Identity::new(describe, id)) as Box<dyn super::Identity>
         })
         .collect())

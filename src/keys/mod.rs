@@ -60,7 +60,9 @@ pub trait Identity {
 #[derive(Debug, thiserror::Error)]
 pub enum RecipientError {
     /// The string has no known shape.
-    #[error("'{0}' is not a recipient: expected an age public key (age1…) or an SSH public key (ssh-ed25519 …, ssh-rsa …)")]
+    #[error(
+        "'{0}' is not a recipient: expected an age public key (age1…) or an SSH public key (ssh-ed25519 …, ssh-rsa …)"
+    )]
     Unknown(String),
     /// The string has a known shape but is malformed.
     #[error("invalid {kind} recipient '{text}': {reason}")]

@@ -65,10 +65,10 @@ impl super::Identity for Identity {
     }
 
     fn unwrap(&self, wrapped: &WrappedKey) -> Option<Result<DataKey, UnwrapError>> {
-        if let Some(public) = &self.public {
-            if wrapped.recipient.split_whitespace().nth(1) != Some(public.as_str()) {
-                return None;
-            }
+        if let Some(public) = &self.public
+            && wrapped.recipient.split_whitespace().nth(1) != Some(public.as_str())
+        {
+            return None;
         }
         unwrap_with(&self.describe, self.inner.as_ref(), wrapped)
     }
@@ -80,12 +80,13 @@ pub(crate) fn load_identity(
     text: &str,
     callbacks: Arc<dyn Callbacks>,
 ) -> Result<Box<dyn super::Identity>, IdentityError> {
-    let id = ::age::ssh::Identity::from_buffer(text.as_bytes(), Some(name.to_owned())).map_err(|e| {
-        IdentityError {
-            source_name: name.to_owned(),
-            reason: format!("not a usable SSH private key: {e}"),
-        }
-    })?;
+    let id =
+        ::age::ssh::Identity::from_buffer(text.as_bytes(), Some(name.to_owned())).map_err(|e| {
+            IdentityError {
+                source_name: name.to_owned(),
+                reason: format!("not a usable SSH private key: {e}"),
+            }
+        })?;
     if let ::age::ssh::Identity::Unsupported(k) = &id {
         return Err(IdentityError {
             source_name: name.to_owned(),

@@ -26,7 +26,10 @@ fn keygen_writes_private_file_and_refuses_to_overwrite() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&env.key_file).unwrap().permissions().mode();
+        let mode = std::fs::metadata(&env.key_file)
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
     env.cmd()
@@ -47,7 +50,11 @@ fn encrypt_in_place_then_decrypt_in_place_round_trips_and_keeps_mode() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o640)).unwrap();
     }
-    env.cmd().args(["encrypt", "-i", "-r", &env.public]).arg(&f).assert().success();
+    env.cmd()
+        .args(["encrypt", "-i", "-r", &env.public])
+        .arg(&f)
+        .assert()
+        .success();
     let enc = std::fs::read_to_string(&f).unwrap();
     assert!(!enc.contains("s3cr3t") && !enc.contains("tok_live"));
     assert!(enc.contains("# Database settings") && enc.contains("  password: VF1."));
@@ -56,7 +63,10 @@ fn encrypt_in_place_then_decrypt_in_place_round_trips_and_keeps_mode() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&f).unwrap().permissions().mode() & 0o777, 0o640);
+        assert_eq!(
+            std::fs::metadata(&f).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
     }
 }
 
@@ -65,8 +75,17 @@ fn output_file_and_stdin() {
     let env = Env::new();
     let f = env.write("app.json", "{\"password\": \"hunter22\", \"n\": 1}\n");
     let out = env.path("app.enc.json");
-    env.cmd().args(["encrypt", "-r", &env.public, "-o"]).arg(&out).arg(&f).assert().success();
-    assert!(std::fs::read_to_string(&out).unwrap().contains("\"vaultfile\""));
+    env.cmd()
+        .args(["encrypt", "-r", &env.public, "-o"])
+        .arg(&out)
+        .arg(&f)
+        .assert()
+        .success();
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("\"vaultfile\"")
+    );
     // Standard input needs --input-type for encryption…
     env.cmd()
         .args(["encrypt", "-r", &env.public])
@@ -89,12 +108,21 @@ fn output_file_and_stdin() {
         .success()
         .stdout("a: secret-value\n");
     let plain = env.path("plain.json");
-    env.cmd().args(["decrypt", "-o"]).arg(&plain).arg(&out).assert().success();
+    env.cmd()
+        .args(["decrypt", "-o"])
+        .arg(&plain)
+        .arg(&out)
+        .assert()
+        .success();
     assert_eq!(std::fs::read(&plain).unwrap(), std::fs::read(&f).unwrap());
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&plain).unwrap().permissions().mode() & 0o777, 0o600, "plaintext output must be private");
+        assert_eq!(
+            std::fs::metadata(&plain).unwrap().permissions().mode() & 0o777,
+            0o600,
+            "plaintext output must be private"
+        );
     }
 }
 
@@ -103,8 +131,18 @@ fn extract_prints_one_value_in_both_path_syntaxes() {
     let env = Env::new();
     let f = env.write("c.yaml", CONFIG);
     let enc = env.write("c.enc.yaml", env.encrypt(&f, &[]));
-    env.cmd().args(["decrypt", "--extract", "database.password"]).arg(&enc).assert().success().stdout("s3cr3t-pa55word");
-    env.cmd().args(["decrypt", "--extract", r#"["api"]["endpoints"][1]"#]).arg(&enc).assert().success().stdout("https://b.example.com");
+    env.cmd()
+        .args(["decrypt", "--extract", "database.password"])
+        .arg(&enc)
+        .assert()
+        .success()
+        .stdout("s3cr3t-pa55word");
+    env.cmd()
+        .args(["decrypt", "--extract", r#"["api"]["endpoints"][1]"#])
+        .arg(&enc)
+        .assert()
+        .success()
+        .stdout("https://b.example.com");
     env.cmd()
         .args(["decrypt", "--extract", "database"])
         .arg(&enc)
@@ -132,7 +170,13 @@ fn recipients_lists_every_recipient_without_a_key() {
         .success()
         .stdout(format!("{}\n{}\n", env.public, other.public));
     // Either recipient decrypts.
-    other.cmd().arg("decrypt").arg(&enc).assert().success().stdout(CONFIG);
+    other
+        .cmd()
+        .arg("decrypt")
+        .arg(&enc)
+        .assert()
+        .success()
+        .stdout(CONFIG);
 }
 
 #[test]
@@ -149,9 +193,17 @@ fn recipients_from_environment_and_file() {
         .arg(&f)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let enc = env.write("c.enc.env", &out.stdout);
-    env.bare_cmd().arg("recipients").arg(&enc).assert().stdout(format!("{}\n{}\n", env.public, other.public));
+    env.bare_cmd()
+        .arg("recipients")
+        .arg(&enc)
+        .assert()
+        .stdout(format!("{}\n{}\n", env.public, other.public));
 }
 
 #[test]
@@ -172,11 +224,25 @@ fn ssh_recipients_and_default_ssh_identity() {
     let rsa = std::fs::read_to_string(ssh_dir.join("id_rsa.pub")).unwrap();
     let f = env.write("c.toml", "[db]\npassword = \"ssh-protected-secret\"\n");
     for public in [ed.trim(), rsa.trim()] {
-        let out = env.bare_cmd().args(["encrypt", "-r", public]).arg(&f).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = env
+            .bare_cmd()
+            .args(["encrypt", "-r", public])
+            .arg(&f)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let enc = env.write("c.enc.toml", &out.stdout);
         // No age key at all: the SSH key in ~/.ssh is found by default.
-        env.bare_cmd().arg("decrypt").arg(&enc).assert().success().stdout("[db]\npassword = \"ssh-protected-secret\"\n");
+        env.bare_cmd()
+            .arg("decrypt")
+            .arg(&enc)
+            .assert()
+            .success()
+            .stdout("[db]\npassword = \"ssh-protected-secret\"\n");
     }
 }
 
@@ -187,15 +253,41 @@ fn identity_lookup_order_sources() {
     let enc = env.write("c.enc.yaml", env.encrypt(&f, &[]));
     let key_text = std::fs::read_to_string(&env.key_file).unwrap();
     // --identity
-    env.bare_cmd().args(["decrypt", "-I"]).arg(&env.key_file).arg(&enc).assert().success().stdout(CONFIG);
+    env.bare_cmd()
+        .args(["decrypt", "-I"])
+        .arg(&env.key_file)
+        .arg(&enc)
+        .assert()
+        .success()
+        .stdout(CONFIG);
     // VAULTFILE_AGE_KEY holds the key text itself (comments included).
-    env.bare_cmd().env("VAULTFILE_AGE_KEY", &key_text).arg("decrypt").arg(&enc).assert().success();
+    env.bare_cmd()
+        .env("VAULTFILE_AGE_KEY", &key_text)
+        .arg("decrypt")
+        .arg(&enc)
+        .assert()
+        .success();
     // SOPS_AGE_KEY_FILE, for people coming from SOPS.
-    env.bare_cmd().env("SOPS_AGE_KEY_FILE", &env.key_file).arg("decrypt").arg(&enc).assert().success();
-    env.bare_cmd().env("SOPS_AGE_KEY", &key_text).arg("decrypt").arg(&enc).assert().success();
+    env.bare_cmd()
+        .env("SOPS_AGE_KEY_FILE", &env.key_file)
+        .arg("decrypt")
+        .arg(&enc)
+        .assert()
+        .success();
+    env.bare_cmd()
+        .env("SOPS_AGE_KEY", &key_text)
+        .arg("decrypt")
+        .arg(&enc)
+        .assert()
+        .success();
     // The default place: $XDG_CONFIG_HOME/vaultfile/keys.txt.
     env.write(".config/vaultfile/keys.txt", &key_text);
-    env.bare_cmd().arg("decrypt").arg(&enc).assert().success().stdout(CONFIG);
+    env.bare_cmd()
+        .arg("decrypt")
+        .arg(&enc)
+        .assert()
+        .success()
+        .stdout(CONFIG);
 }
 
 #[test]
@@ -205,10 +297,14 @@ fn passphrase_protected_identity_file() {
     let f = env.write("c.yaml", CONFIG);
     let enc = env.write("c.enc.yaml", env.encrypt(&f, &[]));
     let key_text = std::fs::read_to_string(&env.key_file).unwrap();
-    let encryptor = age::Encryptor::with_user_passphrase(age::secrecy::SecretString::from("correct-pass".to_owned()));
+    let encryptor = age::Encryptor::with_user_passphrase(age::secrecy::SecretString::from(
+        "correct-pass".to_owned(),
+    ));
     let mut protected = Vec::new();
     {
-        let armor = age::armor::ArmoredWriter::wrap_output(&mut protected, age::armor::Format::AsciiArmor).unwrap();
+        let armor =
+            age::armor::ArmoredWriter::wrap_output(&mut protected, age::armor::Format::AsciiArmor)
+                .unwrap();
         let mut w = encryptor.wrap_output(armor).unwrap();
         w.write_all(key_text.as_bytes()).unwrap();
         w.finish().unwrap().finish().unwrap();
@@ -243,11 +339,17 @@ fn baseline_one_value_change_touches_two_lines_and_unchanged_is_identical() {
     assert_ne!(env.encrypt(&f, &[]), std::fs::read(&enc1).unwrap());
     // One changed value: exactly that line and the MAC line differ.
     let f2 = env.write("c2.yaml", CONFIG.replace("s3cr3t-pa55word", "n3w-pa55word"));
-    let enc2 = String::from_utf8(env.encrypt(&f2, &["--baseline", enc1.to_str().unwrap()])).unwrap();
+    let enc2 =
+        String::from_utf8(env.encrypt(&f2, &["--baseline", enc1.to_str().unwrap()])).unwrap();
     let enc1 = std::fs::read_to_string(&enc1).unwrap();
     let (a, b): (Vec<_>, Vec<_>) = (enc1.lines().collect(), enc2.lines().collect());
     assert_eq!(a.len(), b.len());
-    let diff: Vec<_> = a.iter().zip(&b).filter(|(x, y)| x != y).map(|(x, _)| x.trim().to_owned()).collect();
+    let diff: Vec<_> = a
+        .iter()
+        .zip(&b)
+        .filter(|(x, y)| x != y)
+        .map(|(x, _)| x.trim().to_owned())
+        .collect();
     assert_eq!(diff.len(), 2, "changed lines: {diff:#?}");
     assert!(diff[0].starts_with("password: VF1."));
     assert!(diff[1].starts_with("mac: "));
@@ -258,8 +360,18 @@ fn baseline_without_recipients_reuses_them() {
     let env = Env::new();
     let f = env.write("c.json", "{\"a\": \"value-one\"}\n");
     let enc1 = env.write("c.enc.json", env.encrypt(&f, &[]));
-    let out = env.cmd().args(["encrypt", "--baseline"]).arg(&enc1).arg(&f).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = env
+        .cmd()
+        .args(["encrypt", "--baseline"])
+        .arg(&enc1)
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(out.stdout, std::fs::read(&enc1).unwrap());
 }
 
@@ -267,14 +379,21 @@ fn baseline_without_recipients_reuses_them() {
 fn unencrypted_regex_keeps_values_readable_and_unmatched_rule_warns() {
     let env = Env::new();
     let f = env.write("c.yaml", CONFIG);
-    let enc = String::from_utf8(env.encrypt(&f, &["--unencrypted-regex", "^(user|port)$"])).unwrap();
+    let enc =
+        String::from_utf8(env.encrypt(&f, &["--unencrypted-regex", "^(user|port)$"])).unwrap();
     assert!(enc.contains("  user: app "));
     assert!(enc.contains("  port: 5432"));
     assert!(!enc.contains("s3cr3t"));
     let p = env.write("c.enc.yaml", &enc);
     assert_eq!(env.decrypt(&p, &[]), CONFIG.as_bytes());
     env.cmd()
-        .args(["encrypt", "-r", &env.public, "--encrypted-regex", "^nothing_matches$"])
+        .args([
+            "encrypt",
+            "-r",
+            &env.public,
+            "--encrypted-regex",
+            "^nothing_matches$",
+        ])
         .arg(&f)
         .assert()
         .success()
@@ -287,7 +406,11 @@ fn binary_files_round_trip() {
     let content: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
     let f = env.write("blob.bin", &content);
     let enc = env.encrypt(&f, &[]);
-    assert!(String::from_utf8(enc.clone()).unwrap().starts_with("data: VF1."));
+    assert!(
+        String::from_utf8(enc.clone())
+            .unwrap()
+            .starts_with("data: VF1.")
+    );
     let p = env.write("blob.enc.bin", &enc);
     assert_eq!(env.decrypt(&p, &["--input-type", "binary"]), content);
 }
@@ -319,7 +442,9 @@ fn missing_file_is_named() {
         .args(["encrypt", "-r", &env.public, "nope.yaml"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("nope.yaml").and(predicate::str::contains("No such file")));
+        .stderr(
+            predicate::str::contains("nope.yaml").and(predicate::str::contains("No such file")),
+        );
 }
 
 #[test]
@@ -333,14 +458,23 @@ fn syntax_error_has_line_and_column() {
         .code(3)
         .stderr(predicate::str::contains("bad.json").and(predicate::str::contains("line 3")));
     let f = env.write("bad.yaml", "a: [1, 2\nb: c\n");
-    env.cmd().args(["encrypt", "-r", &env.public]).arg(&f).assert().code(3).stderr(predicate::str::contains("line"));
+    env.cmd()
+        .args(["encrypt", "-r", &env.public])
+        .arg(&f)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("line"));
 }
 
 #[test]
 fn encrypting_twice_is_refused() {
     let env = Env::new();
     let f = env.write("c.yaml", CONFIG);
-    env.cmd().args(["encrypt", "-i", "-r", &env.public]).arg(&f).assert().success();
+    env.cmd()
+        .args(["encrypt", "-i", "-r", &env.public])
+        .arg(&f)
+        .assert()
+        .success();
     let before = std::fs::read(&f).unwrap();
     env.cmd()
         .args(["encrypt", "-i", "-r", &env.public])
@@ -351,8 +485,16 @@ fn encrypting_twice_is_refused() {
     assert_eq!(std::fs::read(&f).unwrap(), before);
     // Binary files too.
     let b = env.write("x.bin", b"\x00\x01 binary");
-    env.cmd().args(["encrypt", "-i", "-r", &env.public]).arg(&b).assert().success();
-    env.cmd().args(["encrypt", "-i", "-r", &env.public]).arg(&b).assert().code(4);
+    env.cmd()
+        .args(["encrypt", "-i", "-r", &env.public])
+        .arg(&b)
+        .assert()
+        .success();
+    env.cmd()
+        .args(["encrypt", "-i", "-r", &env.public])
+        .arg(&b)
+        .assert()
+        .code(4);
 }
 
 #[test]
@@ -372,12 +514,9 @@ fn decrypting_plaintext_is_refused() {
 fn no_recipients_is_explained() {
     let env = Env::new();
     let f = env.write("c.yaml", CONFIG);
-    env.cmd()
-        .arg("encrypt")
-        .arg(&f)
-        .assert()
-        .code(5)
-        .stderr(predicate::str::contains("no recipients").and(predicate::str::contains("hint: pass -r")));
+    env.cmd().arg("encrypt").arg(&f).assert().code(5).stderr(
+        predicate::str::contains("no recipients").and(predicate::str::contains("hint: pass -r")),
+    );
     env.cmd()
         .args(["encrypt", "-r", "age1notakey"])
         .arg(&f)
@@ -401,8 +540,15 @@ fn no_matching_identity_lists_recipients_and_identities_tried() {
         .stderr(
             predicate::str::contains("no identity can decrypt")
                 .and(predicate::str::contains(&env.public))
-                .and(predicate::str::contains(stranger.key_file.to_str().unwrap()))
+                .and(predicate::str::contains(
+                    stranger.key_file.to_str().unwrap(),
+                ))
                 .and(predicate::str::contains("c.enc.yaml")),
         );
-    env.bare_cmd().arg("decrypt").arg(&enc).assert().code(6).stderr(predicate::str::contains("(none found)"));
+    env.bare_cmd()
+        .arg("decrypt")
+        .arg(&enc)
+        .assert()
+        .code(6)
+        .stderr(predicate::str::contains("(none found)"));
 }

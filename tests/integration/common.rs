@@ -28,14 +28,22 @@ impl Env {
             .arg(&key_file)
             .output()
             .expect("keygen runs");
-        assert!(out.status.success(), "keygen failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "keygen failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let stderr = String::from_utf8(out.stderr).unwrap();
         let public = stderr
             .lines()
             .find_map(|l| l.strip_prefix("Public key: "))
             .expect("public key printed")
             .to_owned();
-        Env { dir, key_file, public }
+        Env {
+            dir,
+            key_file,
+            public,
+        }
     }
 
     /// A `vaultfile` command with a clean environment: HOME is the temp dir, and the
@@ -79,19 +87,37 @@ impl Env {
             .arg(file)
             .output()
             .unwrap();
-        assert!(out.status.success(), "encrypt {} failed: {}", file.display(), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "encrypt {} failed: {}",
+            file.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
         out.stdout
     }
 
     /// Decrypts `file` and returns stdout.
     pub fn decrypt(&self, file: &Path, extra: &[&str]) -> Vec<u8> {
-        let out = self.cmd().arg("decrypt").args(extra).arg(file).output().unwrap();
-        assert!(out.status.success(), "decrypt {} failed: {}", file.display(), String::from_utf8_lossy(&out.stderr));
+        let out = self
+            .cmd()
+            .arg("decrypt")
+            .args(extra)
+            .arg(file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "decrypt {} failed: {}",
+            file.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
         out.stdout
     }
 }
 
 /// The repository's `tests/fixtures` directory.
 pub fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("fixtures")
 }

@@ -21,7 +21,10 @@ fn encrypted(env: &Env) -> String {
 }
 
 fn token_of<'a>(enc: &'a str, key: &str) -> &'a str {
-    let line = enc.lines().find(|l| l.trim_start().starts_with(&format!("{key}: "))).unwrap();
+    let line = enc
+        .lines()
+        .find(|l| l.trim_start().starts_with(&format!("{key}: ")))
+        .unwrap();
     line.split_once(": ").unwrap().1.trim()
 }
 
@@ -34,8 +37,15 @@ fn assert_refused(env: &Env, tampered: &str) {
         .assert()
         .code(7)
         .stdout("")
-        .stderr(predicate::str::contains("integrity check failed").and(predicate::str::contains("t.enc.yaml")));
-    assert_eq!(std::fs::read_to_string(&p).unwrap(), tampered, "nothing may be written");
+        .stderr(
+            predicate::str::contains("integrity check failed")
+                .and(predicate::str::contains("t.enc.yaml")),
+        );
+    assert_eq!(
+        std::fs::read_to_string(&p).unwrap(),
+        tampered,
+        "nothing may be written"
+    );
     env.cmd().arg("decrypt").arg(&p).assert().code(7).stdout("");
 }
 
@@ -62,8 +72,14 @@ fn altered_value_is_refused() {
 fn value_moved_to_another_key_is_refused() {
     let env = Env::new();
     let enc = encrypted(&env);
-    let (a, b) = (token_of(&enc, "password").to_owned(), token_of(&enc, "token").to_owned());
-    let swapped = enc.replace(&a, "@@A@@").replace(&b, &a).replace("@@A@@", &b);
+    let (a, b) = (
+        token_of(&enc, "password").to_owned(),
+        token_of(&enc, "token").to_owned(),
+    );
+    let swapped = enc
+        .replace(&a, "@@A@@")
+        .replace(&b, &a)
+        .replace("@@A@@", &b);
     assert_refused(&env, &swapped);
 }
 
@@ -71,7 +87,11 @@ fn value_moved_to_another_key_is_refused() {
 fn deleted_value_is_refused() {
     let env = Env::new();
     let enc = encrypted(&env);
-    let without: String = enc.lines().filter(|l| !l.starts_with("token: ")).map(|l| format!("{l}\n")).collect();
+    let without: String = enc
+        .lines()
+        .filter(|l| !l.starts_with("token: "))
+        .map(|l| format!("{l}\n"))
+        .collect();
     assert_refused(&env, &without);
 }
 
@@ -80,10 +100,16 @@ fn added_value_is_refused() {
     let env = Env::new();
     let enc = encrypted(&env);
     // An added plaintext value…
-    assert_refused(&env, &enc.replacen("token: ", "extra: injected\ntoken: ", 1));
+    assert_refused(
+        &env,
+        &enc.replacen("token: ", "extra: injected\ntoken: ", 1),
+    );
     // …and an added copy of a ciphertext under a new key.
     let t = token_of(&enc, "token").to_owned();
-    assert_refused(&env, &enc.replacen("token: ", &format!("copy: {t}\ntoken: "), 1));
+    assert_refused(
+        &env,
+        &enc.replacen("token: ", &format!("copy: {t}\ntoken: "), 1),
+    );
 }
 
 #[test]
@@ -100,7 +126,10 @@ fn edited_recipient_list_is_refused() {
     let enc = encrypted(&env);
     // Drop the second recipient's entry (two lines: recipient and key).
     let lines: Vec<&str> = enc.lines().collect();
-    let second = lines.iter().rposition(|l| l.trim_start().starts_with("- recipient:")).unwrap();
+    let second = lines
+        .iter()
+        .rposition(|l| l.trim_start().starts_with("- recipient:"))
+        .unwrap();
     let mut kept: Vec<&str> = lines.clone();
     kept.drain(second..second + 2);
     let tampered: String = kept.iter().map(|l| format!("{l}\n")).collect();
@@ -126,7 +155,10 @@ fn edited_rules_are_refused() {
 fn edited_mac_is_refused() {
     let env = Env::new();
     let enc = encrypted(&env);
-    let mac_line = enc.lines().find(|l| l.trim_start().starts_with("mac: ")).unwrap();
+    let mac_line = enc
+        .lines()
+        .find(|l| l.trim_start().starts_with("mac: "))
+        .unwrap();
     let tampered = enc.replace(mac_line, &mac_line.replacen("mac: \"", "mac: \"A", 1));
     assert_refused(&env, &tampered);
 }
