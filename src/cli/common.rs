@@ -131,7 +131,7 @@ impl RecipientArgs {
 /// The identity flag.
 #[derive(Debug, Default, clap::Args)]
 pub struct IdentityArgs {
-    /// Decrypt with the identity in FILE (age keys.txt, passphrase-protected age file, or SSH private key); tried before the default places (repeatable)
+    /// Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)
     #[arg(short = 'I', long = "identity", value_name = "FILE")]
     pub identities: Vec<PathBuf>,
 }

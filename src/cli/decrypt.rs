@@ -127,7 +127,21 @@ fn extract_value(store: &dyn format::Store, text: &str, path: &KeyPath) -> Resul
         .filter(|l| l.path.as_bytes().starts_with(path.as_bytes()))
         .collect();
     if under.is_empty() {
-        return Err(format!("no value at '{path}'"));
+        let known: Vec<String> = doc
+            .leaves
+            .iter()
+            .take(8)
+            .map(|l| l.path.to_string())
+            .collect();
+        let more = if doc.leaves.len() > known.len() {
+            ", …"
+        } else {
+            ""
+        };
+        return Err(format!(
+            "no value at '{path}'\nhint: paths look like {}{more}",
+            known.join(", ")
+        ));
     }
     let mut root = serde_json::Value::Null;
     for l in under {

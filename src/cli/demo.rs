@@ -21,8 +21,18 @@ const EXAMPLE: &str = include_str!("demo_files/prod.yaml");
   vaultfile demo")]
 pub struct DemoArgs {}
 
+/// ANSI styling, only when standard output is a terminal.
+fn style(code: &str, text: &str) -> String {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_owned()
+    }
+}
+
 fn step(title: &str) {
-    println!("\n\x1b[1m== {title}\x1b[0m");
+    println!("\n{}", style("1", &format!("== {title}")));
 }
 
 fn fail(msg: impl Into<String>) -> CliError {
@@ -95,7 +105,11 @@ pub fn run(_args: DemoArgs, _ui: &Ui) -> super::CmdResult {
     for (a, b) in old.iter().zip(&new) {
         if a != b {
             changed_lines += 1;
-            println!("\x1b[31m-{a}\x1b[0m\n\x1b[32m+{b}\x1b[0m");
+            println!(
+                "{}\n{}",
+                style("31", &format!("-{a}")),
+                style("32", &format!("+{b}"))
+            );
         }
     }
     if changed_lines != 2 || old.len() != new.len() {

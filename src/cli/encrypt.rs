@@ -18,10 +18,11 @@ use super::ui::Ui;
 /// `VF1.…` token. The data key is wrapped for every recipient; any one of them can decrypt.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
-  vaultfile encrypt -i -r age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p config/prod.yaml
+  vaultfile encrypt -i config/prod.yaml \\
+      -r age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
   vaultfile encrypt -r \"$(cat ~/.ssh/id_ed25519.pub)\" -o secrets.enc.json secrets.json
   vaultfile encrypt -i --unencrypted-regex '^(user|host|port)$' -R team.txt database.yaml
-  vaultfile encrypt --baseline old.enc.yaml -o new.enc.yaml new.yaml   # unchanged values keep their ciphertext")]
+  vaultfile encrypt --baseline prod.enc.yaml -o prod.enc.yaml.new prod.yaml")]
 pub struct EncryptArgs {
     /// The file to encrypt (`-` or nothing for standard input)
     #[arg(value_name = "FILE")]
