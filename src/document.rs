@@ -1,7 +1,7 @@
 //! A parsed document: its leaves' spans and paths, compactly, and the edits applied to it.
 //!
 //! The engine holds every leaf of a file at once (the MAC covers them all before anything
-//! is written), so the layout matters on large files: a leaf is 20 bytes plus its path's
+//! is written), so the layout matters on large files: a leaf is 16 bytes plus its path's
 //! canonical bytes in one shared arena, instead of a struct with three heap allocations.
 //! That keeps a 100,000-value file's document under 6 MB.
 
@@ -42,13 +42,43 @@ pub struct Leaf<'a> {
     pub value: Option<&'a str>,
 }
 
+/// One leaf, in 16 bytes: its span, and its path's range in the arena with the kind packed
+/// into the top bits of `path_end_kind`.
 #[derive(Clone, Copy, Debug)]
 struct Record {
     start: u32,
     end: u32,
     path_start: u32,
-    path_end: u32,
-    kind: ScalarKind,
+    path_end_kind: u32,
+}
+
+const KIND_SHIFT: u32 = 29;
+const PATH_MASK: u32 = (1 << KIND_SHIFT) - 1;
+
+impl Record {
+    fn path_end(&self) -> usize {
+        (self.path_end_kind & PATH_MASK) as usize
+    }
+
+    fn kind(&self) -> ScalarKind {
+        match self.path_end_kind >> KIND_SHIFT {
+            0 => ScalarKind::String,
+            1 => ScalarKind::Number,
+            2 => ScalarKind::Bool,
+            3 => ScalarKind::DateTime,
+            _ => ScalarKind::Null,
+        }
+    }
+}
+
+fn kind_bits(kind: ScalarKind) -> u32 {
+    (match kind {
+        ScalarKind::String => 0,
+        ScalarKind::Number => 1,
+        ScalarKind::Bool => 2,
+        ScalarKind::DateTime => 3,
+        ScalarKind::Null => 4,
+    }) << KIND_SHIFT
 }
 
 /// The leaves of a document, in source order.
@@ -88,12 +118,16 @@ impl Leaves {
             self.values.resize(self.records.len(), None);
             self.values.push(value);
         }
+        let path_end = offset(self.paths.len());
+        assert!(
+            path_end <= PATH_MASK,
+            "the paths of one document exceed 512 MiB"
+        );
         self.records.push(Record {
             start: offset(span.start),
             end: offset(span.end),
             path_start,
-            path_end: offset(self.paths.len()),
-            kind,
+            path_end_kind: path_end | kind_bits(kind),
         });
     }
 
@@ -111,9 +145,9 @@ impl Leaves {
     pub fn get(&self, i: usize) -> Leaf<'_> {
         let r = self.records[i];
         Leaf {
-            path: PathRef::from_canonical(&self.paths[r.path_start as usize..r.path_end as usize]),
+            path: PathRef::from_canonical(&self.paths[r.path_start as usize..r.path_end()]),
             span: r.start as usize..r.end as usize,
-            kind: r.kind,
+            kind: r.kind(),
             value: self.values.get(i).and_then(|v| v.as_deref()),
         }
     }
@@ -245,6 +279,17 @@ mod tests {
         assert_eq!(l.get(0).value, Some("x"));
         assert_eq!(l.get(1).span, 10..12);
         assert_eq!(l.iter().count(), 2);
+        for kind in [
+            ScalarKind::String,
+            ScalarKind::Number,
+            ScalarKind::Bool,
+            ScalarKind::DateTime,
+            ScalarKind::Null,
+        ] {
+            let mut k = Leaves::new();
+            k.push(&KeyPath::root(), 0..0, kind, None);
+            assert_eq!(k.get(0).kind, kind);
+        }
     }
 
     #[test]

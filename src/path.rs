@@ -3,7 +3,8 @@
 //! A [`KeyPath`] names one leaf of a structured document (`database.password`,
 //! `servers[0].token`). Its canonical byte encoding is what the value cipher binds
 //! each ciphertext to (DESIGN.md section 3: "the canonical key path as associated
-//! data"), so it must be unambiguous: every segment is tagged and length-prefixed.
+//! data"), so it must be unambiguous: every segment is tagged and length-prefixed
+//! (LEB128 varints).
 //! The selection rules ([`Rules`]) decide which leaves are encrypted, with SOPS's
 //! names and meaning: a rule matches when *any* key on the path matches, so a rule
 //! on a parent key covers the whole subtree.
@@ -58,17 +59,16 @@ impl KeyPath {
         match segment {
             Segment::Key(k) => {
                 self.bytes.push(TAG_KEY);
-                self.bytes
-                    .extend_from_slice(&(k.len() as u32).to_be_bytes());
+                push_varint(&mut self.bytes, k.len() as u64);
                 self.bytes.extend_from_slice(k.as_bytes());
             }
             Segment::Index(i) => {
                 self.bytes.push(TAG_INDEX);
-                self.bytes.extend_from_slice(&(i as u64).to_be_bytes());
+                push_varint(&mut self.bytes, i as u64);
             }
             Segment::Document(i) => {
                 self.bytes.push(TAG_DOCUMENT);
-                self.bytes.extend_from_slice(&(i as u64).to_be_bytes());
+                push_varint(&mut self.bytes, i as u64);
             }
         }
     }
@@ -262,16 +262,17 @@ impl<'a> Iterator for Segments<'a> {
 
     fn next(&mut self) -> Option<Segment<'a>> {
         let (&tag, rest) = self.rest.split_first()?;
+        let (n, rest) = read_varint(rest)?;
         match tag {
             TAG_KEY => {
-                let len = u32::from_be_bytes(rest[..4].try_into().ok()?) as usize;
-                let key = std::str::from_utf8(&rest[4..4 + len]).ok()?;
-                self.rest = &rest[4 + len..];
+                let len = usize::try_from(n).ok()?;
+                let key = std::str::from_utf8(rest.get(..len)?).ok()?;
+                self.rest = &rest[len..];
                 Some(Segment::Key(key))
             }
             TAG_INDEX | TAG_DOCUMENT => {
-                let n = u64::from_be_bytes(rest[..8].try_into().ok()?) as usize;
-                self.rest = &rest[8..];
+                self.rest = rest;
+                let n = usize::try_from(n).ok()?;
                 Some(if tag == TAG_INDEX {
                     Segment::Index(n)
                 } else {
@@ -281,6 +282,31 @@ impl<'a> Iterator for Segments<'a> {
             _ => None,
         }
     }
+}
+
+/// Appends `n` as an unsigned LEB128 varint: one byte for the lengths and indices that
+/// nearly every path has, which keeps a large document's path arena small.
+fn push_varint(out: &mut Vec<u8>, mut n: u64) {
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn read_varint(bytes: &[u8]) -> Option<(u64, &[u8])> {
+    let mut n = 0u64;
+    for (i, &b) in bytes.iter().enumerate().take(10) {
+        n |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return Some((n, &bytes[i + 1..]));
+        }
+    }
+    None
 }
 
 fn is_plain_key(k: &str) -> bool {
@@ -515,6 +541,27 @@ mod tests {
         assert_eq!(
             KeyPath::parse("@0.a").unwrap(),
             KeyPath::parse("a").unwrap()
+        );
+    }
+
+    #[test]
+    fn large_indices_and_long_keys_round_trip() {
+        let long = "k".repeat(300);
+        let p = KeyPath::from_segments([
+            Segment::Index(1 << 40),
+            Segment::Key(&long),
+            Segment::Index(127),
+            Segment::Index(128),
+        ]);
+        let segs: Vec<_> = p.segments().collect();
+        assert_eq!(
+            segs,
+            vec![
+                Segment::Index(1 << 40),
+                Segment::Key(&long),
+                Segment::Index(127),
+                Segment::Index(128)
+            ]
         );
     }
 
