@@ -218,7 +218,14 @@ impl Store for DotenvStore {
         _doc: &Document,
         block: &serde_json::Value,
     ) -> Result<Insertion, ParseError> {
-        let le = line_ending(text);
+        // A text ending in a lone `\r` would turn an inserted `\n` into a CRLF with it, and
+        // removing the block would then take the `\r` too: use CRLF after it (found by
+        // fuzzing, see fuzz/README.md).
+        let le = if text.ends_with('\r') {
+            "\r\n"
+        } else {
+            line_ending(text)
+        };
         let json = serde_json::to_string_pretty(block).expect("JSON values serialise");
         let non_empty = !text.trim_start_matches('\u{feff}').is_empty();
         let open_line = non_empty && !text.ends_with('\n');

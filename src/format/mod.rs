@@ -346,6 +346,16 @@ mod tests {
         assert_eq!(f("cert.pem"), Format::Binary);
     }
 
+    /// Regression (found by fuzzing): a text ending in a lone `\r` must survive the
+    /// metadata block being added and removed, in every format.
+    #[test]
+    fn lone_trailing_carriage_return_survives() {
+        testkit::round_trip(&dotenv::DotenvStore, "A=b\r");
+        testkit::round_trip(&dotenv::DotenvStore, "A=\r");
+        testkit::round_trip(&yaml::YamlStore, "a: b\r");
+        testkit::round_trip(&json::JsonStore, "{\"a\": 1}\r");
+    }
+
     #[test]
     fn parse_error_position() {
         let e = ParseError::at_offset("ab\ncdé\nf", 7, "bad");
