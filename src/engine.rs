@@ -11,6 +11,7 @@ use std::ops::Range;
 use std::time::SystemTime;
 
 use rayon::prelude::*;
+use zeroize::Zeroizing;
 
 use crate::crypto::{DataKey, FileMac, MacInput, TokenError, ValueCipher};
 use crate::format::{self, Document, Format, ParseError, ParseOptions, ScalarKind, Store};
@@ -535,7 +536,8 @@ pub fn decrypt_to(
     let selected = verify(store, text, &doc, &metadata, &rules, &key)?;
 
     let cipher = ValueCipher::new(&key);
-    let mut buf = String::with_capacity(2 * FLUSH_AT);
+    // Plaintext passes through this buffer: it is wiped when dropped.
+    let mut buf = Zeroizing::new(String::with_capacity(2 * FLUSH_AT));
     let mut pos = 0;
     for_each_in_waves(
         doc.leaves.len(),
@@ -554,10 +556,10 @@ pub fn decrypt_to(
                 }
             })?;
             String::from_utf8(plain)
-                .map(Some)
+                .map(|p| Some(Zeroizing::new(p)))
                 .map_err(|_| DecryptError::Integrity(Integrity::NotText(l.path.to_owned())))
         },
-        |i, plain: Result<Option<String>, DecryptError>| {
+        |i, plain: Result<Option<Zeroizing<String>>, DecryptError>| {
             if let Some(plain) = plain? {
                 let span = doc.leaves.span(i);
                 buf.push_str(&text[pos..span.start]);

@@ -90,7 +90,7 @@ pub fn run(args: EncryptArgs, ui: &Ui) -> super::CmdResult {
     };
     let summary = match format::store_for(format) {
         Some(store) => {
-            let text = common::text(&name, bytes)?;
+            let text = zeroize::Zeroizing::new(common::text(&name, bytes)?);
             io::write_with(target, |w| {
                 engine::encrypt_to(store, &text, &opts, w).map_err(|e| CliError::encrypt(&name, e))
             })?
