@@ -203,6 +203,22 @@ pub trait Store: Sync {
     ) -> Result<Insertion, ParseError>;
 }
 
+/// Writes a token as a double-quoted string (JSON and TOML basic strings alike: the token's
+/// alphabet needs no escaping).
+pub(crate) fn write_quoted_token(out: &mut String, token: &str) {
+    out.reserve(token.len() + 2);
+    out.push('"');
+    out.push_str(token);
+    out.push('"');
+}
+
+/// Reads a token written by [`write_quoted_token`].
+pub(crate) fn read_quoted_token(raw: &str) -> Option<&str> {
+    raw.strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .filter(|t| crate::crypto::is_token(t))
+}
+
 /// Returns the line ending a text uses (`"\r\n"` if its first line ends so, else `"\n"`).
 pub fn line_ending(text: &str) -> &'static str {
     match text.find('\n') {

@@ -85,16 +85,11 @@ impl Store for TomlStore {
     }
 
     fn write_token(&self, out: &mut String, token: &str) {
-        out.reserve(token.len() + 2);
-        out.push('"');
-        out.push_str(token);
-        out.push('"');
+        super::write_quoted_token(out, token);
     }
 
     fn read_token<'a>(&self, raw: &'a str) -> Option<&'a str> {
-        raw.strip_prefix('"')
-            .and_then(|r| r.strip_suffix('"'))
-            .filter(|t| crate::crypto::is_token(t))
+        super::read_quoted_token(raw)
     }
 
     fn metadata_insertion(
