@@ -218,11 +218,11 @@ impl Store for DotenvStore {
         _doc: &Document,
         block: &serde_json::Value,
     ) -> Result<Insertion, ParseError> {
-        // A text ending in a lone `\r` would turn an inserted `\n` into a CRLF with it, and
-        // removing the block would then take the `\r` too: use CRLF after it (found by
-        // fuzzing, see fuzz/README.md).
+        // After a lone trailing `\r`, separators and block use `\n`: the first one turns the
+        // `\r` into a CRLF blank line, and `block_span` removes exactly the block's own line
+        // ending, so the `\r` survives (found by fuzzing).
         let le = if text.ends_with('\r') {
-            "\r\n"
+            "\n"
         } else {
             line_ending(text)
         };
@@ -351,12 +351,17 @@ fn block_span(text: &str, bom: usize, start: usize) -> Range<usize> {
         _ if text.ends_with('\n') => 1,
         _ => 2,
     };
+    // Remove exactly the separators that were inserted: the block's own line ending, not
+    // any line break. A text ending in a lone `\r` followed by an inserted `\n` looks like a
+    // CRLF, and taking that whole would lose the `\r` (found by fuzzing).
+    let le = match text[start..].find('\n') {
+        Some(i) if i > 0 && text.as_bytes()[start + i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    };
     let mut from = start;
     for _ in 0..breaks {
-        if text[..from].ends_with("\r\n") {
-            from -= 2;
-        } else if text[..from].ends_with('\n') {
-            from -= 1;
+        if text[..from].ends_with(le) {
+            from -= le.len();
         }
     }
     from..text.len()

@@ -368,6 +368,9 @@ mod tests {
     fn lone_trailing_carriage_return_survives() {
         testkit::round_trip(&dotenv::DotenvStore, "A=b\r");
         testkit::round_trip(&dotenv::DotenvStore, "A=\r");
+        testkit::round_trip(&dotenv::DotenvStore, "\r");
+        testkit::round_trip(&dotenv::DotenvStore, "A=b\n\r");
+        testkit::round_trip(&dotenv::DotenvStore, "A=b\r\n\r");
         testkit::round_trip(&yaml::YamlStore, "a: b\r");
         testkit::round_trip(&json::JsonStore, "{\"a\": 1}\r");
     }
