@@ -2101,28 +2101,6 @@ mod tests {
         }
     }
 
-    /// Timing on a large generated file:
-    /// `python3 /work/shared/bench/gen_corpus.py /tmp/yc 1 100000` then
-    /// `cargo test --release --lib format::yaml::tests::timing -- --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn timing() {
-        let path =
-            std::env::var("YAML_BENCH").unwrap_or_else(|_| "/tmp/yc/secrets/00000.yaml".into());
-        let text = std::fs::read_to_string(path).unwrap();
-        for (name, fast) in [("fast", true), ("granit", false)] {
-            let mut best = std::time::Duration::MAX;
-            let mut n = 0;
-            for _ in 0..5 {
-                let t = std::time::Instant::now();
-                let a = analyse(&text, ParseOptions::default(), fast).unwrap();
-                best = best.min(t.elapsed());
-                n = a.doc.leaves.len();
-            }
-            eprintln!("{name}: {n} leaves, {} bytes, best {best:?}", text.len());
-        }
-    }
-
     // -----------------------------------------------------------------------------------------
     // Property tests.
 
