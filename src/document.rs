@@ -188,12 +188,6 @@ impl Leaves {
             self.values.truncate(len);
         }
     }
-
-    /// Releases spare capacity.
-    pub fn shrink_to_fit(&mut self) {
-        self.records.shrink_to_fit();
-        self.paths.shrink_to_fit();
-    }
 }
 
 /// The metadata block found in an encrypted document.

@@ -36,9 +36,6 @@ pub enum EncryptError {
     /// The input is not valid in its format.
     #[error("syntax error: {0}")]
     Parse(#[from] ParseError),
-    /// The input is not UTF-8 text.
-    #[error("the file is not UTF-8 text")]
-    NotUtf8,
     /// No recipient was given and there is no baseline to take them from.
     #[error("no recipients")]
     NoRecipients,
@@ -69,9 +66,6 @@ pub enum DecryptError {
     /// The input is not valid in its format.
     #[error("syntax error: {0}")]
     Parse(#[from] ParseError),
-    /// The input is not UTF-8 text.
-    #[error("the file is not UTF-8 text")]
-    NotUtf8,
     /// The metadata block is malformed.
     #[error("the vaultfile metadata is malformed: {0}")]
     BadMetadata(String),

@@ -82,17 +82,7 @@ pub fn run(args: DecryptArgs, ui: &Ui) -> super::CmdResult {
             .map_err(|e| CliError::new(ExitKind::Other, format!("{name}: {e}")))?;
         return io::write_stdout(value.as_bytes());
     }
-    let target = match (&args.output, args.in_place, input.path()) {
-        (Some(out), _, _) => Output::File {
-            path: out,
-            private: true,
-        },
-        (None, true, Some(path)) => Output::File {
-            path,
-            private: true,
-        },
-        _ => Output::Stdout,
-    };
+    let target = Output::choose(args.output.as_deref(), args.in_place, &input, true);
     match format::store_for(format) {
         Some(store) => {
             io::write_with(target, |w| {

@@ -77,17 +77,7 @@ pub fn run(args: EncryptArgs, ui: &Ui) -> super::CmdResult {
         baseline: baseline.as_ref(),
         now: SystemTime::now(),
     };
-    let target = match (&args.output, args.in_place, input.path()) {
-        (Some(out), _, _) => Output::File {
-            path: out,
-            private: false,
-        },
-        (None, true, Some(path)) => Output::File {
-            path,
-            private: false,
-        },
-        _ => Output::Stdout,
-    };
+    let target = Output::choose(args.output.as_deref(), args.in_place, &input, false);
     let summary = match format::store_for(format) {
         Some(store) => {
             let text = zeroize::Zeroizing::new(common::text(&name, bytes)?);

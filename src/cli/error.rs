@@ -99,8 +99,6 @@ impl CliError {
                 .hint("decrypt it first, or use `vaultfile decrypt` to read it"),
             EncryptError::Parse(e) => CliError::new(ExitKind::Syntax, format!("{file}: syntax error: {e}"))
                 .hint("fix the syntax, or pass --input-type if the format was guessed wrong"),
-            EncryptError::NotUtf8 => CliError::new(ExitKind::Syntax, format!("{file} is not UTF-8 text"))
-                .hint("use --input-type binary to encrypt it as a whole"),
             EncryptError::NoRecipients => CliError::new(ExitKind::Recipients, format!("no recipients for {file}"))
                 .hint("pass -r age1… (repeatable), -R FILE or set VAULTFILE_RECIPIENTS")
                 .hint("`vaultfile keygen -o ~/.config/vaultfile/keys.txt` creates a key and prints its public key"),
@@ -120,7 +118,6 @@ impl CliError {
                 .hint("encrypt it with `vaultfile encrypt`, or check that --input-type matches the file"),
             DecryptError::Parse(e) => CliError::new(ExitKind::Syntax, format!("{file}: syntax error: {e}"))
                 .hint("pass --input-type if the format was guessed wrong"),
-            DecryptError::NotUtf8 => CliError::new(ExitKind::Syntax, format!("{file} is not UTF-8 text")),
             DecryptError::BadMetadata(m) => CliError::new(ExitKind::Integrity, format!("{file}: the vaultfile metadata is malformed: {m}"))
                 .hint("restore the file from version control; nothing was written"),
             DecryptError::UnsupportedVersion(v) => CliError::new(ExitKind::State, format!("{file} uses vaultfile format version {v}"))

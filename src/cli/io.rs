@@ -71,6 +71,21 @@ pub enum Output<'a> {
     File { path: &'a Path, private: bool },
 }
 
+impl<'a> Output<'a> {
+    /// `-o OUT` wins, then `-i` (the input file itself), else standard output.
+    pub fn choose(
+        output: Option<&'a Path>,
+        in_place: bool,
+        input: &'a Input,
+        private: bool,
+    ) -> Self {
+        match (output, in_place, input.path()) {
+            (Some(path), _, _) | (None, true, Some(path)) => Output::File { path, private },
+            _ => Output::Stdout,
+        }
+    }
+}
+
 /// Runs `produce` with a writer for `target`. A file is only replaced when `produce`
 /// succeeds; standard output treats a closed pipe as success.
 pub fn write_with<T>(

@@ -121,15 +121,6 @@ impl Identity {
     pub fn new(describe: String, inner: Box<dyn ::age::Identity>) -> Self {
         Identity { describe, inner }
     }
-
-    /// Parses one `AGE-SECRET-KEY-1…` string.
-    pub fn from_secret_key(describe: String, secret: &str) -> Result<Self, IdentityError> {
-        let id = ::age::x25519::Identity::from_str(secret.trim()).map_err(|e| IdentityError {
-            source_name: describe.clone(),
-            reason: e.to_string(),
-        })?;
-        Ok(Identity::new(describe, Box::new(id)))
-    }
 }
 
 impl super::Identity for Identity {
