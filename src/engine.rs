@@ -497,6 +497,32 @@ pub fn inspect(store: &dyn Store, text: &str) -> Result<Metadata, DecryptError> 
     read_metadata(&doc).map(|(m, _)| m)
 }
 
+/// Checks, without any key, that every value the file's rules select is a well-formed
+/// token: what can be known of an encrypted file's integrity by someone who cannot open
+/// it (the MAC needs the data key). Used by the git clean filter on a locked work tree
+/// and by `vaultfile git check`.
+pub fn check_sealed(store: &dyn Store, text: &str) -> Result<Metadata, DecryptError> {
+    let doc = store.parse(text, ParseOptions::default())?;
+    let (metadata, _) = read_metadata(&doc)?;
+    let rules = metadata
+        .rules
+        .compile()
+        .map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
+    let mut hits = RuleHits::default();
+    for l in doc.leaves.iter() {
+        let sel = l.kind != ScalarKind::Null && rules.selects(l.path, &mut hits);
+        if sel {
+            let token = store.read_token(&text[l.span.clone()]);
+            if !token.is_some_and(crate::crypto::is_token) {
+                return Err(DecryptError::Integrity(Integrity::Plaintext(
+                    l.path.to_owned(),
+                )));
+            }
+        }
+    }
+    Ok(metadata)
+}
+
 /// Decrypts a text document. The MAC is verified before anything is returned.
 pub fn decrypt(
     store: &dyn Store,

@@ -10,16 +10,20 @@
 //! - [`crypto`]: the data key, the deterministic value cipher (AES-SIV) and the file MAC.
 //! - [`keys`]: one [`keys::Recipient`]/[`keys::Identity`] pair per key source.
 //! - [`metadata`]: the `vaultfile` block stored inside each encrypted file.
+//! - [`git`]: the filters, diff and merge drivers that make git store ciphertext.
+//! - [`config`]: `.vaultfile.yaml`, which says who can decrypt which files.
 //! - [`engine`]: encrypt, decrypt and re-encrypt with a baseline; the only module that
 //!   combines the others.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod config;
 pub mod crypto;
 pub mod document;
 pub mod engine;
 pub mod format;
+pub mod git;
 pub mod keys;
 pub mod metadata;
 pub mod path;

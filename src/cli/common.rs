@@ -1,7 +1,8 @@
 //! Arguments and helpers shared by several subcommands.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use vaultfile::config::{self, Config, CreationRule};
 use vaultfile::format::Format;
 use vaultfile::keys::{self, Recipient};
 use vaultfile::path::RuleSpec;
@@ -104,6 +105,11 @@ pub struct RecipientArgs {
 }
 
 impl RecipientArgs {
+    /// Returns true when no recipient was given (so the configuration file decides).
+    pub fn is_empty(&self) -> bool {
+        self.recipients.iter().all(|r| r.trim().is_empty()) && self.recipients_files.is_empty()
+    }
+
     /// Parses every recipient given, de-duplicated, in order.
     pub fn parse(&self) -> Result<Vec<Box<dyn Recipient>>, CliError> {
         let mut out: Vec<Box<dyn Recipient>> = Vec::new();
@@ -134,4 +140,137 @@ pub struct IdentityArgs {
     /// Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)
     #[arg(short = 'I', long = "identity", value_name = "FILE")]
     pub identities: Vec<PathBuf>,
+}
+
+/// The configuration file flag.
+#[derive(Debug, Default, clap::Args)]
+pub struct ConfigArgs {
+    /// Take recipients and rules from FILE instead of the .vaultfile.yaml found by walking up from the file's directory; used when no -r/-R is given
+    #[arg(long = "config", value_name = "FILE", env = "VAULTFILE_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+/// What the configuration says for one file: its recipients, its selection rules (`None`
+/// when the rule sets none) and the configuration file's path.
+pub type FromConfig = (Vec<Box<dyn Recipient>>, Option<RuleSpec>, PathBuf);
+
+/// The recipients and rules that the configuration gives `file`: `config_flag` (`--config`)
+/// if set, else the `.vaultfile.yaml` found by walking up from the file's directory. Returns
+/// the parsed recipients, the rule's selection rules (`None` when it sets none) and the
+/// configuration file's path.
+pub fn recipients_from_config(
+    config_flag: Option<&Path>,
+    file: &Path,
+) -> Result<FromConfig, CliError> {
+    from_config(config_flag, Some(file))
+}
+
+/// [`recipients_from_config`], for a named file or (`None`) standard input, which is
+/// looked up from the current directory and only matches a rule without `path_regex`.
+pub fn from_config(
+    config_flag: Option<&Path>,
+    file: Option<&Path>,
+) -> Result<FromConfig, CliError> {
+    let config = load_config(config_flag, file)?;
+    let rule = pick_rule(&config, file)?;
+    let at = format!("{}:{}", config.path.display(), rule.line);
+    if !rule.key_groups.is_empty() {
+        return Err(CliError::new(
+            ExitKind::Usage,
+            format!("{at}: this rule uses key_groups, which `vaultfile encrypt` does not support yet"),
+        )
+        .hint("list the recipients under `recipients:` for now (any one of them can decrypt), or pass -r/-R"));
+    }
+    let mut recipients: Vec<Box<dyn Recipient>> = Vec::new();
+    for r in &rule.recipients {
+        let parsed = keys::parse_recipient(r).map_err(|e| {
+            CliError::new(ExitKind::Recipients, format!("{at}: {e}")).hint(format!(
+                "fix the recipient in {}, or pass -r/-R",
+                config.path.display()
+            ))
+        })?;
+        recipients.push(parsed);
+    }
+    let mut seen = std::collections::HashSet::new();
+    recipients.retain(|r| seen.insert(r.id().to_owned()));
+    let rules = (!rule.rules.is_empty()).then(|| rule.rules.clone());
+    Ok((recipients, rules, config.path.clone()))
+}
+
+/// `--config`, else discovery from the file's directory (or the current one).
+fn load_config(config_flag: Option<&Path>, file: Option<&Path>) -> Result<Config, CliError> {
+    let invalid = |e: config::ConfigError| {
+        CliError::new(ExitKind::Usage, e.to_string())
+            .hint("fix the configuration file, or pass -r/-R to encrypt without it")
+    };
+    if let Some(path) = config_flag {
+        return Config::load(path).map_err(invalid);
+    }
+    let start = match file.and_then(Path::parent) {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    match Config::discover(&start).map_err(invalid)? {
+        Some(c) => Ok(c),
+        None => {
+            let shown = std::path::absolute(&start).unwrap_or(start);
+            Err(CliError::new(
+                ExitKind::Recipients,
+                format!(
+                    "no recipients: pass -r/-R or create {} (vaultfile looked in {} and its parents)",
+                    config::FILE_NAME,
+                    shown.display()
+                ),
+            )
+            .hint("pass -r age1… (repeatable), -R FILE or set VAULTFILE_RECIPIENTS")
+            .hint(format!(
+                "a {} at the repository root with `creation_rules:` (path_regex, recipients) says who can decrypt which files; --config FILE names one elsewhere",
+                config::FILE_NAME
+            ))
+            .hint("`vaultfile keygen -o ~/.config/vaultfile/keys.txt` creates a key and prints its public key"))
+        }
+    }
+}
+
+/// The rule for `file`, or an error that says why there is none.
+fn pick_rule<'c>(config: &'c Config, file: Option<&Path>) -> Result<&'c CreationRule, CliError> {
+    let shown = config.path.display();
+    let Some(file) = file else {
+        return config
+            .creation_rules
+            .iter()
+            .find(|r| r.path_regex.is_none())
+            .ok_or_else(|| {
+                CliError::new(
+                    ExitKind::Recipients,
+                    format!("standard input has no file name to match against the path_regex rules of {shown}"),
+                )
+                .hint("pass -r/-R, or add a rule without path_regex to the configuration")
+            });
+    };
+    let Some(relative) = config.relative_path(file) else {
+        return Err(CliError::new(
+            ExitKind::Recipients,
+            format!(
+                "{} is outside {}, so no creation rule of {shown} applies to it",
+                file.display(),
+                config.dir.display()
+            ),
+        )
+        .hint("path_regex is matched against the path relative to the configuration's directory; pass -r/-R or another --config"));
+    };
+    config
+        .creation_rules
+        .iter()
+        .find(|r| r.matches(&relative))
+        .ok_or_else(|| {
+            CliError::new(
+                ExitKind::Recipients,
+                format!("no creation rule in {shown} matches {relative}"),
+            )
+            .hint(format!(
+                "add a rule whose path_regex matches '{relative}' (the path relative to {}), or pass -r/-R",
+                config.dir.display()
+            ))
+        })
 }

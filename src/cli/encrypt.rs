@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use vaultfile::engine::{self, EncryptOptions, Opened};
 use vaultfile::format::{self, Format};
 
-use super::common::{self, IdentityArgs, RecipientArgs, RuleArgs};
+use super::common::{self, ConfigArgs, IdentityArgs, RecipientArgs, RuleArgs};
 use super::error::{CliError, ExitKind};
 use super::identities;
 use super::io::{self, Input, Output};
@@ -16,13 +16,16 @@ use super::ui::Ui;
 ///
 /// Keys, comments, order and formatting stay as they are; each value is replaced by a
 /// `VF1.…` token. The data key is wrapped for every recipient; any one of them can decrypt.
+/// Without -r/-R or --baseline, the recipients and rules come from the first matching
+/// creation rule of .vaultfile.yaml, found by walking up from the file's directory.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   vaultfile encrypt -i config/prod.yaml \\
       -r age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
   vaultfile encrypt -r \"$(cat ~/.ssh/id_ed25519.pub)\" -o secrets.enc.json secrets.json
   vaultfile encrypt -i --unencrypted-regex '^(user|host|port)$' -R team.txt database.yaml
-  vaultfile encrypt --baseline prod.enc.yaml -o prod.enc.yaml.new prod.yaml")]
+  vaultfile encrypt --baseline prod.enc.yaml -o prod.enc.yaml.new prod.yaml
+  vaultfile encrypt -i config/prod.yaml      # recipients from .vaultfile.yaml")]
 pub struct EncryptArgs {
     /// The file to encrypt (`-` or nothing for standard input)
     #[arg(value_name = "FILE")]
@@ -52,6 +55,9 @@ pub struct EncryptArgs {
     baseline: Option<PathBuf>,
 
     #[command(flatten)]
+    config: ConfigArgs,
+
+    #[command(flatten)]
     identity: IdentityArgs,
 }
 
@@ -65,15 +71,27 @@ pub fn run(args: EncryptArgs, ui: &Ui) -> super::CmdResult {
         ));
     }
     let format = common::format_for_plain(&input, args.input_type)?;
-    let recipients = args.recipients.parse()?;
+    // Read first: a missing file is reported as such, not as a configuration problem.
+    let bytes = input.read()?;
+    let mut rules = args.rules.spec();
+    let recipients = if args.recipients.is_empty() && args.baseline.is_none() {
+        let flag = args.config.config.as_deref();
+        let (recipients, config_rules, _) = match input.path() {
+            Some(file) => common::recipients_from_config(flag, file)?,
+            None => common::from_config(flag, None)?,
+        };
+        rules = rules.or(config_rules);
+        recipients
+    } else {
+        args.recipients.parse()?
+    };
     let baseline = match &args.baseline {
         Some(b) => Some(open_baseline(b, format, &args.identity, ui)?),
         None => None,
     };
-    let bytes = input.read()?;
     let opts = EncryptOptions {
         recipients: &recipients,
-        rules: args.rules.spec(),
+        rules,
         baseline: baseline.as_ref(),
         now: SystemTime::now(),
     };

@@ -8,6 +8,7 @@ mod decrypt;
 mod demo;
 mod encrypt;
 mod error;
+mod git;
 mod identities;
 mod io;
 mod keygen;
@@ -40,6 +41,7 @@ enum Command {
     Decrypt(decrypt::DecryptArgs),
     Recipients(recipients::RecipientsArgs),
     Demo(demo::DemoArgs),
+    Git(git::GitArgs),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -52,6 +54,7 @@ pub fn main() -> ExitCode {
         Command::Decrypt(args) => decrypt::run(args, &ui),
         Command::Recipients(args) => recipients::run(args, &ui),
         Command::Demo(args) => demo::run(args, &ui),
+        Command::Git(args) => git::run(args, &ui),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -151,3 +151,22 @@ pub fn load_identities(
         age::load_identities(name, content, callbacks)
     }
 }
+
+/// Keys made up for unit tests.
+#[cfg(test)]
+pub(crate) mod testkit {
+    use super::*;
+
+    /// A recipient list and the identity list that opens what is encrypted to it.
+    pub type KeyPair = (Vec<Box<dyn Recipient>>, Vec<Box<dyn Identity>>);
+
+    /// A fresh age key pair.
+    pub fn generated() -> KeyPair {
+        let id = ::age::x25519::Identity::generate();
+        let secret = ::age::secrecy::ExposeSecret::expose_secret(&id.to_string()).to_owned();
+        (
+            vec![parse_recipient(&id.to_public().to_string()).unwrap()],
+            load_identities("test key", secret.as_bytes(), Arc::new(NoCallbacks)).unwrap(),
+        )
+    }
+}

@@ -3,5 +3,7 @@
 
 mod cli;
 mod common;
+mod config;
 mod fixtures;
+mod git;
 mod tamper;

@@ -1,0 +1,284 @@
+//! The programs git runs: `filter-process` (long-running), one-shot `clean` and
+//! `smudge`, and `textconv` for `git diff`.
+//!
+//! Everything here writes git's data on stdout and talks to the user only on stderr.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use vaultfile::config::Config;
+use vaultfile::engine::DecryptError;
+use vaultfile::git::convert::{self, CleanError, NewFileKeys, Smudged};
+use vaultfile::git::filter_process::{self, Failure, Filter};
+use vaultfile::git::repo::{BlobReader, Repo};
+use vaultfile::keys::{self, Identity};
+
+use super::super::error::{CliError, ExitKind};
+use super::super::identities;
+use super::super::ui::Ui;
+
+/// Serve git's long-running filter protocol on stdin/stdout (run by git)
+#[derive(Debug, clap::Args)]
+pub struct FilterProcessArgs {}
+
+/// Encrypt stdin for the repository (one-shot clean filter, run by git)
+#[derive(Debug, clap::Args)]
+pub struct CleanArgs {
+    /// The file's path in the repository (git's %f)
+    #[arg(value_name = "PATH")]
+    path: String,
+}
+
+/// Decrypt stdin for the work tree (one-shot smudge filter, run by git)
+#[derive(Debug, clap::Args)]
+pub struct SmudgeArgs {
+    /// The file's path in the repository (git's %f)
+    #[arg(value_name = "PATH")]
+    path: String,
+}
+
+/// Print FILE decrypted, or as it is without a key (diff textconv, run by git)
+#[derive(Debug, clap::Args)]
+pub struct TextconvArgs {
+    /// A file holding a blob, named by git
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+}
+
+/// Files left encrypted are named one by one up to this many, then counted.
+const LOCKED_NAMED: usize = 5;
+
+/// The state shared by every file one git command sends.
+struct GitFilter<'a> {
+    ui: &'a Ui,
+    repo: Option<Repo>,
+    blobs: Option<BlobReader>,
+    identities: Vec<Box<dyn Identity>>,
+    configs: HashMap<PathBuf, Option<Config>>,
+    locked: usize,
+}
+
+impl<'a> GitFilter<'a> {
+    fn new(ui: &'a Ui) -> Result<Self, CliError> {
+        let found = identities::collect(&[], ui)?;
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        Ok(GitFilter {
+            ui,
+            repo: Repo::discover(&cwd).ok(),
+            blobs: None,
+            identities: found.identities,
+            configs: HashMap::new(),
+            locked: 0,
+        })
+    }
+
+    /// The index version of `path`, else HEAD's: the baseline that keeps unchanged values'
+    /// ciphertext (and the data key) as they are.
+    fn baseline(&mut self, path: &str) -> Option<Vec<u8>> {
+        let repo = self.repo.as_ref()?;
+        if self.blobs.is_none() {
+            self.blobs = BlobReader::start(repo).ok();
+        }
+        let blobs = self.blobs.as_mut()?;
+        for spec in [format!(":{path}"), format!("HEAD:{path}")] {
+            match blobs.read(&spec) {
+                Ok(Some(b)) => return Some(b),
+                Ok(None) => {}
+                Err(_) => {
+                    self.blobs = None;
+                    return None;
+                }
+            }
+        }
+        None
+    }
+
+    fn clean_file(&mut self, path: &str, content: Vec<u8>) -> Result<Vec<u8>, CliError> {
+        let baseline = self.baseline(path);
+        let top = self
+            .repo
+            .as_ref()
+            .and_then(|r| r.work_tree.clone())
+            .unwrap_or_else(|| PathBuf::from("."));
+        let file = top.join(path);
+        let configs = &mut self.configs;
+        let mut new_file = || new_file_keys(configs, &file);
+        convert::clean(
+            path,
+            content,
+            baseline.as_deref(),
+            &self.identities,
+            &mut new_file,
+        )
+        .map_err(|e| clean_error(path, e))
+    }
+
+    fn smudge_file(&mut self, path: &str, content: Vec<u8>) -> Result<Vec<u8>, CliError> {
+        match convert::smudge(path, content, &self.identities) {
+            Ok(Smudged::Decrypted(p) | Smudged::Plain(p)) => Ok(p),
+            Ok(Smudged::Locked(c, why)) => {
+                self.locked += 1;
+                if self.locked <= LOCKED_NAMED {
+                    self.ui.warn(&format!(
+                        "{path}: left encrypted in the work tree ({})",
+                        locked_reason(&why)
+                    ));
+                }
+                Ok(c)
+            }
+            Err(e) => Err(CliError::decrypt(path, e, &[]).hint(
+                "the blob in the repository was altered; check out an earlier commit of this file",
+            )),
+        }
+    }
+
+    fn finish(&self) {
+        if self.locked > LOCKED_NAMED {
+            self.ui.warn(&format!(
+                "…and {} more files left encrypted: no identity at hand opens them",
+                self.locked - LOCKED_NAMED
+            ));
+        }
+        if self.locked > 0 {
+            self.ui.info(
+                "hint: put your key in ~/.config/vaultfile/keys.txt (or set VAULTFILE_AGE_KEY_FILE), then `vaultfile git init` decrypts them",
+            );
+        }
+    }
+}
+
+fn locked_reason(e: &DecryptError) -> String {
+    match e {
+        DecryptError::NoMatchingIdentity { .. } => "no identity at hand opens it".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Recipients for a file with no encrypted version yet: the `.vaultfile.yaml` rule for it.
+fn new_file_keys(
+    configs: &mut HashMap<PathBuf, Option<Config>>,
+    file: &Path,
+) -> Result<NewFileKeys, String> {
+    let dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
+    if !configs.contains_key(&dir) {
+        let c = Config::discover(&dir).map_err(|e| e.to_string())?;
+        configs.insert(dir.clone(), c);
+    }
+    let Some(config) = configs[&dir].as_ref() else {
+        return Err(format!(
+            "it is a new file and there is no {} above it to say who may read it",
+            vaultfile::config::FILE_NAME
+        ));
+    };
+    let rule = config.rule_for(file).ok_or_else(|| {
+        format!(
+            "it is a new file and no creation rule in {} matches it",
+            config.path.display()
+        )
+    })?;
+    if !rule.key_groups.is_empty() {
+        return Err(format!(
+            "the rule at {}:{} uses key_groups, which this version cannot encrypt to yet",
+            config.path.display(),
+            rule.line
+        ));
+    }
+    let recipients = rule
+        .recipients
+        .iter()
+        .map(|r| {
+            keys::parse_recipient(r)
+                .map_err(|e| format!("{}:{}: {e}", config.path.display(), rule.line))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let rules = (!rule.rules.is_empty()).then(|| rule.rules.clone());
+    Ok((recipients, rules))
+}
+
+fn clean_error(path: &str, e: CleanError) -> CliError {
+    let msg = format!("cannot encrypt {path} for the repository: {e}");
+    let err = match &e {
+        CleanError::Syntax {
+            conflict_markers: true,
+            ..
+        } => CliError::new(ExitKind::Syntax, msg)
+            .hint("it still has conflict markers (<<<<<<< ======= >>>>>>>): resolve them, then `git add` it"),
+        CleanError::Syntax { .. } | CleanError::NotText(_) => CliError::new(ExitKind::Syntax, msg)
+            .hint("fix the file; git stored nothing"),
+        CleanError::BaselineLocked(_) => CliError::new(ExitKind::NoIdentity, msg).hint(
+            "only someone who can decrypt the committed version can change it; put your key in ~/.config/vaultfile/keys.txt",
+        ),
+        CleanError::Tampered(_) => CliError::new(ExitKind::Integrity, msg)
+            .hint("restore the file with `git checkout -- PATH`"),
+        CleanError::PlaintextInLockedFile(_) => CliError::new(ExitKind::NoIdentity, msg)
+            .hint("the work tree holds the encrypted file; values can only be changed with a key that opens it"),
+        CleanError::NoRecipients(_) => CliError::new(ExitKind::Recipients, msg).hint(
+            "add a creation rule with recipients to .vaultfile.yaml (`vaultfile init` writes one), or encrypt it once with `vaultfile encrypt -i -r age1… PATH`",
+        ),
+        _ => CliError::new(ExitKind::Other, msg),
+    };
+    err.hint("git stored nothing for this file")
+}
+
+impl Filter for GitFilter<'_> {
+    fn clean(&mut self, path: &str, content: Vec<u8>) -> Result<Vec<u8>, Failure> {
+        self.clean_file(path, content).map_err(|e| {
+            eprintln!("{e}");
+            Failure::Error
+        })
+    }
+
+    fn smudge(&mut self, path: &str, content: Vec<u8>) -> Result<Vec<u8>, Failure> {
+        self.smudge_file(path, content).map_err(|e| {
+            eprintln!("{e}");
+            Failure::Error
+        })
+    }
+}
+
+pub fn run_process(_: FilterProcessArgs, ui: &Ui) -> super::super::CmdResult {
+    let mut filter = GitFilter::new(ui)?;
+    let stdin = std::io::stdin().lock();
+    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let result = filter_process::serve(stdin, stdout, &mut filter);
+    filter.finish();
+    result.map_err(|e| CliError::new(ExitKind::Usage, e.to_string()))
+}
+
+fn read_stdin() -> Result<Vec<u8>, CliError> {
+    let mut buf = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut buf)
+        .map_err(|e| CliError::new(ExitKind::Other, format!("cannot read standard input: {e}")))?;
+    Ok(buf)
+}
+
+fn write_stdout(data: &[u8]) -> super::super::CmdResult {
+    let mut out = std::io::stdout().lock();
+    out.write_all(data)
+        .and_then(|()| out.flush())
+        .map_err(CliError::from_write)
+}
+
+pub fn run_clean(args: CleanArgs, ui: &Ui) -> super::super::CmdResult {
+    let mut filter = GitFilter::new(ui)?;
+    let out = filter.clean_file(&args.path, read_stdin()?)?;
+    write_stdout(&out)
+}
+
+pub fn run_smudge(args: SmudgeArgs, ui: &Ui) -> super::super::CmdResult {
+    let mut filter = GitFilter::new(ui)?;
+    let out = filter.smudge_file(&args.path, read_stdin()?)?;
+    filter.finish();
+    write_stdout(&out)
+}
+
+pub fn run_textconv(args: TextconvArgs, ui: &Ui) -> super::super::CmdResult {
+    let content = std::fs::read(&args.file).map_err(|e| CliError::io("read", &args.file, e))?;
+    // git names the temporary file `XXXXXX_<basename>`, so the extension tells the format.
+    let _ = ui;
+    let found = identities::collect(&[], &Ui { quiet: true })?;
+    let name = args.file.to_string_lossy();
+    write_stdout(&convert::textconv(&name, content, &found.identities))
+}

@@ -1,0 +1,370 @@
+//! The merge driver's work: decrypt the three versions, merge the plaintexts line by line,
+//! re-encrypt against ours.
+//!
+//! Without it git merges ciphertext: a conflict puts markers inside tokens, and the MAC
+//! line conflicts on every parallel edit (peers.md section 3.6). The merge itself is the
+//! classic line-based three-way merge (diffy, in memory: no plaintext temporary files, as
+//! `git merge-file` would need), so the result is what git gives for unencrypted files.
+//! Recipients merge as sets: one added or removed on either side is added or removed in
+//! the result.
+
+use std::time::SystemTime;
+
+use crate::engine::{self, DecryptError, EncryptError, EncryptOptions, Opened};
+use crate::format::{self, Format};
+use crate::keys::{self, Identity, Recipient};
+
+use super::convert::{self, Content};
+
+/// The conflict labels git passes (`%S %X %Y`), or ours/base/theirs.
+pub struct Labels<'a> {
+    /// Our side's name (`HEAD`).
+    pub ours: &'a str,
+    /// The ancestor's name.
+    pub base: &'a str,
+    /// Their side's name (the branch merged in).
+    pub theirs: &'a str,
+}
+
+/// The outcome of a merge.
+pub enum Merged {
+    /// No conflict: the result, re-encrypted (or plaintext if no side was encrypted).
+    Clean(Vec<u8>),
+    /// Conflicts: the merged plaintext with conflict markers, for the work tree.
+    Conflicts(Vec<u8>),
+}
+
+/// Why the driver cannot merge.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MergeError {
+    /// One side is encrypted and no identity at hand opens it.
+    #[error("cannot decrypt {side}: {error}")]
+    Locked {
+        /// ours, theirs or base.
+        side: &'static str,
+        /// Why.
+        error: DecryptError,
+    },
+    /// A side fails its integrity check.
+    #[error("{side} fails its integrity check: {error}")]
+    Tampered {
+        /// ours, theirs or base.
+        side: &'static str,
+        /// What was found.
+        error: DecryptError,
+    },
+    /// A recipient recorded in a side's metadata cannot be parsed.
+    #[error("recipient {0}: {1}")]
+    Recipient(String, keys::RecipientError),
+    /// Re-encrypting the merged result failed.
+    #[error("cannot encrypt the merged result: {0}")]
+    Encrypt(EncryptError),
+}
+
+struct Side {
+    plain: Vec<u8>,
+    opened: Option<Opened>,
+}
+
+fn open_side(
+    side: &'static str,
+    path: &str,
+    content: &[u8],
+    ids: &[Box<dyn Identity>],
+) -> Result<Side, MergeError> {
+    let binary = Format::from_path(std::path::Path::new(path)) == Format::Binary;
+    let opened = match convert::classify(path, content) {
+        Content::Plain => None,
+        Content::Encrypted { store, text, .. } => Some(if binary {
+            engine::decrypt_binary(text, ids)
+        } else {
+            let mut plain = Vec::new();
+            engine::decrypt_to(store, text, ids, &mut plain).map(|o| (plain, o))
+        }),
+    };
+    match opened {
+        None => Ok(Side {
+            plain: content.to_vec(),
+            opened: None,
+        }),
+        Some(Ok((plain, o))) => Ok(Side {
+            plain,
+            opened: Some(o),
+        }),
+        Some(Err(error @ DecryptError::Integrity(_))) => Err(MergeError::Tampered { side, error }),
+        Some(Err(error)) => Err(MergeError::Locked { side, error }),
+    }
+}
+
+/// Merges the three repository-form versions of `path`.
+pub fn merge(
+    path: &str,
+    base: &[u8],
+    ours: &[u8],
+    theirs: &[u8],
+    identities: &[Box<dyn Identity>],
+    marker_size: usize,
+    labels: &Labels<'_>,
+) -> Result<Merged, MergeError> {
+    let base = open_side("the common ancestor", path, base, identities)?;
+    let ours = open_side("our version", path, ours, identities)?;
+    let theirs = open_side("their version", path, theirs, identities)?;
+
+    let binary = Format::from_path(std::path::Path::new(path)) == Format::Binary;
+    let merged = if ours.plain == theirs.plain || theirs.plain == base.plain {
+        Ok(ours.plain.clone())
+    } else if ours.plain == base.plain {
+        Ok(theirs.plain.clone())
+    } else if binary {
+        // Both changed a file that has no lines to merge.
+        Err(ours.plain.clone())
+    } else {
+        let mut opts = diffy::MergeOptions::new();
+        opts.set_conflict_marker_length(marker_size)
+            .set_conflict_style(diffy::ConflictStyle::Merge);
+        opts.merge_bytes(&base.plain, &ours.plain, &theirs.plain)
+            .map_err(|conflicted| relabel(conflicted, marker_size, labels))
+    };
+    let plain = match merged {
+        Ok(p) => p,
+        Err(conflicted) => return Ok(Merged::Conflicts(conflicted)),
+    };
+
+    // Re-encrypt against ours (else theirs, if only they had encrypted the file).
+    let Some(anchor) = ours.opened.as_ref().or(theirs.opened.as_ref()) else {
+        return Ok(Merged::Clean(plain));
+    };
+    let ids_of = |s: &Side| -> Vec<String> {
+        s.opened
+            .as_ref()
+            .map(|o| o.metadata.recipient_ids().map(str::to_owned).collect())
+            .unwrap_or_default()
+    };
+    let (b, o, t) = (ids_of(&base), ids_of(&ours), ids_of(&theirs));
+    let anchor_ids = if ours.opened.is_some() { &o } else { &t };
+    let mut wanted: Vec<String> = anchor_ids.clone();
+    // Recipients as a three-way set merge: theirs' additions and removals apply to ours.
+    if ours.opened.is_some() && theirs.opened.is_some() {
+        wanted.extend(
+            t.iter()
+                .filter(|id| !b.contains(id) && !o.contains(id))
+                .cloned(),
+        );
+        wanted.retain(|id| !b.contains(id) || t.contains(id));
+    }
+    let recipients: Vec<Box<dyn Recipient>> = if &wanted == anchor_ids {
+        Vec::new()
+    } else {
+        wanted
+            .iter()
+            .map(|id| keys::parse_recipient(id).map_err(|e| MergeError::Recipient(id.clone(), e)))
+            .collect::<Result<_, _>>()?
+    };
+    let opts = EncryptOptions {
+        recipients: &recipients,
+        rules: None,
+        baseline: Some(anchor),
+        now: SystemTime::now(),
+    };
+    let out = match format::store_for(Format::from_path(std::path::Path::new(path))) {
+        Some(store) => {
+            let text = String::from_utf8(plain).map_err(|_| {
+                MergeError::Encrypt(EncryptError::Parse(format::ParseError {
+                    line: 1,
+                    column: 1,
+                    message: "the merged file is not UTF-8".into(),
+                }))
+            })?;
+            engine::encrypt(store, &text, &opts).map(|e| e.text.into_bytes())
+        }
+        None => engine::encrypt_binary(&plain, &opts).map(|e| e.text.into_bytes()),
+    };
+    out.map(Merged::Clean).map_err(MergeError::Encrypt)
+}
+
+/// Replaces diffy's fixed marker labels with git's.
+fn relabel(text: Vec<u8>, n: usize, labels: &Labels<'_>) -> Vec<u8> {
+    let marker = |c: char, label: &str| format!("{}{}", c.to_string().repeat(n), label);
+    let swaps = [
+        (
+            marker('<', " ours"),
+            marker('<', &format!(" {}", labels.ours)),
+        ),
+        (
+            marker('|', " original"),
+            marker('|', &format!(" {}", labels.base)),
+        ),
+        (
+            marker('>', " theirs"),
+            marker('>', &format!(" {}", labels.theirs)),
+        ),
+    ];
+    let mut out = Vec::with_capacity(text.len());
+    for line in text.split_inclusive(|b| *b == b'\n') {
+        let body = line.strip_suffix(b"\n").unwrap_or(line);
+        match swaps.iter().find(|(from, _)| from.as_bytes() == body) {
+            Some((_, to)) => {
+                out.extend_from_slice(to.as_bytes());
+                out.extend_from_slice(&line[body.len()..]);
+            }
+            None => out.extend_from_slice(line),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::git::convert::{self, Smudged};
+    use crate::keys::testkit;
+
+    const LABELS: Labels<'static> = Labels {
+        ours: "HEAD",
+        base: "base",
+        theirs: "feature",
+    };
+
+    fn enc(
+        path: &str,
+        text: &str,
+        ids: &[Box<dyn Identity>],
+        r: &[Box<dyn Recipient>],
+        base: Option<&[u8]>,
+    ) -> Vec<u8> {
+        convert::clean(path, text.into(), base, ids, &mut || {
+            Ok((
+                r.iter()
+                    .map(|r| keys::parse_recipient(r.id()).unwrap())
+                    .collect(),
+                None,
+            ))
+        })
+        .unwrap()
+    }
+
+    fn dec(path: &str, blob: Vec<u8>, ids: &[Box<dyn Identity>]) -> String {
+        match convert::smudge(path, blob, ids).unwrap() {
+            Smudged::Decrypted(p) => String::from_utf8(p).unwrap(),
+            _ => panic!("not decrypted"),
+        }
+    }
+
+    const BASE: &str = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\n";
+
+    #[test]
+    fn edits_to_different_values_merge_and_keep_unchanged_tokens() {
+        let (r, ids) = testkit::generated();
+        let base = enc("x.yaml", BASE, &ids, &r, None);
+        let ours = enc(
+            "x.yaml",
+            &BASE.replace("a: 1", "a: 10"),
+            &ids,
+            &r,
+            Some(&base),
+        );
+        let theirs = enc(
+            "x.yaml",
+            &BASE.replace("e: 5", "e: 50"),
+            &ids,
+            &r,
+            Some(&base),
+        );
+        let Merged::Clean(out) = merge("x.yaml", &base, &ours, &theirs, &ids, 7, &LABELS).unwrap()
+        else {
+            panic!("conflict")
+        };
+        assert_eq!(
+            dec("x.yaml", out.clone(), &ids),
+            "a: 10\nb: 2\nc: 3\nd: 4\ne: 50\n"
+        );
+        // Values nobody changed keep the ciphertext they had.
+        let line = |blob: &[u8], key: &str| {
+            String::from_utf8(blob.to_vec())
+                .unwrap()
+                .lines()
+                .find(|l| l.starts_with(key))
+                .unwrap()
+                .to_owned()
+        };
+        assert_eq!(line(&out, "c:"), line(&base, "c:"));
+    }
+
+    #[test]
+    fn edits_to_the_same_value_conflict_in_plaintext() {
+        let (r, ids) = testkit::generated();
+        let base = enc("x.yaml", BASE, &ids, &r, None);
+        let ours = enc(
+            "x.yaml",
+            &BASE.replace("c: 3", "c: ours"),
+            &ids,
+            &r,
+            Some(&base),
+        );
+        let theirs = enc(
+            "x.yaml",
+            &BASE.replace("c: 3", "c: theirs"),
+            &ids,
+            &r,
+            Some(&base),
+        );
+        let Merged::Conflicts(out) =
+            merge("x.yaml", &base, &ours, &theirs, &ids, 7, &LABELS).unwrap()
+        else {
+            panic!("no conflict")
+        };
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            out.contains("<<<<<<< HEAD\nc: ours\n=======\nc: theirs\n>>>>>>> feature\n"),
+            "{out}"
+        );
+        assert!(!out.contains("VF1."), "{out}");
+    }
+
+    #[test]
+    fn a_recipient_added_on_their_side_is_kept() {
+        let (r, ids) = testkit::generated();
+        let (r2, _) = testkit::generated();
+        let base = enc("x.yaml", BASE, &ids, &r, None);
+        let ours = enc(
+            "x.yaml",
+            &BASE.replace("a: 1", "a: 10"),
+            &ids,
+            &r,
+            Some(&base),
+        );
+        // Theirs: re-encrypted for both keys (same data key).
+        let opened = engine::open(
+            format::store_for(Format::Yaml).unwrap(),
+            std::str::from_utf8(&base).unwrap(),
+            &ids,
+        )
+        .unwrap();
+        let both: Vec<Box<dyn Recipient>> = r
+            .iter()
+            .chain(&r2)
+            .map(|x| keys::parse_recipient(x.id()).unwrap())
+            .collect();
+        let theirs = engine::encrypt(
+            format::store_for(Format::Yaml).unwrap(),
+            BASE,
+            &EncryptOptions {
+                recipients: &both,
+                rules: None,
+                baseline: Some(&opened),
+                now: SystemTime::now(),
+            },
+        )
+        .unwrap()
+        .text;
+        let Merged::Clean(out) =
+            merge("x.yaml", &base, &ours, theirs.as_bytes(), &ids, 7, &LABELS).unwrap()
+        else {
+            panic!("conflict")
+        };
+        let meta = convert::metadata_of("x.yaml", &out).unwrap();
+        let got: Vec<&str> = meta.recipient_ids().collect();
+        assert_eq!(got, [r[0].id(), r2[0].id()]);
+    }
+}

@@ -1,0 +1,264 @@
+//! The repository, through the `git` command-line program.
+//!
+//! DESIGN.md section 6: git is always present when a filter runs, and it alone handles
+//! reftable, includes, `safe.directory`, worktrees and SHA-256 repositories exactly as git
+//! does (libgit2 cannot open a reftable repository; rust-eco.md section 6). Running a
+//! child process is not "reading the environment": git reads `GIT_DIR`,
+//! `GIT_INDEX_FILE` and the rest itself, which is what makes `git commit -a` (a temporary
+//! index) and explicit `GIT_DIR` work.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+
+/// Why a git command failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GitError {
+    /// `git` could not be started.
+    #[error("cannot run git: {0}")]
+    Spawn(std::io::Error),
+    /// git exited with an error.
+    #[error("`git {args}` failed: {stderr}")]
+    Failed {
+        /// The arguments, space-separated.
+        args: String,
+        /// What git printed on stderr.
+        stderr: String,
+    },
+    /// git printed something this module does not understand.
+    #[error("unexpected output from `git {0}`")]
+    Output(String),
+    /// Reading from or writing to a long-running git process failed.
+    #[error("talking to `git cat-file`: {0}")]
+    Pipe(std::io::Error),
+}
+
+/// A repository found from a directory.
+#[derive(Clone, Debug)]
+pub struct Repo {
+    /// Where git commands run.
+    pub cwd: PathBuf,
+    /// The work tree's top directory; `None` in a bare repository.
+    pub work_tree: Option<PathBuf>,
+    /// This worktree's git directory (`.git`, or `.git/worktrees/NAME`).
+    pub git_dir: PathBuf,
+    /// The directory shared by all worktrees: where repository-wide state belongs
+    /// (git-crypt#105 is what happens when it is looked up through `--git-dir`).
+    pub common_dir: PathBuf,
+}
+
+impl Repo {
+    /// Finds the repository that contains `cwd`, as git would.
+    pub fn discover(cwd: &Path) -> Result<Repo, GitError> {
+        let out = run_in(
+            cwd,
+            &[
+                "rev-parse",
+                "--path-format=absolute",
+                "--git-dir",
+                "--git-common-dir",
+                "--is-bare-repository",
+            ],
+        )?;
+        let text = String::from_utf8_lossy(&out);
+        let mut lines = text.lines();
+        let (Some(git_dir), Some(common_dir), Some(bare)) =
+            (lines.next(), lines.next(), lines.next())
+        else {
+            return Err(GitError::Output("rev-parse".into()));
+        };
+        let work_tree = if bare == "true" {
+            None
+        } else {
+            let top = run_in(cwd, &["rev-parse", "--show-toplevel"])?;
+            Some(PathBuf::from(String::from_utf8_lossy(&top).trim_end()))
+        };
+        Ok(Repo {
+            cwd: cwd.to_owned(),
+            work_tree,
+            git_dir: PathBuf::from(git_dir),
+            common_dir: PathBuf::from(common_dir),
+        })
+    }
+
+    /// Runs `git ARGS` in the repository and returns its standard output.
+    pub fn run(&self, args: &[&str]) -> Result<Vec<u8>, GitError> {
+        run_in(&self.cwd, args)
+    }
+
+    /// Runs `git ARGS` with `input` on its standard input.
+    pub fn run_with_input(&self, args: &[&str], input: &[u8]) -> Result<Vec<u8>, GitError> {
+        let mut child = Command::new("git")
+            .args(args)
+            .current_dir(&self.cwd)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(GitError::Spawn)?;
+        let mut stdin = child.stdin.take().expect("piped");
+        // Write from a thread: git may fill its stdout pipe before reading all its input.
+        let input = input.to_vec();
+        let writer = std::thread::spawn(move || stdin.write_all(&input));
+        let out = child.wait_with_output().map_err(GitError::Spawn)?;
+        let _ = writer.join();
+        check(args, out)
+    }
+
+    /// The value of a git configuration key, if set.
+    pub fn config_get(&self, key: &str) -> Result<Option<String>, GitError> {
+        let out = Command::new("git")
+            .args(["config", "--get", key])
+            .current_dir(&self.cwd)
+            .output()
+            .map_err(GitError::Spawn)?;
+        // Exit 1 means "not set".
+        match out.status.code() {
+            Some(0) => Ok(Some(
+                String::from_utf8_lossy(&out.stdout).trim_end().to_owned(),
+            )),
+            Some(1) => Ok(None),
+            _ => check(&["config", "--get", key], out).map(|_| None),
+        }
+    }
+
+    /// Resolves a path inside the git directory the way git does (`git rev-parse
+    /// --git-path`), which honours `core.hooksPath` for `hooks`.
+    pub fn git_path(&self, name: &str) -> Result<PathBuf, GitError> {
+        let out = self.run(&["rev-parse", "--path-format=absolute", "--git-path", name])?;
+        Ok(PathBuf::from(String::from_utf8_lossy(&out).trim_end()))
+    }
+
+    /// Every tracked path, repository-relative, from `git ls-files` (index) or
+    /// `git ls-tree` (a commit).
+    pub fn ls_files(&self, treeish: Option<&str>) -> Result<Vec<String>, GitError> {
+        let out = match treeish {
+            None => self.run(&["ls-files", "-z", "--full-name", "--cached", ":/"])?,
+            Some(t) => self.run(&["ls-tree", "-r", "-z", "--name-only", "--full-tree", t])?,
+        };
+        Ok(split_z(&out))
+    }
+
+    /// The value of attribute `attr` for each path (`unspecified`, `set`, `unset` or a
+    /// value), read from the index's and the work tree's `.gitattributes` as git does.
+    pub fn check_attr(
+        &self,
+        attr: &str,
+        paths: &[String],
+    ) -> Result<Vec<(String, String)>, GitError> {
+        if paths.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut input = Vec::new();
+        for p in paths {
+            input.extend_from_slice(p.as_bytes());
+            input.push(0);
+        }
+        let top = self.work_tree.clone().unwrap_or_else(|| self.cwd.clone());
+        let repo = Repo {
+            cwd: top,
+            ..self.clone()
+        };
+        let out = repo.run_with_input(&["check-attr", "--stdin", "-z", attr], &input)?;
+        let fields = split_z(&out);
+        Ok(fields
+            .chunks(3)
+            .filter(|c| c.len() == 3)
+            .map(|c| (c[0].clone(), c[2].clone()))
+            .collect())
+    }
+}
+
+fn run_in(cwd: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(GitError::Spawn)?;
+    check(args, out)
+}
+
+fn check(args: &[&str], out: std::process::Output) -> Result<Vec<u8>, GitError> {
+    if out.status.success() {
+        Ok(out.stdout)
+    } else {
+        Err(GitError::Failed {
+            args: args.join(" "),
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+        })
+    }
+}
+
+fn split_z(out: &[u8]) -> Vec<String> {
+    out.split(|b| *b == 0)
+        .filter(|s| !s.is_empty())
+        .map(|s| String::from_utf8_lossy(s).into_owned())
+        .collect()
+}
+
+/// One `git cat-file --batch` process, for reading many blobs (the baselines of a whole
+/// `git add`) without starting a process per file.
+pub struct BlobReader {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl BlobReader {
+    /// Starts `git cat-file --batch` in the repository.
+    pub fn start(repo: &Repo) -> Result<BlobReader, GitError> {
+        let mut child = Command::new("git")
+            .args(["cat-file", "--batch"])
+            .current_dir(&repo.cwd)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(GitError::Spawn)?;
+        let stdin = child.stdin.take().expect("piped");
+        let stdout = BufReader::new(child.stdout.take().expect("piped"));
+        Ok(BlobReader {
+            child,
+            stdin,
+            stdout,
+        })
+    }
+
+    /// The blob named by `spec` (`:path` for the index, `HEAD:path`, an object id), or
+    /// `None` if there is none (or it is not a blob).
+    pub fn read(&mut self, spec: &str) -> Result<Option<Vec<u8>>, GitError> {
+        if spec.contains('\n') {
+            // The batch protocol is line-based; such a path has no baseline.
+            return Ok(None);
+        }
+        writeln!(self.stdin, "{spec}").map_err(GitError::Pipe)?;
+        self.stdin.flush().map_err(GitError::Pipe)?;
+        let mut header = String::new();
+        self.stdout.read_line(&mut header).map_err(GitError::Pipe)?;
+        if header.is_empty() {
+            return Err(GitError::Output("cat-file --batch".into()));
+        }
+        // "<oid> <type> <size>", or "<spec> missing" / "<spec> ambiguous".
+        let mut fields = header.trim_end().rsplitn(3, ' ');
+        let (Some(size), Some(kind)) = (fields.next(), fields.next()) else {
+            return Ok(None);
+        };
+        let Ok(size) = size.parse::<usize>() else {
+            return Ok(None);
+        };
+        let mut buf = vec![0; size + 1];
+        self.stdout.read_exact(&mut buf).map_err(GitError::Pipe)?;
+        buf.pop();
+        Ok((kind == "blob").then_some(buf))
+    }
+}
+
+impl Drop for BlobReader {
+    fn drop(&mut self) {
+        // Closing stdin ends cat-file; wait so no zombie is left.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,581 @@
+//! The git integration driven through the real `git` in temporary repositories
+//! (issue 3): clone with and without a key, stable blobs, textconv, merge and rebase,
+//! stash/checkout/reset/worktree, `add -p`, the leak check and the hook, and the filter
+//! protocol spoken directly.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use super::common::Env;
+
+/// A home directory with a generated key and a git identity, and helpers to run git and
+/// vaultfile in repositories under it.
+struct World {
+    env: Env,
+    home: PathBuf,
+}
+
+const DB: &str = "db:\n  host: db.internal\n  user: app\n  password: hunter2\n\nlogging:\n  level: info\n  format: json\n\napi:\n  token: tok-123\n  timeout: 30\n";
+
+impl World {
+    fn new() -> World {
+        let env = Env::new();
+        let home = env.path("home");
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::write(
+            home.join(".gitconfig"),
+            "[user]\n\tname = Test\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n[protocol \"file\"]\n\tallow = always\n",
+        )
+        .unwrap();
+        World { env, home }
+    }
+
+    /// A command with a hermetic environment; `key` decides whether our identity is found.
+    fn command(&self, program: &str, dir: &Path, key: bool) -> Command {
+        let program = if program == "vaultfile" {
+            assert_cmd::cargo::cargo_bin("vaultfile")
+        } else {
+            PathBuf::from(program)
+        };
+        let mut c = Command::new(program);
+        c.env_clear()
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("LANG", "C")
+            .current_dir(dir);
+        if key {
+            c.env("VAULTFILE_AGE_KEY_FILE", &self.env.key_file);
+        }
+        c
+    }
+
+    fn run(&self, program: &str, dir: &Path, key: bool, args: &[&str]) -> Output {
+        self.command(program, dir, key).args(args).output().unwrap()
+    }
+
+    /// Runs git with our key; panics with its output if it fails.
+    fn git(&self, dir: &Path, args: &[&str]) -> String {
+        let out = self.run("git", dir, true, args);
+        assert!(
+            out.status.success(),
+            "git {args:?} failed:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn vaultfile(&self, dir: &Path, args: &[&str]) -> Output {
+        self.run("vaultfile", dir, true, args)
+    }
+
+    /// A repository set up with `vaultfile git init`, protecting `secrets/**` through a
+    /// `.vaultfile.yaml` rule, with one commit holding two protected files.
+    fn repo(&self, name: &str) -> PathBuf {
+        let dir = self.env.path(name);
+        std::fs::create_dir_all(dir.join("secrets")).unwrap();
+        self.git(&dir, &["init", "-q"]);
+        std::fs::write(
+            dir.join(".vaultfile.yaml"),
+            format!(
+                "creation_rules:\n  - path_regex: ^secrets/\n    recipients: [{}]\n",
+                self.env.public
+            ),
+        )
+        .unwrap();
+        let out = self.vaultfile(&dir, &["git", "init", "--hooks"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::write(dir.join("secrets/db.yaml"), DB).unwrap();
+        std::fs::write(
+            dir.join("secrets/app.json"),
+            "{\n  \"api_key\": \"k-1\",\n  \"debug\": false\n}\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("README"), "not secret\n").unwrap();
+        self.git(&dir, &["add", "-A"]);
+        self.git(&dir, &["commit", "-qm", "initial"]);
+        dir
+    }
+}
+
+fn read(p: impl AsRef<Path>) -> String {
+    std::fs::read_to_string(p).unwrap()
+}
+
+fn is_ciphertext(text: &str) -> bool {
+    text.contains("VF1.") && text.contains("vaultfile:")
+}
+
+/// The `+`/`-` lines of a unified diff, without the file headers.
+fn changed_lines(diff: &str) -> Vec<&str> {
+    diff.lines()
+        .filter(|l| {
+            (l.starts_with('+') || l.starts_with('-'))
+                && !l.starts_with("+++")
+                && !l.starts_with("---")
+        })
+        .collect()
+}
+
+#[test]
+fn the_repository_stores_ciphertext_and_the_work_tree_plaintext() {
+    let w = World::new();
+    let repo = w.repo("r");
+    let blob = w.git(&repo, &["show", "HEAD:secrets/db.yaml"]);
+    assert!(is_ciphertext(&blob), "{blob}");
+    assert!(!blob.contains("hunter2"));
+    assert_eq!(read(repo.join("secrets/db.yaml")), DB);
+    assert_eq!(w.git(&repo, &["show", "HEAD:README"]), "not secret\n");
+    assert_eq!(w.git(&repo, &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn clone_with_a_key_checks_out_plaintext_and_status_is_clean() {
+    let w = World::new();
+    let origin = w.repo("origin");
+    // As `git lfs install`: the drivers in ~/.gitconfig, so a plain clone decrypts.
+    let out = w.vaultfile(&w.home, &["git", "init", "--global"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    w.git(
+        w.env.dir.path(),
+        &["clone", "-q", origin.to_str().unwrap(), "clone"],
+    );
+    let clone = w.env.path("clone");
+    assert_eq!(read(clone.join("secrets/db.yaml")), DB);
+    assert!(read(clone.join("secrets/app.json")).contains("\"k-1\""));
+    assert_eq!(w.git(&clone, &["status", "--porcelain"]), "");
+    // Touching every file makes git run clean again: still nothing to commit.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    for f in ["secrets/db.yaml", "secrets/app.json"] {
+        let p = clone.join(f);
+        std::fs::write(&p, std::fs::read(&p).unwrap()).unwrap();
+    }
+    assert_eq!(w.git(&clone, &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn clone_without_a_key_checks_out_ciphertext_with_one_warning_per_file() {
+    let w = World::new();
+    let origin = w.repo("origin");
+    assert!(
+        w.vaultfile(&w.home, &["git", "init", "--global"])
+            .status
+            .success()
+    );
+    let out = w.run(
+        "git",
+        w.env.dir.path(),
+        false,
+        &["clone", "-q", origin.to_str().unwrap(), "clone"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let clone = w.env.path("clone");
+    let on_disk = read(clone.join("secrets/db.yaml"));
+    assert!(is_ciphertext(&on_disk));
+    assert_eq!(on_disk, w.git(&origin, &["show", "HEAD:secrets/db.yaml"]));
+    for f in ["secrets/db.yaml", "secrets/app.json"] {
+        let n = stderr.lines().filter(|l| l.contains(f)).count();
+        assert_eq!(n, 1, "one warning for {f}:\n{stderr}");
+    }
+    // Without a key, git status is still clean and nothing can be re-encrypted.
+    let status = w.run("git", &clone, false, &["status", "--porcelain"]);
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "");
+
+    // Later, with the key: `vaultfile git init` decrypts the checked-out files.
+    let out = w.vaultfile(&clone, &["git", "init"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(read(clone.join("secrets/db.yaml")), DB);
+    assert_eq!(w.git(&clone, &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn unchanged_plaintext_stores_the_identical_blob_and_an_edit_changes_two_lines() {
+    let w = World::new();
+    let repo = w.repo("r");
+    let before = w.git(&repo, &["rev-parse", ":secrets/db.yaml"]);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    std::fs::write(repo.join("secrets/db.yaml"), DB).unwrap();
+    w.git(&repo, &["add", "--renormalize", "."]);
+    assert_eq!(w.git(&repo, &["rev-parse", ":secrets/db.yaml"]), before);
+
+    std::fs::write(
+        repo.join("secrets/db.yaml"),
+        DB.replace("hunter2", "correct-horse"),
+    )
+    .unwrap();
+    let diff = w.git(&repo, &["diff"]);
+    assert_eq!(
+        changed_lines(&diff),
+        ["-  password: hunter2", "+  password: correct-horse"],
+        "{diff}"
+    );
+    w.git(&repo, &["commit", "-qam", "rotate password"]);
+    let old = w.git(&repo, &["show", "HEAD~1:secrets/db.yaml"]);
+    let new = w.git(&repo, &["show", "HEAD:secrets/db.yaml"]);
+    let differing: Vec<(&str, &str)> = old
+        .lines()
+        .zip(new.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(old.lines().count(), new.lines().count());
+    assert_eq!(differing.len(), 2, "{differing:?}");
+    assert!(differing[0].0.starts_with("  password: VF1."));
+    assert!(differing[1].0.trim_start().starts_with("mac:"));
+    // `git log -p` shows the decrypted change too.
+    let log = w.git(&repo, &["log", "-p", "-1"]);
+    assert!(log.contains("+  password: correct-horse"), "{log}");
+}
+
+fn branch_edit(w: &World, repo: &Path, branch: &str, from: &str, to: &str) {
+    w.git(repo, &["checkout", "-q", "-b", branch, "main"]);
+    let p = repo.join("secrets/db.yaml");
+    let text = read(&p);
+    assert!(text.contains(from));
+    std::fs::write(&p, text.replace(from, to)).unwrap();
+    w.git(repo, &["commit", "-qam", branch]);
+}
+
+#[test]
+fn merge_of_edits_to_different_values_has_no_conflict() {
+    let w = World::new();
+    let repo = w.repo("r");
+    branch_edit(&w, &repo, "a", "hunter2", "pw-from-a");
+    branch_edit(&w, &repo, "b", "tok-123", "tok-from-b");
+    w.git(&repo, &["checkout", "-q", "a"]);
+    w.git(&repo, &["merge", "-q", "--no-edit", "b"]);
+    let merged = read(repo.join("secrets/db.yaml"));
+    assert_eq!(
+        merged,
+        DB.replace("hunter2", "pw-from-a")
+            .replace("tok-123", "tok-from-b")
+    );
+    assert!(is_ciphertext(
+        &w.git(&repo, &["show", "HEAD:secrets/db.yaml"])
+    ));
+    assert_eq!(w.git(&repo, &["status", "--porcelain"]), "");
+    let out = w.vaultfile(&repo, &["git", "check"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn rebase_of_edits_to_different_values_has_no_conflict() {
+    let w = World::new();
+    let repo = w.repo("r");
+    branch_edit(&w, &repo, "a", "hunter2", "pw-from-a");
+    branch_edit(&w, &repo, "b", "tok-123", "tok-from-b");
+    w.git(&repo, &["rebase", "-q", "a"]);
+    assert_eq!(
+        read(repo.join("secrets/db.yaml")),
+        DB.replace("hunter2", "pw-from-a")
+            .replace("tok-123", "tok-from-b")
+    );
+    assert_eq!(w.git(&repo, &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn merge_of_edits_to_the_same_value_leaves_markers_around_plaintext() {
+    let w = World::new();
+    let repo = w.repo("r");
+    branch_edit(&w, &repo, "a", "hunter2", "pw-from-a");
+    branch_edit(&w, &repo, "b", "hunter2", "pw-from-b");
+    w.git(&repo, &["checkout", "-q", "a"]);
+    let out = w.run("git", &repo, true, &["merge", "--no-edit", "b"]);
+    assert!(!out.status.success(), "the merge must report a conflict");
+    let text = read(repo.join("secrets/db.yaml"));
+    assert!(text.contains("<<<<<<< "), "{text}");
+    assert!(
+        text.contains("  password: pw-from-a\n=======\n  password: pw-from-b\n"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("VF1."),
+        "markers never go inside ciphertext:\n{text}"
+    );
+    // Staging with the markers still in is refused (it is not valid YAML)…
+    let add = w.run("git", &repo, true, &["add", "secrets/db.yaml"]);
+    assert!(!add.status.success());
+    assert!(String::from_utf8_lossy(&add.stderr).contains("conflict markers"));
+    // …and once resolved it is encrypted again.
+    std::fs::write(
+        repo.join("secrets/db.yaml"),
+        DB.replace("hunter2", "pw-resolved"),
+    )
+    .unwrap();
+    w.git(&repo, &["add", "secrets/db.yaml"]);
+    w.git(&repo, &["commit", "-qm", "merged"]);
+    let blob = w.git(&repo, &["show", "HEAD:secrets/db.yaml"]);
+    assert!(is_ciphertext(&blob) && !blob.contains("pw-resolved"));
+}
+
+#[test]
+fn stash_checkout_reset_and_worktree_keep_plaintext_in_the_work_tree() {
+    let w = World::new();
+    let repo = w.repo("r");
+    let p = repo.join("secrets/db.yaml");
+    std::fs::write(&p, DB.replace("hunter2", "stashed")).unwrap();
+    w.git(&repo, &["stash", "-q"]);
+    assert_eq!(read(&p), DB);
+    w.git(&repo, &["stash", "pop", "-q"]);
+    assert_eq!(read(&p), DB.replace("hunter2", "stashed"));
+    w.git(&repo, &["checkout", "--", "secrets/db.yaml"]);
+    assert_eq!(read(&p), DB);
+    std::fs::write(&p, "garbage").unwrap();
+    w.git(&repo, &["reset", "-q", "--hard"]);
+    assert_eq!(read(&p), DB);
+    assert_eq!(w.git(&repo, &["status", "--porcelain"]), "");
+
+    let wt = w.env.path("wt");
+    w.git(
+        &repo,
+        &["worktree", "add", "-q", wt.to_str().unwrap(), "-b", "side"],
+    );
+    assert_eq!(read(wt.join("secrets/db.yaml")), DB);
+    std::fs::write(wt.join("secrets/db.yaml"), DB.replace("tok-123", "tok-wt")).unwrap();
+    w.git(&wt, &["commit", "-qam", "from the worktree"]);
+    let blob = w.git(&repo, &["show", "side:secrets/db.yaml"]);
+    assert!(is_ciphertext(&blob) && !blob.contains("tok-wt"));
+    assert_eq!(w.git(&wt, &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn add_patch_refuses_to_stage_part_of_a_protected_file() {
+    let w = World::new();
+    let repo = w.repo("r");
+    let before = w.git(&repo, &["rev-parse", ":secrets/db.yaml"]);
+    std::fs::write(
+        repo.join("secrets/db.yaml"),
+        DB.replace("app", "app2").replace("tok-123", "tok-2"),
+    )
+    .unwrap();
+    let mut child = w
+        .command("git", &repo, true)
+        .args(["add", "-p", "secrets/db.yaml"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"s\ny\nn\nq\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("Only binary files changed"), "{said}");
+    // Nothing half-staged: the index blob is unchanged, and passes the check.
+    assert_eq!(w.git(&repo, &["rev-parse", ":secrets/db.yaml"]), before);
+    assert!(
+        w.vaultfile(&repo, &["git", "check", "--staged"])
+            .status
+            .success()
+    );
+}
+
+#[test]
+fn plaintext_staged_without_the_filter_is_reported_and_blocked_by_the_hook() {
+    let w = World::new();
+    let repo = w.repo("r");
+    // What a clone without the filter (or a GUI that ignores it) stores.
+    std::fs::write(repo.join("secrets/new.yaml"), "token: plain-secret\n").unwrap();
+    let oid = w.git(
+        &repo,
+        &["hash-object", "-w", "--no-filters", "secrets/new.yaml"],
+    );
+    w.git(
+        &repo,
+        &[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("100644,{},secrets/new.yaml", oid.trim()),
+        ],
+    );
+    let out = w.vaultfile(&repo, &["git", "check", "--staged"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("secrets/new.yaml: stored in plaintext"),
+        "{stderr}"
+    );
+    let commit = w.run("git", &repo, true, &["commit", "-qm", "leak"]);
+    assert!(
+        !commit.status.success(),
+        "the pre-commit hook must refuse the commit"
+    );
+    assert!(String::from_utf8_lossy(&commit.stderr).contains("secrets/new.yaml"));
+    // Bypassing the hook puts it in history, where --all-history still finds it.
+    w.git(&repo, &["commit", "-qm", "leak", "--no-verify"]);
+    w.git(&repo, &["rm", "-q", "--cached", "secrets/new.yaml"]);
+    w.git(&repo, &["commit", "-qm", "remove"]);
+    assert!(w.vaultfile(&repo, &["git", "check"]).status.success());
+    let out = w.vaultfile(&repo, &["git", "check", "--all-history"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("secrets/new.yaml"));
+}
+
+#[test]
+fn init_twice_changes_nothing_and_deinit_undoes_it() {
+    let w = World::new();
+    let repo = w.repo("r");
+    let config = read(repo.join(".git/config"));
+    let attributes = read(repo.join(".gitattributes"));
+    let out = w.vaultfile(&repo, &["git", "init", "--hooks"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing changed"));
+    assert_eq!(read(repo.join(".git/config")), config);
+    assert_eq!(read(repo.join(".gitattributes")), attributes);
+
+    let out = w.vaultfile(&repo, &["git", "deinit"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!read(repo.join(".git/config")).contains("vaultfile"));
+    assert!(!read(repo.join(".gitattributes")).contains("vaultfile"));
+    assert!(!repo.join(".git/hooks/pre-commit").exists());
+    // No plaintext left behind in a work tree that no longer encrypts.
+    assert!(is_ciphertext(&read(repo.join("secrets/db.yaml"))));
+}
+
+/// Speaks the long-running protocol to `vaultfile git filter-process` directly.
+#[test]
+fn filter_process_protocol_handles_several_files_and_isolates_errors() {
+    let w = World::new();
+    let repo = w.repo("r");
+    let mut session = b"0016git-filter-client\n000eversion=2\n0000".to_vec();
+    let mut add = |lines: &[&[u8]], content: Option<&[u8]>| {
+        for l in lines {
+            session.extend_from_slice(format!("{:04x}", l.len() + 4).as_bytes());
+            session.extend_from_slice(l);
+        }
+        session.extend_from_slice(b"0000");
+        if let Some(c) = content {
+            if !c.is_empty() {
+                session.extend_from_slice(format!("{:04x}", c.len() + 4).as_bytes());
+                session.extend_from_slice(c);
+            }
+            session.extend_from_slice(b"0000");
+        }
+    };
+    add(
+        &[
+            b"capability=clean\n",
+            b"capability=smudge\n",
+            b"capability=delay\n",
+        ],
+        None,
+    );
+    add(
+        &[b"command=clean\n", b"pathname=secrets/one.yaml\n"],
+        Some(b"a: 1\n"),
+    );
+    add(
+        &[b"command=clean\n", b"pathname=secrets/bad.yaml\n"],
+        Some(b"a: [\n"),
+    );
+    add(
+        &[b"command=clean\n", b"pathname=secrets/two.json\n"],
+        Some(b"{\"b\": 2}\n"),
+    );
+    let blob = w.git(&repo, &["show", "HEAD:secrets/db.yaml"]);
+    add(
+        &[b"command=smudge\n", b"pathname=secrets/db.yaml\n"],
+        Some(blob.as_bytes()),
+    );
+    add(
+        &[b"command=list_available_blobs\n", b"pathname=x\n"],
+        Some(b""),
+    );
+
+    let mut child = w
+        .command("vaultfile", &repo, true)
+        .args(["git", "filter-process"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&session).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Parse the replies.
+    let mut r = &out.stdout[..];
+    let mut next = || -> Option<Vec<u8>> {
+        let len = usize::from_str_radix(std::str::from_utf8(&r[..4]).unwrap(), 16).unwrap();
+        let (p, rest) = if len == 0 {
+            (None, &r[4..])
+        } else {
+            (Some(r[4..len].to_vec()), &r[len..])
+        };
+        r = rest;
+        p
+    };
+    let mut list = || {
+        let mut v = Vec::new();
+        while let Some(p) = next() {
+            v.push(String::from_utf8(p).unwrap());
+        }
+        v
+    };
+    assert_eq!(list(), ["git-filter-server\n", "version=2\n"]);
+    assert_eq!(list(), ["capability=clean\n", "capability=smudge\n"]);
+    let mut reply = |content: bool| {
+        let status = list();
+        let body = if content {
+            let b = list().concat();
+            assert!(list().is_empty());
+            b
+        } else {
+            String::new()
+        };
+        (status, body)
+    };
+    let (s, one) = reply(true);
+    assert_eq!(s, ["status=success\n"]);
+    assert!(is_ciphertext(&one), "{one}");
+    assert_eq!(reply(false).0, ["status=error\n"]);
+    let (s, two) = reply(true);
+    assert_eq!(s, ["status=success\n"]);
+    assert!(two.contains("\"b\": \"VF1."), "{two}");
+    let (s, db) = reply(true);
+    assert_eq!(s, ["status=success\n"]);
+    assert_eq!(db, DB);
+    assert_eq!(reply(false).0, ["status=abort\n"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("secrets/bad.yaml"),
+        "the failing file is named: {stderr}"
+    );
+}
