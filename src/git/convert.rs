@@ -72,23 +72,46 @@ pub fn smudge(
     content: Vec<u8>,
     identities: &[Box<dyn Identity>],
 ) -> Result<Smudged, DecryptError> {
-    let (store, text, binary) = match classify(path, &content) {
-        Content::Plain => return Ok(Smudged::Plain(content)),
-        Content::Encrypted {
-            store,
-            text,
-            binary,
-        } => (store, text, binary),
-    };
-    let result = if binary {
-        engine::decrypt_binary(text, identities).map(|(b, _)| b)
-    } else {
-        engine::decrypt(store, text, identities).map(String::into_bytes)
+    let result = match open_text(path, &content, identities, true) {
+        None => return Ok(Smudged::Plain(content)),
+        Some(r) => r,
     };
     match result {
-        Ok(plain) => Ok(Smudged::Decrypted(plain)),
+        Ok((plain, _)) => Ok(Smudged::Decrypted(plain.expect("asked to decrypt"))),
         Err(e @ DecryptError::Integrity(_)) => Err(e),
         Err(e) => Ok(Smudged::Locked(content, e)),
+    }
+}
+
+/// An encrypted file opened: its plaintext if asked for, and its key material.
+type Opening = Result<(Option<Vec<u8>>, Opened), DecryptError>;
+
+/// Opens `content` as an encrypted file in one parse: `None` when it is not one
+/// (plaintext), else the plaintext (with `decrypt`) or just the verified key material.
+///
+/// A git checkout calls this once per file, so it does not classify first and then
+/// parse again: a file that does not mention `vaultfile` is plaintext without parsing,
+/// and one that does is opened directly, a missing metadata block meaning plaintext.
+fn open_text(
+    path: &str,
+    content: &[u8],
+    identities: &[Box<dyn Identity>],
+    decrypt: bool,
+) -> Option<Opening> {
+    memchr::memmem::find(content, b"vaultfile")?;
+    let text = std::str::from_utf8(content).ok()?;
+    let format = Format::from_path(std::path::Path::new(path));
+    let result = match (format::store_for(format), decrypt) {
+        (None, _) => engine::decrypt_binary(text, identities).map(|(p, o)| (Some(p), o)),
+        (Some(store), true) => {
+            let mut plain = Vec::with_capacity(text.len());
+            engine::decrypt_to(store, text, identities, &mut plain).map(|o| (Some(plain), o))
+        }
+        (Some(store), false) => engine::open(store, text, identities).map(|o| (None, o)),
+    };
+    match result {
+        Err(DecryptError::NotEncrypted | DecryptError::Parse(_)) => None,
+        other => Some(other),
     }
 }
 
@@ -141,38 +164,30 @@ pub fn clean(
     identities: &[Box<dyn Identity>],
     new_file: &mut dyn FnMut() -> Result<NewFileKeys, String>,
 ) -> Result<Vec<u8>, CleanError> {
-    if let Content::Encrypted {
-        store,
-        text,
-        binary,
-    } = classify(path, &content)
-    {
+    match open_text(path, &content, identities, false) {
+        None => {}
         // Already ciphertext (a locked work tree, or clean run twice): keep it as it is,
         // after checking what can be checked.
-        let opened = if binary {
-            engine::decrypt_binary(text, identities).map(|_| ())
-        } else {
-            engine::open(store, text, identities).map(|_| ())
-        };
-        return match opened {
-            Ok(()) => Ok(content),
-            Err(e @ DecryptError::Integrity(_)) => Err(CleanError::Tampered(e)),
-            Err(_) => match engine::check_sealed(store, text) {
+        Some(Ok(_)) => return Ok(content),
+        Some(Err(e @ DecryptError::Integrity(_))) => return Err(CleanError::Tampered(e)),
+        Some(Err(_)) => {
+            let (store, text) = match classify(path, &content) {
+                Content::Encrypted { store, text, .. } => (store, text),
+                Content::Plain => unreachable!("open_text found metadata"),
+            };
+            return match engine::check_sealed(store, text) {
                 Ok(_) => Ok(content),
                 Err(e) => Err(CleanError::PlaintextInLockedFile(e)),
-            },
-        };
+            };
+        }
     }
 
     let format = Format::from_path(std::path::Path::new(path));
-    let base = match baseline.map(|b| classify(path, b)) {
-        Some(Content::Encrypted {
-            store,
-            text,
-            binary,
-        }) => Some(open_baseline(store, text, binary, identities)?),
-        // No earlier version, or a plaintext one (committed before the attributes): a new file.
-        _ => None,
+    // No earlier version, or a plaintext one (committed before the attributes): a new file.
+    let base = match baseline.and_then(|b| open_text(path, b, identities, false)) {
+        None => None,
+        Some(Ok((_, opened))) => Some(opened),
+        Some(Err(e)) => return Err(CleanError::BaselineLocked(e)),
     };
     let (recipients, rules) = match &base {
         Some(_) => (Vec::new(), None),
@@ -202,20 +217,6 @@ pub fn clean(
             .map(|e| e.text.into_bytes())
             .map_err(CleanError::Encrypt),
     }
-}
-
-fn open_baseline(
-    store: &dyn Store,
-    text: &str,
-    binary: bool,
-    identities: &[Box<dyn Identity>],
-) -> Result<Opened, CleanError> {
-    let opened = if binary {
-        engine::decrypt_binary(text, identities).map(|(_, o)| o)
-    } else {
-        engine::open(store, text, identities)
-    };
-    opened.map_err(CleanError::BaselineLocked)
 }
 
 /// Whether `text` still holds a merge's conflict markers at the start of a line.

@@ -233,8 +233,12 @@ impl BlobReader {
             // The batch protocol is line-based; such a path has no baseline.
             return Ok(None);
         }
-        writeln!(self.stdin, "{spec}").map_err(GitError::Pipe)?;
-        self.stdin.flush().map_err(GitError::Pipe)?;
+        // One write per request: cat-file answers as soon as it has read the line.
+        let line = format!("{spec}\n");
+        self.stdin
+            .write_all(line.as_bytes())
+            .and_then(|()| self.stdin.flush())
+            .map_err(GitError::Pipe)?;
         let mut header = String::new();
         self.stdout.read_line(&mut header).map_err(GitError::Pipe)?;
         if header.is_empty() {

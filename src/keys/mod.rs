@@ -7,6 +7,7 @@
 //! [`parse_recipient`] and [`load_identities`].
 
 pub mod age;
+pub mod remembering;
 pub mod ssh;
 
 use std::sync::Arc;

@@ -67,7 +67,10 @@ impl<'a> GitFilter<'a> {
             ui,
             repo: Repo::discover(&cwd).ok(),
             blobs: None,
-            identities: found.identities,
+            // One filter process sees the same file more than once: unwrap each key once.
+            identities: vec![Box::new(keys::remembering::Remembering::new(
+                found.identities,
+            ))],
             configs: HashMap::new(),
             locked: 0,
         })

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Whole-process git benchmark (issue 3): a repository of 2,000 small YAML files
+# (gen_corpus.py OUT 2000 24), side by side in one run for plain git, git-crypt and
+# vaultfile: `git add` + `git commit`, a full checkout (`rm -rf secrets` then
+# `git checkout -- .`), and `git status` afterwards.
+# Usage: ./scripts/bench-git.sh [RUNS]     Results: bench-out/git/results.md (and stdout)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-5}
+ROOT=$(realpath -m bench-out/git)
+mkdir -p "$ROOT"
+
+need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2"; }; }
+need hyperfine hyperfine
+need git-crypt git-crypt
+
+cargo build --release --locked -q
+VF=$(realpath target/release/vaultfile)
+SHARED=${SHARED:-../shared}
+
+# A hermetic HOME: no user config, no user keys.
+export HOME=$ROOT/home GIT_CONFIG_NOSYSTEM=1
+mkdir -p "$HOME"
+git config --global user.name bench && git config --global user.email bench@example.com
+git config --global init.defaultBranch main
+KEY=$ROOT/key.txt
+[ -f "$KEY" ] || "$VF" keygen -o "$KEY" 2>/dev/null
+PUB=$(grep -o 'age1[0-9a-z]*' "$KEY" | head -1)
+export VAULTFILE_AGE_KEY_FILE=$KEY
+
+[ -f "$ROOT/corpus/secrets/00000.yaml" ] || python3 "$SHARED/bench/gen_corpus.py" "$ROOT/corpus" 2000 24
+FILES=$(ls "$ROOT/corpus/secrets" | wc -l)
+
+# setup_<tool> DIR: a fresh repository holding the corpus, set up for the tool, nothing staged.
+setup_git() { rm -rf "$1" && mkdir -p "$1" && cp -r "$ROOT/corpus/secrets" "$1/" && git -C "$1" init -q; }
+setup_git-crypt() {
+  setup_git "$1" && (cd "$1" && git-crypt init >/dev/null &&
+    echo 'secrets/** filter=git-crypt diff=git-crypt' > .gitattributes)
+}
+setup_vaultfile() {
+  setup_git "$1" && (cd "$1" &&
+    printf 'creation_rules:\n  - path_regex: ^secrets/\n    recipients: [%s]\n' "$PUB" > .vaultfile.yaml &&
+    "$VF" -q git init 'secrets/**')
+}
+export -f setup_git setup_git-crypt setup_vaultfile
+export ROOT VF PUB
+
+TOOLS=(git git-crypt vaultfile)
+add_cmds=() co_cmds=() st_cmds=() add_prep=() co_prep=()
+for t in "${TOOLS[@]}"; do
+  d=$ROOT/repo-$t
+  # Check each tool really does its job once before timing it.
+  setup_$t "$d"
+  git -C "$d" add -A && git -C "$d" commit -qm corpus
+  case $t in
+    git) git -C "$d" show HEAD:secrets/00000.yaml | grep -q 'password' ;;
+    git-crypt) git -C "$d" show HEAD:secrets/00000.yaml | head -c 10 | grep -q GITCRYPT ;;
+    vaultfile) git -C "$d" show HEAD:secrets/00000.yaml | grep -q 'VF1\.' ;;
+  esac || { echo "$t did not store what it should" >&2; exit 1; }
+  rm -rf "$d/secrets" && git -C "$d" checkout -- . && cmp -s "$d/secrets/00000.yaml" "$ROOT/corpus/secrets/00000.yaml" \
+    || { echo "$t: checkout does not give the plaintext back" >&2; exit 1; }
+  [ -z "$(git -C "$d" status --porcelain)" ] || { echo "$t: status not clean after checkout" >&2; exit 1; }
+
+  add_prep+=(--prepare "setup_$t $d")
+  add_cmds+=("cd $d && git add -A && git commit -qm corpus")
+  co_cmds+=("cd $d && rm -rf secrets && git checkout -- .")
+  st_cmds+=("cd $d && git status --porcelain")
+done
+
+# hyperfine pairs each --prepare with the command in the same position.
+args=()
+for i in 0 1 2; do args+=("${add_prep[@]:$((2*i)):2}" -n "${TOOLS[$i]}" "${add_cmds[$i]}"); done
+hyperfine --shell bash --runs "$RUNS" --export-json "$ROOT/add.json" "${args[@]}" >/dev/null
+# The commits exist now (the last add run left each repository committed).
+hyperfine --shell bash --runs "$RUNS" --warmup 1 --export-json "$ROOT/checkout.json" \
+  -n git "${co_cmds[0]}" -n git-crypt "${co_cmds[1]}" -n vaultfile "${co_cmds[2]}" >/dev/null
+hyperfine --shell bash --runs "$RUNS" --warmup 1 --export-json "$ROOT/status.json" \
+  -n git "${st_cmds[0]}" -n git-crypt "${st_cmds[1]}" -n vaultfile "${st_cmds[2]}" >/dev/null
+
+python3 - "$ROOT" "$FILES" "$(git --version)" "$(git-crypt --version 2>&1 | head -1)" "$("$VF" --version)" <<'PY' | tee "$ROOT/results.md"
+import json, statistics, sys
+root, files, gitv, gcv, vfv = sys.argv[1:]
+print(f"Corpus: {files} YAML files of 24 values (gen_corpus.py OUT 2000 24). Tools: {gitv}; {gcv}; {vfv}\n")
+print("| step | plain git | git-crypt | vaultfile | vaultfile / git | git-crypt / vaultfile |")
+print("|---|---|---|---|---|---|")
+for step, f in (("add + commit", "add"), ("checkout (rm -rf, checkout -- .)", "checkout"), ("status after checkout", "status")):
+    r = {x["command"]: statistics.median(x["times"]) for x in json.load(open(f"{root}/{f}.json"))["results"]}
+    g, c, v = r["git"], r["git-crypt"], r["vaultfile"]
+    print(f"| {step} | {g:.2f} s | {c:.2f} s | {v:.2f} s | {v/g:.1f}x | {c/v:.0f}x |")
+PY
