@@ -579,3 +579,179 @@ fn filter_process_protocol_handles_several_files_and_isolates_errors() {
         "the failing file is named: {stderr}"
     );
 }
+
+#[test]
+fn one_shot_clean_and_smudge_give_the_same_blobs_as_the_process() {
+    let w = World::new();
+    let repo = w.repo("r");
+    let before = w.git(&repo, &["rev-parse", "HEAD:secrets/db.yaml"]);
+    // Tools that only know one-shot filters use filter.vaultfile.clean/smudge.
+    w.git(&repo, &["config", "--unset", "filter.vaultfile.process"]);
+    std::fs::remove_file(repo.join("secrets/db.yaml")).unwrap();
+    w.git(&repo, &["checkout", "--", "secrets/db.yaml"]);
+    assert_eq!(read(repo.join("secrets/db.yaml")), DB);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    std::fs::write(repo.join("secrets/db.yaml"), DB).unwrap();
+    w.git(&repo, &["add", "secrets/db.yaml"]);
+    assert_eq!(w.git(&repo, &["rev-parse", ":secrets/db.yaml"]), before);
+    std::fs::write(repo.join("secrets/db.yaml"), DB.replace("tok-123", "tok-9")).unwrap();
+    w.git(&repo, &["add", "secrets/db.yaml"]);
+    let blob = w.git(&repo, &["show", ":secrets/db.yaml"]);
+    assert!(is_ciphertext(&blob) && !blob.contains("tok-9"));
+}
+
+#[test]
+fn textconv_without_a_key_shows_ciphertext_instead_of_failing() {
+    let w = World::new();
+    let repo = w.repo("r");
+    std::fs::write(
+        repo.join("secrets/db.yaml"),
+        DB.replace("hunter2", "s3cret"),
+    )
+    .unwrap();
+    w.git(&repo, &["commit", "-qam", "change"]);
+    let out = w.run("git", &repo, false, &["log", "-p", "-1"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert!(log.contains("+  password: VF1."), "{log}");
+    assert!(!log.contains("s3cret"));
+    let with_key = w.git(&repo, &["log", "-p", "-1"]);
+    assert!(with_key.contains("+  password: s3cret"), "{with_key}");
+}
+
+#[test]
+fn checkout_of_an_altered_blob_fails_for_that_file_with_a_clear_error() {
+    let w = World::new();
+    let repo = w.repo("r");
+    let blob = w.git(&repo, &["show", "HEAD:secrets/db.yaml"]);
+    let token = |key: &str| -> String {
+        let line = blob
+            .lines()
+            .find(|l| l.trim_start().starts_with(key))
+            .unwrap();
+        line.split_once(": ").unwrap().1.to_owned()
+    };
+    let (user, password) = (token("user:"), token("password:"));
+    let swapped = blob
+        .replace(&user, "@@")
+        .replace(&password, &user)
+        .replace("@@", &password);
+    std::fs::write(w.env.path("swapped.yaml"), swapped).unwrap();
+    let oid = w.git(
+        &repo,
+        &["hash-object", "-w", "--no-filters", "../swapped.yaml"],
+    );
+    w.git(
+        &repo,
+        &[
+            "update-index",
+            "--cacheinfo",
+            &format!("100644,{},secrets/db.yaml", oid.trim()),
+        ],
+    );
+    std::fs::remove_file(repo.join("secrets/db.yaml")).unwrap();
+    let out = w.run("git", &repo, true, &["checkout", "--", "secrets/db.yaml"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("integrity check failed for secrets/db.yaml"),
+        "{stderr}"
+    );
+    assert!(
+        !repo.join("secrets/db.yaml").exists()
+            || !read(repo.join("secrets/db.yaml")).contains("hunter2")
+    );
+    let check = w.vaultfile(&repo, &["git", "check", "--staged"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&check.stderr).contains("fails its integrity check"));
+}
+
+#[test]
+fn a_new_protected_file_without_recipients_is_refused_by_git_add() {
+    let w = World::new();
+    let repo = w.repo("r");
+    // Protected by an attribute, but no .vaultfile.yaml rule says who may read it.
+    let out = w.vaultfile(&repo, &["git", "init", "*.secret.yaml"]);
+    assert!(out.status.success());
+    std::fs::write(repo.join("prod.secret.yaml"), "key: value\n").unwrap();
+    let out = w.run("git", &repo, true, &["add", "prod.secret.yaml"]);
+    assert!(!out.status.success(), "git must refuse the add");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot encrypt prod.secret.yaml"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("no creation rule"), "{stderr}");
+    assert!(w.git(&repo, &["ls-files", "prod.secret.yaml"]).is_empty());
+}
+
+#[test]
+fn explicit_git_dir_and_submodules_work() {
+    let w = World::new();
+    let sub = w.repo("sub");
+    let top = w.repo("top");
+    w.git(
+        &top,
+        &[
+            "submodule",
+            "add",
+            "-q",
+            sub.to_str().unwrap(),
+            "vendor/sub",
+        ],
+    );
+    w.git(&top, &["commit", "-qm", "add submodule"]);
+    let in_sub = top.join("vendor/sub");
+    // The submodule's checkout ran without a filter (the drivers are local to `sub`).
+    let out = w.vaultfile(&in_sub, &["git", "init"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(read(in_sub.join("secrets/db.yaml")), DB);
+    assert_eq!(w.git(&in_sub, &["status", "--porcelain"]), "");
+
+    // GIT_DIR and GIT_WORK_TREE given explicitly, from outside the work tree.
+    let out = w
+        .command("git", w.env.dir.path(), true)
+        .env("GIT_DIR", top.join(".git"))
+        .env("GIT_WORK_TREE", &top)
+        .args(["status", "--porcelain", "--ignore-submodules"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    std::fs::write(top.join("secrets/db.yaml"), DB.replace("info", "debug")).unwrap();
+    let out = w
+        .command("git", w.env.dir.path(), true)
+        .env("GIT_DIR", top.join(".git"))
+        .env("GIT_WORK_TREE", &top)
+        .args(["commit", "-qam", "from outside"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let blob = w.git(&top, &["show", "HEAD:secrets/db.yaml"]);
+    assert!(is_ciphertext(&blob) && !blob.contains("debug"));
+}
+
+#[test]
+fn status_lists_protected_files_locked_or_not_with_recipients() {
+    let w = World::new();
+    let repo = w.repo("r");
+    let out = w.vaultfile(&repo, &["git", "status"]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("filter: configured"), "{stdout}");
+    assert!(stdout.contains("decrypted secrets/db.yaml"), "{stdout}");
+    assert!(stdout.contains(&w.env.public[..12]), "{stdout}");
+    assert!(!stdout.contains("README"));
+}

@@ -207,8 +207,9 @@ fn clean_error(path: &str, e: CleanError) -> CliError {
             ..
         } => CliError::new(ExitKind::Syntax, msg)
             .hint("it still has conflict markers (<<<<<<< ======= >>>>>>>): resolve them, then `git add` it"),
-        CleanError::Syntax { .. } | CleanError::NotText(_) => CliError::new(ExitKind::Syntax, msg)
-            .hint("fix the file; git stored nothing"),
+        CleanError::Syntax { .. } | CleanError::NotText(_) => {
+            CliError::new(ExitKind::Syntax, msg).hint("fix the file, then `git add` it again")
+        }
         CleanError::BaselineLocked(_) => CliError::new(ExitKind::NoIdentity, msg).hint(
             "only someone who can decrypt the committed version can change it; put your key in ~/.config/vaultfile/keys.txt",
         ),
