@@ -4,6 +4,7 @@
 //! pages and completions, come from it.
 
 mod common;
+mod completions;
 mod decrypt;
 mod demo;
 mod encrypt;
@@ -42,6 +43,7 @@ enum Command {
     Recipients(recipients::RecipientsArgs),
     Demo(demo::DemoArgs),
     Git(git::GitArgs),
+    Completions(completions::CompletionsArgs),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -55,6 +57,7 @@ pub fn main() -> ExitCode {
         Command::Recipients(args) => recipients::run(args, &ui),
         Command::Demo(args) => demo::run(args, &ui),
         Command::Git(args) => git::run(args, &ui),
+        Command::Completions(args) => completions::run(args, &ui),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

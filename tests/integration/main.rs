@@ -6,4 +6,5 @@ mod common;
 mod config;
 mod fixtures;
 mod git;
+mod repo_files;
 mod tamper;
