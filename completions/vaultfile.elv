@@ -18,16 +18,30 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
     }
     var completions = [
         &'vaultfile'= {
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
             cand --quiet 'Print no warnings or progress on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
             cand keygen 'Generate an age identity (X25519 key pair)'
+            cand init 'Write a starter .vaultfile.yaml (who can decrypt which files)'
             cand encrypt 'Encrypt the values of a YAML, JSON, TOML or dotenv file (any other file whole)'
-            cand decrypt 'Decrypt a file encrypted by vaultfile'
-            cand recipients 'List the recipients of an encrypted file (no key needed)'
+            cand decrypt 'Decrypt a file encrypted by vaultfile (or by SOPS)'
+            cand edit 'Edit an encrypted file in your editor; what you save is encrypted again'
+            cand set 'Set the value at a key path of an encrypted file, adding the key if it is new'
+            cand unset 'Remove the key at a path (with its value, or its whole subtree) from an encrypted file'
+            cand get 'Print the value at a key path of an encrypted file'
+            cand exec-env 'Run a command with the decrypted values of one or more files in its environment'
+            cand exec-file 'Run a command that reads the decrypted file: `{}` in its arguments is the file''s path'
+            cand export 'Print the decrypted values of one or more files as variables, for other tools'
+            cand convert 'Convert encrypted files between SOPS''s format and vaultfile''s'
+            cand recipients 'List, add or remove the recipients of encrypted files'
+            cand updatekeys 'Make encrypted files'' recipients match their creation rule in .vaultfile.yaml'
+            cand rotate 'Make a new data key for encrypted files and encrypt every value again'
+            cand keys 'Check which keys can open encrypted files'
             cand demo 'Show the whole cycle on an embedded example: key, encrypt, a one-value change, decrypt'
             cand git 'Store protected files encrypted in git while working on plaintext'
             cand completions 'Print shell completions for bash, zsh, fish, PowerShell or elvish'
@@ -36,6 +50,25 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         &'vaultfile;keygen'= {
             cand -o 'Write the identity to FILE instead of standard output (refuses to overwrite)'
             cand --output 'Write the identity to FILE instead of standard output (refuses to overwrite)'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'vaultfile;init'= {
+            cand -r 'Encrypt to RECIPIENT (repeatable) instead of your own key'
+            cand --recipient 'Encrypt to RECIPIENT (repeatable) instead of your own key'
+            cand --path-regex 'The files the rule covers: a regex on the path relative to the configuration''s directory [default: ^secrets/]'
+            cand --key 'Your key file, to take the public key from or to create [default: ~/.config/vaultfile/keys.txt]'
+            cand -o 'Write the configuration to FILE instead'
+            cand --output 'Write the configuration to FILE instead'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand -y 'Ask nothing; use the flags and defaults'
+            cand --yes 'Ask nothing; use the flags and defaults'
+            cand --force 'Replace an existing configuration file'
             cand -q 'Print no warnings or progress on stderr'
             cand --quiet 'Print no warnings or progress on stderr'
             cand -h 'Print help (see more with ''--help'')'
@@ -57,6 +90,8 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --config 'Take recipients and rules from FILE instead of the .vaultfile.yaml found by walking up from the file''s directory; used when no -r/-R is given'
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -i 'Encrypt the file in place'
             cand --in-place 'Encrypt the file in place'
             cand -q 'Print no warnings or progress on stderr'
@@ -71,8 +106,137 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --input-type 'The input''s format [default: from the file extension]'
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -i 'Decrypt the file in place'
             cand --in-place 'Decrypt the file in place'
+            cand --ignore-mac 'SOPS files only: decrypt even if the MAC is missing or does not match. The output may then hold altered values; for recovering damaged files only'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'vaultfile;edit'= {
+            cand --input-type 'The file''s format [default: from the file extension; binary if unknown]'
+            cand -r 'Encrypt to RECIPIENT: an age public key (age1…) or an SSH public key ("ssh-ed25519 AAAA…") (repeatable)'
+            cand --recipient 'Encrypt to RECIPIENT: an age public key (age1…) or an SSH public key ("ssh-ed25519 AAAA…") (repeatable)'
+            cand -R 'Encrypt to every recipient listed in FILE, one per line, # for comments (repeatable)'
+            cand --recipients-file 'Encrypt to every recipient listed in FILE, one per line, # for comments (repeatable)'
+            cand --encrypted-regex 'Encrypt only values under keys matching REGEX (e.g. ''^(data|stringData)$'')'
+            cand --unencrypted-regex 'Leave values under keys matching REGEX in plaintext (e.g. ''^(user|host|port)$'')'
+            cand --encrypted-suffix 'Encrypt only values under keys ending with SUFFIX (e.g. _secret)'
+            cand --unencrypted-suffix 'Leave values under keys ending with SUFFIX in plaintext (e.g. _unencrypted)'
+            cand --config 'Take recipients and rules from FILE instead of the .vaultfile.yaml found by walking up from the file''s directory; used when no -r/-R is given'
+            cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'vaultfile;set'= {
+            cand --value-file 'Read the value from F (exactly its bytes: a final line break is kept)'
+            cand --input-type 'The file''s format [default: from the file extension]'
+            cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand --string 'Take the value as a string, whatever it looks like'
+            cand --value-stdin 'Read the value from standard input (exactly its bytes)'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'vaultfile;unset'= {
+            cand --input-type 'The file''s format [default: from the file extension]'
+            cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'vaultfile;get'= {
+            cand --input-type 'The file''s format [default: from the file extension]'
+            cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand --json 'Print JSON (with a final line break): typed scalars, mappings and lists'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'vaultfile;exec-env'= {
+            cand --require 'Fail before running the command unless NAME is set and not empty (repeatable, or NAME,NAME)'
+            cand --prefix 'Put PREFIX in front of every variable name (e.g. APP_)'
+            cand --separator 'Join the parts of a nested key with SEP'
+            cand --input-type 'The files'' format [default: from each file''s extension]'
+            cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand --pristine 'Start from an empty environment: only the secrets plus PATH, HOME, TERM and LANG'
+            cand --no-override 'Keep a variable that is already set in the environment instead of the file''s value'
+            cand --strict 'Fail before running if a value from the files is empty or null, and take the --require names only from the files (not from the inherited environment)'
+            cand --exec 'Replace vaultfile with the command (execve) instead of running it as a child'
+            cand --no-upper 'Keep the keys'' case (database.password gives database_password)'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'vaultfile;exec-file'= {
+            cand --output-type 'The format given to the command: yaml, json, toml or dotenv (dotenv flattens nested keys as exec-env does) [default: the file''s own, byte for byte]'
+            cand --prefix 'Put PREFIX in front of every variable name (e.g. APP_)'
+            cand --separator 'Join the parts of a nested key with SEP'
+            cand --input-type 'The file''s format [default: from the file extension]'
+            cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand --no-fifo 'Give the command a regular 0600 file (removed afterwards) instead of a FIFO, for programs that read the file more than once or seek in it'
+            cand --no-upper 'Keep the keys'' case (database.password gives database_password)'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'vaultfile;export'= {
+            cand --format 'Output format'
+            cand --prefix 'Put PREFIX in front of every variable name (e.g. APP_)'
+            cand --separator 'Join the parts of a nested key with SEP'
+            cand --input-type 'The files'' format [default: from each file''s extension]'
+            cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand --no-upper 'Keep the keys'' case (database.password gives database_password)'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'vaultfile;convert'= {
+            cand --to 'The format to write'
+            cand -o 'Write the result to OUT instead of replacing the file (one file only)'
+            cand --output 'Write the result to OUT instead of replacing the file (one file only)'
+            cand -r 'Encrypt to RECIPIENT instead of the file''s own recipients (repeatable). Needed when a SOPS file has only PGP or cloud keys. Not read from VAULTFILE_RECIPIENTS, so that a conversion keeps the file''s recipients unless asked'
+            cand --recipient 'Encrypt to RECIPIENT instead of the file''s own recipients (repeatable). Needed when a SOPS file has only PGP or cloud keys. Not read from VAULTFILE_RECIPIENTS, so that a conversion keeps the file''s recipients unless asked'
+            cand -R 'Encrypt to every recipient listed in FILE instead of the file''s own (repeatable)'
+            cand --recipients-file 'Encrypt to every recipient listed in FILE instead of the file''s own (repeatable)'
+            cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand --plaintext-comments 'Let comments that SOPS encrypted become plaintext comments (vaultfile leaves comments unencrypted)'
+            cand --ignore-mac 'Convert a SOPS file even if its MAC does not match (it may have been altered): for recovering damaged files only'
             cand -q 'Print no warnings or progress on stderr'
             cand --quiet 'Print no warnings or progress on stderr'
             cand -h 'Print help (see more with ''--help'')'
@@ -80,18 +244,131 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;recipients'= {
             cand --input-type 'The file''s format, when its name does not say [default: from the extension]'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
             cand --quiet 'Print no warnings or progress on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand list 'List the recipients of an encrypted file (no key needed)'
+            cand add 'Encrypt files to one more recipient; the data key is kept'
+            cand rm 'Stop encrypting files to a recipient; a new data key is made'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vaultfile;recipients;list'= {
+            cand --input-type 'The file''s format, when its name does not say [default: from the extension]'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'vaultfile;recipients;add'= {
+            cand --group 'The key group (1, 2, …) the recipient joins, for files with key groups'
+            cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'vaultfile;recipients;rm'= {
+            cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand --no-rotate 'Keep the data key (the removed recipient can still decrypt this and earlier versions with a copy of the old key)'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'vaultfile;recipients;help'= {
+            cand list 'List the recipients of an encrypted file (no key needed)'
+            cand add 'Encrypt files to one more recipient; the data key is kept'
+            cand rm 'Stop encrypting files to a recipient; a new data key is made'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vaultfile;recipients;help;list'= {
+        }
+        &'vaultfile;recipients;help;add'= {
+        }
+        &'vaultfile;recipients;help;rm'= {
+        }
+        &'vaultfile;recipients;help;help'= {
+        }
+        &'vaultfile;updatekeys'= {
+            cand --config 'Take recipients and rules from FILE instead of the .vaultfile.yaml found by walking up from the file''s directory; used when no -r/-R is given'
+            cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand -y 'Update without asking'
+            cand --yes 'Update without asking'
+            cand -n 'Only show what would change; write nothing'
+            cand --dry-run 'Only show what would change; write nothing'
+            cand --no-rotate 'Keep the data key even when a recipient is removed (the removed person can still decrypt this and any earlier version of the file with a copy of the old key)'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'vaultfile;rotate'= {
+            cand --add 'Also encrypt to RECIPIENT (repeatable)'
+            cand --rm 'Stop encrypting to RECIPIENT (repeatable)'
+            cand --group 'The key group (1, 2, …) that --add recipients join, for files with key groups'
+            cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'vaultfile;keys'= {
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand check 'Try each recipient of FILE and report which can decrypt it now (no secret is printed)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vaultfile;keys;check'= {
+            cand --input-type 'The files'' format, when their names do not say [default: from the extension]'
+            cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'vaultfile;keys;help'= {
+            cand check 'Try each recipient of FILE and report which can decrypt it now (no secret is printed)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vaultfile;keys;help;check'= {
+        }
+        &'vaultfile;keys;help;help'= {
         }
         &'vaultfile;demo'= {
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
             cand --quiet 'Print no warnings or progress on stderr'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;git'= {
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
             cand --quiet 'Print no warnings or progress on stderr'
             cand -h 'Print help (see more with ''--help'')'
@@ -108,6 +385,8 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'vaultfile;git;init'= {
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --hooks 'Also install a pre-commit hook that refuses to commit a protected file in plaintext'
             cand --global 'Write the drivers to your global git configuration (~/.gitconfig) instead, so every clone decrypts on checkout; no .gitattributes change'
             cand -q 'Print no warnings or progress on stderr'
@@ -116,6 +395,8 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;git;deinit'= {
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --global 'Remove the drivers from your global git configuration instead'
             cand -q 'Print no warnings or progress on stderr'
             cand --quiet 'Print no warnings or progress on stderr'
@@ -123,12 +404,16 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;git;status'= {
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
             cand --quiet 'Print no warnings or progress on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;git;check'= {
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --staged 'Check only what is staged (the index)'
             cand --all-history 'Also check every blob in the history of every branch and tag'
             cand -q 'Print no warnings or progress on stderr'
@@ -137,34 +422,44 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;git;filter-process'= {
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
             cand --quiet 'Print no warnings or progress on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;git;clean'= {
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
             cand --quiet 'Print no warnings or progress on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;git;smudge'= {
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
             cand --quiet 'Print no warnings or progress on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;git;textconv'= {
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
             cand --quiet 'Print no warnings or progress on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;git;merge'= {
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
             cand --quiet 'Print no warnings or progress on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;git;help'= {
             cand init 'Set this repository up to store protected files encrypted'
@@ -199,16 +494,30 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         &'vaultfile;git;help;help'= {
         }
         &'vaultfile;completions'= {
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
             cand --quiet 'Print no warnings or progress on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;help'= {
             cand keygen 'Generate an age identity (X25519 key pair)'
+            cand init 'Write a starter .vaultfile.yaml (who can decrypt which files)'
             cand encrypt 'Encrypt the values of a YAML, JSON, TOML or dotenv file (any other file whole)'
-            cand decrypt 'Decrypt a file encrypted by vaultfile'
-            cand recipients 'List the recipients of an encrypted file (no key needed)'
+            cand decrypt 'Decrypt a file encrypted by vaultfile (or by SOPS)'
+            cand edit 'Edit an encrypted file in your editor; what you save is encrypted again'
+            cand set 'Set the value at a key path of an encrypted file, adding the key if it is new'
+            cand unset 'Remove the key at a path (with its value, or its whole subtree) from an encrypted file'
+            cand get 'Print the value at a key path of an encrypted file'
+            cand exec-env 'Run a command with the decrypted values of one or more files in its environment'
+            cand exec-file 'Run a command that reads the decrypted file: `{}` in its arguments is the file''s path'
+            cand export 'Print the decrypted values of one or more files as variables, for other tools'
+            cand convert 'Convert encrypted files between SOPS''s format and vaultfile''s'
+            cand recipients 'List, add or remove the recipients of encrypted files'
+            cand updatekeys 'Make encrypted files'' recipients match their creation rule in .vaultfile.yaml'
+            cand rotate 'Make a new data key for encrypted files and encrypt every value again'
+            cand keys 'Check which keys can open encrypted files'
             cand demo 'Show the whole cycle on an embedded example: key, encrypt, a one-value change, decrypt'
             cand git 'Store protected files encrypted in git while working on plaintext'
             cand completions 'Print shell completions for bash, zsh, fish, PowerShell or elvish'
@@ -216,11 +525,47 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;help;keygen'= {
         }
+        &'vaultfile;help;init'= {
+        }
         &'vaultfile;help;encrypt'= {
         }
         &'vaultfile;help;decrypt'= {
         }
+        &'vaultfile;help;edit'= {
+        }
+        &'vaultfile;help;set'= {
+        }
+        &'vaultfile;help;unset'= {
+        }
+        &'vaultfile;help;get'= {
+        }
+        &'vaultfile;help;exec-env'= {
+        }
+        &'vaultfile;help;exec-file'= {
+        }
+        &'vaultfile;help;export'= {
+        }
+        &'vaultfile;help;convert'= {
+        }
         &'vaultfile;help;recipients'= {
+            cand list 'List the recipients of an encrypted file (no key needed)'
+            cand add 'Encrypt files to one more recipient; the data key is kept'
+            cand rm 'Stop encrypting files to a recipient; a new data key is made'
+        }
+        &'vaultfile;help;recipients;list'= {
+        }
+        &'vaultfile;help;recipients;add'= {
+        }
+        &'vaultfile;help;recipients;rm'= {
+        }
+        &'vaultfile;help;updatekeys'= {
+        }
+        &'vaultfile;help;rotate'= {
+        }
+        &'vaultfile;help;keys'= {
+            cand check 'Try each recipient of FILE and report which can decrypt it now (no secret is printed)'
+        }
+        &'vaultfile;help;keys;check'= {
         }
         &'vaultfile;help;demo'= {
         }

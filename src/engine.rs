@@ -1,6 +1,14 @@
 //! Encrypt, decrypt and re-encrypt with a baseline: the only module that combines formats,
 //! keys and crypto.
 //!
+//! Who can open a file is decided here too: [`new_key`] makes a data key for new holders
+//! (recipients, or key groups with a threshold: the key is split with Shamir's secret
+//! sharing and each group's share wrapped for its members), and [`Opened::rekey`] changes
+//! the holders of an opened file, keeping the data key when recipients are only added and
+//! making a new one when someone loses access or the groups change ([`Rotation`]). Either
+//! result is used as [`EncryptOptions::baseline`], so re-encryption stays byte-identical
+//! for every value whose key did not change.
+//!
 //! Every operation is a function of its inputs (plus the clock for a new data key's
 //! creation time): no file I/O, no environment. Outputs are built completely, and the MAC
 //! is checked, before anything is returned, so a caller that writes only on `Ok` never
@@ -13,10 +21,10 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 use zeroize::Zeroizing;
 
-use crate::crypto::{DataKey, FileMac, MacInput, TokenError, ValueCipher};
+use crate::crypto::{DataKey, FileMac, MacInput, TokenError, ValueCipher, shamir};
 use crate::format::{self, Document, Format, ParseError, ParseOptions, ScalarKind, Store};
-use crate::keys::{Identity, Recipient, UnwrapError, WrapError};
-use crate::metadata::{self, Metadata, WrappedKey};
+use crate::keys::{Identity, KeyHolders, Recipient, UnwrapError, WrapError};
+use crate::metadata::{self, KeyGroup, Metadata, WrappedKey};
 use crate::path::{KeyPath, RuleError, RuleHits, RuleSpec, Rules};
 
 /// Below this many leaves, values are sealed on one thread: spawning costs more than it saves.
@@ -45,6 +53,9 @@ pub enum EncryptError {
     /// Wrapping the data key for a recipient failed.
     #[error(transparent)]
     Wrap(#[from] WrapError),
+    /// The key groups cannot be used (an empty group, an impossible threshold).
+    #[error("invalid key groups: {0}")]
+    KeyGroups(String),
     /// The metadata block cannot be placed in this document.
     #[error("cannot add the metadata block: {0}")]
     Metadata(ParseError),
@@ -80,6 +91,18 @@ pub enum DecryptError {
         /// Identities that were addressed but failed, with why.
         failures: Vec<UnwrapError>,
     },
+    /// The file uses key groups and the identities at hand open fewer than its threshold.
+    #[error("{}", not_enough_groups(*.needed, .groups, .opened))]
+    NotEnoughKeyGroups {
+        /// How many groups are needed.
+        needed: usize,
+        /// Each group's recipients.
+        groups: Vec<Vec<String>>,
+        /// The groups (0-based) whose share an identity at hand opened.
+        opened: Vec<usize>,
+        /// Identities that were addressed but failed, with why.
+        failures: Vec<UnwrapError>,
+    },
     /// The file was altered after encryption.
     #[error("integrity check failed: {0}")]
     Integrity(Integrity),
@@ -89,6 +112,26 @@ pub enum DecryptError {
     /// Writing the output failed.
     #[error("cannot write the output: {0}")]
     Write(std::io::Error),
+}
+
+fn not_enough_groups(needed: usize, groups: &[Vec<String>], opened: &[usize]) -> String {
+    let which = if opened.is_empty() {
+        "none".to_owned()
+    } else {
+        let list: Vec<String> = opened.iter().map(|g| (g + 1).to_string()).collect();
+        format!(
+            "only {} (group{} {})",
+            opened.len(),
+            if opened.len() > 1 { "s" } else { "" },
+            list.join(", ")
+        )
+    };
+    let more = needed.saturating_sub(opened.len());
+    format!(
+        "the file needs {needed} of its {} key groups and the identities at hand open {which}: {more} more group{} needed",
+        groups.len(),
+        if more == 1 { " is" } else { "s are" }
+    )
 }
 
 /// What the integrity check found.
@@ -136,7 +179,8 @@ pub struct Encrypted {
     pub encrypted_values: usize,
 }
 
-/// An encrypted file whose data key has been unwrapped and whose MAC has been verified.
+/// An encrypted file whose data key has been unwrapped and whose MAC has been verified; or
+/// the key material for a new file ([`new_key`]) or new holders ([`Opened::rekey`]).
 pub struct Opened {
     /// The file's metadata.
     pub metadata: Metadata,
@@ -323,76 +367,318 @@ fn choose_key(
         .clone()
         .or_else(|| opts.baseline.map(|b| b.metadata.rules.clone()))
         .unwrap_or_default();
-    let new_meta = |recipients: Vec<WrappedKey>, created: String| Metadata {
-        version: metadata::VERSION,
-        created,
-        rules: rules.clone(),
-        recipients,
-        mac: String::new(),
-    };
-    let wrap_all = |key: &DataKey, reuse: &[WrappedKey]| -> Result<Vec<WrappedKey>, EncryptError> {
-        opts.recipients
-            .iter()
-            .map(|r| match reuse.iter().find(|w| w.recipient == r.id()) {
-                Some(w) => Ok(w.clone()),
-                None => Ok(WrappedKey {
-                    recipient: r.id().to_owned(),
-                    key: r.wrap(key)?,
-                }),
-            })
-            .collect()
-    };
-    match opts.baseline {
-        Some(base) if opts.recipients.is_empty() => Ok((
-            base.key.clone(),
-            new_meta(
-                base.metadata.recipients.clone(),
-                base.metadata.created.clone(),
-            ),
-        )),
+    let (key, mut meta) = match opts.baseline {
+        // The baseline's key and wrapped keys (recipients or key groups), as they are.
+        Some(base) if opts.recipients.is_empty() => (base.key.clone(), base.metadata.clone()),
         Some(base) => {
-            let removed: Vec<&str> = base
-                .metadata
-                .recipient_ids()
-                .filter(|id| !opts.recipients.iter().any(|r| r.id() == *id))
-                .collect();
-            if removed.is_empty() {
-                // Same or more recipients: keep the data key, so values keep their ciphertext.
-                let mut wrapped = wrap_all(&base.key, &base.metadata.recipients)?;
-                // Keep the baseline's order for the recipients it already had (byte-identical
-                // output when nothing changed), new ones after.
-                wrapped.sort_by_key(|w| {
-                    base.metadata
-                        .recipients
-                        .iter()
-                        .position(|b| b.recipient == w.recipient)
-                        .unwrap_or(usize::MAX)
-                });
-                Ok((
-                    base.key.clone(),
-                    new_meta(wrapped, base.metadata.created.clone()),
-                ))
-            } else {
-                // A removed recipient may still hold the old data key: make a new one.
-                warnings.push(format!(
-                    "recipient{} removed ({}): a new data key was made, so every value's ciphertext changes",
-                    if removed.len() > 1 { "s" } else { "" },
-                    removed.join(", ")
-                ));
-                let key = DataKey::generate();
-                let wrapped = wrap_all(&key, &[])?;
-                Ok((key, new_meta(wrapped, timestamp(opts.now))))
+            let rekeyed = rekey_with(
+                base,
+                Holders::Any(opts.recipients),
+                Rotation::OnRemoval,
+                opts.now,
+            )?;
+            if rekeyed.rotated {
+                warnings.push(rotation_warning(&rekeyed.removed));
             }
+            (rekeyed.opened.key, rekeyed.opened.metadata)
         }
         None => {
             if opts.recipients.is_empty() {
                 return Err(EncryptError::NoRecipients);
             }
             let key = DataKey::generate();
-            let wrapped = wrap_all(&key, &[])?;
-            Ok((key, new_meta(wrapped, timestamp(opts.now))))
+            let meta = wrap_for(
+                &key,
+                Holders::Any(opts.recipients),
+                timestamp(opts.now),
+                None,
+            )?;
+            (key, meta)
+        }
+    };
+    meta.rules = rules;
+    meta.mac = String::new();
+    Ok((key, meta))
+}
+
+fn rotation_warning(removed: &[String]) -> String {
+    if removed.is_empty() {
+        "who can open the file changed shape (key groups or threshold): a new data key was made, so every value's ciphertext changes".into()
+    } else {
+        format!(
+            "recipient{} removed ({}): a new data key was made, so every value's ciphertext changes",
+            if removed.len() > 1 { "s" } else { "" },
+            removed.join(", ")
+        )
+    }
+}
+
+/// [`KeyHolders`], borrowed: what the wrapping code works on.
+#[derive(Clone, Copy)]
+enum Holders<'a> {
+    Any(&'a [Box<dyn Recipient>]),
+    Groups(&'a [Vec<Box<dyn Recipient>>], usize),
+}
+
+impl<'a> From<&'a KeyHolders> for Holders<'a> {
+    fn from(h: &'a KeyHolders) -> Self {
+        match h {
+            KeyHolders::Recipients(r) => Holders::Any(r),
+            KeyHolders::Groups { groups, threshold } => Holders::Groups(groups, *threshold),
         }
     }
+}
+
+impl<'a> Holders<'a> {
+    fn ids(self) -> (Vec<Vec<&'a str>>, usize) {
+        match self {
+            Holders::Any(r) => (vec![r.iter().map(|r| r.id()).collect()], 1),
+            Holders::Groups(g, t) => (
+                g.iter()
+                    .map(|g| g.iter().map(|r| r.id()).collect())
+                    .collect(),
+                t,
+            ),
+        }
+    }
+
+    fn is_grouped(self) -> bool {
+        matches!(self, Holders::Groups(..))
+    }
+}
+
+/// Wraps `key` for `holders`: once per recipient, or one Shamir share per key group
+/// wrapped for each of its members. `reuse` holds already wrapped keys of the same data key
+/// (flat recipients only) to keep as they are.
+fn wrap_for(
+    key: &DataKey,
+    holders: Holders<'_>,
+    created: String,
+    reuse: Option<&[WrappedKey]>,
+) -> Result<Metadata, EncryptError> {
+    let wrap = |r: &dyn Recipient,
+                secret: &DataKey,
+                reuse: &[WrappedKey]|
+     -> Result<WrappedKey, EncryptError> {
+        Ok(match reuse.iter().find(|w| w.recipient == r.id()) {
+            Some(w) => w.clone(),
+            None => WrappedKey {
+                recipient: r.id().to_owned(),
+                key: r.wrap(secret)?,
+            },
+        })
+    };
+    let mut meta = Metadata {
+        version: metadata::VERSION,
+        created,
+        rules: RuleSpec::default(),
+        recipients: Vec::new(),
+        key_groups: Vec::new(),
+        threshold: None,
+        mac: String::new(),
+    };
+    match holders {
+        Holders::Any(recipients) => {
+            if recipients.is_empty() {
+                return Err(EncryptError::NoRecipients);
+            }
+            let reuse = reuse.unwrap_or(&[]);
+            let mut wrapped = recipients
+                .iter()
+                .map(|r| wrap(r.as_ref(), key, reuse))
+                .collect::<Result<Vec<_>, _>>()?;
+            // Keep the order of the wrapped keys kept (byte-identical output when nothing
+            // changed); new ones after.
+            wrapped.sort_by_key(|w| {
+                reuse
+                    .iter()
+                    .position(|b| b.recipient == w.recipient)
+                    .unwrap_or(usize::MAX)
+            });
+            meta.recipients = wrapped;
+        }
+        Holders::Groups(groups, threshold) => {
+            if let Some(i) = groups.iter().position(|g| g.is_empty()) {
+                return Err(EncryptError::KeyGroups(format!(
+                    "key group {} has no recipient",
+                    i + 1
+                )));
+            }
+            let shares = shamir::split(key, threshold, groups.len())
+                .map_err(|e| EncryptError::KeyGroups(e.to_string()))?;
+            for (group, share) in groups.iter().zip(&shares) {
+                let recipients = group
+                    .iter()
+                    .map(|r| wrap(r.as_ref(), share, &[]))
+                    .collect::<Result<Vec<_>, _>>()?;
+                meta.key_groups.push(KeyGroup { recipients });
+            }
+            meta.threshold = Some(threshold as u32);
+        }
+    }
+    Ok(meta)
+}
+
+/// A fresh data key wrapped for `holders`, to encrypt a new file with: pass it as
+/// [`EncryptOptions::baseline`] with no recipients. This is how a file gets key groups:
+///
+/// ```no_run
+/// # use vaultfile::{engine, format, keys::KeyHolders};
+/// # fn f(holders: KeyHolders, text: &str) -> Result<(), Box<dyn std::error::Error>> {
+/// let now = std::time::SystemTime::now();
+/// let key = engine::new_key(&holders, now)?;
+/// let store = format::store_for(format::Format::Yaml).unwrap();
+/// let opts = engine::EncryptOptions { recipients: &[], rules: None, baseline: Some(&key), now };
+/// let encrypted = engine::encrypt(store, text, &opts)?;
+/// # Ok(()) }
+/// ```
+pub fn new_key(holders: &KeyHolders, now: SystemTime) -> Result<Opened, EncryptError> {
+    let key = DataKey::generate();
+    let metadata = wrap_for(&key, holders.into(), timestamp(now), None)?;
+    Ok(Opened { metadata, key })
+}
+
+/// When [`Opened::rekey`] makes a new data key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rotation {
+    /// Always (`vaultfile rotate`).
+    Always,
+    /// When someone who could open the file no longer can, or the key groups or threshold
+    /// change (a removed person may still hold the old key; old shares must not combine
+    /// under the new rules). Adding recipients keeps the key.
+    OnRemoval,
+    /// Never: keep the data key whatever changes (`--no-rotate`).
+    Never,
+}
+
+/// What [`Opened::rekey`] did.
+#[derive(Debug)]
+pub struct Rekeyed {
+    /// The file's key material for the new holders: pass it as [`EncryptOptions::baseline`]
+    /// (with no recipients) to re-encrypt the file.
+    pub opened: Opened,
+    /// Whether a new data key was made (every value's ciphertext will change).
+    pub rotated: bool,
+    /// Whether nothing changed (same holders, no rotation): re-encryption is byte-identical.
+    pub unchanged: bool,
+    /// Recipients that were removed (from the file, or from a key group).
+    pub removed: Vec<String>,
+    /// Recipients that were added (to the file, or to a key group).
+    pub added: Vec<String>,
+}
+
+impl Opened {
+    /// Re-wraps this file's key material for `holders`. With [`Rotation::OnRemoval`],
+    /// adding recipients keeps the data key (values keep their exact ciphertext; for key
+    /// groups the key is split anew and every member's share is wrapped again), and
+    /// removing one, or changing the key groups' shape, makes a new one. The metadata's
+    /// `created` changes only with a new data key.
+    pub fn rekey(
+        &self,
+        holders: &KeyHolders,
+        rotation: Rotation,
+        now: SystemTime,
+    ) -> Result<Rekeyed, EncryptError> {
+        rekey_with(self, holders.into(), rotation, now)
+    }
+}
+
+/// The difference between two holder shapes: recipients removed and added (by group
+/// position), and whether the shape (flat or grouped, group count, threshold) is the same.
+struct HolderDiff {
+    removed: Vec<String>,
+    added: Vec<String>,
+    same_shape: bool,
+}
+
+fn diff(
+    old: &(Vec<Vec<&str>>, usize),
+    old_grouped: bool,
+    new: &(Vec<Vec<&str>>, usize),
+    new_grouped: bool,
+) -> HolderDiff {
+    let same_shape = old_grouped == new_grouped && old.0.len() == new.0.len() && old.1 == new.1;
+    let mut removed = Vec::new();
+    let mut added = Vec::new();
+    if same_shape {
+        for (o, n) in old.0.iter().zip(&new.0) {
+            removed.extend(o.iter().filter(|id| !n.contains(id)).map(|s| s.to_string()));
+            added.extend(n.iter().filter(|id| !o.contains(id)).map(|s| s.to_string()));
+        }
+    } else {
+        let all_old: Vec<&str> = old.0.iter().flatten().copied().collect();
+        let all_new: Vec<&str> = new.0.iter().flatten().copied().collect();
+        removed.extend(
+            all_old
+                .iter()
+                .filter(|id| !all_new.contains(id))
+                .map(|s| s.to_string()),
+        );
+        added.extend(
+            all_new
+                .iter()
+                .filter(|id| !all_old.contains(id))
+                .map(|s| s.to_string()),
+        );
+    }
+    removed.dedup();
+    added.dedup();
+    HolderDiff {
+        removed,
+        added,
+        same_shape,
+    }
+}
+
+fn rekey_with(
+    base: &Opened,
+    holders: Holders<'_>,
+    rotation: Rotation,
+    now: SystemTime,
+) -> Result<Rekeyed, EncryptError> {
+    let old = base.metadata.groups();
+    let new = holders.ids();
+    let d = diff(
+        &old,
+        base.metadata.has_key_groups(),
+        &new,
+        holders.is_grouped(),
+    );
+    let rotated = match rotation {
+        Rotation::Always => true,
+        Rotation::Never => false,
+        Rotation::OnRemoval => !d.removed.is_empty() || !d.same_shape,
+    };
+    let unchanged = !rotated && d.same_shape && d.removed.is_empty() && d.added.is_empty();
+    let opened = if unchanged {
+        Opened {
+            metadata: base.metadata.clone(),
+            key: base.key.clone(),
+        }
+    } else if rotated {
+        let key = DataKey::generate();
+        let mut metadata = wrap_for(&key, holders, timestamp(now), None)?;
+        metadata.rules = base.metadata.rules.clone();
+        Opened { metadata, key }
+    } else {
+        // Same data key, same creation time. Flat recipients keep their wrapped keys; key
+        // groups get new shares of the same key (a member's share can only be wrapped anew
+        // from the key itself).
+        let reuse = (!base.metadata.has_key_groups()).then_some(&base.metadata.recipients[..]);
+        let mut metadata = wrap_for(&base.key, holders, base.metadata.created.clone(), reuse)?;
+        metadata.rules = base.metadata.rules.clone();
+        Opened {
+            metadata,
+            key: base.key.clone(),
+        }
+    };
+    Ok(Rekeyed {
+        opened,
+        rotated,
+        unchanged,
+        removed: d.removed,
+        added: d.added,
+    })
 }
 
 fn timestamp(t: SystemTime) -> String {
@@ -405,8 +691,19 @@ fn mac_header(mac: &mut FileMac, meta: &Metadata) {
     mac.update(MacInput::Created(&meta.created));
     let rules = serde_json::to_string(&meta.rules).expect("rules serialise");
     mac.update(MacInput::Rules(&rules));
-    for r in meta.recipient_ids() {
-        mac.update(MacInput::Recipient(r));
+    for w in &meta.recipients {
+        mac.update(MacInput::Recipient(&w.recipient));
+    }
+    // Key groups: the threshold, then each group's recipients after its marker. A file
+    // without key groups feeds none of this, so its MAC is what it always was.
+    if let Some(t) = meta.threshold {
+        mac.update(MacInput::Threshold(t));
+    }
+    for (i, g) in meta.key_groups.iter().enumerate() {
+        mac.update(MacInput::KeyGroup(i as u32));
+        for w in &g.recipients {
+            mac.update(MacInput::Recipient(&w.recipient));
+        }
     }
 }
 
@@ -420,28 +717,77 @@ fn read_metadata(doc: &Document) -> Result<(Metadata, Range<usize>), DecryptErro
     }
     let meta = Metadata::from_value(block.value.clone())
         .map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
-    if meta.recipients.is_empty() {
-        return Err(DecryptError::BadMetadata("it lists no recipients".into()));
-    }
+    meta.check_shape().map_err(DecryptError::BadMetadata)?;
     Ok((meta, block.span.clone()))
 }
 
-/// Unwraps the data key with the first identity that can.
+/// Unwraps the data key with the first identity that can; for key groups, collects
+/// shares from as many groups as the threshold needs and combines them.
 fn unwrap_key(meta: &Metadata, identities: &[Box<dyn Identity>]) -> Result<DataKey, DecryptError> {
     let mut failures = Vec::new();
+    if !meta.has_key_groups() {
+        return first_unwrap(&meta.recipients, identities, &mut failures, |_| true).ok_or_else(
+            || DecryptError::NoMatchingIdentity {
+                recipients: meta.recipient_ids().map(str::to_owned).collect(),
+                failures,
+            },
+        );
+    }
+    let needed = meta.threshold.unwrap_or(0) as usize;
+    let mut shares: Vec<(usize, DataKey)> = Vec::with_capacity(needed);
+    // First the keys of other recipients, then, for the groups still needed, those of
+    // passphrase recipients (which ask the user).
+    for passphrases in [false, true] {
+        for (i, g) in meta.key_groups.iter().enumerate() {
+            if shares.len() >= needed {
+                break;
+            }
+            if shares.iter().any(|(j, _)| *j == i) {
+                continue;
+            }
+            let select = |w: &WrappedKey| {
+                crate::keys::passphrase::is_passphrase(&w.recipient) == passphrases
+            };
+            if let Some(share) = first_unwrap(&g.recipients, identities, &mut failures, select) {
+                shares.push((i, share));
+            }
+        }
+    }
+    if shares.len() < needed {
+        let mut opened: Vec<usize> = shares.iter().map(|(i, _)| *i).collect();
+        opened.sort_unstable();
+        return Err(DecryptError::NotEnoughKeyGroups {
+            needed,
+            groups: meta
+                .key_groups
+                .iter()
+                .map(|g| g.recipients.iter().map(|w| w.recipient.clone()).collect())
+                .collect(),
+            opened,
+            failures,
+        });
+    }
+    // A wrong share gives a wrong key, which the MAC check then rejects.
+    shamir::combine(&shares).map_err(|_| DecryptError::Integrity(Integrity::Mac))
+}
+
+/// The first key any identity unwraps from the `select`ed keys of `wrapped`.
+fn first_unwrap(
+    wrapped: &[WrappedKey],
+    identities: &[Box<dyn Identity>],
+    failures: &mut Vec<UnwrapError>,
+    select: impl Fn(&WrappedKey) -> bool,
+) -> Option<DataKey> {
     for identity in identities {
-        for wrapped in &meta.recipients {
-            match identity.unwrap(wrapped) {
-                Some(Ok(key)) => return Ok(key),
+        for w in wrapped.iter().filter(|w| select(w)) {
+            match identity.unwrap(w) {
+                Some(Ok(key)) => return Some(key),
                 Some(Err(e)) => failures.push(e),
                 None => {}
             }
         }
     }
-    Err(DecryptError::NoMatchingIdentity {
-        recipients: meta.recipient_ids().map(str::to_owned).collect(),
-        failures,
-    })
+    None
 }
 
 /// Which leaves are encrypted under `rules`, and the MAC check over them.
@@ -683,6 +1029,7 @@ mod tests {
     struct Key {
         recipients: Vec<Box<dyn Recipient>>,
         identities: Vec<Box<dyn Identity>>,
+        secret: String,
     }
 
     fn key() -> Key {
@@ -692,6 +1039,7 @@ mod tests {
             recipients: vec![keys::parse_recipient(&id.to_public().to_string()).unwrap()],
             identities: keys::load_identities("test key", secret.as_bytes(), Arc::new(NoCallbacks))
                 .unwrap(),
+            secret,
         }
     }
 
@@ -800,6 +1148,321 @@ mod tests {
                 .to_owned()
         };
         assert_ne!(tok(&again.text), tok(&enc.text));
+    }
+
+    /// Three groups of one fresh key each, 2 needed; returns the keys and the holders.
+    fn three_groups(threshold: usize) -> (Vec<Key>, KeyHolders) {
+        let keys: Vec<Key> = (0..3).map(|_| key()).collect();
+        let groups = keys
+            .iter()
+            .map(|k| vec![keys::parse_recipient(k.recipients[0].id()).unwrap()])
+            .collect();
+        (keys, KeyHolders::Groups { groups, threshold })
+    }
+
+    fn ids_of(keys: &[&Key]) -> Vec<Box<dyn Identity>> {
+        // Identities cannot be cloned: load each key's text again.
+        keys.iter()
+            .flat_map(|k| {
+                let text = k.secret.clone();
+                keys::load_identities("test key", text.as_bytes(), Arc::new(NoCallbacks)).unwrap()
+            })
+            .collect()
+    }
+
+    fn grouped_opts<'a>(base: &'a Opened) -> EncryptOptions<'a> {
+        EncryptOptions {
+            recipients: &[],
+            rules: None,
+            baseline: Some(base),
+            now: SystemTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn two_of_three_key_groups_in_every_format() {
+        let (k, holders) = three_groups(2);
+        let fresh = new_key(&holders, SystemTime::UNIX_EPOCH).unwrap();
+        for format in [Format::Json, Format::Yaml, Format::Toml, Format::Dotenv] {
+            let text = document(
+                format,
+                &[
+                    ("user".into(), "admin".into()),
+                    ("password".into(), "hunter2-hunter2".into()),
+                ],
+            );
+            let st = store(format);
+            let enc = encrypt(st, &text, &grouped_opts(&fresh)).unwrap();
+            assert!(!enc.text.contains("hunter2"), "{format:?}");
+            let meta = inspect(st, &enc.text).unwrap();
+            assert_eq!(meta.key_groups.len(), 3, "{format:?}");
+            assert_eq!(meta.threshold, Some(2));
+            assert!(meta.recipients.is_empty());
+            for pair in [[0, 1], [0, 2], [1, 2]] {
+                let ids = ids_of(&[&k[pair[0]], &k[pair[1]]]);
+                assert_eq!(
+                    decrypt(st, &enc.text, &ids).unwrap(),
+                    text,
+                    "{format:?} {pair:?}"
+                );
+            }
+            for (one, alone) in k.iter().enumerate() {
+                match decrypt(st, &enc.text, &ids_of(&[alone])) {
+                    Err(e @ DecryptError::NotEnoughKeyGroups { .. }) => {
+                        let msg = e.to_string();
+                        assert!(msg.contains("needs 2 of its 3 key groups"), "{msg}");
+                        assert!(
+                            msg.contains(&format!("only 1 (group {})", one + 1)),
+                            "{msg}"
+                        );
+                        assert!(msg.contains("1 more group is needed"), "{msg}");
+                    }
+                    other => panic!("{format:?}: unexpected {other:?}"),
+                }
+            }
+            // Byte-identical re-encryption with the grouped file as baseline.
+            let base = open(st, &enc.text, &ids_of(&[&k[2], &k[0]])).unwrap();
+            assert_eq!(
+                encrypt(st, &text, &grouped_opts(&base)).unwrap().text,
+                enc.text,
+                "{format:?}"
+            );
+        }
+        // A binary file too.
+        let enc = encrypt_binary(b"\x00\x01binary", &grouped_opts(&fresh)).unwrap();
+        let (plain, base) = decrypt_binary(&enc.text, &ids_of(&[&k[1], &k[2]])).unwrap();
+        assert_eq!(plain, b"\x00\x01binary");
+        assert_eq!(
+            encrypt_binary(&plain, &grouped_opts(&base)).unwrap().text,
+            enc.text
+        );
+        assert!(matches!(
+            decrypt_binary(&enc.text, &ids_of(&[&k[1]])),
+            Err(DecryptError::NotEnoughKeyGroups { .. })
+        ));
+    }
+
+    #[test]
+    fn key_groups_are_bound_by_the_mac() {
+        let (k, holders) = three_groups(2);
+        let fresh = new_key(&holders, SystemTime::UNIX_EPOCH).unwrap();
+        let enc = encrypt(store(Format::Json), JSON, &grouped_opts(&fresh)).unwrap();
+        let all = ids_of(&[&k[0], &k[1], &k[2]]);
+        let value: serde_json::Value = serde_json::from_str(&enc.text).unwrap();
+        let check = |edit: &dyn Fn(&mut serde_json::Value)| {
+            let mut v = value.clone();
+            edit(&mut v["vaultfile"]);
+            let text = serde_json::to_string_pretty(&v).unwrap();
+            decrypt(store(Format::Json), &text, &all)
+        };
+        // Threshold lowered to 1: the MAC (keyed by the real data key) fails.
+        assert!(matches!(
+            check(&|m| m["threshold"] = 1.into()),
+            Err(DecryptError::Integrity(_))
+        ));
+        // Groups swapped: the shares combine to another key, or the MAC fails.
+        assert!(check(&|m| m["key_groups"].as_array_mut().unwrap().swap(0, 1)).is_err());
+        // A group dropped (threshold still 2, two groups left): the MAC covers the groups.
+        assert!(matches!(
+            check(&|m| {
+                m["key_groups"].as_array_mut().unwrap().remove(2);
+            }),
+            Err(DecryptError::Integrity(_))
+        ));
+        // Malformed shapes are refused before any key is tried.
+        for (edit, what) in [
+            (
+                Box::new(|m: &mut serde_json::Value| m["threshold"] = 4.into())
+                    as Box<dyn Fn(&mut serde_json::Value)>,
+                "threshold 4",
+            ),
+            (
+                Box::new(|m: &mut serde_json::Value| m["threshold"] = serde_json::Value::Null),
+                "no `threshold`",
+            ),
+            (
+                Box::new(|m: &mut serde_json::Value| {
+                    m["recipients"] = m["key_groups"][0]["recipients"].clone()
+                }),
+                "both",
+            ),
+            (
+                Box::new(|m: &mut serde_json::Value| {
+                    m["key_groups"][1]["recipients"] = serde_json::json!([])
+                }),
+                "key group 2 is empty",
+            ),
+        ] {
+            match check(&edit) {
+                Err(DecryptError::BadMetadata(m)) => assert!(m.contains(what), "{m}"),
+                other => panic!("{what}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn rekey_adds_keeping_the_key_and_removing_rotates() {
+        let (a, b, c) = (key(), key(), key());
+        let r = |k: &Key| keys::parse_recipient(k.recipients[0].id()).unwrap();
+        let enc = encrypt(store(Format::Json), JSON, &opts(&a, None)).unwrap();
+        let base = open(store(Format::Json), &enc.text, &a.identities).unwrap();
+        let token_lines = |t: &str| -> Vec<String> {
+            t.lines()
+                .filter(|l| l.contains("VF1."))
+                .map(str::to_owned)
+                .collect()
+        };
+
+        // Same holders: unchanged, byte-identical.
+        let same = base
+            .rekey(
+                &KeyHolders::Recipients(vec![r(&a)]),
+                Rotation::OnRemoval,
+                SystemTime::now(),
+            )
+            .unwrap();
+        assert!(same.unchanged && !same.rotated);
+        assert_eq!(
+            encrypt(store(Format::Json), JSON, &grouped_opts(&same.opened))
+                .unwrap()
+                .text,
+            enc.text
+        );
+
+        // Adding b keeps the data key and a's wrapped key; b can decrypt; values identical.
+        let added = base
+            .rekey(
+                &KeyHolders::Recipients(vec![r(&a), r(&b)]),
+                Rotation::OnRemoval,
+                SystemTime::now(),
+            )
+            .unwrap();
+        assert!(!added.rotated && !added.unchanged);
+        assert_eq!(added.added, vec![b.recipients[0].id().to_owned()]);
+        assert_eq!(
+            added.opened.metadata.recipients[0],
+            base.metadata.recipients[0]
+        );
+        assert_eq!(added.opened.metadata.created, base.metadata.created);
+        let two = encrypt(store(Format::Json), JSON, &grouped_opts(&added.opened)).unwrap();
+        assert_eq!(token_lines(&two.text), token_lines(&enc.text));
+        assert_eq!(
+            decrypt(store(Format::Json), &two.text, &b.identities).unwrap(),
+            JSON
+        );
+
+        // Removing a rotates: a can no longer decrypt, every token changes, created changes.
+        let base2 = open(store(Format::Json), &two.text, &b.identities).unwrap();
+        let later = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(86_400);
+        let removed = base2
+            .rekey(
+                &KeyHolders::Recipients(vec![r(&b)]),
+                Rotation::OnRemoval,
+                later,
+            )
+            .unwrap();
+        assert!(removed.rotated);
+        assert_eq!(removed.removed, vec![a.recipients[0].id().to_owned()]);
+        assert_eq!(removed.opened.metadata.created, "1970-01-02T00:00:00Z");
+        let three = encrypt(store(Format::Json), JSON, &grouped_opts(&removed.opened)).unwrap();
+        assert!(decrypt(store(Format::Json), &three.text, &a.identities).is_err());
+        assert_eq!(
+            decrypt(store(Format::Json), &three.text, &b.identities).unwrap(),
+            JSON
+        );
+        for (x, y) in token_lines(&three.text).iter().zip(token_lines(&two.text)) {
+            assert_ne!(*x, y);
+        }
+
+        // --no-rotate: removal keeps the key (and its tokens).
+        let kept = base2
+            .rekey(&KeyHolders::Recipients(vec![r(&b)]), Rotation::Never, later)
+            .unwrap();
+        assert!(!kept.rotated);
+        let four = encrypt(store(Format::Json), JSON, &grouped_opts(&kept.opened)).unwrap();
+        assert_eq!(token_lines(&four.text), token_lines(&two.text));
+
+        // Always: same recipients, new key.
+        let rotated = base2
+            .rekey(
+                &KeyHolders::Recipients(vec![r(&a), r(&b)]),
+                Rotation::Always,
+                later,
+            )
+            .unwrap();
+        assert!(rotated.rotated && rotated.removed.is_empty());
+
+        // Flat to key groups changes the shape: a new key by default.
+        let grouped = KeyHolders::Groups {
+            groups: vec![vec![r(&a)], vec![r(&b), r(&c)]],
+            threshold: 2,
+        };
+        let g = base2.rekey(&grouped, Rotation::OnRemoval, later).unwrap();
+        assert!(g.rotated && g.removed.is_empty());
+        let five = encrypt(store(Format::Json), JSON, &grouped_opts(&g.opened)).unwrap();
+        assert_eq!(
+            decrypt(store(Format::Json), &five.text, &ids_of(&[&a, &c])).unwrap(),
+            JSON
+        );
+        assert!(decrypt(store(Format::Json), &five.text, &ids_of(&[&b, &c])).is_err());
+
+        // Adding to a group keeps the key (shares are made anew); removing from one rotates.
+        let base5 = open(store(Format::Json), &five.text, &ids_of(&[&a, &b])).unwrap();
+        let d = key();
+        let more = KeyHolders::Groups {
+            groups: vec![vec![r(&a), r(&d)], vec![r(&b), r(&c)]],
+            threshold: 2,
+        };
+        let m = base5
+            .rekey(&more, Rotation::OnRemoval, SystemTime::now())
+            .unwrap();
+        assert!(!m.rotated && m.added == vec![d.recipients[0].id().to_owned()]);
+        let six = encrypt(store(Format::Json), JSON, &grouped_opts(&m.opened)).unwrap();
+        assert_eq!(token_lines(&six.text), token_lines(&five.text));
+        assert_eq!(
+            decrypt(store(Format::Json), &six.text, &ids_of(&[&d, &c])).unwrap(),
+            JSON
+        );
+        let fewer = KeyHolders::Groups {
+            groups: vec![vec![r(&a)], vec![r(&b)]],
+            threshold: 2,
+        };
+        let f = base5
+            .rekey(&fewer, Rotation::OnRemoval, SystemTime::now())
+            .unwrap();
+        assert!(f.rotated && f.removed == vec![c.recipients[0].id().to_owned()]);
+        // A threshold change is a shape change.
+        let lower = KeyHolders::Groups {
+            groups: vec![vec![r(&a)], vec![r(&b), r(&c)]],
+            threshold: 1,
+        };
+        assert!(
+            base5
+                .rekey(&lower, Rotation::OnRemoval, SystemTime::now())
+                .unwrap()
+                .rotated
+        );
+    }
+
+    #[test]
+    fn impossible_key_groups_are_refused() {
+        let (_, holders) = three_groups(4);
+        assert!(matches!(
+            new_key(&holders, SystemTime::UNIX_EPOCH),
+            Err(EncryptError::KeyGroups(_))
+        ));
+        let empty = KeyHolders::Groups {
+            groups: vec![vec![], vec![]],
+            threshold: 1,
+        };
+        assert!(matches!(
+            new_key(&empty, SystemTime::UNIX_EPOCH),
+            Err(EncryptError::KeyGroups(_))
+        ));
+        assert!(matches!(
+            new_key(&KeyHolders::Recipients(vec![]), SystemTime::UNIX_EPOCH),
+            Err(EncryptError::NoRecipients)
+        ));
     }
 
     #[test]

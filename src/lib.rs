@@ -12,6 +12,9 @@
 //! - [`metadata`]: the `vaultfile` block stored inside each encrypted file.
 //! - [`git`]: the filters, diff and merge drivers that make git store ciphertext.
 //! - [`config`]: `.vaultfile.yaml`, which says who can decrypt which files.
+//! - [`patch`] and [`flatten`]: edit one value of a plaintext in the file's own style;
+//!   turn values into environment variables.
+//! - [`sops`]: reading SOPS files, and converting between SOPS's format and vaultfile's.
 //! - [`engine`]: encrypt, decrypt and re-encrypt with a baseline; the only module that
 //!   combines the others.
 
@@ -22,10 +25,13 @@ pub mod config;
 pub mod crypto;
 pub mod document;
 pub mod engine;
+pub mod flatten;
 pub mod format;
 pub mod git;
 pub mod keys;
 pub mod metadata;
+pub mod patch;
 pub mod path;
+pub mod sops;
 
 pub use keys::Callbacks;

@@ -5,6 +5,46 @@
 //! Nothing in it changes when the plaintext did not (DESIGN.md section 3): in particular
 //! there is no last-modified time. `created` records when the data key was made and
 //! changes only when the data key is rotated.
+//!
+//! Who can open the file is written in one of two shapes:
+//!
+//! ```yaml
+//! vaultfile:                       # any one recipient opens the file
+//!   version: 1
+//!   created: 2026-01-02T03:04:05Z
+//!   recipients:
+//!     - recipient: age1…
+//!       key: YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+…   # the data key, in an age file for age1…
+//!   mac: …
+//! ```
+//!
+//! ```yaml
+//! vaultfile:                       # key groups: any `threshold` groups open the file
+//!   version: 1
+//!   created: 2026-01-02T03:04:05Z
+//!   key_groups:
+//!     - recipients:                # group 1: its share, wrapped for each of its members
+//!         - recipient: age1alice…
+//!           key: …
+//!         - recipient: age1bob…
+//!           key: …
+//!     - recipients:                # group 2
+//!         - recipient: age1carol…
+//!           key: …
+//!     - recipients:                # group 3
+//!         - recipient: passphrase
+//!           key: …
+//!   threshold: 2
+//!   mac: …
+//! ```
+//!
+//! With key groups the data key is split with Shamir's secret sharing over GF(256)
+//! ([`crate::crypto::shamir`]): group `i` (1-based) holds the share at `x = i`, and every
+//! member of a group gets that group's 32-byte share wrapped exactly as a data key would
+//! be. One member of each of `threshold` groups is needed. The flat `recipients` shape is
+//! the single-group case and is what every file without key groups uses, so files written
+//! before key groups existed are unchanged. The MAC covers the threshold and each group's
+//! recipient list in order (see [`crate::crypto::MacInput`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -27,10 +67,26 @@ pub struct Metadata {
     /// The selection rules in force when the file was encrypted.
     #[serde(default, skip_serializing_if = "RuleSpec::is_empty")]
     pub rules: RuleSpec,
-    /// The data key, wrapped once for each recipient.
+    /// The data key, wrapped once for each recipient. Empty when the file uses key groups.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recipients: Vec<WrappedKey>,
+    /// Key groups, each holding one share of the data key wrapped for each of its
+    /// recipients. Empty when the file uses `recipients`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key_groups: Vec<KeyGroup>,
+    /// How many key groups are needed to open the file; set exactly when `key_groups` is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<u32>,
     /// The file MAC (see [`crate::crypto::FileMac`]).
     pub mac: String,
+}
+
+/// One key group: a share of the data key, wrapped for each member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyGroup {
+    /// The group's share, wrapped once for each recipient of the group.
+    pub recipients: Vec<WrappedKey>,
 }
 
 /// The data key wrapped for one recipient.
@@ -55,8 +111,62 @@ impl Metadata {
         serde_json::from_value(value)
     }
 
-    /// The recipient strings, in file order.
+    /// The recipient strings, in file order: every group's, one group after the other,
+    /// for a file with key groups.
     pub fn recipient_ids(&self) -> impl Iterator<Item = &str> {
-        self.recipients.iter().map(|w| w.recipient.as_str())
+        self.recipients
+            .iter()
+            .chain(self.key_groups.iter().flat_map(|g| &g.recipients))
+            .map(|w| w.recipient.as_str())
+    }
+
+    /// Whether the file uses key groups.
+    pub fn has_key_groups(&self) -> bool {
+        !self.key_groups.is_empty()
+    }
+
+    /// The recipient strings of each key group (one group holding every recipient, for a
+    /// file without key groups), and how many groups are needed.
+    pub fn groups(&self) -> (Vec<Vec<&str>>, usize) {
+        if self.key_groups.is_empty() {
+            (vec![self.recipient_ids().collect()], 1)
+        } else {
+            let groups = self
+                .key_groups
+                .iter()
+                .map(|g| g.recipients.iter().map(|w| w.recipient.as_str()).collect())
+                .collect();
+            (groups, self.threshold.unwrap_or(0) as usize)
+        }
+    }
+
+    /// Checks the shape: recipients or key groups (not both, not neither), no empty group,
+    /// and a threshold between 1 and the number of groups exactly when there are groups.
+    pub fn check_shape(&self) -> Result<(), String> {
+        match (self.recipients.is_empty(), self.key_groups.is_empty()) {
+            (true, true) => return Err("it lists no recipients".into()),
+            (false, false) => return Err("it has both `recipients` and `key_groups`".into()),
+            (false, true) => {
+                if self.threshold.is_some() {
+                    return Err("it has a `threshold` but no `key_groups`".into());
+                }
+                return Ok(());
+            }
+            (true, false) => {}
+        }
+        if let Some(i) = self.key_groups.iter().position(|g| g.recipients.is_empty()) {
+            return Err(format!("key group {} is empty", i + 1));
+        }
+        let n = self.key_groups.len();
+        if n > crate::crypto::shamir::MAX_GROUPS {
+            return Err(format!("it has {n} key groups (at most 255)"));
+        }
+        match self.threshold {
+            Some(t) if t >= 1 && t as usize <= n => Ok(()),
+            Some(t) => Err(format!(
+                "its threshold {t} is not between 1 and the number of key groups ({n})"
+            )),
+            None => Err("it has `key_groups` but no `threshold`".into()),
+        }
     }
 }

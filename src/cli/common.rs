@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use vaultfile::config::{self, Config, CreationRule};
 use vaultfile::format::Format;
-use vaultfile::keys::{self, Recipient};
+use vaultfile::keys::{self, KeyHolders, Recipient};
 use vaultfile::path::RuleSpec;
 
 use super::error::{CliError, ExitKind};
@@ -117,15 +117,17 @@ impl RecipientArgs {
             CliError::new(ExitKind::Recipients, e.to_string())
             .hint("age public keys start with age1; SSH keys look like the line in ~/.ssh/id_ed25519.pub")
         };
-        for r in self.recipients.iter().filter(|r| !r.trim().is_empty()) {
-            out.push(keys::parse_recipient(r).map_err(bad)?);
+        // `-r ARN+context=a=1,b=2`: clap split the context at its comma; join it back.
+        let recipients = super::key_services::rejoin_contexts(&self.recipients);
+        for r in recipients.iter().filter(|r| !r.trim().is_empty()) {
+            out.push(keys::parse_recipient_with(r, super::rekey::callbacks()).map_err(bad)?);
         }
         for f in &self.recipients_files {
             let text = std::fs::read_to_string(f)
                 .map_err(|e| CliError::io("read recipients file", f, e))?;
-            let list = keys::parse_recipients_file(&text).map_err(|e| {
-                CliError::new(ExitKind::Recipients, format!("{}: {e}", f.display()))
-            })?;
+            let list = keys::parse_recipients_file_with(&text, super::rekey::callbacks()).map_err(
+                |e| CliError::new(ExitKind::Recipients, format!("{}: {e}", f.display())),
+            )?;
             out.extend(list);
         }
         let mut seen = std::collections::HashSet::new();
@@ -150,51 +152,56 @@ pub struct ConfigArgs {
     pub config: Option<PathBuf>,
 }
 
-/// What the configuration says for one file: its recipients, its selection rules (`None`
-/// when the rule sets none) and the configuration file's path.
-pub type FromConfig = (Vec<Box<dyn Recipient>>, Option<RuleSpec>, PathBuf);
+/// What the configuration says for one file, key groups included: who can open it, its
+/// selection rules (`None` when the rule sets none) and the configuration file's path.
+pub type HoldersFromConfig = (KeyHolders, Option<RuleSpec>, PathBuf);
 
-/// The recipients and rules that the configuration gives `file`: `config_flag` (`--config`)
-/// if set, else the `.vaultfile.yaml` found by walking up from the file's directory. Returns
-/// the parsed recipients, the rule's selection rules (`None` when it sets none) and the
-/// configuration file's path.
-pub fn recipients_from_config(
-    config_flag: Option<&Path>,
-    file: &Path,
-) -> Result<FromConfig, CliError> {
-    from_config(config_flag, Some(file))
-}
-
-/// [`recipients_from_config`], for a named file or (`None`) standard input, which is
-/// looked up from the current directory and only matches a rule without `path_regex`.
-pub fn from_config(
+/// Who the configuration says can open `file` and its selection rules: `config_flag`
+/// (`--config`) if set, else the `.vaultfile.yaml` found by walking up from the file's
+/// directory. The rule's `recipients`, or its `key_groups` and `threshold`. `None` is
+/// standard input, which is looked up from the current directory and only matches a rule
+/// without `path_regex`.
+pub fn holders_from_config(
     config_flag: Option<&Path>,
     file: Option<&Path>,
-) -> Result<FromConfig, CliError> {
+) -> Result<HoldersFromConfig, CliError> {
+    let (config, i) = config_rule(config_flag, file)?;
+    let rule = &config.creation_rules[i];
+    let holders = holders_of_rule(&config, i)?;
+    let rules = (!rule.rules.is_empty()).then(|| rule.rules.clone());
+    Ok((holders, rules, config.path.clone()))
+}
+
+/// Parses the recipients of rule `i` of `config`; errors name the rule's line.
+pub fn holders_of_rule(config: &Config, i: usize) -> Result<KeyHolders, CliError> {
+    let rule = &config.creation_rules[i];
+    KeyHolders::from_rule(rule, super::rekey::callbacks()).map_err(|e| {
+        CliError::new(
+            ExitKind::Recipients,
+            format!("{}:{}: {e}", config.path.display(), rule.line),
+        )
+        .hint(format!(
+            "fix the recipient in {}, or pass -r/-R",
+            config.path.display()
+        ))
+    })
+}
+
+/// The configuration for `file` (`--config`, else discovered from the file's directory)
+/// and the index of the creation rule that applies to it, or an error that says why there
+/// is none.
+pub fn config_rule(
+    config_flag: Option<&Path>,
+    file: Option<&Path>,
+) -> Result<(Config, usize), CliError> {
     let config = load_config(config_flag, file)?;
     let rule = pick_rule(&config, file)?;
-    let at = format!("{}:{}", config.path.display(), rule.line);
-    if !rule.key_groups.is_empty() {
-        return Err(CliError::new(
-            ExitKind::Usage,
-            format!("{at}: this rule uses key_groups, which `vaultfile encrypt` does not support yet"),
-        )
-        .hint("list the recipients under `recipients:` for now (any one of them can decrypt), or pass -r/-R"));
-    }
-    let mut recipients: Vec<Box<dyn Recipient>> = Vec::new();
-    for r in &rule.recipients {
-        let parsed = keys::parse_recipient(r).map_err(|e| {
-            CliError::new(ExitKind::Recipients, format!("{at}: {e}")).hint(format!(
-                "fix the recipient in {}, or pass -r/-R",
-                config.path.display()
-            ))
-        })?;
-        recipients.push(parsed);
-    }
-    let mut seen = std::collections::HashSet::new();
-    recipients.retain(|r| seen.insert(r.id().to_owned()));
-    let rules = (!rule.rules.is_empty()).then(|| rule.rules.clone());
-    Ok((recipients, rules, config.path.clone()))
+    let i = config
+        .creation_rules
+        .iter()
+        .position(|r| std::ptr::eq(r, rule))
+        .expect("the rule is one of the configuration's");
+    Ok((config, i))
 }
 
 /// `--config`, else discovery from the file's directory (or the current one).
@@ -273,4 +280,183 @@ fn pick_rule<'c>(config: &'c Config, file: Option<&Path>) -> Result<&'c Creation
                 config.dir.display()
             ))
         })
+}
+
+// ---------------------------------------------------------------------------------------
+// SOPS files (issue 7): `decrypt` and the other reading subcommands accept them directly.
+
+/// The age identities used directly (with the age crate) for SOPS files: the same places
+/// as [`super::identities::collect`] plus SOPS's own default key file
+/// (`$XDG_CONFIG_HOME/sops/age/keys.txt`). SOPS key groups wrap 33-byte Shamir shares,
+/// which vaultfile's identities (they return 32-byte data keys) cannot hand back; files
+/// without key groups are opened by vaultfile's identities too, passphrase-protected and
+/// SSH keys included. Sources that are not plain age identity files are skipped here.
+pub fn sops_age_identities(explicit: &[PathBuf]) -> (Vec<Box<dyn age::Identity>>, Vec<String>) {
+    let mut ids: Vec<Box<dyn age::Identity>> = Vec::new();
+    let mut tried = Vec::new();
+    let mut add = |bytes: &[u8], name: String| {
+        if let Ok(file) = age::IdentityFile::from_buffer(bytes)
+            && let Ok(list) = file.into_identities()
+            && !list.is_empty()
+        {
+            ids.extend(list.into_iter().map(|i| i as Box<dyn age::Identity>));
+            tried.push(name);
+        }
+    };
+    for p in explicit {
+        if let Ok(b) = std::fs::read(p) {
+            add(&b, p.display().to_string());
+        }
+    }
+    for var in ["VAULTFILE_AGE_KEY", "SOPS_AGE_KEY"] {
+        if let Ok(t) = std::env::var(var) {
+            add(t.as_bytes(), format!("${var}"));
+        }
+    }
+    let mut files: Vec<PathBuf> = ["VAULTFILE_AGE_KEY_FILE", "SOPS_AGE_KEY_FILE"]
+        .iter()
+        .filter_map(|v| std::env::var_os(v).map(PathBuf::from))
+        .collect();
+    files.extend(super::identities::default_keys_file());
+    let config_home = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")));
+    if let Some(c) = config_home {
+        files.push(c.join("sops").join("age").join("keys.txt"));
+    }
+    for f in files {
+        if let Ok(b) = std::fs::read(&f) {
+            add(&b, f.display().to_string());
+        }
+    }
+    (ids, tried)
+}
+
+/// Maps a SOPS error for `file`; `tried` lists the identity sources looked at.
+pub fn sops_error(file: &str, err: vaultfile::sops::SopsError, tried: &[String]) -> CliError {
+    use vaultfile::sops::SopsError as E;
+    use vaultfile::sops::doc::DocError;
+    match err {
+        E::Doc(DocError::Syntax(e)) => {
+            CliError::new(ExitKind::Syntax, format!("{file}: syntax error: {e}"))
+        }
+        E::Doc(DocError::NoMetadata) => CliError::new(
+            ExitKind::State,
+            format!("{file} is not a SOPS file (it has no sops metadata)"),
+        ),
+        E::Doc(e) => CliError::new(ExitKind::Syntax, format!("{file}: {e}")),
+        E::BadMetadata(m) => CliError::new(
+            ExitKind::Integrity,
+            format!("{file}: the sops metadata is malformed: {m}"),
+        )
+        .hint("restore the file from version control; nothing was written"),
+        E::NoKey(nk) => {
+            let mut msg = format!("no key can open the SOPS file {file}\n  its keys:");
+            for k in &nk.keys {
+                msg.push_str(&format!("\n    {k}"));
+            }
+            msg.push_str("\n  identities tried:");
+            if tried.is_empty() {
+                msg.push_str("\n    (none found)");
+            }
+            for t in tried {
+                msg.push_str(&format!("\n    {t}"));
+            }
+            for f in &nk.failures {
+                msg.push_str(&format!("\n  failed: {f}"));
+            }
+            CliError::new(ExitKind::NoIdentity, msg)
+                .hint("pass -I/--identity FILE, or set SOPS_AGE_KEY_FILE; PGP keys are used through gpg and its keyring")
+        }
+        E::Integrity(m) => CliError::new(
+            ExitKind::Integrity,
+            format!("integrity check failed for {file}: {m}"),
+        )
+        .hint("the file was altered after it was encrypted; restore it from version control. Nothing was written"),
+        E::Mac(m) => CliError::new(
+            ExitKind::Integrity,
+            format!("integrity check failed for {file}: MAC mismatch: {m}"),
+        )
+        .hint("the file was altered after it was encrypted; restore it from version control. Nothing was written")
+        .hint("--ignore-mac reads it anyway, without any integrity guarantee (for recovering a damaged file)"),
+        E::Wrap(e) => CliError::new(ExitKind::Recipients, format!("{file}: {e}")),
+        other => CliError::new(ExitKind::Usage, format!("{file}: {other}")),
+    }
+}
+
+/// Decrypts a SOPS file (`format` from [`vaultfile::sops::sniff`]); warnings go to `ui`.
+pub fn sops_decrypt(
+    name: &str,
+    text: &str,
+    format: vaultfile::sops::SopsFormat,
+    explicit: &[PathBuf],
+    found: &super::identities::Found,
+    ignore_mac: bool,
+    ui: &super::ui::Ui,
+) -> Result<vaultfile::sops::Decrypted, CliError> {
+    use vaultfile::sops;
+    let (age_ids, age_tried) = sops_age_identities(explicit);
+    let program = std::env::var_os("SOPS_GPG_EXEC")
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| PathBuf::from("gpg"), PathBuf::from);
+    let sources = sops::KeySources {
+        identities: &found.identities,
+        age: &age_ids,
+        gpg: Some(sops::Gpg { program }),
+    };
+    let mut tried = found.tried.clone();
+    for t in age_tried {
+        if !tried.iter().any(|x| x.starts_with(&t)) {
+            tried.push(t);
+        }
+    }
+    tried.push("gpg's keyring (for PGP keys)".into());
+    let dec = sops::decrypt(text, format, &sources, sops::DecryptOptions { ignore_mac })
+        .map_err(|e| sops_error(name, e, &tried))?;
+    for w in &dec.warnings {
+        ui.warn(&format!("{name}: {w}"));
+    }
+    Ok(dec)
+}
+
+/// Decrypts a text file encrypted by vaultfile or by SOPS (told apart by the metadata),
+/// for subcommands that read values (`get`, `exec-env`, `export`). `format` is the file's
+/// format as chosen for vaultfile; `explicit` the `--identity` files. A SOPS file's MAC is
+/// verified unless `ignore_mac`.
+#[allow(dead_code)] // for `get`, `exec-env` and `export` (issue 4), which are being written
+pub fn decrypt_any(
+    name: &str,
+    text: &str,
+    format: Format,
+    explicit: &[PathBuf],
+    found: &super::identities::Found,
+    ignore_mac: bool,
+    ui: &super::ui::Ui,
+) -> Result<zeroize::Zeroizing<String>, CliError> {
+    let not_text = || {
+        CliError::new(
+            ExitKind::Syntax,
+            format!("{name} does not decrypt to UTF-8 text"),
+        )
+    };
+    if let Some(sf) = vaultfile::sops::sniff(text, format) {
+        let dec = sops_decrypt(name, text, sf, explicit, found, ignore_mac, ui)?;
+        let s = std::str::from_utf8(&dec.plaintext).map_err(|_| not_text())?;
+        return Ok(zeroize::Zeroizing::new(s.to_owned()));
+    }
+    let decrypt_err = |e| CliError::decrypt(name, e, &found.tried);
+    match vaultfile::format::store_for(format) {
+        Some(store) => vaultfile::engine::decrypt(store, text, &found.identities)
+            .map(zeroize::Zeroizing::new)
+            .map_err(decrypt_err),
+        None => {
+            let (plain, _) =
+                vaultfile::engine::decrypt_binary(text, &found.identities).map_err(decrypt_err)?;
+            let plain = zeroize::Zeroizing::new(plain);
+            std::str::from_utf8(&plain)
+                .map(|s| zeroize::Zeroizing::new(s.to_owned()))
+                .map_err(|_| not_text())
+        }
+    }
 }

@@ -6,13 +6,16 @@
 //! they are out of date, and `VAULTFILE_BLESS=1 cargo test --bin vaultfile generated`
 //! rewrites them.
 
+#[cfg(test)]
 use std::path::Path;
 
 use clap::CommandFactory;
 use clap_complete::Shell;
 
 use super::Cli;
-use super::error::{CliError, ExitKind};
+use super::error::CliError;
+#[cfg(test)]
+use super::error::ExitKind;
 use super::ui::Ui;
 
 /// Print shell completions for bash, zsh, fish, PowerShell or elvish
@@ -34,7 +37,8 @@ pub fn run(args: CompletionsArgs, _: &Ui) -> super::CmdResult {
 }
 
 /// The shells completions are committed for.
-pub const SHELLS: [Shell; 5] = [
+#[cfg(test)]
+const SHELLS: [Shell; 5] = [
     Shell::Bash,
     Shell::Zsh,
     Shell::Fish,
@@ -44,7 +48,8 @@ pub const SHELLS: [Shell; 5] = [
 
 /// Writes every completion file into `completions` and one man page per command and
 /// subcommand into `man`.
-pub fn generate_all(completions: &Path, man: &Path) -> Result<(), CliError> {
+#[cfg(test)]
+fn generate_all(completions: &Path, man: &Path) -> Result<(), CliError> {
     let io = |e: std::io::Error| CliError::new(ExitKind::Other, format!("cannot generate: {e}"));
     std::fs::create_dir_all(completions).map_err(io)?;
     std::fs::create_dir_all(man).map_err(io)?;

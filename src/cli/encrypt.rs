@@ -5,6 +5,7 @@ use std::time::SystemTime;
 
 use vaultfile::engine::{self, EncryptOptions, Opened};
 use vaultfile::format::{self, Format};
+use vaultfile::keys::KeyHolders;
 
 use super::common::{self, ConfigArgs, IdentityArgs, RecipientArgs, RuleArgs};
 use super::error::{CliError, ExitKind};
@@ -74,14 +75,22 @@ pub fn run(args: EncryptArgs, ui: &Ui) -> super::CmdResult {
     // Read first: a missing file is reported as such, not as a configuration problem.
     let bytes = input.read()?;
     let mut rules = args.rules.spec();
+    let now = SystemTime::now();
+    // Key groups from the configuration: a fresh data key split and wrapped for them,
+    // used as the baseline of this new file.
+    let mut new_key = None;
     let recipients = if args.recipients.is_empty() && args.baseline.is_none() {
         let flag = args.config.config.as_deref();
-        let (recipients, config_rules, _) = match input.path() {
-            Some(file) => common::recipients_from_config(flag, file)?,
-            None => common::from_config(flag, None)?,
-        };
+        let (holders, config_rules, _) = common::holders_from_config(flag, input.path())?;
         rules = rules.or(config_rules);
-        recipients
+        match holders {
+            KeyHolders::Recipients(recipients) => recipients,
+            groups => {
+                new_key =
+                    Some(engine::new_key(&groups, now).map_err(|e| CliError::encrypt(&name, e))?);
+                Vec::new()
+            }
+        }
     } else {
         args.recipients.parse()?
     };
@@ -92,8 +101,8 @@ pub fn run(args: EncryptArgs, ui: &Ui) -> super::CmdResult {
     let opts = EncryptOptions {
         recipients: &recipients,
         rules,
-        baseline: baseline.as_ref(),
-        now: SystemTime::now(),
+        baseline: baseline.as_ref().or(new_key.as_ref()),
+        now,
     };
     let target = Output::choose(args.output.as_deref(), args.in_place, &input, false);
     let summary = match format::store_for(format) {

@@ -141,6 +141,30 @@ impl CliError {
                     .hint("pass -I/--identity FILE, or set VAULTFILE_AGE_KEY_FILE, or put your key in ~/.config/vaultfile/keys.txt")
                     .hint("someone who can decrypt the file can add your public key as a recipient")
             }
+            e @ DecryptError::NotEnoughKeyGroups { .. } => {
+                let mut msg = format!("cannot decrypt {file}: {e}");
+                if let DecryptError::NotEnoughKeyGroups { groups, opened, failures, .. } = &e {
+                    for (i, g) in groups.iter().enumerate() {
+                        let state = if opened.contains(&i) { "opened" } else { "not opened" };
+                        msg.push_str(&format!("\n  key group {} ({state}):", i + 1));
+                        for r in g {
+                            msg.push_str(&format!("\n    {r}"));
+                        }
+                    }
+                    msg.push_str("\n  identities tried:");
+                    if tried.is_empty() {
+                        msg.push_str("\n    (none found)");
+                    }
+                    for t in tried {
+                        msg.push_str(&format!("\n    {t}"));
+                    }
+                    for f in failures {
+                        msg.push_str(&format!("\n  failed: {f}"));
+                    }
+                }
+                CliError::new(ExitKind::NoIdentity, msg)
+                    .hint("pass one more identity with -I/--identity (repeatable) from a group not opened yet, or ask a member of one to decrypt")
+            }
             DecryptError::Write(e) => CliError::from_write(e),
             DecryptError::Integrity(i) => CliError::new(ExitKind::Integrity, format!("integrity check failed for {file}: {i}"))
                 .hint("the file was altered after it was encrypted; restore it from version control. Nothing was written"),

@@ -103,5 +103,12 @@ pub fn collect(explicit: &[PathBuf], ui: &Ui) -> Result<Found, CliError> {
             file_source("SSH key", &h.join(".ssh").join(name), &mut found);
         }
     }
+    // Key services (AWS KMS, Vault) after the local keys, unless --prefer says otherwise.
+    super::key_services::add_identities(&mut found);
+    // Last: keys wrapped for `passphrase` recipients, asked for only when nothing else opens
+    // the file (VAULTFILE_PASSPHRASE, else a prompt).
+    found
+        .identities
+        .push(keys::passphrase_identity(callbacks.clone()));
     Ok(found)
 }

@@ -3,18 +3,35 @@
 //! The clap definition here is the only definition of the CLI: `--help`, and later the man
 //! pages and completions, come from it.
 
+mod child;
 mod common;
 mod completions;
+mod convert;
 mod decrypt;
 mod demo;
+mod edit;
 mod encrypt;
 mod error;
+mod exec_env;
+mod exec_file;
+mod export;
+mod get;
 mod git;
 mod identities;
+mod init;
 mod io;
+mod key_services;
 mod keygen;
+mod keys_check;
 mod recipients;
+mod rekey;
+mod rotate;
+mod scratch;
+mod secret;
+mod set;
 mod ui;
+mod unset;
+mod updatekeys;
 
 use std::process::ExitCode;
 
@@ -31,6 +48,9 @@ pub struct Cli {
     #[arg(short, long, global = true)]
     quiet: bool,
 
+    #[command(flatten)]
+    services: key_services::ServiceArgs,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -38,9 +58,21 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Keygen(keygen::KeygenArgs),
+    Init(init::InitArgs),
     Encrypt(encrypt::EncryptArgs),
     Decrypt(decrypt::DecryptArgs),
+    Edit(edit::EditArgs),
+    Set(set::SetArgs),
+    Unset(unset::UnsetArgs),
+    Get(get::GetArgs),
+    ExecEnv(exec_env::ExecEnvArgs),
+    ExecFile(exec_file::ExecFileArgs),
+    Export(export::ExportArgs),
+    Convert(convert::ConvertArgs),
     Recipients(recipients::RecipientsArgs),
+    Updatekeys(updatekeys::UpdatekeysArgs),
+    Rotate(rotate::RotateArgs),
+    Keys(keys_check::KeysArgs),
     Demo(demo::DemoArgs),
     Git(git::GitArgs),
     Completions(completions::CompletionsArgs),
@@ -50,11 +82,24 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let ui = Ui { quiet: cli.quiet };
+    key_services::configure(&cli.services, &ui);
     let result = match cli.command {
         Command::Keygen(args) => keygen::run(args, &ui),
+        Command::Init(args) => init::run(args, &ui),
         Command::Encrypt(args) => encrypt::run(args, &ui),
         Command::Decrypt(args) => decrypt::run(args, &ui),
+        Command::Edit(args) => edit::run(args, &ui),
+        Command::Set(args) => set::run(args, &ui),
+        Command::Unset(args) => unset::run(args, &ui),
+        Command::Get(args) => get::run(args, &ui),
+        Command::ExecEnv(args) => exec_env::run(args, &ui),
+        Command::ExecFile(args) => exec_file::run(args, &ui),
+        Command::Export(args) => export::run(args, &ui),
+        Command::Convert(args) => convert::run(args, &ui),
         Command::Recipients(args) => recipients::run(args, &ui),
+        Command::Updatekeys(args) => updatekeys::run(args, &ui),
+        Command::Rotate(args) => rotate::run(args, &ui),
+        Command::Keys(args) => keys_check::run(args, &ui),
         Command::Demo(args) => demo::run(args, &ui),
         Command::Git(args) => git::run(args, &ui),
         Command::Completions(args) => completions::run(args, &ui),

@@ -1,42 +1,208 @@
-//! `vaultfile recipients`: who can decrypt a file.
+//! `vaultfile recipients`: who can decrypt a file (`list`, also the bare form), and
+//! ad-hoc changes without a configuration (`add`, `rm`).
 
 use std::path::PathBuf;
 
-use vaultfile::engine;
+use vaultfile::engine::Rotation;
 use vaultfile::format::Format;
 
-use super::common;
-use super::error::CliError;
+use super::common::{self, IdentityArgs};
+use super::error::{CliError, ExitKind};
+use super::identities;
 use super::io::Input;
+use super::rekey;
 use super::ui::Ui;
+
+/// List, add or remove the recipients of encrypted files
+///
+/// `vaultfile recipients FILE` lists them (no key needed). `add` and `rm` change them
+/// for the files named, without a configuration file: adding keeps the data key (values
+/// keep their exact ciphertext), removing makes a new one unless --no-rotate.
+#[derive(Debug, clap::Args)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = "Examples:
+  vaultfile recipients config/prod.yaml
+  vaultfile recipients add config/prod.yaml config/dev.yaml age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
+  vaultfile recipients rm config/prod.yaml \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI…\"
+  vaultfile recipients add secrets.env passphrase:break-glass   # asks for a passphrase"
+)]
+pub struct RecipientsArgs {
+    #[command(subcommand)]
+    command: Option<RecipientsCommand>,
+
+    #[command(flatten)]
+    list: ListArgs,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum RecipientsCommand {
+    List(ListArgs),
+    Add(AddArgs),
+    Rm(RmArgs),
+}
 
 /// List the recipients of an encrypted file (no key needed)
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:
-  vaultfile recipients config/prod.yaml")]
-pub struct RecipientsArgs {
+  vaultfile recipients list config/prod.yaml")]
+struct ListArgs {
     /// The encrypted file (`-` for standard input)
-    #[arg(value_name = "FILE")]
-    file: PathBuf,
+    #[arg(value_name = "FILE", required = true)]
+    file: Option<PathBuf>,
 
     /// The file's format, when its name does not say [default: from the extension]
     #[arg(long, value_name = "TYPE", value_parser = common::parse_format)]
     input_type: Option<Format>,
 }
 
-pub fn run(args: RecipientsArgs, _ui: &Ui) -> super::CmdResult {
-    let input = Input::new(Some(&args.file));
+/// Encrypt files to one more recipient; the data key is kept
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  vaultfile recipients add config/prod.yaml age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
+  vaultfile recipients add --group 2 secrets/prod.yaml age1…   # a file with key groups")]
+struct AddArgs {
+    /// The encrypted files, then the recipient (age1…, age1PLUGIN1…, \"ssh-ed25519 …\", passphrase[:LABEL])
+    #[arg(value_name = "FILE… RECIPIENT", required = true, num_args = 2..)]
+    args: Vec<String>,
+
+    /// The key group (1, 2, …) the recipient joins, for files with key groups
+    #[arg(long, value_name = "N")]
+    group: Option<usize>,
+
+    #[command(flatten)]
+    identity: IdentityArgs,
+}
+
+/// Stop encrypting files to a recipient; a new data key is made
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:
+  vaultfile recipients rm config/prod.yaml age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p")]
+struct RmArgs {
+    /// The encrypted files, then the recipient to remove
+    #[arg(value_name = "FILE… RECIPIENT", required = true, num_args = 2..)]
+    args: Vec<String>,
+
+    /// Keep the data key (the removed recipient can still decrypt this and earlier
+    /// versions with a copy of the old key)
+    #[arg(long)]
+    no_rotate: bool,
+
+    #[command(flatten)]
+    identity: IdentityArgs,
+}
+
+pub fn run(args: RecipientsArgs, ui: &Ui) -> super::CmdResult {
+    match args.command {
+        None => list(args.list),
+        Some(RecipientsCommand::List(a)) => list(a),
+        Some(RecipientsCommand::Add(a)) => {
+            change(&a.args, true, a.group, Rotation::OnRemoval, &a.identity, ui)
+        }
+        Some(RecipientsCommand::Rm(a)) => {
+            let rotation = if a.no_rotate {
+                Rotation::Never
+            } else {
+                Rotation::OnRemoval
+            };
+            change(&a.args, false, None, rotation, &a.identity, ui)
+        }
+    }
+}
+
+fn list(args: ListArgs) -> super::CmdResult {
+    let file = args
+        .file
+        .ok_or_else(|| CliError::new(ExitKind::Usage, "name a file"))?;
+    let input = Input::new(Some(&file));
     let name = input.name();
     let bytes = input.read()?;
     let text = common::text(&name, bytes)?;
     let format = common::format_for_encrypted(&input, args.input_type, &text);
     let store = vaultfile::format::store_for(format)
         .unwrap_or_else(|| vaultfile::format::store_for(Format::Yaml).unwrap());
-    let meta = engine::inspect(store, &text).map_err(|e| CliError::decrypt(&name, e, &[]))?;
+    let meta =
+        vaultfile::engine::inspect(store, &text).map_err(|e| CliError::decrypt(&name, e, &[]))?;
     let mut out = String::new();
-    for r in meta.recipient_ids() {
-        out.push_str(r);
-        out.push('\n');
+    if meta.has_key_groups() {
+        let (groups, threshold) = meta.groups();
+        for (i, g) in groups.iter().enumerate() {
+            if i == 0 {
+                out.push_str(&format!(
+                    "# key group 1 of {} ({threshold} needed)\n",
+                    groups.len()
+                ));
+            } else {
+                out.push_str(&format!("# key group {}\n", i + 1));
+            }
+            for r in g {
+                out.push_str(r);
+                out.push('\n');
+            }
+        }
+    } else {
+        for r in meta.recipient_ids() {
+            out.push_str(r);
+            out.push('\n');
+        }
     }
     super::io::write_stdout(out.as_bytes())
+}
+
+fn change(
+    args: &[String],
+    add: bool,
+    group: Option<usize>,
+    rotation: Rotation,
+    ids: &IdentityArgs,
+    ui: &Ui,
+) -> super::CmdResult {
+    let (recipient, files) = args.split_last().expect("clap requires two values");
+    let paths: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
+    for p in &paths {
+        if p.is_dir() {
+            return Err(CliError::new(
+                ExitKind::Usage,
+                format!("{} is a directory", p.display()),
+            )
+            .hint("name files; `vaultfile updatekeys DIR` updates a directory from .vaultfile.yaml"));
+        }
+    }
+    let files = rekey::find_encrypted(&paths)?;
+    let one = std::slice::from_ref(recipient);
+    let (to_add, to_rm): (&[String], &[String]) = if add { (one, &[]) } else { (&[], one) };
+    let mut planned = Vec::with_capacity(files.len());
+    for f in files {
+        let holders =
+            rekey::change_holders(&f.name(), rekey::holders_of(&f)?, to_add, to_rm, group)?;
+        planned.push((f, holders));
+    }
+    let found = identities::collect(&ids.identities, ui)?;
+    for (f, holders) in &planned {
+        let (text, r) = rekey::reencrypt(f, &found.identities, &found.tried, holders, rotation)?;
+        if r.unchanged {
+            ui.info(&format!("{}: {recipient} is already a recipient", f.name()));
+            continue;
+        }
+        rekey::write(f, &text)?;
+        let mut msg = String::new();
+        for a in &r.added {
+            msg.push_str(&format!("{}: + {a}\n", f.name()));
+        }
+        for a in &r.removed {
+            msg.push_str(&format!("{}: - {a}\n", f.name()));
+        }
+        if r.rotated {
+            msg.push_str(&format!("{}: new data key\n", f.name()));
+        } else if !r.removed.is_empty() {
+            ui.warn(&format!(
+                "{}: the data key was kept (--no-rotate): {} can still decrypt it with a copy of the old key",
+                f.name(),
+                r.removed.join(", ")
+            ));
+        }
+        print!("{msg}");
+    }
+    Ok(())
 }

@@ -42,4 +42,30 @@ impl Callbacks for PassphrasePrompt {
             .ok()
             .map(SecretString::from)
     }
+
+    /// A new passphrase: `VAULTFILE_PASSPHRASE` when set, else asked twice on the terminal.
+    fn request_new_passphrase(&self, description: &str) -> Option<SecretString> {
+        if let Ok(p) = std::env::var("VAULTFILE_PASSPHRASE") {
+            return Some(SecretString::from(p));
+        }
+        if !std::io::stderr().is_terminal() && !std::io::stdin().is_terminal() {
+            return None;
+        }
+        loop {
+            let first = zeroize::Zeroizing::new(
+                rpassword::prompt_password(format!("{description}: ")).ok()?,
+            );
+            let again =
+                zeroize::Zeroizing::new(rpassword::prompt_password("Type it again: ").ok()?);
+            if first == again {
+                return Some(SecretString::from(first.to_string()));
+            }
+            eprintln!("The passphrases differ; try again.");
+        }
+    }
+
+    /// Messages from age plugins ("touch your YubiKey") go to stderr.
+    fn message(&self, message: &str) {
+        eprintln!("{message}");
+    }
 }

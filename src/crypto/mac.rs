@@ -27,6 +27,10 @@ pub enum MacInput<'a> {
     Rules(&'a str),
     /// The data key's creation time, as stored.
     Created(&'a str),
+    /// How many key groups are needed (files with key groups only).
+    Threshold(u32),
+    /// The start of key group `n` (0-based); the group's [`MacInput::Recipient`]s follow.
+    KeyGroup(u32),
 }
 
 /// The deterministic file MAC: HMAC-SHA256 under a subkey of the data key.
@@ -67,6 +71,8 @@ impl FileMac {
             MacInput::Recipient(r) => self.field(b'r', r.as_bytes()),
             MacInput::Rules(r) => self.field(b'R', r.as_bytes()),
             MacInput::Created(c) => self.field(b'c', c.as_bytes()),
+            MacInput::Threshold(t) => self.field(b't', &t.to_be_bytes()),
+            MacInput::KeyGroup(g) => self.field(b'g', &g.to_be_bytes()),
         }
     }
 
@@ -106,6 +112,8 @@ mod tests {
                 MacInput::Recipient(r) => MacInput::Recipient(r),
                 MacInput::Rules(r) => MacInput::Rules(r),
                 MacInput::Created(c) => MacInput::Created(c),
+                MacInput::Threshold(t) => MacInput::Threshold(*t),
+                MacInput::KeyGroup(g) => MacInput::KeyGroup(*g),
             });
         }
         m.finish()
@@ -168,6 +176,29 @@ mod tests {
                 },
             ])
         );
+    }
+
+    #[test]
+    fn key_group_boundaries_matter() {
+        // The same recipients in other groups, or under another threshold, differ.
+        let grouped = |t: u32, split_at: usize| {
+            let mut inputs = vec![MacInput::Threshold(t), MacInput::KeyGroup(0)];
+            for (i, r) in ["age1a", "age1b", "age1c"].into_iter().enumerate() {
+                if i == split_at {
+                    inputs.push(MacInput::KeyGroup(1));
+                }
+                inputs.push(MacInput::Recipient(r));
+            }
+            mac_of(&inputs)
+        };
+        assert_ne!(grouped(1, 1), grouped(1, 2));
+        assert_ne!(grouped(1, 1), grouped(2, 1));
+        let flat = mac_of(&[
+            MacInput::Recipient("age1a"),
+            MacInput::Recipient("age1b"),
+            MacInput::Recipient("age1c"),
+        ]);
+        assert_ne!(flat, grouped(1, 3));
     }
 
     #[test]

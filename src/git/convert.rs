@@ -13,7 +13,7 @@ use std::time::SystemTime;
 
 use crate::engine::{self, DecryptError, EncryptError, EncryptOptions, Opened};
 use crate::format::{self, Format, ParseError, Store};
-use crate::keys::{Identity, Recipient};
+use crate::keys::{Identity, KeyHolders};
 use crate::metadata::Metadata;
 use crate::path::RuleSpec;
 
@@ -151,7 +151,7 @@ pub enum CleanError {
 }
 
 /// Recipients and rules for a file that has no encrypted version yet.
-pub type NewFileKeys = (Vec<Box<dyn Recipient>>, Option<RuleSpec>);
+pub type NewFileKeys = (KeyHolders, Option<RuleSpec>);
 
 /// Work tree → repository.
 ///
@@ -189,15 +189,24 @@ pub fn clean(
         Some(Ok((_, opened))) => Some(opened),
         Some(Err(e)) => return Err(CleanError::BaselineLocked(e)),
     };
-    let (recipients, rules) = match &base {
-        Some(_) => (Vec::new(), None),
-        None => new_file().map_err(CleanError::NoRecipients)?,
-    };
+    let now = SystemTime::now();
+    let mut recipients = Vec::new();
+    let mut rules = None;
+    let mut base = base;
+    if base.is_none() {
+        let (holders, r) = new_file().map_err(CleanError::NoRecipients)?;
+        rules = r;
+        match holders {
+            KeyHolders::Recipients(list) => recipients = list,
+            // Key groups: a fresh key split among the groups, used as the baseline.
+            groups => base = Some(engine::new_key(&groups, now).map_err(CleanError::Encrypt)?),
+        }
+    }
     let opts = EncryptOptions {
         recipients: &recipients,
         rules,
         baseline: base.as_ref(),
-        now: SystemTime::now(),
+        now,
     };
     match format::store_for(format) {
         Some(store) => {
@@ -258,12 +267,16 @@ mod tests {
         keys::testkit::generated()
     }
 
-    fn new_file_with(r: &[Box<dyn Recipient>]) -> impl FnMut() -> Result<NewFileKeys, String> + '_ {
+    fn new_file_with(
+        r: &[Box<dyn crate::keys::Recipient>],
+    ) -> impl FnMut() -> Result<NewFileKeys, String> + '_ {
         move || {
             Ok((
-                r.iter()
-                    .map(|r| keys::parse_recipient(r.id()).unwrap())
-                    .collect(),
+                KeyHolders::Recipients(
+                    r.iter()
+                        .map(|r| keys::parse_recipient(r.id()).unwrap())
+                        .collect(),
+                ),
                 None,
             ))
         }

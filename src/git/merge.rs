@@ -153,7 +153,11 @@ pub fn merge(
         );
         wanted.retain(|id| !b.contains(id) || t.contains(id));
     }
-    let recipients: Vec<Box<dyn Recipient>> = if &wanted == anchor_ids {
+    // A file with key groups keeps its groups: a flat list would flatten it (and rotate its
+    // key). Changing groups is `vaultfile updatekeys`' job, not a merge's.
+    let recipients: Vec<Box<dyn Recipient>> = if &wanted == anchor_ids
+        || anchor.metadata.has_key_groups()
+    {
         Vec::new()
     } else {
         wanted
@@ -235,9 +239,11 @@ mod tests {
     ) -> Vec<u8> {
         convert::clean(path, text.into(), base, ids, &mut || {
             Ok((
-                r.iter()
-                    .map(|r| keys::parse_recipient(r.id()).unwrap())
-                    .collect(),
+                keys::KeyHolders::Recipients(
+                    r.iter()
+                        .map(|r| keys::parse_recipient(r.id()).unwrap())
+                        .collect(),
+                ),
                 None,
             ))
         })

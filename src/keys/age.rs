@@ -74,6 +74,21 @@ pub(crate) fn unwrap_with(
     identity: &dyn ::age::Identity,
     wrapped: &WrappedKey,
 ) -> Option<Result<DataKey, UnwrapError>> {
+    unwrap_explained(describe, identity, wrapped, |e| e.to_string())
+}
+
+/// [`unwrap_with`], with `explain` turning age's decryption errors into the message.
+pub(crate) fn unwrap_explained(
+    describe: &str,
+    identity: &dyn ::age::Identity,
+    wrapped: &WrappedKey,
+    explain: impl Fn(&::age::DecryptError) -> String,
+) -> Option<Result<DataKey, UnwrapError>> {
+    // Keys wrapped by a key service are not age files: not addressed to any age identity
+    // (trying would only add "header is invalid" noise to error messages).
+    if wrapped.recipient.starts_with("arn:") || wrapped.recipient.starts_with("vault:") {
+        return None;
+    }
     let err = |reason: String| UnwrapError {
         identity: describe.to_owned(),
         reason,
@@ -99,7 +114,7 @@ pub(crate) fn unwrap_with(
     let mut reader = match decryptor.decrypt(std::iter::once(identity)) {
         Ok(r) => r,
         Err(::age::DecryptError::NoMatchingKeys) => return None,
-        Err(e) => return Some(Err(err(e.to_string()))),
+        Err(e) => return Some(Err(err(explain(&e)))),
     };
     let mut key = zeroize::Zeroizing::new(Vec::with_capacity(32));
     if let Err(e) = reader.read_to_end(&mut key) {
@@ -138,7 +153,9 @@ impl super::Identity for Identity {
 pub(crate) struct AgeCallbacks(pub(crate) Arc<dyn Callbacks>);
 
 impl ::age::Callbacks for AgeCallbacks {
-    fn display_message(&self, _message: &str) {}
+    fn display_message(&self, message: &str) {
+        self.0.message(message);
+    }
 
     fn confirm(&self, _message: &str, _yes: &str, _no: Option<&str>) -> Option<bool> {
         None
@@ -183,15 +200,31 @@ pub(crate) fn load_identities(
         })?;
         return Ok(vec![Box::new(Identity::new(name.to_owned(), Box::new(id)))]);
     }
-    let file = ::age::IdentityFile::from_buffer(content)
+    // Plugin identities (`AGE-PLUGIN-NAME-1…`) are taken out here, so that a plugin that is
+    // not installed fails only the files addressed to it, when they are opened, instead of
+    // the whole identity file now. Their lines are blanked, which keeps age's line numbers.
+    let mut plugins: Vec<Box<dyn super::Identity>> = Vec::new();
+    let mut native = zeroize::Zeroizing::new(String::with_capacity(text.len()));
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with("AGE-PLUGIN-") {
+            let id = super::plugin::Identity::parse(name, t, callbacks.clone())
+                .map_err(|e| err(format!("line {}: not a plugin identity: {e}", i + 1)))?;
+            plugins.push(Box::new(id));
+        } else {
+            native.push_str(line);
+        }
+        native.push('\n');
+    }
+    let file = ::age::IdentityFile::from_buffer(native.as_bytes())
         .map_err(|e| err(format!("not an age identity file: {e}")))?
         .with_callbacks(AgeCallbacks(callbacks));
     let ids = file.into_identities().map_err(|e| err(e.to_string()))?;
-    if ids.is_empty() {
+    if ids.is_empty() && plugins.is_empty() {
         return Err(err("contains no identity".into()));
     }
     let many = ids.len() > 1;
-    Ok(ids
+    let mut out: Vec<Box<dyn super::Identity>> = ids
         .into_iter()
         .enumerate()
         .map(|(i, id)| {
@@ -202,5 +235,7 @@ pub(crate) fn load_identities(
             };
             Box::new(Identity::new(describe, id)) as Box<dyn super::Identity>
         })
-        .collect())
+        .collect();
+    out.extend(plugins);
+    Ok(out)
 }

@@ -3,12 +3,24 @@
 //! One small trait pair, copied from the age crate's "one joint": a [`Recipient`] wraps a
 //! file's data key into the string stored in the metadata, and an [`Identity`] tries to
 //! unwrap one. Each key source lives in its own file ([`age`] for X25519 keys and identity
-//! files, [`ssh`] for SSH keys); adding one is a new file plus a line in
-//! [`parse_recipient`] and [`load_identities`].
+//! files, [`ssh`] for SSH keys, [`plugin`] for age plugins, [`passphrase`] for a
+//! break-glass passphrase); adding one is a new file plus a line in [`parse_recipient_with`]
+//! and [`load_identities`].
+//!
+//! Recipient strings, by shape: `age1…` (X25519), `age1NAME1…` (the age plugin
+//! `age-plugin-NAME`, e.g. `age1yubikey1…`), `ssh-ed25519 …`/`ssh-rsa …`, and `passphrase`
+//! or `passphrase:LABEL`. [`KeyHolders`] says who can open a file: any one of a list of
+//! recipients, or one recipient from each of `threshold` key groups.
 
 pub mod age;
+#[cfg(feature = "aws-kms")]
+pub mod aws_kms;
+pub mod passphrase;
+pub mod plugin;
 pub mod remembering;
 pub mod ssh;
+#[cfg(feature = "vault")]
+pub mod vault;
 
 use std::sync::Arc;
 
@@ -24,6 +36,16 @@ use crate::metadata::WrappedKey;
 pub trait Callbacks: Send + Sync {
     /// Asks for the passphrase described by `description`; `None` if none can be had.
     fn request_passphrase(&self, description: &str) -> Option<SecretString>;
+
+    /// Asks for a new passphrase (to encrypt to); a terminal prompt asks twice. By default,
+    /// [`Callbacks::request_passphrase`].
+    fn request_new_passphrase(&self, description: &str) -> Option<SecretString> {
+        self.request_passphrase(description)
+    }
+
+    /// Shows a message from a key source (an age plugin's "touch your YubiKey"). By
+    /// default, nothing.
+    fn message(&self, _message: &str) {}
 }
 
 /// Callbacks that never answer (non-interactive use).
@@ -62,7 +84,7 @@ pub trait Identity {
 pub enum RecipientError {
     /// The string has no known shape.
     #[error(
-        "'{0}' is not a recipient: expected an age public key (age1…) or an SSH public key (ssh-ed25519 …, ssh-rsa …)"
+        "'{0}' is not a recipient: expected an age public key (age1…), an age plugin recipient (age1yubikey1…), an SSH public key (ssh-ed25519 …, ssh-rsa …) or `passphrase`"
     )]
     Unknown(String),
     /// The string has a known shape but is malformed.
@@ -107,13 +129,49 @@ pub struct IdentityError {
     pub reason: String,
 }
 
-/// Parses one recipient string, choosing the key source by its shape.
+/// Parses one recipient string, choosing the key source by its shape. Passphrase
+/// recipients parsed this way cannot ask for their passphrase (see
+/// [`parse_recipient_with`]); age plugins show no messages.
 pub fn parse_recipient(text: &str) -> Result<Box<dyn Recipient>, RecipientError> {
+    parse_recipient_with(text, Arc::new(NoCallbacks))
+}
+
+/// Parses one recipient string, choosing the key source by its shape; `callbacks` is asked
+/// for a passphrase recipient's passphrase and shown age plugins' messages.
+pub fn parse_recipient_with(
+    text: &str,
+    callbacks: Arc<dyn Callbacks>,
+) -> Result<Box<dyn Recipient>, RecipientError> {
     let text = text.trim();
     if text.starts_with("age1") {
-        age::Recipient::parse(text).map(|r| Box::new(r) as _)
+        match age::Recipient::parse(text) {
+            Ok(r) => Ok(Box::new(r)),
+            // `age1NAME1…`: an age plugin's recipient.
+            Err(e) if plugin::plugin_name(text).is_none() => Err(e),
+            Err(_) => plugin::Recipient::parse(text, callbacks).map(|r| Box::new(r) as _),
+        }
     } else if text.starts_with("ssh-") {
         ssh::Recipient::parse(text).map(|r| Box::new(r) as _)
+    } else if text.starts_with(passphrase::PREFIX) {
+        passphrase::Recipient::parse(text, callbacks).map(|r| Box::new(r) as _)
+    } else if text.starts_with("arn:") {
+        #[cfg(feature = "aws-kms")]
+        return aws_kms::Recipient::parse(text).map(|r| Box::new(r) as _);
+        #[cfg(not(feature = "aws-kms"))]
+        Err(RecipientError::Invalid {
+            kind: "AWS KMS",
+            text: text.to_owned(),
+            reason: "this vaultfile was built without the aws-kms feature".into(),
+        })
+    } else if text.starts_with("vault:") {
+        #[cfg(feature = "vault")]
+        return vault::Recipient::parse(text).map(|r| Box::new(r) as _);
+        #[cfg(not(feature = "vault"))]
+        Err(RecipientError::Invalid {
+            kind: "Vault transit",
+            text: text.to_owned(),
+            reason: "this vaultfile was built without the vault feature".into(),
+        })
     } else {
         Err(RecipientError::Unknown(text.to_owned()))
     }
@@ -121,11 +179,94 @@ pub fn parse_recipient(text: &str) -> Result<Box<dyn Recipient>, RecipientError>
 
 /// Parses a recipients file: one recipient per line; blank lines and `#` comments ignored.
 pub fn parse_recipients_file(text: &str) -> Result<Vec<Box<dyn Recipient>>, RecipientError> {
+    parse_recipients_file_with(text, Arc::new(NoCallbacks))
+}
+
+/// [`parse_recipients_file`], with callbacks for passphrase and plugin recipients.
+pub fn parse_recipients_file_with(
+    text: &str,
+    callbacks: Arc<dyn Callbacks>,
+) -> Result<Vec<Box<dyn Recipient>>, RecipientError> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(parse_recipient)
+        .map(|l| parse_recipient_with(l, callbacks.clone()))
         .collect()
+}
+
+/// The identity that opens keys wrapped for `passphrase` recipients, asking `callbacks` for
+/// the passphrase (once per recipient) only when a file has such a key and no other
+/// identity opened it. Put it last in the identity list.
+pub fn passphrase_identity(callbacks: Arc<dyn Callbacks>) -> Box<dyn Identity> {
+    Box::new(passphrase::Identity::new(callbacks))
+}
+
+/// Who can open a file.
+pub enum KeyHolders {
+    /// Any one of these recipients.
+    Recipients(Vec<Box<dyn Recipient>>),
+    /// One recipient from each of `threshold` groups (Shamir's secret sharing of the key).
+    Groups {
+        /// The groups, in order; none is empty.
+        groups: Vec<Vec<Box<dyn Recipient>>>,
+        /// How many groups are needed: between 1 and the number of groups.
+        threshold: usize,
+    },
+}
+
+impl KeyHolders {
+    /// The recipient strings of each group (one group for [`KeyHolders::Recipients`]) and
+    /// the threshold (1 for [`KeyHolders::Recipients`]), in the shape of
+    /// [`crate::metadata::Metadata::groups`].
+    pub fn ids(&self) -> (Vec<Vec<&str>>, usize) {
+        match self {
+            KeyHolders::Recipients(r) => (vec![r.iter().map(|r| r.id()).collect()], 1),
+            KeyHolders::Groups { groups, threshold } => (
+                groups
+                    .iter()
+                    .map(|g| g.iter().map(|r| r.id()).collect())
+                    .collect(),
+                *threshold,
+            ),
+        }
+    }
+
+    /// Whether there is nobody to encrypt to.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            KeyHolders::Recipients(r) => r.is_empty(),
+            KeyHolders::Groups { groups, .. } => groups.iter().all(Vec::is_empty),
+        }
+    }
+
+    /// Parses the holders a `.vaultfile.yaml` creation rule names: its `recipients`, or
+    /// its `key_groups` and `threshold` (all groups when it has none). Duplicates within a
+    /// list are dropped.
+    pub fn from_rule(
+        rule: &crate::config::CreationRule,
+        callbacks: Arc<dyn Callbacks>,
+    ) -> Result<KeyHolders, RecipientError> {
+        let parse = |list: &[String]| -> Result<Vec<Box<dyn Recipient>>, RecipientError> {
+            let mut out: Vec<Box<dyn Recipient>> = Vec::with_capacity(list.len());
+            for r in list {
+                let parsed = parse_recipient_with(r, callbacks.clone())?;
+                if !out.iter().any(|o| o.id() == parsed.id()) {
+                    out.push(parsed);
+                }
+            }
+            Ok(out)
+        };
+        if rule.key_groups.is_empty() {
+            return Ok(KeyHolders::Recipients(parse(&rule.recipients)?));
+        }
+        let groups = rule
+            .key_groups
+            .iter()
+            .map(|g| parse(g))
+            .collect::<Result<Vec<_>, _>>()?;
+        let threshold = rule.threshold.unwrap_or(groups.len());
+        Ok(KeyHolders::Groups { groups, threshold })
+    }
 }
 
 /// Loads the identities in one identity source, choosing the parser by content: an

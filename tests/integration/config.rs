@@ -276,6 +276,52 @@ fn config_flag_and_environment_override_discovery() {
 }
 
 #[test]
+fn discovery_works_from_outside_the_repository_and_stops_at_its_root() {
+    let env = repo();
+    env.write(
+        ".vaultfile.yaml",
+        format!(
+            "creation_rules:\n  - path_regex: ^app/\n    recipients: [{}]\n",
+            env.public
+        ),
+    );
+    let f = env.write("app/deep/er/db.yaml", PLAIN);
+    // From a directory that is not in the repository at all, by absolute path.
+    let outside = tempfile::tempdir().unwrap();
+    let enc = encrypt_ok(&env, outside.path(), &[f.to_str().unwrap()]);
+    assert_eq!(recipients_of(&env, &enc), format!("{}\n", env.public));
+    // A configuration above the repository root is not used for files inside it.
+    let parent = Env::new();
+    parent.write(
+        ".vaultfile.yaml",
+        format!("creation_rules:\n  - recipients: [{}]\n", parent.public),
+    );
+    std::fs::create_dir_all(parent.path("inner/.git")).unwrap();
+    let inner = parent.write("inner/sub/db.yaml", PLAIN);
+    parent
+        .cmd()
+        .arg("encrypt")
+        .arg(&inner)
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(
+            "no recipients: pass -r/-R or create .vaultfile.yaml",
+        ));
+    // Outside any repository, the walk goes up to `/` and finds it.
+    let loose = parent.write("loose/db.yaml", PLAIN);
+    let out = parent.cmd().arg("encrypt").arg(&loose).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        recipients_of(&parent, &out.stdout),
+        format!("{}\n", parent.public)
+    );
+}
+
+#[test]
 fn no_config_says_where_it_looked() {
     let env = repo();
     let f = env.write("sub/db.yaml", PLAIN);
@@ -294,24 +340,45 @@ fn no_config_says_where_it_looked() {
 }
 
 #[test]
-fn key_groups_are_refused_for_now() {
+fn key_groups_in_the_config_need_the_threshold_of_groups() {
     let env = repo();
+    let (b, c) = (Env::new(), Env::new());
     env.write(
         ".vaultfile.yaml",
         format!(
-            "creation_rules:\n  - key_groups:\n      - [{}]\n      - [{}]\n    threshold: 1\n",
-            env.public, env.public
+            "creation_rules:\n  - key_groups:\n      - [{}]\n      - [{}]\n      - [{}]\n    threshold: 2\n",
+            env.public, b.public, c.public
         ),
     );
-    let f = env.write("db.yaml", PLAIN);
+    env.write("db.yaml", PLAIN);
+    let enc = env.write("db.enc.yaml", encrypt_ok(&env, &env.path(""), &["db.yaml"]));
+    let listed = recipients_of(&env, &std::fs::read(&enc).unwrap());
+    assert!(
+        listed.starts_with("# key group 1 of 3 (2 needed)\n"),
+        "{listed}"
+    );
+    // One group's key alone is not enough, and the error says how many more are needed.
     env.cmd()
-        .arg("encrypt")
-        .arg(&f)
+        .arg("decrypt")
+        .arg(&enc)
         .assert()
-        .code(2)
+        .code(6)
         .stderr(predicate::str::contains(
-            ".vaultfile.yaml:2: this rule uses key_groups, which `vaultfile encrypt` does not support yet",
+            "needs 2 of its 3 key groups and the identities at hand open only 1 (group 1): 1 more group is needed",
         ));
+    let two = env
+        .cmd()
+        .args(["decrypt", "-I"])
+        .arg(&c.key_file)
+        .arg(&enc)
+        .output()
+        .unwrap();
+    assert!(
+        two.status.success(),
+        "{}",
+        String::from_utf8_lossy(&two.stderr)
+    );
+    assert_eq!(two.stdout, PLAIN.as_bytes());
 }
 
 #[test]

@@ -35,14 +35,11 @@ fn commands(v: &serde_json::Value, out: &mut Vec<String>) {
 fn check_command_line(line: &str, file: &Path) {
     let words: Vec<&str> = line.split_whitespace().collect();
     for (i, w) in words.iter().enumerate() {
-        if let Some(script) = w.strip_prefix("./") {
-            if script.starts_with("scripts/") {
-                assert!(
-                    root().join(script).exists(),
-                    "{}: {w} does not exist",
-                    file.display()
-                );
-            }
+        if let Some(script) = w.strip_prefix("./")
+            && script.starts_with("scripts/")
+        {
+            let exists = root().join(script).exists();
+            assert!(exists, "{}: {w} does not exist", file.display());
         }
         // Only where a command starts, not inside a message.
         let command_position =

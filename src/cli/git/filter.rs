@@ -16,7 +16,7 @@ use vaultfile::keys::{self, Identity};
 
 use super::super::error::{CliError, ExitKind};
 use super::super::identities;
-use super::super::ui::Ui;
+use super::super::ui::{PassphrasePrompt, Ui};
 
 /// Serve git's long-running filter protocol on stdin/stdout (run by git)
 #[derive(Debug, clap::Args)]
@@ -68,9 +68,15 @@ impl<'a> GitFilter<'a> {
             repo: Repo::discover(&cwd).ok(),
             blobs: None,
             // One filter process sees the same file more than once: unwrap each key once.
-            identities: vec![Box::new(keys::remembering::Remembering::new(
-                found.identities,
-            ))],
+            // One cache per identity keeps the lookup order (local keys before network
+            // services): the engine tries identities in order.
+            identities: found
+                .identities
+                .into_iter()
+                .map(|i| {
+                    Box::new(keys::remembering::Remembering::new(vec![i])) as Box<dyn Identity>
+                })
+                .collect(),
             configs: HashMap::new(),
             locked: 0,
         })
@@ -180,23 +186,10 @@ fn new_file_keys(
             config.path.display()
         )
     })?;
-    if !rule.key_groups.is_empty() {
-        return Err(format!(
-            "the rule at {}:{} uses key_groups, which this version cannot encrypt to yet",
-            config.path.display(),
-            rule.line
-        ));
-    }
-    let recipients = rule
-        .recipients
-        .iter()
-        .map(|r| {
-            keys::parse_recipient(r)
-                .map_err(|e| format!("{}:{}: {e}", config.path.display(), rule.line))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let holders = keys::KeyHolders::from_rule(rule, std::sync::Arc::new(PassphrasePrompt))
+        .map_err(|e| format!("{}:{}: {e}", config.path.display(), rule.line))?;
     let rules = (!rule.rules.is_empty()).then(|| rule.rules.clone());
-    Ok((recipients, rules))
+    Ok((holders, rules))
 }
 
 fn clean_error(path: &str, e: CleanError) -> CliError {

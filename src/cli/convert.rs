@@ -1,0 +1,465 @@
+//! `vaultfile convert`: move files between SOPS's format and vaultfile's.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use vaultfile::engine::{self, EncryptOptions};
+use vaultfile::format::{self, Format};
+use vaultfile::keys::{self, Recipient};
+use vaultfile::sops::{self, MasterKey, SopsFormat};
+use zeroize::Zeroizing;
+
+use super::common::{self, IdentityArgs, RecipientArgs};
+use super::error::{CliError, ExitKind};
+use super::identities;
+use super::io::{self, Output};
+use super::ui::Ui;
+
+/// The format `convert` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Target {
+    /// vaultfile's format (needs a key that opens the SOPS file)
+    Vaultfile,
+    /// SOPS's format, as `sops decrypt` (3.x) reads it
+    Sops,
+}
+
+/// Convert encrypted files between SOPS's format and vaultfile's
+///
+/// The values are decrypted and encrypted again, to the same recipients, in the other
+/// format: the file is replaced (or written to -o). Reading needs a key that opens the
+/// file. SOPS's PGP and cloud keys cannot be carried over to vaultfile: pass -r/-R to
+/// choose the recipients instead. A directory converts every SOPS file under it, and
+/// turns its `.sops.yaml` into the equivalent `.vaultfile.yaml`, listing what could not
+/// be carried over.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  vaultfile convert --to vaultfile secrets.enc.yaml        # SOPS → vaultfile, in place
+  vaultfile convert --to vaultfile .                       # every SOPS file, and .sops.yaml
+  vaultfile convert --to sops -o sops.yaml prod.yaml       # vaultfile → SOPS")]
+pub struct ConvertArgs {
+    /// The format to write
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    to: Target,
+
+    /// Files to convert; with --to vaultfile, directories too
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+
+    /// Write the result to OUT instead of replacing the file (one file only)
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+
+    /// Let comments that SOPS encrypted become plaintext comments (vaultfile leaves comments unencrypted)
+    #[arg(long)]
+    plaintext_comments: bool,
+
+    /// Convert a SOPS file even if its MAC does not match (it may have been altered): for recovering damaged files only
+    #[arg(long)]
+    ignore_mac: bool,
+
+    /// Encrypt to RECIPIENT instead of the file's own recipients (repeatable). Needed when a SOPS file has only PGP or cloud keys. Not read from VAULTFILE_RECIPIENTS, so that a conversion keeps the file's recipients unless asked
+    #[arg(short = 'r', long = "recipient", value_name = "RECIPIENT")]
+    recipient: Vec<String>,
+
+    /// Encrypt to every recipient listed in FILE instead of the file's own (repeatable)
+    #[arg(short = 'R', long = "recipients-file", value_name = "FILE")]
+    recipients_file: Vec<PathBuf>,
+
+    #[command(flatten)]
+    identity: IdentityArgs,
+}
+
+pub fn run(args: ConvertArgs, ui: &Ui) -> super::CmdResult {
+    if args.output.is_some() && (args.files.len() != 1 || args.files[0].is_dir()) {
+        return Err(CliError::new(
+            ExitKind::Usage,
+            "-o/--output needs exactly one file",
+        ));
+    }
+    let found = identities::collect(&args.identity.identities, ui)?;
+    let given = RecipientArgs {
+        recipients: args.recipient.clone(),
+        recipients_files: args.recipients_file.clone(),
+    };
+    let override_recipients = if given.is_empty() {
+        None
+    } else {
+        Some(given.parse()?)
+    };
+    let ctx = Ctx {
+        args: &args,
+        ui,
+        found: &found,
+        recipients: override_recipients,
+    };
+    for path in &args.files {
+        if path.is_dir() {
+            if args.to == Target::Sops {
+                return Err(CliError::new(
+                    ExitKind::Usage,
+                    format!(
+                        "{} is a directory; --to sops converts files",
+                        path.display()
+                    ),
+                ));
+            }
+            convert_dir(&ctx, path)?;
+        } else {
+            let out = args.output.as_deref().unwrap_or(path);
+            match args.to {
+                Target::Vaultfile => {
+                    to_vaultfile(&ctx, path, out, true)?;
+                }
+                Target::Sops => to_sops(&ctx, path, out)?,
+            }
+        }
+    }
+    Ok(())
+}
+
+struct Ctx<'a> {
+    args: &'a ConvertArgs,
+    ui: &'a Ui,
+    found: &'a identities::Found,
+    recipients: Option<Vec<Box<dyn Recipient>>>,
+}
+
+fn read_text(path: &Path) -> Result<String, CliError> {
+    let bytes = std::fs::read(path).map_err(|e| CliError::io("read", path, e))?;
+    common::text(&path.display().to_string(), bytes)
+}
+
+/// Converts every SOPS file under `dir`, and its `.sops.yaml`.
+fn convert_dir(ctx: &Ctx<'_>, dir: &Path) -> Result<(), CliError> {
+    let mut files = Vec::new();
+    walk(dir, &mut files)?;
+    files.sort();
+    let mut converted = 0;
+    for f in &files {
+        let is_sops = std::fs::read(f)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .is_some_and(|t| sops::sniff(&t, Format::from_path(f)).is_some());
+        if is_sops && to_vaultfile(ctx, f, f, false)? {
+            converted += 1;
+        }
+    }
+    ctx.ui.info(&format!(
+        "converted {converted} SOPS file{} under {}",
+        if converted == 1 { "" } else { "s" },
+        dir.display()
+    ));
+    let sops_config = dir.join(".sops.yaml");
+    if sops_config.is_file() {
+        let text = read_text(&sops_config)?;
+        let conv = sops::convert::sops_config_to_vaultfile(&text).map_err(|e| {
+            CliError::new(ExitKind::Syntax, format!("{}: {e}", sops_config.display()))
+        })?;
+        let target = dir.join(vaultfile::config::FILE_NAME);
+        // Check that vaultfile reads what was written.
+        vaultfile::config::Config::parse(&conv.text, &target).map_err(|e| {
+            CliError::new(
+                ExitKind::Other,
+                format!("the converted configuration does not load: {e}"),
+            )
+        })?;
+        if target.exists() {
+            ctx.ui.warn(&format!(
+                "{} exists; not overwritten. The rules converted from {} would be:\n{}",
+                target.display(),
+                sops_config.display(),
+                conv.text
+            ));
+        } else {
+            io::write_all(
+                Output::File {
+                    path: &target,
+                    private: false,
+                },
+                conv.text.as_bytes(),
+            )?;
+            ctx.ui.info(&format!(
+                "wrote {} from {}",
+                target.display(),
+                sops_config.display()
+            ));
+        }
+        for n in &conv.notes {
+            ctx.ui.warn(&format!("{}: {n}", sops_config.display()));
+        }
+    }
+    Ok(())
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| CliError::io("list", dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| CliError::io("list", dir, e))?;
+        let path = entry.path();
+        let name = entry.file_name();
+        let hidden = name.to_string_lossy().starts_with('.');
+        let ty = entry
+            .file_type()
+            .map_err(|e| CliError::io("list", dir, e))?;
+        if ty.is_dir() {
+            if !hidden {
+                walk(&path, out)?;
+            }
+        } else if ty.is_file() && name != ".sops.yaml" {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// SOPS → vaultfile. Returns false when the file was skipped (directory mode only).
+fn to_vaultfile(ctx: &Ctx<'_>, path: &Path, out: &Path, explicit: bool) -> Result<bool, CliError> {
+    let name = path.display().to_string();
+    let text = read_text(path)?;
+    let Some(sf) = sops::sniff(&text, Format::from_path(path)) else {
+        let e = CliError::new(
+            ExitKind::State,
+            format!("{name} is not a SOPS file (no sops metadata)"),
+        );
+        return if explicit {
+            Err(e.hint("--to vaultfile reads SOPS files; `vaultfile encrypt` encrypts plaintext"))
+        } else {
+            Ok(false)
+        };
+    };
+    let dec = common::sops_decrypt(
+        &name,
+        &text,
+        sf,
+        &ctx.args.identity.identities,
+        ctx.found,
+        ctx.args.ignore_mac,
+        ctx.ui,
+    )?;
+    if dec.decrypted_comments > 0 && !ctx.args.plaintext_comments {
+        return Err(CliError::new(
+            ExitKind::State,
+            format!(
+                "{name} has {} encrypted comment{}; vaultfile leaves comments unencrypted, so they would become plaintext",
+                dec.decrypted_comments,
+                if dec.decrypted_comments == 1 { "" } else { "s" }
+            ),
+        )
+        .hint("check the comments hold no secret, then pass --plaintext-comments"));
+    }
+    let meta = &dec.metadata;
+    let mut dropped = Vec::new();
+    let from_file: Vec<Box<dyn Recipient>>;
+    let recipients: &[Box<dyn Recipient>] = match &ctx.recipients {
+        Some(r) => r,
+        None => {
+            if meta.key_groups.len() > 1 {
+                return Err(CliError::new(
+                    ExitKind::Recipients,
+                    format!(
+                        "{name} uses {} SOPS key groups (Shamir threshold {}), which convert cannot carry over yet",
+                        meta.key_groups.len(),
+                        meta.shamir_threshold
+                    ),
+                )
+                .hint("pass -r/-R to choose the vaultfile recipients"));
+            }
+            let mut list: Vec<Box<dyn Recipient>> = Vec::new();
+            for k in meta.key_groups.iter().flatten() {
+                match k {
+                    MasterKey::Age { recipient, .. } => match keys::parse_recipient(recipient) {
+                        Ok(r) => list.push(r),
+                        Err(e) => dropped.push(format!("age {recipient} ({e})")),
+                    },
+                    other => dropped.push(other.describe()),
+                }
+            }
+            if list.is_empty() {
+                return Err(CliError::new(
+                    ExitKind::Recipients,
+                    format!(
+                        "{name} has no age or SSH recipient that vaultfile can encrypt to (it has: {})",
+                        meta.describe_keys().join(", ")
+                    ),
+                )
+                .hint("pass -r/-R to choose the vaultfile recipients"));
+            }
+            from_file = list;
+            &from_file
+        }
+    };
+    let rules = match meta.rule.to_spec() {
+        None => {
+            let (k, v) = meta.rule.entry();
+            ctx.ui.warn(&format!(
+                "{name}: `{k}: {v}` selects values by comment, which vaultfile cannot do; every value that was encrypted is encrypted, and the others stay plaintext only if no rule covers them"
+            ));
+            None
+        }
+        // The no-match rule written by `convert --to sops`: vaultfile's default.
+        Some(spec) if spec.unencrypted_regex.as_deref() == Some(sops::convert::MATCH_NOTHING) => {
+            None
+        }
+        Some(spec) => {
+            let default = spec.unencrypted_suffix.as_deref() == Some("_unencrypted");
+            // SOPS's default rule: keep it only where it matters.
+            if default && !String::from_utf8_lossy(&dec.plaintext).contains("_unencrypted") {
+                None
+            } else {
+                Some(spec)
+            }
+        }
+    };
+    let opts = EncryptOptions {
+        recipients,
+        rules,
+        baseline: None,
+        now: SystemTime::now(),
+    };
+    let out_format = Format::from_path(out);
+    // The output's name decides, as it will when vaultfile decrypts it (a SOPS binary
+    // `.toml` file becomes a structured vaultfile TOML file).
+    let encrypted = match format::store_for(out_format) {
+        None => engine::encrypt_binary(&dec.plaintext, &opts),
+        Some(store) => {
+            let plain = std::str::from_utf8(&dec.plaintext).map_err(|_| {
+                CliError::new(
+                    ExitKind::Syntax,
+                    format!("{name}: the plaintext is not UTF-8"),
+                )
+            })?;
+            engine::encrypt(store, plain, &opts)
+        }
+    }
+    .map_err(|e| CliError::encrypt(&name, e))?;
+    for w in encrypted.warnings.iter().chain(&dec.warnings) {
+        ctx.ui.warn(&format!("{name}: {w}"));
+    }
+    for d in &dropped {
+        ctx.ui.warn(&format!(
+            "{name}: {d} cannot be a vaultfile recipient and was left out"
+        ));
+    }
+    if meta.mac_only_encrypted {
+        ctx.ui.info(&format!(
+            "{name}: mac_only_encrypted dropped: vaultfile's MAC covers every value"
+        ));
+    }
+    io::write_all(
+        Output::File {
+            path: out,
+            private: false,
+        },
+        encrypted.text.as_bytes(),
+    )?;
+    ctx.ui.info(&format!(
+        "{name}: SOPS ({}) → vaultfile{}",
+        sf.name(),
+        if out == path {
+            String::new()
+        } else {
+            format!(", written to {}", out.display())
+        }
+    ));
+    Ok(true)
+}
+
+/// vaultfile → SOPS.
+fn to_sops(ctx: &Ctx<'_>, path: &Path, out: &Path) -> Result<(), CliError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| CliError::io("read", path, e))?;
+    let text = common::text(&name, bytes)?;
+    if sops::sniff(&text, Format::from_path(path)).is_some() {
+        return Err(CliError::new(
+            ExitKind::State,
+            format!("{name} is already a SOPS file"),
+        ));
+    }
+    let format = Format::from_path(path);
+    let tried = &ctx.found.tried;
+    let (plain, opened) = match format::store_for(format) {
+        Some(store) => {
+            let mut buf = Zeroizing::new(Vec::new());
+            let opened = engine::decrypt_to(store, &text, &ctx.found.identities, &mut *buf)
+                .map_err(|e| CliError::decrypt(&name, e, tried))?;
+            (buf, opened)
+        }
+        None => {
+            let (p, opened) = engine::decrypt_binary(&text, &ctx.found.identities)
+                .map_err(|e| CliError::decrypt(&name, e, tried))?;
+            (Zeroizing::new(p), opened)
+        }
+    };
+    let meta = &opened.metadata;
+    let from_file: Vec<Box<dyn Recipient>>;
+    let recipients: &[Box<dyn Recipient>] = match &ctx.recipients {
+        Some(r) => r,
+        None => {
+            let mut list = Vec::new();
+            for id in meta.recipient_ids() {
+                if !(id.starts_with("age1") || id.starts_with("ssh-")) {
+                    return Err(CliError::new(
+                        ExitKind::Recipients,
+                        format!("{name}: recipient {id} cannot be written to a SOPS file (SOPS's age keys take age and SSH recipients)"),
+                    )
+                    .hint("pass -r/-R to choose the SOPS recipients"));
+                }
+                let r = keys::parse_recipient(id)
+                    .map_err(|e| CliError::new(ExitKind::Recipients, format!("{name}: {e}")))?;
+                list.push(r);
+            }
+            if list.is_empty() {
+                return Err(CliError::new(
+                    ExitKind::Recipients,
+                    format!("{name}: no recipients to carry over (key groups are not converted to SOPS yet)"),
+                )
+                .hint("pass -r/-R to choose the SOPS recipients"));
+            }
+            from_file = list;
+            &from_file
+        }
+    };
+    let sf = SopsFormat::from_path(out);
+    if sf == SopsFormat::Ini {
+        return Err(CliError::new(
+            ExitKind::Usage,
+            format!(
+                "SOPS reads {} as INI, and vaultfile does not write SOPS INI files",
+                out.display()
+            ),
+        )
+        .hint("name the output with another extension (SOPS then stores it as binary)"));
+    }
+    let has_suffix_keys = String::from_utf8_lossy(&plain).contains("_unencrypted");
+    let rule = sops::convert::rule_for_sops(&meta.rules, has_suffix_keys)
+        .map_err(|e| CliError::new(ExitKind::Usage, format!("{name}: {e}")))?;
+    let written = sops::encrypt(
+        &plain,
+        sf,
+        &sops::EncryptOptions {
+            recipients,
+            rule,
+            mac_only_encrypted: false,
+            now: SystemTime::now(),
+        },
+    )
+    .map_err(|e| common::sops_error(&name, e, tried))?;
+    io::write_all(
+        Output::File {
+            path: out,
+            private: false,
+        },
+        written.as_bytes(),
+    )?;
+    ctx.ui.info(&format!(
+        "{name}: vaultfile → SOPS ({}){}",
+        sf.name(),
+        if out == path {
+            String::new()
+        } else {
+            format!(", written to {}", out.display())
+        }
+    ));
+    Ok(())
+}

@@ -1,0 +1,218 @@
+//! Network key services (AWS KMS, Vault/OpenBao transit): their settings, read here from
+//! the environment and the global flags and passed into the library once, and their
+//! identities, which [`super::identities::collect`] puts after the local keys unless
+//! `--prefer` says otherwise.
+//!
+//! AWS: `AWS_ENDPOINT_URL_KMS` or `AWS_ENDPOINT_URL`, `AWS_REGION` (or
+//! `AWS_DEFAULT_REGION`) for the credential providers, `AWS_PROFILE`, `AWS_MAX_ATTEMPTS`;
+//! the SDK's credential chain reads the rest (keys, SSO, `AWS_WEB_IDENTITY_TOKEN_FILE`…).
+//! Vault: `VAULT_TOKEN`, else `~/.vault-token`; `VAULT_NAMESPACE`; `VAULT_CACERT`.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use vaultfile::keys::Identity;
+
+use super::identities::Found;
+use super::ui::Ui;
+
+/// A kind of identity, for `--prefer`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Source {
+    /// Age, SSH and plugin identities on this machine.
+    Local,
+    /// AWS KMS.
+    #[value(alias = "kms")]
+    AwsKms,
+    /// Vault / OpenBao transit.
+    #[value(alias = "openbao")]
+    Vault,
+}
+
+/// The global flags for key services.
+#[derive(Debug, Default, clap::Args)]
+pub struct ServiceArgs {
+    /// Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]
+    #[arg(
+        long,
+        global = true,
+        value_name = "SOURCES",
+        env = "VAULTFILE_PREFER",
+        value_delimiter = ','
+    )]
+    prefer: Vec<Source>,
+
+    /// Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DURATION",
+        env = "VAULTFILE_KMS_TIMEOUT",
+        value_parser = parse_timeout
+    )]
+    kms_timeout: Option<Duration>,
+}
+
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let d = match s.parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs > 0.0 && secs < 86_400.0 => {
+            Duration::from_secs_f64(secs)
+        }
+        Ok(_) => return Err("expected a positive number of seconds, under a day".into()),
+        Err(_) => humantime::parse_duration(s).map_err(|e| format!("{e} (e.g. 5s, 500ms)"))?,
+    };
+    if d.is_zero() {
+        return Err("the timeout must be more than zero".into());
+    }
+    Ok(d)
+}
+
+static PREFER: OnceLock<Vec<Source>> = OnceLock::new();
+
+#[cfg_attr(not(any(feature = "aws-kms", feature = "vault")), allow(dead_code))]
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Passes the key services' settings to the library; called once, before any command.
+pub fn configure(args: &ServiceArgs, ui: &Ui) {
+    let _ = PREFER.set(args.prefer.clone());
+    #[cfg(feature = "aws-kms")]
+    {
+        use vaultfile::keys::aws_kms;
+        let defaults = aws_kms::Settings::default();
+        aws_kms::configure(aws_kms::Settings {
+            endpoint_url: env("AWS_ENDPOINT_URL_KMS").or_else(|| env("AWS_ENDPOINT_URL")),
+            region: env("AWS_REGION").or_else(|| env("AWS_DEFAULT_REGION")),
+            profile: env("AWS_PROFILE"),
+            timeout: args.kms_timeout.unwrap_or(defaults.timeout),
+            max_attempts: env("AWS_MAX_ATTEMPTS")
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(defaults.max_attempts),
+        });
+    }
+    #[cfg(feature = "vault")]
+    {
+        use vaultfile::keys::{SecretString, vault};
+        let (token, token_source) = match env("VAULT_TOKEN") {
+            Some(t) => (Some(t), "$VAULT_TOKEN".to_owned()),
+            None => {
+                let file = std::env::var_os("HOME")
+                    .filter(|h| !h.is_empty())
+                    .map(|h| std::path::PathBuf::from(h).join(".vault-token"));
+                match file.as_ref().and_then(|f| std::fs::read_to_string(f).ok()) {
+                    Some(t) if !t.trim().is_empty() => {
+                        (Some(t.trim().to_owned()), "~/.vault-token".to_owned())
+                    }
+                    _ => (None, String::new()),
+                }
+            }
+        };
+        let quiet = ui.quiet;
+        vault::configure(vault::Settings {
+            token: token.map(SecretString::from),
+            token_source,
+            namespace: env("VAULT_NAMESPACE"),
+            ca_cert: env("VAULT_CACERT").map(std::path::PathBuf::from),
+            timeout: args.kms_timeout.unwrap_or(vault::DEFAULT_TIMEOUT),
+            max_attempts: env("AWS_MAX_ATTEMPTS")
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(3),
+            warn: Some(std::sync::Arc::new(move |m: &str| {
+                Ui { quiet }.warn(m);
+            })),
+        });
+    }
+    let _ = ui;
+}
+
+/// Adds the network identities to `found` (after its local ones), and orders the whole
+/// list as `--prefer` says.
+pub fn add_identities(found: &mut Found) {
+    let local = std::mem::take(&mut found.identities);
+    let mut by_source: Vec<(Source, Vec<Box<dyn Identity>>)> = vec![(Source::Local, local)];
+    #[cfg(feature = "aws-kms")]
+    {
+        // Not listed in `tried`: it is only addressed by `arn:` recipients, and its
+        // failures are reported with the recipient they concern.
+        let id = vaultfile::keys::aws_kms::Identity::new();
+        by_source.push((Source::AwsKms, vec![Box::new(id)]));
+    }
+    #[cfg(feature = "vault")]
+    {
+        let id = vaultfile::keys::vault::Identity::new();
+        by_source.push((Source::Vault, vec![Box::new(id)]));
+    }
+    let prefer = PREFER.get().map(Vec::as_slice).unwrap_or(&[]);
+    // A stable sort: the preferred sources in the order given, then the rest as they were.
+    by_source.sort_by_key(|(s, _)| prefer.iter().position(|p| p == s).unwrap_or(usize::MAX));
+    found.identities = by_source.into_iter().flat_map(|(_, ids)| ids).collect();
+}
+
+/// Joins back the pieces of a KMS encryption context that a comma-separated list (`-r`,
+/// `VAULTFILE_RECIPIENTS`) split: a piece that is `KEY=VALUE` and no recipient, after one
+/// that has `+context=`, belongs to it.
+pub fn rejoin_contexts(list: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(list.len());
+    for item in list {
+        let t = item.trim();
+        let is_recipient = ["age1", "ssh-", "arn:", "vault:", "passphrase"]
+            .iter()
+            .any(|p| t.starts_with(p));
+        match out.last_mut() {
+            Some(prev)
+                if !is_recipient
+                    && t.contains('=')
+                    && prev.starts_with("arn:")
+                    && prev.contains("+context=") =>
+            {
+                prev.push(',');
+                prev.push_str(t);
+            }
+            _ => out.push(t.to_owned()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contexts_split_by_commas_are_joined_back() {
+        let arn = "arn:aws:kms:eu-west-1:123456789012:alias/a";
+        let list: Vec<String> = [
+            &format!("{arn}+context=a=1"),
+            "b=2",
+            "age1xyz",
+            "c=3",
+            &format!("{arn}+context=x=1"),
+            "y=2+role=arn:aws:iam::123456789012:role/r",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            rejoin_contexts(&list),
+            [
+                format!("{arn}+context=a=1,b=2"),
+                "age1xyz".into(),
+                "c=3".into(),
+                format!("{arn}+context=x=1,y=2+role=arn:aws:iam::123456789012:role/r"),
+            ]
+        );
+    }
+
+    #[test]
+    fn timeouts_parse() {
+        assert_eq!(parse_timeout("5").unwrap(), Duration::from_secs(5));
+        assert_eq!(parse_timeout("0.5").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_timeout("250ms").unwrap(), Duration::from_millis(250));
+        assert_eq!(parse_timeout("2s").unwrap(), Duration::from_secs(2));
+        assert!(parse_timeout("0").is_err());
+        assert!(parse_timeout("-1").is_err());
+        assert!(parse_timeout("soon").is_err());
+    }
+}

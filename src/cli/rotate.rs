@@ -1,0 +1,103 @@
+//! `vaultfile rotate`: a new data key for encrypted files.
+
+use std::path::PathBuf;
+
+use vaultfile::engine::Rotation;
+
+use super::common::IdentityArgs;
+use super::error::CliError;
+use super::identities;
+use super::rekey;
+use super::ui::Ui;
+
+/// Make a new data key for encrypted files and encrypt every value again
+///
+/// The recipients (or key groups) stay the same unless --add/--rm are given. The file's
+/// `created` time, which records when its data key was made, changes only here and when
+/// updatekeys or recipients rm make a new key.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  vaultfile rotate secrets/prod.yaml
+  vaultfile rotate --rm age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p config/
+  vaultfile rotate --add age1… --group 2 secrets/prod.yaml   # a file with key groups")]
+pub struct RotateArgs {
+    /// Encrypted files, or directories to search
+    #[arg(value_name = "PATH", required = true)]
+    paths: Vec<PathBuf>,
+
+    /// Also encrypt to RECIPIENT (repeatable)
+    #[arg(long, value_name = "RECIPIENT")]
+    add: Vec<String>,
+
+    /// Stop encrypting to RECIPIENT (repeatable)
+    #[arg(long, value_name = "RECIPIENT")]
+    rm: Vec<String>,
+
+    /// The key group (1, 2, …) that --add recipients join, for files with key groups
+    #[arg(long, value_name = "N")]
+    group: Option<usize>,
+
+    #[command(flatten)]
+    identity: IdentityArgs,
+}
+
+pub fn run(args: RotateArgs, ui: &Ui) -> super::CmdResult {
+    let files = rekey::find_encrypted(&args.paths)?;
+    // Check every file's change before writing any.
+    let mut planned = Vec::with_capacity(files.len());
+    for f in files {
+        let holders = rekey::change_holders(
+            &f.name(),
+            rekey::holders_of(&f)?,
+            &args.add,
+            &args.rm,
+            args.group,
+        )?;
+        planned.push((f, holders));
+    }
+    let found = identities::collect(&args.identity.identities, ui)?;
+    let mut failures: Vec<CliError> = Vec::new();
+    let mut done = 0;
+    for (f, holders) in &planned {
+        let result = rekey::reencrypt(
+            f,
+            &found.identities,
+            &found.tried,
+            holders,
+            Rotation::Always,
+        )
+        .and_then(|(text, r)| rekey::write(f, &text).map(|()| r));
+        match result {
+            Ok(r) => {
+                done += 1;
+                let mut msg = format!("{}: new data key", f.name());
+                for a in &r.added {
+                    msg.push_str(&format!("\n  + {a}"));
+                }
+                for a in &r.removed {
+                    msg.push_str(&format!("\n  - {a}"));
+                }
+                println!("{msg}");
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+    if planned.len() > 1 {
+        println!(
+            "{done} file{} rotated{}",
+            if done == 1 { "" } else { "s" },
+            if failures.is_empty() {
+                String::new()
+            } else {
+                format!(", {} failed", failures.len())
+            }
+        );
+    }
+    let Some(last) = failures.pop() else {
+        return Ok(());
+    };
+    for f in &failures {
+        eprintln!("{f}");
+    }
+    Err(last)
+}

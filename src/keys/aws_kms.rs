@@ -1,0 +1,842 @@
+//! AWS KMS recipients: `arn:aws:kms:REGION:ACCOUNT:key/ID` and `…:alias/NAME`.
+//!
+//! The data key is sent to KMS `Encrypt` under the named key, and the wrapped key stored in
+//! the metadata is the base64 of the ciphertext blob KMS returns; `Decrypt` gives it back.
+//! Options follow the ARN, each as `+NAME=VALUE`:
+//!
+//! - `+context=k1=v1,k2=v2`: an encryption context. KMS binds it to the ciphertext (a
+//!   different context fails to decrypt), and since it is part of the recipient string, the
+//!   file MAC covers it too. `%`, `,`, `=` and `+` inside keys and values are written
+//!   `%25`, `%2C`, `%3D` and `%2B`.
+//! - `+role=arn:aws:iam::ACCOUNT:role/NAME`: a role to assume (STS `AssumeRole`) first.
+//!   SOPS's `ARN+ROLE_ARN` form is accepted and written as `+role=`.
+//! - `+profile=NAME`: the shared-config profile whose credentials to use.
+//!
+//! Credentials come from the SDK's standard chain (environment, profile, SSO, web
+//! identity for CI OIDC, ECS and instance roles). That chain reads the environment itself,
+//! as the SDK documents; everything else (endpoint, region for STS, timeouts) is passed in
+//! with [`configure`] by the caller, since the library reads no environment variable.
+//!
+//! The SDK is asynchronous and the [`super::Identity`] trait is not: calls run on one
+//! small current-thread tokio runtime, created the first time a key service is used.
+//! Every call is bounded by the configured timeout (connect and each attempt) and is
+//! retried, with exponential backoff and jitter, only when KMS says it is throttling.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region};
+use aws_sdk_kms::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_kms::primitives::Blob;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use zeroize::Zeroizing;
+
+use super::{RecipientError, UnwrapError, WrapError};
+use crate::crypto::DataKey;
+use crate::metadata::WrappedKey;
+
+/// The default bound on connecting and on each attempt of a KMS call.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How many times a throttled call is tried, by default.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+
+/// How this process reaches KMS. The CLI fills it from `AWS_ENDPOINT_URL_KMS` /
+/// `AWS_ENDPOINT_URL`, `AWS_REGION`, `AWS_PROFILE` and its own flags.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// A custom endpoint (a local emulator, a VPC endpoint); `None` for AWS's.
+    pub endpoint_url: Option<String>,
+    /// The region for the credential providers (STS, SSO). KMS calls always go to the
+    /// region named in the key's ARN.
+    pub region: Option<String>,
+    /// The profile to use when the recipient names none; `None` for the SDK's default.
+    pub profile: Option<String>,
+    /// The bound on connecting, and on each attempt of a call.
+    pub timeout: Duration,
+    /// How many times a call is tried when KMS throttles it (at least 1).
+    pub max_attempts: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            endpoint_url: None,
+            region: None,
+            profile: None,
+            timeout: DEFAULT_TIMEOUT,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+        }
+    }
+}
+
+static SETTINGS: OnceLock<Settings> = OnceLock::new();
+
+/// Sets how this process reaches KMS; call it once, before any KMS recipient is used.
+/// Returns false (and changes nothing) if settings were already fixed.
+pub fn configure(settings: Settings) -> bool {
+    SETTINGS.set(settings).is_ok()
+}
+
+fn settings() -> &'static Settings {
+    SETTINGS.get_or_init(Settings::default)
+}
+
+/// Whether `text` has the shape of a KMS recipient (`arn:…:kms:…`), valid or not.
+pub fn is_kms_recipient(text: &str) -> bool {
+    let mut parts = text.trim().splitn(4, ':');
+    parts.next() == Some("arn")
+        && parts.next().is_some_and(|p| p.starts_with("aws"))
+        && parts.next() == Some("kms")
+}
+
+/// A parsed KMS recipient: the key and the options that go with every call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeySpec {
+    /// The key or alias ARN.
+    pub arn: String,
+    /// The region, from the ARN.
+    pub region: String,
+    /// The encryption context (sorted by key).
+    pub context: BTreeMap<String, String>,
+    /// A role to assume first.
+    pub role: Option<String>,
+    /// A shared-config profile.
+    pub profile: Option<String>,
+}
+
+impl KeySpec {
+    /// Parses `ARN[+context=k=v,…][+role=ROLE_ARN][+profile=NAME]`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let mut pieces = split_options(text).into_iter();
+        let arn = pieces.next().unwrap_or_default();
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        let [_, partition, _, region, account, resource] = parts[..] else {
+            return Err(
+                "expected arn:aws:kms:REGION:ACCOUNT:key/ID or arn:aws:kms:REGION:ACCOUNT:alias/NAME"
+                    .into(),
+            );
+        };
+        if !partition.starts_with("aws") {
+            return Err(format!("unknown partition '{partition}'"));
+        }
+        if region.is_empty()
+            || !region
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(format!("'{region}' is not a region"));
+        }
+        if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
+            return Err(format!("'{account}' is not a 12-digit account ID"));
+        }
+        let name = resource
+            .strip_prefix("key/")
+            .or_else(|| resource.strip_prefix("alias/"))
+            .ok_or_else(|| {
+                format!("'{resource}' is neither key/ID nor alias/NAME (a KMS recipient names a key or an alias)")
+            })?;
+        if name.is_empty() {
+            return Err(format!("'{resource}' has no key ID or alias name"));
+        }
+        if let Some((_, option)) = name.split_once('+') {
+            return Err(format!(
+                "unknown option '+{option}' (expected +context=, +role= or +profile=)"
+            ));
+        }
+        if !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/'))
+        {
+            return Err(format!(
+                "'{name}' is not a key ID or alias name (letters, digits, -, _ and /)"
+            ));
+        }
+        let mut spec = KeySpec {
+            arn: arn.to_owned(),
+            region: region.to_owned(),
+            context: BTreeMap::new(),
+            role: None,
+            profile: None,
+        };
+        for piece in pieces {
+            if piece.starts_with("arn:") && piece.contains(":iam::") {
+                set_once(&mut spec.role, "role", piece)?;
+                continue;
+            }
+            let (name, value) = piece
+                .split_once('=')
+                .ok_or_else(|| format!("option '+{piece}' needs a value (+NAME=VALUE)"))?;
+            match name {
+                "context" => {
+                    if !spec.context.is_empty() {
+                        return Err("+context is given twice".into());
+                    }
+                    for pair in value.split(',').filter(|p| !p.trim().is_empty()) {
+                        let (k, v) = pair.split_once('=').ok_or_else(|| {
+                            format!("encryption context entry '{pair}' is not KEY=VALUE")
+                        })?;
+                        let k = unescape(k.trim())?;
+                        if k.is_empty() {
+                            return Err("an encryption context key is empty".into());
+                        }
+                        if spec
+                            .context
+                            .insert(k.clone(), unescape(v.trim())?)
+                            .is_some()
+                        {
+                            return Err(format!("encryption context key '{k}' is given twice"));
+                        }
+                    }
+                    if spec.context.is_empty() {
+                        return Err("+context= is empty".into());
+                    }
+                }
+                "role" => {
+                    if !value.starts_with("arn:") {
+                        return Err(format!("role '{value}' is not a role ARN"));
+                    }
+                    set_once(&mut spec.role, "role", value)?;
+                }
+                "profile" if !value.is_empty() => set_once(&mut spec.profile, "profile", value)?,
+                _ => {
+                    return Err(format!(
+                        "unknown option '+{name}=' (expected +context=, +role= or +profile=)"
+                    ));
+                }
+            }
+        }
+        Ok(spec)
+    }
+
+    /// The canonical recipient string: the ARN, then the context (sorted), role and profile.
+    pub fn id(&self) -> String {
+        let mut id = self.arn.clone();
+        if !self.context.is_empty() {
+            id.push_str("+context=");
+            let pairs: Vec<String> = self
+                .context
+                .iter()
+                .map(|(k, v)| format!("{}={}", escape(k), escape(v)))
+                .collect();
+            id.push_str(&pairs.join(","));
+        }
+        if let Some(role) = &self.role {
+            id.push_str("+role=");
+            id.push_str(role);
+        }
+        if let Some(profile) = &self.profile {
+            id.push_str("+profile=");
+            id.push_str(profile);
+        }
+        id
+    }
+}
+
+/// Splits at each `+` that starts an option (`+context=`, `+role=`, `+profile=`, or SOPS's
+/// `+arn:…:iam::`), so that `+` elsewhere (in a role name) stays.
+fn split_options(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let starts_option = |rest: &str| {
+        ["context=", "role=", "profile=", "arn:"]
+            .iter()
+            .any(|p| rest.starts_with(p))
+    };
+    for (i, _) in text.match_indices('+') {
+        if i >= start && starts_option(&text[i + 1..]) {
+            out.push(&text[start..i]);
+            start = i + 1;
+        }
+    }
+    out.push(&text[start..]);
+    out
+}
+
+fn set_once(slot: &mut Option<String>, name: &str, value: &str) -> Result<(), String> {
+    if slot.replace(value.to_owned()).is_some() {
+        return Err(format!("+{name} is given twice"));
+    }
+    Ok(())
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            ',' => out.push_str("%2C"),
+            '=' => out.push_str("%3D"),
+            '+' => out.push_str("%2B"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn unescape(s: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('%') {
+        out.push_str(&rest[..i]);
+        let code = rest.get(i + 1..i + 3).unwrap_or("");
+        out.push(match code.to_ascii_uppercase().as_str() {
+            "25" => '%',
+            "2C" => ',',
+            "3D" => '=',
+            "2B" => '+',
+            _ => {
+                return Err(format!(
+                    "'%{code}' in '{s}': only %25, %2C, %3D and %2B are escapes"
+                ));
+            }
+        });
+        rest = &rest[i + 3..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// An AWS KMS key as a recipient.
+pub struct Recipient {
+    id: String,
+    spec: KeySpec,
+}
+
+impl Recipient {
+    /// Parses a KMS recipient string (see the module documentation).
+    pub fn parse(text: &str) -> Result<Self, RecipientError> {
+        let spec = KeySpec::parse(text).map_err(|reason| RecipientError::Invalid {
+            kind: "AWS KMS",
+            text: text.trim().to_owned(),
+            reason,
+        })?;
+        Ok(Recipient {
+            id: spec.id(),
+            spec,
+        })
+    }
+}
+
+impl super::Recipient for Recipient {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn wrap(&self, key: &DataKey) -> Result<String, WrapError> {
+        let err = |reason: String| WrapError {
+            recipient: self.id.clone(),
+            reason,
+        };
+        let blob = service()
+            .map_err(|e| err(e.to_owned()))?
+            .encrypt(&self.spec, key)
+            .map_err(|f| err(f.to_string()))?;
+        Ok(STANDARD.encode(blob))
+    }
+}
+
+/// Unwraps data keys wrapped for any KMS recipient, with the credentials at hand.
+pub struct Identity {
+    describe: String,
+}
+
+impl Identity {
+    /// The KMS identity of this process (credentials from the standard chain).
+    pub fn new() -> Self {
+        let s = settings();
+        let mut describe = "AWS KMS (standard credential chain".to_owned();
+        if let Some(p) = &s.profile {
+            describe.push_str(&format!(", profile {p}"));
+        }
+        if let Some(e) = &s.endpoint_url {
+            describe.push_str(&format!(", endpoint {e}"));
+        }
+        describe.push(')');
+        Identity { describe }
+    }
+}
+
+impl Default for Identity {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl super::Identity for Identity {
+    fn describe(&self) -> &str {
+        &self.describe
+    }
+
+    fn unwrap(&self, wrapped: &WrappedKey) -> Option<Result<DataKey, UnwrapError>> {
+        if !is_kms_recipient(&wrapped.recipient) {
+            return None;
+        }
+        let err = |reason: String| UnwrapError {
+            identity: "AWS KMS".into(),
+            reason: format!("{}: {reason}", wrapped.recipient),
+        };
+        let spec = match KeySpec::parse(&wrapped.recipient) {
+            Ok(s) => s,
+            Err(e) => return Some(Err(err(format!("not a valid KMS recipient: {e}")))),
+        };
+        let Ok(blob) = STANDARD.decode(wrapped.key.trim()) else {
+            return Some(Err(err("the wrapped key is not valid base64".into())));
+        };
+        let service = match service() {
+            Ok(s) => s,
+            Err(e) => return Some(Err(err(e.to_owned()))),
+        };
+        Some(match service.decrypt(&spec, blob) {
+            Ok(plain) => DataKey::from_bytes(&plain).ok_or_else(|| {
+                err("KMS returned a plaintext that is not a 32-byte data key".into())
+            }),
+            Err(f) => Err(err(f.to_string())),
+        })
+    }
+}
+
+/// Why a KMS call failed, by class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    /// The credentials may not use the key (or are invalid or expired).
+    Denied,
+    /// The key or alias does not exist.
+    NotFound,
+    /// The key is disabled or pending deletion.
+    Disabled,
+    /// The encryption context differs from the one used to wrap (or the blob was altered).
+    WrongContext,
+    /// KMS kept throttling after every retry.
+    Throttled,
+    /// No answer within the timeout.
+    TimedOut,
+    /// No connection could be made.
+    Unreachable,
+    /// No credentials could be found or obtained.
+    NoCredentials,
+    /// Anything else.
+    Other,
+}
+
+/// A failed KMS call: its class and what the SDK or KMS said.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    /// The class.
+    pub class: Class,
+    /// The details.
+    pub detail: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.class {
+            Class::Denied => "denied",
+            Class::NotFound => "not found",
+            Class::Disabled => "disabled key",
+            Class::WrongContext => {
+                "wrong encryption context (or the wrapped key was altered, or wrapped under another key)"
+            }
+            Class::Throttled => "throttled (still, after retries with backoff)",
+            Class::TimedOut => "timed out",
+            Class::Unreachable => "unreachable",
+            Class::NoCredentials => "no AWS credentials",
+            Class::Other => "failed",
+        };
+        write!(f, "{what}: {}", self.detail)
+    }
+}
+
+/// Classifies an SDK error.
+pub fn classify<E>(err: &SdkError<E, aws_sdk_kms::config::http::HttpResponse>) -> Failure
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let timeout = settings().timeout;
+    let detail = || chain(err);
+    let class = match err {
+        SdkError::TimeoutError(_) => {
+            return Failure {
+                class: Class::TimedOut,
+                detail: format!("no answer within {}", humantime::format_duration(timeout)),
+            };
+        }
+        SdkError::DispatchFailure(d) if d.is_timeout() => {
+            return Failure {
+                class: Class::TimedOut,
+                detail: format!(
+                    "could not connect within {}",
+                    humantime::format_duration(timeout)
+                ),
+            };
+        }
+        SdkError::DispatchFailure(d) if d.is_io() => Class::Unreachable,
+        SdkError::DispatchFailure(_) if detail().contains("credentials") => Class::NoCredentials,
+        SdkError::ServiceError(s) => {
+            let code = s.err().code().unwrap_or("");
+            let message = s.err().message().unwrap_or("");
+            let status = s.raw().status().as_u16();
+            let class = class_of_code(code, status);
+            let detail = match (code.is_empty(), message.is_empty()) {
+                (false, false) => format!("{message} ({code})"),
+                (false, true) => code.to_owned(),
+                _ => format!("HTTP {status}: {}", detail()),
+            };
+            return Failure { class, detail };
+        }
+        _ if detail().contains("no credentials")
+            || detail().contains("failed to load credentials")
+            || detail().contains("the credential provider was not enabled") =>
+        {
+            Class::NoCredentials
+        }
+        _ => Class::Other,
+    };
+    Failure {
+        class,
+        detail: detail(),
+    }
+}
+
+/// An error and its sources, one after the other (`a: b: c`), without repeats.
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    let joined = parts.join(": ");
+    joined
+        .strip_prefix("dispatch failure: ")
+        .unwrap_or(&joined)
+        .to_owned()
+}
+
+/// The class of a KMS error code (or, without one, an HTTP status).
+pub fn class_of_code(code: &str, status: u16) -> Class {
+    match code {
+        "AccessDeniedException"
+        | "AccessDenied"
+        | "UnrecognizedClientException"
+        | "InvalidSignatureException"
+        | "IncompleteSignature"
+        | "ExpiredTokenException"
+        | "InvalidClientTokenId" => Class::Denied,
+        "NotFoundException" => Class::NotFound,
+        "DisabledException" | "KMSInvalidStateException" | "KeyUnavailableException" => {
+            Class::Disabled
+        }
+        "InvalidCiphertextException" | "IncorrectKeyException" => Class::WrongContext,
+        "ThrottlingException"
+        | "Throttling"
+        | "LimitExceededException"
+        | "RequestLimitExceeded"
+        | "TooManyRequestsException" => Class::Throttled,
+        _ => match status {
+            401 | 403 => Class::Denied,
+            404 => Class::NotFound,
+            429 => Class::Throttled,
+            _ => Class::Other,
+        },
+    }
+}
+
+/// The process's runtime and KMS clients.
+/// A client's region, profile and role to assume.
+type ClientKey = (String, Option<String>, Option<String>);
+
+struct Service {
+    runtime: tokio::runtime::Runtime,
+    clients: Mutex<HashMap<ClientKey, aws_sdk_kms::Client>>,
+    /// Regions that timed out or could not be reached: not tried again in this process
+    /// (a `git` checkout of many files waits for a dead endpoint once, not once per file).
+    down: Mutex<HashMap<String, Failure>>,
+}
+
+static SERVICE: OnceLock<Result<Service, String>> = OnceLock::new();
+
+fn service() -> Result<&'static Service, &'static str> {
+    SERVICE
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map(|runtime| Service {
+                    runtime,
+                    clients: Mutex::new(HashMap::new()),
+                    down: Mutex::new(HashMap::new()),
+                })
+                .map_err(|e| format!("cannot start the AWS client runtime: {e}"))
+        })
+        .as_ref()
+        .map_err(String::as_str)
+}
+
+impl Service {
+    /// The client for the key's region, profile and role, made once.
+    fn client(&self, spec: &KeySpec) -> aws_sdk_kms::Client {
+        let s = settings();
+        let profile = spec.profile.clone().or_else(|| s.profile.clone());
+        let key = (spec.region.clone(), profile.clone(), spec.role.clone());
+        if let Some(c) = self.clients.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return c;
+        }
+        let client = self.runtime.block_on(async {
+            let timeouts = TimeoutConfig::builder()
+                .connect_timeout(s.timeout)
+                .read_timeout(s.timeout)
+                .operation_attempt_timeout(s.timeout)
+                .build();
+            // Retries are ours (throttling only, below); the SDK's would also retry
+            // connection failures and time-outs, multiplying the wait on a dead endpoint.
+            let mut loader = aws_config::defaults(BehaviorVersion::latest())
+                .region(Region::new(
+                    s.region.clone().unwrap_or_else(|| spec.region.clone()),
+                ))
+                .timeout_config(timeouts)
+                .retry_config(RetryConfig::disabled());
+            if let Some(e) = &s.endpoint_url {
+                loader = loader.endpoint_url(e);
+            }
+            if let Some(p) = &profile {
+                loader = loader.profile_name(p);
+            }
+            let sdk = loader.load().await;
+            let mut conf =
+                aws_sdk_kms::config::Builder::from(&sdk).region(Region::new(spec.region.clone()));
+            if let Some(role) = &spec.role {
+                let provider = aws_config::sts::AssumeRoleProvider::builder(role)
+                    .session_name("vaultfile")
+                    .configure(&sdk)
+                    .build()
+                    .await;
+                conf = conf.credentials_provider(provider);
+            }
+            aws_sdk_kms::Client::from_conf(conf.build())
+        });
+        if let Ok(mut m) = self.clients.lock() {
+            m.insert(key, client.clone());
+        }
+        client
+    }
+
+    fn context(spec: &KeySpec) -> Option<HashMap<String, String>> {
+        (!spec.context.is_empty()).then(|| spec.context.clone().into_iter().collect())
+    }
+
+    /// Fails at once if the key's region already timed out or was unreachable.
+    fn check_up(&self, spec: &KeySpec) -> Result<(), Failure> {
+        match self
+            .down
+            .lock()
+            .ok()
+            .and_then(|d| d.get(&spec.region).cloned())
+        {
+            Some(f) => Err(Failure {
+                class: f.class,
+                detail: format!("{} (earlier in this run; not tried again)", f.detail),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Remembers a time-out or an unreachable endpoint for the key's region.
+    fn note_down<T>(&self, spec: &KeySpec, result: Result<T, Failure>) -> Result<T, Failure> {
+        if let Err(f) = &result
+            && matches!(f.class, Class::TimedOut | Class::Unreachable)
+            && let Ok(mut d) = self.down.lock()
+        {
+            d.insert(spec.region.clone(), f.clone());
+        }
+        result
+    }
+
+    /// `Encrypt`: the ciphertext blob for `key`.
+    fn encrypt(&self, spec: &KeySpec, key: &DataKey) -> Result<Vec<u8>, Failure> {
+        let client = self.client(spec);
+        self.check_up(spec)?;
+        let out = self.note_down(
+            spec,
+            self.runtime.block_on(with_retries(|| {
+                client
+                    .encrypt()
+                    .key_id(&spec.arn)
+                    .plaintext(Blob::new(key.expose().to_vec()))
+                    .set_encryption_context(Self::context(spec))
+                    .send()
+            })),
+        )?;
+        out.ciphertext_blob.map(Blob::into_inner).ok_or(Failure {
+            class: Class::Other,
+            detail: "KMS returned no ciphertext".into(),
+        })
+    }
+
+    /// `Decrypt`: the plaintext for `blob`, zeroized when dropped.
+    fn decrypt(&self, spec: &KeySpec, blob: Vec<u8>) -> Result<Zeroizing<Vec<u8>>, Failure> {
+        let client = self.client(spec);
+        self.check_up(spec)?;
+        let out = self.note_down(
+            spec,
+            self.runtime.block_on(with_retries(|| {
+                client
+                    .decrypt()
+                    .key_id(&spec.arn)
+                    .ciphertext_blob(Blob::new(blob.clone()))
+                    .set_encryption_context(Self::context(spec))
+                    .send()
+            })),
+        )?;
+        let plain = Zeroizing::new(out.plaintext.map(Blob::into_inner).unwrap_or_default());
+        if plain.is_empty() {
+            return Err(Failure {
+                class: Class::Other,
+                detail: "KMS returned no plaintext".into(),
+            });
+        }
+        Ok(plain)
+    }
+}
+
+/// Runs `call`, again after a backoff while KMS throttles it, up to the configured attempts.
+async fn with_retries<T, E, F, Fut>(call: F) -> Result<T, Failure>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<T, SdkError<E, aws_sdk_kms::config::http::HttpResponse>>>,
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let attempts = settings().max_attempts.max(1);
+    let mut attempt = 1;
+    loop {
+        match call().await {
+            Ok(v) => return Ok(v),
+            Err(e) => {
+                let failure = classify(&e);
+                if failure.class != Class::Throttled || attempt >= attempts {
+                    return Err(failure);
+                }
+                tokio::time::sleep(backoff(attempt)).await;
+                attempt += 1;
+            }
+        }
+    }
+}
+
+/// Exponential backoff with full jitter: up to 200 ms, 400 ms, 800 ms… (capped at 5 s).
+pub(crate) fn backoff(attempt: u32) -> Duration {
+    let cap = 200u64.saturating_mul(1 << attempt.min(5)).min(5_000);
+    let mut r = [0u8; 2];
+    let jitter = match getrandom::getrandom(&mut r) {
+        Ok(()) => u64::from(u16::from_le_bytes(r)) % cap.max(1),
+        Err(_) => cap / 2,
+    };
+    Duration::from_millis(cap / 2 + jitter / 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    #[test]
+    fn parses_keys_aliases_and_options() {
+        let s = KeySpec::parse(KEY).unwrap();
+        assert_eq!(s.region, "eu-west-1");
+        assert_eq!(s.id(), KEY);
+        let alias = "arn:aws:kms:us-east-1:123456789012:alias/app-prod";
+        assert_eq!(KeySpec::parse(alias).unwrap().id(), alias);
+
+        let s = KeySpec::parse(&format!(
+            "{KEY}+profile=ci+context=b=2,a=x%2Cy%3Dz+role=arn:aws:iam::123456789012:role/a+b"
+        ))
+        .unwrap();
+        assert_eq!(s.context["a"], "x,y=z");
+        assert_eq!(s.context["b"], "2");
+        assert_eq!(
+            s.role.as_deref(),
+            Some("arn:aws:iam::123456789012:role/a+b")
+        );
+        assert_eq!(s.profile.as_deref(), Some("ci"));
+        // Canonical: context sorted, then role, then profile; parsing it again is stable.
+        let id = s.id();
+        assert_eq!(
+            id,
+            format!(
+                "{KEY}+context=a=x%2Cy%3Dz,b=2+role=arn:aws:iam::123456789012:role/a+b+profile=ci"
+            )
+        );
+        assert_eq!(KeySpec::parse(&id).unwrap(), s);
+
+        // SOPS's ARN+ROLE form.
+        let s = KeySpec::parse(&format!("{KEY}+arn:aws:iam::123456789012:role/r")).unwrap();
+        assert_eq!(s.role.as_deref(), Some("arn:aws:iam::123456789012:role/r"));
+    }
+
+    #[test]
+    fn rejects_malformed_recipients() {
+        for (text, why) in [
+            ("arn:aws:kms:eu-west-1:123456789012", "expected"),
+            ("arn:aws:kms:eu-west-1:1234:key/x", "12-digit"),
+            ("arn:aws:kms:EU:123456789012:key/x", "region"),
+            ("arn:aws:kms:eu-west-1:123456789012:grant/x", "neither"),
+            ("arn:aws:kms:eu-west-1:123456789012:key/", "no key ID"),
+        ] {
+            let e = KeySpec::parse(text).unwrap_err();
+            assert!(e.contains(why), "{text}: {e}");
+        }
+        for (opt, why) in [
+            ("+context=", "empty"),
+            ("+context=a", "KEY=VALUE"),
+            ("+context=a=1,a=2", "twice"),
+            ("+context=a=%41", "escapes"),
+            ("+region=x", "unknown option"),
+            ("+role=someone", "role ARN"),
+        ] {
+            let e = KeySpec::parse(&format!("{KEY}{opt}")).unwrap_err();
+            assert!(e.contains(why), "{opt}: {e}");
+        }
+        assert!(is_kms_recipient(KEY));
+        assert!(is_kms_recipient("arn:aws-us-gov:kms:x"));
+        assert!(!is_kms_recipient("arn:aws:iam::1:role/x"));
+        assert!(!is_kms_recipient("age1xyz"));
+    }
+
+    #[test]
+    fn error_codes_map_to_classes() {
+        assert_eq!(class_of_code("DisabledException", 400), Class::Disabled);
+        assert_eq!(
+            class_of_code("KMSInvalidStateException", 400),
+            Class::Disabled
+        );
+        assert_eq!(
+            class_of_code("InvalidCiphertextException", 400),
+            Class::WrongContext
+        );
+        assert_eq!(class_of_code("AccessDeniedException", 400), Class::Denied);
+        assert_eq!(class_of_code("NotFoundException", 400), Class::NotFound);
+        assert_eq!(class_of_code("ThrottlingException", 400), Class::Throttled);
+        assert_eq!(class_of_code("", 429), Class::Throttled);
+        assert_eq!(class_of_code("", 500), Class::Other);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        for attempt in 1..10 {
+            let b = backoff(attempt);
+            let cap =
+                Duration::from_millis(200u64 * (1 << attempt.min(5))).min(Duration::from_secs(5));
+            assert!(b <= cap && b >= cap / 2, "{attempt}: {b:?}");
+        }
+    }
+}

@@ -1,0 +1,670 @@
+//! HashiCorp Vault and OpenBao transit recipients: `vault:https://HOST:PORT/MOUNT/keys/NAME`.
+//!
+//! The data key is sent to the transit engine's `encrypt` endpoint and the wrapped key
+//! stored in the metadata is the ciphertext it returns (`vault:v1:…`); `decrypt` gives the
+//! data key back. `MOUNT` is the path the transit engine is mounted at (`transit` by
+//! default, any depth: `team/transit`). A key rotated in transit keeps decrypting files
+//! wrapped under its earlier versions (as far as the key's `min_decryption_version`
+//! allows).
+//!
+//! Plain `http://` is accepted for local development servers; the caller is told once per
+//! address through [`Settings::warn`]. The token, the namespace and the CA certificate are
+//! passed in with [`configure`] (the CLI takes them from `VAULT_TOKEN` or `~/.vault-token`,
+//! `VAULT_NAMESPACE` and `VAULT_CACERT`); the library reads no environment variable.
+//!
+//! Two REST calls over the hyper client and rustls stack the AWS SDK uses too, on a small
+//! current-thread tokio runtime created the first time it is needed. Each call is bounded
+//! by the configured timeout (connecting, and the whole request) and is retried, with
+//! exponential backoff and jitter, only when the server answers 429 (rate limited).
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use ::age::secrecy::{ExposeSecret, SecretString};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use zeroize::Zeroizing;
+
+use super::{RecipientError, UnwrapError, WrapError};
+use crate::crypto::DataKey;
+use crate::metadata::WrappedKey;
+
+/// The prefix of every transit recipient.
+pub const PREFIX: &str = "vault:";
+
+/// The default bound on connecting and on each request.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How this process reaches Vault or OpenBao.
+#[derive(Clone)]
+pub struct Settings {
+    /// The token sent as `X-Vault-Token`.
+    pub token: Option<SecretString>,
+    /// Where the token came from, for messages (`$VAULT_TOKEN`, `~/.vault-token`).
+    pub token_source: String,
+    /// The namespace sent as `X-Vault-Namespace`.
+    pub namespace: Option<String>,
+    /// A PEM file with the CA certificate(s) to trust instead of the system's.
+    pub ca_cert: Option<PathBuf>,
+    /// The bound on connecting, and on each request.
+    pub timeout: Duration,
+    /// How many times a rate-limited request is tried (at least 1).
+    pub max_attempts: u32,
+    /// Told about plain-HTTP addresses, once per address.
+    pub warn: Option<Warn>,
+}
+
+/// A function told about something the user should know.
+pub type Warn = Arc<dyn Fn(&str) + Send + Sync>;
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            token: None,
+            token_source: String::new(),
+            namespace: None,
+            ca_cert: None,
+            timeout: DEFAULT_TIMEOUT,
+            max_attempts: 3,
+            warn: None,
+        }
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("token", &self.token.as_ref().map(|_| "[redacted]"))
+            .field("token_source", &self.token_source)
+            .field("namespace", &self.namespace)
+            .field("ca_cert", &self.ca_cert)
+            .field("timeout", &self.timeout)
+            .field("max_attempts", &self.max_attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+static SETTINGS: OnceLock<Settings> = OnceLock::new();
+
+/// Sets how this process reaches Vault; call it once, before any transit recipient is
+/// used. Returns false (and changes nothing) if settings were already fixed.
+pub fn configure(settings: Settings) -> bool {
+    SETTINGS.set(settings).is_ok()
+}
+
+fn settings() -> &'static Settings {
+    SETTINGS.get_or_init(Settings::default)
+}
+
+/// A parsed transit key address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeySpec {
+    /// `http` or `https`.
+    pub scheme: String,
+    /// `host:port`.
+    pub authority: String,
+    /// Where the transit engine is mounted (`transit`).
+    pub mount: String,
+    /// The key's name.
+    pub name: String,
+}
+
+impl KeySpec {
+    /// Parses `vault:SCHEME://HOST[:PORT]/MOUNT/keys/NAME`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let url = text
+            .trim()
+            .strip_prefix(PREFIX)
+            .ok_or("a transit recipient starts with vault:")?;
+        let uri = http::Uri::from_str(url).map_err(|e| format!("'{url}' is not a URL: {e}"))?;
+        let scheme = match uri.scheme_str() {
+            Some(s @ ("https" | "http")) => s.to_owned(),
+            _ => return Err(
+                "the address must start with https:// (or http:// for a local development server)"
+                    .into(),
+            ),
+        };
+        let authority = uri
+            .authority()
+            .filter(|a| !a.host().is_empty())
+            .ok_or("the address has no host")?;
+        if authority.as_str().contains('@') {
+            return Err("the address must not hold credentials (the token comes from VAULT_TOKEN or ~/.vault-token)".into());
+        }
+        if uri.query().is_some() || url.contains('#') {
+            return Err("the address must not have a query or fragment".into());
+        }
+        let path = uri.path().trim_end_matches('/');
+        let (mount, name) = path.rsplit_once("/keys/").ok_or(
+            "expected the key's path, MOUNT/keys/NAME (e.g. https://vault:8200/transit/keys/app)",
+        )?;
+        let mount = mount.trim_start_matches('/');
+        if mount.is_empty() {
+            return Err("no mount path before /keys/ (e.g. /transit/keys/NAME)".into());
+        }
+        if mount.starts_with("v1/") {
+            return Err("leave out /v1/: write the mount path only (e.g. https://vault:8200/transit/keys/NAME)".into());
+        }
+        if name.is_empty() || name.contains('/') {
+            return Err(format!("'{name}' is not a key name"));
+        }
+        Ok(KeySpec {
+            scheme,
+            authority: authority.as_str().to_owned(),
+            mount: mount.to_owned(),
+            name: name.to_owned(),
+        })
+    }
+
+    /// The canonical recipient string.
+    pub fn id(&self) -> String {
+        format!(
+            "{PREFIX}{}://{}/{}/keys/{}",
+            self.scheme, self.authority, self.mount, self.name
+        )
+    }
+
+    fn endpoint(&self, action: &str) -> String {
+        format!(
+            "{}://{}/v1/{}/{action}/{}",
+            self.scheme, self.authority, self.mount, self.name
+        )
+    }
+}
+
+/// A transit key as a recipient.
+pub struct Recipient {
+    id: String,
+    spec: KeySpec,
+}
+
+impl Recipient {
+    /// Parses a transit recipient string (see the module documentation).
+    pub fn parse(text: &str) -> Result<Self, RecipientError> {
+        let spec = KeySpec::parse(text).map_err(|reason| RecipientError::Invalid {
+            kind: "Vault transit",
+            text: text.trim().to_owned(),
+            reason,
+        })?;
+        Ok(Recipient {
+            id: spec.id(),
+            spec,
+        })
+    }
+}
+
+impl super::Recipient for Recipient {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn wrap(&self, key: &DataKey) -> Result<String, WrapError> {
+        let err = |reason: String| WrapError {
+            recipient: self.id.clone(),
+            reason,
+        };
+        let plaintext = Zeroizing::new(STANDARD.encode(key.expose()));
+        let body =
+            Zeroizing::new(serde_json::json!({ "plaintext": plaintext.as_str() }).to_string());
+        let answer = call(&self.spec, "encrypt", &body).map_err(|f| err(f.to_string()))?;
+        answer
+            .get("data")
+            .and_then(|d| d.get("ciphertext"))
+            .and_then(|c| c.as_str())
+            .filter(|c| c.starts_with("vault:v"))
+            .map(str::to_owned)
+            .ok_or_else(|| err("the server's answer has no data.ciphertext".into()))
+    }
+}
+
+/// Unwraps data keys wrapped for any transit recipient, with the configured token.
+pub struct Identity {
+    describe: String,
+}
+
+impl Identity {
+    /// The transit identity of this process.
+    pub fn new() -> Self {
+        let s = settings();
+        let describe = match &s.token {
+            Some(_) => format!("Vault/OpenBao transit (token from {})", s.token_source),
+            None => "Vault/OpenBao transit (no token: VAULT_TOKEN is unset, no ~/.vault-token)"
+                .to_owned(),
+        };
+        Identity { describe }
+    }
+}
+
+impl Default for Identity {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl super::Identity for Identity {
+    fn describe(&self) -> &str {
+        &self.describe
+    }
+
+    fn unwrap(&self, wrapped: &WrappedKey) -> Option<Result<DataKey, UnwrapError>> {
+        if !wrapped.recipient.trim().starts_with(PREFIX) {
+            return None;
+        }
+        let err = |reason: String| UnwrapError {
+            identity: "Vault transit".into(),
+            reason: format!("{}: {reason}", wrapped.recipient),
+        };
+        let spec = match KeySpec::parse(&wrapped.recipient) {
+            Ok(s) => s,
+            Err(e) => return Some(Err(err(format!("not a valid transit recipient: {e}")))),
+        };
+        if !wrapped.key.starts_with("vault:v") {
+            return Some(Err(err(
+                "the wrapped key is not a transit ciphertext (vault:v…)".into(),
+            )));
+        }
+        let body = serde_json::json!({ "ciphertext": wrapped.key.trim() }).to_string();
+        let answer = match call(&spec, "decrypt", &body) {
+            Ok(a) => a,
+            Err(f) => return Some(Err(err(f.to_string()))),
+        };
+        let Some(b64) = answer
+            .get("data")
+            .and_then(|d| d.get("plaintext"))
+            .and_then(|p| p.as_str())
+        else {
+            return Some(Err(err("the server's answer has no data.plaintext".into())));
+        };
+        let plain = match STANDARD.decode(b64) {
+            Ok(p) => Zeroizing::new(p),
+            Err(_) => return Some(Err(err("the server's plaintext is not base64".into()))),
+        };
+        Some(DataKey::from_bytes(&plain).ok_or_else(|| {
+            err("the server returned a plaintext that is not a 32-byte data key".into())
+        }))
+    }
+}
+
+/// Why a transit call failed, by class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    /// The token may not use the key, or is invalid or expired (HTTP 403).
+    Denied,
+    /// The key or the mount does not exist.
+    NotFound,
+    /// The server refused the ciphertext (altered, from another key, or too old a version).
+    Rejected,
+    /// Still rate limited after every retry (HTTP 429).
+    Throttled,
+    /// Sealed, in standby or otherwise unavailable (HTTP 503).
+    Unavailable,
+    /// No answer within the timeout.
+    TimedOut,
+    /// No connection could be made.
+    Unreachable,
+    /// No token was configured.
+    NoToken,
+    /// Anything else.
+    Other,
+}
+
+/// A failed transit call: its class and what the server said.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    /// The class.
+    pub class: Class,
+    /// The details.
+    pub detail: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.class {
+            Class::Denied => "denied",
+            Class::NotFound => "not found",
+            Class::Rejected => "ciphertext rejected",
+            Class::Throttled => "throttled (still, after retries with backoff)",
+            Class::Unavailable => "unavailable",
+            Class::TimedOut => "timed out",
+            Class::Unreachable => "unreachable",
+            Class::NoToken => "no Vault token",
+            Class::Other => "failed",
+        };
+        write!(f, "{what}: {}", self.detail)
+    }
+}
+
+/// The class of an error answer, from its status and the server's messages.
+pub fn class_of(status: u16, message: &str) -> Class {
+    let m = message.to_ascii_lowercase();
+    match status {
+        401 | 403 => Class::Denied,
+        404 => Class::NotFound,
+        429 => Class::Throttled,
+        503 => Class::Unavailable,
+        _ if m.contains("not found") || m.contains("no handler for route") => Class::NotFound,
+        _ if m.contains("ciphertext")
+            || m.contains("message authentication failed")
+            || m.contains("decrypt") =>
+        {
+            Class::Rejected
+        }
+        _ => Class::Other,
+    }
+}
+
+type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+struct Service {
+    runtime: tokio::runtime::Runtime,
+    client: HttpsClient,
+    warned: Mutex<HashSet<String>>,
+    /// Servers that timed out or could not be reached: not tried again in this process
+    /// (a `git` checkout of many files waits for a dead server once, not once per file).
+    down: Mutex<HashMap<String, Failure>>,
+}
+
+static SERVICE: OnceLock<Result<Service, String>> = OnceLock::new();
+
+fn service() -> Result<&'static Service, Failure> {
+    SERVICE
+        .get_or_init(|| {
+            let s = settings();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| format!("cannot start the HTTP client runtime: {e}"))?;
+            let tls = tls_config(s)?;
+            let mut http = HttpConnector::new();
+            http.enforce_http(false);
+            http.set_connect_timeout(Some(s.timeout));
+            let connector = hyper_rustls::HttpsConnectorBuilder::new()
+                .with_tls_config(tls)
+                .https_or_http()
+                .enable_http1()
+                .wrap_connector(http);
+            // The client spawns its connection tasks, so it is made inside the runtime.
+            let client = {
+                let _guard = runtime.enter();
+                Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector)
+            };
+            Ok(Service {
+                runtime,
+                client,
+                warned: Mutex::new(HashSet::new()),
+                down: Mutex::new(HashMap::new()),
+            })
+        })
+        .as_ref()
+        .map_err(|e| Failure {
+            class: Class::Other,
+            detail: e.clone(),
+        })
+}
+
+/// rustls on aws-lc-rs, trusting `ca_cert` if given, else the system's certificates.
+fn tls_config(s: &Settings) -> Result<rustls::ClientConfig, String> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS setup failed: {e}"))?;
+    let mut roots = rustls::RootCertStore::empty();
+    match &s.ca_cert {
+        Some(path) => {
+            use rustls::pki_types::CertificateDer;
+            use rustls::pki_types::pem::PemObject;
+            let certs = CertificateDer::pem_file_iter(path)
+                .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| format!("cannot read the CA certificate {}: {e}", path.display()))?;
+            if certs.is_empty() {
+                return Err(format!("{} holds no PEM certificate", path.display()));
+            }
+            for c in certs {
+                roots.add(c).map_err(|e| {
+                    format!("cannot use the CA certificate in {}: {e}", path.display())
+                })?;
+            }
+        }
+        None => {
+            use hyper_rustls::ConfigBuilderExt;
+            // No system certificates is not an error until an https:// server is called,
+            // which then fails verification (and the hint is VAULT_CACERT).
+            if let Ok(b) = builder.clone().with_native_roots() {
+                return Ok(b.with_no_client_auth());
+            }
+        }
+    }
+    Ok(builder.with_root_certificates(roots).with_no_client_auth())
+}
+
+/// POSTs `body` to `ACTION/NAME` under the key's mount and returns the JSON answer.
+fn call(spec: &KeySpec, action: &str, body: &str) -> Result<serde_json::Value, Failure> {
+    let s = settings();
+    let token = s.token.as_ref().ok_or_else(|| Failure {
+        class: Class::NoToken,
+        detail: "set VAULT_TOKEN, or log in so that ~/.vault-token exists".into(),
+    })?;
+    let service = service()?;
+    if spec.scheme == "http"
+        && let Some(warn) = &s.warn
+        && service
+            .warned
+            .lock()
+            .map(|mut w| w.insert(spec.authority.clone()))
+            .unwrap_or(false)
+    {
+        warn(&format!(
+            "{PREFIX}http://{}: plain HTTP, so the token and data keys cross the network unencrypted; use https:// except for a local development server",
+            spec.authority
+        ));
+    }
+    if let Some(f) = service
+        .down
+        .lock()
+        .ok()
+        .and_then(|d| d.get(&spec.authority).cloned())
+    {
+        return Err(Failure {
+            class: f.class,
+            detail: format!("{} (earlier in this run; not tried again)", f.detail),
+        });
+    }
+    let url = spec.endpoint(action);
+    let attempts = s.max_attempts.max(1);
+    let result = service.runtime.block_on(async {
+        let mut attempt = 1;
+        loop {
+            let mut req = http::Request::post(&url)
+                .header("X-Vault-Token", token.expose_secret())
+                .header("X-Vault-Request", "true")
+                .header(http::header::CONTENT_TYPE, "application/json");
+            if let Some(ns) = &s.namespace {
+                req = req.header("X-Vault-Namespace", ns.as_str());
+            }
+            let req = req
+                .body(Full::new(Bytes::copy_from_slice(body.as_bytes())))
+                .map_err(|e| Failure {
+                    class: Class::Other,
+                    detail: format!("cannot build the request: {e}"),
+                })?;
+            let result = tokio::time::timeout(s.timeout, async {
+                let response = service.client.request(req).await?;
+                let status = response.status().as_u16();
+                let bytes = response.into_body().collect().await?.to_bytes();
+                Ok::<_, Box<dyn std::error::Error + Send + Sync>>((status, bytes))
+            })
+            .await;
+            let failure = match result {
+                Err(_) => Failure {
+                    class: Class::TimedOut,
+                    detail: format!(
+                        "no answer from {} within {}",
+                        spec.authority,
+                        humantime::format_duration(s.timeout)
+                    ),
+                },
+                Ok(Err(e)) => transport_failure(spec, e.as_ref(), s.timeout),
+                Ok(Ok((status, bytes))) => {
+                    let bytes = Zeroizing::new(bytes.to_vec());
+                    let json: serde_json::Value =
+                        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+                    if (200..300).contains(&status) {
+                        return Ok(json);
+                    }
+                    let messages: Vec<&str> = json
+                        .get("errors")
+                        .and_then(|e| e.as_array())
+                        .map(|a| a.iter().filter_map(|m| m.as_str()).collect())
+                        .unwrap_or_default();
+                    let message = messages.join("; ").replace('\n', " ");
+                    let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
+                    Failure {
+                        class: class_of(status, &message),
+                        detail: if message.is_empty() {
+                            format!("HTTP {status} from {url}")
+                        } else {
+                            format!("{message} (HTTP {status})")
+                        },
+                    }
+                }
+            };
+            if failure.class != Class::Throttled || attempt >= attempts {
+                return Err(failure);
+            }
+            tokio::time::sleep(backoff(attempt)).await;
+            attempt += 1;
+        }
+    });
+    if let Err(f) = &result
+        && matches!(f.class, Class::TimedOut | Class::Unreachable)
+        && let Ok(mut d) = service.down.lock()
+    {
+        d.insert(spec.authority.clone(), f.clone());
+    }
+    result
+}
+
+/// A failure before any answer: no connection, a TLS failure, a connect timeout.
+fn transport_failure(
+    spec: &KeySpec,
+    e: &(dyn std::error::Error + 'static),
+    timeout: Duration,
+) -> Failure {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(e);
+    while let Some(err) = next {
+        let text = err.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = err.source();
+    }
+    let chain = parts.join(": ");
+    let lower = chain.to_ascii_lowercase();
+    if lower.contains("timed out") || lower.contains("timeout") {
+        return Failure {
+            class: Class::TimedOut,
+            detail: format!(
+                "could not connect to {} within {}",
+                spec.authority,
+                humantime::format_duration(timeout)
+            ),
+        };
+    }
+    let hint = if lower.contains("certificate") {
+        " (set VAULT_CACERT to the server's CA certificate)"
+    } else {
+        ""
+    };
+    Failure {
+        class: Class::Unreachable,
+        detail: format!("{}: {chain}{hint}", spec.authority),
+    }
+}
+
+/// Exponential backoff with jitter: about 100–200 ms, 200–400 ms… (capped at 5 s).
+fn backoff(attempt: u32) -> Duration {
+    let cap = 200u64.saturating_mul(1 << attempt.min(5)).min(5_000);
+    let mut r = [0u8; 2];
+    let jitter = match getrandom::getrandom(&mut r) {
+        Ok(()) => u64::from(u16::from_le_bytes(r)) % cap.max(1),
+        Err(_) => cap / 2,
+    };
+    Duration::from_millis(cap / 2 + jitter / 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_addresses() {
+        let s = KeySpec::parse("vault:https://vault.example:8200/transit/keys/app").unwrap();
+        assert_eq!(
+            (
+                s.scheme.as_str(),
+                s.authority.as_str(),
+                s.mount.as_str(),
+                s.name.as_str()
+            ),
+            ("https", "vault.example:8200", "transit", "app")
+        );
+        assert_eq!(
+            s.endpoint("decrypt"),
+            "https://vault.example:8200/v1/transit/decrypt/app"
+        );
+        assert_eq!(s.id(), "vault:https://vault.example:8200/transit/keys/app");
+        let s = KeySpec::parse("vault:http://127.0.0.1:8200/team/transit/keys/k/").unwrap();
+        assert_eq!((s.mount.as_str(), s.name.as_str()), ("team/transit", "k"));
+        assert_eq!(s.id(), "vault:http://127.0.0.1:8200/team/transit/keys/k");
+    }
+
+    #[test]
+    fn rejects_malformed_addresses() {
+        for (text, why) in [
+            ("vault:ftp://h/transit/keys/k", "https://"),
+            ("vault:https://h/transit/k", "MOUNT/keys/NAME"),
+            ("vault:https://h/keys/k", "no mount"),
+            ("vault:https://h/v1/transit/keys/k", "leave out /v1/"),
+            ("vault:https://h/transit/keys/k?x=1", "query"),
+            ("vault:https://u:p@h/transit/keys/k", "credentials"),
+            ("vault:https:///transit/keys/k", "URL"),
+        ] {
+            let e = KeySpec::parse(text).unwrap_err();
+            assert!(e.contains(why), "{text}: {e}");
+        }
+    }
+
+    #[test]
+    fn answers_map_to_classes() {
+        assert_eq!(
+            class_of(403, "1 error occurred: * permission denied"),
+            Class::Denied
+        );
+        assert_eq!(class_of(400, "encryption key not found"), Class::NotFound);
+        assert_eq!(
+            class_of(400, "invalid ciphertext: no prefix"),
+            Class::Rejected
+        );
+        assert_eq!(class_of(429, ""), Class::Throttled);
+        assert_eq!(class_of(503, "Vault is sealed"), Class::Unavailable);
+        assert_eq!(class_of(500, "internal error"), Class::Other);
+    }
+
+    #[test]
+    fn settings_debug_hides_the_token() {
+        let s = Settings {
+            token: Some(SecretString::from("hvs.secret-token".to_owned())),
+            ..Settings::default()
+        };
+        assert!(!format!("{s:?}").contains("secret-token"));
+    }
+}

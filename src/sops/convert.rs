@@ -1,0 +1,332 @@
+//! Moving between SOPS and vaultfile: rules, and `.sops.yaml` to `.vaultfile.yaml`.
+//!
+//! Values are moved by the CLI with [`super::decrypt`] / [`crate::engine`] on one side and
+//! [`crate::engine`] / [`super::encrypt`] on the other. What is here is the mapping of
+//! what they do not share: SOPS allows one selection rule and defaults to
+//! `unencrypted_suffix: _unencrypted`; vaultfile combines rules and defaults to encrypting
+//! everything. SOPS's configuration names PGP and cloud keys that vaultfile cannot use.
+
+use serde_json::Value;
+
+use super::metadata::Rule;
+use crate::path::RuleSpec;
+
+/// A rule that matches no key: written to SOPS files converted from vaultfile files that
+/// set no rule but have keys ending in `_unencrypted`, which SOPS's default rule would
+/// otherwise leave in plaintext.
+pub const MATCH_NOTHING: &str = r"[^\s\S]";
+
+/// The SOPS rule for a vaultfile rule set. `has_unencrypted_suffix_keys` says whether the
+/// file has a key ending in `_unencrypted` (see [`MATCH_NOTHING`]).
+pub fn rule_for_sops(
+    spec: &RuleSpec,
+    has_unencrypted_suffix_keys: bool,
+) -> Result<Option<Rule>, String> {
+    let mut set = Vec::new();
+    if let Some(v) = &spec.encrypted_regex {
+        set.push(Rule::EncryptedRegex(v.clone()));
+    }
+    if let Some(v) = &spec.unencrypted_regex {
+        set.push(Rule::UnencryptedRegex(v.clone()));
+    }
+    if let Some(v) = &spec.encrypted_suffix {
+        set.push(Rule::EncryptedSuffix(v.clone()));
+    }
+    if let Some(v) = &spec.unencrypted_suffix {
+        set.push(Rule::UnencryptedSuffix(v.clone()));
+    }
+    match set.len() {
+        0 if has_unencrypted_suffix_keys => {
+            Ok(Some(Rule::UnencryptedRegex(MATCH_NOTHING.to_owned())))
+        }
+        0 => Ok(None),
+        1 => Ok(set.pop()),
+        _ => Err("the file combines several selection rules; SOPS allows only one per file".into()),
+    }
+}
+
+/// The result of converting `.sops.yaml`.
+#[derive(Debug)]
+pub struct ConfigConversion {
+    /// The `.vaultfile.yaml` text.
+    pub text: String,
+    /// What could not be carried over.
+    pub notes: Vec<String>,
+}
+
+fn string_list(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::String(s)) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| match x {
+                Value::String(s) => Some(s.trim().to_owned()),
+                Value::Object(o) => o
+                    .get("arn")
+                    .or_else(|| o.get("resource_id"))
+                    .or_else(|| o.get("key_id"))
+                    .or_else(|| o.get("vaultUrl"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+const OTHER_KEYS: [(&str, &str); 6] = [
+    ("pgp", "PGP keys"),
+    ("kms", "AWS KMS keys"),
+    ("gcp_kms", "GCP KMS keys"),
+    ("azure_keyvault", "Azure Key Vault keys"),
+    ("hc_vault_transit_uri", "Vault transit keys"),
+    ("hckms", "Huawei Cloud KMS keys"),
+];
+
+fn quote(s: &str) -> String {
+    serde_json::to_string(s).expect("strings serialise")
+}
+
+/// Converts a `.sops.yaml` to the equivalent `.vaultfile.yaml`, noting what could not be
+/// carried over (PGP and cloud keys, comment rules, `destination_rules`, `stores`). A rule
+/// left with no age or SSH recipient is dropped, and noted.
+pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, String> {
+    let root: Value = serde_saphyr::from_str(text).map_err(|e| format!("not valid YAML: {e}"))?;
+    let mut notes = Vec::new();
+    let rules = match root.get("creation_rules") {
+        Some(Value::Array(r)) => r.clone(),
+        Some(Value::Null) | None => Vec::new(),
+        Some(_) => return Err("creation_rules is not a list".into()),
+    };
+    for key in ["destination_rules", "stores"] {
+        if root.get(key).is_some() {
+            notes.push(format!(
+                "`{key}` has no vaultfile equivalent and was not carried over"
+            ));
+        }
+    }
+    let mut out = String::from(
+        "# Converted from .sops.yaml by `vaultfile convert --to vaultfile`.\ncreation_rules:\n",
+    );
+    let mut written = 0;
+    for (n, rule) in rules.iter().enumerate() {
+        let Some(rule) = rule.as_object() else {
+            return Err(format!("creation rule {} is not a mapping", n + 1));
+        };
+        let label = match rule.get("path_regex").and_then(Value::as_str) {
+            Some(p) => format!("creation rule {} (path_regex {p})", n + 1),
+            None => format!("creation rule {}", n + 1),
+        };
+        for k in rule.keys() {
+            if !matches!(
+                k.as_str(),
+                "path_regex"
+                    | "age"
+                    | "pgp"
+                    | "kms"
+                    | "gcp_kms"
+                    | "azure_keyvault"
+                    | "hc_vault_transit_uri"
+                    | "hckms"
+                    | "aws_profile"
+                    | "key_groups"
+                    | "shamir_threshold"
+                    | "unencrypted_suffix"
+                    | "encrypted_suffix"
+                    | "unencrypted_regex"
+                    | "encrypted_regex"
+                    | "unencrypted_comment_regex"
+                    | "encrypted_comment_regex"
+                    | "mac_only_encrypted"
+            ) {
+                notes.push(format!("{label}: unknown key `{k}` ignored"));
+            }
+        }
+        let mut body = String::new();
+        if let Some(p) = rule.get("path_regex").and_then(Value::as_str) {
+            body.push_str(&format!("    path_regex: {}\n", quote(p)));
+        }
+        let groups = match rule.get("key_groups") {
+            Some(Value::Array(g)) if !g.is_empty() => Some(g),
+            _ => None,
+        };
+        let mut has_recipients = false;
+        if let Some(groups) = groups {
+            let mut lists = Vec::new();
+            for (gi, g) in groups.iter().enumerate() {
+                let ids = string_list(g.get("age"));
+                for (k, what) in OTHER_KEYS {
+                    let k = if k == "azure_keyvault" {
+                        "azure_keyvault"
+                    } else {
+                        k
+                    };
+                    let found = string_list(g.get(k));
+                    if !found.is_empty() {
+                        notes.push(format!(
+                            "{label}, key group {}: {what} ({}) cannot be used by vaultfile and were left out",
+                            gi + 1,
+                            found.join(", ")
+                        ));
+                    }
+                }
+                if g.get("merge").is_some() {
+                    notes.push(format!(
+                        "{label}, key group {}: `merge` was not carried over",
+                        gi + 1
+                    ));
+                }
+                if ids.is_empty() {
+                    notes.push(format!(
+                        "{label}, key group {}: no age or SSH recipient left; the group was dropped",
+                        gi + 1
+                    ));
+                } else {
+                    lists.push(ids);
+                }
+            }
+            let threshold = rule.get("shamir_threshold").and_then(|v| {
+                v.as_u64()
+                    .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+            });
+            if lists.len() == 1 {
+                body.push_str(&format!(
+                    "    recipients: [{}]\n",
+                    lists[0]
+                        .iter()
+                        .map(|s| quote(s))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+                has_recipients = true;
+            } else if lists.len() > 1 {
+                body.push_str("    key_groups:\n");
+                for l in &lists {
+                    body.push_str(&format!(
+                        "      - [{}]\n",
+                        l.iter().map(|s| quote(s)).collect::<Vec<_>>().join(", ")
+                    ));
+                }
+                if let Some(t) = threshold {
+                    let t = (t as usize).min(lists.len());
+                    body.push_str(&format!("    threshold: {t}\n"));
+                }
+                has_recipients = true;
+            }
+        } else {
+            let ids = string_list(rule.get("age"));
+            for (k, what) in OTHER_KEYS {
+                let found = string_list(rule.get(k));
+                if !found.is_empty() {
+                    notes.push(format!(
+                        "{label}: {what} ({}) cannot be used by vaultfile and were left out",
+                        found.join(", ")
+                    ));
+                }
+            }
+            if !ids.is_empty() {
+                body.push_str(&format!(
+                    "    recipients: [{}]\n",
+                    ids.iter().map(|s| quote(s)).collect::<Vec<_>>().join(", ")
+                ));
+                has_recipients = true;
+            }
+        }
+        for key in [
+            "unencrypted_suffix",
+            "encrypted_suffix",
+            "unencrypted_regex",
+            "encrypted_regex",
+        ] {
+            if let Some(v) = rule.get(key).and_then(Value::as_str) {
+                body.push_str(&format!("    {key}: {}\n", quote(v)));
+            }
+        }
+        for key in ["unencrypted_comment_regex", "encrypted_comment_regex"] {
+            if rule.get(key).is_some() {
+                notes.push(format!(
+                    "{label}: `{key}` selects values by comment, which vaultfile does not do; not carried over"
+                ));
+            }
+        }
+        if rule.get("mac_only_encrypted").is_some() {
+            notes.push(format!(
+                "{label}: `mac_only_encrypted` dropped (vaultfile's MAC always covers every value)"
+            ));
+        }
+        if !has_recipients {
+            notes.push(format!(
+                "{label}: no age or SSH recipient, so the rule was left out; files it matched may now match a later rule"
+            ));
+            continue;
+        }
+        out.push_str("  - ");
+        out.push_str(body.trim_start());
+        written += 1;
+    }
+    if written == 0 {
+        out = out.replace("creation_rules:\n", "creation_rules: []\n");
+    }
+    Ok(ConfigConversion { text: out, notes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_rules_and_notes_the_rest() {
+        let text = r#"
+creation_rules:
+  - path_regex: \.dev\.yaml$
+    age: age1aaa, age1bbb
+    encrypted_regex: ^(data|stringData)$
+    mac_only_encrypted: true
+  - path_regex: prod/.*
+    key_groups:
+      - age: [age1ccc]
+        pgp: [FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4]
+      - age: [age1ddd]
+    shamir_threshold: 2
+  - pgp: FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4
+"#;
+        let c = sops_config_to_vaultfile(text).unwrap();
+        assert!(
+            c.text.contains(r#"path_regex: "\\.dev\\.yaml$""#),
+            "{}",
+            c.text
+        );
+        assert!(c.text.contains(r#"recipients: ["age1aaa", "age1bbb"]"#));
+        assert!(c.text.contains(r#"encrypted_regex: "^(data|stringData)$""#));
+        assert!(c.text.contains(
+            "key_groups:\n      - [\"age1ccc\"]\n      - [\"age1ddd\"]\n    threshold: 2"
+        ));
+        let notes = c.notes.join("\n");
+        assert!(notes.contains("mac_only_encrypted"));
+        assert!(notes.contains("PGP keys (FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4)"));
+        assert!(notes.contains("creation rule 3: no age or SSH recipient"));
+    }
+
+    #[test]
+    fn rules_for_sops() {
+        let mut s = RuleSpec::default();
+        assert_eq!(rule_for_sops(&s, false).unwrap(), None);
+        assert_eq!(
+            rule_for_sops(&s, true).unwrap(),
+            Some(Rule::UnencryptedRegex(MATCH_NOTHING.into()))
+        );
+        s.encrypted_regex = Some("^a$".into());
+        assert_eq!(
+            rule_for_sops(&s, true).unwrap(),
+            Some(Rule::EncryptedRegex("^a$".into()))
+        );
+        s.unencrypted_suffix = Some("_x".into());
+        assert!(rule_for_sops(&s, false).is_err());
+    }
+}

