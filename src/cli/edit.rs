@@ -93,9 +93,12 @@ pub fn run(args: EditArgs, ui: &Ui) -> super::CmdResult {
         match secret::load_any(file, args.input_type, &args.identity, ui)? {
             AnyLoaded::Text(l) => (
                 Zeroizing::new(l.plain.as_bytes().to_vec()),
-                Target::Existing(l.opened),
+                Target::Existing(l.origin.require_vaultfile(&name, "edit")?),
             ),
-            AnyLoaded::Binary { content, opened } => (content, Target::Existing(opened)),
+            AnyLoaded::Binary { content, origin } => (
+                content,
+                Target::Existing(origin.require_vaultfile(&name, "edit")?),
+            ),
         }
     } else {
         // As `encrypt` does: -r/-R, else the configuration's recipients or key groups

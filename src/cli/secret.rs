@@ -19,6 +19,39 @@ use super::identities;
 use super::io::{self, Input, Output};
 use super::ui::Ui;
 
+/// What a loaded file was: it decides how the file can be written back.
+pub enum Origin {
+    /// A vaultfile-encrypted file, opened: saved with itself as baseline.
+    Vaultfile(Box<Opened>),
+    /// A SOPS file: readable by every command, written only after `vaultfile convert`.
+    Sops,
+    /// Plaintext that git's vaultfile filter protects (a work tree decrypted on checkout):
+    /// read as it is, and saved as plaintext, since git encrypts it on `git add`.
+    GitWorkTree,
+}
+
+impl Origin {
+    /// The opened vaultfile file, or an error saying why this file cannot be re-encrypted
+    /// in place by `command`.
+    pub fn require_vaultfile(self, name: &str, command: &str) -> Result<Opened, CliError> {
+        match self {
+            Origin::Vaultfile(o) => Ok(*o),
+            Origin::Sops => Err(CliError::new(
+                ExitKind::State,
+                format!("{name} is a SOPS file: `vaultfile {command}` writes vaultfile files only"),
+            )
+            .hint(format!(
+                "convert it first: vaultfile convert --to vaultfile {name}"
+            ))),
+            Origin::GitWorkTree => Err(CliError::new(
+                ExitKind::State,
+                format!("{name} is the plaintext git's vaultfile filter checked out"),
+            )
+            .hint("edit it directly with your editor: git encrypts it when you `git add` it")),
+        }
+    }
+}
+
 /// A decrypted structured file.
 pub struct Loaded {
     pub name: String,
@@ -26,7 +59,7 @@ pub struct Loaded {
     pub format: Format,
     pub store: &'static dyn Store,
     pub plain: Zeroizing<String>,
-    pub opened: Opened,
+    pub origin: Origin,
 }
 
 /// A decrypted file of any format.
@@ -34,8 +67,34 @@ pub enum AnyLoaded {
     Text(Loaded),
     Binary {
         content: Zeroizing<Vec<u8>>,
-        opened: Opened,
+        origin: Origin,
     },
+}
+
+/// Whether git's vaultfile filter protects `file` (`filter=vaultfile` in its attributes).
+fn protected_by_git(file: &Path) -> bool {
+    let Ok(abs) = std::path::absolute(file) else {
+        return false;
+    };
+    let Some(dir) = abs.parent() else {
+        return false;
+    };
+    let Ok(repo) = vaultfile::git::repo::Repo::discover(dir) else {
+        return false;
+    };
+    let Some(top) = repo.work_tree.clone() else {
+        return false;
+    };
+    let top = top.canonicalize().unwrap_or(top);
+    let abs = abs.canonicalize().unwrap_or(abs);
+    let Ok(rel) = abs.strip_prefix(&top) else {
+        return false;
+    };
+    let rel = rel.to_string_lossy().replace('\\', "/");
+    repo.check_attr("filter", &[rel]).is_ok_and(|v| {
+        v.iter()
+            .any(|(_, value)| value == vaultfile::git::setup::DRIVER)
+    })
 }
 
 /// Decrypts `file`; structured or binary.
@@ -50,6 +109,57 @@ pub fn load_any(
     let text = common::text(&name, input.read()?)?;
     let format = common::format_for_encrypted(&input, input_type, &text);
     let found = identities::collect(&ids.identities, ui)?;
+    if let Some(sf) = vaultfile::sops::sniff(&text, format) {
+        let dec = common::sops_decrypt(&name, &text, sf, &ids.identities, &found, false, ui)?;
+        let content = dec.plaintext.clone();
+        return match format::store_for(format) {
+            Some(store) => {
+                let plain = String::from_utf8(content.to_vec()).map_err(|_| {
+                    CliError::new(
+                        ExitKind::Syntax,
+                        format!("{name} does not decrypt to UTF-8 text"),
+                    )
+                })?;
+                Ok(AnyLoaded::Text(Loaded {
+                    name,
+                    path: file.to_owned(),
+                    format,
+                    store,
+                    plain: Zeroizing::new(plain),
+                    origin: Origin::Sops,
+                }))
+            }
+            None => Ok(AnyLoaded::Binary {
+                content,
+                origin: Origin::Sops,
+            }),
+        };
+    }
+    // A plaintext file that git's filter protects is the work tree of a repository set up
+    // with `vaultfile git init`: read it as it is.
+    let git_plain = || {
+        !text.contains("vaultfile") || {
+            let probe = format::store_for(format)
+                .unwrap_or_else(|| format::store_for(Format::Yaml).expect("yaml store"));
+            engine::inspect(probe, &text).is_err()
+        }
+    };
+    if git_plain() && protected_by_git(file) {
+        return Ok(match format::store_for(format) {
+            Some(store) => AnyLoaded::Text(Loaded {
+                name,
+                path: file.to_owned(),
+                format,
+                store,
+                plain: Zeroizing::new(text),
+                origin: Origin::GitWorkTree,
+            }),
+            None => AnyLoaded::Binary {
+                content: Zeroizing::new(text.into_bytes()),
+                origin: Origin::GitWorkTree,
+            },
+        });
+    }
     let err = |e| CliError::decrypt(&name, e, &found.tried);
     match format::store_for(format) {
         Some(store) => {
@@ -65,7 +175,7 @@ pub fn load_any(
                 format,
                 store,
                 plain,
-                opened,
+                origin: Origin::Vaultfile(Box::new(opened)),
             }))
         }
         None => {
@@ -73,7 +183,7 @@ pub fn load_any(
                 engine::decrypt_binary(&text, &found.identities).map_err(err)?;
             Ok(AnyLoaded::Binary {
                 content: Zeroizing::new(content),
-                opened,
+                origin: Origin::Vaultfile(Box::new(opened)),
             })
         }
     }
@@ -104,10 +214,36 @@ pub fn load(
 /// Encrypts `plain` with the loaded file as baseline (so only the changed values'
 /// ciphertext and the MAC change) and replaces the file atomically.
 pub fn save(loaded: &Loaded, plain: &str, ui: &Ui) -> Result<(), CliError> {
+    let opened = match &loaded.origin {
+        Origin::Vaultfile(o) => o,
+        // git encrypts the work tree's plaintext on `git add`.
+        Origin::GitWorkTree => {
+            return io::write_all(
+                Output::File {
+                    path: &loaded.path,
+                    private: false,
+                },
+                plain.as_bytes(),
+            );
+        }
+        Origin::Sops => {
+            return Err(CliError::new(
+                ExitKind::State,
+                format!(
+                    "{} is a SOPS file: vaultfile writes vaultfile files only",
+                    loaded.name
+                ),
+            )
+            .hint(format!(
+                "convert it first: vaultfile convert --to vaultfile {}",
+                loaded.name
+            )));
+        }
+    };
     let opts = EncryptOptions {
         recipients: &[],
         rules: None,
-        baseline: Some(&loaded.opened),
+        baseline: Some(opened),
         now: SystemTime::now(),
     };
     let enc = engine::encrypt(loaded.store, plain, &opts)

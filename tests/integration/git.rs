@@ -755,3 +755,46 @@ fn status_lists_protected_files_locked_or_not_with_recipients() {
     assert!(stdout.contains(&w.env.public[..12]), "{stdout}");
     assert!(!stdout.contains("README"));
 }
+
+#[test]
+fn everyday_commands_work_on_the_decrypted_work_tree() {
+    let w = World::new();
+    let repo = w.repo("r");
+    let get = w.vaultfile(&repo, &["get", "secrets/db.yaml", "db.password"]);
+    assert!(
+        get.status.success(),
+        "{}",
+        String::from_utf8_lossy(&get.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&get.stdout), "hunter2");
+    let run = w.vaultfile(
+        &repo,
+        &[
+            "exec-env",
+            "secrets/db.yaml",
+            "--",
+            "sh",
+            "-c",
+            "printf %s \"$API_TOKEN\"",
+        ],
+    );
+    assert_eq!(String::from_utf8_lossy(&run.stdout), "tok-123");
+    // `set` edits the plaintext in place; git encrypts it on add.
+    let set = w.vaultfile(&repo, &["set", "secrets/db.yaml", "db.password", "n3w"]);
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    assert_eq!(
+        read(repo.join("secrets/db.yaml")),
+        DB.replace("hunter2", "n3w")
+    );
+    w.git(&repo, &["commit", "-qam", "set"]);
+    let blob = w.git(&repo, &["show", "HEAD:secrets/db.yaml"]);
+    assert!(is_ciphertext(&blob) && !blob.contains("n3w"));
+    // An unprotected plaintext file is still refused: nothing says git encrypts it.
+    std::fs::write(repo.join("plain.yaml"), "a: 1\n").unwrap();
+    let get = w.vaultfile(&repo, &["get", "plain.yaml", "a"]);
+    assert_eq!(get.status.code(), Some(4));
+}

@@ -823,3 +823,45 @@ fn pgp_without_gpg_says_so() {
             "pgp FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4",
         ));
 }
+
+#[test]
+fn get_exec_env_and_export_read_sops_files_and_set_refuses_them() {
+    let env = Env::new();
+    let (p, key, text) = age_fixture(&env);
+    env.bare_cmd()
+        .args(["get", "-I"])
+        .arg(&key)
+        .arg(&p)
+        .arg("app2.db.password")
+        .assert()
+        .success()
+        .stdout("c4r1b0u");
+    env.bare_cmd()
+        .args(["exec-env", "-I"])
+        .arg(&key)
+        .arg(&p)
+        .args(["--", "sh", "-c", "printf %s \"$APP2_DB_PASSWORD\""])
+        .assert()
+        .success()
+        .stdout("c4r1b0u");
+    env.bare_cmd()
+        .args(["export", "--format", "shell", "-I"])
+        .arg(&key)
+        .arg(&p)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "export APP2_DB_PASSWORD='c4r1b0u'",
+        ));
+    env.bare_cmd()
+        .args(["set", "-I"])
+        .arg(&key)
+        .arg(&p)
+        .args(["app2.db.password", "x"])
+        .assert()
+        .code(4)
+        .stderr(predicates::str::contains(
+            "vaultfile convert --to vaultfile",
+        ));
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), text);
+}
