@@ -336,7 +336,11 @@ fn kms_that_never_answers_fails_within_the_timeout() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(5), "{err}");
     assert!(err.contains("timed out: no answer within 500ms"), "{err}");
-    assert!(start.elapsed() < Duration::from_secs(3));
+    assert!(
+        start.elapsed() < Duration::from_secs(4),
+        "took {:?}",
+        start.elapsed()
+    );
 }
 
 #[test]
