@@ -16,7 +16,7 @@ use vaultfile::keys::{self, Identity};
 
 use super::super::error::{CliError, ExitKind};
 use super::super::identities;
-use super::super::ui::{PassphrasePrompt, Ui};
+use super::super::ui::Ui;
 
 /// Serve git's long-running filter protocol on stdin/stdout (run by git)
 #[derive(Debug, clap::Args)]
@@ -186,7 +186,7 @@ fn new_file_keys(
             config.path.display()
         )
     })?;
-    let holders = keys::KeyHolders::from_rule(rule, std::sync::Arc::new(PassphrasePrompt))
+    let holders = keys::KeyHolders::from_rule(rule, super::super::rekey::callbacks())
         .map_err(|e| format!("{}:{}: {e}", config.path.display(), rule.line))?;
     let rules = (!rule.rules.is_empty()).then(|| rule.rules.clone());
     Ok((holders, rules))
