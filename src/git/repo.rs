@@ -140,6 +140,33 @@ impl Repo {
         Ok(split_z(&out))
     }
 
+    /// The blob id of every path at stage 0 of the index (`git ls-files -s`), by
+    /// repository-relative path. Conflicted paths (stages 1-3) are left out, as
+    /// `git cat-file` leaves out `:path` for them.
+    pub fn index_blobs(&self) -> Result<std::collections::HashMap<String, String>, GitError> {
+        let out = self.run(&["ls-files", "-s", "-z", "--full-name", ":/"])?;
+        let mut blobs = std::collections::HashMap::new();
+        for entry in split_z(&out) {
+            // "<mode> <oid> <stage>\t<path>"
+            let Some((meta, path)) = entry.split_once('\t') else {
+                return Err(GitError::Output("ls-files -s".into()));
+            };
+            let mut fields = meta.split(' ');
+            let (Some(_mode), Some(oid), Some("0")) = (fields.next(), fields.next(), fields.next())
+            else {
+                continue;
+            };
+            blobs.insert(path.to_owned(), oid.to_owned());
+        }
+        Ok(blobs)
+    }
+
+    /// Whether `HEAD` names a commit (false in a repository with no commit yet).
+    pub fn has_head(&self) -> bool {
+        self.run(&["rev-parse", "--verify", "-q", "HEAD^{commit}"])
+            .is_ok()
+    }
+
     /// The value of attribute `attr` for each path (`unspecified`, `set`, `unset` or a
     /// value), read from the index's and the work tree's `.gitattributes` as git does.
     pub fn check_attr(
@@ -264,5 +291,50 @@ impl Drop for BlobReader {
         // Closing stdin ends cat-file; wait so no zombie is left.
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn git(dir: &Path, args: &[&str]) -> String {
+        let out = run_in(dir, args).unwrap();
+        String::from_utf8(out).unwrap().trim_end().to_owned()
+    }
+
+    #[test]
+    fn index_blobs_lists_stage_zero_ids_by_path_and_has_head_follows_the_first_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path();
+        git(top, &["init", "-q"]);
+        std::fs::create_dir(top.join("secrets")).unwrap();
+        std::fs::write(top.join("secrets/a b.yaml"), "a: 1\n").unwrap();
+        std::fs::write(top.join("plain.txt"), "x\n").unwrap();
+        git(top, &["add", "."]);
+        // Asked from a subdirectory, paths are still repository-relative.
+        let repo = Repo::discover(&top.join("secrets")).unwrap();
+        assert!(!repo.has_head(), "no commit yet");
+        let blobs = repo.index_blobs().unwrap();
+        assert_eq!(blobs.len(), 2);
+        assert_eq!(
+            blobs["secrets/a b.yaml"],
+            git(top, &["rev-parse", ":secrets/a b.yaml"])
+        );
+        assert_eq!(blobs["plain.txt"], git(top, &["rev-parse", ":plain.txt"]));
+        git(
+            top,
+            &[
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "commit",
+                "-q",
+                "-m",
+                "one",
+            ],
+        );
+        assert!(repo.has_head());
     }
 }

@@ -49,11 +49,19 @@ pub struct TextconvArgs {
 /// Files left encrypted are named one by one up to this many, then counted.
 const LOCKED_NAMED: usize = 5;
 
+/// What the repository held when the first file was cleaned: the baselines to look for.
+struct Known {
+    index: HashMap<String, String>,
+    has_head: bool,
+}
+
 /// The state shared by every file one git command sends.
 struct GitFilter<'a> {
     ui: &'a Ui,
     repo: Option<Repo>,
     blobs: Option<BlobReader>,
+    /// The index's blob ids and whether HEAD exists, read at the first clean.
+    known: Option<Known>,
     identities: Vec<Box<dyn Identity>>,
     configs: HashMap<PathBuf, Option<Config>>,
     locked: usize,
@@ -67,6 +75,7 @@ impl<'a> GitFilter<'a> {
             ui,
             repo: Repo::discover(&cwd).ok(),
             blobs: None,
+            known: None,
             // One filter process sees the same file more than once: unwrap each key once.
             // One cache per identity keeps the lookup order (local keys before network
             // services): the engine tries identities in order.
@@ -84,23 +93,32 @@ impl<'a> GitFilter<'a> {
 
     /// The index version of `path`, else HEAD's: the baseline that keeps unchanged values'
     /// ciphertext (and the data key) as they are.
+    ///
+    /// The index is listed once (`git ls-files -s`) and blobs are read by id, so a new file
+    /// costs no `git cat-file` round trip at all, and HEAD is asked only when there is one:
+    /// `git add` of many new files was paying two round trips per file to learn there was
+    /// nothing to find (BENCHMARKS.md, git benchmark).
     fn baseline(&mut self, path: &str) -> Option<Vec<u8>> {
         let repo = self.repo.as_ref()?;
+        let known = self.known.get_or_insert_with(|| Known {
+            index: repo.index_blobs().unwrap_or_default(),
+            has_head: repo.has_head(),
+        });
+        let spec = match known.index.get(path) {
+            Some(oid) => oid.clone(),
+            None if known.has_head => format!("HEAD:{path}"),
+            None => return None,
+        };
         if self.blobs.is_none() {
             self.blobs = BlobReader::start(repo).ok();
         }
-        let blobs = self.blobs.as_mut()?;
-        for spec in [format!(":{path}"), format!("HEAD:{path}")] {
-            match blobs.read(&spec) {
-                Ok(Some(b)) => return Some(b),
-                Ok(None) => {}
-                Err(_) => {
-                    self.blobs = None;
-                    return None;
-                }
+        match self.blobs.as_mut()?.read(&spec) {
+            Ok(found) => found,
+            Err(_) => {
+                self.blobs = None;
+                None
             }
         }
-        None
     }
 
     fn clean_file(&mut self, path: &str, content: Vec<u8>) -> Result<Vec<u8>, CliError> {
