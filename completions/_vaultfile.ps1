@@ -21,6 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'vaultfile' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
@@ -45,8 +46,10 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('updatekeys', 'updatekeys', [CompletionResultType]::ParameterValue, 'Make encrypted files'' recipients match their creation rule in .vaultfile.yaml')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Make a new data key for encrypted files and encrypt every value again')
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Check which keys can open encrypted files')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show each encrypted file''s key holders, data-key age and integrity')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Show the whole cycle on an embedded example: key, encrypt, a one-value change, decrypt')
             [CompletionResult]::new('git', 'git', [CompletionResultType]::ParameterValue, 'Store protected files encrypted in git while working on plaintext')
+            [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find secrets that are not protected: plaintext protected files and credentials')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for bash, zsh, fish, PowerShell or elvish')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -54,6 +57,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
         'vaultfile;keygen' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the identity to FILE instead of standard output (refuses to overwrite)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the identity to FILE instead of standard output (refuses to overwrite)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
@@ -69,6 +73,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Your key file, to take the public key from or to create [default: ~/.config/vaultfile/keys.txt]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the configuration to FILE instead')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the configuration to FILE instead')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Ask nothing; use the flags and defaults')
@@ -96,6 +101,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Take recipients and rules from FILE instead of the .vaultfile.yaml found by walking up from the file''s directory; used when no -r/-R is given')
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Encrypt the file in place')
@@ -111,12 +117,19 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the plaintext to OUT (created with mode 0600) instead of standard output')
             [CompletionResult]::new('--extract', '--extract', [CompletionResultType]::ParameterName, 'Print only the value at PATH: `a.b[0].c` or `["a"]["b"][0]["c"]`; a subtree prints as JSON')
             [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'The input''s format [default: from the file extension]')
+            [CompletionResult]::new('--output-type', '--output-type', [CompletionResultType]::ParameterName, 'Write the values as TYPE instead of the file as it was: yaml, json, toml, dotenv, or k8s-secret (a Kubernetes Secret manifest)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'k8s-secret: the Secret''s name [default: from the file''s name]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'k8s-secret: the Secret''s namespace [default: none, so kubectl''s current one]')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Put PREFIX in front of every variable name (e.g. APP_)')
+            [CompletionResult]::new('--separator', '--separator', [CompletionResultType]::ParameterName, 'Join the parts of a nested key with SEP')
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Decrypt the file in place')
             [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Decrypt the file in place')
+            [CompletionResult]::new('--no-upper', '--no-upper', [CompletionResultType]::ParameterName, 'Keep the keys'' case (database.password gives database_password)')
             [CompletionResult]::new('--ignore-mac', '--ignore-mac', [CompletionResultType]::ParameterName, 'SOPS files only: decrypt even if the MAC is missing or does not match. The output may then hold altered values; for recovering damaged files only')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
@@ -137,6 +150,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Take recipients and rules from FILE instead of the .vaultfile.yaml found by walking up from the file''s directory; used when no -r/-R is given')
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
@@ -150,6 +164,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'The file''s format [default: from the file extension]')
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('--string', '--string', [CompletionResultType]::ParameterName, 'Take the value as a string, whatever it looks like')
@@ -164,6 +179,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'The file''s format [default: from the file extension]')
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
@@ -176,6 +192,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'The file''s format [default: from the file extension]')
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (with a final line break): typed scalars, mappings and lists')
@@ -192,6 +209,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'The files'' format [default: from each file''s extension]')
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('--pristine', '--pristine', [CompletionResultType]::ParameterName, 'Start from an empty environment: only the secrets plus PATH, HOME, TERM and LANG')
@@ -212,6 +230,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'The file''s format [default: from the file extension]')
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('--no-fifo', '--no-fifo', [CompletionResultType]::ParameterName, 'Give the command a regular 0600 file (removed afterwards) instead of a FIFO, for programs that read the file more than once or seek in it')
@@ -229,6 +248,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'The files'' format [default: from each file''s extension]')
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('--no-upper', '--no-upper', [CompletionResultType]::ParameterName, 'Keep the keys'' case (database.password gives database_password)')
@@ -248,6 +268,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('--recipients-file', '--recipients-file', [CompletionResultType]::ParameterName, 'Encrypt to every recipient listed in FILE instead of the file''s own (repeatable)')
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('--plaintext-comments', '--plaintext-comments', [CompletionResultType]::ParameterName, 'Let comments that SOPS encrypted become plaintext comments (vaultfile leaves comments unencrypted)')
@@ -260,6 +281,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
         }
         'vaultfile;recipients' {
             [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'The file''s format, when its name does not say [default: from the extension]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
@@ -274,6 +296,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
         }
         'vaultfile;recipients;list' {
             [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'The file''s format, when its name does not say [default: from the extension]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
@@ -286,6 +309,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'The key group (1, 2, …) the recipient joins, for files with key groups')
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
@@ -297,6 +321,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
         'vaultfile;recipients;rm' {
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('--no-rotate', '--no-rotate', [CompletionResultType]::ParameterName, 'Keep the data key (the removed recipient can still decrypt this and earlier versions with a copy of the old key)')
@@ -329,6 +354,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Take recipients and rules from FILE instead of the .vaultfile.yaml found by walking up from the file''s directory; used when no -r/-R is given')
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Update without asking')
@@ -348,6 +374,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'The key group (1, 2, …) that --add recipients join, for files with key groups')
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
@@ -357,6 +384,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             break
         }
         'vaultfile;keys' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
@@ -371,6 +399,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'The files'' format, when their names do not say [default: from the extension]')
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
@@ -390,7 +419,22 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
         'vaultfile;keys;help;help' {
             break
         }
+        'vaultfile;status' {
+            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Exit 1 and list files whose data key is older than DURATION (90d, 12w, 1y, 36h)')
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
+            [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a JSON object instead of a table (its layout is stable and documented in the README)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'vaultfile;demo' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
@@ -400,6 +444,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             break
         }
         'vaultfile;git' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
@@ -419,6 +464,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             break
         }
         'vaultfile;git;init' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('--hooks', '--hooks', [CompletionResultType]::ParameterName, 'Also install a pre-commit hook that refuses to commit a protected file in plaintext')
@@ -430,6 +476,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             break
         }
         'vaultfile;git;deinit' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('--global', '--global', [CompletionResultType]::ParameterName, 'Remove the drivers from your global git configuration instead')
@@ -440,6 +487,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             break
         }
         'vaultfile;git;status' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
@@ -449,6 +497,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             break
         }
         'vaultfile;git;check' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('--staged', '--staged', [CompletionResultType]::ParameterName, 'Check only what is staged (the index)')
@@ -460,6 +509,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             break
         }
         'vaultfile;git;filter-process' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
@@ -469,6 +519,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             break
         }
         'vaultfile;git;clean' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
@@ -478,6 +529,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             break
         }
         'vaultfile;git;smudge' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
@@ -487,6 +539,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             break
         }
         'vaultfile;git;textconv' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
@@ -496,6 +549,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             break
         }
         'vaultfile;git;merge' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
@@ -547,7 +601,20 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
         'vaultfile;git;help;help' {
             break
         }
+        'vaultfile;scan' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
+            [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
+            [CompletionResult]::new('--staged', '--staged', [CompletionResultType]::ParameterName, 'Scan what is staged (the git index), not the work tree')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'vaultfile;completions' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
@@ -573,8 +640,10 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('updatekeys', 'updatekeys', [CompletionResultType]::ParameterValue, 'Make encrypted files'' recipients match their creation rule in .vaultfile.yaml')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Make a new data key for encrypted files and encrypt every value again')
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Check which keys can open encrypted files')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show each encrypted file''s key holders, data-key age and integrity')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Show the whole cycle on an embedded example: key, encrypt, a one-value change, decrypt')
             [CompletionResult]::new('git', 'git', [CompletionResultType]::ParameterValue, 'Store protected files encrypted in git while working on plaintext')
+            [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find secrets that are not protected: plaintext protected files and credentials')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for bash, zsh, fish, PowerShell or elvish')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -643,6 +712,9 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
         'vaultfile;help;keys;check' {
             break
         }
+        'vaultfile;help;status' {
+            break
+        }
         'vaultfile;help;demo' {
             break
         }
@@ -683,6 +755,9 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             break
         }
         'vaultfile;help;git;merge' {
+            break
+        }
+        'vaultfile;help;scan' {
             break
         }
         'vaultfile;help;completions' {

@@ -67,8 +67,14 @@ _vaultfile() {
             vaultfile,rotate)
                 cmd="vaultfile__subcmd__rotate"
                 ;;
+            vaultfile,scan)
+                cmd="vaultfile__subcmd__scan"
+                ;;
             vaultfile,set)
                 cmd="vaultfile__subcmd__set"
+                ;;
+            vaultfile,status)
+                cmd="vaultfile__subcmd__status"
                 ;;
             vaultfile,unset)
                 cmd="vaultfile__subcmd__unset"
@@ -187,8 +193,14 @@ _vaultfile() {
             vaultfile__subcmd__help,rotate)
                 cmd="vaultfile__subcmd__help__subcmd__rotate"
                 ;;
+            vaultfile__subcmd__help,scan)
+                cmd="vaultfile__subcmd__help__subcmd__scan"
+                ;;
             vaultfile__subcmd__help,set)
                 cmd="vaultfile__subcmd__help__subcmd__set"
+                ;;
+            vaultfile__subcmd__help,status)
+                cmd="vaultfile__subcmd__help__subcmd__status"
                 ;;
             vaultfile__subcmd__help,unset)
                 cmd="vaultfile__subcmd__help__subcmd__unset"
@@ -278,12 +290,16 @@ _vaultfile() {
 
     case "${cmd}" in
         vaultfile)
-            opts="-q -h -V --quiet --prefer --kms-timeout --help --version keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help"
+            opts="-q -h -V --quiet --color --prefer --kms-timeout --help --version keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -300,12 +316,16 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__completions)
-            opts="-q -h --quiet --prefer --kms-timeout --help bash elvish fish powershell zsh"
+            opts="-q -h --quiet --color --prefer --kms-timeout --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -322,7 +342,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__convert)
-            opts="-o -r -R -I -q -h --to --output --plaintext-comments --ignore-mac --recipient --recipients-file --identity --quiet --prefer --kms-timeout --help"
+            opts="-o -r -R -I -q -h --to --output --plaintext-comments --ignore-mac --recipient --recipients-file --identity --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -364,6 +384,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -380,7 +404,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__decrypt)
-            opts="-i -o -I -q -h --in-place --output --extract --input-type --ignore-mac --identity --quiet --prefer --kms-timeout --help"
+            opts="-i -o -I -q -h --in-place --output --extract --input-type --output-type --name --namespace --prefix --separator --no-upper --ignore-mac --identity --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -402,12 +426,36 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv k8s-secret" -- "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --separator)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --identity)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -I)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -426,12 +474,16 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__demo)
-            opts="-q -h --quiet --prefer --kms-timeout --help"
+            opts="-q -h --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -448,7 +500,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__edit)
-            opts="-r -R -I -q -h --input-type --recipient --recipients-file --encrypted-regex --unencrypted-regex --encrypted-suffix --unencrypted-suffix --config --identity --quiet --prefer --kms-timeout --help"
+            opts="-r -R -I -q -h --input-type --recipient --recipients-file --encrypted-regex --unencrypted-regex --encrypted-suffix --unencrypted-suffix --config --identity --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -502,6 +554,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -518,7 +574,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__encrypt)
-            opts="-r -R -i -o -I -q -h --recipient --recipients-file --in-place --output --input-type --encrypted-regex --unencrypted-regex --encrypted-suffix --unencrypted-suffix --baseline --config --identity --quiet --prefer --kms-timeout --help"
+            opts="-r -R -i -o -I -q -h --recipient --recipients-file --in-place --output --input-type --encrypted-regex --unencrypted-regex --encrypted-suffix --unencrypted-suffix --baseline --config --identity --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -584,6 +640,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -600,7 +660,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__exec__subcmd__env)
-            opts="-I -q -h --pristine --no-override --require --strict --exec --prefix --separator --no-upper --input-type --identity --quiet --prefer --kms-timeout --help"
+            opts="-I -q -h --pristine --no-override --require --strict --exec --prefix --separator --no-upper --input-type --identity --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -630,6 +690,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -646,7 +710,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__exec__subcmd__file)
-            opts="-I -q -h --no-fifo --output-type --prefix --separator --no-upper --input-type --identity --quiet --prefer --kms-timeout --help"
+            opts="-I -q -h --no-fifo --output-type --prefix --separator --no-upper --input-type --identity --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -676,6 +740,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -692,7 +760,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__export)
-            opts="-I -q -h --format --prefix --separator --no-upper --input-type --identity --quiet --prefer --kms-timeout --help"
+            opts="-I -q -h --format --prefix --separator --no-upper --input-type --identity --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -722,6 +790,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -738,7 +810,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__get)
-            opts="-I -q -h --json --input-type --identity --quiet --prefer --kms-timeout --help"
+            opts="-I -q -h --json --input-type --identity --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -754,6 +826,10 @@ _vaultfile() {
                     ;;
                 -I)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -772,12 +848,16 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git)
-            opts="-q -h --quiet --prefer --kms-timeout --help init deinit status check filter-process clean smudge textconv merge help"
+            opts="-q -h --quiet --color --prefer --kms-timeout --help init deinit status check filter-process clean smudge textconv merge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -794,12 +874,16 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__check)
-            opts="-q -h --staged --all-history --quiet --prefer --kms-timeout --help"
+            opts="-q -h --staged --all-history --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -816,12 +900,16 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__clean)
-            opts="-q -h --quiet --prefer --kms-timeout --help"
+            opts="-q -h --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -838,12 +926,16 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__deinit)
-            opts="-q -h --global --quiet --prefer --kms-timeout --help"
+            opts="-q -h --global --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -860,12 +952,16 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__filter__subcmd__process)
-            opts="-q -h --quiet --prefer --kms-timeout --help"
+            opts="-q -h --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -1036,12 +1132,16 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__init)
-            opts="-q -h --hooks --global --quiet --prefer --kms-timeout --help"
+            opts="-q -h --hooks --global --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -1058,12 +1158,16 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__merge)
-            opts="-q -h --quiet --prefer --kms-timeout --help"
+            opts="-q -h --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -1080,12 +1184,16 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__smudge)
-            opts="-q -h --quiet --prefer --kms-timeout --help"
+            opts="-q -h --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -1102,12 +1210,16 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__status)
-            opts="-q -h --quiet --prefer --kms-timeout --help"
+            opts="-q -h --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -1124,12 +1236,16 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__textconv)
-            opts="-q -h --quiet --prefer --kms-timeout --help"
+            opts="-q -h --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -1146,7 +1262,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__help)
-            opts="keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help"
+            opts="keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1579,7 +1695,35 @@ _vaultfile() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vaultfile__subcmd__help__subcmd__scan)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vaultfile__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1622,7 +1766,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__init)
-            opts="-y -r -o -q -h --yes --recipient --path-regex --key --output --force --quiet --prefer --kms-timeout --help"
+            opts="-y -r -o -q -h --yes --recipient --path-regex --key --output --force --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1652,6 +1796,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -1668,7 +1816,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__keygen)
-            opts="-o -q -h --output --quiet --prefer --kms-timeout --help"
+            opts="-o -q -h --output --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1680,6 +1828,10 @@ _vaultfile() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -1698,12 +1850,16 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__keys)
-            opts="-q -h --quiet --prefer --kms-timeout --help check help"
+            opts="-q -h --quiet --color --prefer --kms-timeout --help check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -1720,7 +1876,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__keys__subcmd__check)
-            opts="-I -q -h --input-type --identity --quiet --prefer --kms-timeout --help"
+            opts="-I -q -h --input-type --identity --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1736,6 +1892,10 @@ _vaultfile() {
                     ;;
                 -I)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -1796,7 +1956,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__recipients)
-            opts="-q -h --input-type --quiet --prefer --kms-timeout --help list add rm help"
+            opts="-q -h --input-type --quiet --color --prefer --kms-timeout --help list add rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1804,6 +1964,10 @@ _vaultfile() {
             case "${prev}" in
                 --input-type)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -1822,7 +1986,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__recipients__subcmd__add)
-            opts="-I -q -h --group --identity --quiet --prefer --kms-timeout --help"
+            opts="-I -q -h --group --identity --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1838,6 +2002,10 @@ _vaultfile() {
                     ;;
                 -I)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -1926,7 +2094,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__recipients__subcmd__list)
-            opts="-q -h --input-type --quiet --prefer --kms-timeout --help"
+            opts="-q -h --input-type --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1934,6 +2102,10 @@ _vaultfile() {
             case "${prev}" in
                 --input-type)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -1952,7 +2124,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__recipients__subcmd__rm)
-            opts="-I -q -h --no-rotate --identity --quiet --prefer --kms-timeout --help"
+            opts="-I -q -h --no-rotate --identity --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1964,6 +2136,10 @@ _vaultfile() {
                     ;;
                 -I)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -1982,7 +2158,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__rotate)
-            opts="-I -q -h --add --rm --group --identity --quiet --prefer --kms-timeout --help"
+            opts="-I -q -h --add --rm --group --identity --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2008,6 +2184,40 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --prefer)
+                    COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
+                    return 0
+                    ;;
+                --kms-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__scan)
+            opts="-q -h --staged --format --quiet --color --prefer --kms-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json sarif" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -2024,7 +2234,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__set)
-            opts="-I -q -h --string --value-file --value-stdin --input-type --identity --quiet --prefer --kms-timeout --help"
+            opts="-I -q -h --string --value-file --value-stdin --input-type --identity --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2046,6 +2256,48 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --prefer)
+                    COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
+                    return 0
+                    ;;
+                --kms-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__status)
+            opts="-I -q -h --json --max-age --identity --quiet --color --prefer --kms-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -I)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
                     return 0
@@ -2062,7 +2314,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__unset)
-            opts="-I -q -h --input-type --identity --quiet --prefer --kms-timeout --help"
+            opts="-I -q -h --input-type --identity --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2078,6 +2330,10 @@ _vaultfile() {
                     ;;
                 -I)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -2096,7 +2352,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__updatekeys)
-            opts="-y -n -I -q -h --yes --dry-run --no-rotate --config --identity --quiet --prefer --kms-timeout --help"
+            opts="-y -n -I -q -h --yes --dry-run --no-rotate --config --identity --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2112,6 +2368,10 @@ _vaultfile() {
                     ;;
                 -I)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --prefer)

@@ -18,6 +18,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
     }
     var completions = [
         &'vaultfile'= {
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
@@ -42,14 +43,17 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand updatekeys 'Make encrypted files'' recipients match their creation rule in .vaultfile.yaml'
             cand rotate 'Make a new data key for encrypted files and encrypt every value again'
             cand keys 'Check which keys can open encrypted files'
+            cand status 'Show each encrypted file''s key holders, data-key age and integrity'
             cand demo 'Show the whole cycle on an embedded example: key, encrypt, a one-value change, decrypt'
             cand git 'Store protected files encrypted in git while working on plaintext'
+            cand scan 'Find secrets that are not protected: plaintext protected files and credentials'
             cand completions 'Print shell completions for bash, zsh, fish, PowerShell or elvish'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'vaultfile;keygen'= {
             cand -o 'Write the identity to FILE instead of standard output (refuses to overwrite)'
             cand --output 'Write the identity to FILE instead of standard output (refuses to overwrite)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
@@ -64,6 +68,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --key 'Your key file, to take the public key from or to create [default: ~/.config/vaultfile/keys.txt]'
             cand -o 'Write the configuration to FILE instead'
             cand --output 'Write the configuration to FILE instead'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -y 'Ask nothing; use the flags and defaults'
@@ -90,6 +95,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --config 'Take recipients and rules from FILE instead of the .vaultfile.yaml found by walking up from the file''s directory; used when no -r/-R is given'
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -i 'Encrypt the file in place'
@@ -104,12 +110,19 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --output 'Write the plaintext to OUT (created with mode 0600) instead of standard output'
             cand --extract 'Print only the value at PATH: `a.b[0].c` or `["a"]["b"][0]["c"]`; a subtree prints as JSON'
             cand --input-type 'The input''s format [default: from the file extension]'
+            cand --output-type 'Write the values as TYPE instead of the file as it was: yaml, json, toml, dotenv, or k8s-secret (a Kubernetes Secret manifest)'
+            cand --name 'k8s-secret: the Secret''s name [default: from the file''s name]'
+            cand --namespace 'k8s-secret: the Secret''s namespace [default: none, so kubectl''s current one]'
+            cand --prefix 'Put PREFIX in front of every variable name (e.g. APP_)'
+            cand --separator 'Join the parts of a nested key with SEP'
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -i 'Decrypt the file in place'
             cand --in-place 'Decrypt the file in place'
+            cand --no-upper 'Keep the keys'' case (database.password gives database_password)'
             cand --ignore-mac 'SOPS files only: decrypt even if the MAC is missing or does not match. The output may then hold altered values; for recovering damaged files only'
             cand -q 'Print no warnings or progress on stderr'
             cand --quiet 'Print no warnings or progress on stderr'
@@ -129,6 +142,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --config 'Take recipients and rules from FILE instead of the .vaultfile.yaml found by walking up from the file''s directory; used when no -r/-R is given'
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
@@ -141,6 +155,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --input-type 'The file''s format [default: from the file extension]'
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --string 'Take the value as a string, whatever it looks like'
@@ -154,6 +169,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --input-type 'The file''s format [default: from the file extension]'
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
@@ -165,6 +181,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --input-type 'The file''s format [default: from the file extension]'
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --json 'Print JSON (with a final line break): typed scalars, mappings and lists'
@@ -180,6 +197,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --input-type 'The files'' format [default: from each file''s extension]'
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --pristine 'Start from an empty environment: only the secrets plus PATH, HOME, TERM and LANG'
@@ -199,6 +217,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --input-type 'The file''s format [default: from the file extension]'
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --no-fifo 'Give the command a regular 0600 file (removed afterwards) instead of a FIFO, for programs that read the file more than once or seek in it'
@@ -215,6 +234,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --input-type 'The files'' format [default: from each file''s extension]'
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --no-upper 'Keep the keys'' case (database.password gives database_password)'
@@ -233,6 +253,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --recipients-file 'Encrypt to every recipient listed in FILE instead of the file''s own (repeatable)'
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --plaintext-comments 'Let comments that SOPS encrypted become plaintext comments (vaultfile leaves comments unencrypted)'
@@ -244,6 +265,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;recipients'= {
             cand --input-type 'The file''s format, when its name does not say [default: from the extension]'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
@@ -257,6 +279,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;recipients;list'= {
             cand --input-type 'The file''s format, when its name does not say [default: from the extension]'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
@@ -268,6 +291,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --group 'The key group (1, 2, …) the recipient joins, for files with key groups'
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
@@ -278,6 +302,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         &'vaultfile;recipients;rm'= {
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --no-rotate 'Keep the data key (the removed recipient can still decrypt this and earlier versions with a copy of the old key)'
@@ -304,6 +329,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --config 'Take recipients and rules from FILE instead of the .vaultfile.yaml found by walking up from the file''s directory; used when no -r/-R is given'
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -y 'Update without asking'
@@ -322,6 +348,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --group 'The key group (1, 2, …) that --add recipients join, for files with key groups'
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
@@ -330,6 +357,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;keys'= {
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
@@ -343,6 +371,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --input-type 'The files'' format, when their names do not say [default: from the extension]'
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
@@ -358,7 +387,21 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;keys;help;help'= {
         }
+        &'vaultfile;status'= {
+            cand --max-age 'Exit 1 and list files whose data key is older than DURATION (90d, 12w, 1y, 36h)'
+            cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand --json 'Print a JSON object instead of a table (its layout is stable and documented in the README)'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'vaultfile;demo'= {
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
@@ -367,6 +410,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;git'= {
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
@@ -385,6 +429,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'vaultfile;git;init'= {
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --hooks 'Also install a pre-commit hook that refuses to commit a protected file in plaintext'
@@ -395,6 +440,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;git;deinit'= {
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --global 'Remove the drivers from your global git configuration instead'
@@ -404,6 +450,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;git;status'= {
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
@@ -412,6 +459,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;git;check'= {
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --staged 'Check only what is staged (the index)'
@@ -422,6 +470,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;git;filter-process'= {
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
@@ -430,6 +479,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;git;clean'= {
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
@@ -438,6 +488,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;git;smudge'= {
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
@@ -446,6 +497,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;git;textconv'= {
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
@@ -454,6 +506,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;git;merge'= {
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
@@ -493,7 +546,19 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;git;help;help'= {
         }
+        &'vaultfile;scan'= {
+            cand --format 'Output format'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand --staged 'Scan what is staged (the git index), not the work tree'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'vaultfile;completions'= {
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand -q 'Print no warnings or progress on stderr'
@@ -518,8 +583,10 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand updatekeys 'Make encrypted files'' recipients match their creation rule in .vaultfile.yaml'
             cand rotate 'Make a new data key for encrypted files and encrypt every value again'
             cand keys 'Check which keys can open encrypted files'
+            cand status 'Show each encrypted file''s key holders, data-key age and integrity'
             cand demo 'Show the whole cycle on an embedded example: key, encrypt, a one-value change, decrypt'
             cand git 'Store protected files encrypted in git while working on plaintext'
+            cand scan 'Find secrets that are not protected: plaintext protected files and credentials'
             cand completions 'Print shell completions for bash, zsh, fish, PowerShell or elvish'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -567,6 +634,8 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;help;keys;check'= {
         }
+        &'vaultfile;help;status'= {
+        }
         &'vaultfile;help;demo'= {
         }
         &'vaultfile;help;git'= {
@@ -597,6 +666,8 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         &'vaultfile;help;git;textconv'= {
         }
         &'vaultfile;help;git;merge'= {
+        }
+        &'vaultfile;help;scan'= {
         }
         &'vaultfile;help;completions'= {
         }

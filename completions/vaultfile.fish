@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_vaultfile_global_optspecs
-    string join \n q/quiet prefer= kms-timeout= h/help V/version
+    string join \n q/quiet color= prefer= kms-timeout= h/help V/version
 end
 
 function __fish_vaultfile_needs_command
@@ -24,6 +24,9 @@ function __fish_vaultfile_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c vaultfile -n "__fish_vaultfile_needs_command" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -47,11 +50,16 @@ complete -c vaultfile -n "__fish_vaultfile_needs_command" -f -a "recipients" -d 
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -f -a "updatekeys" -d 'Make encrypted files\' recipients match their creation rule in .vaultfile.yaml'
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -f -a "rotate" -d 'Make a new data key for encrypted files and encrypt every value again'
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -f -a "keys" -d 'Check which keys can open encrypted files'
+complete -c vaultfile -n "__fish_vaultfile_needs_command" -f -a "status" -d 'Show each encrypted file\'s key holders, data-key age and integrity'
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -f -a "demo" -d 'Show the whole cycle on an embedded example: key, encrypt, a one-value change, decrypt'
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -f -a "git" -d 'Store protected files encrypted in git while working on plaintext'
+complete -c vaultfile -n "__fish_vaultfile_needs_command" -f -a "scan" -d 'Find secrets that are not protected: plaintext protected files and credentials'
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -f -a "completions" -d 'Print shell completions for bash, zsh, fish, PowerShell or elvish'
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -s o -l output -d 'Write the identity to FILE instead of standard output (refuses to overwrite)' -r -F
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -62,6 +70,9 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -s r -l recipi
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -l path-regex -d 'The files the rule covers: a regex on the path relative to the configuration\'s directory [default: ^secrets/]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -l key -d 'Your key file, to take the public key from or to create [default: ~/.config/vaultfile/keys.txt]' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -s o -l output -d 'Write the configuration to FILE instead' -r -F
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -81,6 +92,9 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l unencryp
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l baseline -d 'Reuse the data key, recipients and rules of ENCRYPTED, an earlier encrypted version of this file, so unchanged values keep their exact ciphertext' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l config -d 'Take recipients and rules from FILE instead of the .vaultfile.yaml found by walking up from the file\'s directory; used when no -r/-R is given' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -91,12 +105,25 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s h -l hel
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -s o -l output -d 'Write the plaintext to OUT (created with mode 0600) instead of standard output' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l extract -d 'Print only the value at PATH: `a.b[0].c` or `["a"]["b"][0]["c"]`; a subtree prints as JSON' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l input-type -d 'The input\'s format [default: from the file extension]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l output-type -d 'Write the values as TYPE instead of the file as it was: yaml, json, toml, dotenv, or k8s-secret (a Kubernetes Secret manifest)' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+k8s-secret\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l name -d 'k8s-secret: the Secret\'s name [default: from the file\'s name]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l namespace -d 'k8s-secret: the Secret\'s namespace [default: none, so kubectl\'s current one]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l prefix -d 'Put PREFIX in front of every variable name (e.g. APP_)' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l separator -d 'Join the parts of a nested key with SEP' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -s i -l in-place -d 'Decrypt the file in place'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l no-upper -d 'Keep the keys\' case (database.password gives database_password)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l ignore-mac -d 'SOPS files only: decrypt even if the MAC is missing or does not match. The output may then hold altered values; for recovering damaged files only'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -109,6 +136,9 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l encrypted-s
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l unencrypted-suffix -d 'Leave values under keys ending with SUFFIX in plaintext (e.g. _unencrypted)' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l config -d 'Take recipients and rules from FILE instead of the .vaultfile.yaml found by walking up from the file\'s directory; used when no -r/-R is given' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -118,6 +148,9 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -s h -l help -
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l value-file -d 'Read the value from F (exactly its bytes: a final line break is kept)' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l input-type -d 'The file\'s format [default: from the file extension]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -128,6 +161,9 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -s q -l quiet -
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -l input-type -d 'The file\'s format [default: from the file extension]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -136,6 +172,9 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -s q -l quiet
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l input-type -d 'The file\'s format [default: from the file extension]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -148,6 +187,9 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l prefix 
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l separator -d 'Join the parts of a nested key with SEP' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l input-type -d 'The files\' format [default: from each file\'s extension]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -164,6 +206,9 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l prefix
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l separator -d 'Join the parts of a nested key with SEP' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l input-type -d 'The file\'s format [default: from the file extension]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -177,6 +222,9 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l prefix -d
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l separator -d 'Join the parts of a nested key with SEP' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l input-type -d 'The files\' format [default: from each file\'s extension]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -190,6 +238,9 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -s o -l out
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -s r -l recipient -d 'Encrypt to RECIPIENT instead of the file\'s own recipients (repeatable). Needed when a SOPS file has only PGP or cloud keys. Not read from VAULTFILE_RECIPIENTS, so that a conversion keeps the file\'s recipients unless asked' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -s R -l recipients-file -d 'Encrypt to every recipient listed in FILE instead of the file\'s own (repeatable)' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -199,6 +250,9 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l ignore-m
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -l input-type -d 'The file\'s format, when its name does not say [default: from the extension]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -210,6 +264,9 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not 
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -a "rm" -d 'Stop encrypting files to a recipient; a new data key is made'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -l input-type -d 'The file\'s format, when its name does not say [default: from the extension]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -218,6 +275,9 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fi
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -l group -d 'The key group (1, 2, …) the recipient joins, for files with key groups' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -225,6 +285,9 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fi
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from rm" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from rm" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from rm" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -238,6 +301,9 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fi
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -l config -d 'Take recipients and rules from FILE instead of the .vaultfile.yaml found by walking up from the file\'s directory; used when no -r/-R is given' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -251,12 +317,18 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -l add -d 'A
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -l rm -d 'Stop encrypting to RECIPIENT (repeatable)' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -l group -d 'The key group (1, 2, …) that --add recipients join, for files with key groups' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -267,6 +339,9 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -l input-type -d 'The files\' format, when their names do not say [default: from the extension]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -275,12 +350,30 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_see
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "check" -d 'Try each recipient of FILE and report which can decrypt it now (no secret is printed)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -l max-age -d 'Exit 1 and list files whose data key is older than DURATION (90d, 12w, 1y, 36h)' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+aws-kms\t'AWS KMS'
+vault\t'Vault / OpenBao transit'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -l json -d 'Print a JSON object instead of a table (its layout is stable and documented in the README)'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -s q -l quiet -d 'Print no warnings or progress on stderr'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -297,6 +390,9 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -f -a "textconv" -d 'Print FILE decrypted, or as it is without a key (diff textconv, run by git)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -f -a "merge" -d 'Merge the decrypted versions of a protected file (merge driver, run by git)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -305,6 +401,9 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -l global -d 'Write the drivers to your global git configuration (~/.gitconfig) instead, so every clone decrypts on checkout; no .gitattributes change'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -312,12 +411,18 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -l global -d 'Remove the drivers from your global git configuration instead'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from status" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from status" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from status" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -326,30 +431,45 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -l all-history -d 'Also check every blob in the history of every branch and tag'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from merge" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from merge" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
@@ -366,32 +486,50 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from help" -f -a "textconv" -d 'Print FILE decrypted, or as it is without a key (diff textconv, run by git)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Merge the decrypted versions of a protected file (merge driver, run by git)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l format -d 'Output format' -r -f -a "text\t'One line per finding'
+json\t'vaultfile\'s JSON object'
+sarif\t'SARIF 2.1.0'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+aws-kms\t'AWS KMS'
+vault\t'Vault / OpenBao transit'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l staged -d 'Scan what is staged (the git index), not the work tree'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -s q -l quiet -d 'Print no warnings or progress on stderr'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help" -f -a "keygen" -d 'Generate an age identity (X25519 key pair)'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help" -f -a "init" -d 'Write a starter .vaultfile.yaml (who can decrypt which files)'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help" -f -a "encrypt" -d 'Encrypt the values of a YAML, JSON, TOML or dotenv file (any other file whole)'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help" -f -a "decrypt" -d 'Decrypt a file encrypted by vaultfile (or by SOPS)'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help" -f -a "edit" -d 'Edit an encrypted file in your editor; what you save is encrypted again'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help" -f -a "set" -d 'Set the value at a key path of an encrypted file, adding the key if it is new'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help" -f -a "unset" -d 'Remove the key at a path (with its value, or its whole subtree) from an encrypted file'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help" -f -a "get" -d 'Print the value at a key path of an encrypted file'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help" -f -a "exec-env" -d 'Run a command with the decrypted values of one or more files in its environment'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help" -f -a "exec-file" -d 'Run a command that reads the decrypted file: `{}` in its arguments is the file\'s path'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help" -f -a "export" -d 'Print the decrypted values of one or more files as variables, for other tools'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help" -f -a "convert" -d 'Convert encrypted files between SOPS\'s format and vaultfile\'s'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help" -f -a "recipients" -d 'List, add or remove the recipients of encrypted files'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help" -f -a "updatekeys" -d 'Make encrypted files\' recipients match their creation rule in .vaultfile.yaml'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help" -f -a "rotate" -d 'Make a new data key for encrypted files and encrypt every value again'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help" -f -a "keys" -d 'Check which keys can open encrypted files'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help" -f -a "demo" -d 'Show the whole cycle on an embedded example: key, encrypt, a one-value change, decrypt'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help" -f -a "git" -d 'Store protected files encrypted in git while working on plaintext'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help" -f -a "completions" -d 'Print shell completions for bash, zsh, fish, PowerShell or elvish'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys demo git completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "keygen" -d 'Generate an age identity (X25519 key pair)'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "init" -d 'Write a starter .vaultfile.yaml (who can decrypt which files)'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "encrypt" -d 'Encrypt the values of a YAML, JSON, TOML or dotenv file (any other file whole)'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "decrypt" -d 'Decrypt a file encrypted by vaultfile (or by SOPS)'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "edit" -d 'Edit an encrypted file in your editor; what you save is encrypted again'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "set" -d 'Set the value at a key path of an encrypted file, adding the key if it is new'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "unset" -d 'Remove the key at a path (with its value, or its whole subtree) from an encrypted file'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "get" -d 'Print the value at a key path of an encrypted file'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "exec-env" -d 'Run a command with the decrypted values of one or more files in its environment'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "exec-file" -d 'Run a command that reads the decrypted file: `{}` in its arguments is the file\'s path'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "export" -d 'Print the decrypted values of one or more files as variables, for other tools'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "convert" -d 'Convert encrypted files between SOPS\'s format and vaultfile\'s'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "recipients" -d 'List, add or remove the recipients of encrypted files'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "updatekeys" -d 'Make encrypted files\' recipients match their creation rule in .vaultfile.yaml'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "rotate" -d 'Make a new data key for encrypted files and encrypt every value again'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "keys" -d 'Check which keys can open encrypted files'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "status" -d 'Show each encrypted file\'s key holders, data-key age and integrity'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "demo" -d 'Show the whole cycle on an embedded example: key, encrypt, a one-value change, decrypt'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "git" -d 'Store protected files encrypted in git while working on plaintext'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "scan" -d 'Find secrets that are not protected: plaintext protected files and credentials'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "completions" -d 'Print shell completions for bash, zsh, fish, PowerShell or elvish'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and __fish_seen_subcommand_from recipients" -f -a "list" -d 'List the recipients of an encrypted file (no key needed)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and __fish_seen_subcommand_from recipients" -f -a "add" -d 'Encrypt files to one more recipient; the data key is kept'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and __fish_seen_subcommand_from recipients" -f -a "rm" -d 'Stop encrypting files to a recipient; a new data key is made'

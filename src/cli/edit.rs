@@ -3,7 +3,6 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::SystemTime;
 
 use zeroize::Zeroizing;
 
@@ -112,7 +111,7 @@ pub fn run(args: EditArgs, ui: &Ui) -> super::CmdResult {
                 KeyHolders::Recipients(r) => (r, rules),
                 groups => {
                     new_key = Some(
-                        engine::new_key(&groups, SystemTime::now())
+                        engine::new_key(&groups, super::clock::now()?)
                             .map_err(|e| CliError::encrypt(&name, e))?,
                     );
                     (Vec::new(), rules)
@@ -145,7 +144,7 @@ pub fn run(args: EditArgs, ui: &Ui) -> super::CmdResult {
         let mut cmd = Command::new(&editor[0]);
         cmd.args(&editor[1..]).arg(&tmp);
         let status = match guard.received() {
-            Some(sig) => return abort(sig, scratch, &name),
+            Some(sig) => return abort(sig, scratch, &name, ui),
             None => guard.run(&mut cmd).map_err(|e| {
                 CliError::new(
                     ExitKind::Other,
@@ -156,7 +155,7 @@ pub fn run(args: EditArgs, ui: &Ui) -> super::CmdResult {
             })?,
         };
         if let Some(sig) = guard.received() {
-            return abort(sig, scratch, &name);
+            return abort(sig, scratch, &name, ui);
         }
         if !status.success() {
             return Err(CliError::new(
@@ -193,14 +192,15 @@ pub fn run(args: EditArgs, ui: &Ui) -> super::CmdResult {
             }
             Err(Fix::Retry(e)) => {
                 if interactive() {
-                    eprintln!("{e}");
+                    ui.error(&e);
                     if reopen()? {
                         continue;
                     }
                     return Err(CliError::new(
                         ExitKind::Syntax,
                         format!("{name} was not changed; the edit was discarded"),
-                    ));
+                    )
+                    .hint(format!("run `vaultfile edit {name}` again to start over")));
                 }
                 return Err(e.hint(format!(
                     "{name} was not changed; run `vaultfile edit {name}` again and fix it"
@@ -231,7 +231,7 @@ fn encrypt(name: &str, format: Format, edited: &[u8], target: &Target) -> Result
         recipients,
         rules,
         baseline,
-        now: SystemTime::now(),
+        now: super::clock::now().map_err(Fix::Fatal)?,
     };
     let result = match format::store_for(format) {
         Some(store) => {
@@ -276,9 +276,15 @@ fn reopen() -> Result<bool, CliError> {
 }
 
 /// Cleans up and exits as a process killed by `sig` would.
-fn abort(sig: i32, scratch: Scratch, name: &str) -> super::CmdResult {
+fn abort(sig: i32, scratch: Scratch, name: &str, ui: &Ui) -> super::CmdResult {
     drop(scratch);
-    eprintln!("error: interrupted by signal {sig}: {name} was not changed");
+    ui.error(
+        &CliError::new(
+            ExitKind::Other,
+            format!("interrupted by signal {sig}: {name} was not changed"),
+        )
+        .hint("the decrypted copy was removed; run the command again to edit it"),
+    );
     std::process::exit(128 + sig);
 }
 

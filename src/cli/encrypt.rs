@@ -1,7 +1,6 @@
 //! `vaultfile encrypt`: encrypt the values of a file.
 
 use std::path::PathBuf;
-use std::time::SystemTime;
 
 use vaultfile::engine::{self, EncryptOptions, Opened};
 use vaultfile::format::{self, Format};
@@ -69,13 +68,14 @@ pub fn run(args: EncryptArgs, ui: &Ui) -> super::CmdResult {
         return Err(CliError::new(
             ExitKind::Usage,
             "--in-place needs a file, not standard input",
-        ));
+        )
+        .hint("name the file, or drop -i to write the result to standard output"));
     }
     let format = common::format_for_plain(&input, args.input_type)?;
     // Read first: a missing file is reported as such, not as a configuration problem.
     let bytes = input.read()?;
     let mut rules = args.rules.spec();
-    let now = SystemTime::now();
+    let now = super::clock::now()?;
     // Key groups from the configuration: a fresh data key split and wrapped for them,
     // used as the baseline of this new file.
     let mut new_key = None;

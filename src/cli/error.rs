@@ -89,6 +89,7 @@ impl CliError {
             CliError::new(ExitKind::BrokenPipe, "")
         } else {
             CliError::new(ExitKind::Other, format!("cannot write the output: {err}"))
+                .hint("check that the disk is not full and the output can be written")
         }
     }
 
@@ -102,8 +103,10 @@ impl CliError {
             EncryptError::NoRecipients => CliError::new(ExitKind::Recipients, format!("no recipients for {file}"))
                 .hint("pass -r age1… (repeatable), -R FILE or set VAULTFILE_RECIPIENTS")
                 .hint("`vaultfile keygen -o ~/.config/vaultfile/keys.txt` creates a key and prints its public key"),
-            EncryptError::Rule(e) => CliError::new(ExitKind::Usage, format!("{e}")),
-            EncryptError::Wrap(e) => CliError::new(ExitKind::Recipients, format!("{file}: {e}")),
+            EncryptError::Rule(e) => CliError::new(ExitKind::Usage, format!("{e}"))
+                .hint("check the selection rules (--encrypted-regex, --unencrypted-suffix, …, or the creation rule in .vaultfile.yaml)"),
+            EncryptError::Wrap(e) => CliError::new(ExitKind::Recipients, format!("{file}: {e}"))
+                .hint("check the recipient; a key service (KMS, Vault) also needs credentials and network"),
             EncryptError::Write(e) => CliError::from_write(e),
             EncryptError::Metadata(e) => CliError::new(ExitKind::Syntax, format!("{file}: {e}"))
                 .hint("use --input-type binary to encrypt the file as a whole"),

@@ -210,6 +210,7 @@ pub fn interrupted(sig: i32) -> CliError {
         ExitKind::Other,
         format!("interrupted by signal {sig} before the command was run"),
     )
+    .hint("nothing was run; start it again")
 }
 
 /// Reports a command that could not be started and exits as shells do (127, 126).
@@ -221,6 +222,6 @@ pub fn fail_to_start(name: &str, e: &std::io::Error) -> ! {
             "check that the command is executable"
         },
     );
-    eprintln!("{err}");
+    super::ui::print_error(&err);
     std::process::exit(child::spawn_failure_code(e));
 }

@@ -52,6 +52,7 @@ pub fn collect(explicit: &[PathBuf], ui: &Ui) -> Result<Found, CliError> {
                 ExitKind::NoIdentity,
                 format!("cannot use identity file {e}"),
             )
+            .hint("an identity file holds age secret keys (AGE-SECRET-KEY-1…) or one SSH private key; `vaultfile keygen` makes one")
         })?;
         found.tried.push(format!("{} (--identity)", path.display()));
         found.identities.extend(ids);

@@ -4,6 +4,7 @@
 //! pages and completions, come from it.
 
 mod child;
+mod clock;
 mod common;
 mod completions;
 mod convert;
@@ -26,9 +27,11 @@ mod keys_check;
 mod recipients;
 mod rekey;
 mod rotate;
+mod scan;
 mod scratch;
 mod secret;
 mod set;
+mod status;
 mod ui;
 mod unset;
 mod updatekeys;
@@ -47,6 +50,10 @@ pub struct Cli {
     /// Print no warnings or progress on stderr
     #[arg(short, long, global = true)]
     quiet: bool,
+
+    /// When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never
+    #[arg(long, global = true, value_name = "WHEN", default_value_t = clap::ColorChoice::Auto)]
+    color: clap::ColorChoice,
 
     #[command(flatten)]
     services: key_services::ServiceArgs,
@@ -73,14 +80,24 @@ enum Command {
     Updatekeys(updatekeys::UpdatekeysArgs),
     Rotate(rotate::RotateArgs),
     Keys(keys_check::KeysArgs),
+    Status(status::StatusArgs),
     Demo(demo::DemoArgs),
     Git(git::GitArgs),
+    Scan(scan::ScanArgs),
     Completions(completions::CompletionsArgs),
 }
 
 /// Runs the CLI and returns the process exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap's own error (or --help) in the colours the command line asked for.
+            ui::init_color(ui::color_from_args(std::env::args_os()));
+            e.exit()
+        }
+    };
+    ui::init_color(cli.color);
     let ui = Ui { quiet: cli.quiet };
     key_services::configure(&cli.services, &ui);
     let result = match cli.command {
@@ -100,15 +117,17 @@ pub fn main() -> ExitCode {
         Command::Updatekeys(args) => updatekeys::run(args, &ui),
         Command::Rotate(args) => rotate::run(args, &ui),
         Command::Keys(args) => keys_check::run(args, &ui),
+        Command::Status(args) => status::run(args, &ui),
         Command::Demo(args) => demo::run(args, &ui),
         Command::Git(args) => git::run(args, &ui),
+        Command::Scan(args) => scan::run(args, &ui),
         Command::Completions(args) => completions::run(args, &ui),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind == error::ExitKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{e}");
+            ui.error(&e);
             ExitCode::from(e.kind as u8)
         }
     }

@@ -112,9 +112,9 @@ pub fn run(args: RecipientsArgs, ui: &Ui) -> super::CmdResult {
 }
 
 fn list(args: ListArgs) -> super::CmdResult {
-    let file = args
-        .file
-        .ok_or_else(|| CliError::new(ExitKind::Usage, "name a file"))?;
+    let file = args.file.ok_or_else(|| {
+        CliError::new(ExitKind::Usage, "name a file").hint("vaultfile recipients list FILE")
+    })?;
     let input = Input::new(Some(&file));
     let name = input.name();
     let bytes = input.read()?;

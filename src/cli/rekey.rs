@@ -111,6 +111,7 @@ pub fn holders_of(file: &EncryptedFile) -> Result<KeyHolders, CliError> {
             .map(|id| {
                 keys::parse_recipient_with(id, cb.clone()).map_err(|e| {
                     CliError::new(ExitKind::Recipients, format!("{}: {e}", file.name()))
+                        .hint("check the recipient; a key service (KMS, Vault) also needs credentials and network")
                 })
             })
             .collect()
@@ -303,7 +304,7 @@ pub fn reencrypt(
     rotation: Rotation,
 ) -> Result<(String, Rekeyed), CliError> {
     let name = file.name();
-    let now = SystemTime::now();
+    let now = super::clock::now()?;
     let encrypt_err = |e| CliError::encrypt(&name, e);
     fn opts(base: &Opened, now: SystemTime) -> engine::EncryptOptions<'_> {
         engine::EncryptOptions {

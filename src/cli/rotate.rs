@@ -58,6 +58,7 @@ pub fn run(args: RotateArgs, ui: &Ui) -> super::CmdResult {
     let found = identities::collect(&args.identity.identities, ui)?;
     let mut failures: Vec<CliError> = Vec::new();
     let mut done = 0;
+    let progress = ui.progress(planned.len(), "rotating");
     for (f, holders) in &planned {
         let result = rekey::reencrypt(
             f,
@@ -77,11 +78,13 @@ pub fn run(args: RotateArgs, ui: &Ui) -> super::CmdResult {
                 for a in &r.removed {
                     msg.push_str(&format!("\n  - {a}"));
                 }
-                println!("{msg}");
+                progress.suspend(|| println!("{msg}"));
             }
             Err(e) => failures.push(e),
         }
+        progress.inc();
     }
+    drop(progress);
     if planned.len() > 1 {
         println!(
             "{done} file{} rotated{}",
@@ -97,7 +100,7 @@ pub fn run(args: RotateArgs, ui: &Ui) -> super::CmdResult {
         return Ok(());
     };
     for f in &failures {
-        eprintln!("{f}");
+        ui.error(f);
     }
     Err(last)
 }

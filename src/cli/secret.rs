@@ -3,7 +3,6 @@
 //! flags they share.
 
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use zeroize::Zeroizing;
 
@@ -244,7 +243,7 @@ pub fn save(loaded: &Loaded, plain: &str, ui: &Ui) -> Result<(), CliError> {
         recipients: &[],
         rules: None,
         baseline: Some(opened),
-        now: SystemTime::now(),
+        now: super::clock::now()?,
     };
     let enc = engine::encrypt(loaded.store, plain, &opts)
         .map_err(|e| CliError::encrypt(&loaded.name, e))?;

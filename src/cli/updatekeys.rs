@@ -13,9 +13,6 @@ use super::identities;
 use super::rekey::{self, EncryptedFile};
 use super::ui::Ui;
 
-/// Above this many files to update, a progress bar is shown (on a terminal).
-const PROGRESS_FROM: usize = 10;
-
 /// Make encrypted files' recipients match their creation rule in .vaultfile.yaml
 ///
 /// PATH is a file or a directory (searched recursively; only vaultfile-encrypted files are
@@ -135,10 +132,11 @@ pub fn run(args: UpdatekeysArgs, ui: &Ui) -> super::CmdResult {
             s.push_str(&format!(", {} failed", failures.len()));
         }
         println!("{s}");
-        return finish(failures);
+        return finish(failures, ui);
     }
     if !args.yes && !confirm(plans.len())? {
-        return Err(CliError::new(ExitKind::Other, "nothing was changed"));
+        return Err(CliError::new(ExitKind::Other, "nothing was changed")
+            .hint("--dry-run shows the plan; --yes updates without asking"));
     }
 
     let found = identities::collect(&args.identity.identities, ui)?;
@@ -147,8 +145,7 @@ pub fn run(args: UpdatekeysArgs, ui: &Ui) -> super::CmdResult {
     } else {
         Rotation::OnRemoval
     };
-    let bar = (plans.len() >= PROGRESS_FROM && !ui.quiet && std::io::stderr().is_terminal())
-        .then(|| indicatif::ProgressBar::new(plans.len() as u64));
+    let progress = ui.progress(plans.len(), "updating");
     let (mut updated, mut rotated) = (0, 0);
     for p in &plans {
         let result = rekey::reencrypt(
@@ -165,24 +162,20 @@ pub fn run(args: UpdatekeysArgs, ui: &Ui) -> super::CmdResult {
                 if r.rotated {
                     rotated += 1;
                 } else if !r.removed.is_empty() {
-                    ui.warn(&format!(
+                    progress.suspend(|| ui.warn(&format!(
                         "{}: the data key was kept (--no-rotate): {} can still decrypt it with a copy of the old key",
                         p.file.name(),
                         r.removed.join(", ")
-                    ));
+                    )));
                 }
             }
             Err(e) => failures.push(e),
         }
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
+        progress.inc();
     }
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    drop(progress);
     println!("{}", summary(updated, rotated, failures.len()));
-    finish(failures)
+    finish(failures, ui)
 }
 
 fn confirm(n: usize) -> Result<bool, CliError> {
@@ -201,12 +194,12 @@ fn confirm(n: usize) -> Result<bool, CliError> {
 }
 
 /// Reports every failure but the last on stderr and returns the last as the error.
-fn finish(mut failures: Vec<CliError>) -> super::CmdResult {
+fn finish(mut failures: Vec<CliError>, ui: &Ui) -> super::CmdResult {
     let Some(last) = failures.pop() else {
         return Ok(());
     };
     for f in &failures {
-        eprintln!("{f}");
+        ui.error(f);
     }
     Err(last)
 }

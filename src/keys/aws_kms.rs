@@ -336,10 +336,25 @@ impl super::Recipient for Recipient {
         };
         let blob = service()
             .map_err(|e| err(e.to_owned()))?
-            .encrypt(&self.spec, key)
+            .encrypt(&self.spec, key.expose())
             .map_err(|f| err(f.to_string()))?;
         Ok(STANDARD.encode(blob))
     }
+}
+
+/// Encrypts any payload under `spec`'s key: the ciphertext blob. For SOPS files, whose key
+/// groups wrap 33-byte Shamir shares rather than data keys.
+pub fn encrypt_bytes(spec: &KeySpec, plaintext: &[u8]) -> Result<Vec<u8>, String> {
+    service()?
+        .encrypt(spec, plaintext)
+        .map_err(|f| f.to_string())
+}
+
+/// Decrypts a ciphertext blob of any payload (see [`encrypt_bytes`]).
+pub fn decrypt_bytes(spec: &KeySpec, blob: &[u8]) -> Result<Zeroizing<Vec<u8>>, String> {
+    service()?
+        .decrypt(spec, blob.to_vec())
+        .map_err(|f| f.to_string())
 }
 
 /// Unwraps data keys wrapped for any KMS recipient, with the credentials at hand.
@@ -662,7 +677,7 @@ impl Service {
     }
 
     /// `Encrypt`: the ciphertext blob for `key`.
-    fn encrypt(&self, spec: &KeySpec, key: &DataKey) -> Result<Vec<u8>, Failure> {
+    fn encrypt(&self, spec: &KeySpec, plaintext: &[u8]) -> Result<Vec<u8>, Failure> {
         let client = self.client(spec);
         self.check_up(spec)?;
         let out = self.note_down(
@@ -671,7 +686,7 @@ impl Service {
                 client
                     .encrypt()
                     .key_id(&spec.arn)
-                    .plaintext(Blob::new(key.expose().to_vec()))
+                    .plaintext(Blob::new(plaintext.to_vec()))
                     .set_encryption_context(Self::context(spec))
                     .send()
             })),

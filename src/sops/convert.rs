@@ -4,7 +4,8 @@
 //! [`crate::engine`] / [`super::encrypt`] on the other. What is here is the mapping of
 //! what they do not share: SOPS allows one selection rule and defaults to
 //! `unencrypted_suffix: _unencrypted`; vaultfile combines rules and defaults to encrypting
-//! everything. SOPS's configuration names PGP and cloud keys that vaultfile cannot use.
+//! everything. SOPS's configuration names PGP and cloud keys that vaultfile cannot use,
+//! except AWS KMS keys, which become `ARN+context=…` recipients.
 
 use serde_json::Value;
 
@@ -80,9 +81,85 @@ fn string_list(v: Option<&Value>) -> Vec<String> {
     }
 }
 
-const OTHER_KEYS: [(&str, &str); 6] = [
+/// The vaultfile recipients for a `.sops.yaml` `kms` entry: a comma-separated string of
+/// `ARN` or `ARN+ROLE_ARN` (with the rule's `aws_profile`), or a list of `{arn, role,
+/// context, aws_profile}` in a key group. `Err` names what could not be read.
+#[cfg(feature = "aws-kms")]
+fn kms_recipients(v: Option<&Value>, profile: Option<&str>) -> Vec<Result<String, String>> {
+    use crate::keys::aws_kms::KeySpec;
+    let one = |arn: &str, role: Option<&str>, context: Option<&Value>, p: Option<&str>| {
+        let mut spec = KeySpec::parse(arn).map_err(|e| format!("{arn}: {e}"))?;
+        if let Some(r) = role.filter(|r| !r.is_empty()) {
+            spec.role = Some(r.to_owned());
+        }
+        if let Some(Value::Object(c)) = context {
+            for (k, v) in c {
+                let v = match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                spec.context.insert(k.clone(), v);
+            }
+        }
+        if spec.profile.is_none() {
+            spec.profile = p.filter(|p| !p.is_empty()).map(str::to_owned);
+        }
+        Ok(spec.id())
+    };
+    match v {
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|e| match e {
+                Value::String(s) => one(s.trim(), None, None, profile),
+                Value::Object(o) => match o.get("arn").and_then(Value::as_str) {
+                    Some(arn) => one(
+                        arn,
+                        o.get("role").and_then(Value::as_str),
+                        o.get("context"),
+                        o.get("aws_profile").and_then(Value::as_str).or(profile),
+                    ),
+                    None => Err("a kms entry has no arn".into()),
+                },
+                _ => Err("a kms entry is neither a string nor a mapping".into()),
+            })
+            .collect(),
+        other => string_list(other)
+            .iter()
+            .map(|s| one(s, None, None, profile))
+            .collect(),
+    }
+}
+
+/// Adds the KMS keys of `v` to `ids`, or notes them as not carried over.
+fn carry_kms(
+    v: Option<&Value>,
+    profile: Option<&str>,
+    ids: &mut Vec<String>,
+    notes: &mut Vec<String>,
+    label: &str,
+) {
+    #[cfg(feature = "aws-kms")]
+    for r in kms_recipients(v, profile) {
+        match r {
+            Ok(id) => ids.push(id),
+            Err(e) => notes.push(format!("{label}: AWS KMS key left out ({e})")),
+        }
+    }
+    #[cfg(not(feature = "aws-kms"))]
+    {
+        let _ = (profile, &ids);
+        let found = string_list(v);
+        if !found.is_empty() {
+            notes.push(format!(
+                "{label}: AWS KMS keys ({}) left out: this vaultfile was built without the aws-kms feature",
+                found.join(", ")
+            ));
+        }
+    }
+}
+
+const OTHER_KEYS: [(&str, &str); 5] = [
     ("pgp", "PGP keys"),
-    ("kms", "AWS KMS keys"),
     ("gcp_kms", "GCP KMS keys"),
     ("azure_keyvault", "Azure Key Vault keys"),
     ("hc_vault_transit_uri", "Vault transit keys"),
@@ -94,8 +171,8 @@ fn quote(s: &str) -> String {
 }
 
 /// Converts a `.sops.yaml` to the equivalent `.vaultfile.yaml`, noting what could not be
-/// carried over (PGP and cloud keys, comment rules, `destination_rules`, `stores`). A rule
-/// left with no age or SSH recipient is dropped, and noted.
+/// carried over (PGP and cloud keys other than AWS KMS, comment rules, `destination_rules`,
+/// `stores`). A rule left with no recipient is dropped, and noted.
 pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, String> {
     let root: Value = serde_saphyr::from_str(text).map_err(|e| format!("not valid YAML: {e}"))?;
     let mut notes = Vec::new();
@@ -160,7 +237,14 @@ pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, String> 
         if let Some(groups) = groups {
             let mut lists = Vec::new();
             for (gi, g) in groups.iter().enumerate() {
-                let ids = string_list(g.get("age"));
+                let mut ids = string_list(g.get("age"));
+                carry_kms(
+                    g.get("kms"),
+                    rule.get("aws_profile").and_then(Value::as_str),
+                    &mut ids,
+                    &mut notes,
+                    &format!("{label}, key group {}", gi + 1),
+                );
                 for (k, what) in OTHER_KEYS {
                     let k = if k == "azure_keyvault" {
                         "azure_keyvault"
@@ -184,7 +268,7 @@ pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, String> 
                 }
                 if ids.is_empty() {
                     notes.push(format!(
-                        "{label}, key group {}: no age or SSH recipient left; the group was dropped",
+                        "{label}, key group {}: no age, SSH or AWS KMS key left; the group was dropped",
                         gi + 1
                     ));
                 } else {
@@ -195,6 +279,20 @@ pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, String> 
                 v.as_u64()
                     .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
             });
+            // SOPS's threshold counts the groups as written (absent or 0: all of them).
+            // Dropping a group must never lower it: that would let fewer people open the
+            // files than `.sops.yaml` demanded. If too few groups are left, the rule is left
+            // out and the user decides.
+            let needed = threshold
+                .filter(|t| *t > 0)
+                .map_or(groups.len(), |t| t as usize);
+            if lists.len() < groups.len() && needed > lists.len() {
+                notes.push(format!(
+                    "{label}: {needed} key groups are needed but only {} have a key vaultfile can use, so the rule was left out (lowering the threshold would weaken it); give the other groups an age or SSH key, or write this rule by hand",
+                    lists.len()
+                ));
+                continue;
+            }
             if lists.len() == 1 {
                 body.push_str(&format!(
                     "    recipients: [{}]\n",
@@ -213,14 +311,20 @@ pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, String> 
                         l.iter().map(|s| quote(s)).collect::<Vec<_>>().join(", ")
                     ));
                 }
-                if let Some(t) = threshold {
-                    let t = (t as usize).min(lists.len());
-                    body.push_str(&format!("    threshold: {t}\n"));
+                if threshold.is_some() || lists.len() < groups.len() {
+                    body.push_str(&format!("    threshold: {needed}\n"));
                 }
                 has_recipients = true;
             }
         } else {
-            let ids = string_list(rule.get("age"));
+            let mut ids = string_list(rule.get("age"));
+            carry_kms(
+                rule.get("kms"),
+                rule.get("aws_profile").and_then(Value::as_str),
+                &mut ids,
+                &mut notes,
+                &label,
+            );
             for (k, what) in OTHER_KEYS {
                 let found = string_list(rule.get(k));
                 if !found.is_empty() {
@@ -262,7 +366,7 @@ pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, String> 
         }
         if !has_recipients {
             notes.push(format!(
-                "{label}: no age or SSH recipient, so the rule was left out; files it matched may now match a later rule"
+                "{label}: no age, SSH or AWS KMS key, so the rule was left out; files it matched may now match a later rule"
             ));
             continue;
         }
@@ -310,7 +414,74 @@ creation_rules:
         let notes = c.notes.join("\n");
         assert!(notes.contains("mac_only_encrypted"));
         assert!(notes.contains("PGP keys (FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4)"));
-        assert!(notes.contains("creation rule 3: no age or SSH recipient"));
+        assert!(notes.contains("creation rule 3: no age, SSH or AWS KMS key"));
+    }
+
+    #[test]
+    fn a_dropped_key_group_never_lowers_the_threshold() {
+        let text = r#"
+creation_rules:
+  - path_regex: two-of-two/
+    key_groups:
+      - age: [age1aaa]
+      - pgp: [FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4]
+    shamir_threshold: 2
+  - path_regex: all-of-two/
+    key_groups:
+      - age: [age1bbb]
+      - pgp: [FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4]
+  - path_regex: two-of-three/
+    key_groups:
+      - age: [age1ccc]
+      - age: [age1ddd]
+      - pgp: [FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4]
+    shamir_threshold: 2
+"#;
+        let c = sops_config_to_vaultfile(text).unwrap();
+        // 2 of 2 with one group unusable: one person alone must not become enough.
+        assert!(!c.text.contains("age1aaa"), "{}", c.text);
+        assert!(!c.text.contains("age1bbb"), "{}", c.text);
+        let notes = c.notes.join("\n");
+        assert!(
+            notes.contains(
+                "creation rule 1 (path_regex two-of-two/): 2 key groups are needed but only 1"
+            ),
+            "{notes}"
+        );
+        assert!(
+            notes.contains("creation rule 2 (path_regex all-of-two/): 2 key groups are needed")
+        );
+        // 2 of 3 with one unusable: still 2 of the 2 left.
+        assert!(c.text.contains(
+            "key_groups:\n      - [\"age1ccc\"]\n      - [\"age1ddd\"]\n    threshold: 2"
+        ));
+    }
+
+    #[cfg(feature = "aws-kms")]
+    #[test]
+    fn kms_keys_are_carried_over() {
+        let text = r#"
+creation_rules:
+  - path_regex: prod/
+    kms: arn:aws:kms:us-east-1:111122223333:key/a,arn:aws:kms:eu-west-1:111122223333:alias/b+arn:aws:iam::111122223333:role/r
+    aws_profile: ops
+  - key_groups:
+      - kms:
+          - arn: arn:aws:kms:us-east-1:111122223333:key/c
+            context: {env: prod}
+      - age: [age1ddd]
+    shamir_threshold: 2
+"#;
+        let c = sops_config_to_vaultfile(text).unwrap();
+        assert!(
+            c.text.contains(r#"recipients: ["arn:aws:kms:us-east-1:111122223333:key/a+profile=ops", "arn:aws:kms:eu-west-1:111122223333:alias/b+role=arn:aws:iam::111122223333:role/r+profile=ops"]"#),
+            "{}",
+            c.text
+        );
+        assert!(c.text.contains(
+            "key_groups:\n      - [\"arn:aws:kms:us-east-1:111122223333:key/c+context=env=prod\"]\n      - [\"age1ddd\"]\n    threshold: 2"
+        ), "{}", c.text);
+        assert!(c.notes.is_empty(), "{:?}", c.notes);
     }
 
     #[test]

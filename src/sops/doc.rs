@@ -417,7 +417,68 @@ fn parse_dotenv(text: &str) -> Result<SopsDoc, DocError> {
 }
 
 /// Reads a SOPS INI file.
+/// The values of a plaintext INI file (one SOPS writes over), read as SOPS's INI store reads
+/// them; refuses a file that already has a `[sops]` section.
+pub fn ini_values(text: &str) -> Result<Vec<Item>, DocError> {
+    let scan = scan_ini(text)?;
+    if !scan.remove.is_empty() {
+        return Err(DocError::Invalid(
+            "the INI file already has a [sops] section".into(),
+        ));
+    }
+    Ok(scan.items)
+}
+
+/// An INI file taken apart: its values, its `[sops]` entries and where that section is.
+struct IniScan<'t> {
+    items: Vec<Item>,
+    meta: Vec<(String, String)>,
+    remove: Vec<Range<usize>>,
+    lines: Vec<(usize, &'t str)>,
+}
+
 fn parse_ini(text: &str) -> Result<SopsDoc, DocError> {
+    let IniScan {
+        items,
+        meta,
+        remove,
+        lines,
+    } = scan_ini(text)?;
+    if meta.is_empty() {
+        return Err(DocError::NoMetadata);
+    }
+    // Comments belong to the section that follows them (a section comment) or that holds
+    // them (a key comment): try both.
+    let mut comments = hash_comments(text, &items, &remove, true);
+    for c in &mut comments {
+        let mut sec_after = None;
+        let mut sec_before = "DEFAULT".to_owned();
+        for &(s, raw) in &lines {
+            let t = raw.trim();
+            if t.starts_with('[') && t.ends_with(']') {
+                let name = t[1..t.len() - 1].trim().to_owned();
+                if s > c.span.start {
+                    sec_after = Some(name);
+                    break;
+                }
+                sec_before = name;
+            }
+        }
+        let mut aads: Vec<String> = sec_after.into_iter().map(|s| format!("{s}:")).collect();
+        aads.push(format!("{sec_before}:"));
+        aads.push(":".into());
+        c.aads = aads;
+    }
+    Ok(SopsDoc {
+        items,
+        comments,
+        metadata: super::metadata::unflatten(&meta),
+        remove,
+        multi_document: false,
+    })
+}
+
+fn scan_ini(text: &str) -> Result<IniScan<'_>, DocError> {
     let mut items = Vec::new();
     let mut meta = Vec::new();
     let mut remove: Vec<Range<usize>> = Vec::new();
@@ -513,37 +574,11 @@ fn parse_ini(text: &str) -> Result<SopsDoc, DocError> {
             indent: 0,
         });
     }
-    if meta.is_empty() {
-        return Err(DocError::NoMetadata);
-    }
-    // Comments belong to the section that follows them (a section comment) or that holds
-    // them (a key comment): try both.
-    let mut comments = hash_comments(text, &items, &remove, true);
-    for c in &mut comments {
-        let mut sec_after = None;
-        let mut sec_before = "DEFAULT".to_owned();
-        for &(s, raw) in &lines {
-            let t = raw.trim();
-            if t.starts_with('[') && t.ends_with(']') {
-                let name = t[1..t.len() - 1].trim().to_owned();
-                if s > c.span.start {
-                    sec_after = Some(name);
-                    break;
-                }
-                sec_before = name;
-            }
-        }
-        let mut aads: Vec<String> = sec_after.into_iter().map(|s| format!("{s}:")).collect();
-        aads.push(format!("{sec_before}:"));
-        aads.push(":".into());
-        c.aads = aads;
-    }
-    Ok(SopsDoc {
+    Ok(IniScan {
         items,
-        comments,
-        metadata: super::metadata::unflatten(&meta),
+        meta,
         remove,
-        multi_document: false,
+        lines,
     })
 }
 

@@ -2,7 +2,9 @@
 //!
 //! age keys are opened with the age crate: an `enc` is an ASCII-armored age file whose
 //! payload is the 32-byte data key (or, with several key groups, a 33-byte share). PGP keys
-//! are opened by the system `gpg`, as SOPS does. Each key group gives one result: the first
+//! are opened by the system `gpg`, as SOPS does; AWS KMS keys by vaultfile's KMS key source
+//! ([`crate::keys::aws_kms`], with the `aws-kms` feature), whose `enc` is the base64
+//! ciphertext blob, decrypted under the entry's encryption context. Each key group gives one result: the first
 //! key in it that opens (age first, then PGP, as SOPS's default decryption order). With one
 //! group that result is the data key; with several, at least `shamir_threshold` shares are
 //! combined with HashiCorp Vault's Shamir scheme over GF(2^8), as SOPS's `shamir` package.
@@ -171,14 +173,51 @@ fn open_group(
         }
     }
     for key in group {
-        if let MasterKey::Other { .. } = key {
+        if let MasterKey::Other { kind: "kms", .. } = key {
+            match open_kms(key) {
+                Ok(p) => return Some(p),
+                Err(e) => failures.push(format!("{}: {e}", key.describe())),
+            }
+        }
+    }
+    for key in group {
+        if let MasterKey::Other { kind, .. } = key
+            && *kind != "kms"
+        {
             failures.push(format!(
-                "{}: vaultfile cannot use this kind of key yet (only age, SSH and PGP keys)",
+                "{}: vaultfile cannot use this kind of key yet (only age, SSH, PGP and AWS KMS keys)",
                 key.describe()
             ));
         }
     }
     None
+}
+
+/// Opens an AWS KMS key (any payload: a data key or a Shamir share) with
+/// [`crate::keys::aws_kms`]: its process-wide settings and the AWS credential chain.
+fn open_kms(key: &MasterKey) -> Result<Zeroizing<Vec<u8>>, String> {
+    #[cfg(feature = "aws-kms")]
+    {
+        let id = key
+            .vaultfile_recipient()
+            .ok_or_else(|| "not an AWS KMS key".to_owned())?;
+        let spec = crate::keys::aws_kms::KeySpec::parse(&id)
+            .map_err(|e| format!("not a valid KMS key: {e}"))?;
+        let enc = match key {
+            MasterKey::Other { entry, .. } => entry.get("enc").and_then(|v| v.as_str()),
+            _ => None,
+        }
+        .ok_or_else(|| "the entry has no 'enc'".to_owned())?;
+        let blob = STANDARD
+            .decode(enc.trim())
+            .map_err(|_| "the wrapped key is not valid base64".to_owned())?;
+        crate::keys::aws_kms::decrypt_bytes(&spec, &blob)
+    }
+    #[cfg(not(feature = "aws-kms"))]
+    {
+        let _ = key;
+        Err("this vaultfile was built without the aws-kms feature".into())
+    }
 }
 
 /// Unwraps the file's data key.
@@ -230,6 +269,108 @@ pub fn data_key(meta: &Metadata, src: &KeySources<'_>) -> Result<DataKey, NoKey>
     let key = Zeroizing::new(shamir::combine(&shares).map_err(|e| fail(vec![e]))?);
     DataKey::from_bytes(&key)
         .ok_or_else(|| fail(vec!["the combined shares are not a 32-byte key".into()]))
+}
+
+/// Wraps `payload` (a 32-byte data key, or a 33-byte Shamir share for key groups) for one
+/// recipient as a SOPS master key: age and SSH recipients as `age` keys, AWS KMS recipients
+/// (`arn:…`, with the `aws-kms` feature) as `kms` keys. `created_at` is the KMS entry's
+/// time (RFC 3339).
+pub fn master_key(
+    recipient: &dyn Recipient,
+    payload: &[u8],
+    created_at: &str,
+) -> Result<MasterKey, WrapError> {
+    let id = recipient.id();
+    let err = |reason: String| WrapError {
+        recipient: id.to_owned(),
+        reason,
+    };
+    if id.starts_with("arn:") {
+        #[cfg(feature = "aws-kms")]
+        {
+            use crate::keys::aws_kms::{KeySpec, encrypt_bytes};
+            use serde_json::Value;
+            let spec = KeySpec::parse(id).map_err(err)?;
+            let blob = encrypt_bytes(&spec, payload).map_err(err)?;
+            // SOPS's `kms` entry: `aws_profile` always written, `role` and `context` only
+            // when set.
+            let mut entry = serde_json::Map::new();
+            entry.insert("arn".into(), Value::String(spec.arn.clone()));
+            entry.insert(
+                "aws_profile".into(),
+                Value::String(spec.profile.unwrap_or_default()),
+            );
+            if !spec.context.is_empty() {
+                let c = spec
+                    .context
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::String(v)))
+                    .collect();
+                entry.insert("context".into(), Value::Object(c));
+            }
+            entry.insert("created_at".into(), Value::String(created_at.to_owned()));
+            entry.insert("enc".into(), Value::String(STANDARD.encode(blob)));
+            if let Some(r) = spec.role {
+                entry.insert("role".into(), Value::String(r));
+            }
+            return Ok(MasterKey::Other {
+                kind: "kms",
+                id: spec.arn,
+                entry,
+            });
+        }
+        #[cfg(not(feature = "aws-kms"))]
+        {
+            let _ = created_at;
+            return Err(err(
+                "this vaultfile was built without the aws-kms feature".into()
+            ));
+        }
+    }
+    if !(id.starts_with("age1") || id.starts_with("ssh-")) {
+        return Err(err(
+            "SOPS files take age, SSH and AWS KMS recipients only".into()
+        ));
+    }
+    let enc = match DataKey::from_bytes(payload) {
+        // Through vaultfile's recipient: age plugins work too.
+        Some(key) => wrap_age(recipient, &key)?,
+        None => wrap_age_bytes(id, payload).map_err(err)?,
+    };
+    Ok(MasterKey::Age {
+        recipient: id.to_owned(),
+        enc,
+    })
+}
+
+/// Wraps any payload for an X25519 or SSH recipient with the age crate, armored.
+fn wrap_age_bytes(id: &str, payload: &[u8]) -> Result<String, String> {
+    let recipient: Box<dyn age::Recipient + Send> = if id.starts_with("ssh-") {
+        Box::new(
+            id.parse::<age::ssh::Recipient>()
+                .map_err(|e| format!("not an SSH recipient: {e:?}"))?,
+        )
+    } else {
+        Box::new(id.parse::<age::x25519::Recipient>().map_err(|_| {
+            "only X25519 and SSH recipients can hold a key group's share (not age plugins)"
+                .to_owned()
+        })?)
+    };
+    let encryptor =
+        age::Encryptor::with_recipients(std::iter::once(recipient.as_ref() as &dyn age::Recipient))
+            .map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    let io = |e: std::io::Error| e.to_string();
+    let armor = age::armor::ArmoredWriter::wrap_output(&mut out, age::armor::Format::AsciiArmor)
+        .map_err(io)?;
+    let mut w = encryptor.wrap_output(armor).map_err(io)?;
+    w.write_all(payload).map_err(io)?;
+    w.finish().and_then(|a| a.finish()).map_err(io)?;
+    let mut text = String::from_utf8(out).expect("armor is ASCII");
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
 }
 
 /// Wraps `payload` for one recipient (any vaultfile recipient: age, SSH) as SOPS stores it:

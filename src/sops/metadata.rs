@@ -31,13 +31,16 @@ pub enum MasterKey {
         /// The armored PGP message.
         enc: String,
     },
-    /// A key source vaultfile cannot use (yet): AWS KMS, GCP KMS, Azure Key Vault,
-    /// HashiCorp Vault transit, Huawei Cloud KMS.
+    /// A key held by a key service: AWS KMS (which vaultfile opens, with the `aws-kms`
+    /// feature), GCP KMS, Azure Key Vault, HashiCorp Vault transit, Huawei Cloud KMS.
     Other {
         /// The metadata list it came from (`kms`, `gcp_kms`, …).
         kind: &'static str,
         /// What identifies the key (an ARN, a resource id, a URL…).
         id: String,
+        /// The entry as written (for AWS KMS: `arn`, `role`, `context`, `aws_profile`,
+        /// `created_at`, `enc`); written back as it is.
+        entry: Map<String, Value>,
     },
 }
 
@@ -47,7 +50,44 @@ impl MasterKey {
         match self {
             MasterKey::Age { recipient, .. } => format!("age {recipient}"),
             MasterKey::Pgp { fp, .. } => format!("pgp {fp}"),
-            MasterKey::Other { kind, id } => format!("{} {id}", other_name(kind)),
+            MasterKey::Other { kind, id, .. } => format!("{} {id}", other_name(kind)),
+        }
+    }
+}
+
+impl MasterKey {
+    /// The vaultfile recipient string that encrypts to the same key, if vaultfile can: the
+    /// age or SSH recipient, or an AWS KMS recipient `ARN[+context=…][+role=…][+profile=…]`
+    /// (with the `aws-kms` feature). `None` for PGP and the other key services.
+    pub fn vaultfile_recipient(&self) -> Option<String> {
+        match self {
+            MasterKey::Age { recipient, .. } => Some(recipient.clone()),
+            #[cfg(feature = "aws-kms")]
+            MasterKey::Other {
+                kind: "kms",
+                id,
+                entry,
+            } => {
+                let field = |k: &str| string_field(entry, k).filter(|v| !v.is_empty());
+                let context = match entry.get("context") {
+                    Some(Value::Object(c)) => c
+                        .keys()
+                        .filter_map(|k| string_field(c, k).map(|v| (k.clone(), v)))
+                        .collect(),
+                    _ => std::collections::BTreeMap::new(),
+                };
+                Some(
+                    crate::keys::aws_kms::KeySpec {
+                        arn: id.clone(),
+                        region: id.split(':').nth(3).unwrap_or_default().to_owned(),
+                        context,
+                        role: field("role"),
+                        profile: field("aws_profile"),
+                    }
+                    .id(),
+                )
+            }
+            _ => None,
         }
     }
 }
@@ -168,10 +208,12 @@ fn group_from(m: &Map<String, Value>) -> Result<Vec<MasterKey>, String> {
                 "kms" => MasterKey::Other {
                     kind: "kms",
                     id: need("arn")?,
+                    entry: e.clone(),
                 },
                 "gcp_kms" => MasterKey::Other {
                     kind: "gcp_kms",
                     id: need("resource_id")?,
+                    entry: e.clone(),
                 },
                 "azure_kv" => MasterKey::Other {
                     kind: "azure_kv",
@@ -181,6 +223,7 @@ fn group_from(m: &Map<String, Value>) -> Result<Vec<MasterKey>, String> {
                         need("name")?,
                         string_field(e, "version").unwrap_or_default()
                     ),
+                    entry: e.clone(),
                 },
                 "hc_vault" => MasterKey::Other {
                     kind: "hc_vault",
@@ -190,10 +233,12 @@ fn group_from(m: &Map<String, Value>) -> Result<Vec<MasterKey>, String> {
                         need("engine_path")?,
                         need("key_name")?
                     ),
+                    entry: e.clone(),
                 },
                 _ => MasterKey::Other {
                     kind: "hckms",
                     id: need("key_id")?,
+                    entry: e.clone(),
                 },
             });
         }
@@ -330,9 +375,23 @@ impl Metadata {
                     _ => None,
                 })
                 .collect();
+            // Key services' entries as they were read, by list (`kms`, `gcp_kms`, …).
+            let mut others: Map<String, Value> = Map::new();
+            for k in keys {
+                if let MasterKey::Other { kind, entry, .. } = k {
+                    match others
+                        .entry(kind.to_string())
+                        .or_insert_with(|| Value::Array(Vec::new()))
+                    {
+                        Value::Array(a) => a.push(Value::Object(entry.clone())),
+                        _ => unreachable!("only lists are inserted"),
+                    }
+                }
+            }
             if !age.is_empty() || in_group {
                 g.insert("age".into(), Value::Array(age));
             }
+            g.extend(others);
             if !pgp.is_empty() {
                 g.insert("pgp".into(), Value::Array(pgp));
             }

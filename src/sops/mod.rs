@@ -14,8 +14,8 @@
 //! [`decrypt`] verifies the MAC exactly as SOPS does before it returns anything, and writes
 //! the plaintext in place of each value in the file's own text (the metadata removed,
 //! encrypted comments decrypted), so layout and comments survive. [`encrypt`] writes a
-//! file that `sops decrypt` (3.x) opens: SOPS 3.13's metadata layout and a semver
-//! `version`. [`convert`] turns one format into the other, and `.sops.yaml` into
+//! file that `sops decrypt` (3.x) opens, in every store: SOPS 3.13's metadata layout, a
+//! semver `version`, age, SSH and AWS KMS keys, and key groups ([`Holders`]). [`convert`] turns one format into the other, and `.sops.yaml` into
 //! `.vaultfile.yaml`.
 
 pub mod convert;
@@ -208,20 +208,7 @@ fn render(format: SopsFormat, plain: &value::Plain, indent: usize) -> Zeroizing<
     Zeroizing::new(match format {
         SopsFormat::Binary => bytes.to_vec(),
         SopsFormat::Dotenv => text().replace('\n', "\\n").into_bytes(),
-        SopsFormat::Ini => {
-            let v = text();
-            let v = v.as_str();
-            (if v.contains(['\n', '`']) {
-                format!("\"\"\"{v}\"\"\"")
-            } else if v.contains(['#', ';']) {
-                format!("`{v}`")
-            } else if v.trim() != v {
-                format!("\"{v}\"")
-            } else {
-                v.to_owned()
-            })
-            .into_bytes()
-        }
+        SopsFormat::Ini => ini_value(&text()).into_bytes(),
         SopsFormat::Json => match plain.kind {
             T::Int => bytes.to_vec(),
             T::Float if value::parse_float(&text()).is_some_and(f64::is_finite) => bytes.to_vec(),
@@ -247,6 +234,20 @@ fn render(format: SopsFormat, plain: &value::Plain, indent: usize) -> Zeroizing<
             _ => resolve::yaml_string(&text(), indent).into_bytes(),
         },
     })
+}
+
+/// Quotes an INI value as go-ini writes it, so that it reads back the same: `"""…"""` for
+/// several lines, backticks around a comment character, double quotes around edge spaces.
+fn ini_value(v: &str) -> String {
+    if v.contains(['\n', '`']) {
+        format!("\"\"\"{v}\"\"\"")
+    } else if v.contains(['#', ';']) {
+        format!("`{v}`")
+    } else if v.trim() != v {
+        format!("\"{v}\"")
+    } else {
+        v.to_owned()
+    }
 }
 
 /// Decrypts a SOPS file: unwraps the data key, decrypts every value, and verifies the MAC
@@ -358,10 +359,40 @@ pub fn decrypt(
     })
 }
 
+/// Who can open a SOPS file that [`encrypt`] writes.
+#[derive(Clone, Copy)]
+pub enum Holders<'a> {
+    /// Any one of these recipients (age, SSH, AWS KMS).
+    Recipients(&'a [Box<dyn Recipient>]),
+    /// One recipient from each of `threshold` groups: the data key is split with Shamir's
+    /// secret sharing, as SOPS does (`key_groups` and `shamir_threshold`). SOPS combines
+    /// at least two shares, so a threshold of 1 (any one group opens the file) is written
+    /// as one group holding every recipient, which the same people open; so is a single
+    /// group.
+    Groups {
+        /// The groups, in order; none is empty.
+        groups: &'a [Vec<Box<dyn Recipient>>],
+        /// How many groups are needed (between 1 and the number of groups).
+        threshold: usize,
+    },
+}
+
+impl<'a> From<&'a crate::keys::KeyHolders> for Holders<'a> {
+    fn from(h: &'a crate::keys::KeyHolders) -> Self {
+        match h {
+            crate::keys::KeyHolders::Recipients(r) => Holders::Recipients(r),
+            crate::keys::KeyHolders::Groups { groups, threshold } => Holders::Groups {
+                groups,
+                threshold: *threshold,
+            },
+        }
+    }
+}
+
 /// What to encrypt a SOPS file with.
 pub struct EncryptOptions<'a> {
-    /// The recipients (age and SSH): every one can decrypt.
-    pub recipients: &'a [Box<dyn Recipient>],
+    /// Who can open the file.
+    pub holders: Holders<'a>,
     /// The selection rule; `None` writes SOPS's default, `unencrypted_suffix: _unencrypted`.
     pub rule: Option<Rule>,
     /// Hash only encrypted values.
@@ -383,9 +414,6 @@ pub fn encrypt(
     format: SopsFormat,
     opts: &EncryptOptions<'_>,
 ) -> Result<String, SopsError> {
-    if opts.recipients.is_empty() {
-        return Err(SopsError::Unsupported("no recipients".into()));
-    }
     let key = DataKey::generate();
     let rule = opts
         .rule
@@ -412,9 +440,18 @@ pub fn encrypt(
             (text, dotenv_leaves(text)?)
         }
         SopsFormat::Ini => {
-            return Err(SopsError::Unsupported(
-                "writing SOPS INI files is not supported".into(),
-            ));
+            let text = as_text()?;
+            let leaves = doc::ini_values(text)?
+                .into_iter()
+                .map(|item| Leaf {
+                    span: item.span,
+                    path: item.path,
+                    typed: item
+                        .typed
+                        .unwrap_or_else(|| resolve::Typed::string(&item.text)),
+                })
+                .collect();
+            (text, leaves)
         }
     };
     let mut hash = mac::SopsMac::new(opts.mac_only_encrypted);
@@ -434,7 +471,7 @@ pub fn encrypt(
             }
             let enc = value::encrypt(&l.typed.bytes, l.typed.kind, &key, &doc::aad(&l.path));
             let written = match format {
-                SopsFormat::Dotenv => enc,
+                SopsFormat::Dotenv | SopsFormat::Ini => enc,
                 _ => format!("\"{enc}\""),
             };
             let mut written = written;
@@ -445,16 +482,10 @@ pub fn encrypt(
         }
     }
     let lastmodified = humantime::format_rfc3339_seconds(opts.now).to_string();
-    let mut groups = Vec::new();
-    for r in opts.recipients {
-        groups.push(MasterKey::Age {
-            recipient: r.id().to_owned(),
-            enc: keys::wrap_age(r.as_ref(), &key)?,
-        });
-    }
+    let (key_groups, shamir_threshold) = wrap_for(&key, opts.holders, &lastmodified)?;
     let meta = Metadata {
-        key_groups: vec![groups],
-        shamir_threshold: 0,
+        key_groups,
+        shamir_threshold,
         mac: Some(mac::seal(&hash.finish(), &key, &lastmodified)),
         lastmodified,
         version: metadata::WRITTEN_VERSION.to_owned(),
@@ -518,9 +549,89 @@ pub fn encrypt(
             }
             out.push_str(&text[pos..]);
         }
-        SopsFormat::Ini => unreachable!("refused above"),
+        SopsFormat::Ini => {
+            for (r, with) in &edits {
+                out.push_str(&text[pos..r.start]);
+                out.push_str(with);
+                pos = r.end;
+            }
+            out.push_str(&text[pos..]);
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
+            }
+            // The `[sops]` section, last, its keys flattened and newlines written `\n`
+            // (SOPS 3.13.2's layout; every 3.x reads it).
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str("[sops]\n");
+            for (k, v) in metadata::flatten(&meta) {
+                out.push_str(&format!("{k} = {}\n", ini_value(&v)));
+            }
+        }
     }
     Ok(out)
+}
+
+/// Wraps the data key (or its Shamir shares) for `holders`: the key groups and the
+/// threshold to write.
+fn wrap_for(
+    key: &DataKey,
+    holders: Holders<'_>,
+    created_at: &str,
+) -> Result<(Vec<Vec<MasterKey>>, usize), SopsError> {
+    let flat = |list: &mut dyn Iterator<Item = &Box<dyn Recipient>>| {
+        let mut out: Vec<MasterKey> = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
+        for r in list {
+            if seen.contains(&r.id()) {
+                continue;
+            }
+            seen.push(r.id());
+            out.push(keys::master_key(r.as_ref(), key.expose(), created_at)?);
+        }
+        if out.is_empty() {
+            return Err(SopsError::Unsupported("no recipients".into()));
+        }
+        Ok(vec![out])
+    };
+    match holders {
+        Holders::Recipients(r) => Ok((flat(&mut r.iter())?, 0)),
+        Holders::Groups { groups, threshold } => {
+            let n = groups.len();
+            if let Some(i) = groups.iter().position(Vec::is_empty) {
+                return Err(SopsError::Unsupported(format!(
+                    "key group {} has no recipient",
+                    i + 1
+                )));
+            }
+            if threshold == 0 || threshold > n {
+                return Err(SopsError::Unsupported(format!(
+                    "the threshold {threshold} is not between 1 and the number of key groups ({n})"
+                )));
+            }
+            if n > 255 {
+                return Err(SopsError::Unsupported(format!(
+                    "{n} key groups (SOPS's Shamir sharing allows at most 255)"
+                )));
+            }
+            if n == 1 || threshold == 1 {
+                return Ok((flat(&mut groups.iter().flatten())?, 0));
+            }
+            let shares = keys::shamir::split(key.expose(), n as u8, threshold as u8);
+            let mut out = Vec::with_capacity(n);
+            for (group, share) in groups.iter().zip(shares) {
+                let share = Zeroizing::new(share);
+                out.push(
+                    group
+                        .iter()
+                        .map(|r| keys::master_key(r.as_ref(), &share, created_at))
+                        .collect::<Result<Vec<_>, _>>()?,
+                );
+            }
+            Ok((out, threshold))
+        }
+    }
 }
 
 /// Appends the `"sops"` member to the top-level JSON object in `out`.
@@ -730,6 +841,10 @@ fn yaml_block(meta: &serde_json::Value) -> String {
                                             if let serde_json::Value::Array(_) = v2 {
                                                 out.push_str(&format!("{lead}{k2}:\n"));
                                                 walk_list(v2, indent + 8, out);
+                                            } else if let serde_json::Value::Object(_) = v2 {
+                                                // A KMS key's encryption context.
+                                                out.push_str(&format!("{lead}{k2}:\n"));
+                                                walk(v2, indent + 10, out);
                                             } else {
                                                 out.push_str(&format!(
                                                     "{lead}{k2}: {}\n",
@@ -768,7 +883,12 @@ fn yaml_block(meta: &serde_json::Value) -> String {
                                 format!("{pad}  ")
                             };
                             first = false;
-                            out.push_str(&format!("{lead}{k}: {}\n", scalar(v2, indent + 4)));
+                            if let serde_json::Value::Object(_) = v2 {
+                                out.push_str(&format!("{lead}{k}:\n"));
+                                walk(v2, indent + 6, out);
+                            } else {
+                                out.push_str(&format!("{lead}{k}: {}\n", scalar(v2, indent + 4)));
+                            }
                         }
                     }
                     other => out.push_str(&format!("{pad}- {}\n", scalar(other, indent + 2))),
@@ -816,6 +936,53 @@ fn dotenv_leaves(text: &str) -> Result<Vec<Leaf>, SopsError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The YAML `sops:` block reads back as the metadata it was written from, KMS
+    /// encryption contexts inside key groups included.
+    #[test]
+    fn yaml_block_round_trips_key_groups_with_kms_context() {
+        let kms = |arn: &str| {
+            let entry = serde_json::json!({
+                "arn": arn, "aws_profile": "", "context": {"app": "web", "env": "prod"},
+                "created_at": "2026-01-02T03:04:05Z", "enc": "QUJD", "role": "arn:aws:iam::111122223333:role/r"
+            });
+            MasterKey::Other {
+                kind: "kms",
+                id: arn.to_owned(),
+                entry: entry.as_object().unwrap().clone(),
+            }
+        };
+        let age = MasterKey::Age {
+            recipient: "age1x".into(),
+            enc: "-----BEGIN AGE ENCRYPTED FILE-----\nYQ==\n-----END AGE ENCRYPTED FILE-----\n"
+                .into(),
+        };
+        for key_groups in [
+            vec![vec![
+                age.clone(),
+                kms("arn:aws:kms:us-east-1:111122223333:key/a"),
+            ]],
+            vec![
+                vec![kms("arn:aws:kms:us-east-1:111122223333:key/a")],
+                vec![age.clone(), kms("arn:aws:kms:eu-west-1:111122223333:key/b")],
+            ],
+        ] {
+            let n = key_groups.len();
+            let meta = Metadata {
+                key_groups,
+                shamir_threshold: if n > 1 { 2 } else { 0 },
+                lastmodified: "2026-01-02T03:04:05Z".into(),
+                mac: Some("ENC[x]".into()),
+                version: metadata::WRITTEN_VERSION.into(),
+                rule: Rule::UnencryptedSuffix("_unencrypted".into()),
+                mac_only_encrypted: false,
+            };
+            let block = yaml_block(&meta.to_value());
+            let read: serde_json::Value = serde_saphyr::from_str(&block).unwrap();
+            let again = Metadata::from_value(&read["sops"]).unwrap();
+            assert_eq!(again, meta, "{block}");
+        }
+    }
 
     #[test]
     fn sniffing() {

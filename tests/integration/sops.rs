@@ -12,6 +12,7 @@ use std::process::Command as StdCommand;
 use serde_json::Value;
 
 use crate::common::{Env, fixtures_dir};
+use crate::services::{self, Server, free_port};
 
 fn sops_fixtures() -> PathBuf {
     fixtures_dir().join("sops")
@@ -363,7 +364,15 @@ fn kms_only_file_names_the_kms_key() {
         &tail[lm..]
     );
     let p = env.write("kms.yaml", replaced);
+    // KMS is tried, at a closed port on 127.0.0.1: nothing leaves the machine.
     env.cmd()
+        .env(
+            "AWS_ENDPOINT_URL",
+            format!("http://127.0.0.1:{}", free_port()),
+        )
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
         .arg("decrypt")
         .arg(&p)
         .assert()
@@ -864,4 +873,536 @@ fn get_exec_env_and_export_read_sops_files_and_set_refuses_them() {
             "vaultfile convert --to vaultfile",
         ));
     assert_eq!(std::fs::read_to_string(&p).unwrap(), text);
+}
+
+// ---- key groups, AWS KMS and INI in convert ---------------------------------------------
+
+/// A repository whose `.vaultfile.yaml` splits the key between two groups, `a` and `b`,
+/// `threshold` of them needed.
+fn vaultfile_groups(env: &Env, a: &Env, b: &Env, threshold: usize) {
+    std::fs::create_dir_all(env.path(".git")).unwrap();
+    env.write(
+        ".vaultfile.yaml",
+        format!(
+            "creation_rules:\n  - key_groups:\n      - [{}]\n      - [{}]\n    threshold: {threshold}\n",
+            a.public, b.public
+        ),
+    );
+}
+
+/// `sops decrypt` of `file` with `keys` fails; returns its stderr.
+fn sops_decrypt_fails(env: &Env, file: &Path, keys: &[&Path]) -> String {
+    let text: String = keys
+        .iter()
+        .map(|k| std::fs::read_to_string(k).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let kf = env.write("sops-keys-fail.txt", text);
+    let out = sops(env)
+        .env("SOPS_AGE_KEY_FILE", kf)
+        .arg("decrypt")
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "sops decrypt {} succeeded with {keys:?}",
+        file.display()
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// `vaultfile decrypt` of `file` with exactly `keys` fails with the exit code for "no key".
+fn vf_decrypt_fails(env: &Env, file: &Path, keys: &[&Path]) -> String {
+    let mut c = env.bare_cmd();
+    c.arg("decrypt");
+    for k in keys {
+        c.arg("-I").arg(k);
+    }
+    let out = c.arg(file).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(6),
+        "vaultfile decrypt {} with {keys:?}: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// `convert` with exactly the identity files `keys`.
+fn convert_with(env: &Env, to: &str, keys: &[&Path], args: &[&std::ffi::OsStr]) {
+    let mut c = env.bare_cmd();
+    c.args(["convert", "--to", to]);
+    for k in keys {
+        c.arg("-I").arg(k);
+    }
+    let out = c.args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "convert --to {to} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// 2-of-2 key groups, both ways: a vaultfile file with key groups converts to a SOPS file
+/// with `key_groups` and `shamir_threshold: 2` that `sops decrypt` opens with a key from
+/// each group and not with one; a SOPS file that `sops` split between two groups converts
+/// to a vaultfile file with the same groups and threshold, which opens likewise.
+#[test]
+fn convert_two_of_two_key_groups_both_ways() {
+    let env = Env::new();
+    let (alice, bob) = (Env::new(), Env::new());
+    let (a, b) = (alice.key_file.as_path(), bob.key_file.as_path());
+    let plain = YAML.replace("  when: 2024-01-01\n", "");
+    // vaultfile → SOPS.
+    vaultfile_groups(&env, &alice, &bob, 2);
+    let f = env.write("db.yaml", &plain);
+    env.bare_cmd()
+        .args(["encrypt", "-i"])
+        .arg(&f)
+        .assert()
+        .success();
+    let to_sops = env.path("db.sops.yaml");
+    convert_with(
+        &env,
+        "sops",
+        &[a, b],
+        &["-o".as_ref(), to_sops.as_ref(), f.as_ref()],
+    );
+    let text = std::fs::read_to_string(&to_sops).unwrap();
+    assert!(
+        text.contains("key_groups:") && text.contains("shamir_threshold: 2"),
+        "{text}"
+    );
+    let from_sops = sops_decrypt(&env, &to_sops, &[a, b]);
+    assert_same_plaintext("yaml", &from_sops, plain.as_bytes(), "sops decrypt, 2 of 2");
+    for one in [a, b] {
+        sops_decrypt_fails(&env, &to_sops, &[one]);
+    }
+    // vaultfile reads the SOPS file it wrote, with the same keys.
+    let again = vf_decrypt(&env, &to_sops, &[a, b]);
+    assert_same_plaintext(
+        "yaml",
+        &again,
+        plain.as_bytes(),
+        "vaultfile decrypt, 2 of 2",
+    );
+    vf_decrypt_fails(&env, &to_sops, &[a]);
+
+    // SOPS (written by sops itself) → vaultfile.
+    let other = Env::new();
+    other.write(
+        ".sops.yaml",
+        format!(
+            "creation_rules:\n  - key_groups:\n      - age: [{}]\n      - age: [{}]\n    shamir_threshold: 2\n",
+            alice.public, bob.public
+        ),
+    );
+    let enc = sops_encrypt(&other, "groups.yaml", &plain, &[]);
+    let want = sops_decrypt(&other, &enc, &[a, b]);
+    let out = other.path("groups.vf.yaml");
+    convert_with(
+        &other,
+        "vaultfile",
+        &[a, b],
+        &[
+            "--plaintext-comments".as_ref(),
+            "-o".as_ref(),
+            out.as_ref(),
+            enc.as_ref(),
+        ],
+    );
+    let converted = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        converted.contains("key_groups:") && converted.contains("threshold: 2"),
+        "{converted}"
+    );
+    assert!(converted.contains(&alice.public) && converted.contains(&bob.public));
+    let got = vf_decrypt(&other, &out, &[a, b]);
+    assert_same_plaintext("yaml", &got, &want, "converted 2 of 2");
+    let err = vf_decrypt_fails(&other, &out, &[b]);
+    assert!(err.contains("needs 2 of its 2 key groups"), "{err}");
+    // And that file back to SOPS: still 2 of 2 for sops.
+    let back = other.path("groups.back.yaml");
+    convert_with(
+        &other,
+        "sops",
+        &[a, b],
+        &["-o".as_ref(), back.as_ref(), out.as_ref()],
+    );
+    assert_same_plaintext(
+        "yaml",
+        &sops_decrypt(&other, &back, &[a, b]),
+        &want,
+        "round trip, 2 of 2",
+    );
+    sops_decrypt_fails(&other, &back, &[a]);
+}
+
+/// 1 of 2 key groups: SOPS combines at least two shares, so the SOPS file holds one group
+/// with both recipients, and either key alone opens it in `sops`, as in vaultfile.
+#[test]
+fn convert_one_of_two_key_groups_to_sops() {
+    let env = Env::new();
+    let (alice, bob) = (Env::new(), Env::new());
+    vaultfile_groups(&env, &alice, &bob, 1);
+    let f = env.write("db.yaml", "user: app\npassword: s3cr3t\n");
+    env.bare_cmd()
+        .args(["encrypt", "-i"])
+        .arg(&f)
+        .assert()
+        .success();
+    assert!(
+        std::fs::read_to_string(&f)
+            .unwrap()
+            .contains("threshold: 1")
+    );
+    let to_sops = env.path("db.sops.yaml");
+    convert_with(
+        &env,
+        "sops",
+        &[&alice.key_file],
+        &["-o".as_ref(), to_sops.as_ref(), f.as_ref()],
+    );
+    let text = std::fs::read_to_string(&to_sops).unwrap();
+    assert!(!text.contains("key_groups"), "{text}");
+    for one in [&alice.key_file, &bob.key_file] {
+        assert_eq!(
+            sops_decrypt(&env, &to_sops, &[one]),
+            b"user: app\npassword: s3cr3t\n"
+        );
+    }
+}
+
+/// A directory whose `.sops.yaml` uses key groups: its SOPS files keep their groups, and
+/// `.vaultfile.yaml` gets the same groups and threshold, which `vaultfile encrypt` uses.
+#[test]
+fn convert_directory_with_key_groups() {
+    let env = Env::new();
+    let (alice, bob) = (Env::new(), Env::new());
+    let dir = env.path("repo");
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    env.write(
+        "repo/.sops.yaml",
+        format!(
+            "creation_rules:\n  - path_regex: \\.yaml$\n    key_groups:\n      - age: [{}]\n      - age: [{}]\n    shamir_threshold: 2\n",
+            alice.public, bob.public
+        ),
+    );
+    let p = env.write("repo/app.yaml", "password: s3cr3t\n");
+    let enc = run_ok(
+        sops(&env).current_dir(&dir).arg("encrypt").arg(&p),
+        "sops encrypt",
+    );
+    std::fs::write(&p, enc).unwrap();
+    let (a, b) = (alice.key_file.as_path(), bob.key_file.as_path());
+    convert_with(&env, "vaultfile", &[a, b], &[dir.as_ref()]);
+    let config = std::fs::read_to_string(dir.join(".vaultfile.yaml")).unwrap();
+    assert!(
+        config.contains("key_groups:") && config.contains("threshold: 2"),
+        "{config}"
+    );
+    assert!(
+        std::fs::read_to_string(&p)
+            .unwrap()
+            .contains("threshold: 2")
+    );
+    assert_eq!(vf_decrypt(&env, &p, &[a, b]), b"password: s3cr3t\n");
+    vf_decrypt_fails(&env, &p, &[a]);
+    // A new file encrypted under the converted configuration gets the same groups.
+    let n = env.write("repo/new.yaml", "token: t0k\n");
+    env.bare_cmd()
+        .current_dir(&dir)
+        .args(["encrypt", "-i"])
+        .arg(&n)
+        .assert()
+        .success();
+    assert_eq!(vf_decrypt(&env, &n, &[a, b]), b"token: t0k\n");
+    vf_decrypt_fails(&env, &n, &[b]);
+}
+
+/// INI: `convert --to sops` writes a `[sops]` section that `sops decrypt` reads, to the
+/// same values; converting back gives the original file.
+#[test]
+fn convert_ini_to_sops_and_back() {
+    let env = Env::new();
+    let plain = "top = 1\n\n[db]\npassword = s3cr3t\nurl = postgres://u:p@h/db?x=1\nempty =\n\n[app]\nname = demo\n";
+    let p = env.write("app.ini", plain);
+    let enc = env.encrypt(&p, &[]);
+    let vf = env.write("vf.ini", &enc);
+    let to_sops = env.path("sops.ini");
+    env.cmd()
+        .args(["convert", "--to", "sops", "-o"])
+        .arg(&to_sops)
+        .arg(&vf)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&to_sops).unwrap();
+    assert!(
+        text.contains("[sops]") && !text.contains("s3cr3t") && text.contains("ENC[AES256_GCM"),
+        "{text}"
+    );
+    // go-ini re-formats (alignment, blank lines): compare the entries.
+    let entries = |t: &[u8]| -> Vec<(String, String)> {
+        String::from_utf8_lossy(t)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| match l.split_once('=') {
+                Some((k, v)) => (k.trim().to_owned(), v.trim().to_owned()),
+                None => (l.to_owned(), String::new()),
+            })
+            .collect()
+    };
+    let from_sops = sops_decrypt(&env, &to_sops, &[&env.key_file]);
+    assert_eq!(entries(&from_sops), entries(plain.as_bytes()));
+    assert_eq!(
+        vf_decrypt(&env, &to_sops, &[&env.key_file]),
+        plain.as_bytes()
+    );
+    let back = env.path("back.ini");
+    std::fs::copy(&to_sops, &back).unwrap();
+    env.cmd()
+        .args(["convert", "--to", "vaultfile"])
+        .arg(&back)
+        .assert()
+        .success();
+    assert_eq!(env.decrypt(&back, &[]), plain.as_bytes());
+}
+
+/// moto's KMS on 127.0.0.1, started once for this test binary.
+fn moto() -> &'static Server {
+    static MOTO: std::sync::OnceLock<Server> = std::sync::OnceLock::new();
+    MOTO.get_or_init(|| {
+        let port = free_port();
+        let port_s = port.to_string();
+        Server::start(
+            &services::venv_bin("moto_server"),
+            &["-H", "127.0.0.1", "-p", &port_s],
+            &[],
+            port,
+            |p| services::http_get_status(p, "/moto-api/").is_some(),
+        )
+    })
+}
+
+/// A new KMS key in moto; returns its ARN.
+fn moto_key(kms: &Server) -> String {
+    let script = format!(
+        "import boto3\nkms = boto3.client('kms', endpoint_url='{}', region_name='us-east-1', aws_access_key_id='testing', aws_secret_access_key='testing')\nprint(kms.create_key()['KeyMetadata']['Arn'])\n",
+        kms.url()
+    );
+    let out = StdCommand::new(services::venv_bin("python"))
+        .arg("-c")
+        .arg(script)
+        .env_clear()
+        .env("HOME", std::env::temp_dir())
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// Both tools talk to `kms` with static test credentials, and to nothing else.
+fn with_kms<'c>(c: &'c mut assert_cmd::Command, kms: &Server) -> &'c mut assert_cmd::Command {
+    c.env("AWS_ENDPOINT_URL", kms.url())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+}
+
+fn sops_kms(env: &Env, kms: &Server) -> StdCommand {
+    let mut c = sops(env);
+    c.env("AWS_ENDPOINT_URL", kms.url())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    c
+}
+
+/// AWS KMS (moto, which `sops` reaches through `AWS_ENDPOINT_URL` as vaultfile does): a
+/// file `sops` wrapped with a KMS key and an encryption context decrypts in vaultfile
+/// through KMS alone; `convert --to vaultfile` carries the key and its context over as a
+/// KMS recipient; converting back gives a SOPS `kms` key that `sops decrypt` opens. A
+/// file whose key groups are a KMS key and an age key (2 of 2) opens in vaultfile too.
+#[test]
+fn sops_kms_keys_decrypt_and_convert() {
+    let kms = moto();
+    let env = Env::new();
+    let arn = moto_key(kms);
+    let plain = "user: app\npassword: s3cr3t\n";
+    let p = env.write("kms.yaml", plain);
+    let enc = run_ok(
+        sops_kms(&env, kms)
+            .args([
+                "encrypt",
+                "--kms",
+                &arn,
+                "--encryption-context",
+                "env:prod,app:web",
+            ])
+            .arg(&p),
+        "sops encrypt --kms",
+    );
+    let sops_file = env.write("kms.sops.yaml", &enc);
+    let text = String::from_utf8(enc).unwrap();
+    assert!(
+        text.contains("kms:") && text.contains("env: prod"),
+        "{text}"
+    );
+    with_kms(&mut env.bare_cmd(), kms)
+        .arg("decrypt")
+        .arg(&sops_file)
+        .assert()
+        .success()
+        .stdout(plain);
+
+    let vf = env.path("kms.vf.yaml");
+    with_kms(&mut env.bare_cmd(), kms)
+        .args(["convert", "--to", "vaultfile", "-o"])
+        .arg(&vf)
+        .arg(&sops_file)
+        .assert()
+        .success();
+    let converted = std::fs::read_to_string(&vf).unwrap();
+    assert!(
+        converted.contains(&format!("{arn}+context=app=web,env=prod")),
+        "{converted}"
+    );
+    with_kms(&mut env.bare_cmd(), kms)
+        .arg("decrypt")
+        .arg(&vf)
+        .assert()
+        .success()
+        .stdout(plain);
+
+    let back = env.path("kms.back.yaml");
+    with_kms(&mut env.bare_cmd(), kms)
+        .args(["convert", "--to", "sops", "-o"])
+        .arg(&back)
+        .arg(&vf)
+        .assert()
+        .success();
+    let back_text = std::fs::read_to_string(&back).unwrap();
+    assert!(
+        back_text.contains("kms:") && back_text.contains(&arn) && back_text.contains("env: prod"),
+        "{back_text}"
+    );
+    let out = run_ok(
+        sops_kms(&env, kms).arg("decrypt").arg(&back),
+        "sops decrypt",
+    );
+    assert_eq!(out, plain.as_bytes());
+
+    // Key groups: KMS in one, age in the other; the KMS key unwraps a 33-byte share.
+    let dir = env.path("groups");
+    env.write(
+        "groups/.sops.yaml",
+        format!(
+            "creation_rules:\n  - key_groups:\n      - kms:\n          - arn: {arn}\n      - age: [{}]\n    shamir_threshold: 2\n",
+            env.public
+        ),
+    );
+    let g = env.write("groups/g.yaml", plain);
+    let enc = run_ok(
+        sops_kms(&env, kms).current_dir(&dir).arg("encrypt").arg(&g),
+        "sops encrypt with a KMS group",
+    );
+    std::fs::write(&g, enc).unwrap();
+    with_kms(&mut env.bare_cmd(), kms)
+        .args(["decrypt", "-I"])
+        .arg(&env.key_file)
+        .arg(&g)
+        .assert()
+        .success()
+        .stdout(plain);
+    // Without the age key, the KMS group alone is not enough.
+    with_kms(&mut env.bare_cmd(), kms)
+        .arg("decrypt")
+        .arg(&g)
+        .assert()
+        .code(6)
+        .stderr(predicates::str::contains("1 of 2 key groups opened"));
+    // Converted both ways, the groups keep the KMS key: vaultfile wraps its share with
+    // KMS, and so does the SOPS file written back, which `sops` opens.
+    with_kms(&mut env.bare_cmd(), kms)
+        .args(["convert", "--to", "vaultfile", "-I"])
+        .arg(&env.key_file)
+        .arg(&g)
+        .assert()
+        .success();
+    let vf_text = std::fs::read_to_string(&g).unwrap();
+    assert!(
+        vf_text.contains("key_groups:") && vf_text.contains(&arn),
+        "{vf_text}"
+    );
+    let g_back = env.path("groups/g.back.yaml");
+    with_kms(&mut env.bare_cmd(), kms)
+        .args(["convert", "--to", "sops", "-I"])
+        .arg(&env.key_file)
+        .arg("-o")
+        .arg(&g_back)
+        .arg(&g)
+        .assert()
+        .success();
+    assert_eq!(
+        sops_decrypt_kms(&env, kms, &g_back, &env.key_file),
+        plain.as_bytes()
+    );
+}
+
+/// `sops decrypt` with KMS at `kms` and the age key file `key`.
+fn sops_decrypt_kms(env: &Env, kms: &Server, file: &Path, key: &Path) -> Vec<u8> {
+    run_ok(
+        sops_kms(env, kms)
+            .env("SOPS_AGE_KEY_FILE", key)
+            .arg("decrypt")
+            .arg(file),
+        "sops decrypt with KMS",
+    )
+}
+
+/// Key groups in every store SOPS has: the flattened `key_groups` of dotenv and INI, and
+/// the JSON and binary layouts, open in `sops` with a key from each group.
+#[test]
+fn convert_key_groups_to_sops_in_every_store() {
+    let env = Env::new();
+    let (alice, bob) = (Env::new(), Env::new());
+    let (a, b) = (alice.key_file.as_path(), bob.key_file.as_path());
+    vaultfile_groups(&env, &alice, &bob, 2);
+    for (name, plain) in [
+        ("g.json", "{\"password\": \"s3cr3t\", \"port\": 5432}\n"),
+        ("g.env", "PASSWORD=s3cr3t\nTOKEN=abc\n"),
+        ("g.ini", "[db]\npassword = s3cr3t\n"),
+        ("g.txt", "raw secret\n"),
+    ] {
+        let f = env.write(name, plain);
+        env.bare_cmd()
+            .args(["encrypt", "-i"])
+            .arg(&f)
+            .assert()
+            .success();
+        let out = env.path(&format!("sops-{name}"));
+        convert_with(
+            &env,
+            "sops",
+            &[a, b],
+            &["-o".as_ref(), out.as_ref(), f.as_ref()],
+        );
+        let got = sops_decrypt(&env, &out, &[a, b]);
+        let norm = |t: &[u8]| -> String {
+            // go-ini and Go's JSON encoder re-space the file.
+            String::from_utf8_lossy(t)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect()
+        };
+        assert_eq!(norm(&got), norm(plain.as_bytes()), "{name}");
+        sops_decrypt_fails(&env, &out, &[b]);
+    }
 }

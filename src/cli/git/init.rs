@@ -145,7 +145,7 @@ pub fn run_init(args: InitArgs, ui: &Ui) -> super::super::CmdResult {
     if args.hooks {
         changed += install_hook(&repo)?;
     }
-    let decrypted = unlock(&repo, &top)?;
+    let decrypted = unlock(&repo, &top, ui)?;
     if decrypted > 0 {
         ui.info(&format!("decrypted {decrypted} checked-out file(s)"));
     }
@@ -243,11 +243,13 @@ pub fn protected_paths(repo: &Repo) -> Result<Vec<String>, CliError> {
 
 /// Re-checks-out protected files whose work-tree copy is the (encrypted) index blob, so
 /// the smudge filter now decrypts them. Files with other content are left alone.
-fn unlock(repo: &Repo, top: &Path) -> Result<usize, CliError> {
+fn unlock(repo: &Repo, top: &Path, ui: &Ui) -> Result<usize, CliError> {
     let paths = protected_paths(repo)?;
     let mut blobs = BlobReader::start(repo).map_err(git_error)?;
     let mut stale = Vec::new();
+    let progress = ui.progress(paths.len(), "checking protected files");
     for p in paths {
+        progress.inc();
         let file = top.join(&p);
         let Ok(on_disk) = std::fs::read(&file) else {
             continue;
@@ -259,9 +261,16 @@ fn unlock(repo: &Repo, top: &Path) -> Result<usize, CliError> {
             stale.push(p);
         }
     }
+    drop(progress);
     if stale.is_empty() {
         return Ok(0);
     }
+    // One `git checkout` decrypts them all (through the filter), so it cannot be counted
+    // file by file: a spinner says that work is going on.
+    let spinner = ui.spinner(
+        stale.len(),
+        &format!("decrypting {} checked-out files", stale.len()),
+    );
     // git skips files whose stat data is unchanged; removing them forces the checkout
     // (git-crypt touches them for the same reason). Each is exactly its index blob.
     for p in &stale {
@@ -274,6 +283,7 @@ fn unlock(repo: &Repo, top: &Path) -> Result<usize, CliError> {
         ..repo.clone()
     };
     top_repo.run(&args).map_err(git_error)?;
+    drop(spinner);
     // Count only the files that came back decrypted.
     Ok(stale
         .iter()
@@ -302,7 +312,7 @@ fn report_plaintext_in_index(repo: &Repo, ui: &Ui) -> Result<(), CliError> {
             plain.len(),
             plain.join(", ")
         ));
-        ui.info("hint: `git add --renormalize .` encrypts them for the next commit; their plaintext stays in earlier commits (rotate those secrets)");
+        ui.hint("`git add --renormalize .` encrypts them for the next commit; their plaintext stays in earlier commits (rotate those secrets)");
     }
     Ok(())
 }
@@ -382,7 +392,9 @@ fn lock(repo: &Repo, top: &Path, ui: &Ui) -> Result<usize, CliError> {
         .filter(|r| r.len() > 3)
         .map(|r| String::from_utf8_lossy(&r[3..]).into_owned())
         .collect();
+    let progress = ui.progress(paths.len(), "encrypting the work tree");
     for p in paths {
+        progress.inc();
         let file = top.join(&p);
         let Ok(on_disk) = std::fs::read(&file) else {
             continue;
@@ -406,6 +418,7 @@ fn lock(repo: &Repo, top: &Path, ui: &Ui) -> Result<usize, CliError> {
         )?;
         count += 1;
     }
+    drop(progress);
     if !modified.is_empty() {
         ui.warn(&format!(
             "left in plaintext because they have uncommitted changes: {}",
