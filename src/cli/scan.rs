@@ -88,7 +88,9 @@ pub fn run(args: ScanArgs, ui: &Ui) -> super::CmdResult {
     })
     .map_err(scan_error)?;
 
-    let mut out = std::io::stdout().lock();
+    // Buffered: stdout is line-buffered, and tens of thousands of findings made as many
+    // write calls (a third of the run time on the benchmark tree).
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match args.format {
         ScanFormat::Text => write_text(&mut out, &outcome),
         ScanFormat::Json => write_json(&mut out, &report::json(&outcome)),
@@ -166,7 +168,7 @@ fn write_text(out: &mut impl Write, outcome: &Outcome) -> std::io::Result<()> {
     Ok(())
 }
 
-fn write_json(out: &mut impl Write, v: &serde_json::Value) -> std::io::Result<()> {
+fn write_json(out: &mut impl Write, v: &impl serde::Serialize) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, v)?;
     writeln!(out)
 }
