@@ -36,6 +36,18 @@ const GENERIC_ID: &str = "generic-api-key";
 const HIGH_ENTROPY_REGEX: &str = r#"["'`]([A-Za-z0-9+/_=-]{20,})["'`]"#;
 const HIGH_ENTROPY_THRESHOLD: f64 = 4.5;
 
+/// The id of vaultfile's own rule for passwords in URLs.
+pub const URL_PASSWORD_ID: &str = "url-password";
+
+/// `scheme://user:PASSWORD@host`: database and broker URLs (`postgres://`, `redis://`,
+/// `amqp://`) carry passwords that gitleaks' rules leave to their generic assignment rule,
+/// which needs a telling key name. Above 3 bits per byte, so `user:pass@` and
+/// `user:password@` in examples stay quiet; `${DB_PASSWORD}` and the like are in the global
+/// allow-list.
+const URL_PASSWORD_REGEX: &str =
+    r#"\b[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\s:/?#@'"`]{0,64}:([^\s:/?#@'"`]{4,128})@[A-Za-z0-9\[]"#;
+const URL_PASSWORD_THRESHOLD: f64 = 3.0;
+
 /// The rule file as stored.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -302,6 +314,16 @@ impl RuleSet {
         let raw: RawFile = serde_json::from_str(json).map_err(|e| e.to_string())?;
         let mut rules: Vec<Rule> = raw.rules.into_iter().map(Rule::from_raw).collect();
         rules.push(Rule::from_raw(RawRule {
+            id: URL_PASSWORD_ID.into(),
+            description: "A password in a URL (scheme://user:password@host)".into(),
+            regex: URL_PASSWORD_REGEX.into(),
+            secret_group: Some(1),
+            keywords: vec!["://".into()],
+            entropy: Some(URL_PASSWORD_THRESHOLD),
+            path: None,
+            allowlists: Vec::new(),
+        }));
+        rules.push(Rule::from_raw(RawRule {
             id: HIGH_ENTROPY_ID.into(),
             description: "A quoted string of high entropy (20+ characters of the base64 \
                           alphabets above 4.5 bits per byte): possibly a secret"
@@ -496,8 +518,8 @@ mod tests {
     fn all_rules_load_and_compile() {
         let s = set();
         // 221 gitleaks rules (gitleaks v8.30.1 has 222; keyspoor drops the path-only
-        // pkcs12-file rule) and vaultfile's own high-entropy rule.
-        assert_eq!(s.rules().len(), 222);
+        // pkcs12-file rule) and vaultfile's own URL-password and high-entropy rules.
+        assert_eq!(s.rules().len(), 223);
         assert_eq!(s.rules().last().unwrap().id, HIGH_ENTROPY_ID);
         s.compile_all().expect("every rule compiles");
         assert!(s.source.contains("gitleaks"));
@@ -555,6 +577,26 @@ mod tests {
         // A hex digest is below the threshold.
         let hex = "digest = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"";
         assert!(ids("a.py", hex).is_empty());
+    }
+
+    #[test]
+    fn passwords_in_urls() {
+        let url = format!(
+            "DATABASE_URL=postgres://app:{}@db.internal:5432/app\n",
+            "6ciN4qd3RMji"
+        );
+        assert_eq!(ids("a.env", &url), [URL_PASSWORD_ID]);
+        let redis = format!("cache: redis://:{}@cache:6379/0\n", "Zq81mXr0pLw2");
+        assert_eq!(
+            ids("a.yaml", &redis),
+            [URL_PASSWORD_ID],
+            "a password, no user"
+        );
+        // Words and placeholders are not secrets.
+        assert!(ids("a.md", "postgres://user:password@localhost/db\n").is_empty());
+        assert!(ids("a.env", "postgres://app:${DB_PASSWORD}@db/app\n").is_empty());
+        // Too short to be a password, and a `/` before the colon: not user:password.
+        assert!(ids("a.md", "see https://example.com/a:b@c\n").is_empty());
     }
 
     #[test]
