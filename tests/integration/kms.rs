@@ -318,10 +318,10 @@ fn kms_that_never_answers_fails_within_the_timeout() {
     let (ok, _, err) = decrypt_kms_only(&env, &file, &hung, &[("VAULTFILE_KMS_TIMEOUT", "1s")]);
     let took = start.elapsed();
     assert!(!ok);
-    assert!(
-        err.contains(&format!("{key}: timed out: no answer within 1s")),
-        "{err}"
-    );
+    // "no answer within 1s" as a rule; on a loaded machine (the whole suite on 2 cores) the
+    // same bound can already run out while connecting. Either way: timed out, at 1s.
+    assert!(err.contains(&format!("{key}: timed out: ")), "{err}");
+    assert!(err.contains(" within 1s"), "{err}");
     assert!(took < Duration::from_secs(4), "took {took:?}");
     // Encrypting: the same bound, and the flag works as well as the variable.
     let plain = env.write("p.yaml", PLAIN);
@@ -335,7 +335,8 @@ fn kms_that_never_answers_fails_within_the_timeout() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(5), "{err}");
-    assert!(err.contains("timed out: no answer within 500ms"), "{err}");
+    assert!(err.contains("timed out: "), "{err}");
+    assert!(err.contains(" within 500ms"), "{err}");
     assert!(
         start.elapsed() < Duration::from_secs(4),
         "took {:?}",
