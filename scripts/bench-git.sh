@@ -14,8 +14,8 @@ need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -
 need hyperfine hyperfine
 need git-crypt git-crypt
 
-cargo build --release --locked -q
-VF=$(realpath target/release/vaultfile)
+cargo build --release --locked -q ${BENCH_CARGO_ARGS:-}   # e.g. --no-default-features
+VF=$(realpath "${CARGO_TARGET_DIR:-target}/release/vaultfile")
 SHARED=${SHARED:-../shared}
 
 # A hermetic HOME: no user config, no user keys.
