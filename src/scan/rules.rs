@@ -16,7 +16,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::bytes::{Regex, RegexBuilder};
+use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 
 use super::entropy;
@@ -116,8 +116,10 @@ enum Target {
 struct Group {
     condition: Condition,
     target: Target,
-    regexes: Vec<Regex>,
-    paths: Vec<Regex>,
+    /// One set per category: a match is checked against all of a group's regexes at once
+    /// (the global group has a dozen, checked for every match in every file).
+    regexes: Option<RegexSet>,
+    paths: Option<RegexSet>,
     /// Matched as substrings of the secret, ignoring ASCII case; one automaton, since
     /// generic-api-key has well over a thousand stopwords and most matches reach them.
     stopwords: Option<AhoCorasick>,
@@ -125,7 +127,16 @@ struct Group {
 
 impl Group {
     fn compile(raw: &RawGroup) -> Result<Group, regex::Error> {
-        let compile = |v: &[String]| v.iter().map(|r| build(r)).collect::<Result<Vec<_>, _>>();
+        let compile = |v: &[String]| -> Result<Option<RegexSet>, regex::Error> {
+            if v.is_empty() {
+                return Ok(None);
+            }
+            RegexSetBuilder::new(v)
+                .unicode(false)
+                .size_limit(64 << 20)
+                .build()
+                .map(Some)
+        };
         Ok(Group {
             condition: raw.condition,
             target: raw.target,
@@ -147,39 +158,40 @@ impl Group {
     /// Whether the group allows everything in the file at `path`, whatever the match: its
     /// paths match and, under `and`, they are its only category.
     fn allows_whole_file(&self, path: &str) -> bool {
-        let path_decides = self.condition == Condition::Or
-            || (self.regexes.is_empty() && self.stopwords.is_none());
+        let path_decides =
+            self.condition == Condition::Or || (self.regexes.is_none() && self.stopwords.is_none());
         path_decides && self.path_matches(path)
     }
 
     fn path_matches(&self, path: &str) -> bool {
-        self.paths.iter().any(|r| r.is_match(path.as_bytes()))
+        self.paths
+            .as_ref()
+            .is_some_and(|set| set.is_match(path.as_bytes()))
     }
 
+    /// Whether the group allows this match: under `or`, any present category matching;
+    /// under `and`, every present one. Cheapest first, stopping as soon as it is decided.
     fn allows(&self, path: &str, hit: &Hit<'_>) -> bool {
-        let mut results = [None; 3];
-        if !self.regexes.is_empty() {
-            let target = match self.target {
-                Target::Secret => hit.secret,
-                Target::Match => hit.matched,
-                Target::Line => hit.line,
-            };
-            results[0] = Some(self.regexes.iter().any(|r| r.is_match(target)));
+        let target = match self.target {
+            Target::Secret => hit.secret,
+            Target::Match => hit.matched,
+            Target::Line => hit.line,
+        };
+        let stopwords = || self.stopwords.as_ref().map(|w| w.is_match(hit.secret));
+        let regexes = || self.regexes.as_ref().map(|set| set.is_match(target));
+        let paths = || self.paths.as_ref().map(|_| self.path_matches(path));
+        let checks: [&dyn Fn() -> Option<bool>; 3] = [&stopwords, &regexes, &paths];
+        let mut present = false;
+        for check in checks {
+            match (self.condition, check()) {
+                (_, None) => {}
+                (Condition::Or, Some(true)) => return true,
+                (Condition::And, Some(false)) => return false,
+                (_, Some(_)) => present = true,
+            }
         }
-        if !self.paths.is_empty() {
-            results[1] = Some(self.path_matches(path));
-        }
-        if let Some(words) = &self.stopwords {
-            results[2] = Some(words.is_match(hit.secret));
-        }
-        let mut present = results.iter().flatten().peekable();
-        if present.peek().is_none() {
-            return false;
-        }
-        match self.condition {
-            Condition::Or => present.any(|&b| b),
-            Condition::And => present.all(|&b| b),
-        }
+        // Under `or` nothing matched; under `and` every present category did.
+        self.condition == Condition::And && present
     }
 }
 
