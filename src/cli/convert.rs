@@ -73,10 +73,10 @@ pub struct ConvertArgs {
 
 pub fn run(args: ConvertArgs, ui: &Ui) -> super::CmdResult {
     if args.output.is_some() && (args.files.len() != 1 || args.files[0].is_dir()) {
-        return Err(CliError::new(
-            ExitKind::Usage,
-            "-o/--output needs exactly one file",
-        ));
+        return Err(
+            CliError::new(ExitKind::Usage, "-o/--output needs exactly one file")
+                .hint("convert one file per run with -o, or drop -o to convert the files in place"),
+        );
     }
     let found = identities::collect(&args.identity.identities, ui)?;
     let given = RecipientArgs {
@@ -103,7 +103,8 @@ pub fn run(args: ConvertArgs, ui: &Ui) -> super::CmdResult {
                         "{} is a directory; --to sops converts files",
                         path.display()
                     ),
-                ));
+                )
+                .hint("name the files, e.g. `vaultfile convert --to sops dir/*.yaml`"));
             }
             convert_dir(&ctx, path)?;
         } else {
@@ -156,6 +157,7 @@ fn convert_dir(ctx: &Ctx<'_>, dir: &Path) -> Result<(), CliError> {
         let text = read_text(&sops_config)?;
         let conv = sops::convert::sops_config_to_vaultfile(&text).map_err(|e| {
             CliError::new(ExitKind::Syntax, format!("{}: {e}", sops_config.display()))
+                .hint("fix .sops.yaml (`sops` reads it the same way), or move it aside to convert only the files")
         })?;
         let target = dir.join(vaultfile::config::FILE_NAME);
         // Check that vaultfile reads what was written.
@@ -164,6 +166,7 @@ fn convert_dir(ctx: &Ctx<'_>, dir: &Path) -> Result<(), CliError> {
                 ExitKind::Other,
                 format!("the converted configuration does not load: {e}"),
             )
+            .hint("this is a bug in the conversion: please report it with the .sops.yaml (keys removed); nothing was written")
         })?;
         if target.exists() {
             ctx.ui.warn(&format!(
@@ -303,6 +306,7 @@ fn to_vaultfile(ctx: &Ctx<'_>, path: &Path, out: &Path, explicit: bool) -> Resul
                     ExitKind::Syntax,
                     format!("{name}: the plaintext is not UTF-8"),
                 )
+                .hint("structured files must be UTF-8 text; encrypt it whole as a binary file with `vaultfile encrypt --input-type binary`")
             })?;
             engine::encrypt(store, plain, &opts)
         }
@@ -414,10 +418,10 @@ fn to_sops(ctx: &Ctx<'_>, path: &Path, out: &Path) -> Result<(), CliError> {
     let bytes = std::fs::read(path).map_err(|e| CliError::io("read", path, e))?;
     let text = common::text(&name, bytes)?;
     if sops::sniff(&text, Format::from_path(path)).is_some() {
-        return Err(CliError::new(
-            ExitKind::State,
-            format!("{name} is already a SOPS file"),
-        ));
+        return Err(
+            CliError::new(ExitKind::State, format!("{name} is already a SOPS file"))
+                .hint("nothing to do; `--to vaultfile` converts it the other way"),
+        );
     }
     let format = Format::from_path(path);
     let tried = &ctx.found.tried;
