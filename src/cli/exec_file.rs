@@ -91,8 +91,10 @@ pub fn run(args: ExecFileArgs, ui: &Ui) -> super::CmdResult {
     }
     let (content, file_name) = content(&args, ui)?;
     // From here on the signals are caught, so the FIFO or file is always cleaned up.
-    let guard = SignalGuard::new()
-        .map_err(|e| CliError::new(ExitKind::Other, format!("cannot handle signals: {e}")))?;
+    let guard = SignalGuard::new().map_err(|e| {
+        CliError::new(ExitKind::Other, format!("cannot handle signals: {e}"))
+            .hint("nothing was decrypted to disk; try again, or use `vaultfile exec-env`")
+    })?;
     let dir = Scratch::new(&scratch::avoid_for(&args.file), ui)?;
     let path = dir.path().join(&file_name);
     let stop = Arc::new(AtomicBool::new(false));
@@ -148,7 +150,8 @@ fn content(args: &ExecFileArgs, ui: &Ui) -> Result<(Zeroizing<Vec<u8>>, String),
                     "{} is encrypted whole: it cannot be given as {t}",
                     args.file.display()
                 ),
-            )),
+            )
+            .hint("drop --output-type: the command gets the file byte for byte")),
         },
         AnyLoaded::Text(l) => {
             let target = args.output_type.unwrap_or(l.format);
@@ -164,10 +167,14 @@ fn content(args: &ExecFileArgs, ui: &Ui) -> Result<(Zeroizing<Vec<u8>>, String),
                         decode_values: true,
                     },
                 )
-                .map_err(|e| CliError::new(ExitKind::Syntax, format!("{}: {e}", l.name)))?;
+                .map_err(|e| {
+                    CliError::new(ExitKind::Syntax, format!("{}: {e}", l.name))
+                        .hint("fix the file with `vaultfile edit`, or drop --output-type to pass it as it is")
+                })?;
             let out =
                 flatten::convert(&doc, l.format, target, &args.names.options()).map_err(|e| {
                     CliError::new(ExitKind::Other, format!("{}: as {target}: {e}", l.name))
+                        .hint("choose another --output-type, or drop it to pass the file as it is")
                 })?;
             let stem = base
                 .split('.')
