@@ -132,7 +132,7 @@ pub fn run(args: KeysArgs, ui: &Ui) -> super::CmdResult {
     );
     err.hints
         .push(format!("identities tried: {}", found.tried.join("; ")));
-    Err(err)
+    Err(err.hint("the lines above say why each recipient failed; someone who can decrypt a file can add a key of yours with `vaultfile recipients add FILE RECIPIENT`"))
 }
 
 /// Tries every identity on one wrapped key; returns the status word and a note.
