@@ -172,6 +172,11 @@ pub fn scan(req: &Request) -> Result<Outcome, ScanError> {
         (Some(repo), true) => index_targets(repo, &root, &scope, &ctx)?,
         _ => (worktree_targets(repo.as_ref(), &root, &scope, &ctx)?, None),
     };
+    // Findings come out sorted by path, line and column: the targets are in path order
+    // (below), each file's findings are sorted on their own, and the parallel collect
+    // keeps the targets' order. Sorting every finding at the end instead took a tenth of
+    // the run on the benchmark tree (80,000 findings compared by path), on one core.
+    debug_assert!(targets.windows(2).all(|w| w[0].rel <= w[1].rel));
 
     let results: Vec<Result<Option<Vec<Finding>>, ScanError>> = match blobs {
         Some(blobs) => targets
@@ -200,9 +205,6 @@ pub fn scan(req: &Request) -> Result<Outcome, ScanError> {
             findings.extend(f);
         }
     }
-    findings.sort_by(|a, b| {
-        (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id))
-    });
     Ok(Outcome {
         root,
         findings,
@@ -294,6 +296,7 @@ impl Context {
                 fingerprint,
             });
         }
+        out.sort_by(|a, b| (a.line, a.column, &a.rule_id).cmp(&(b.line, b.column, &b.rule_id)));
         Ok(out)
     }
 }
@@ -353,6 +356,7 @@ fn worktree_targets(
         }
         None => BTreeSet::new(),
     };
+    files.sort_unstable();
     Ok(files
         .into_iter()
         .filter(|(rel, _)| !filtered.contains(rel))
@@ -405,6 +409,8 @@ fn index_targets(
             must_be_encrypted: false,
         });
     }
+    // git lists the index in path order already; `scan` relies on it, so make it certain.
+    targets.sort_by(|a, b| a.rel.cmp(&b.rel));
     let rels: Vec<String> = targets.iter().map(|t| t.rel.clone()).collect();
     let filtered = filter_protected(&top, &rels)?;
     for t in &mut targets {

@@ -211,6 +211,55 @@ fn build(pattern: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
+/// The lead-in that opens about half of gitleaks' rules: up to 50 name characters before
+/// the keyword (`MY_SERVICE_` in `MY_SERVICE_API_KEY = …`).
+const LEAD_IN: &str = r"[\w.-]{0,50}?";
+const LEAD_IN_MAX: usize = 50;
+
+/// What [`LEAD_IN`] matches: `\w` in ASCII, `.` and `-`.
+fn is_lead_in_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
+}
+
+/// Splits the lazy lead-in off the front of `pattern`: the rest of the pattern, and how
+/// many characters the lead-in may take (50 for each copy; a few rules have two).
+///
+/// Why: the lead-in costs as much as all the rest of a rule. To find where a match ends,
+/// the lazy DFA has to track every start up to 50 characters back, which multiplies the
+/// states it builds (per thread, on every run), and a pattern that opens with it has no
+/// literal prefix for the engine's prefilter. `generic-api-key`, which runs on nearly
+/// every file, spent half its time there. [`Compiled::match_range`] puts the start back
+/// where the whole pattern would have put it (see there for why that is exact).
+///
+/// The split is checked, not assumed: the pattern's syntax tree must be a concatenation
+/// that opens with the lead-in, and the printed rest must parse back to the same tree. A
+/// pattern that does not fit (an alternation at the top, a rest that can match nothing)
+/// is compiled whole.
+fn split_lead_in(pattern: &str) -> Option<(usize, String)> {
+    use regex_syntax::hir::{Hir, HirKind};
+    // As `build` compiles: ASCII classes, matching bytes.
+    let parse = |p: &str| {
+        regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(p)
+            .ok()
+    };
+    let full = parse(pattern)?;
+    let lead_in = parse(LEAD_IN)?;
+    let HirKind::Concat(parts) = full.kind() else {
+        return None;
+    };
+    let copies = parts.iter().take_while(|h| **h == lead_in).count();
+    let rest = Hir::concat(parts.get(copies..)?.to_vec());
+    if copies == 0 || rest.properties().minimum_len().unwrap_or(0) == 0 {
+        return None;
+    }
+    let printed = rest.to_string();
+    (parse(&printed)? == rest).then_some((copies * LEAD_IN_MAX, printed))
+}
+
 /// One credential rule.
 pub struct Rule {
     /// The rule's id (`aws-access-token`), as gitleaks names it.
@@ -227,9 +276,37 @@ pub struct Rule {
 }
 
 struct Compiled {
+    /// The rule's regex without its lead-in, if it had one.
     regex: Regex,
+    /// How many characters the lead-in that [`split_lead_in`] took off may span; 0 if
+    /// none.
+    lead_in: usize,
     path: Option<Regex>,
     allow: Vec<Group>,
+}
+
+impl Compiled {
+    /// The byte range the rule's whole pattern matches, given what [`Compiled::regex`]
+    /// matched (`found`) and where the search resumed (`floor`: the previous match's end,
+    /// or 0).
+    ///
+    /// Exact, not an estimate. Take the whole pattern `L R`, with `L` the lazy lead-in
+    /// `[\w.-]{0,n}?`. The leftmost start of `L R` at or after `floor` is the smallest `s`
+    /// from which some `k` can be reached through at most `n` lead-in bytes such that `R`
+    /// matches at `k`. Let `k*` be where `R` alone matches leftmost (`found.start`): then
+    /// `s` is the farthest back from `k*` that lead-in bytes reach, within `n` and not
+    /// before `floor`, because any `k` that `R` matches at lies at or after `k*`, so a
+    /// start that reaches it also reaches `k*`. From that `s`, the lazy `L` tries the
+    /// nearest `k` first, which is `k*`, and `R` then matches as it does alone. So the
+    /// match ends at `found.end`, the captures are `R`'s, and only the start moves.
+    fn match_range(&self, content: &[u8], found: Range<usize>, floor: usize) -> Range<usize> {
+        let limit = found.start.saturating_sub(self.lead_in).max(floor);
+        let mut start = found.start;
+        while start > limit && is_lead_in_byte(content[start - 1]) {
+            start -= 1;
+        }
+        start..found.end
+    }
 }
 
 impl Rule {
@@ -262,8 +339,13 @@ impl Rule {
         self.compiled
             .get_or_init(|| {
                 let err = |e: regex::Error| format!("rule {}: {e}", self.id);
+                let (lead_in, pattern) = match split_lead_in(&self.pattern) {
+                    Some((max, rest)) => (max, rest),
+                    None => (0, self.pattern.clone()),
+                };
                 Ok(Compiled {
-                    regex: build(&self.pattern).map_err(err)?,
+                    regex: build(&pattern).map_err(err)?,
+                    lead_in,
                     path: self.path.as_deref().map(build).transpose().map_err(err)?,
                     allow: self
                         .allow
@@ -446,30 +528,35 @@ impl RuleSet {
             {
                 continue;
             }
+            let mut floor = 0;
             for caps in c.regex.captures_iter(content) {
-                let whole = caps.get(0).expect("group 0 always matches");
+                let found = caps.get(0).expect("group 0 always matches");
+                let whole = c.match_range(content, found.range(), floor);
+                floor = found.end();
                 // gitleaks: the configured group; else the first non-empty group; else the
                 // whole match.
                 let secret = match rule.secret_group {
-                    Some(g) => caps.get(g),
-                    None => (1..caps.len()).find_map(|g| caps.get(g).filter(|m| !m.is_empty())),
+                    Some(g) => caps.get(g).map(|m| m.range()),
+                    None => (1..caps.len())
+                        .find_map(|g| caps.get(g).filter(|m| !m.is_empty()))
+                        .map(|m| m.range()),
                 }
-                .unwrap_or(whole);
-                if secret.is_empty() || !entropy::passes(secret.as_bytes(), rule.entropy) {
+                .unwrap_or(whole.clone());
+                if secret.is_empty() || !entropy::passes(&content[secret.clone()], rule.entropy) {
                     continue;
                 }
                 let hit = Hit {
-                    secret: secret.as_bytes(),
-                    matched: whole.as_bytes(),
-                    line: &content[line_span(content, whole.range())],
+                    secret: &content[secret.clone()],
+                    matched: &content[whole.clone()],
+                    line: &content[line_span(content, whole.clone())],
                 };
                 if global.allows(path, &hit) || c.allow.iter().any(|g| g.allows(path, &hit)) {
                     continue;
                 }
                 out.push(Candidate {
                     rule: i,
-                    secret: secret.range(),
-                    matched: whole.range(),
+                    secret,
+                    matched: whole,
                 });
             }
         }
@@ -609,6 +696,118 @@ mod tests {
         assert!(ids("a.env", "postgres://app:${DB_PASSWORD}@db/app\n").is_empty());
         // Too short to be a password, and a `/` before the colon: not user:password.
         assert!(ids("a.md", "see https://example.com/a:b@c\n").is_empty());
+    }
+
+    /// Every match of `pattern` in `text` as the whole pattern gives it: each group's
+    /// range, group 0 first.
+    fn matches_whole(pattern: &str, text: &[u8]) -> Vec<Vec<Option<Range<usize>>>> {
+        build(pattern)
+            .unwrap()
+            .captures_iter(text)
+            .map(|c| c.iter().map(|m| m.map(|m| m.range())).collect())
+            .collect()
+    }
+
+    /// The same, through the split-off lead-in and [`Compiled::match_range`].
+    fn matches_split(pattern: &str, text: &[u8]) -> Vec<Vec<Option<Range<usize>>>> {
+        let (lead_in, rest) = split_lead_in(pattern).expect("the pattern has a lead-in");
+        let c = Compiled {
+            regex: build(&rest).unwrap(),
+            lead_in,
+            path: None,
+            allow: Vec::new(),
+        };
+        let mut floor = 0;
+        c.regex
+            .captures_iter(text)
+            .map(|caps| {
+                let found = caps.get(0).unwrap().range();
+                let whole = c.match_range(text, found.clone(), floor);
+                floor = found.end;
+                std::iter::once(Some(whole))
+                    .chain(caps.iter().skip(1).map(|m| m.map(|m| m.range())))
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn pattern_of(id: &str) -> &'static str {
+        &set().rules().iter().find(|r| r.id == id).unwrap().pattern
+    }
+
+    #[test]
+    fn the_lead_in_is_split_off_where_it_opens_a_rule() {
+        let split: Vec<&str> = set()
+            .rules()
+            .iter()
+            .filter(|r| split_lead_in(&r.pattern).is_some())
+            .map(|r| r.id.as_str())
+            .collect();
+        // 101 of gitleaks' rules open with it, generic-api-key among them; all but
+        // atlassian-api-token, whose second alternative has no lead-in, are split. A
+        // change in the rule data or in regex-syntax's printing that stopped the split
+        // would show here.
+        assert_eq!(split.len(), 100, "{split:?}");
+        assert!(!split.contains(&"atlassian-api-token"));
+        assert!(split.contains(&GENERIC_ID));
+        assert_eq!(
+            split_lead_in(pattern_of("cisco-meraki-api-key")).unwrap().0,
+            100
+        );
+        // Not at the front of every alternative, or not at all: left whole.
+        assert!(split_lead_in(r"[\w.-]{0,50}?key|token").is_none());
+        assert!(split_lead_in(r"\b(AKIA[A-Z2-7]{16})\b").is_none());
+        assert!(
+            split_lead_in(r"[\w.-]{0,50}?(?:x)?").is_none(),
+            "the rest can be empty"
+        );
+    }
+
+    #[test]
+    fn split_lead_in_matches_as_the_whole_pattern_on_known_cases() {
+        let text = b"MY_SERVICE_API_KEY = 'Zq81mXr0pLw2Kd93'\n\
+            a.b-c_token:\n  \"Wq81mXr0pLw2Kd93\"\n\
+            x=1;api_key=Zq81mXr0pLw2Kd93 secret=Zq81mXr0pLw2Kd94\n\
+            aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaapassword: hunter2hunter2\n\
+            meraki_token = 0123456789abcdef0123456789abcdef01234567\n\
+            api_key=Zq81mXr0pLw2Kd93\\ntoken=Zq81mXr0pLw2Kd94\n";
+        for id in [GENERIC_ID, "cisco-meraki-api-key"] {
+            let whole = matches_whole(pattern_of(id), text);
+            assert!(!whole.is_empty(), "{id} finds something here");
+            assert_eq!(matches_split(pattern_of(id), text), whole, "{id}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+
+        /// The split is exact (see [`Compiled::match_range`]): text made of the pieces the
+        /// rules care about (name characters, keywords, operators, quotes, line breaks,
+        /// secret-like runs) matches the same, group for group.
+        #[test]
+        fn split_lead_in_matches_as_the_whole_pattern(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "api", "KEY", "_", "-", ".", "token", "Secret", "password", "meraki",
+                    "okta", "x", "9", " ", "\t", "\n", "=", ":", "=>", "'", "\"", ";",
+                    "Zq81mXr0pLw2Kd93", "0123456789abcdef0123456789abcdef01234567",
+                    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "==", "/+",
+                    // An escaped line break ends a match, and a name may follow at once.
+                    r"\n", "api_key=", "Zq81mXr0pLw2Kd93\\n", "'Zq81mXr0pLw2Kd93'",
+                ]),
+                0..60,
+            ),
+            rule in proptest::sample::select(vec![
+                GENERIC_ID, "cisco-meraki-api-key", "okta-access-token", "twitter-api-key",
+            ]),
+        ) {
+            let text = pieces.concat();
+            let pattern = pattern_of(rule);
+            proptest::prop_assert_eq!(
+                matches_split(pattern, text.as_bytes()),
+                matches_whole(pattern, text.as_bytes())
+            );
+        }
     }
 
     #[test]
