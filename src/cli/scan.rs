@@ -93,7 +93,7 @@ pub fn run(args: ScanArgs, ui: &Ui) -> super::CmdResult {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match args.format {
         ScanFormat::Text => write_text(&mut out, &outcome),
-        ScanFormat::Json => write_json(&mut out, &report::json(&outcome)),
+        ScanFormat::Json => report::write_json(&outcome, &mut out),
         ScanFormat::Sarif => write_json(
             &mut out,
             &report::sarif(&outcome, env!("CARGO_PKG_VERSION")),

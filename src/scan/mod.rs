@@ -35,6 +35,7 @@ pub mod entropy;
 pub mod report;
 pub mod rules;
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Component, Path, PathBuf};
 
@@ -58,9 +59,9 @@ const BINARY_SNIFF: usize = 8 << 10;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     /// The rule that found it (`aws-access-token`, [`UNENCRYPTED_PROTECTED`], …).
-    pub rule_id: String,
+    pub rule_id: &'static str,
     /// What the rule means.
-    pub description: String,
+    pub description: Cow<'static, str>,
     /// The file, relative to [`Outcome::root`], with `/` separators.
     pub path: String,
     /// 1-based line of the secret's start.
@@ -248,8 +249,8 @@ impl Context {
             let description =
                 format!("{why}, but a .vaultfile.yaml rule or filter=vaultfile protects this path");
             let f = Finding {
-                rule_id: UNENCRYPTED_PROTECTED.into(),
-                description,
+                rule_id: UNENCRYPTED_PROTECTED,
+                description: description.into(),
                 path: t.rel.clone(),
                 line: 1,
                 column: 1,
@@ -287,8 +288,8 @@ impl Context {
             }
             let (line, column) = position(content, c.secret.start);
             out.push(Finding {
-                rule_id: rule.id.clone(),
-                description: rule.description.clone(),
+                rule_id: &rule.id,
+                description: Cow::Borrowed(&rule.description),
                 path: t.rel.clone(),
                 line,
                 column,
@@ -296,7 +297,7 @@ impl Context {
                 fingerprint,
             });
         }
-        out.sort_by(|a, b| (a.line, a.column, &a.rule_id).cmp(&(b.line, b.column, &b.rule_id)));
+        out.sort_by(|a, b| (a.line, a.column, a.rule_id).cmp(&(b.line, b.column, b.rule_id)));
         Ok(out)
     }
 }
@@ -494,8 +495,8 @@ pub fn fingerprint(path: &str, rule: &str, secret: &[u8]) -> String {
     h.update([0]);
     h.update(secret);
     let digest = h.finalize();
-    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{path}:{rule}:{hex}")
+    let first = u64::from_be_bytes(digest[..8].try_into().expect("SHA-256 has 32 bytes"));
+    format!("{path}:{rule}:{first:016x}")
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 
@@ -171,7 +171,9 @@ impl Group {
 
     /// Whether the group allows this match: under `or`, any present category matching;
     /// under `and`, every present one. Cheapest first, stopping as soon as it is decided.
-    fn allows(&self, path: &str, hit: &Hit<'_>) -> bool {
+    /// `path_matches` is [`Group::path_matches`] for the file, worked out once per file
+    /// rather than once per match.
+    fn allows(&self, path_matches: bool, hit: &Hit<'_>) -> bool {
         let target = match self.target {
             Target::Secret => hit.secret,
             Target::Match => hit.matched,
@@ -179,7 +181,7 @@ impl Group {
         };
         let stopwords = || self.stopwords.as_ref().map(|w| w.is_match(hit.secret));
         let regexes = || self.regexes.as_ref().map(|set| set.is_match(target));
-        let paths = || self.paths.as_ref().map(|_| self.path_matches(path));
+        let paths = || self.paths.as_ref().map(|_| path_matches);
         let checks: [&dyn Fn() -> Option<bool>; 3] = [&stopwords, &regexes, &paths];
         let mut present = false;
         for check in checks {
@@ -481,8 +483,12 @@ impl RuleSet {
                     }
                 }
             }
+            // A full DFA: an overlapping search cannot skip ahead with a prefilter, so it
+            // walks every byte of every file, and the DFA's one lookup per byte is the
+            // fastest walk (a few hundred KiB of transitions for ~250 keywords).
             let automaton = AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
+                .kind(Some(AhoCorasickKind::DFA))
                 .match_kind(MatchKind::Standard)
                 .build(&words)
                 .expect("keyword automaton: the keywords are plain strings");
@@ -506,6 +512,7 @@ impl RuleSet {
         if global.allows_whole_file(path) {
             return Ok(Vec::new());
         }
+        let global_path = global.path_matches(path);
         let pre = self.prefilter();
         let mut triggered = vec![false; self.rules.len()];
         for &i in &pre.always {
@@ -528,6 +535,10 @@ impl RuleSet {
             {
                 continue;
             }
+            if c.allow.iter().any(|g| g.allows_whole_file(path)) {
+                continue;
+            }
+            let allow_paths: Vec<bool> = c.allow.iter().map(|g| g.path_matches(path)).collect();
             let mut floor = 0;
             for caps in c.regex.captures_iter(content) {
                 let found = caps.get(0).expect("group 0 always matches");
@@ -550,7 +561,12 @@ impl RuleSet {
                     matched: &content[whole.clone()],
                     line: &content[line_span(content, whole.clone())],
                 };
-                if global.allows(path, &hit) || c.allow.iter().any(|g| g.allows(path, &hit)) {
+                if global.allows(global_path, &hit)
+                    || c.allow
+                        .iter()
+                        .zip(&allow_paths)
+                        .any(|(g, &p)| g.allows(p, &hit))
+                {
                     continue;
                 }
                 out.push(Candidate {
