@@ -38,7 +38,16 @@ fn home() -> Option<PathBuf> {
 /// Collects identities. Files named with `--identity` must load; the others are skipped
 /// with a warning when they exist but cannot be used.
 pub fn collect(explicit: &[PathBuf], ui: &Ui) -> Result<Found, CliError> {
-    let callbacks: Arc<dyn vaultfile::Callbacks> = Arc::new(PassphrasePrompt);
+    collect_with(explicit, ui, Arc::new(PassphrasePrompt))
+}
+
+/// [`collect`], with `callbacks` answering the identities' questions (passphrases) instead
+/// of the terminal prompt.
+pub fn collect_with(
+    explicit: &[PathBuf],
+    ui: &Ui,
+    callbacks: Arc<dyn vaultfile::Callbacks>,
+) -> Result<Found, CliError> {
     let mut found = Found {
         identities: Vec::new(),
         tried: Vec::new(),

@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 use vaultfile::audit::{self, FileStatus, InspectError, Integrity};
 use vaultfile::config::{self, Config};
 use vaultfile::git::repo::{BlobReader, Repo};
-use vaultfile::keys::{self, SecretString};
+use vaultfile::keys::SecretString;
 
 use super::clock;
 use super::common::{self, IdentityArgs};
@@ -149,7 +149,7 @@ impl Entry {
 }
 
 /// Passphrases only from `VAULTFILE_PASSPHRASE`: a status run over many files never stops
-/// to ask for a break-glass passphrase.
+/// to ask for one (a break-glass passphrase, or an encrypted SSH key's).
 struct NoPrompt;
 
 impl vaultfile::Callbacks for NoPrompt {
@@ -162,11 +162,7 @@ impl vaultfile::Callbacks for NoPrompt {
 
 pub fn run(args: StatusArgs, ui: &Ui) -> super::CmdResult {
     let now = clock::now()?;
-    let mut found = identities::collect(&args.identity.identities, ui)?;
-    found.identities.retain(|i| i.describe() != "passphrase");
-    found
-        .identities
-        .push(keys::passphrase_identity(Arc::new(NoPrompt)));
+    let found = identities::collect_with(&args.identity.identities, ui, Arc::new(NoPrompt))?;
     let (age_ids, _) = common::sops_age_identities(&args.identity.identities);
     let program = std::env::var_os("SOPS_GPG_EXEC")
         .filter(|v| !v.is_empty())

@@ -164,6 +164,26 @@ pub fn clean(
     identities: &[Box<dyn Identity>],
     new_file: &mut dyn FnMut() -> Result<NewFileKeys, String>,
 ) -> Result<Vec<u8>, CleanError> {
+    clean_at(
+        path,
+        content,
+        baseline,
+        identities,
+        new_file,
+        SystemTime::now(),
+    )
+}
+
+/// [`clean`] with the time a new file's data key is dated (`created` in its metadata,
+/// which `vaultfile status --max-age` judges), for callers with a clock of their own.
+pub fn clean_at(
+    path: &str,
+    content: Vec<u8>,
+    baseline: Option<&[u8]>,
+    identities: &[Box<dyn Identity>],
+    new_file: &mut dyn FnMut() -> Result<NewFileKeys, String>,
+    now: SystemTime,
+) -> Result<Vec<u8>, CleanError> {
     match open_text(path, &content, identities, false) {
         None => {}
         // Already ciphertext (a locked work tree, or clean run twice): keep it as it is,
@@ -189,7 +209,6 @@ pub fn clean(
         Some(Ok((_, opened))) => Some(opened),
         Some(Err(e)) => return Err(CleanError::BaselineLocked(e)),
     };
-    let now = SystemTime::now();
     let mut recipients = Vec::new();
     let mut rules = None;
     let mut base = base;

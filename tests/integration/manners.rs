@@ -181,6 +181,46 @@ fn tmux_a_terminal_gets_colour_unless_no_color() {
     }
 }
 
+/// `status` on a terminal never stops to ask for a passphrase: a file that only a
+/// passphrase opens is reported as sealed (checked without a key), and the run ends.
+#[test]
+fn tmux_status_never_prompts_for_a_passphrase() {
+    let t = Env::new();
+    let plain = t.write("a.yaml", "v: value\n");
+    let out = t
+        .cmd()
+        .env("VAULTFILE_PASSPHRASE", "correct horse battery staple")
+        .args(["encrypt", "-r", "passphrase:break-glass"])
+        .arg(&plain)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    t.write("a.enc.yaml", &out.stdout);
+    let bin = assert_cmd::cargo::cargo_bin("vaultfile");
+    let script = t.write(
+        "status.sh",
+        format!(
+            "#!/bin/sh\ncd '{dir}'\nenv -i HOME='{dir}' PATH=\"$PATH\" TERM=xterm \
+             '{bin}' status a.enc.yaml\necho \"exit=$?\"\nsleep 60\n",
+            dir = t.dir.path().display(),
+            bin = bin.display(),
+        ),
+    );
+    make_executable(&script);
+    let tmux = Tmux::start("status", &script);
+    // A prompt would wait for input, and "exit=" would never come.
+    let screen = tmux.wait_for_text("exit=");
+    assert!(screen.contains("sealed"), "{screen}");
+    assert!(
+        !screen.to_lowercase().contains("passphrase for"),
+        "{screen}"
+    );
+}
+
 /// On a terminal, a run over many files draws a progress bar on stderr, and clears it when
 /// done. Everything written to the pane is logged (tmux pipe-pane) before the run starts.
 #[test]

@@ -411,17 +411,22 @@ fn in_a_git_repository_the_stored_version_is_reported() {
     let repo = env.path("repo");
     std::fs::create_dir_all(repo.join("secrets")).unwrap();
     let path = std::env::var_os("PATH").unwrap_or_default();
-    let git = |args: &[&str]| {
-        let out = std::process::Command::new("git")
-            .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+    let git_at = |args: &[&str], now: Option<&str>| {
+        let mut c = std::process::Command::new("git");
+        c.args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
             .args(args)
             .current_dir(&repo)
             .env("HOME", env.dir.path())
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-            .unwrap();
+            .env("GIT_CONFIG_NOSYSTEM", "1");
+        if let Some(now) = now {
+            // The filter runs: it needs the key, which the env keeps outside HOME.
+            c.env(NOW_VAR, now)
+                .env("VAULTFILE_AGE_KEY_FILE", &env.key_file);
+        }
+        let out = c.output().unwrap();
         ok(&out, &format!("git {args:?}"));
     };
+    let git = |args: &[&str]| git_at(args, None);
     let vf = |args: &[&str], now: &str| {
         env.cmd()
             .env("PATH", &path)
@@ -457,6 +462,10 @@ fn in_a_git_repository_the_stored_version_is_reported() {
         std::fs::read_to_string(repo.join("secrets/db.yaml")).unwrap(),
         "password: hunter2\n"
     );
+    // A new file encrypted by git's clean filter gets its data key dated by the test
+    // clock too (git passes its environment to the filter).
+    std::fs::write(repo.join("secrets/new.yaml"), "token: t0k3n\n").unwrap();
+    git_at(&["add", "secrets/new.yaml"], Some("2026-02-15T00:00:00Z"));
 
     let out = vf(&["status", "--json"], "2026-03-01T00:00:00Z");
     assert_eq!(
@@ -472,7 +481,14 @@ fn in_a_git_repository_the_stored_version_is_reported() {
         .iter()
         .map(|f| f["path"].as_str().unwrap())
         .collect();
-    assert_eq!(paths, ["secrets/db.yaml", "secrets/leak.env"]);
+    assert_eq!(
+        paths,
+        ["secrets/db.yaml", "secrets/leak.env", "secrets/new.yaml"]
+    );
+    let new = file(&r, "secrets/new.yaml");
+    assert_eq!(new["source"], "index");
+    assert_eq!(new["data_key_created"], "2026-02-15T00:00:00Z", "{new:#}");
+    assert_eq!(new["data_key_age_days"], 14);
     let db = file(&r, "secrets/db.yaml");
     assert_eq!(db["source"], "index");
     assert_eq!(db["format"], "yaml");

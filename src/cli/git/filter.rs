@@ -131,12 +131,13 @@ impl<'a> GitFilter<'a> {
         let file = top.join(path);
         let configs = &mut self.configs;
         let mut new_file = || new_file_keys(configs, &file);
-        convert::clean(
+        convert::clean_at(
             path,
             content,
             baseline.as_deref(),
             &self.identities,
             &mut new_file,
+            super::super::clock::now()?,
         )
         .map_err(|e| clean_error(path, e))
     }
