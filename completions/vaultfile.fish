@@ -486,9 +486,9 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from help" -f -a "textconv" -d 'Print FILE decrypted, or as it is without a key (diff textconv, run by git)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Merge the decrypted versions of a protected file (merge driver, run by git)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l format -d 'Output format' -r -f -a "text\t'One line per finding'
-json\t'vaultfile\'s JSON object'
-sarif\t'SARIF 2.1.0'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l format -d 'Output format' -r -f -a "text\t'One line per finding: PATH:LINE:COL: RULE: DESCRIPTION (secret: AKIA…) [FINGERPRINT]'
+json\t'A JSON object (version, files_scanned, findings), one finding per line'
+sarif\t'SARIF 2.1.0, for GitHub code scanning'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"

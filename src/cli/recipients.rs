@@ -179,10 +179,13 @@ fn change(
         planned.push((f, holders));
     }
     let found = identities::collect(&ids.identities, ui)?;
+    let progress = ui.progress(planned.len(), if add { "adding" } else { "removing" });
     for (f, holders) in &planned {
+        progress.inc();
         let (text, r) = rekey::reencrypt(f, &found.identities, &found.tried, holders, rotation)?;
         if r.unchanged {
-            ui.info(&format!("{}: {recipient} is already a recipient", f.name()));
+            progress
+                .suspend(|| ui.info(&format!("{}: {recipient} is already a recipient", f.name())));
             continue;
         }
         rekey::write(f, &text)?;
@@ -196,13 +199,13 @@ fn change(
         if r.rotated {
             msg.push_str(&format!("{}: new data key\n", f.name()));
         } else if !r.removed.is_empty() {
-            ui.warn(&format!(
+            progress.suspend(|| ui.warn(&format!(
                 "{}: the data key was kept (--no-rotate): {} can still decrypt it with a copy of the old key",
                 f.name(),
                 r.removed.join(", ")
-            ));
+            )));
         }
-        print!("{msg}");
+        progress.suspend(|| print!("{msg}"));
     }
     Ok(())
 }

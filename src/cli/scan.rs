@@ -66,11 +66,11 @@ pub struct ScanArgs {
 /// The output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 enum ScanFormat {
-    /// One line per finding
+    /// One line per finding: PATH:LINE:COL: RULE: DESCRIPTION (secret: AKIA…) [FINGERPRINT]
     Text,
-    /// vaultfile's JSON object
+    /// A JSON object (version, files_scanned, findings), one finding per line
     Json,
-    /// SARIF 2.1.0
+    /// SARIF 2.1.0, for GitHub code scanning
     Sarif,
 }
 

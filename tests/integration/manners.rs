@@ -222,7 +222,8 @@ fn tmux_status_never_prompts_for_a_passphrase() {
 }
 
 /// On a terminal, a run over many files draws a progress bar on stderr, and clears it when
-/// done. Everything written to the pane is logged (tmux pipe-pane) before the run starts.
+/// done (`rotate`, `recipients add`). Everything written to the pane is logged (tmux
+/// pipe-pane) before each run starts.
 #[test]
 fn tmux_progress_bar_is_drawn_and_cleared() {
     let t = Env::new();
@@ -232,52 +233,61 @@ fn tmux_progress_bar_is_drawn_and_cleared() {
         std::fs::remove_file(&plain).unwrap();
         t.write(&format!("p/{i}.enc.yaml"), &enc);
     }
+    let other = Env::new().public;
     let bin = assert_cmd::cargo::cargo_bin("vaultfile");
-    let go = t.path("go");
-    let log = t.path("pane.log");
-    let script = t.write(
-        "progress.sh",
-        format!(
-            "#!/bin/sh\ncd '{dir}'\nwhile [ ! -e '{go}' ]; do sleep 0.05; done\n\
-             env -i HOME='{dir}' PATH=\"$PATH\" TERM=xterm VAULTFILE_AGE_KEY_FILE='{key}' \
-             '{bin}' rotate p > /dev/null\necho \"exit=$?\"\nsleep 60\n",
-            dir = t.dir.path().display(),
-            go = go.display(),
-            key = t.key_file.display(),
-            bin = bin.display(),
-        ),
-    );
-    make_executable(&script);
-    let tmux = Tmux::start("progress", &script);
-    let ok = tmux
-        .tmux(&[
-            "pipe-pane",
-            "-t",
-            "t",
-            &format!("cat >> '{}'", log.display()),
-        ])
-        .status()
-        .unwrap();
-    assert!(ok.success());
-    std::fs::write(&go, "").unwrap();
-    let screen = tmux.wait_for_text("exit=");
-    assert!(screen.contains("exit=0"), "{screen}");
-    assert!(!screen.contains("rotating"), "the bar is cleared: {screen}");
-    let start = Instant::now();
-    loop {
-        let logged = std::fs::read(&log).unwrap_or_default();
-        if String::from_utf8_lossy(&logged).contains("exit=") {
-            assert!(
-                String::from_utf8_lossy(&logged).contains("rotating ["),
-                "no bar was drawn"
-            );
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the pane log stays empty"
+    for (name, command, bar) in [
+        ("rotate", "rotate p".to_owned(), "rotating"),
+        ("add", format!("recipients add p/*.enc.yaml {other}"), "adding"),
+    ] {
+        let go = t.path(&format!("go-{name}"));
+        let log = t.path(&format!("pane-{name}.log"));
+        let script = t.write(
+            &format!("progress-{name}.sh"),
+            format!(
+                "#!/bin/sh\ncd '{dir}'\nwhile [ ! -e '{go}' ]; do sleep 0.05; done\n\
+                 env -i HOME='{dir}' PATH=\"$PATH\" TERM=xterm VAULTFILE_AGE_KEY_FILE='{key}' \
+                 '{bin}' {command} > /dev/null\necho \"exit=$?\"\nsleep 60\n",
+                dir = t.dir.path().display(),
+                go = go.display(),
+                key = t.key_file.display(),
+                bin = bin.display(),
+            ),
         );
-        std::thread::sleep(Duration::from_millis(50));
+        make_executable(&script);
+        let tmux = Tmux::start(&format!("progress-{name}"), &script);
+        let ok = tmux
+            .tmux(&[
+                "pipe-pane",
+                "-t",
+                "t",
+                &format!("cat >> '{}'", log.display()),
+            ])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        std::fs::write(&go, "").unwrap();
+        let screen = tmux.wait_for_text("exit=");
+        assert!(screen.contains("exit=0"), "{name}: {screen}");
+        assert!(
+            !screen.contains(bar),
+            "{name}: the bar is cleared: {screen}"
+        );
+        let start = Instant::now();
+        loop {
+            let logged = std::fs::read(&log).unwrap_or_default();
+            if String::from_utf8_lossy(&logged).contains("exit=") {
+                assert!(
+                    String::from_utf8_lossy(&logged).contains(&format!("{bar} [")),
+                    "{name}: no bar was drawn"
+                );
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "{name}: the pane log stays empty"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 
