@@ -186,13 +186,10 @@ pub fn scan(req: &Request) -> Result<Outcome, ScanError> {
             .zip(blobs.into_par_iter())
             .map(|(t, b)| b.map(|b| ctx.scan_file(t, &b)).transpose())
             .collect(),
-        // One read buffer per worker, reused from file to file: `fs::read` allocates a
-        // fresh one and asks for the file's size first, one more system call per file.
         None => targets
             .par_iter()
             .map_init(Vec::new, |buf, t| {
-                buf.clear();
-                match std::fs::File::open(&t.abs).and_then(|mut f| f.read_to_end(buf)) {
+                match read_into(&t.abs, buf) {
                     Ok(_) => ctx.scan_file(t, buf).map(Some),
                     // Gone since the walk.
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -429,6 +426,19 @@ fn index_targets(
         blobs.push(reader.read(t.oid.as_deref().unwrap_or_default())?);
     }
     Ok((targets, Some(blobs)))
+}
+
+/// Reads the whole file at `path` into `buf`, which each worker reuses from file to file.
+///
+/// `fs::read` allocates a fresh buffer and asks for the file's size first; `File`'s own
+/// `read_to_end` asks for its size and position. Through `Take`, the generic `read_to_end`
+/// does neither: open, read, read (end of file), close. Over ten thousand small files the
+/// two system calls saved per file are measurable (`strace -c`).
+fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    buf.clear();
+    let mut file = std::fs::File::open(path)?;
+    file.by_ref().take(u64::MAX).read_to_end(buf)?;
+    Ok(())
 }
 
 /// The paths among `rels` (repository-relative) that have `filter=vaultfile`.

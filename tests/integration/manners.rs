@@ -237,7 +237,11 @@ fn tmux_progress_bar_is_drawn_and_cleared() {
     let bin = assert_cmd::cargo::cargo_bin("vaultfile");
     for (name, command, bar) in [
         ("rotate", "rotate p".to_owned(), "rotating"),
-        ("add", format!("recipients add p/*.enc.yaml {other}"), "adding"),
+        (
+            "add",
+            format!("recipients add p/*.enc.yaml {other}"),
+            "adding",
+        ),
     ] {
         let go = t.path(&format!("go-{name}"));
         let log = t.path(&format!("pane-{name}.log"));
