@@ -28,9 +28,9 @@ pub enum Target {
 ///
 /// The values are decrypted and encrypted again, to the same recipients, in the other
 /// format: the file is replaced (or written to -o). Reading needs a key that opens the
-/// file. Key groups and their threshold are kept, and AWS KMS keys carried over with
-/// their encryption context; SOPS's PGP and other cloud keys cannot be: pass -r/-R to
-/// choose the recipients instead. A directory converts every SOPS file under it, and
+/// file. Key groups and their threshold are kept, AWS KMS keys carried over with their
+/// encryption context, and Vault transit keys as `vault:` recipients; SOPS's PGP and other
+/// cloud keys cannot be: pass -r/-R to choose the recipients instead. A directory converts every SOPS file under it, and
 /// turns its `.sops.yaml` into the equivalent `.vaultfile.yaml`, listing what could not
 /// be carried over.
 #[derive(Debug, clap::Args)]
@@ -255,7 +255,8 @@ fn to_vaultfile(ctx: &Ctx<'_>, path: &Path, out: &Path, explicit: bool) -> Resul
     let meta = &dec.metadata;
     let mut dropped = Vec::new();
     // The file's own key holders, when -r/-R does not choose them: every key vaultfile can
-    // encrypt to (age, SSH, AWS KMS), in the same key groups with the same threshold.
+    // encrypt to (age, SSH, AWS KMS, Vault transit), in the same key groups with the same
+    // threshold.
     let holders = match &ctx.recipients {
         Some(_) => None,
         None => Some(holders_of(&name, meta, &mut dropped)?),
@@ -394,7 +395,7 @@ fn holders_of(
         let list = groups.pop().unwrap_or_default();
         if list.is_empty() {
             return Err(none_left(format!(
-                "{name} has no age, SSH or AWS KMS key that vaultfile can encrypt to (it has: {})",
+                "{name} has no age, SSH, AWS KMS or Vault transit key that vaultfile can encrypt to (it has: {})",
                 meta.describe_keys().join(", ")
             )));
         }

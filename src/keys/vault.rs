@@ -266,31 +266,35 @@ impl super::Identity for Identity {
             Ok(s) => s,
             Err(e) => return Some(Err(err(format!("not a valid transit recipient: {e}")))),
         };
-        if !wrapped.key.starts_with("vault:v") {
-            return Some(Err(err(
-                "the wrapped key is not a transit ciphertext (vault:v…)".into(),
-            )));
-        }
-        let body = serde_json::json!({ "ciphertext": wrapped.key.trim() }).to_string();
-        let answer = match call(&spec, "decrypt", &body) {
-            Ok(a) => a,
-            Err(f) => return Some(Err(err(f.to_string()))),
-        };
-        let Some(b64) = answer
-            .get("data")
-            .and_then(|d| d.get("plaintext"))
-            .and_then(|p| p.as_str())
-        else {
-            return Some(Err(err("the server's answer has no data.plaintext".into())));
-        };
-        let plain = match STANDARD.decode(b64) {
-            Ok(p) => Zeroizing::new(p),
-            Err(_) => return Some(Err(err("the server's plaintext is not base64".into()))),
+        let plain = match decrypt_bytes(&spec, &wrapped.key) {
+            Ok(p) => p,
+            Err(e) => return Some(Err(err(e))),
         };
         Some(DataKey::from_bytes(&plain).ok_or_else(|| {
             err("the server returned a plaintext that is not a 32-byte data key".into())
         }))
     }
+}
+
+/// Decrypts a transit ciphertext (`vault:v…`) of any payload with the key at `spec`: a
+/// vaultfile data key, or what SOPS wraps there (a data key, or a Shamir share of one,
+/// which SOPS sends base64-encoded as vaultfile does).
+pub fn decrypt_bytes(spec: &KeySpec, ciphertext: &str) -> Result<Zeroizing<Vec<u8>>, String> {
+    let ciphertext = ciphertext.trim();
+    if !ciphertext.starts_with("vault:v") {
+        return Err("the wrapped key is not a transit ciphertext (vault:v…)".into());
+    }
+    let body = serde_json::json!({ "ciphertext": ciphertext }).to_string();
+    let answer = call(spec, "decrypt", &body).map_err(|f| f.to_string())?;
+    let b64 = answer
+        .get("data")
+        .and_then(|d| d.get("plaintext"))
+        .and_then(|p| p.as_str())
+        .ok_or("the server's answer has no data.plaintext")?;
+    STANDARD
+        .decode(b64)
+        .map(Zeroizing::new)
+        .map_err(|_| "the server's plaintext is not base64".into())
 }
 
 /// Why a transit call failed, by class.

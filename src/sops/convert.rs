@@ -158,11 +158,51 @@ fn carry_kms(
     }
 }
 
-const OTHER_KEYS: [(&str, &str); 5] = [
+/// The vaultfile recipient for a SOPS transit URI, `SCHEME://HOST[:PORT]/v1/MOUNT/keys/NAME`
+/// (SOPS writes the API path; vaultfile's recipient leaves `/v1/` out).
+#[cfg(feature = "vault")]
+fn vault_recipient(uri: &str) -> Result<String, String> {
+    let (scheme, rest) = uri
+        .split_once("://")
+        .ok_or_else(|| format!("'{uri}' is not a URL"))?;
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let path = path
+        .strip_prefix("v1/")
+        .ok_or_else(|| format!("'{uri}' is not SCHEME://HOST/v1/MOUNT/keys/NAME"))?;
+    crate::keys::vault::KeySpec::parse(&format!(
+        "{}{scheme}://{authority}/{path}",
+        crate::keys::vault::PREFIX
+    ))
+    .map(|s| s.id())
+}
+
+/// Adds the Vault transit keys of `v` (a `.sops.yaml` `hc_vault_transit_uri`, or a key
+/// group's `hc_vault`) to `ids`, or notes them as not carried over.
+fn carry_vault(v: Option<&Value>, ids: &mut Vec<String>, notes: &mut Vec<String>, label: &str) {
+    let found = string_list(v);
+    #[cfg(feature = "vault")]
+    for uri in found {
+        match vault_recipient(&uri) {
+            Ok(id) => ids.push(id),
+            Err(e) => notes.push(format!("{label}: Vault transit key left out ({e})")),
+        }
+    }
+    #[cfg(not(feature = "vault"))]
+    {
+        let _ = &ids;
+        if !found.is_empty() {
+            notes.push(format!(
+                "{label}: Vault transit keys ({}) left out: this vaultfile was built without the vault feature",
+                found.join(", ")
+            ));
+        }
+    }
+}
+
+const OTHER_KEYS: [(&str, &str); 4] = [
     ("pgp", "PGP keys"),
     ("gcp_kms", "GCP KMS keys"),
     ("azure_keyvault", "Azure Key Vault keys"),
-    ("hc_vault_transit_uri", "Vault transit keys"),
     ("hckms", "Huawei Cloud KMS keys"),
 ];
 
@@ -171,7 +211,7 @@ fn quote(s: &str) -> String {
 }
 
 /// Converts a `.sops.yaml` to the equivalent `.vaultfile.yaml`, noting what could not be
-/// carried over (PGP and cloud keys other than AWS KMS, comment rules, `destination_rules`,
+/// carried over (PGP and cloud keys other than AWS KMS and Vault transit, comment rules, `destination_rules`,
 /// `stores`). A rule left with no recipient is dropped, and noted.
 pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, String> {
     let root: Value = serde_saphyr::from_str(text).map_err(|e| format!("not valid YAML: {e}"))?;
@@ -245,12 +285,13 @@ pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, String> 
                     &mut notes,
                     &format!("{label}, key group {}", gi + 1),
                 );
+                carry_vault(
+                    g.get("hc_vault"),
+                    &mut ids,
+                    &mut notes,
+                    &format!("{label}, key group {}", gi + 1),
+                );
                 for (k, what) in OTHER_KEYS {
-                    let k = if k == "azure_keyvault" {
-                        "azure_keyvault"
-                    } else {
-                        k
-                    };
                     let found = string_list(g.get(k));
                     if !found.is_empty() {
                         notes.push(format!(
@@ -268,7 +309,7 @@ pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, String> 
                 }
                 if ids.is_empty() {
                     notes.push(format!(
-                        "{label}, key group {}: no age, SSH or AWS KMS key left; the group was dropped",
+                        "{label}, key group {}: no age, SSH, AWS KMS or Vault transit key left; the group was dropped",
                         gi + 1
                     ));
                 } else {
@@ -325,6 +366,12 @@ pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, String> 
                 &mut notes,
                 &label,
             );
+            carry_vault(
+                rule.get("hc_vault_transit_uri"),
+                &mut ids,
+                &mut notes,
+                &label,
+            );
             for (k, what) in OTHER_KEYS {
                 let found = string_list(rule.get(k));
                 if !found.is_empty() {
@@ -366,7 +413,7 @@ pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, String> 
         }
         if !has_recipients {
             notes.push(format!(
-                "{label}: no age, SSH or AWS KMS key, so the rule was left out; files it matched may now match a later rule"
+                "{label}: no age, SSH, AWS KMS or Vault transit key, so the rule was left out; files it matched may now match a later rule"
             ));
             continue;
         }
@@ -414,7 +461,42 @@ creation_rules:
         let notes = c.notes.join("\n");
         assert!(notes.contains("mac_only_encrypted"));
         assert!(notes.contains("PGP keys (FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4)"));
-        assert!(notes.contains("creation rule 3: no age, SSH or AWS KMS key"));
+        assert!(notes.contains("creation rule 3: no age, SSH, AWS KMS or Vault transit key"));
+    }
+
+    #[cfg(feature = "vault")]
+    #[test]
+    fn vault_transit_keys_are_carried_over() {
+        let text = r#"
+creation_rules:
+  - path_regex: prod/
+    hc_vault_transit_uri: "https://vault.example.com:8200/v1/sops/keys/prod,http://127.0.0.1:8200/v1/team/transit/keys/app"
+  - path_regex: groups/
+    key_groups:
+      - hc_vault: [https://vault.example.com:8200/v1/transit/keys/one]
+      - age: [age1ddd]
+    shamir_threshold: 2
+  - path_regex: bad/
+    hc_vault_transit_uri: https://vault.example.com:8200/transit/keys/no-api-path
+"#;
+        let c = sops_config_to_vaultfile(text).unwrap();
+        assert!(
+            c.text.contains(r#"recipients: ["vault:https://vault.example.com:8200/sops/keys/prod", "vault:http://127.0.0.1:8200/team/transit/keys/app"]"#),
+            "{}",
+            c.text
+        );
+        assert!(
+            c.text.contains(
+                "key_groups:\n      - [\"vault:https://vault.example.com:8200/transit/keys/one\"]\n      - [\"age1ddd\"]\n    threshold: 2"
+            ),
+            "{}",
+            c.text
+        );
+        let notes = c.notes.join("\n");
+        assert!(
+            notes.contains("creation rule 3 (path_regex bad/): Vault transit key left out"),
+            "{notes}"
+        );
     }
 
     #[test]

@@ -4,7 +4,10 @@
 //! payload is the 32-byte data key (or, with several key groups, a 33-byte share). PGP keys
 //! are opened by the system `gpg`, as SOPS does; AWS KMS keys by vaultfile's KMS key source
 //! ([`crate::keys::aws_kms`], with the `aws-kms` feature), whose `enc` is the base64
-//! ciphertext blob, decrypted under the entry's encryption context. Each key group gives one result: the first
+//! ciphertext blob, decrypted under the entry's encryption context; HashiCorp Vault /
+//! OpenBao transit keys (`hc_vault`) by vaultfile's transit key source
+//! ([`crate::keys::vault`], with the `vault` feature), whose `enc` is the transit
+//! ciphertext (`vault:v1:…`) of the base64 payload. Each key group gives one result: the first
 //! key in it that opens (age first, then PGP, as SOPS's default decryption order). With one
 //! group that result is the data key; with several, at least `shamir_threshold` shares are
 //! combined with HashiCorp Vault's Shamir scheme over GF(2^8), as SOPS's `shamir` package.
@@ -173,24 +176,53 @@ fn open_group(
         }
     }
     for key in group {
-        if let MasterKey::Other { kind: "kms", .. } = key {
-            match open_kms(key) {
-                Ok(p) => return Some(p),
-                Err(e) => failures.push(format!("{}: {e}", key.describe())),
-            }
+        let opened = match key {
+            MasterKey::Other { kind: "kms", .. } => open_kms(key),
+            MasterKey::Other {
+                kind: "hc_vault", ..
+            } => open_vault(key),
+            _ => continue,
+        };
+        match opened {
+            Ok(p) => return Some(p),
+            Err(e) => failures.push(format!("{}: {e}", key.describe())),
         }
     }
     for key in group {
         if let MasterKey::Other { kind, .. } = key
-            && *kind != "kms"
+            && !matches!(*kind, "kms" | "hc_vault")
         {
             failures.push(format!(
-                "{}: vaultfile cannot use this kind of key yet (only age, SSH, PGP and AWS KMS keys)",
+                "{}: vaultfile cannot use this kind of key yet (only age, SSH, PGP, AWS KMS and Vault transit keys)",
                 key.describe()
             ));
         }
     }
     None
+}
+
+/// Opens a HashiCorp Vault / OpenBao transit key (any payload: a data key or a Shamir
+/// share) with [`crate::keys::vault`]: its process-wide settings (address from the entry,
+/// token from the caller).
+fn open_vault(key: &MasterKey) -> Result<Zeroizing<Vec<u8>>, String> {
+    #[cfg(feature = "vault")]
+    {
+        let id = key
+            .vaultfile_recipient()
+            .ok_or_else(|| "the entry does not name a usable transit key".to_owned())?;
+        let spec = crate::keys::vault::KeySpec::parse(&id)?;
+        let enc = match key {
+            MasterKey::Other { entry, .. } => entry.get("enc").and_then(|v| v.as_str()),
+            _ => None,
+        }
+        .ok_or_else(|| "the entry has no 'enc'".to_owned())?;
+        crate::keys::vault::decrypt_bytes(&spec, enc)
+    }
+    #[cfg(not(feature = "vault"))]
+    {
+        let _ = key;
+        Err("this vaultfile was built without the vault feature".into())
+    }
 }
 
 /// Opens an AWS KMS key (any payload: a data key or a Shamir share) with

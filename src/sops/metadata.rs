@@ -31,8 +31,8 @@ pub enum MasterKey {
         /// The armored PGP message.
         enc: String,
     },
-    /// A key held by a key service: AWS KMS (which vaultfile opens, with the `aws-kms`
-    /// feature), GCP KMS, Azure Key Vault, HashiCorp Vault transit, Huawei Cloud KMS.
+    /// A key held by a key service: AWS KMS and Vault transit (which vaultfile opens, with
+    /// the `aws-kms` and `vault` features), GCP KMS, Azure Key Vault, Huawei Cloud KMS.
     Other {
         /// The metadata list it came from (`kms`, `gcp_kms`, …).
         kind: &'static str,
@@ -57,8 +57,10 @@ impl MasterKey {
 
 impl MasterKey {
     /// The vaultfile recipient string that encrypts to the same key, if vaultfile can: the
-    /// age or SSH recipient, or an AWS KMS recipient `ARN[+context=…][+role=…][+profile=…]`
-    /// (with the `aws-kms` feature). `None` for PGP and the other key services.
+    /// age or SSH recipient, an AWS KMS recipient `ARN[+context=…][+role=…][+profile=…]`
+    /// (with the `aws-kms` feature), or a Vault transit recipient
+    /// `vault:ADDRESS/ENGINE_PATH/keys/NAME` (with the `vault` feature). `None` for PGP and
+    /// the other key services.
     pub fn vaultfile_recipient(&self) -> Option<String> {
         match self {
             MasterKey::Age { recipient, .. } => Some(recipient.clone()),
@@ -86,6 +88,23 @@ impl MasterKey {
                     }
                     .id(),
                 )
+            }
+            // SOPS's hc_vault entry: the server, the transit mount and the key's name.
+            #[cfg(feature = "vault")]
+            MasterKey::Other {
+                kind: "hc_vault",
+                entry,
+                ..
+            } => {
+                let field = |k: &str| string_field(entry, k).filter(|v| !v.is_empty());
+                let id = format!(
+                    "{}{}/{}/keys/{}",
+                    crate::keys::vault::PREFIX,
+                    field("vault_address")?.trim_end_matches('/'),
+                    field("engine_path")?.trim_matches('/'),
+                    field("key_name")?
+                );
+                crate::keys::vault::KeySpec::parse(&id).ok().map(|s| s.id())
             }
             _ => None,
         }

@@ -19,7 +19,7 @@ fn sops_fixtures() -> PathBuf {
 }
 
 /// The real SOPS binary.
-fn sops_bin() -> PathBuf {
+pub(crate) fn sops_bin() -> PathBuf {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/sops");
     assert!(
         p.exists(),
@@ -30,7 +30,7 @@ fn sops_bin() -> PathBuf {
 }
 
 /// `sops` with a clean environment: HOME in `env`, no version check.
-fn sops(env: &Env) -> StdCommand {
+pub(crate) fn sops(env: &Env) -> StdCommand {
     let mut c = StdCommand::new(sops_bin());
     c.env_clear()
         .env("HOME", env.dir.path())
@@ -40,7 +40,7 @@ fn sops(env: &Env) -> StdCommand {
     c
 }
 
-fn run_ok(c: &mut StdCommand, what: &str) -> Vec<u8> {
+pub(crate) fn run_ok(c: &mut StdCommand, what: &str) -> Vec<u8> {
     let out = c.output().unwrap_or_else(|e| panic!("{what}: {e}"));
     assert!(
         out.status.success(),

@@ -345,3 +345,70 @@ fn vault_over_tls_trusts_vault_cacert() {
     assert!(err.contains("set VAULT_CACERT"), "{err}");
     server.stop();
 }
+
+/// A file the real `sops` encrypted to a transit key (`--hc-vault-transit`, against this
+/// OpenBao): vaultfile opens it with the same token, names the key when the token may not
+/// use it, and `convert` carries the key over as a `vault:` recipient.
+#[test]
+fn sops_files_with_vault_transit_keys_open_and_convert() {
+    let bao = bao();
+    let env = Env::new();
+    bao.admin(ROOT_TOKEN, &["write", "-f", "team/transit/keys/sops"]);
+    let plain = "db:\n    password: pg-pass-4711\n";
+    let plain_file = env.write("app.yaml", plain);
+    let uri = format!("{}/v1/team/transit/keys/sops", bao.addr());
+    let enc = super::sops::run_ok(
+        super::sops::sops(&env)
+            .env("VAULT_TOKEN", ROOT_TOKEN)
+            .args(["encrypt", "--hc-vault-transit", &uri])
+            .arg(&plain_file),
+        "sops encrypt --hc-vault-transit",
+    );
+    let enc_text = String::from_utf8(enc).unwrap();
+    assert!(enc_text.contains("hc_vault"), "{enc_text}");
+    assert!(!enc_text.contains("pg-pass-4711"));
+    let file = env.write("app.sops.yaml", &enc_text);
+
+    let mut c = env.bare_cmd();
+    with_token(&mut c, ROOT_TOKEN);
+    let (ok, out, err) = decrypt_with(&env, &mut c, &file);
+    assert!(ok, "{err}");
+    assert_eq!(out, plain);
+
+    // A token that may not decrypt: the key is named with the server's reason.
+    let encrypt_only = bao.token_with(
+        "sops-encrypt-only",
+        r#"path "team/transit/encrypt/sops" { capabilities = ["update"] }"#,
+    );
+    let mut c = env.bare_cmd();
+    with_token(&mut c, &encrypt_only);
+    let (ok, _, err) = decrypt_with(&env, &mut c, &file);
+    assert!(!ok);
+    assert!(
+        err.contains(&format!("HashiCorp Vault transit key {uri}: denied")),
+        "{err}"
+    );
+
+    // convert: the SOPS key becomes the same transit key as a vaultfile recipient.
+    let mut c = env.bare_cmd();
+    with_token(&mut c, ROOT_TOKEN);
+    let out = c
+        .args(["convert", "--to", "vaultfile"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let converted = std::fs::read_to_string(&file).unwrap();
+    assert!(!converted.contains("hc_vault"), "{converted}");
+    let recipient = bao.recipient("team/transit", "sops");
+    assert!(converted.contains(&recipient), "{converted}");
+    let mut c = env.bare_cmd();
+    with_token(&mut c, ROOT_TOKEN);
+    let (ok, out, err) = decrypt_with(&env, &mut c, &file);
+    assert!(ok, "{err}");
+    assert_eq!(out, plain);
+}
