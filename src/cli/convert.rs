@@ -410,7 +410,9 @@ fn holders_of(
 
 /// Whether a vaultfile recipient can be a SOPS master key.
 fn sops_can_hold(id: &str) -> bool {
-    id.starts_with("age1") || id.starts_with("ssh-") || id.starts_with("arn:")
+    ["age1", "ssh-", "arn:", "vault:"]
+        .iter()
+        .any(|p| id.starts_with(p))
 }
 
 /// vaultfile → SOPS.
@@ -452,7 +454,7 @@ fn to_sops(ctx: &Ctx<'_>, path: &Path, out: &Path) -> Result<(), CliError> {
                     if !sops_can_hold(id) {
                         return Err(CliError::new(
                             ExitKind::Recipients,
-                            format!("{name}: recipient {id} cannot be written to a SOPS file (SOPS takes age, SSH and AWS KMS keys from vaultfile)"),
+                            format!("{name}: recipient {id} cannot be written to a SOPS file (SOPS takes age, SSH, AWS KMS and Vault transit keys from vaultfile)"),
                         )
                         .hint("pass -r/-R to choose the SOPS recipients"));
                     }

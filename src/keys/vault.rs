@@ -211,18 +211,24 @@ impl super::Recipient for Recipient {
             recipient: self.id.clone(),
             reason,
         };
-        let plaintext = Zeroizing::new(STANDARD.encode(key.expose()));
-        let body =
-            Zeroizing::new(serde_json::json!({ "plaintext": plaintext.as_str() }).to_string());
-        let answer = call(&self.spec, "encrypt", &body).map_err(|f| err(f.to_string()))?;
-        answer
-            .get("data")
-            .and_then(|d| d.get("ciphertext"))
-            .and_then(|c| c.as_str())
-            .filter(|c| c.starts_with("vault:v"))
-            .map(str::to_owned)
-            .ok_or_else(|| err("the server's answer has no data.ciphertext".into()))
+        encrypt_bytes(&self.spec, key.expose()).map_err(err)
     }
+}
+
+/// Encrypts any payload with the transit key at `spec` (sent base64-encoded, as SOPS does
+/// too): a data key, or a Shamir share of one for a SOPS key group. Returns the transit
+/// ciphertext (`vault:v1:…`).
+pub fn encrypt_bytes(spec: &KeySpec, payload: &[u8]) -> Result<String, String> {
+    let plaintext = Zeroizing::new(STANDARD.encode(payload));
+    let body = Zeroizing::new(serde_json::json!({ "plaintext": plaintext.as_str() }).to_string());
+    let answer = call(spec, "encrypt", &body).map_err(|f| f.to_string())?;
+    answer
+        .get("data")
+        .and_then(|d| d.get("ciphertext"))
+        .and_then(|c| c.as_str())
+        .filter(|c| c.starts_with("vault:v"))
+        .map(str::to_owned)
+        .ok_or_else(|| "the server's answer has no data.ciphertext".into())
 }
 
 /// Unwraps data keys wrapped for any transit recipient, with the configured token.

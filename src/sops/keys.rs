@@ -305,8 +305,9 @@ pub fn data_key(meta: &Metadata, src: &KeySources<'_>) -> Result<DataKey, NoKey>
 
 /// Wraps `payload` (a 32-byte data key, or a 33-byte Shamir share for key groups) for one
 /// recipient as a SOPS master key: age and SSH recipients as `age` keys, AWS KMS recipients
-/// (`arn:…`, with the `aws-kms` feature) as `kms` keys. `created_at` is the KMS entry's
-/// time (RFC 3339).
+/// (`arn:…`, with the `aws-kms` feature) as `kms` keys, Vault transit recipients (`vault:…`,
+/// with the `vault` feature) as `hc_vault` keys. `created_at` is the KMS and Vault
+/// entries' time (RFC 3339).
 pub fn master_key(
     recipient: &dyn Recipient,
     payload: &[u8],
@@ -359,9 +360,36 @@ pub fn master_key(
             ));
         }
     }
+    if id.starts_with("vault:") {
+        #[cfg(feature = "vault")]
+        {
+            use serde_json::Value;
+            let spec = crate::keys::vault::KeySpec::parse(id).map_err(err)?;
+            let enc = crate::keys::vault::encrypt_bytes(&spec, payload).map_err(err)?;
+            // SOPS's `hc_vault` entry: the server, the mount and the key's name apart.
+            let address = format!("{}://{}", spec.scheme, spec.authority);
+            let mut entry = serde_json::Map::new();
+            entry.insert("vault_address".into(), Value::String(address.clone()));
+            entry.insert("engine_path".into(), Value::String(spec.mount.clone()));
+            entry.insert("key_name".into(), Value::String(spec.name.clone()));
+            entry.insert("created_at".into(), Value::String(created_at.to_owned()));
+            entry.insert("enc".into(), Value::String(enc));
+            return Ok(MasterKey::Other {
+                kind: "hc_vault",
+                id: format!("{address}/v1/{}/keys/{}", spec.mount, spec.name),
+                entry,
+            });
+        }
+        #[cfg(not(feature = "vault"))]
+        {
+            return Err(err(
+                "this vaultfile was built without the vault feature".into()
+            ));
+        }
+    }
     if !(id.starts_with("age1") || id.starts_with("ssh-")) {
         return Err(err(
-            "SOPS files take age, SSH and AWS KMS recipients only".into()
+            "SOPS files take age, SSH, AWS KMS and Vault transit recipients only".into(),
         ));
     }
     let enc = match DataKey::from_bytes(payload) {

@@ -348,7 +348,8 @@ fn vault_over_tls_trusts_vault_cacert() {
 
 /// A file the real `sops` encrypted to a transit key (`--hc-vault-transit`, against this
 /// OpenBao): vaultfile opens it with the same token, names the key when the token may not
-/// use it, and `convert` carries the key over as a `vault:` recipient.
+/// use it, and `convert` carries the key over as a `vault:` recipient, and back to an
+/// `hc_vault` entry that `sops decrypt` opens.
 #[test]
 fn sops_files_with_vault_transit_keys_open_and_convert() {
     let bao = bao();
@@ -411,4 +412,29 @@ fn sops_files_with_vault_transit_keys_open_and_convert() {
     let (ok, out, err) = decrypt_with(&env, &mut c, &file);
     assert!(ok, "{err}");
     assert_eq!(out, plain);
+
+    // And back: `convert --to sops` writes an hc_vault entry that the real sops opens.
+    let mut c = env.bare_cmd();
+    with_token(&mut c, ROOT_TOKEN);
+    let out = c
+        .args(["convert", "--to", "sops"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let back = std::fs::read_to_string(&file).unwrap();
+    assert!(back.contains("hc_vault:"), "{back}");
+    assert!(back.contains("engine_path: team/transit"), "{back}");
+    let decrypted = super::sops::run_ok(
+        super::sops::sops(&env)
+            .env("VAULT_TOKEN", ROOT_TOKEN)
+            .args(["decrypt"])
+            .arg(&file),
+        "sops decrypt of vaultfile's hc_vault entry",
+    );
+    assert_eq!(String::from_utf8(decrypted).unwrap(), plain);
 }
