@@ -438,3 +438,46 @@ fn sops_files_with_vault_transit_keys_open_and_convert() {
     );
     assert_eq!(String::from_utf8(decrypted).unwrap(), plain);
 }
+
+/// SOPS key groups with a transit key in one group and an age key in the other (2 of 2):
+/// vaultfile combines the share from OpenBao with the one from age.
+#[test]
+fn sops_key_group_with_a_vault_share() {
+    let bao = bao();
+    let env = Env::new();
+    bao.admin(ROOT_TOKEN, &["write", "-f", "transit/keys/sops-group"]);
+    let uri = format!("{}/v1/transit/keys/sops-group", bao.addr());
+    env.write(
+        ".sops.yaml",
+        format!(
+            "creation_rules:\n  - key_groups:\n      - hc_vault: [\"{uri}\"]\n      - age: [\"{}\"]\n    shamir_threshold: 2\n",
+            env.public
+        ),
+    );
+    let plain = "token: t0k3n-4711\n";
+    let plain_file = env.write("grouped.yaml", plain);
+    let enc = super::sops::run_ok(
+        super::sops::sops(&env)
+            .env("VAULT_TOKEN", ROOT_TOKEN)
+            .args(["encrypt"])
+            .arg(&plain_file),
+        "sops encrypt with key groups",
+    );
+    let enc_text = String::from_utf8(enc).unwrap();
+    assert!(
+        enc_text.contains("hc_vault") && enc_text.contains("shamir_threshold: 2"),
+        "{enc_text}"
+    );
+    let file = env.write("grouped.sops.yaml", &enc_text);
+    // Both shares: the age key (env.cmd) and the token.
+    let mut c = env.cmd();
+    with_token(&mut c, ROOT_TOKEN);
+    let (ok, out, err) = decrypt_with(&env, &mut c, &file);
+    assert!(ok, "{err}");
+    assert_eq!(out, plain);
+    // Without the token, one share is missing.
+    let mut c = env.cmd();
+    let (ok, _, err) = decrypt_with(&env, &mut c, &file);
+    assert!(!ok);
+    assert!(err.contains("HashiCorp Vault transit key"), "{err}");
+}
