@@ -391,18 +391,7 @@ fn sops_files_with_vault_transit_keys_open_and_convert() {
     );
 
     // convert: the SOPS key becomes the same transit key as a vaultfile recipient.
-    let mut c = env.bare_cmd();
-    with_token(&mut c, ROOT_TOKEN);
-    let out = c
-        .args(["convert", "--to", "vaultfile"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    convert_in_place(&env, &file, "vaultfile");
     let converted = std::fs::read_to_string(&file).unwrap();
     assert!(!converted.contains("hc_vault"), "{converted}");
     let recipient = bao.recipient("team/transit", "sops");
@@ -414,18 +403,7 @@ fn sops_files_with_vault_transit_keys_open_and_convert() {
     assert_eq!(out, plain);
 
     // And back: `convert --to sops` writes an hc_vault entry that the real sops opens.
-    let mut c = env.bare_cmd();
-    with_token(&mut c, ROOT_TOKEN);
-    let out = c
-        .args(["convert", "--to", "sops"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    convert_in_place(&env, &file, "sops");
     let back = std::fs::read_to_string(&file).unwrap();
     assert!(back.contains("hc_vault:"), "{back}");
     assert!(back.contains("engine_path: team/transit"), "{back}");
@@ -437,6 +415,18 @@ fn sops_files_with_vault_transit_keys_open_and_convert() {
         "sops decrypt of vaultfile's hc_vault entry",
     );
     assert_eq!(String::from_utf8(decrypted).unwrap(), plain);
+}
+
+/// `vaultfile convert --to TO FILE` with the root token; it must succeed.
+fn convert_in_place(env: &Env, file: &std::path::Path, to: &str) {
+    let mut c = env.bare_cmd();
+    with_token(&mut c, ROOT_TOKEN);
+    let out = c.args(["convert", "--to", to]).arg(file).output().unwrap();
+    assert!(
+        out.status.success(),
+        "convert --to {to}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// SOPS key groups with a transit key in one group and an age key in the other (2 of 2):
