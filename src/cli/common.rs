@@ -287,10 +287,11 @@ fn pick_rule<'c>(config: &'c Config, file: Option<&Path>) -> Result<&'c Creation
 
 /// The age identities used directly (with the age crate) for SOPS files: the same places
 /// as [`super::identities::collect`] plus SOPS's own default key file
-/// (`$XDG_CONFIG_HOME/sops/age/keys.txt`). SOPS key groups wrap 33-byte Shamir shares,
-/// which vaultfile's identities (they return 32-byte data keys) cannot hand back; files
-/// without key groups are opened by vaultfile's identities too, passphrase-protected and
-/// SSH keys included. Sources that are not plain age identity files are skipped here.
+/// (`$XDG_CONFIG_HOME/sops/age/keys.txt`) and SSH key (`SOPS_AGE_SSH_PRIVATE_KEY_FILE`).
+/// SOPS key groups wrap 33-byte Shamir shares, which vaultfile's identities (they return
+/// 32-byte data keys) cannot hand back; files without key groups are opened by vaultfile's
+/// identities too, passphrase-protected keys included. Passphrase-protected keys are
+/// skipped here.
 pub fn sops_age_identities(explicit: &[PathBuf]) -> (Vec<Box<dyn age::Identity>>, Vec<String>) {
     let mut ids: Vec<Box<dyn age::Identity>> = Vec::new();
     let mut tried = Vec::new();
@@ -328,6 +329,32 @@ pub fn sops_age_identities(explicit: &[PathBuf]) -> (Vec<Box<dyn age::Identity>>
     for f in files {
         if let Ok(b) = std::fs::read(&f) {
             add(&b, f.display().to_string());
+        }
+    }
+    // SSH keys, where SOPS looks for them (SOPS_AGE_SSH_PRIVATE_KEY_FILE, else ~/.ssh),
+    // plus --identity files that are SSH keys: as age identities they open key groups'
+    // shares, which vaultfile's own SSH identities (32-byte data keys only) cannot. Keys
+    // with a passphrase are left to those: asking here would ask twice.
+    // Only SOPS's own variable is a source not already listed among vaultfile's.
+    let mut ssh: Vec<(PathBuf, bool)> = explicit.iter().map(|p| (p.clone(), false)).collect();
+    match std::env::var_os("SOPS_AGE_SSH_PRIVATE_KEY_FILE") {
+        Some(f) => ssh.push((PathBuf::from(f), true)),
+        None => {
+            if let Some(h) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+                let dir = PathBuf::from(h).join(".ssh");
+                ssh.extend(["id_ed25519", "id_rsa"].map(|n| (dir.join(n), false)));
+            }
+        }
+    }
+    for (f, new_source) in ssh {
+        let Ok(b) = std::fs::read(&f) else { continue };
+        if let Ok(id @ age::ssh::Identity::Unencrypted(_)) =
+            age::ssh::Identity::from_buffer(&b[..], Some(f.display().to_string()))
+        {
+            ids.push(Box::new(id));
+            if new_source {
+                tried.push(format!("{} ($SOPS_AGE_SSH_PRIVATE_KEY_FILE)", f.display()));
+            }
         }
     }
     (ids, tried)

@@ -595,6 +595,58 @@ fn sops_key_groups_two_of_two() {
         ));
 }
 
+/// Key groups with an SSH key in one group (SOPS 3.10+ takes SSH recipients as age keys):
+/// the SSH key in ~/.ssh opens its group's share, together with the age key for the other.
+#[test]
+fn sops_key_groups_with_an_ssh_key() {
+    let env = Env::new();
+    let ssh_dir = env.path(".ssh");
+    std::fs::create_dir_all(&ssh_dir).unwrap();
+    let key = ssh_dir.join("id_ed25519");
+    let st = StdCommand::new("ssh-keygen")
+        .args([
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-C",
+            "test@vaultfile",
+            "-f",
+        ])
+        .arg(&key)
+        .status()
+        .expect("ssh-keygen is installed (scripts/test.sh installs openssh-client)");
+    assert!(st.success());
+    let ssh_public = std::fs::read_to_string(ssh_dir.join("id_ed25519.pub")).unwrap();
+    env.write(
+        ".sops.yaml",
+        format!(
+            "creation_rules:\n  - key_groups:\n      - age: [{}]\n      - age: [\"{}\"]\n    shamir_threshold: 2\n",
+            env.public,
+            ssh_public.trim()
+        ),
+    );
+    let enc = sops_encrypt(&env, "ssh-groups.yaml", YAML, &[]);
+    let text = std::fs::read_to_string(&enc).unwrap();
+    assert!(text.contains("shamir_threshold: 2"), "{text}");
+    // sops finds the SSH key in ~/.ssh (HOME is the env's directory), as vaultfile does.
+    let want = sops_decrypt(&env, &enc, &[&env.key_file]);
+    let got = vf_decrypt(&env, &enc, &[&env.key_file]);
+    assert_same_plaintext("yaml", &got, &want, "key groups with an SSH key");
+    // Without the SSH key, its group's share is missing.
+    std::fs::remove_file(&key).unwrap();
+    env.bare_cmd()
+        .args(["decrypt", "-I"])
+        .arg(&env.key_file)
+        .arg(&enc)
+        .assert()
+        .code(6)
+        .stderr(predicates::str::contains(
+            "1 of 2 key groups opened; 2 are needed",
+        ));
+}
+
 // ---- convert -------------------------------------------------------------------------------
 
 /// `vaultfile convert --to sops` writes files that `sops decrypt` opens, with no MAC
