@@ -686,7 +686,25 @@ fn a_new_protected_file_without_recipients_is_refused_by_git_add() {
         "{stderr}"
     );
     assert!(stderr.contains("no creation rule"), "{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "no colour in a pipe: {stderr:?}"
+    );
     assert!(w.git(&repo, &["ls-files", "prod.secret.yaml"]).is_empty());
+    // The filter's error is coloured as every other error is, when asked (git passes the
+    // filter's stderr through, and its environment in).
+    let out = w
+        .command("git", &repo, true)
+        .env("CLICOLOR_FORCE", "1")
+        .args(["add", "prod.secret.yaml"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("\u{1b}[") && stderr.contains("cannot encrypt prod.secret.yaml"),
+        "{stderr:?}"
+    );
 }
 
 #[test]

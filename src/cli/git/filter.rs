@@ -240,14 +240,16 @@ fn clean_error(path: &str, e: CleanError) -> CliError {
 impl Filter for GitFilter<'_> {
     fn clean(&mut self, path: &str, content: Vec<u8>) -> Result<Vec<u8>, Failure> {
         self.clean_file(path, content).map_err(|e| {
-            eprintln!("{e}");
+            // Through the Ui: coloured like every other error when git's stderr is a
+            // terminal (git passes the filter's stderr through).
+            self.ui.error(&e);
             Failure::Error
         })
     }
 
     fn smudge(&mut self, path: &str, content: Vec<u8>) -> Result<Vec<u8>, Failure> {
         self.smudge_file(path, content).map_err(|e| {
-            eprintln!("{e}");
+            self.ui.error(&e);
             Failure::Error
         })
     }
