@@ -155,12 +155,13 @@ impl Group {
         })
     }
 
-    /// Whether the group allows everything in the file at `path`, whatever the match: its
-    /// paths match and, under `and`, they are its only category.
-    fn allows_whole_file(&self, path: &str) -> bool {
+    /// Whether the group allows everything in a file whose path matches its paths or not
+    /// (`path_matches`, from [`Group::path_matches`]), whatever the match: its paths match
+    /// and, under `and`, they are its only category.
+    fn allows_whole_file(&self, path_matches: bool) -> bool {
         let path_decides =
             self.condition == Condition::Or || (self.regexes.is_none() && self.stopwords.is_none());
-        path_decides && self.path_matches(path)
+        path_decides && path_matches
     }
 
     fn path_matches(&self, path: &str) -> bool {
@@ -502,17 +503,18 @@ impl RuleSet {
 
     /// Whether the global allow-list skips the whole file at `path`.
     pub fn path_allowed(&self, path: &str) -> Result<bool, RuleError> {
-        Ok(self.global()?.allows_whole_file(path))
+        let global = self.global()?;
+        Ok(global.allows_whole_file(global.path_matches(path)))
     }
 
     /// The matches of every rule in `content`, the file at `path` (repository-relative,
     /// `/`-separated), that pass the rules' entropy gates and allow-lists; in rule order.
     pub fn detect(&self, path: &str, content: &[u8]) -> Result<Vec<Candidate>, RuleError> {
         let global = self.global()?;
-        if global.allows_whole_file(path) {
+        let global_path = global.path_matches(path);
+        if global.allows_whole_file(global_path) {
             return Ok(Vec::new());
         }
-        let global_path = global.path_matches(path);
         let pre = self.prefilter();
         let mut triggered = vec![false; self.rules.len()];
         for &i in &pre.always {
@@ -535,10 +537,15 @@ impl RuleSet {
             {
                 continue;
             }
-            if c.allow.iter().any(|g| g.allows_whole_file(path)) {
+            // Each group's paths matched once per file, for the whole file and every match.
+            let allow_paths: Vec<bool> = c.allow.iter().map(|g| g.path_matches(path)).collect();
+            if c.allow
+                .iter()
+                .zip(&allow_paths)
+                .any(|(g, &p)| g.allows_whole_file(p))
+            {
                 continue;
             }
-            let allow_paths: Vec<bool> = c.allow.iter().map(|g| g.path_matches(path)).collect();
             let mut floor = 0;
             for caps in c.regex.captures_iter(content) {
                 let found = caps.get(0).expect("group 0 always matches");

@@ -211,18 +211,23 @@ fn open_vault(key: &MasterKey) -> Result<Zeroizing<Vec<u8>>, String> {
             .vaultfile_recipient()
             .ok_or_else(|| "the entry does not name a usable transit key".to_owned())?;
         let spec = crate::keys::vault::KeySpec::parse(&id)?;
-        let enc = match key {
-            MasterKey::Other { entry, .. } => entry.get("enc").and_then(|v| v.as_str()),
-            _ => None,
-        }
-        .ok_or_else(|| "the entry has no 'enc'".to_owned())?;
-        crate::keys::vault::decrypt_bytes(&spec, enc)
+        crate::keys::vault::decrypt_bytes(&spec, service_enc(key)?)
     }
     #[cfg(not(feature = "vault"))]
     {
         let _ = key;
         Err("this vaultfile was built without the vault feature".into())
     }
+}
+
+/// The wrapped key (`enc`) of a key service's entry (AWS KMS, Vault transit).
+#[cfg_attr(not(any(feature = "aws-kms", feature = "vault")), allow(dead_code))]
+fn service_enc(key: &MasterKey) -> Result<&str, String> {
+    match key {
+        MasterKey::Other { entry, .. } => entry.get("enc").and_then(|v| v.as_str()),
+        _ => None,
+    }
+    .ok_or_else(|| "the entry has no 'enc'".to_owned())
 }
 
 /// Opens an AWS KMS key (any payload: a data key or a Shamir share) with
@@ -235,13 +240,8 @@ fn open_kms(key: &MasterKey) -> Result<Zeroizing<Vec<u8>>, String> {
             .ok_or_else(|| "not an AWS KMS key".to_owned())?;
         let spec = crate::keys::aws_kms::KeySpec::parse(&id)
             .map_err(|e| format!("not a valid KMS key: {e}"))?;
-        let enc = match key {
-            MasterKey::Other { entry, .. } => entry.get("enc").and_then(|v| v.as_str()),
-            _ => None,
-        }
-        .ok_or_else(|| "the entry has no 'enc'".to_owned())?;
         let blob = STANDARD
-            .decode(enc.trim())
+            .decode(service_enc(key)?.trim())
             .map_err(|_| "the wrapped key is not valid base64".to_owned())?;
         crate::keys::aws_kms::decrypt_bytes(&spec, &blob)
     }
