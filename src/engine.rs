@@ -21,7 +21,9 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 use zeroize::Zeroizing;
 
-use crate::crypto::{DataKey, FileMac, MacInput, TokenError, ValueCipher, shamir};
+use crate::crypto::{
+    DataKey, FileMac, MAC_LEN, MacInput, TextMac, TokenError, ValueCipher, shamir,
+};
 use crate::format::{self, Document, Format, ParseError, ParseOptions, ScalarKind, Store};
 use crate::keys::{Identity, KeyHolders, Recipient, UnwrapError, WrapError};
 use crate::metadata::{self, KeyGroup, Metadata, WrappedKey};
@@ -138,10 +140,10 @@ fn not_enough_groups(needed: usize, groups: &[Vec<String>], opened: &[usize]) ->
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Integrity {
-    /// The MAC over all values, the recipients and the rules does not match: a value was
-    /// added, removed, reordered or replaced, or the recipients or rules were edited.
+    /// The file MAC does not match: something it covers was changed after encryption (in
+    /// version 2 any byte of the file; in version 1 a value, the recipients or the rules).
     #[error(
-        "the file's MAC does not match its contents (a value, the recipient list or the rules were changed)"
+        "the file's MAC does not match its contents: it was changed after it was encrypted (a value, a comment, the layout, the recipients or the rules)"
     )]
     Mac,
     /// A value's ciphertext does not authenticate at its path.
@@ -248,16 +250,16 @@ pub fn encrypt_to(
         .map(|l| l.kind != ScalarKind::Null && rules.selects(l.path, &mut hits))
         .collect();
     warnings.extend(rules.unmatched(&hits));
-    // Where the metadata goes does not depend on its content: check it before writing.
-    store
-        .metadata_insertion(text, &doc, &meta_base.to_value())
-        .map_err(EncryptError::Metadata)?;
+    // The metadata block is rendered once, with a stand-in for the MAC: the MAC covers the
+    // whole output but its own value, and the real MAC has the stand-in's length and
+    // alphabet, so it takes the stand-in's place without moving a byte.
+    let block = MetadataText::render(store, text, &doc, &meta_base)?;
 
     // Values are sealed in waves: each wave in parallel, then appended in order, so the
-    // output grows in one buffer and no per-value allocation outlives its wave.
+    // output grows in one buffer and no per-value allocation outlives its wave. Every
+    // chunk written is fed to the MAC first.
     let cipher = ValueCipher::new(&key);
-    let mut mac = FileMac::new(&key);
-    mac_header(&mut mac, &meta_base);
+    let mut mac = TextMac::new(&key);
     let mut buf = String::with_capacity(chunk_capacity(text.len() * 2));
     let mut pos = 0;
     let mut encrypted_values = 0;
@@ -269,19 +271,14 @@ pub fn encrypt_to(
             selected[i].then(|| c.seal(l.path, text[l.span.clone()].as_bytes()))
         },
         |i, token: Option<String>| {
-            let l = doc.leaves.get(i);
-            let raw = &text[l.span.clone()];
-            mac.update(MacInput::Leaf {
-                path: l.path,
-                encrypted: token.is_some(),
-                text: token.as_deref().unwrap_or(raw).as_bytes(),
-            });
             if let Some(token) = token {
+                let l = doc.leaves.get(i);
                 buf.push_str(&text[pos..l.span.start]);
                 store.write_token(&mut buf, &token);
                 pos = l.span.end;
                 encrypted_values += 1;
                 if buf.len() >= FLUSH_AT {
+                    mac.update(buf.as_bytes());
                     out.write_all(buf.as_bytes()).map_err(EncryptError::Write)?;
                     buf.clear();
                 }
@@ -293,17 +290,17 @@ pub fn encrypt_to(
         warnings
             .push("no value was encrypted: every value is null or excluded by the rules".into());
     }
-    let metadata = Metadata {
-        mac: mac.finish(),
-        ..meta_base
-    };
-    let insertion = store
-        .metadata_insertion(text, &doc, &metadata.to_value())
-        .map_err(EncryptError::Metadata)?;
     // Every store places the block after the last leaf (Store contract).
-    let at = insertion.at.max(pos);
+    let at = block.at.max(pos);
     buf.push_str(&text[pos..at]);
-    buf.push_str(&insertion.text);
+    buf.push_str(block.before_mac());
+    mac.update(buf.as_bytes());
+    mac.mac_position();
+    mac.update(block.after_mac().as_bytes());
+    mac.update(&text.as_bytes()[at..]);
+    let tag = mac.finish();
+    buf.push_str(&tag);
+    buf.push_str(block.after_mac());
     buf.push_str(&text[at..]);
     out.write_all(buf.as_bytes()).map_err(EncryptError::Write)?;
     Ok(EncryptSummary {
@@ -317,6 +314,61 @@ pub fn encrypt_to(
 /// page faults than the decryption itself.
 fn chunk_capacity(expected: usize) -> usize {
     expected.min(2 * FLUSH_AT) + 256
+}
+
+/// The metadata block as it will stand in the output, with [`MAC_STAND_IN`] where the MAC
+/// goes.
+struct MetadataText {
+    /// Where in the input text the block is inserted.
+    at: usize,
+    text: String,
+    /// Where the stand-in is in `text`.
+    mac_at: usize,
+}
+
+/// Stands in for the MAC while the block is rendered: the MAC's length, and characters of
+/// its alphabet (base64url) that no store escapes, quotes differently or folds.
+const MAC_STAND_IN: &str = "-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-";
+
+impl MetadataText {
+    fn render(
+        store: &dyn Store,
+        text: &str,
+        doc: &Document,
+        meta: &Metadata,
+    ) -> Result<Self, EncryptError> {
+        debug_assert_eq!(MAC_STAND_IN.len(), MAC_LEN);
+        let value = Metadata {
+            mac: MAC_STAND_IN.to_owned(),
+            ..meta.clone()
+        }
+        .to_value();
+        let ins = store
+            .metadata_insertion(text, doc, &value)
+            .map_err(EncryptError::Metadata)?;
+        let mut found = ins.text.match_indices(MAC_STAND_IN).map(|(i, _)| i);
+        match (found.next(), found.next()) {
+            (Some(mac_at), None) => Ok(MetadataText {
+                at: ins.at,
+                text: ins.text,
+                mac_at,
+            }),
+            // Only a recipient string crafted to hold the stand-in gets here.
+            _ => Err(EncryptError::Metadata(ParseError {
+                line: 1,
+                column: 1,
+                message: "a recipient contains the text that marks the MAC's place".into(),
+            })),
+        }
+    }
+
+    fn before_mac(&self) -> &str {
+        &self.text[..self.mac_at]
+    }
+
+    fn after_mac(&self) -> &str {
+        &self.text[self.mac_at + MAC_LEN..]
+    }
 }
 
 fn check_len(len: usize) -> Result<(), ()> {
@@ -397,6 +449,8 @@ fn choose_key(
         }
     };
     meta.rules = rules;
+    // Whatever the baseline's version, what is written now is the current one.
+    meta.version = metadata::VERSION;
     meta.mac = String::new();
     Ok((key, meta))
 }
@@ -711,7 +765,7 @@ fn mac_header(mac: &mut FileMac, meta: &Metadata) {
 fn read_metadata(doc: &Document) -> Result<(Metadata, Range<usize>), DecryptError> {
     let block = doc.metadata.as_ref().ok_or(DecryptError::NotEncrypted)?;
     if let Some(v) = block.value.get("version").and_then(|v| v.as_u64())
-        && v != u64::from(metadata::VERSION)
+        && !(u64::from(metadata::OLDEST_VERSION)..=u64::from(metadata::VERSION)).contains(&v)
     {
         return Err(DecryptError::UnsupportedVersion(v as u32));
     }
@@ -790,18 +844,25 @@ fn first_unwrap(
     None
 }
 
-/// Which leaves are encrypted under `rules`, and the MAC check over them.
+/// Which leaves are encrypted under `rules`, and the MAC check over them: over the whole
+/// text for version 2, over the values, recipients and rules for version 1. The version
+/// decides the check, and a file's MAC can only verify under the check it was made for
+/// (the two MACs use different subkeys).
 fn verify(
     store: &dyn Store,
     text: &str,
     doc: &Document,
     meta: &Metadata,
+    meta_span: &Range<usize>,
     rules: &Rules,
     key: &DataKey,
 ) -> Result<Vec<bool>, DecryptError> {
     let mut hits = RuleHits::default();
-    let mut mac = FileMac::new(key);
-    mac_header(&mut mac, meta);
+    let mut v1 = (meta.version == 1).then(|| {
+        let mut mac = FileMac::new(key);
+        mac_header(&mut mac, meta);
+        mac
+    });
     let mut selected = Vec::with_capacity(doc.leaves.len());
     for l in doc.leaves.iter() {
         let raw = &text[l.span.clone()];
@@ -813,17 +874,44 @@ fn verify(
         } else {
             raw
         };
-        mac.update(MacInput::Leaf {
-            path: l.path,
-            encrypted: sel,
-            text: t.as_bytes(),
-        });
+        if let Some(mac) = &mut v1 {
+            mac.update(MacInput::Leaf {
+                path: l.path,
+                encrypted: sel,
+                text: t.as_bytes(),
+            });
+        }
         selected.push(sel);
     }
-    if !mac.verify(&meta.mac) {
+    let intact = match v1 {
+        Some(mac) => mac.verify(&meta.mac),
+        None => verify_text(text, meta_span, &meta.mac, key),
+    };
+    if !intact {
         return Err(DecryptError::Integrity(Integrity::Mac));
     }
     Ok(selected)
+}
+
+/// Checks a version-2 MAC: over every byte of `text` but the stored MAC's own, which must
+/// stand inside the metadata block.
+fn verify_text(text: &str, meta_span: &Range<usize>, stored: &str, key: &DataKey) -> bool {
+    if stored.len() != MAC_LEN {
+        return false;
+    }
+    // Whichever copy of the value is found, the bytes left out are exactly the value
+    // compared, so a MAC verifies only for the text it was computed over.
+    let Some(at) = text[meta_span.clone()]
+        .find(stored)
+        .map(|i| meta_span.start + i)
+    else {
+        return false;
+    };
+    let mut mac = TextMac::new(key);
+    mac.update(&text.as_bytes()[..at]);
+    mac.mac_position();
+    mac.update(&text.as_bytes()[at + MAC_LEN..]);
+    mac.verify(stored)
 }
 
 /// Opens an encrypted text: unwraps the data key and verifies the MAC, without decrypting
@@ -834,13 +922,13 @@ pub fn open(
     identities: &[Box<dyn Identity>],
 ) -> Result<Opened, DecryptError> {
     let doc = store.parse(text, ParseOptions::default())?;
-    let (metadata, _) = read_metadata(&doc)?;
+    let (metadata, meta_span) = read_metadata(&doc)?;
     let key = unwrap_key(&metadata, identities)?;
     let rules = metadata
         .rules
         .compile()
         .map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
-    verify(store, text, &doc, &metadata, &rules, &key)?;
+    verify(store, text, &doc, &metadata, &meta_span, &rules, &key)?;
     Ok(Opened { metadata, key })
 }
 
@@ -906,7 +994,7 @@ pub fn decrypt_to(
         .rules
         .compile()
         .map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
-    let selected = verify(store, text, &doc, &metadata, &rules, &key)?;
+    let selected = verify(store, text, &doc, &metadata, &meta_span, &rules, &key)?;
 
     let cipher = ValueCipher::new(&key);
     // Plaintext passes through this buffer: it is wiped when dropped.
@@ -966,22 +1054,19 @@ pub fn encrypt_binary(
     let mut text = format!("{}: ", format::binary::DATA_KEY);
     store.write_token(&mut text, &token);
     text.push('\n');
-    let mut mac = FileMac::new(&key);
-    mac_header(&mut mac, &meta_base);
-    mac.update(MacInput::Leaf {
-        path: path.as_path(),
-        encrypted: true,
-        text: token.as_bytes(),
-    });
-    let metadata = Metadata {
-        mac: mac.finish(),
-        ..meta_base
-    };
     let doc = store.parse(&text, ParseOptions::default())?;
-    let ins = store
-        .metadata_insertion(&text, &doc, &metadata.to_value())
-        .map_err(EncryptError::Metadata)?;
-    let out = format::apply_edits(&text, [], Some(&ins), 0);
+    let block = MetadataText::render(store, &text, &doc, &meta_base)?;
+    let mut out = String::with_capacity(text.len() + block.text.len());
+    out.push_str(&text[..block.at]);
+    out.push_str(block.before_mac());
+    let mut mac = TextMac::new(&key);
+    mac.update(out.as_bytes());
+    mac.mac_position();
+    mac.update(block.after_mac().as_bytes());
+    mac.update(&text.as_bytes()[block.at..]);
+    out.push_str(&mac.finish());
+    out.push_str(block.after_mac());
+    out.push_str(&text[block.at..]);
     Ok(Encrypted {
         text: out,
         warnings,
@@ -996,7 +1081,7 @@ pub fn decrypt_binary(
 ) -> Result<(Vec<u8>, Opened), DecryptError> {
     let store = format::store_for(Format::Yaml).expect("yaml store");
     let doc = store.parse(text, ParseOptions::default())?;
-    let (metadata, _) = read_metadata(&doc)?;
+    let (metadata, meta_span) = read_metadata(&doc)?;
     let key = unwrap_key(&metadata, identities)?;
     let path = KeyPath::from_segments([crate::path::Segment::Key(format::binary::DATA_KEY)]);
     if doc.leaves.len() != 1 {
@@ -1007,7 +1092,7 @@ pub fn decrypt_binary(
         return Err(DecryptError::Integrity(Integrity::Mac));
     }
     let rules = RuleSpec::default().compile().expect("empty rules compile");
-    verify(store, text, &doc, &metadata, &rules, &key)?;
+    verify(store, text, &doc, &metadata, &meta_span, &rules, &key)?;
     let token = store
         .read_token(&text[leaf.span.clone()])
         .expect("checked by verify");

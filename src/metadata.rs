@@ -50,8 +50,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::path::RuleSpec;
 
-/// The current format version.
-pub const VERSION: u32 = 1;
+/// The format version every file is written in: 2, whose MAC covers the whole text
+/// (see [`crate::crypto::TextMac`]).
+pub const VERSION: u32 = 2;
+
+/// The oldest version still read: 1, whose MAC covers the values, the recipients and the
+/// rules but not the text around them (comments, layout, anchors, structure without values).
+pub const OLDEST_VERSION: u32 = 1;
 
 /// The name of the metadata key (and of the dotenv comment marker).
 pub const KEY: &str = "vaultfile";

@@ -9,6 +9,7 @@ use vaultfile::path::RuleSpec;
 
 use super::error::{CliError, ExitKind};
 use super::io::Input;
+use super::ui::Ui;
 
 /// clap value parser for `--input-type`.
 pub fn parse_format(s: &str) -> Result<Format, String> {
@@ -514,5 +515,17 @@ pub fn decrypt_any(
                 .map(|s| zeroize::Zeroizing::new(s.to_owned()))
                 .map_err(|_| not_text())
         }
+    }
+}
+
+/// Warns that `name` is in an older file format whose MAC leaves the text around the
+/// values unauthenticated, and says how to upgrade it.
+pub fn warn_if_old_format(ui: &Ui, name: &str, metadata: &vaultfile::metadata::Metadata) {
+    if metadata.version < vaultfile::metadata::VERSION {
+        ui.warn(&format!(
+            "{name} is in vaultfile file format {}: its values, recipients and rules are authenticated, but its comments, layout and keys without values are not; `vaultfile upgrade {name}` rewrites it in format {}, which authenticates every byte",
+            metadata.version,
+            vaultfile::metadata::VERSION
+        ));
     }
 }

@@ -171,6 +171,12 @@ pub fn run(args: DecryptArgs, ui: &Ui) -> super::CmdResult {
         let target = Output::choose(args.output.as_deref(), args.in_place, &input, true);
         return io::write_all(target, &dec.plaintext);
     }
+    // The format version is known without a key; a file that then fails to open says why.
+    let probe = format::store_for(format)
+        .unwrap_or_else(|| format::store_for(Format::Yaml).expect("yaml store"));
+    if let Ok(meta) = engine::inspect(probe, &text) {
+        common::warn_if_old_format(ui, &name, &meta);
+    }
     if let Some(output_type) = args.output_type {
         let store = format::store_for(format);
         let plain = match store {

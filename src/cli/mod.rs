@@ -35,6 +35,7 @@ mod status;
 mod ui;
 mod unset;
 mod updatekeys;
+mod upgrade;
 
 use std::process::ExitCode;
 
@@ -79,6 +80,7 @@ enum Command {
     Recipients(recipients::RecipientsArgs),
     Updatekeys(updatekeys::UpdatekeysArgs),
     Rotate(rotate::RotateArgs),
+    Upgrade(upgrade::UpgradeArgs),
     Keys(keys_check::KeysArgs),
     Status(status::StatusArgs),
     Demo(demo::DemoArgs),
@@ -116,6 +118,7 @@ pub fn main() -> ExitCode {
         Command::Recipients(args) => recipients::run(args, &ui),
         Command::Updatekeys(args) => updatekeys::run(args, &ui),
         Command::Rotate(args) => rotate::run(args, &ui),
+        Command::Upgrade(args) => upgrade::run(args, &ui),
         Command::Keys(args) => keys_check::run(args, &ui),
         Command::Status(args) => status::run(args, &ui),
         Command::Demo(args) => demo::run(args, &ui),

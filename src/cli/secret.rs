@@ -165,6 +165,7 @@ pub fn load_any(
             let mut buf = Vec::with_capacity(text.len());
             let opened =
                 engine::decrypt_to(store, &text, &found.identities, &mut buf).map_err(err)?;
+            common::warn_if_old_format(ui, &name, &opened.metadata);
             let plain = Zeroizing::new(
                 String::from_utf8(buf).expect("decrypted values are checked to be UTF-8"),
             );
@@ -180,6 +181,7 @@ pub fn load_any(
         None => {
             let (content, opened) =
                 engine::decrypt_binary(&text, &found.identities).map_err(err)?;
+            common::warn_if_old_format(ui, &name, &opened.metadata);
             Ok(AnyLoaded::Binary {
                 content: Zeroizing::new(content),
                 origin: Origin::Vaultfile(Box::new(opened)),

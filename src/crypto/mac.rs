@@ -7,8 +7,14 @@ use super::DataKey;
 use crate::path::PathRef;
 
 const MAC_KEY_LABEL: &[u8] = b"vaultfile v1 file mac";
+/// Format version 2's MAC key is another subkey, so no MAC of one version is ever a MAC
+/// of the other.
+const TEXT_MAC_KEY_LABEL: &[u8] = b"vaultfile v2 text mac";
 
-/// What the MAC covers, fed in a fixed order by the engine.
+/// The length of a stored MAC: base64url, no padding, of 32 bytes.
+pub const MAC_LEN: usize = 43;
+
+/// What the version-1 MAC covers, fed in a fixed order by the engine.
 pub enum MacInput<'a> {
     /// The format version of the metadata.
     Version(u32),
@@ -33,7 +39,8 @@ pub enum MacInput<'a> {
     KeyGroup(u32),
 }
 
-/// The deterministic file MAC: HMAC-SHA256 under a subkey of the data key.
+/// The version-1 file MAC: HMAC-SHA256 under a subkey of the data key, over the values,
+/// the recipients and the rules. Kept to read version-1 files; new files use [`TextMac`].
 ///
 /// Every input is tagged and length-prefixed, so no two different sequences of inputs
 /// encode to the same bytes. No timestamp that changes on re-encryption is covered.
@@ -85,6 +92,116 @@ impl FileMac {
     pub fn verify(self, stored: &str) -> bool {
         match URL_SAFE_NO_PAD.decode(stored.trim()) {
             Ok(bytes) => self.mac.verify_slice(&bytes).is_ok(),
+            Err(_) => false,
+        }
+    }
+}
+
+/// The version-2 file MAC: HMAC-SHA256, under a subkey of the data key, over every byte
+/// of the file except the 43 characters of the MAC itself.
+///
+/// The file is fed in two parts: the text before the stored MAC value and the text after
+/// it ([`TextMac::mac_position`] separates them). Each part is followed by its length, so
+/// the parts (and so the MAC's place in the file) are bound too:
+///
+/// ```text
+/// HMAC-SHA256(HKDF(data key, "vaultfile v2 text mac"),
+///             N(before) || u64be(len N(before)) || N(after) || u64be(len N(after)))
+/// ```
+///
+/// `N` reads every CR LF pair as LF and leaves every other byte as it is, a lone CR
+/// included. A checkout that converts line endings (`core.autocrlf`, `eol=crlf`) therefore
+/// keeps a file valid, while a lone CR, which some parsers read as a line break and others
+/// do not, is authenticated as itself. The one change a keyless writer can make unnoticed
+/// is turning LF into CR LF or back, which every supported format reads as the same line
+/// break outside multi-line strings left unencrypted.
+pub struct TextMac {
+    mac: Hmac<Sha256>,
+    /// A CR ended the last chunk: whether it is dropped depends on the next byte.
+    pending_cr: bool,
+    /// Bytes fed to the HMAC in the current part.
+    len: u64,
+    /// Whether [`TextMac::mac_position`] was called.
+    split: bool,
+}
+
+impl TextMac {
+    /// Starts a MAC under `key`.
+    pub fn new(key: &DataKey) -> Self {
+        let k = key.subkey::<32>(TEXT_MAC_KEY_LABEL);
+        TextMac {
+            mac: <Hmac<Sha256> as Mac>::new_from_slice(&k[..]).expect("HMAC takes any key length"),
+            pending_cr: false,
+            len: 0,
+            split: false,
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        self.mac.update(bytes);
+        self.len += bytes.len() as u64;
+    }
+
+    /// Feeds the next bytes of the file, in order; chunks may split anywhere.
+    pub fn update(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        let mut start = 0;
+        if std::mem::take(&mut self.pending_cr) && bytes[0] != b'\n' {
+            self.feed(b"\r");
+        }
+        for cr in memchr::memchr_iter(b'\r', bytes) {
+            match bytes.get(cr + 1) {
+                // CR LF: feed up to the CR, and the LF starts the next run.
+                Some(b'\n') => {
+                    self.feed(&bytes[start..cr]);
+                    start = cr + 1;
+                }
+                Some(_) => {}
+                // The chunk ends with CR: decide when the next byte is known.
+                None => {
+                    self.feed(&bytes[start..cr]);
+                    start = bytes.len();
+                    self.pending_cr = true;
+                }
+            }
+        }
+        self.feed(&bytes[start..]);
+    }
+
+    fn end_part(&mut self) {
+        if std::mem::take(&mut self.pending_cr) {
+            self.feed(b"\r");
+        }
+        let len = self.len;
+        self.mac.update(&len.to_be_bytes());
+        self.len = 0;
+    }
+
+    /// Marks where the stored MAC value stands: what was fed so far is the text before
+    /// it, what follows is the text after it.
+    pub fn mac_position(&mut self) {
+        assert!(!self.split, "a file has one MAC");
+        self.end_part();
+        self.split = true;
+    }
+
+    fn finalize(mut self) -> Hmac<Sha256> {
+        assert!(self.split, "the MAC's position was not marked");
+        self.end_part();
+        self.mac
+    }
+
+    /// Returns the MAC as stored in the metadata (base64url, no padding).
+    pub fn finish(self) -> String {
+        URL_SAFE_NO_PAD.encode(self.finalize().finalize().into_bytes())
+    }
+
+    /// Checks the MAC against the stored value in constant time.
+    pub fn verify(self, stored: &str) -> bool {
+        match URL_SAFE_NO_PAD.decode(stored) {
+            Ok(bytes) => self.finalize().verify_slice(&bytes).is_ok(),
             Err(_) => false,
         }
     }
@@ -213,5 +330,58 @@ mod tests {
         let mut m = FileMac::new(&key);
         m.update(MacInput::Recipient("age1y"));
         assert!(!m.verify(&stored));
+    }
+
+    fn text_mac(before: &[&[u8]], after: &[&[u8]]) -> String {
+        let mut m = TextMac::new(&DataKey::from_bytes(&[1; 32]).unwrap());
+        for b in before {
+            m.update(b);
+        }
+        m.mac_position();
+        for a in after {
+            m.update(a);
+        }
+        m.finish()
+    }
+
+    #[test]
+    fn text_mac_reads_crlf_as_lf_wherever_chunks_split() {
+        let lf = text_mac(&[b"a: 1\nb: 2\n"], &[b"\n"]);
+        assert_eq!(lf, text_mac(&[b"a: 1\r\nb: 2\r\n"], &[b"\r\n"]));
+        assert_eq!(
+            lf,
+            text_mac(&[b"a: 1\r", b"\nb: 2\r", b"", b"\n"], &[b"\r", b"\n"])
+        );
+        assert_eq!(lf, text_mac(&[b"a: 1\n", b"b: 2\r\n"], &[b"\n"]));
+    }
+
+    #[test]
+    fn text_mac_authenticates_a_lone_cr_and_every_other_byte() {
+        let lf = text_mac(&[b"a: 1\nb: 2\n"], &[b"\n"]);
+        // A lone CR is not a line ending here: it is authenticated as itself.
+        assert_ne!(lf, text_mac(&[b"a: 1\rb: 2\n"], &[b"\n"]));
+        assert_ne!(lf, text_mac(&[b"a: 1\r\rb: 2\n"], &[b"\n"]));
+        assert_ne!(lf, text_mac(&[b"a: 1\n", b"\r"], &[b"b: 2\n"]));
+        // A CR at the end of a part stays a CR.
+        assert_ne!(text_mac(&[b"a\r"], &[b"\nb"]), text_mac(&[b"a"], &[b"\nb"]));
+        assert_ne!(lf, text_mac(&[b"a: 1\nb: 2\n "], &[b"\n"]));
+        assert_ne!(lf, text_mac(&[b"a: 1\nb: 3\n"], &[b"\n"]));
+    }
+
+    #[test]
+    fn text_mac_binds_where_the_mac_stands() {
+        // The same bytes with the MAC elsewhere differ.
+        assert_ne!(text_mac(&[b"ab"], &[b"c"]), text_mac(&[b"a"], &[b"bc"]));
+        assert_ne!(text_mac(&[b""], &[b"abc"]), text_mac(&[b"abc"], &[b""]));
+    }
+
+    #[test]
+    fn text_mac_differs_from_the_version_1_mac_of_the_same_key() {
+        let key = DataKey::from_bytes(&[1; 32]).unwrap();
+        let v1 = FileMac::new(&key).finish();
+        let mut v2 = TextMac::new(&key);
+        v2.mac_position();
+        assert_ne!(v1, v2.finish());
+        assert_eq!(text_mac(&[], &[]).len(), MAC_LEN);
     }
 }

@@ -14,5 +14,5 @@ pub mod shamir;
 mod value;
 
 pub use data_key::DataKey;
-pub use mac::{FileMac, MacInput};
+pub use mac::{FileMac, MAC_LEN, MacInput, TextMac};
 pub use value::{TOKEN_PREFIX, TokenError, ValueCipher, decode_token, is_token};

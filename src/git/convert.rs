@@ -139,6 +139,16 @@ pub enum CleanError {
     /// The file is ciphertext that fails its integrity check.
     #[error("it is encrypted but fails its integrity check: {0}")]
     Tampered(DecryptError),
+    /// The file is ciphertext that no identity at hand opens, and it differs from the
+    /// stored version: without a key nothing in an encrypted file may change, not even a
+    /// comment.
+    #[error(
+        "it is encrypted, no identity at hand opens it, and it differs from the version in the repository"
+    )]
+    LockedChange {
+        /// Who can change it: the stored version's recipients.
+        recipients: Vec<String>,
+    },
     /// The file is ciphertext with some values in plaintext, and no key to encrypt them.
     #[error("it has plaintext values ({0}) and no identity at hand can encrypt them")]
     PlaintextInLockedFile(DecryptError),
@@ -164,42 +174,42 @@ pub fn clean(
     identities: &[Box<dyn Identity>],
     new_file: &mut dyn FnMut() -> Result<NewFileKeys, String>,
 ) -> Result<Vec<u8>, CleanError> {
-    clean_at(
-        path,
-        content,
-        baseline,
-        identities,
-        new_file,
-        SystemTime::now(),
-    )
+    let options = CleanOptions {
+        now: SystemTime::now(),
+        upgrade: false,
+    };
+    clean_with(path, content, baseline, identities, new_file, options)
 }
 
-/// [`clean`] with the time a new file's data key is dated (`created` in its metadata,
-/// which `vaultfile status --max-age` judges), for callers with a clock of their own.
-pub fn clean_at(
+/// What [`clean_with`] takes besides the file.
+#[derive(Clone, Copy, Debug)]
+pub struct CleanOptions {
+    /// The time a new data key is dated (`created` in its metadata, which
+    /// `vaultfile status --max-age` judges).
+    pub now: SystemTime,
+    /// Write an unchanged file whose stored version is in an older format in the current
+    /// format (`vaultfile upgrade`). Otherwise an unchanged file keeps its stored bytes, so
+    /// that a checkout never shows files as modified because vaultfile was upgraded.
+    pub upgrade: bool,
+}
+
+/// [`clean`] with options, for callers with a clock of their own or upgrading files.
+pub fn clean_with(
     path: &str,
     content: Vec<u8>,
     baseline: Option<&[u8]>,
     identities: &[Box<dyn Identity>],
     new_file: &mut dyn FnMut() -> Result<NewFileKeys, String>,
-    now: SystemTime,
+    options: CleanOptions,
 ) -> Result<Vec<u8>, CleanError> {
+    let now = options.now;
     match open_text(path, &content, identities, false) {
         None => {}
         // Already ciphertext (a locked work tree, or clean run twice): keep it as it is,
         // after checking what can be checked.
         Some(Ok(_)) => return Ok(content),
         Some(Err(e @ DecryptError::Integrity(_))) => return Err(CleanError::Tampered(e)),
-        Some(Err(_)) => {
-            let (store, text) = match classify(path, &content) {
-                Content::Encrypted { store, text, .. } => (store, text),
-                Content::Plain => unreachable!("open_text found metadata"),
-            };
-            return match engine::check_sealed(store, text) {
-                Ok(_) => Ok(content),
-                Err(e) => Err(CleanError::PlaintextInLockedFile(e)),
-            };
-        }
+        Some(Err(_)) => return clean_locked(path, content, baseline),
     }
 
     let format = Format::from_path(std::path::Path::new(path));
@@ -209,6 +219,16 @@ pub fn clean_at(
         Some(Ok((_, opened))) => Some(opened),
         Some(Err(e)) => return Err(CleanError::BaselineLocked(e)),
     };
+    // A stored file in an older format whose plaintext is unchanged keeps its bytes:
+    // clean(smudge(B)) == B holds for those blobs too (module docs).
+    if let (Some(b), Some(base_meta)) = (baseline, base.as_ref().map(|o| &o.metadata))
+        && base_meta.version < crate::metadata::VERSION
+        && !options.upgrade
+        && let Some(Ok((Some(plain), _))) = open_text(path, b, identities, true)
+        && *plain == *content
+    {
+        return Ok(b.to_vec());
+    }
     let mut recipients = Vec::new();
     let mut rules = None;
     let mut base = base;
@@ -244,6 +264,33 @@ pub fn clean_at(
         None => engine::encrypt_binary(&content, &opts)
             .map(|e| e.text.into_bytes())
             .map_err(CleanError::Encrypt),
+    }
+}
+
+/// Clean of a work-tree file that is ciphertext no identity at hand opens (a clone without
+/// the key). Such a writer can change nothing: the file must be the stored version byte
+/// for byte. A path with no encrypted stored version (a copy of an encrypted file) is
+/// taken if every value it should encrypt is a token; its MAC is checked by whoever opens it.
+fn clean_locked(
+    path: &str,
+    content: Vec<u8>,
+    baseline: Option<&[u8]>,
+) -> Result<Vec<u8>, CleanError> {
+    if let Some(stored) = baseline.and_then(|b| metadata_of(path, b)) {
+        if baseline == Some(&content[..]) {
+            return Ok(content);
+        }
+        return Err(CleanError::LockedChange {
+            recipients: stored.recipient_ids().map(str::to_owned).collect(),
+        });
+    }
+    let (store, text) = match classify(path, &content) {
+        Content::Encrypted { store, text, .. } => (store, text),
+        Content::Plain => unreachable!("open_text found metadata"),
+    };
+    match engine::check_sealed(store, text) {
+        Ok(_) => Ok(content),
+        Err(e) => Err(CleanError::PlaintextInLockedFile(e)),
     }
 }
 
@@ -371,6 +418,17 @@ mod tests {
         let end = start + text[start..].find('\n').unwrap();
         let edited = format!("{}letmein{}", &text[..start], &text[end..]);
         let (_, nobody) = key();
+        // A new path (no stored version): every value it should encrypt must be a token.
+        let err = clean(
+            "a.yaml",
+            edited.clone().into_bytes(),
+            None,
+            &nobody,
+            &mut || Err("unused".into()),
+        )
+        .unwrap_err();
+        assert!(matches!(err, CleanError::PlaintextInLockedFile(_)), "{err}");
+        // A stored version: the file may not differ from it at all.
         let err = clean(
             "a.yaml",
             edited.into_bytes(),
@@ -379,7 +437,100 @@ mod tests {
             &mut || Err("unused".into()),
         )
         .unwrap_err();
-        assert!(matches!(err, CleanError::PlaintextInLockedFile(_)), "{err}");
+        assert!(matches!(err, CleanError::LockedChange { .. }), "{err}");
+    }
+
+    /// Without a key nothing in a protected file may change, not even a comment: the
+    /// stored version is kept only when the file is that version byte for byte.
+    #[test]
+    fn a_locked_file_refuses_a_comment_change_and_names_who_can_make_it() {
+        let (r, ids) = key();
+        let blob = clean("a.yaml", PLAIN.into(), None, &ids, &mut new_file_with(&r)).unwrap();
+        let (_, nobody) = key();
+        let same = clean("a.yaml", blob.clone(), Some(&blob), &nobody, &mut || {
+            Err("unused".into())
+        })
+        .unwrap();
+        assert_eq!(same, blob);
+        let mut commented = b"# harmless?\n".to_vec();
+        commented.extend_from_slice(&blob);
+        match clean("a.yaml", commented, Some(&blob), &nobody, &mut || {
+            Err("unused".into())
+        }) {
+            Err(CleanError::LockedChange { recipients }) => {
+                assert_eq!(recipients, vec![r[0].id().to_owned()]);
+            }
+            other => panic!("unexpected {:?}", other.map(String::from_utf8)),
+        }
+    }
+
+    /// A version-1 blob whose plaintext is unchanged stays as it is (a checkout after
+    /// upgrading vaultfile shows nothing modified); a change, or `upgrade`, writes the
+    /// current version with the same data key.
+    #[test]
+    fn an_unchanged_version_1_blob_is_kept_unless_upgrading() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1");
+        let secret = std::fs::read_to_string(dir.join("test-only-key.txt")).unwrap();
+        let ids = keys::load_identities(
+            "test key",
+            secret.as_bytes(),
+            std::sync::Arc::new(keys::NoCallbacks),
+        )
+        .unwrap();
+        let blob = std::fs::read(dir.join("anchors.yaml")).unwrap();
+        let plain = std::fs::read(dir.join("plain-anchors.yaml")).unwrap();
+        let unused = &mut || -> Result<NewFileKeys, String> { Err("unused".into()) };
+        let now = SystemTime::now();
+        let kept = clean_with(
+            "a.yaml",
+            plain.clone(),
+            Some(&blob),
+            &ids,
+            unused,
+            CleanOptions {
+                now,
+                upgrade: false,
+            },
+        )
+        .unwrap();
+        assert_eq!(kept, blob);
+        let upgraded = clean_with(
+            "a.yaml",
+            plain.clone(),
+            Some(&blob),
+            &ids,
+            unused,
+            CleanOptions { now, upgrade: true },
+        )
+        .unwrap();
+        let meta = metadata_of("a.yaml", &upgraded).unwrap();
+        assert_eq!(meta.version, crate::metadata::VERSION);
+        assert_eq!(
+            meta.recipients,
+            metadata_of("a.yaml", &blob).unwrap().recipients
+        );
+        let Smudged::Decrypted(back) = smudge("a.yaml", upgraded, &ids).unwrap() else {
+            panic!("not decrypted")
+        };
+        assert_eq!(back, plain);
+        let mut changed = plain.clone();
+        changed.extend_from_slice(b"# a new comment\n");
+        let written = clean_with(
+            "a.yaml",
+            changed,
+            Some(&blob),
+            &ids,
+            unused,
+            CleanOptions {
+                now,
+                upgrade: false,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            metadata_of("a.yaml", &written).unwrap().version,
+            crate::metadata::VERSION
+        );
     }
 
     #[test]

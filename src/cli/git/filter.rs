@@ -65,7 +65,14 @@ struct GitFilter<'a> {
     identities: Vec<Box<dyn Identity>>,
     configs: HashMap<PathBuf, Option<Config>>,
     locked: usize,
+    /// Write unchanged files stored in an older format anew (`vaultfile upgrade` runs
+    /// `git add --renormalize` with this set).
+    upgrade: bool,
 }
+
+/// Set by `vaultfile upgrade` for the `git add --renormalize` it runs, so the filter
+/// processes git starts write unchanged version-1 files in the current format.
+pub const UPGRADE_ENV: &str = "VAULTFILE_UPGRADE";
 
 impl<'a> GitFilter<'a> {
     fn new(ui: &'a Ui) -> Result<Self, CliError> {
@@ -88,6 +95,7 @@ impl<'a> GitFilter<'a> {
                 .collect(),
             configs: HashMap::new(),
             locked: 0,
+            upgrade: std::env::var_os(UPGRADE_ENV).is_some_and(|v| v == "1"),
         })
     }
 
@@ -131,13 +139,17 @@ impl<'a> GitFilter<'a> {
         let file = top.join(path);
         let configs = &mut self.configs;
         let mut new_file = || new_file_keys(configs, &file);
-        convert::clean_at(
+        let options = convert::CleanOptions {
+            now: super::super::clock::now()?,
+            upgrade: self.upgrade,
+        };
+        convert::clean_with(
             path,
             content,
             baseline.as_deref(),
             &self.identities,
             &mut new_file,
-            super::super::clock::now()?,
+            options,
         )
         .map_err(|e| clean_error(path, e))
     }
@@ -227,6 +239,12 @@ fn clean_error(path: &str, e: CleanError) -> CliError {
         ),
         CleanError::Tampered(_) => CliError::new(ExitKind::Integrity, msg)
             .hint("restore the file with `git checkout -- PATH`"),
+        CleanError::LockedChange { recipients } => {
+            let who = recipients.join(", ");
+            CliError::new(ExitKind::NoIdentity, msg).hint(format!(
+                "only a recipient of the file can change it, comments included: {who}; restore it with `git checkout -- {path}`"
+            ))
+        }
         CleanError::PlaintextInLockedFile(_) => CliError::new(ExitKind::NoIdentity, msg)
             .hint("the work tree holds the encrypted file; values can only be changed with a key that opens it"),
         CleanError::NoRecipients(_) => CliError::new(ExitKind::Recipients, msg).hint(
