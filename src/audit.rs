@@ -98,6 +98,9 @@ pub struct FileStatus {
     pub data_key_created: Option<SystemTime>,
     /// SOPS's `lastmodified`, as written (SOPS files only).
     pub last_modified: Option<String>,
+    /// The vaultfile file format version (vaultfile files only): below
+    /// [`crate::metadata::VERSION`], the text around the values is not authenticated.
+    pub format_version: Option<u32>,
     /// The integrity check's result.
     pub integrity: Integrity,
 }
@@ -226,6 +229,7 @@ fn inspect_vaultfile(
         data_key_created: humantime::parse_rfc3339(&meta.created).ok(),
         created: Some(meta.created),
         last_modified: None,
+        format_version: Some(meta.version),
         integrity,
     })
 }
@@ -283,6 +287,7 @@ fn inspect_sops(text: &str, sf: SopsFormat, keys: &Keys<'_>) -> Result<FileStatu
         created: None,
         data_key_created: None,
         last_modified: Some(meta.lastmodified),
+        format_version: None,
         integrity,
     })
 }

@@ -1598,6 +1598,229 @@ mod tests {
         s
     }
 
+    /// A generated document with comments, nesting and values, in each text format.
+    fn rich_document(format: Format, values: &[(String, String)], comments: &[bool]) -> String {
+        let mut s = String::new();
+        let c = |i: usize| comments.get(i).copied().unwrap_or(false);
+        match format {
+            Format::Yaml => {
+                s += "# settings\n";
+                for (i, (k, v)) in values.iter().enumerate() {
+                    if c(i) {
+                        s += &format!("# about {k}\n");
+                    }
+                    if i % 3 == 1 {
+                        s += &format!(
+                            "{k}:\n  inner: {}  # note\n  list:\n    - x\n",
+                            serde_json::to_string(v).unwrap()
+                        );
+                    } else {
+                        s += &format!("{k}: {}\n", serde_json::to_string(v).unwrap());
+                    }
+                }
+            }
+            Format::Json => {
+                let mut m = serde_json::Map::new();
+                for (i, (k, v)) in values.iter().enumerate() {
+                    let v = serde_json::Value::String(v.clone());
+                    if i % 3 == 1 {
+                        m.insert(k.clone(), serde_json::json!({"inner": v, "n": [1, null]}));
+                    } else {
+                        m.insert(k.clone(), v);
+                    }
+                }
+                s = serde_json::to_string_pretty(&m).unwrap() + "\n";
+            }
+            Format::Toml => {
+                s += "# settings\n";
+                let mut tables = String::new();
+                for (i, (k, v)) in values.iter().enumerate() {
+                    let v = serde_json::to_string(v).unwrap();
+                    if i % 3 == 1 {
+                        tables += &format!("\n[{k}]\ninner = {v} # note\n");
+                    } else {
+                        if c(i) {
+                            s += &format!("# about {k}\n");
+                        }
+                        s += &format!("{k} = {v}\n");
+                    }
+                }
+                s += &tables;
+            }
+            Format::Dotenv => {
+                for (i, (k, v)) in values.iter().enumerate() {
+                    if c(i) {
+                        s += &format!("# about {k}\n");
+                    }
+                    s += &format!(
+                        "{}={}\n",
+                        k.to_uppercase(),
+                        serde_json::to_string(v).unwrap()
+                    );
+                }
+            }
+            Format::Binary => unreachable!(),
+        }
+        s
+    }
+
+    /// What a writer without the key can do to an encrypted file.
+    #[derive(Clone, Debug)]
+    enum Mutation {
+        /// Flip bits of one byte (kept ASCII, so the text stays UTF-8).
+        Flip(prop::sample::Index, u8),
+        DeleteLine(prop::sample::Index),
+        DuplicateLine(prop::sample::Index),
+        InsertLine(prop::sample::Index, &'static str),
+        /// Insert text at a character boundary.
+        Insert(prop::sample::Index, &'static str),
+        /// Change one character just after a `#` (a comment, in most formats).
+        EditComment(prop::sample::Index),
+    }
+
+    /// Lines and snippets an attacker would add: comments (with Unicode line separators
+    /// and a lone CR inside), keys and structure without a value, duplicates, aliases.
+    const LINES: &[&str] = &[
+        "# a comment",
+        "#\u{2028}replica: {password: attacker}",
+        "# x\u{2029}y: 1",
+        "# x\u{85}y: 1",
+        "# x\rAPI_TOKEN=attacker",
+        "db: {}",
+        "extra: {<<: *p}",
+        "log_line: *p",
+        "[debug]",
+        "[[upstream]]",
+        "EXTRA=1",
+        "\"db\": {},",
+        "",
+        "   ",
+    ];
+    const SNIPPETS: &[&str] = &[
+        " ", "\t", "\u{2028}", "\u{85}", "\r", "#", "'", "\"", "{}", "\n", "\r\n",
+    ];
+
+    fn mutation() -> impl Strategy<Value = Mutation> {
+        prop_oneof![
+            (any::<prop::sample::Index>(), 1u8..0x80).prop_map(|(i, x)| Mutation::Flip(i, x)),
+            any::<prop::sample::Index>().prop_map(Mutation::DeleteLine),
+            any::<prop::sample::Index>().prop_map(Mutation::DuplicateLine),
+            (any::<prop::sample::Index>(), prop::sample::select(LINES))
+                .prop_map(|(i, l)| Mutation::InsertLine(i, l)),
+            (any::<prop::sample::Index>(), prop::sample::select(SNIPPETS))
+                .prop_map(|(i, l)| Mutation::Insert(i, l)),
+            any::<prop::sample::Index>().prop_map(Mutation::EditComment),
+        ]
+    }
+
+    /// Applies `m` to `text`; `None` when it cannot apply (no comment to edit, a non-ASCII
+    /// byte to flip).
+    fn mutate(text: &str, m: &Mutation) -> Option<String> {
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let boundary = |i: &prop::sample::Index| {
+            let mut at = i.index(text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        Some(match m {
+            Mutation::Flip(i, x) => {
+                let at = i.index(text.len());
+                let b = text.as_bytes()[at];
+                if !b.is_ascii() {
+                    return None;
+                }
+                let mut bytes = text.as_bytes().to_vec();
+                bytes[at] = b ^ x;
+                String::from_utf8(bytes).ok()?
+            }
+            Mutation::DeleteLine(i) => {
+                let n = i.index(lines.len());
+                lines
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != n)
+                    .map(|(_, l)| *l)
+                    .collect()
+            }
+            Mutation::DuplicateLine(i) => {
+                let n = i.index(lines.len());
+                let mut out = String::new();
+                for (j, l) in lines.iter().enumerate() {
+                    out.push_str(l);
+                    if j == n {
+                        if !l.ends_with('\n') {
+                            out.push('\n');
+                        }
+                        out.push_str(l);
+                    }
+                }
+                out
+            }
+            Mutation::InsertLine(i, line) => {
+                let n = i.index(lines.len() + 1);
+                let mut out: String = lines[..n].concat();
+                if !out.is_empty() && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+                out.push_str(line);
+                out.push('\n');
+                out.push_str(&lines[n..].concat());
+                out
+            }
+            Mutation::Insert(i, snippet) => {
+                let at = boundary(i);
+                format!("{}{snippet}{}", &text[..at], &text[at..])
+            }
+            Mutation::EditComment(i) => {
+                let hashes: Vec<usize> = text.match_indices('#').map(|(j, _)| j).collect();
+                if hashes.is_empty() {
+                    return None;
+                }
+                let at = hashes[i.index(hashes.len())] + 1;
+                format!("{}X{}", &text[..at], &text[at..])
+            }
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// Format 2 authenticates every byte: whatever a keyless writer changes in an
+        /// encrypted file, decryption either refuses without writing a byte or gives back
+        /// the original plaintext (up to CR LF read as LF, the one documented freedom).
+        #[test]
+        fn every_keyless_mutation_is_refused_before_any_output(
+            format in prop_oneof![Just(Format::Json), Just(Format::Toml), Just(Format::Dotenv), Just(Format::Yaml)],
+            values in proptest::collection::btree_map("[a-z][a-z0-9_]{0,8}", "[ -~]{0,24}", 1..8),
+            comments in proptest::collection::vec(any::<bool>(), 8),
+            mutations in proptest::collection::vec(mutation(), 12),
+        ) {
+            let k = key();
+            let values: Vec<(String, String)> = values.into_iter().collect();
+            let text = rich_document(format, &values, &comments);
+            let st = store(format);
+            let enc = encrypt(st, &text, &opts(&k, None)).unwrap();
+            let lf = |s: &str| s.replace("\r\n", "\n");
+            for m in &mutations {
+                let Some(mutated) = mutate(&enc.text, m) else { continue };
+                if mutated == enc.text {
+                    continue;
+                }
+                let mut out = Vec::new();
+                match decrypt_to(st, &mutated, &k.identities, &mut out) {
+                    Ok(_) => prop_assert_eq!(
+                        lf(std::str::from_utf8(&out).unwrap()),
+                        lf(&text),
+                        "{:?} accepted {:?}:\n{}", format, m, mutated
+                    ),
+                    Err(_) => prop_assert!(out.is_empty(), "{:?}: output before refusing {:?}", format, m),
+                }
+            }
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
 

@@ -75,6 +75,7 @@ pub fn run(args: KeysArgs, ui: &Ui) -> super::CmdResult {
     let found = identities::collect(&args.identity.identities, ui)?;
     let mut out = String::new();
     let mut closed = Vec::new();
+    let mut altered = Vec::new();
     for file in &args.files {
         let input = Input::new(Some(file));
         let name = input.name();
@@ -110,13 +111,38 @@ pub fn run(args: KeysArgs, ui: &Ui) -> super::CmdResult {
                 out.push_str(&format!("  => {name} cannot be decrypted here\n"));
                 closed.push(name.clone());
             }
+            Err(e @ engine::DecryptError::Integrity(_)) => {
+                out.push_str(&format!("  => {name} FAILED its integrity check: {e}\n"));
+                altered.push(name.clone());
+            }
             Err(e) => {
                 out.push_str(&format!("  => {name} cannot be decrypted: {e}\n"));
                 closed.push(name.clone());
             }
         }
+        if meta.version < vaultfile::metadata::VERSION {
+            out.push_str(&format!(
+                "  (file format {}: comments and layout are not authenticated; `vaultfile upgrade {name}`)\n",
+                meta.version
+            ));
+        }
     }
     super::io::write_stdout(out.as_bytes())?;
+    // An altered file is the more serious finding: it is reported whatever else failed.
+    if !altered.is_empty() {
+        return Err(CliError::new(
+            ExitKind::Integrity,
+            format!(
+                "{} of {} file{} failed {} integrity check: {}",
+                altered.len(),
+                args.files.len(),
+                if args.files.len() == 1 { "" } else { "s" },
+                if altered.len() == 1 { "its" } else { "their" },
+                altered.join(", ")
+            ),
+        )
+        .hint("the file was changed after it was encrypted (by someone without the key, or damaged): restore it from version control"));
+    }
     if closed.is_empty() {
         return Ok(());
     }

@@ -220,6 +220,25 @@ pub fn run(args: StatusArgs, ui: &Ui) -> super::CmdResult {
     } else {
         io::write_stdout(table(&entries, now, args.max_age.as_ref()).as_bytes())?;
     }
+    let old: Vec<&str> = entries
+        .iter()
+        .filter(|e| match &e.outcome {
+            Outcome::Inspected(s) => s
+                .format_version
+                .is_some_and(|v| v < vaultfile::metadata::VERSION),
+            _ => false,
+        })
+        .map(|e| e.path.as_str())
+        .collect();
+    if !old.is_empty() {
+        ui.warn(&format!(
+            "{} file{} in vaultfile file format 1, whose comments, layout and keys without values are not authenticated: {}; `vaultfile upgrade` rewrites them in format {}",
+            old.len(),
+            if old.len() == 1 { " is" } else { "s are" },
+            old.join(", "),
+            vaultfile::metadata::VERSION
+        ));
+    }
     verdict(&entries, args.max_age.as_ref())
 }
 
@@ -488,6 +507,7 @@ fn damaged(path: &Path, bytes: &[u8], e: InspectError) -> FileStatus {
         created: None,
         data_key_created: None,
         last_modified: None,
+        format_version: None,
         integrity: Integrity::Failed(e.to_string()),
     }
 }
@@ -572,6 +592,7 @@ fn json(entries: &[Entry], now: SystemTime, max_age: Option<&MaxAge>) -> serde_j
                 "data_key_age_days": e.age.map(days),
                 "data_key_age_seconds": e.age.map(|a| a.as_secs()),
                 "last_modified": s.and_then(|s| s.last_modified.clone()),
+                "format_version": s.and_then(|s| s.format_version),
                 "integrity": e.state(),
                 "detail": e.detail(),
                 "stale": e.stale,
@@ -658,7 +679,12 @@ fn table(entries: &[Entry], now: SystemTime, max_age: Option<&MaxAge>) -> String
             };
             let (format, created, holders) = match &e.outcome {
                 Outcome::Inspected(s) => (
-                    s.scheme.name(),
+                    match s.format_version {
+                        Some(v) if v < vaultfile::metadata::VERSION => {
+                            format!("{} (v{v})", s.scheme.name())
+                        }
+                        _ => s.scheme.name(),
+                    },
                     s.created
                         .as_deref()
                         .map(|c| c.get(..10).unwrap_or(c).to_owned())

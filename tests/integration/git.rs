@@ -816,3 +816,156 @@ fn everyday_commands_work_on_the_decrypted_work_tree() {
     let get = w.vaultfile(&repo, &["get", "plain.yaml", "a"]);
     assert_eq!(get.status.code(), Some(4));
 }
+
+/// Format 2: without the key nothing in an encrypted file may change, not even a comment;
+/// git refuses the `add` and says who can make the change.
+#[test]
+fn a_clone_without_the_key_cannot_change_a_comment_of_an_encrypted_file() {
+    let w = World::new();
+    let origin = w.repo("origin");
+    assert!(
+        w.vaultfile(&w.home, &["git", "init", "--global"])
+            .status
+            .success()
+    );
+    let out = w.run(
+        "git",
+        w.env.dir.path(),
+        false,
+        &["clone", "-q", origin.to_str().unwrap(), "clone"],
+    );
+    assert!(out.status.success());
+    let clone = w.env.path("clone");
+    let stored = w.git(&clone, &["rev-parse", ":secrets/db.yaml"]);
+    let on_disk = read(clone.join("secrets/db.yaml"));
+    assert!(is_ciphertext(&on_disk));
+    std::fs::write(
+        clone.join("secrets/db.yaml"),
+        format!("# reviewed, nothing to see\n{on_disk}"),
+    )
+    .unwrap();
+    let out = w.run("git", &clone, false, &["add", "secrets/db.yaml"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("no identity at hand opens it")
+            && stderr.contains("only a recipient of the file can change it")
+            && stderr.contains(&w.env.public),
+        "{stderr}"
+    );
+    assert_eq!(w.git(&clone, &["rev-parse", ":secrets/db.yaml"]), stored);
+    // Restored byte for byte, the file is accepted again.
+    std::fs::write(clone.join("secrets/db.yaml"), &on_disk).unwrap();
+    let out = w.run("git", &clone, false, &["add", "secrets/db.yaml"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(w.git(&clone, &["rev-parse", ":secrets/db.yaml"]), stored);
+}
+
+/// Format 2: a comment is authenticated, so editing one changes that line and the MAC,
+/// and nothing else.
+#[test]
+fn editing_a_comment_changes_the_comment_and_the_mac_only() {
+    let w = World::new();
+    let repo = w.repo("r");
+    let with_comment = format!("# owner: team-a\n{DB}");
+    std::fs::write(repo.join("secrets/db.yaml"), &with_comment).unwrap();
+    w.git(&repo, &["commit", "-qam", "comment"]);
+    std::fs::write(
+        repo.join("secrets/db.yaml"),
+        with_comment.replace("team-a", "team-b"),
+    )
+    .unwrap();
+    w.git(&repo, &["commit", "-qam", "new owner"]);
+    let old = w.git(&repo, &["show", "HEAD~1:secrets/db.yaml"]);
+    let new = w.git(&repo, &["show", "HEAD:secrets/db.yaml"]);
+    let differing: Vec<(&str, &str)> = old
+        .lines()
+        .zip(new.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(old.lines().count(), new.lines().count());
+    assert_eq!(differing.len(), 2, "{differing:?}");
+    assert_eq!(differing[0], ("# owner: team-a", "# owner: team-b"));
+    assert!(differing[1].0.trim_start().starts_with("mac:"));
+}
+
+/// A version-1 blob stays as it is while its plaintext does not change (so upgrading
+/// vaultfile never shows files as modified), and `vaultfile upgrade` stages it again in
+/// format 2 with the same data key and tokens.
+#[test]
+fn upgrade_stages_version_1_blobs_again_and_unchanged_ones_stay_put_until_then() {
+    let w = World::new();
+    let repo = w.repo("r");
+    let v1 = super::common::fixtures_dir().join("v1");
+    // Our key file also holds the fixtures' test-only key.
+    let mut keys = read(&w.env.key_file);
+    keys.push_str(&read(v1.join("test-only-key.txt")));
+    std::fs::write(&w.env.key_file, keys).unwrap();
+    let old_blob = read(v1.join("anchors.yaml"));
+    let plain = read(v1.join("plain-anchors.yaml"));
+    std::fs::write(repo.join("secrets/old.yaml"), &old_blob).unwrap();
+    w.git(&repo, &["add", "secrets/old.yaml"]);
+    w.git(&repo, &["commit", "-qm", "a version-1 file"]);
+    assert_eq!(w.git(&repo, &["show", "HEAD:secrets/old.yaml"]), old_blob);
+    std::fs::remove_file(repo.join("secrets/old.yaml")).unwrap();
+    w.git(&repo, &["checkout", "--", "secrets/old.yaml"]);
+    assert_eq!(read(repo.join("secrets/old.yaml")), plain);
+    // Rewritten with the same content: still unmodified, the blob kept.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    std::fs::write(repo.join("secrets/old.yaml"), &plain).unwrap();
+    assert_eq!(w.git(&repo, &["status", "--porcelain"]), "");
+    w.git(&repo, &["add", "--renormalize", "."]);
+    assert_eq!(w.git(&repo, &["show", ":secrets/old.yaml"]), old_blob);
+
+    let out = w.vaultfile(&repo, &["upgrade"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("secrets/old.yaml: format 1 → 2 (staged"),
+        "{stdout}"
+    );
+    let staged = w.git(&repo, &["show", ":secrets/old.yaml"]);
+    assert!(staged.contains("  version: 2\n"), "{staged}");
+    let tokens = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| l.contains("VF1."))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(tokens(&staged), tokens(&old_blob));
+    assert_eq!(
+        w.git(&repo, &["status", "--porcelain"]),
+        "M  secrets/old.yaml\n"
+    );
+    w.git(&repo, &["commit", "-qm", "vaultfile: format 2"]);
+    let mut decrypt = w.command("vaultfile", &repo, true);
+    let blob = w.git(&repo, &["show", "HEAD:secrets/old.yaml"]);
+    let out = decrypt
+        .args(["decrypt", "--input-type", "yaml"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            c.stdin.take().unwrap().write_all(blob.as_bytes())?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), plain);
+    // Nothing left to upgrade.
+    let out = w.vaultfile(&repo, &["upgrade"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("nothing to upgrade"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

@@ -7,6 +7,7 @@ mod config;
 mod edit;
 mod exec;
 mod fixtures;
+mod format_v2;
 mod git;
 mod groups;
 mod keys;
