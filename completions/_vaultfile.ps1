@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('recipients', 'recipients', [CompletionResultType]::ParameterValue, 'List, add or remove the recipients of encrypted files')
             [CompletionResult]::new('updatekeys', 'updatekeys', [CompletionResultType]::ParameterValue, 'Make encrypted files'' recipients match their creation rule in .vaultfile.yaml')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Make a new data key for encrypted files and encrypt every value again')
+            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Rewrite files stored in file format 1 in format 2, which authenticates every byte')
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Check which keys can open encrypted files')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show each encrypted file''s key holders, data-key age and integrity')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Show the whole cycle on an embedded example: key, encrypt, a one-value change, decrypt')
@@ -383,6 +384,20 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'vaultfile;upgrade' {
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
+            [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Only list what would be upgraded; write nothing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Only list what would be upgraded; write nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'vaultfile;keys' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
@@ -639,6 +654,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('recipients', 'recipients', [CompletionResultType]::ParameterValue, 'List, add or remove the recipients of encrypted files')
             [CompletionResult]::new('updatekeys', 'updatekeys', [CompletionResultType]::ParameterValue, 'Make encrypted files'' recipients match their creation rule in .vaultfile.yaml')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Make a new data key for encrypted files and encrypt every value again')
+            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Rewrite files stored in file format 1 in format 2, which authenticates every byte')
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Check which keys can open encrypted files')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show each encrypted file''s key holders, data-key age and integrity')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Show the whole cycle on an embedded example: key, encrypt, a one-value change, decrypt')
@@ -703,6 +719,9 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             break
         }
         'vaultfile;help;rotate' {
+            break
+        }
+        'vaultfile;help;upgrade' {
             break
         }
         'vaultfile;help;keys' {

@@ -82,6 +82,9 @@ _vaultfile() {
             vaultfile,updatekeys)
                 cmd="vaultfile__subcmd__updatekeys"
                 ;;
+            vaultfile,upgrade)
+                cmd="vaultfile__subcmd__upgrade"
+                ;;
             vaultfile__subcmd__git,check)
                 cmd="vaultfile__subcmd__git__subcmd__check"
                 ;;
@@ -208,6 +211,9 @@ _vaultfile() {
             vaultfile__subcmd__help,updatekeys)
                 cmd="vaultfile__subcmd__help__subcmd__updatekeys"
                 ;;
+            vaultfile__subcmd__help,upgrade)
+                cmd="vaultfile__subcmd__help__subcmd__upgrade"
+                ;;
             vaultfile__subcmd__help__subcmd__git,check)
                 cmd="vaultfile__subcmd__help__subcmd__git__subcmd__check"
                 ;;
@@ -290,7 +296,7 @@ _vaultfile() {
 
     case "${cmd}" in
         vaultfile)
-            opts="-q -h -V --quiet --color --prefer --kms-timeout --help --version keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help"
+            opts="-q -h -V --quiet --color --prefer --kms-timeout --help --version keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate upgrade keys status demo git scan completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1262,7 +1268,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__help)
-            opts="keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate keys status demo git scan completions help"
+            opts="keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate upgrade keys status demo git scan completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1752,6 +1758,20 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__help__subcmd__updatekeys)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__help__subcmd__upgrade)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2362,6 +2382,40 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -I)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --prefer)
+                    COMPREPLY=($(compgen -W "local aws-kms vault" -- "${cur}"))
+                    return 0
+                    ;;
+                --kms-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__upgrade)
+            opts="-n -I -q -h --dry-run --identity --quiet --color --prefer --kms-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --identity)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -42,6 +42,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand recipients 'List, add or remove the recipients of encrypted files'
             cand updatekeys 'Make encrypted files'' recipients match their creation rule in .vaultfile.yaml'
             cand rotate 'Make a new data key for encrypted files and encrypt every value again'
+            cand upgrade 'Rewrite files stored in file format 1 in format 2, which authenticates every byte'
             cand keys 'Check which keys can open encrypted files'
             cand status 'Show each encrypted file''s key holders, data-key age and integrity'
             cand demo 'Show the whole cycle on an embedded example: key, encrypt, a one-value change, decrypt'
@@ -356,6 +357,19 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'vaultfile;upgrade'= {
+            cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand -n 'Only list what would be upgraded; write nothing'
+            cand --dry-run 'Only list what would be upgraded; write nothing'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'vaultfile;keys'= {
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
@@ -582,6 +596,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand recipients 'List, add or remove the recipients of encrypted files'
             cand updatekeys 'Make encrypted files'' recipients match their creation rule in .vaultfile.yaml'
             cand rotate 'Make a new data key for encrypted files and encrypt every value again'
+            cand upgrade 'Rewrite files stored in file format 1 in format 2, which authenticates every byte'
             cand keys 'Check which keys can open encrypted files'
             cand status 'Show each encrypted file''s key holders, data-key age and integrity'
             cand demo 'Show the whole cycle on an embedded example: key, encrypt, a one-value change, decrypt'
@@ -628,6 +643,8 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         &'vaultfile;help;updatekeys'= {
         }
         &'vaultfile;help;rotate'= {
+        }
+        &'vaultfile;help;upgrade'= {
         }
         &'vaultfile;help;keys'= {
             cand check 'Try each recipient of FILE and report which can decrypt it now (no secret is printed)'
