@@ -2,6 +2,7 @@
 # Whole-process benchmark: vaultfile against SOPS (and rops when installed) on the same
 # 4 MB YAML file with 100,000 leaves, side by side in one run.
 # Usage: ./scripts/bench.sh [RUNS]        Results: bench-out/results.md (and stdout)
+# BASELINE=/path/to/an/older/vaultfile adds that build to the same run (before/after figures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-10}
@@ -36,6 +37,12 @@ cmp -s <("$SOPS" decrypt "$OUT/sops.enc.yaml") "$PLAIN" && SOPS_EXACT=yes || SOP
 cmds_dec=("$VF decrypt $OUT/vf.enc.yaml" "$SOPS decrypt $OUT/sops.enc.yaml")
 cmds_enc=("$VF encrypt -r $PUB $PLAIN" "$SOPS encrypt --age $PUB $PLAIN")
 names=(vaultfile sops)
+if [ -n "${BASELINE:-}" ]; then
+  BASE=$(realpath "$BASELINE")
+  "$BASE" encrypt -r "$PUB" "$PLAIN" > "$OUT/base.enc.yaml"
+  cmds_dec+=("$BASE decrypt $OUT/base.enc.yaml"); cmds_enc+=("$BASE encrypt -r $PUB $PLAIN")
+  names+=(baseline)
+fi
 if [ -n "$ROPS" ]; then
   "$ROPS" encrypt --age "$PUB" "$PLAIN" > "$OUT/rops.enc.yaml" 2>/dev/null && {
     cmds_dec+=("$ROPS decrypt --format yaml $OUT/rops.enc.yaml"); names+=(rops); }

@@ -10,7 +10,7 @@
 //!
 //! ```yaml
 //! vaultfile:                       # any one recipient opens the file
-//!   version: 1
+//!   version: 2
 //!   created: 2026-01-02T03:04:05Z
 //!   recipients:
 //!     - recipient: age1…
@@ -20,7 +20,7 @@
 //!
 //! ```yaml
 //! vaultfile:                       # key groups: any `threshold` groups open the file
-//!   version: 1
+//!   version: 2
 //!   created: 2026-01-02T03:04:05Z
 //!   key_groups:
 //!     - recipients:                # group 1: its share, wrapped for each of its members
@@ -43,8 +43,12 @@
 //! member of a group gets that group's 32-byte share wrapped exactly as a data key would
 //! be. One member of each of `threshold` groups is needed. The flat `recipients` shape is
 //! the single-group case and is what every file without key groups uses, so files written
-//! before key groups existed are unchanged. The MAC covers the threshold and each group's
-//! recipient list in order (see [`crate::crypto::MacInput`]).
+//! before key groups existed are unchanged.
+//!
+//! The MAC of format 2 covers the whole file text but its own value, this block included
+//! (see [`crate::crypto::TextMac`]); that of format 1, still read, covered the values, the
+//! recipients, the threshold and each group's recipient list, and the rules (see
+//! [`crate::crypto::MacInput`]).
 
 use serde::{Deserialize, Serialize};
 

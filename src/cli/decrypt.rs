@@ -171,26 +171,28 @@ pub fn run(args: DecryptArgs, ui: &Ui) -> super::CmdResult {
         let target = Output::choose(args.output.as_deref(), args.in_place, &input, true);
         return io::write_all(target, &dec.plaintext);
     }
-    // The format version is known without a key; a file that then fails to open says why.
-    let probe = format::store_for(format)
-        .unwrap_or_else(|| format::store_for(Format::Yaml).expect("yaml store"));
-    if let Ok(meta) = engine::inspect(probe, &text) {
-        common::warn_if_old_format(ui, &name, &meta);
-    }
+    // Whole plaintext in memory, for the forms that transform it; the format-1 warning once
+    // the file has opened (its version then comes with the verified metadata).
+    let decrypt_all = |store: Option<&dyn Store>| -> Result<Zeroizing<Vec<u8>>, CliError> {
+        let (plain, opened) = match store {
+            Some(store) => {
+                let mut plain = Zeroizing::new(Vec::with_capacity(text.len()));
+                let opened = engine::decrypt_to(store, &text, &found.identities, &mut *plain)
+                    .map_err(decrypt_err)?;
+                (plain, opened)
+            }
+            None => {
+                let (plain, opened) =
+                    engine::decrypt_binary(&text, &found.identities).map_err(decrypt_err)?;
+                (Zeroizing::new(plain), opened)
+            }
+        };
+        common::warn_if_old_format(ui, &name, &opened.metadata);
+        Ok(plain)
+    };
     if let Some(output_type) = args.output_type {
         let store = format::store_for(format);
-        let plain = match store {
-            Some(store) => Zeroizing::new(
-                engine::decrypt(store, &text, &found.identities)
-                    .map_err(decrypt_err)?
-                    .into_bytes(),
-            ),
-            None => Zeroizing::new(
-                engine::decrypt_binary(&text, &found.identities)
-                    .map_err(decrypt_err)?
-                    .0,
-            ),
-        };
+        let plain = decrypt_all(store)?;
         return write_as(&args, output_type, &input, store, format, &plain);
     }
     if let Some(path) = extract {
@@ -200,24 +202,26 @@ pub fn run(args: DecryptArgs, ui: &Ui) -> super::CmdResult {
                 "--extract needs a structured file (YAML, JSON, TOML or dotenv)",
             )
         })?;
-        let plain = zeroize::Zeroizing::new(
-            engine::decrypt(store, &text, &found.identities).map_err(decrypt_err)?,
-        );
-        let value = extract_value(store, &plain, &path, &name)?;
+        let plain = decrypt_all(Some(store))?;
+        let plain = std::str::from_utf8(&plain).expect("decrypted values are checked to be UTF-8");
+        let value = extract_value(store, plain, &path, &name)?;
         return io::write_stdout(value.as_bytes());
     }
     let target = Output::choose(args.output.as_deref(), args.in_place, &input, true);
-    match format::store_for(format) {
-        Some(store) => {
-            io::write_with(target, |w| {
-                engine::decrypt_to(store, &text, &found.identities, w).map_err(decrypt_err)
-            })?;
-        }
+    let opened = match format::store_for(format) {
+        Some(store) => io::write_with(target, |w| {
+            engine::decrypt_to(store, &text, &found.identities, w).map_err(decrypt_err)
+        })?,
         None => {
-            let (plain, _) =
+            let (plain, opened) =
                 engine::decrypt_binary(&text, &found.identities).map_err(decrypt_err)?;
             io::write_all(target, &zeroize::Zeroizing::new(plain))?;
+            Some(opened)
         }
+    };
+    // None: standard output closed early (a pipe to `head`), nothing more to say.
+    if let Some(opened) = opened {
+        common::warn_if_old_format(ui, &name, &opened.metadata);
     }
     Ok(())
 }

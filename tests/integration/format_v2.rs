@@ -235,3 +235,24 @@ fn crlf_line_endings_from_a_checkout_keep_a_file_valid_but_a_lone_cr_does_not() 
     let p = env.write("cr.yaml", enc.replace("# settings", "# settings\rextra: 1"));
     env.cmd().arg("decrypt").arg(&p).assert().code(7).stdout("");
 }
+
+/// Every wrapped key is in the MAC: a damaged stanza of another recipient is reported when
+/// any recipient opens the file, not skipped until that recipient needs it.
+#[test]
+fn a_damaged_wrapped_key_of_another_recipient_is_reported() {
+    let env = Env::new();
+    let other = Env::new();
+    let f = env.write("a.yaml", "password: hunter2\n");
+    let enc = String::from_utf8(env.encrypt(&f, &["-r", &other.public])).unwrap();
+    let at = enc.rfind("key: \"YWdl").unwrap() + 20;
+    let mut bytes = enc.into_bytes();
+    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+    let p = env.write("b.yaml", bytes);
+    env.cmd()
+        .arg("decrypt")
+        .arg(&p)
+        .assert()
+        .code(7)
+        .stdout("")
+        .stderr(predicate::str::contains("integrity check failed"));
+}

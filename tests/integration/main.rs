@@ -4,6 +4,7 @@
 mod cli;
 mod common;
 mod config;
+mod differential;
 mod edit;
 mod exec;
 mod fixtures;
