@@ -152,6 +152,12 @@ pub enum Integrity {
     /// A value that must be encrypted is plaintext.
     #[error("the value at '{0}' should be encrypted but is plaintext")]
     Plaintext(KeyPath),
+    /// The file holds tokens and a metadata block, but the block is not where vaultfile
+    /// writes it (the end of the file): text was added after it, or it was moved.
+    #[error(
+        "the vaultfile metadata block is not at the end of the file, where vaultfile writes it: text was added after it or it was moved"
+    )]
+    MisplacedMetadata,
     /// A decrypted value is not UTF-8 in a text format.
     #[error("the value at '{0}' does not decrypt to text")]
     NotText(KeyPath),
@@ -237,7 +243,7 @@ pub fn encrypt_to(
 ) -> Result<EncryptSummary, EncryptError> {
     check_len(text.len()).map_err(|_| EncryptError::TooLarge)?;
     let doc = store.parse(text, ParseOptions::default())?;
-    if doc.metadata.is_some() {
+    if doc.metadata.is_some() || has_misplaced_metadata(&doc, text) {
         return Err(EncryptError::AlreadyEncrypted);
     }
     let mut warnings = Vec::new();
@@ -762,8 +768,14 @@ fn mac_header(mac: &mut FileMac, meta: &Metadata) {
 }
 
 /// Reads and checks the metadata block of a parsed document.
-fn read_metadata(doc: &Document) -> Result<(Metadata, Range<usize>), DecryptError> {
-    let block = doc.metadata.as_ref().ok_or(DecryptError::NotEncrypted)?;
+fn read_metadata(doc: &Document, text: &str) -> Result<(Metadata, Range<usize>), DecryptError> {
+    let Some(block) = doc.metadata.as_ref() else {
+        return Err(if has_misplaced_metadata(doc, text) {
+            DecryptError::Integrity(Integrity::MisplacedMetadata)
+        } else {
+            DecryptError::NotEncrypted
+        });
+    };
     if let Some(v) = block.value.get("version").and_then(|v| v.as_u64())
         && !(u64::from(metadata::OLDEST_VERSION)..=u64::from(metadata::VERSION)).contains(&v)
     {
@@ -773,6 +785,26 @@ fn read_metadata(doc: &Document) -> Result<(Metadata, Range<usize>), DecryptErro
         .map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
     meta.check_shape().map_err(DecryptError::BadMetadata)?;
     Ok((meta, block.span.clone()))
+}
+
+/// Whether a text whose store found no metadata block still carries one where vaultfile
+/// never writes it (text added after the block, or the block moved): holding tokens and a
+/// metadata marker of its format, it is an altered encrypted file, not a plaintext one, and
+/// must be neither decrypted nor encrypted a second time.
+fn has_misplaced_metadata(doc: &Document, text: &str) -> bool {
+    if doc.metadata.is_some() || memchr::memmem::find(text.as_bytes(), b"VF1.").is_none() {
+        return false;
+    }
+    let at_line_start = |marker: &str| {
+        text.starts_with(marker)
+            || text
+                .match_indices(marker)
+                .any(|(i, _)| matches!(text.as_bytes()[i - 1], b'\n' | b'\r'))
+    };
+    at_line_start(format::dotenv::METADATA_PREFIX)
+        || at_line_start("vaultfile:")
+        || at_line_start("[vaultfile]")
+        || text.contains("\"vaultfile\"")
 }
 
 /// Unwraps the data key with the first identity that can; for key groups, collects
@@ -922,7 +954,7 @@ pub fn open(
     identities: &[Box<dyn Identity>],
 ) -> Result<Opened, DecryptError> {
     let doc = store.parse(text, ParseOptions::default())?;
-    let (metadata, meta_span) = read_metadata(&doc)?;
+    let (metadata, meta_span) = read_metadata(&doc, text)?;
     let key = unwrap_key(&metadata, identities)?;
     let rules = metadata
         .rules
@@ -935,7 +967,7 @@ pub fn open(
 /// Reads the metadata of an encrypted text without any key (for `vaultfile recipients`).
 pub fn inspect(store: &dyn Store, text: &str) -> Result<Metadata, DecryptError> {
     let doc = store.parse(text, ParseOptions::default())?;
-    read_metadata(&doc).map(|(m, _)| m)
+    read_metadata(&doc, text).map(|(m, _)| m)
 }
 
 /// Checks, without any key, that every value the file's rules select is a well-formed
@@ -944,7 +976,7 @@ pub fn inspect(store: &dyn Store, text: &str) -> Result<Metadata, DecryptError> 
 /// and by `vaultfile git check`.
 pub fn check_sealed(store: &dyn Store, text: &str) -> Result<Metadata, DecryptError> {
     let doc = store.parse(text, ParseOptions::default())?;
-    let (metadata, _) = read_metadata(&doc)?;
+    let (metadata, _) = read_metadata(&doc, text)?;
     let rules = metadata
         .rules
         .compile()
@@ -988,7 +1020,7 @@ pub fn decrypt_to(
 ) -> Result<Opened, DecryptError> {
     check_len(text.len()).map_err(|_| DecryptError::TooLarge)?;
     let doc = store.parse(text, ParseOptions::default())?;
-    let (metadata, meta_span) = read_metadata(&doc)?;
+    let (metadata, meta_span) = read_metadata(&doc, text)?;
     let key = unwrap_key(&metadata, identities)?;
     let rules = metadata
         .rules
@@ -1081,7 +1113,7 @@ pub fn decrypt_binary(
 ) -> Result<(Vec<u8>, Opened), DecryptError> {
     let store = format::store_for(Format::Yaml).expect("yaml store");
     let doc = store.parse(text, ParseOptions::default())?;
-    let (metadata, meta_span) = read_metadata(&doc)?;
+    let (metadata, meta_span) = read_metadata(&doc, text)?;
     let key = unwrap_key(&metadata, identities)?;
     let path = KeyPath::from_segments([crate::path::Segment::Key(format::binary::DATA_KEY)]);
     if doc.leaves.len() != 1 {

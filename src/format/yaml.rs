@@ -695,7 +695,16 @@ mod full {
                         if *depth == 0 {
                             let start = *start;
                             w.complex_key = None;
-                            w.set_key(Cow::Borrowed(text[start..range.end].trim_end()));
+                            // The key's source text names it; its line breaks are read
+                            // as LF, so a checkout that turns LF into CR LF (which the file
+                            // MAC allows) leaves the key path, and so every value's
+                            // associated data, as it was.
+                            let raw = text[start..range.end].trim_end();
+                            w.set_key(if raw.contains('\r') {
+                                Cow::Owned(raw.replace("\r\n", "\n"))
+                            } else {
+                                Cow::Borrowed(raw)
+                            });
                         }
                     } else {
                         w.stack.pop();

@@ -17,9 +17,10 @@
 //!    with every bare LF turned into CR LF (what `core.autocrlf` does on checkout): that is the
 //!    one change a keyless writer may make, and it must decrypt (exit 0).
 //! 2. Keyless edits of the encrypted file, each named, on every fixture (a line break or a
-//!    comment appended, a blank line prepended) and on a small document per format (the
-//!    attacks listed in the issue): `vaultfile decrypt` must exit with code 7 (integrity) and
-//!    print nothing. For each edit the test also works out what a decrypt that let it through
+//!    comment appended, a blank line prepended) and on a small document per format (known
+//!    attacks: swapped anchors, aliases and merge keys, duplicate keys, new tables, re-quoted
+//!    keys, line separators in comments): `vaultfile decrypt` must exit with code 7
+//!    (integrity) and print nothing. For each edit the test also works out what a decrypt that let it through
 //!    would print (the same edit on the plaintext, or where the edit follows a token, at the
 //!    end of that token's value), and reports by name every edit that would change what the
 //!    independent parser reads yet was not refused.
