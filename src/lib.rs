@@ -11,7 +11,8 @@
 //! - [`keys`]: one [`keys::Recipient`]/[`keys::Identity`] pair per key source.
 //! - [`metadata`]: the `vaultfile` block stored inside each encrypted file.
 //! - [`git`]: the filters, diff and merge drivers that make git store ciphertext.
-//! - [`config`]: `.vaultfile.yaml`, which says who can decrypt which files.
+//! - [`config`]: `.vaultfile.yaml`, which says who can decrypt which files; [`policy`]
+//!   compares a file's recipients and rules with its rule there.
 //! - [`patch`] and [`flatten`]: edit one value of a plaintext in the file's own style;
 //!   turn values into environment variables.
 //! - [`scan`]: `vaultfile scan`, which finds secrets that are not protected.
@@ -37,6 +38,7 @@ pub mod keys;
 pub mod metadata;
 pub mod patch;
 pub mod path;
+pub mod policy;
 pub mod scan;
 pub mod sops;
 

@@ -11,7 +11,7 @@
 
 use std::time::SystemTime;
 
-use crate::engine::{self, DecryptError, EncryptError, EncryptOptions, Opened};
+use crate::engine::{self, DecryptError, EncryptError, EncryptOptions, Opened, Rotation};
 use crate::format::{self, Format, ParseError, Store};
 use crate::keys::{Identity, KeyHolders};
 use crate::metadata::Metadata;
@@ -155,30 +155,41 @@ pub enum CleanError {
     /// A new file, and no recipients for it.
     #[error("{0}")]
     NoRecipients(String),
+    /// The file's `.vaultfile.yaml` cannot be read.
+    #[error("{0}")]
+    Config(String),
     /// Encryption failed.
     #[error(transparent)]
     Encrypt(EncryptError),
 }
 
-/// Recipients and rules for a file that has no encrypted version yet.
-pub type NewFileKeys = (KeyHolders, Option<RuleSpec>);
+/// The `.vaultfile.yaml` rule for a file, as the caller found it.
+pub enum RuleFor {
+    /// The rule's key holders and selection rules.
+    Rule(KeyHolders, RuleSpec),
+    /// No rule applies; why, in words (a new file's error says it).
+    NoRule(String),
+}
 
 /// Work tree → repository.
 ///
-/// `baseline` is the index (else HEAD) version of the same path, if any; `new_file` is
-/// asked for recipients only when there is no encrypted baseline.
+/// `baseline` is the index (else HEAD) version of the same path, if any. `rule` is asked
+/// for the file's `.vaultfile.yaml` rule, which is the truth about who can open it and
+/// which values are encrypted: a new file gets the rule's key holders and selection rules,
+/// and a stored one is made to match them (see [`clean_with`]). An `Err` from `rule` (a
+/// configuration that cannot be read) fails the clean.
 pub fn clean(
     path: &str,
     content: Vec<u8>,
     baseline: Option<&[u8]>,
     identities: &[Box<dyn Identity>],
-    new_file: &mut dyn FnMut() -> Result<NewFileKeys, String>,
+    rule: &mut dyn FnMut() -> Result<RuleFor, String>,
 ) -> Result<Vec<u8>, CleanError> {
     let options = CleanOptions {
         now: SystemTime::now(),
         upgrade: false,
     };
-    clean_with(path, content, baseline, identities, new_file, options)
+    clean_with(path, content, baseline, identities, rule, options)
 }
 
 /// What [`clean_with`] takes besides the file.
@@ -194,63 +205,115 @@ pub struct CleanOptions {
 }
 
 /// [`clean`] with options, for callers with a clock of their own or upgrading files.
+///
+/// A stored version whose recipients, key groups or selection rules differ from its rule
+/// is re-keyed to the rule's ([`Opened::rekey`] with [`Rotation::OnRemoval`]): a recipient
+/// the rule adds gets the same data key (values keep their tokens); a recipient the rule
+/// does not name, whoever put it there, costs the file a new data key, so they cannot read
+/// what is written from now on. Without a rule the stored key holders are kept.
 pub fn clean_with(
     path: &str,
     content: Vec<u8>,
     baseline: Option<&[u8]>,
     identities: &[Box<dyn Identity>],
-    new_file: &mut dyn FnMut() -> Result<NewFileKeys, String>,
+    rule: &mut dyn FnMut() -> Result<RuleFor, String>,
     options: CleanOptions,
 ) -> Result<Vec<u8>, CleanError> {
     let now = options.now;
+    let format = Format::from_path(std::path::Path::new(path));
     match open_text(path, &content, identities, false) {
         None => {}
-        // Already ciphertext (a locked work tree, or clean run twice): keep it as it is,
-        // after checking what can be checked.
-        Some(Ok(_)) => return Ok(content),
+        // Already ciphertext (clean run twice, or an encrypted file copied in): kept as it
+        // is if it matches its rule, else decrypted and encrypted again to the rule's.
+        Some(Ok((_, opened))) => {
+            let target = rule().map_err(CleanError::Config)?;
+            let Some((conformed, rules)) = conform(&opened, &target, now)? else {
+                return Ok(content);
+            };
+            let Some(Ok((Some(plain), _))) = open_text(path, &content, identities, true) else {
+                unreachable!("the file opened a moment ago")
+            };
+            return encrypt_plain(format, &plain, &conformed, rules, now);
+        }
         Some(Err(e @ DecryptError::Integrity(_))) => return Err(CleanError::Tampered(e)),
         Some(Err(_)) => return clean_locked(path, content, baseline),
     }
 
-    let format = Format::from_path(std::path::Path::new(path));
     // No earlier version, or a plaintext one (committed before the attributes): a new file.
     let base = match baseline.and_then(|b| open_text(path, b, identities, false)) {
         None => None,
         Some(Ok((_, opened))) => Some(opened),
         Some(Err(e)) => return Err(CleanError::BaselineLocked(e)),
     };
-    // A stored file in an older format whose plaintext is unchanged keeps its bytes:
-    // clean(smudge(B)) == B holds for those blobs too (module docs).
-    if let (Some(b), Some(base_meta)) = (baseline, base.as_ref().map(|o| &o.metadata))
-        && base_meta.version < crate::metadata::VERSION
-        && !options.upgrade
-        && let Some(Ok((Some(plain), _))) = open_text(path, b, identities, true)
-        && *plain == *content
-    {
-        return Ok(b.to_vec());
-    }
-    let mut recipients = Vec::new();
-    let mut rules = None;
-    let mut base = base;
-    if base.is_none() {
-        let (holders, r) = new_file().map_err(CleanError::NoRecipients)?;
-        rules = r;
-        match holders {
-            KeyHolders::Recipients(list) => recipients = list,
-            // Key groups: a fresh key split among the groups, used as the baseline.
-            groups => base = Some(engine::new_key(&groups, now).map_err(CleanError::Encrypt)?),
+    let target = rule().map_err(CleanError::Config)?;
+    let Some(base) = base else {
+        let RuleFor::Rule(holders, rules) = target else {
+            let RuleFor::NoRule(why) = target else {
+                unreachable!()
+            };
+            return Err(CleanError::NoRecipients(why));
+        };
+        // A fresh data key for the rule's holders, used as the baseline.
+        let fresh = engine::new_key(&holders, now).map_err(CleanError::Encrypt)?;
+        return encrypt_plain(format, &content, &fresh, rules, now);
+    };
+    let (base, rules) = match conform(&base, &target, now)? {
+        Some((conformed, rules)) => (conformed, rules),
+        None => {
+            // A stored file in an older format whose plaintext is unchanged keeps its
+            // bytes: clean(smudge(B)) == B holds for those blobs too (module docs).
+            if let Some(b) = baseline
+                && base.metadata.version < crate::metadata::VERSION
+                && !options.upgrade
+                && let Some(Ok((Some(plain), _))) = open_text(path, b, identities, true)
+                && *plain == *content
+            {
+                return Ok(b.to_vec());
+            }
+            let rules = base.metadata.rules.clone();
+            (base, rules)
         }
+    };
+    encrypt_plain(format, &content, &base, rules, now)
+}
+
+/// The key material and selection rules that make `opened` match `target`, or `None` when
+/// it already does (or there is no rule to match).
+fn conform(
+    opened: &Opened,
+    target: &RuleFor,
+    now: SystemTime,
+) -> Result<Option<(Opened, RuleSpec)>, CleanError> {
+    let RuleFor::Rule(holders, rules) = target else {
+        return Ok(None);
+    };
+    let rekeyed = opened
+        .rekey(holders, Rotation::OnRemoval, now)
+        .map_err(CleanError::Encrypt)?;
+    if rekeyed.unchanged && opened.metadata.rules == *rules {
+        return Ok(None);
     }
+    Ok(Some((rekeyed.opened, rules.clone())))
+}
+
+/// Encrypts a work-tree file with `base`'s key material and `rules`.
+fn encrypt_plain(
+    format: Format,
+    content: &[u8],
+    base: &Opened,
+    rules: RuleSpec,
+    now: SystemTime,
+) -> Result<Vec<u8>, CleanError> {
     let opts = EncryptOptions {
-        recipients: &recipients,
-        rules,
-        baseline: base.as_ref(),
+        recipients: &[],
+        rules: Some(rules),
+        baseline: Some(base),
         now,
     };
     match format::store_for(format) {
         Some(store) => {
             let text =
-                std::str::from_utf8(&content).map_err(|e| CleanError::NotText(e.valid_up_to()))?;
+                std::str::from_utf8(content).map_err(|e| CleanError::NotText(e.valid_up_to()))?;
             match engine::encrypt(store, text, &opts) {
                 Ok(enc) => Ok(enc.text.into_bytes()),
                 Err(EncryptError::Parse(error)) => Err(CleanError::Syntax {
@@ -261,7 +324,7 @@ pub fn clean_with(
                 Err(e) => Err(CleanError::Encrypt(e)),
             }
         }
-        None => engine::encrypt_binary(&content, &opts)
+        None => engine::encrypt_binary(content, &opts)
             .map(|e| e.text.into_bytes())
             .map_err(CleanError::Encrypt),
     }
@@ -335,17 +398,22 @@ mod tests {
 
     fn new_file_with(
         r: &[Box<dyn crate::keys::Recipient>],
-    ) -> impl FnMut() -> Result<NewFileKeys, String> + '_ {
+    ) -> impl FnMut() -> Result<RuleFor, String> + '_ {
         move || {
-            Ok((
+            Ok(RuleFor::Rule(
                 KeyHolders::Recipients(
                     r.iter()
                         .map(|r| keys::parse_recipient(r.id()).unwrap())
                         .collect(),
                 ),
-                None,
+                RuleSpec::default(),
             ))
         }
+    }
+
+    /// A file no `.vaultfile.yaml` rule covers.
+    fn no_rule() -> Result<RuleFor, String> {
+        Ok(RuleFor::NoRule("no rule".into()))
     }
 
     const PLAIN: &str = "db:\n  user: app\n  password: hunter2\n";
@@ -358,16 +426,10 @@ mod tests {
             panic!("not decrypted")
         };
         assert_eq!(plain, PLAIN.as_bytes());
-        let again = clean("a.yaml", plain, Some(&blob), &ids, &mut || {
-            Err("a baseline exists: new_file must not be asked".into())
-        })
-        .unwrap();
+        let again = clean("a.yaml", plain, Some(&blob), &ids, &mut || no_rule()).unwrap();
         assert_eq!(again, blob);
         // clean∘clean = clean (gitattributes(5)).
-        let twice = clean("a.yaml", blob.clone(), Some(&blob), &ids, &mut || {
-            Err("unused".into())
-        })
-        .unwrap();
+        let twice = clean("a.yaml", blob.clone(), Some(&blob), &ids, &mut || no_rule()).unwrap();
         assert_eq!(twice, blob);
     }
 
@@ -382,7 +444,7 @@ mod tests {
         ));
         // …and clean of that locked file stores it unchanged.
         let back = clean("a.yaml", blob.clone(), Some(&blob), &other, &mut || {
-            Err("unused".into())
+            no_rule()
         })
         .unwrap();
         assert_eq!(back, blob);
@@ -424,7 +486,7 @@ mod tests {
             edited.clone().into_bytes(),
             None,
             &nobody,
-            &mut || Err("unused".into()),
+            &mut || no_rule(),
         )
         .unwrap_err();
         assert!(matches!(err, CleanError::PlaintextInLockedFile(_)), "{err}");
@@ -434,7 +496,7 @@ mod tests {
             edited.into_bytes(),
             Some(&blob),
             &nobody,
-            &mut || Err("unused".into()),
+            &mut || no_rule(),
         )
         .unwrap_err();
         assert!(matches!(err, CleanError::LockedChange { .. }), "{err}");
@@ -448,15 +510,13 @@ mod tests {
         let blob = clean("a.yaml", PLAIN.into(), None, &ids, &mut new_file_with(&r)).unwrap();
         let (_, nobody) = key();
         let same = clean("a.yaml", blob.clone(), Some(&blob), &nobody, &mut || {
-            Err("unused".into())
+            no_rule()
         })
         .unwrap();
         assert_eq!(same, blob);
         let mut commented = b"# harmless?\n".to_vec();
         commented.extend_from_slice(&blob);
-        match clean("a.yaml", commented, Some(&blob), &nobody, &mut || {
-            Err("unused".into())
-        }) {
+        match clean("a.yaml", commented, Some(&blob), &nobody, &mut || no_rule()) {
             Err(CleanError::LockedChange { recipients }) => {
                 assert_eq!(recipients, vec![r[0].id().to_owned()]);
             }
@@ -479,7 +539,7 @@ mod tests {
         .unwrap();
         let blob = std::fs::read(dir.join("anchors.yaml")).unwrap();
         let plain = std::fs::read(dir.join("plain-anchors.yaml")).unwrap();
-        let unused = &mut || -> Result<NewFileKeys, String> { Err("unused".into()) };
+        let unused = &mut no_rule;
         let now = SystemTime::now();
         let kept = clean_with(
             "a.yaml",
@@ -536,10 +596,7 @@ mod tests {
     #[test]
     fn a_new_file_without_recipients_is_refused() {
         let (_, ids) = key();
-        let err = clean("a.yaml", PLAIN.into(), None, &ids, &mut || {
-            Err("no rule".into())
-        })
-        .unwrap_err();
+        let err = clean("a.yaml", PLAIN.into(), None, &ids, &mut || no_rule()).unwrap_err();
         assert!(matches!(err, CleanError::NoRecipients(_)));
     }
 
@@ -569,7 +626,157 @@ mod tests {
             panic!()
         };
         assert_eq!(plain, content);
-        let again = clean("k.bin", plain, Some(&blob), &ids, &mut || Err("x".into())).unwrap();
+        let again = clean("k.bin", plain, Some(&blob), &ids, &mut new_file_with(&r)).unwrap();
         assert_eq!(again, blob);
+    }
+
+    fn tokens(blob: &[u8]) -> Vec<String> {
+        String::from_utf8_lossy(blob)
+            .lines()
+            .filter(|l| l.contains("VF1."))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    fn recipients_of(blob: &[u8]) -> Vec<String> {
+        metadata_of("a.yaml", blob)
+            .unwrap()
+            .recipient_ids()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The rule is the truth: a recipient the rule adds gets the same data key (the values
+    /// keep their tokens), so adding someone is a metadata-only change.
+    #[test]
+    fn a_stored_file_gains_the_recipient_its_rule_adds_with_the_same_key() {
+        let (a, ids_a) = key();
+        let (b, ids_b) = key();
+        let blob = clean("a.yaml", PLAIN.into(), None, &ids_a, &mut new_file_with(&a)).unwrap();
+        let both: Vec<_> = a
+            .iter()
+            .chain(&b)
+            .map(|r| keys::parse_recipient(r.id()).unwrap())
+            .collect();
+        let again = clean(
+            "a.yaml",
+            PLAIN.into(),
+            Some(&blob),
+            &ids_a,
+            &mut new_file_with(&both),
+        )
+        .unwrap();
+        assert_eq!(recipients_of(&again), vec![a[0].id(), b[0].id()]);
+        assert_eq!(tokens(&again), tokens(&blob));
+        assert!(matches!(
+            smudge("a.yaml", again, &ids_b).unwrap(),
+            Smudged::Decrypted(_)
+        ));
+    }
+
+    /// A recipient the rule does not name (committed by someone who could push, with the
+    /// others' public keys) is dropped at the next clean, with a new data key: it cannot
+    /// read what is written from then on.
+    #[test]
+    fn a_recipient_the_rule_does_not_name_is_dropped_with_a_new_key() {
+        let (a, ids_a) = key();
+        let (x, ids_x) = key();
+        let both: Vec<_> = a
+            .iter()
+            .chain(&x)
+            .map(|r| keys::parse_recipient(r.id()).unwrap())
+            .collect();
+        // Written with an extra recipient, as a pushed blob would be.
+        let planted = clean(
+            "a.yaml",
+            PLAIN.into(),
+            None,
+            &ids_a,
+            &mut new_file_with(&both),
+        )
+        .unwrap();
+        let edited = PLAIN.replace("hunter2", "correct-horse");
+        let cleaned = clean(
+            "a.yaml",
+            edited.into(),
+            Some(&planted),
+            &ids_a,
+            &mut new_file_with(&a),
+        )
+        .unwrap();
+        assert_eq!(recipients_of(&cleaned), vec![a[0].id()]);
+        assert!(matches!(
+            smudge("a.yaml", cleaned.clone(), &ids_x).unwrap(),
+            Smudged::Locked(..)
+        ));
+        let kept: Vec<_> = tokens(&cleaned)
+            .into_iter()
+            .filter(|t| tokens(&planted).contains(t))
+            .collect();
+        assert!(
+            kept.is_empty(),
+            "a new data key changes every token: {kept:?}"
+        );
+        // Even unchanged plaintext: the planted blob is not kept.
+        let unchanged = clean(
+            "a.yaml",
+            PLAIN.into(),
+            Some(&planted),
+            &ids_a,
+            &mut new_file_with(&a),
+        )
+        .unwrap();
+        assert_eq!(recipients_of(&unchanged), vec![a[0].id()]);
+        // Ciphertext with the extra recipient added as it is: made to match the rule too.
+        let added = clean(
+            "a.yaml",
+            planted.clone(),
+            None,
+            &ids_a,
+            &mut new_file_with(&a),
+        )
+        .unwrap();
+        assert_eq!(recipients_of(&added), vec![a[0].id()]);
+        // Without a rule, the stored holders stay.
+        let no_rule_kept =
+            clean("a.yaml", PLAIN.into(), Some(&planted), &ids_a, &mut no_rule).unwrap();
+        assert_eq!(no_rule_kept, planted);
+    }
+
+    /// The rule's selection rules replace the stored file's: a file whose rules were edited
+    /// to leave values in plaintext gets them encrypted again.
+    #[test]
+    fn the_rules_selection_rules_replace_the_stored_ones() {
+        let (a, ids) = key();
+        let loose = RuleSpec {
+            unencrypted_regex: Some("^password$".into()),
+            ..RuleSpec::default()
+        };
+        let holders = || {
+            KeyHolders::Recipients(
+                a.iter()
+                    .map(|r| keys::parse_recipient(r.id()).unwrap())
+                    .collect(),
+            )
+        };
+        let blob = clean("a.yaml", PLAIN.into(), None, &ids, &mut || {
+            Ok(RuleFor::Rule(holders(), loose.clone()))
+        })
+        .unwrap();
+        assert!(String::from_utf8_lossy(&blob).contains("password: hunter2"));
+        let strict = clean(
+            "a.yaml",
+            PLAIN.into(),
+            Some(&blob),
+            &ids,
+            &mut new_file_with(&a),
+        )
+        .unwrap();
+        let text = String::from_utf8(strict).unwrap();
+        assert!(!text.contains("hunter2"), "{text}");
+        assert_eq!(
+            metadata_of("a.yaml", text.as_bytes()).unwrap().rules,
+            RuleSpec::default()
+        );
     }
 }

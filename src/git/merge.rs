@@ -237,15 +237,21 @@ mod tests {
         r: &[Box<dyn Recipient>],
         base: Option<&[u8]>,
     ) -> Vec<u8> {
+        // A new file gets `r`; a stored one keeps its holders (no rule to match).
+        let new_file = base.is_none();
         convert::clean(path, text.into(), base, ids, &mut || {
-            Ok((
-                keys::KeyHolders::Recipients(
-                    r.iter()
-                        .map(|r| keys::parse_recipient(r.id()).unwrap())
-                        .collect(),
-                ),
-                None,
-            ))
+            Ok(if new_file {
+                convert::RuleFor::Rule(
+                    keys::KeyHolders::Recipients(
+                        r.iter()
+                            .map(|r| keys::parse_recipient(r.id()).unwrap())
+                            .collect(),
+                    ),
+                    crate::path::RuleSpec::default(),
+                )
+            } else {
+                convert::RuleFor::NoRule("no rule".into())
+            })
         })
         .unwrap()
     }

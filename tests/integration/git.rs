@@ -905,10 +905,22 @@ fn upgrade_stages_version_1_blobs_again_and_unchanged_ones_stay_put_until_then()
     let mut keys = read(&w.env.key_file);
     keys.push_str(&read(v1.join("test-only-key.txt")));
     std::fs::write(&w.env.key_file, keys).unwrap();
+    // The file's own rule names the fixtures' recipient, so the rule asks for no change.
+    let public = read(v1.join("test-only-key.txt"))
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: ").map(str::to_owned))
+        .unwrap();
+    let config = read(repo.join(".vaultfile.yaml")).replace(
+        "creation_rules:\n",
+        &format!(
+            "creation_rules:\n  - path_regex: ^secrets/old\\.yaml$\n    recipients: [{public}]\n"
+        ),
+    );
+    std::fs::write(repo.join(".vaultfile.yaml"), config).unwrap();
     let old_blob = read(v1.join("anchors.yaml"));
     let plain = read(v1.join("plain-anchors.yaml"));
     std::fs::write(repo.join("secrets/old.yaml"), &old_blob).unwrap();
-    w.git(&repo, &["add", "secrets/old.yaml"]);
+    w.git(&repo, &["add", "secrets/old.yaml", ".vaultfile.yaml"]);
     w.git(&repo, &["commit", "-qm", "a version-1 file"]);
     assert_eq!(w.git(&repo, &["show", "HEAD:secrets/old.yaml"]), old_blob);
     std::fs::remove_file(repo.join("secrets/old.yaml")).unwrap();

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use vaultfile::config::Config;
 use vaultfile::engine::DecryptError;
-use vaultfile::git::convert::{self, CleanError, NewFileKeys, Smudged};
+use vaultfile::git::convert::{self, CleanError, RuleFor, Smudged};
 use vaultfile::git::filter_process::{self, Failure, Filter};
 use vaultfile::git::repo::{BlobReader, Repo};
 use vaultfile::keys::{self, Identity};
@@ -138,7 +138,7 @@ impl<'a> GitFilter<'a> {
             .unwrap_or_else(|| PathBuf::from("."));
         let file = top.join(path);
         let configs = &mut self.configs;
-        let mut new_file = || new_file_keys(configs, &file);
+        let mut rule = || rule_for_file(configs, &file);
         let options = convert::CleanOptions {
             now: super::super::clock::now()?,
             upgrade: self.upgrade,
@@ -148,7 +148,7 @@ impl<'a> GitFilter<'a> {
             content,
             baseline.as_deref(),
             &self.identities,
-            &mut new_file,
+            &mut rule,
             options,
         )
         .map_err(|e| clean_error(path, e))
@@ -195,32 +195,33 @@ fn locked_reason(e: &DecryptError) -> String {
     }
 }
 
-/// Recipients for a file with no encrypted version yet: the `.vaultfile.yaml` rule for it.
-fn new_file_keys(
+/// The `.vaultfile.yaml` rule for a file: who may read it and which values are encrypted.
+/// No configuration above it, or no rule matching it, is [`RuleFor::NoRule`]; a
+/// configuration that cannot be read is an error (its rules cannot be checked).
+fn rule_for_file(
     configs: &mut HashMap<PathBuf, Option<Config>>,
     file: &Path,
-) -> Result<NewFileKeys, String> {
+) -> Result<RuleFor, String> {
     let dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
     if !configs.contains_key(&dir) {
         let c = Config::discover(&dir).map_err(|e| e.to_string())?;
         configs.insert(dir.clone(), c);
     }
     let Some(config) = configs[&dir].as_ref() else {
-        return Err(format!(
+        return Ok(RuleFor::NoRule(format!(
             "it is a new file and there is no {} above it to say who may read it",
             vaultfile::config::FILE_NAME
-        ));
+        )));
     };
-    let rule = config.rule_for(file).ok_or_else(|| {
-        format!(
+    let Some(rule) = config.rule_for(file) else {
+        return Ok(RuleFor::NoRule(format!(
             "it is a new file and no creation rule in {} matches it",
             config.path.display()
-        )
-    })?;
+        )));
+    };
     let holders = keys::KeyHolders::from_rule(rule, super::super::rekey::callbacks())
         .map_err(|e| format!("{}:{}: {e}", config.path.display(), rule.line))?;
-    let rules = (!rule.rules.is_empty()).then(|| rule.rules.clone());
-    Ok((holders, rules))
+    Ok(RuleFor::Rule(holders, rule.rules.clone()))
 }
 
 fn clean_error(path: &str, e: CleanError) -> CliError {
@@ -247,6 +248,8 @@ fn clean_error(path: &str, e: CleanError) -> CliError {
         }
         CleanError::PlaintextInLockedFile(_) => CliError::new(ExitKind::NoIdentity, msg)
             .hint("the work tree holds the encrypted file; values can only be changed with a key that opens it"),
+        CleanError::Config(_) => CliError::new(ExitKind::Usage, msg)
+            .hint("fix .vaultfile.yaml: its rule says who may read this file"),
         CleanError::NoRecipients(_) => CliError::new(ExitKind::Recipients, msg).hint(
             "add a creation rule with recipients to .vaultfile.yaml (`vaultfile init` writes one), or encrypt it once with `vaultfile encrypt -i -r age1… PATH`",
         ),
