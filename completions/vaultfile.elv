@@ -92,7 +92,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --unencrypted-regex 'Leave values under keys matching REGEX in plaintext (e.g. ''^(user|host|port)$'')'
             cand --encrypted-suffix 'Encrypt only values under keys ending with SUFFIX (e.g. _secret)'
             cand --unencrypted-suffix 'Leave values under keys ending with SUFFIX in plaintext (e.g. _unencrypted)'
-            cand --baseline 'Reuse the data key, recipients and rules of ENCRYPTED, an earlier encrypted version of this file, so unchanged values keep their exact ciphertext'
+            cand --baseline 'Reuse the data key, recipients and rules of ENCRYPTED, an earlier encrypted version of this file, so unchanged values keep their exact ciphertext. When the file has a .vaultfile.yaml rule (and no -r/-R or rule flag is given), its recipients and rules become the rule''s: added recipients keep the data key, removed ones cost a new one'
             cand --config 'Take recipients and rules from FILE instead of the .vaultfile.yaml found by walking up from the file''s directory; used when no -r/-R is given'
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'

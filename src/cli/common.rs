@@ -529,3 +529,20 @@ pub fn warn_if_old_format(ui: &Ui, name: &str, metadata: &vaultfile::metadata::M
         ));
     }
 }
+
+/// Warns when the encrypted file at `path` has recipients or selection rules other than
+/// its `.vaultfile.yaml` rule's: someone who could write to it may have added a recipient
+/// of their own. Nothing is said for a file without a rule, or when the rule cannot be read.
+pub fn warn_if_drift(ui: &Ui, path: &Path, name: &str, metadata: &vaultfile::metadata::Metadata) {
+    let Ok(Some(rule)) = super::rekey::rule_of(path, None) else {
+        return;
+    };
+    let drift = vaultfile::policy::compare(metadata, &rule.holders, &rule.rules);
+    if !drift.is_empty() {
+        ui.warn(&format!(
+            "{name} does not match its rule at {}: {}; `vaultfile updatekeys {name}` makes it match",
+            rule.at,
+            drift.lines().join("; ")
+        ));
+    }
+}

@@ -188,6 +188,9 @@ pub fn run(args: DecryptArgs, ui: &Ui) -> super::CmdResult {
             }
         };
         common::warn_if_old_format(ui, &name, &opened.metadata);
+        if let Some(path) = input.path() {
+            common::warn_if_drift(ui, path, &name, &opened.metadata);
+        }
         Ok(plain)
     };
     if let Some(output_type) = args.output_type {
@@ -222,6 +225,9 @@ pub fn run(args: DecryptArgs, ui: &Ui) -> super::CmdResult {
     // None: standard output closed early (a pipe to `head`), nothing more to say.
     if let Some(opened) = opened {
         common::warn_if_old_format(ui, &name, &opened.metadata);
+        if let Some(path) = input.path() {
+            common::warn_if_drift(ui, path, &name, &opened.metadata);
+        }
     }
     Ok(())
 }

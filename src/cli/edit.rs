@@ -68,7 +68,9 @@ pub struct EditArgs {
 
 /// What the edited text is encrypted with.
 enum Target {
-    Existing(Opened),
+    /// The opened file's key material, made to match its rule, and the rule's selection
+    /// rules (`None`: the file's own).
+    Existing(Opened, Option<RuleSpec>),
     New {
         recipients: Vec<Box<dyn Recipient>>,
         rules: Option<RuleSpec>,
@@ -81,6 +83,8 @@ pub fn run(args: EditArgs, ui: &Ui) -> super::CmdResult {
     let name = file.display().to_string();
     let format = args.input_type.unwrap_or_else(|| Format::from_path(file));
     let exists = file.exists();
+    // What making the file match its .vaultfile.yaml rule changes, said once it is written.
+    let mut notes = Vec::new();
     let (original, target) = if exists {
         if !args.recipients.is_empty() || args.rules.spec().is_some() {
             return Err(CliError::new(
@@ -89,16 +93,24 @@ pub fn run(args: EditArgs, ui: &Ui) -> super::CmdResult {
             )
             .hint("an existing file keeps its recipients and rules; edit it without them"));
         }
-        match secret::load_any(file, args.input_type, &args.identity, ui)? {
+        let (content, opened) = match secret::load_any(file, args.input_type, &args.identity, ui)? {
             AnyLoaded::Text(l) => (
                 Zeroizing::new(l.plain.as_bytes().to_vec()),
-                Target::Existing(l.origin.require_vaultfile(&name, "edit")?),
+                l.origin.require_vaultfile(&name, "edit")?,
             ),
-            AnyLoaded::Binary { content, origin } => (
-                content,
-                Target::Existing(origin.require_vaultfile(&name, "edit")?),
-            ),
-        }
+            AnyLoaded::Binary { content, origin } => {
+                (content, origin.require_vaultfile(&name, "edit")?)
+            }
+        };
+        let now = super::clock::now()?;
+        let target = match super::rekey::conform_to_rule(file, &name, &opened, now)? {
+            Some(c) => {
+                notes = c.notes;
+                Target::Existing(c.opened, Some(c.rules))
+            }
+            None => Target::Existing(opened, None),
+        };
+        (content, target)
     } else {
         // As `encrypt` does: -r/-R, else the configuration's recipients or key groups
         // (a fresh data key split for the groups, used as the baseline).
@@ -188,6 +200,9 @@ pub fn run(args: EditArgs, ui: &Ui) -> super::CmdResult {
                     text.as_bytes(),
                 )?;
                 ui.info(&format!("{name}: saved"));
+                for note in &notes {
+                    ui.info(note);
+                }
                 return Ok(());
             }
             Err(Fix::Retry(e)) => {
@@ -220,7 +235,7 @@ enum Fix {
 
 fn encrypt(name: &str, format: Format, edited: &[u8], target: &Target) -> Result<String, Fix> {
     let (recipients, rules, baseline): (&[Box<dyn Recipient>], _, _) = match target {
-        Target::Existing(o) => (&[], None, Some(o)),
+        Target::Existing(o, rules) => (&[], rules.clone(), Some(o)),
         Target::New {
             recipients,
             rules,

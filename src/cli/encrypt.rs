@@ -50,7 +50,9 @@ pub struct EncryptArgs {
     rules: RuleArgs,
 
     /// Reuse the data key, recipients and rules of ENCRYPTED, an earlier encrypted version of
-    /// this file, so unchanged values keep their exact ciphertext
+    /// this file, so unchanged values keep their exact ciphertext. When the file has a
+    /// .vaultfile.yaml rule (and no -r/-R or rule flag is given), its recipients and rules
+    /// become the rule's: added recipients keep the data key, removed ones cost a new one
     #[arg(long, value_name = "ENCRYPTED")]
     baseline: Option<PathBuf>,
 
@@ -94,10 +96,33 @@ pub fn run(args: EncryptArgs, ui: &Ui) -> super::CmdResult {
     } else {
         args.recipients.parse()?
     };
-    let baseline = match &args.baseline {
+    let mut baseline = match &args.baseline {
         Some(b) => Some(open_baseline(b, format, &args.identity, ui)?),
         None => None,
     };
+    // The rule is the truth: without -r/-R and rule flags, a file encrypted with a baseline
+    // gets its .vaultfile.yaml rule's holders and selection rules (looked up by the input's
+    // name, else the baseline's), as every other write does.
+    let mut notes = Vec::new();
+    if let (Some(base), Some(b)) = (&baseline, &args.baseline)
+        && args.recipients.is_empty()
+        && rules.is_none()
+    {
+        let named = input
+            .path()
+            .filter(|p| {
+                matches!(
+                    super::rekey::rule_of(p, args.config.config.as_deref()),
+                    Ok(Some(_))
+                )
+            })
+            .unwrap_or(b);
+        if let Some(c) = super::rekey::conform_to_rule(named, &name, base, now)? {
+            rules = Some(c.rules);
+            notes = c.notes;
+            baseline = Some(c.opened);
+        }
+    }
     let opts = EncryptOptions {
         recipients: &recipients,
         rules,
@@ -134,6 +159,9 @@ pub fn run(args: EncryptArgs, ui: &Ui) -> super::CmdResult {
     };
     for w in summary.iter().flat_map(|s| &s.warnings) {
         ui.warn(&format!("{name}: {w}"));
+    }
+    for note in &notes {
+        ui.info(note);
     }
     Ok(())
 }

@@ -16,8 +16,10 @@ use super::ui::Ui;
 /// List, add or remove the recipients of encrypted files
 ///
 /// `vaultfile recipients FILE` lists them (no key needed). `add` and `rm` change them
-/// for the files named, without a configuration file: adding keeps the data key (values
-/// keep their exact ciphertext), removing makes a new one unless --no-rotate.
+/// for the files named that no .vaultfile.yaml rule covers (a rule decides its files'
+/// recipients: edit it and run `vaultfile updatekeys`): adding keeps the data key (values
+/// keep their exact ciphertext), removing makes a new one unless --no-rotate. Files git's
+/// filter manages are read from, and staged in, git's index.
 #[derive(Debug, clap::Args)]
 #[command(
     args_conflicts_with_subcommands = true,
@@ -122,8 +124,23 @@ fn list(args: ListArgs) -> super::CmdResult {
     let format = common::format_for_encrypted(&input, args.input_type, &text);
     let store = vaultfile::format::store_for(format)
         .unwrap_or_else(|| vaultfile::format::store_for(Format::Yaml).unwrap());
-    let meta =
-        vaultfile::engine::inspect(store, &text).map_err(|e| CliError::decrypt(&name, e, &[]))?;
+    let meta = match vaultfile::engine::inspect(store, &text) {
+        Ok(meta) => meta,
+        // Plaintext in a work tree git's filter manages: the ciphertext is in the index.
+        Err(vaultfile::engine::DecryptError::NotEncrypted) if input.path().is_some() => {
+            match rekey::read_any(&file)? {
+                Some(f) => f.metadata,
+                None => {
+                    return Err(CliError::decrypt(
+                        &name,
+                        vaultfile::engine::DecryptError::NotEncrypted,
+                        &[],
+                    ));
+                }
+            }
+        }
+        Err(e) => return Err(CliError::decrypt(&name, e, &[])),
+    };
     let mut out = String::new();
     if meta.has_key_groups() {
         let (groups, threshold) = meta.groups();
@@ -174,6 +191,11 @@ fn change(
     let (to_add, to_rm): (&[String], &[String]) = if add { (one, &[]) } else { (&[], one) };
     let mut planned = Vec::with_capacity(files.len());
     for f in files {
+        // A file with a .vaultfile.yaml rule gets its recipients from there: a change made
+        // here would be undone by its next write.
+        if let Some(rule) = rekey::rule_of(&f.path, None)? {
+            return Err(rekey::rule_governs(&f, &rule));
+        }
         let holders =
             rekey::change_holders(&f.name(), rekey::holders_of(&f)?, to_add, to_rm, group)?;
         planned.push((f, holders));
@@ -182,10 +204,21 @@ fn change(
     let progress = ui.progress(planned.len(), if add { "adding" } else { "removing" });
     for (f, holders) in &planned {
         progress.inc();
-        let (text, r) = rekey::reencrypt(f, &found.identities, &found.tried, holders, rotation)?;
+        let (text, r) = rekey::reencrypt(
+            f,
+            &found.identities,
+            &found.tried,
+            Some(holders),
+            None,
+            rotation,
+        )?;
         if r.unchanged {
-            progress
-                .suspend(|| ui.info(&format!("{}: {recipient} is already a recipient", f.name())));
+            progress.suspend(|| {
+                ui.info(&format!(
+                    "{}: {recipient} is already a recipient: nothing changed",
+                    f.name()
+                ))
+            });
             continue;
         }
         rekey::write(f, &text)?;
@@ -198,6 +231,11 @@ fn change(
         }
         if r.rotated {
             msg.push_str(&format!("{}: new data key\n", f.name()));
+        }
+        if !f.written_note().is_empty() {
+            msg.push_str(&format!("{}:{}\n", f.name(), f.written_note()));
+        }
+        if r.rotated {
         } else if !r.removed.is_empty() {
             progress.suspend(|| ui.warn(&format!(
                 "{}: the data key was kept (--no-rotate): {} can still decrypt it with a copy of the old key",

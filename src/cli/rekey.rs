@@ -5,26 +5,60 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use vaultfile::config::Config;
 use vaultfile::engine::{self, Opened, Rekeyed, Rotation};
 use vaultfile::format::{self, Format};
+use vaultfile::git::repo::{BlobReader, Repo};
 use vaultfile::keys::{self, Identity, KeyHolders, Recipient};
 use vaultfile::metadata::Metadata;
+use vaultfile::path::RuleSpec;
 
 use super::error::{CliError, ExitKind};
 use super::io::{self, Output};
 use super::ui::PassphrasePrompt;
 
-/// A vaultfile-encrypted file read from disk.
+/// A vaultfile-encrypted file: read from disk, or from git's index for a file git's filter
+/// manages (its work tree holds the plaintext).
 pub struct EncryptedFile {
     pub path: PathBuf,
     pub format: Format,
     pub text: String,
     pub metadata: Metadata,
+    pub stored: Stored,
+}
+
+/// Where an encrypted file's ciphertext is, and so where a new version is written.
+pub enum Stored {
+    /// The file itself.
+    WorkTree,
+    /// git's index, at `path` (repository-relative) with file mode `mode`: the work tree
+    /// holds the plaintext, and a new version is staged for the next `git commit`.
+    Index {
+        top: PathBuf,
+        path: String,
+        mode: String,
+    },
 }
 
 impl EncryptedFile {
     pub fn name(&self) -> String {
         self.path.display().to_string()
+    }
+
+    /// What to add to the file's name where it is listed: where its ciphertext is.
+    pub fn where_note(&self) -> &'static str {
+        match self.stored {
+            Stored::WorkTree => "",
+            Stored::Index { .. } => " (in git's index)",
+        }
+    }
+
+    /// What to add to a line saying the file was rewritten.
+    pub fn written_note(&self) -> &'static str {
+        match self.stored {
+            Stored::WorkTree => "",
+            Stored::Index { .. } => " (staged: `git commit` records it)",
+        }
     }
 }
 
@@ -37,49 +71,188 @@ pub fn callbacks() -> Arc<dyn vaultfile::Callbacks> {
 /// Reads `path` if it is a vaultfile-encrypted file; `Ok(None)` if it is anything else.
 pub fn read_encrypted(path: &Path) -> Result<Option<EncryptedFile>, CliError> {
     let bytes = std::fs::read(path).map_err(|e| CliError::io("read", path, e))?;
-    let Ok(text) = String::from_utf8(bytes) else {
-        return Ok(None);
-    };
+    Ok(encrypted_from(path, bytes, Stored::WorkTree))
+}
+
+fn encrypted_from(path: &Path, bytes: Vec<u8>, stored: Stored) -> Option<EncryptedFile> {
+    let text = String::from_utf8(bytes).ok()?;
     let format = Format::from_path(path);
     let store = format::store_for(format)
         .unwrap_or_else(|| format::store_for(Format::Yaml).expect("yaml store"));
-    Ok(match engine::inspect(store, &text) {
-        Ok(metadata) => Some(EncryptedFile {
-            path: path.to_path_buf(),
-            format,
-            text,
-            metadata,
-        }),
-        Err(_) => None,
+    let metadata = engine::inspect(store, &text).ok()?;
+    Some(EncryptedFile {
+        path: path.to_path_buf(),
+        format,
+        text,
+        metadata,
+        stored,
     })
 }
 
+/// `path` as an encrypted file: the file itself, or, for a file git's filter manages, its
+/// version in git's index. `Ok(None)` when it is neither; the error of a file git's filter
+/// protects but that is not staged says to `git add` it.
+pub fn read_any(path: &Path) -> Result<Option<EncryptedFile>, CliError> {
+    if let Some(f) = read_encrypted(path)? {
+        return Ok(Some(f));
+    }
+    let (mut found, unstaged) = from_git_index(&[path.to_path_buf()]);
+    if let Some(p) = unstaged.first() {
+        return Err(not_staged(p));
+    }
+    Ok(found.pop())
+}
+
+fn not_staged(p: &Path) -> CliError {
+    CliError::new(
+        ExitKind::State,
+        format!(
+            "{} is protected by git's filter but is not in git's index yet",
+            p.display()
+        ),
+    )
+    .hint(format!(
+        "`git add {}` encrypts it (to its .vaultfile.yaml rule's recipients) and stages it",
+        p.display()
+    ))
+}
+
 /// The encrypted files among `paths`: files as named, directories walked recursively
-/// (without following symbolic links, and skipping `.git`). A named file that is not
-/// encrypted is an error; files in directories that are not encrypted are skipped.
+/// (without following symbolic links, and skipping `.git`). A plaintext file that git's
+/// filter manages is read from git's index. A named file that is not encrypted is an
+/// error; files in directories that are not encrypted are skipped.
 pub fn find_encrypted(paths: &[PathBuf]) -> Result<Vec<EncryptedFile>, CliError> {
     let mut out = Vec::new();
+    let mut plain = Vec::new();
+    let mut named_plain = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| CliError::io("read", p, e))?;
         if meta.is_dir() {
-            walk(p, &mut out)?;
+            walk(p, &mut out, &mut plain)?;
         } else {
             match read_encrypted(p)? {
                 Some(f) => out.push(f),
-                None => {
-                    return Err(CliError::new(
-                        ExitKind::State,
-                        format!("{} is not encrypted by vaultfile", p.display()),
-                    )
-                    .hint("encrypt it first with `vaultfile encrypt -i`"));
-                }
+                None => named_plain.push(p.clone()),
             }
         }
     }
+    plain.extend(named_plain.iter().cloned());
+    let (staged, unstaged) = from_git_index(&plain);
+    for p in &named_plain {
+        if unstaged.contains(p) {
+            return Err(not_staged(p));
+        }
+        if !staged.iter().any(|f| f.path == *p) {
+            return Err(CliError::new(
+                ExitKind::State,
+                format!("{} is not encrypted by vaultfile", p.display()),
+            )
+            .hint("encrypt it first with `vaultfile encrypt -i`"));
+        }
+    }
+    out.extend(staged);
+    out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<EncryptedFile>) -> Result<(), CliError> {
+/// The files among `plain` (not encrypted in the work tree) that git's filter manages and
+/// whose staged version is encrypted, read from the index; and those it manages that are
+/// not staged at all.
+fn from_git_index(plain: &[PathBuf]) -> (Vec<EncryptedFile>, Vec<PathBuf>) {
+    let (mut found, mut unstaged) = (Vec::new(), Vec::new());
+    let Some(first) = plain.first() else {
+        return (found, unstaged);
+    };
+    let Some(dir) = std::path::absolute(first)
+        .ok()
+        .and_then(|a| a.parent().map(Path::to_path_buf))
+    else {
+        return (found, unstaged);
+    };
+    let Ok(repo) = Repo::discover(&dir) else {
+        return (found, unstaged);
+    };
+    let Some(top) = repo.work_tree.clone() else {
+        return (found, unstaged);
+    };
+    let top = top.canonicalize().unwrap_or(top);
+    let rel_of = |p: &Path| -> Option<String> {
+        let abs = std::path::absolute(p).ok()?;
+        let abs = abs.canonicalize().unwrap_or(abs);
+        Some(
+            abs.strip_prefix(&top)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/"),
+        )
+    };
+    let rels: Vec<(PathBuf, String)> = plain
+        .iter()
+        .filter_map(|p| rel_of(p).map(|r| (p.clone(), r)))
+        .collect();
+    let names: Vec<String> = rels.iter().map(|(_, r)| r.clone()).collect();
+    let Ok(attrs) = repo.check_attr("filter", &names) else {
+        return (found, unstaged);
+    };
+    let managed: std::collections::HashSet<&str> = attrs
+        .iter()
+        .filter(|(_, v)| v == vaultfile::git::setup::DRIVER)
+        .map(|(p, _)| p.as_str())
+        .collect();
+    if managed.is_empty() {
+        return (found, unstaged);
+    }
+    let index = index_entries(&repo);
+    let Ok(mut blobs) = BlobReader::start(&repo) else {
+        return (found, unstaged);
+    };
+    for (p, rel) in &rels {
+        if !managed.contains(rel.as_str()) {
+            continue;
+        }
+        let Some((mode, oid)) = index.get(rel) else {
+            unstaged.push(p.clone());
+            continue;
+        };
+        let Ok(Some(blob)) = blobs.read(oid) else {
+            continue;
+        };
+        let stored = Stored::Index {
+            top: top.clone(),
+            path: rel.clone(),
+            mode: mode.clone(),
+        };
+        if let Some(f) = encrypted_from(p, blob, stored) {
+            found.push(f);
+        }
+    }
+    (found, unstaged)
+}
+
+/// Every stage-0 index entry: path → (mode, blob id).
+fn index_entries(repo: &Repo) -> std::collections::HashMap<String, (String, String)> {
+    let mut out = std::collections::HashMap::new();
+    let Ok(list) = repo.run(&["ls-files", "-s", "-z", "--full-name", ":/"]) else {
+        return out;
+    };
+    for entry in list.split(|b| *b == 0).filter(|e| !e.is_empty()) {
+        let entry = String::from_utf8_lossy(entry);
+        let Some((meta, path)) = entry.split_once('\t') else {
+            continue;
+        };
+        let mut f = meta.split(' ');
+        if let (Some(mode), Some(oid), Some("0")) = (f.next(), f.next(), f.next()) {
+            out.insert(path.to_owned(), (mode.to_owned(), oid.to_owned()));
+        }
+    }
+    out
+}
+
+fn walk(
+    dir: &Path,
+    out: &mut Vec<EncryptedFile>,
+    plain: &mut Vec<PathBuf>,
+) -> Result<(), CliError> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| CliError::io("read directory", dir, e))?
         .collect::<Result<_, _>>()
@@ -92,12 +265,13 @@ fn walk(dir: &Path, out: &mut Vec<EncryptedFile>) -> Result<(), CliError> {
             .map_err(|err| CliError::io("read", &path, err))?;
         if ty.is_dir() {
             if e.file_name() != ".git" {
-                walk(&path, out)?;
+                walk(&path, out, plain)?;
             }
-        } else if ty.is_file()
-            && let Some(f) = read_encrypted(&path)?
-        {
-            out.push(f);
+        } else if ty.is_file() {
+            match read_encrypted(&path)? {
+                Some(f) => out.push(f),
+                None => plain.push(path),
+            }
         }
     }
     Ok(())
@@ -294,22 +468,128 @@ pub fn plan(meta: &Metadata, holders: &KeyHolders) -> Vec<String> {
     lines
 }
 
-/// Decrypts `file`, re-keys it for `holders` and encrypts it again. Returns the new text
-/// and what the re-keying did. Nothing is written.
+/// The error for a command that found no encrypted file to work on: it says where it
+/// looked, so a mistyped path or a repository without git's filter set up is not a silent
+/// success.
+pub fn nothing_found(paths: &[PathBuf], verb: &str) -> CliError {
+    let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    CliError::new(
+        ExitKind::State,
+        format!(
+            "nothing to {verb}: no vaultfile-encrypted file in {} (neither in the work tree nor, for files git's filter manages, in git's index)",
+            list.join(", ")
+        ),
+    )
+    .hint("encrypt files with `vaultfile encrypt -i FILE`, or in a repository `vaultfile git init` and `git add` them")
+}
+
+/// A file's key material and selection rules made to match its `.vaultfile.yaml` rule.
+pub struct Conformed {
+    pub opened: Opened,
+    pub rules: RuleSpec,
+    /// What changed, to say once the file is written (empty when nothing did).
+    pub notes: Vec<String>,
+}
+
+/// The key material and selection rules a file opened as `opened` is written with: its
+/// `.vaultfile.yaml` rule's (the rule is the truth; a recipient it does not name costs a
+/// new data key). `None` when the file has no rule (it keeps its own).
+pub fn conform_to_rule(
+    path: &Path,
+    name: &str,
+    opened: &Opened,
+    now: SystemTime,
+) -> Result<Option<Conformed>, CliError> {
+    let Some(rule) = rule_of(path, None)? else {
+        return Ok(None);
+    };
+    let r = opened
+        .rekey(&rule.holders, Rotation::OnRemoval, now)
+        .map_err(|e| CliError::encrypt(name, e))?;
+    let mut notes = Vec::new();
+    if !r.unchanged {
+        let mut what: Vec<String> = r.added.iter().map(|a| format!("+ {a}")).collect();
+        what.extend(r.removed.iter().map(|a| format!("- {a}")));
+        notes.push(format!(
+            "{name}: recipients made to match its rule at {} ({}){}",
+            rule.at,
+            what.join(", "),
+            if r.rotated { "; a new data key" } else { "" }
+        ));
+    }
+    if opened.metadata.rules != rule.rules {
+        notes.push(format!(
+            "{name}: {}, as its rule at {} says",
+            rules_line(&opened.metadata.rules, &rule.rules).trim_start_matches("~ "),
+            rule.at
+        ));
+    }
+    Ok(Some(Conformed {
+        opened: r.opened,
+        rules: rule.rules,
+        notes,
+    }))
+}
+
+/// The error for an ad-hoc recipient change to a file whose `.vaultfile.yaml` rule decides
+/// its recipients: the change would be undone by the next write.
+pub fn rule_governs(file: &EncryptedFile, rule: &FileRule) -> CliError {
+    CliError::new(
+        ExitKind::Usage,
+        format!(
+            "{}'s recipients come from its rule at {}, so they are changed there",
+            file.name(),
+            rule.at
+        ),
+    )
+    .hint(format!(
+        "edit the recipients of that rule, then run `vaultfile updatekeys {}`",
+        file.name()
+    ))
+}
+
+/// The plan line for a change of selection rules.
+pub fn rules_line(from: &RuleSpec, to: &RuleSpec) -> String {
+    let show = |r: &RuleSpec| {
+        if r.is_empty() {
+            "every value encrypted".to_owned()
+        } else {
+            serde_json::to_string(r).expect("rules serialise")
+        }
+    };
+    format!("~ selection rules: {} → {}", show(from), show(to))
+}
+
+/// Decrypts `file`, re-keys it for `holders` (when given; else it keeps its own) and
+/// encrypts it again under `rules` (when given; else its own). Returns the new text and
+/// what the re-keying did. Nothing is written.
 pub fn reencrypt(
     file: &EncryptedFile,
     identities: &[Box<dyn Identity>],
     tried: &[String],
-    holders: &KeyHolders,
+    holders: Option<&KeyHolders>,
+    rules: Option<RuleSpec>,
     rotation: Rotation,
 ) -> Result<(String, Rekeyed), CliError> {
     let name = file.name();
     let now = super::clock::now()?;
     let encrypt_err = |e| CliError::encrypt(&name, e);
-    fn opts(base: &Opened, now: SystemTime) -> engine::EncryptOptions<'_> {
+    let rekey = |opened: Opened| -> Result<Rekeyed, CliError> {
+        match holders {
+            Some(h) => opened.rekey(h, rotation, now).map_err(encrypt_err),
+            None => Ok(Rekeyed {
+                opened,
+                rotated: false,
+                unchanged: true,
+                removed: Vec::new(),
+                added: Vec::new(),
+            }),
+        }
+    };
+    fn opts(base: &Opened, rules: Option<RuleSpec>, now: SystemTime) -> engine::EncryptOptions<'_> {
         engine::EncryptOptions {
             recipients: &[],
-            rules: None,
+            rules,
             baseline: Some(base),
             now,
         }
@@ -320,30 +600,105 @@ pub fn reencrypt(
             let opened = engine::decrypt_to(store, &file.text, identities, &mut *plain)
                 .map_err(|e| CliError::decrypt(&name, e, tried))?;
             let plain = std::str::from_utf8(&plain).expect("decrypted text is UTF-8");
-            let rekeyed = opened.rekey(holders, rotation, now).map_err(encrypt_err)?;
-            let enc =
-                engine::encrypt(store, plain, &opts(&rekeyed.opened, now)).map_err(encrypt_err)?;
+            let rekeyed = rekey(opened)?;
+            let enc = engine::encrypt(store, plain, &opts(&rekeyed.opened, rules.clone(), now))
+                .map_err(encrypt_err)?;
             Ok((enc.text, rekeyed))
         }
         None => {
             let (plain, opened) = engine::decrypt_binary(&file.text, identities)
                 .map_err(|e| CliError::decrypt(&name, e, tried))?;
             let plain = zeroize::Zeroizing::new(plain);
-            let rekeyed = opened.rekey(holders, rotation, now).map_err(encrypt_err)?;
-            let enc =
-                engine::encrypt_binary(&plain, &opts(&rekeyed.opened, now)).map_err(encrypt_err)?;
+            let rekeyed = rekey(opened)?;
+            let enc = engine::encrypt_binary(&plain, &opts(&rekeyed.opened, rules.clone(), now))
+                .map_err(encrypt_err)?;
             Ok((enc.text, rekeyed))
         }
     }
 }
 
-/// Replaces `file` on disk with `text` (atomically, keeping its permissions).
+/// A file's `.vaultfile.yaml` rule, parsed: the truth about who may open it and which of
+/// its values are encrypted.
+pub struct FileRule {
+    pub holders: KeyHolders,
+    pub rules: RuleSpec,
+    /// `PATH:LINE` of the rule, for messages.
+    pub at: String,
+}
+
+/// The rule for `file` (discovered from its directory, or `--config`), if a configuration
+/// and a rule for it exist. A configuration that cannot be read, or a recipient in it that
+/// cannot be parsed, is an error.
+pub fn rule_of(file: &Path, config_flag: Option<&Path>) -> Result<Option<FileRule>, CliError> {
+    let config = match config_flag {
+        Some(p) => Config::load(p),
+        None => {
+            let dir = std::path::absolute(file)
+                .ok()
+                .and_then(|a| a.parent().map(Path::to_path_buf))
+                .unwrap_or_else(|| PathBuf::from("."));
+            match Config::discover(&dir) {
+                Ok(Some(c)) => Ok(c),
+                Ok(None) => return Ok(None),
+                Err(e) => Err(e),
+            }
+        }
+    }
+    .map_err(|e| {
+        CliError::new(ExitKind::Usage, e.to_string())
+            .hint("fix the configuration file: its rules say who may read which files")
+    })?;
+    let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+    let Some(i) = config.creation_rules.iter().position(|r| {
+        config
+            .relative_path(&abs)
+            .is_some_and(|rel| r.matches(&rel))
+    }) else {
+        return Ok(None);
+    };
+    let rule = &config.creation_rules[i];
+    Ok(Some(FileRule {
+        holders: super::common::holders_of_rule(&config, i)?,
+        rules: rule.rules.clone(),
+        at: format!("{}:{}", config.path.display(), rule.line),
+    }))
+}
+
+/// Writes `text` as the new version of `file`: replaces the file on disk (atomically,
+/// keeping its permissions), or, for a file git's filter manages, stages it in git's index
+/// (the work tree's plaintext is left as it is).
 pub fn write(file: &EncryptedFile, text: &str) -> Result<(), CliError> {
-    io::write_all(
-        Output::File {
-            path: &file.path,
-            private: false,
-        },
-        text.as_bytes(),
-    )
+    match &file.stored {
+        Stored::WorkTree => io::write_all(
+            Output::File {
+                path: &file.path,
+                private: false,
+            },
+            text.as_bytes(),
+        ),
+        Stored::Index { top, path, mode } => {
+            let git = |e: vaultfile::git::repo::GitError| {
+                CliError::new(
+                    ExitKind::Other,
+                    format!("cannot stage the new version of {}: {e}", file.name()),
+                )
+            };
+            let repo = Repo::discover(top).map_err(git)?;
+            // No filter: the text is already the ciphertext to store.
+            let oid = repo
+                .run_with_input(
+                    &["hash-object", "-w", "--stdin", "--no-filters"],
+                    text.as_bytes(),
+                )
+                .map_err(git)?;
+            let oid = String::from_utf8_lossy(&oid).trim().to_owned();
+            repo.run(&[
+                "update-index",
+                "--cacheinfo",
+                &format!("{mode},{oid},{path}"),
+            ])
+            .map_err(git)?;
+            Ok(())
+        }
+    }
 }

@@ -12,9 +12,12 @@ use super::ui::Ui;
 
 /// Make a new data key for encrypted files and encrypt every value again
 ///
-/// The recipients (or key groups) stay the same unless --add/--rm are given. The file's
-/// `created` time, which records when its data key was made, changes only here and when
-/// updatekeys or recipients rm make a new key.
+/// The recipients (or key groups) and selection rules become those of the file's
+/// .vaultfile.yaml rule, when it has one (change them there); a file without a rule keeps
+/// its own, changed by --add/--rm. The file's `created` time, which records when its data
+/// key was made, changes only here and when updatekeys or recipients rm make a new key. In
+/// a repository set up with `vaultfile git init`, files git's filter manages are read from
+/// git's index and the new versions staged there, for `git commit` to record.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   vaultfile rotate secrets/prod.yaml
@@ -43,35 +46,52 @@ pub struct RotateArgs {
 
 pub fn run(args: RotateArgs, ui: &Ui) -> super::CmdResult {
     let files = rekey::find_encrypted(&args.paths)?;
-    // Check every file's change before writing any.
+    if files.is_empty() {
+        return Err(rekey::nothing_found(&args.paths, "rotate"));
+    }
+    // Check every file's change before writing any. A file with a .vaultfile.yaml rule
+    // gets its rule's holders and selection rules (the rule is the truth, and the next
+    // write would restore them anyway), so --add/--rm apply only to files without one.
     let mut planned = Vec::with_capacity(files.len());
     for f in files {
-        let holders = rekey::change_holders(
-            &f.name(),
-            rekey::holders_of(&f)?,
-            &args.add,
-            &args.rm,
-            args.group,
-        )?;
-        planned.push((f, holders));
+        let (holders, rules) = match rekey::rule_of(&f.path, None)? {
+            Some(rule) => {
+                if !args.add.is_empty() || !args.rm.is_empty() {
+                    return Err(rekey::rule_governs(&f, &rule));
+                }
+                (rule.holders, Some(rule.rules))
+            }
+            None => (
+                rekey::change_holders(
+                    &f.name(),
+                    rekey::holders_of(&f)?,
+                    &args.add,
+                    &args.rm,
+                    args.group,
+                )?,
+                None,
+            ),
+        };
+        planned.push((f, holders, rules));
     }
     let found = identities::collect(&args.identity.identities, ui)?;
     let mut failures: Vec<CliError> = Vec::new();
     let mut done = 0;
     let progress = ui.progress(planned.len(), "rotating");
-    for (f, holders) in &planned {
+    for (f, holders, rules) in &planned {
         let result = rekey::reencrypt(
             f,
             &found.identities,
             &found.tried,
-            holders,
+            Some(holders),
+            rules.clone(),
             Rotation::Always,
         )
         .and_then(|(text, r)| rekey::write(f, &text).map(|()| r));
         match result {
             Ok(r) => {
                 done += 1;
-                let mut msg = format!("{}: new data key", f.name());
+                let mut msg = format!("{}: new data key{}", f.name(), f.written_note());
                 for a in &r.added {
                     msg.push_str(&format!("\n  + {a}"));
                 }

@@ -166,6 +166,7 @@ pub fn load_any(
             let opened =
                 engine::decrypt_to(store, &text, &found.identities, &mut buf).map_err(err)?;
             common::warn_if_old_format(ui, &name, &opened.metadata);
+            common::warn_if_drift(ui, file, &name, &opened.metadata);
             let plain = Zeroizing::new(
                 String::from_utf8(buf).expect("decrypted values are checked to be UTF-8"),
             );
@@ -182,6 +183,7 @@ pub fn load_any(
             let (content, opened) =
                 engine::decrypt_binary(&text, &found.identities).map_err(err)?;
             common::warn_if_old_format(ui, &name, &opened.metadata);
+            common::warn_if_drift(ui, file, &name, &opened.metadata);
             Ok(AnyLoaded::Binary {
                 content: Zeroizing::new(content),
                 origin: Origin::Vaultfile(Box::new(opened)),
@@ -241,11 +243,13 @@ pub fn save(loaded: &Loaded, plain: &str, ui: &Ui) -> Result<(), CliError> {
             )));
         }
     };
+    let now = super::clock::now()?;
+    let conformed = super::rekey::conform_to_rule(&loaded.path, &loaded.name, opened, now)?;
     let opts = EncryptOptions {
         recipients: &[],
-        rules: None,
-        baseline: Some(opened),
-        now: super::clock::now()?,
+        rules: conformed.as_ref().map(|c| c.rules.clone()),
+        baseline: Some(conformed.as_ref().map_or(opened, |c| &c.opened)),
+        now,
     };
     let enc = engine::encrypt(loaded.store, plain, &opts)
         .map_err(|e| CliError::encrypt(&loaded.name, e))?;
@@ -258,7 +262,11 @@ pub fn save(loaded: &Loaded, plain: &str, ui: &Ui) -> Result<(), CliError> {
             private: false,
         },
         enc.text.as_bytes(),
-    )
+    )?;
+    for note in conformed.iter().flat_map(|c| &c.notes) {
+        ui.info(note);
+    }
+    Ok(())
 }
 
 /// Parses a key path argument.

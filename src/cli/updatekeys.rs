@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use vaultfile::engine::Rotation;
 use vaultfile::keys::KeyHolders;
+use vaultfile::path::RuleSpec;
 
 use super::common::{self, ConfigArgs, IdentityArgs};
 use super::error::{CliError, ExitKind};
@@ -20,7 +21,12 @@ use super::ui::Ui;
 /// confirmed before anything is written. Adding recipients keeps the data key, so every
 /// value keeps its exact ciphertext; removing one makes a new data key (the removed
 /// person may still have the old one), unless --no-rotate. Changing key groups or their
-/// threshold also makes a new data key. The files' selection rules are not changed.
+/// threshold also makes a new data key. The files' selection rules become the rule's too
+/// (values are encrypted again as the rule now says).
+///
+/// In a repository set up with `vaultfile git init`, where the work tree holds plaintext,
+/// the files are read from git's index and the new versions are staged there: `git commit`
+/// records them (`git add --renormalize -- PATH` does the same through git's filter).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   vaultfile updatekeys config/                  # every encrypted file under config/
@@ -60,9 +66,12 @@ struct Planned {
 
 pub fn run(args: UpdatekeysArgs, ui: &Ui) -> super::CmdResult {
     let files = rekey::find_encrypted(&args.paths)?;
+    if files.is_empty() {
+        return Err(rekey::nothing_found(&args.paths, "update"));
+    }
     let flag = args.config.config.as_deref();
     // Each rule's recipients are parsed once, so a passphrase is asked for once.
-    let mut parsed: Vec<KeyHolders> = Vec::new();
+    let mut parsed: Vec<(KeyHolders, RuleSpec)> = Vec::new();
     let mut by_rule: HashMap<(PathBuf, usize), usize> = HashMap::new();
     let mut plans = Vec::new();
     let mut failures: Vec<CliError> = Vec::new();
@@ -87,17 +96,20 @@ pub fn run(args: UpdatekeysArgs, ui: &Ui) -> super::CmdResult {
                         continue;
                     }
                 };
-                parsed.push(holders);
+                parsed.push((holders, config.creation_rules[i].rules.clone()));
                 by_rule.insert(key, parsed.len() - 1);
                 parsed.len() - 1
             }
         };
-        let lines = rekey::plan(&file.metadata, &parsed[h]);
+        let mut lines = rekey::plan(&file.metadata, &parsed[h].0);
+        if file.metadata.rules != parsed[h].1 {
+            lines.push(rekey::rules_line(&file.metadata.rules, &parsed[h].1));
+        }
         if lines.is_empty() {
             up_to_date += 1;
             continue;
         }
-        out.push_str(&format!("{}\n", file.name()));
+        out.push_str(&format!("{}{}\n", file.name(), file.where_note()));
         for l in &lines {
             out.push_str(&format!("  {l}\n"));
         }
@@ -152,7 +164,8 @@ pub fn run(args: UpdatekeysArgs, ui: &Ui) -> super::CmdResult {
             &p.file,
             &found.identities,
             &found.tried,
-            &parsed[p.holders],
+            Some(&parsed[p.holders].0),
+            Some(parsed[p.holders].1.clone()),
             rotation,
         )
         .and_then(|(text, r)| rekey::write(&p.file, &text).map(|()| r));
@@ -175,6 +188,13 @@ pub fn run(args: UpdatekeysArgs, ui: &Ui) -> super::CmdResult {
     }
     drop(progress);
     println!("{}", summary(updated, rotated, failures.len()));
+    if updated > 0
+        && plans
+            .iter()
+            .any(|p| matches!(p.file.stored, rekey::Stored::Index { .. }))
+    {
+        ui.info("the files in git's index were staged: `git commit` records the change");
+    }
     finish(failures, ui)
 }
 

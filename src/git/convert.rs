@@ -72,14 +72,27 @@ pub fn smudge(
     content: Vec<u8>,
     identities: &[Box<dyn Identity>],
 ) -> Result<Smudged, DecryptError> {
+    smudge_opened(path, content, identities).map(|(s, _)| s)
+}
+
+/// [`smudge`], with the verified metadata of a blob it decrypted (to compare its
+/// recipients with the file's rule).
+pub fn smudge_opened(
+    path: &str,
+    content: Vec<u8>,
+    identities: &[Box<dyn Identity>],
+) -> Result<(Smudged, Option<Metadata>), DecryptError> {
     let result = match open_text(path, &content, identities, true) {
-        None => return Ok(Smudged::Plain(content)),
+        None => return Ok((Smudged::Plain(content), None)),
         Some(r) => r,
     };
     match result {
-        Ok((plain, _)) => Ok(Smudged::Decrypted(plain.expect("asked to decrypt"))),
+        Ok((plain, opened)) => Ok((
+            Smudged::Decrypted(plain.expect("asked to decrypt")),
+            Some(opened.metadata),
+        )),
         Err(e @ DecryptError::Integrity(_)) => Err(e),
-        Err(e) => Ok(Smudged::Locked(content, e)),
+        Err(e) => Ok((Smudged::Locked(content, e), None)),
     }
 }
 
@@ -176,7 +189,7 @@ pub enum RuleFor {
 /// `baseline` is the index (else HEAD) version of the same path, if any. `rule` is asked
 /// for the file's `.vaultfile.yaml` rule, which is the truth about who can open it and
 /// which values are encrypted: a new file gets the rule's key holders and selection rules,
-/// and a stored one is made to match them (see [`clean_with`]). An `Err` from `rule` (a
+/// and a stored one is made to match them (see [`clean_at`]). An `Err` from `rule` (a
 /// configuration that cannot be read) fails the clean.
 pub fn clean(
     path: &str,
@@ -185,41 +198,29 @@ pub fn clean(
     identities: &[Box<dyn Identity>],
     rule: &mut dyn FnMut() -> Result<RuleFor, String>,
 ) -> Result<Vec<u8>, CleanError> {
-    let options = CleanOptions {
-        now: SystemTime::now(),
-        upgrade: false,
-    };
-    clean_with(path, content, baseline, identities, rule, options)
+    clean_at(path, content, baseline, identities, rule, SystemTime::now())
 }
 
-/// What [`clean_with`] takes besides the file.
-#[derive(Clone, Copy, Debug)]
-pub struct CleanOptions {
-    /// The time a new data key is dated (`created` in its metadata, which
-    /// `vaultfile status --max-age` judges).
-    pub now: SystemTime,
-    /// Write an unchanged file whose stored version is in an older format in the current
-    /// format (`vaultfile upgrade`). Otherwise an unchanged file keeps its stored bytes, so
-    /// that a checkout never shows files as modified because vaultfile was upgraded.
-    pub upgrade: bool,
-}
-
-/// [`clean`] with options, for callers with a clock of their own or upgrading files.
+/// [`clean`] with the time a new data key is dated (`created` in its metadata, which
+/// `vaultfile status --max-age` judges), for callers with a clock of their own.
+///
+/// A stored file in an older format whose plaintext is unchanged keeps its bytes, so that
+/// a checkout never shows files as modified because vaultfile was upgraded (`vaultfile
+/// upgrade` rewrites them on purpose).
 ///
 /// A stored version whose recipients, key groups or selection rules differ from its rule
 /// is re-keyed to the rule's ([`Opened::rekey`] with [`Rotation::OnRemoval`]): a recipient
 /// the rule adds gets the same data key (values keep their tokens); a recipient the rule
 /// does not name, whoever put it there, costs the file a new data key, so they cannot read
 /// what is written from now on. Without a rule the stored key holders are kept.
-pub fn clean_with(
+pub fn clean_at(
     path: &str,
     content: Vec<u8>,
     baseline: Option<&[u8]>,
     identities: &[Box<dyn Identity>],
     rule: &mut dyn FnMut() -> Result<RuleFor, String>,
-    options: CleanOptions,
+    now: SystemTime,
 ) -> Result<Vec<u8>, CleanError> {
-    let now = options.now;
     let format = Format::from_path(std::path::Path::new(path));
     match open_text(path, &content, identities, false) {
         None => {}
@@ -264,7 +265,6 @@ pub fn clean_with(
             // bytes: clean(smudge(B)) == B holds for those blobs too (module docs).
             if let Some(b) = baseline
                 && base.metadata.version < crate::metadata::VERSION
-                && !options.upgrade
                 && let Some(Ok((Some(plain), _))) = open_text(path, b, identities, true)
                 && *plain == *content
             {
@@ -525,10 +525,10 @@ mod tests {
     }
 
     /// A version-1 blob whose plaintext is unchanged stays as it is (a checkout after
-    /// upgrading vaultfile shows nothing modified); a change, or `upgrade`, writes the
-    /// current version with the same data key.
+    /// upgrading vaultfile shows nothing modified); a change writes the current version
+    /// with the same data key.
     #[test]
-    fn an_unchanged_version_1_blob_is_kept_unless_upgrading() {
+    fn an_unchanged_version_1_blob_is_kept_and_a_change_writes_the_current_version() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1");
         let secret = std::fs::read_to_string(dir.join("test-only-key.txt")).unwrap();
         let ids = keys::load_identities(
@@ -541,52 +541,11 @@ mod tests {
         let plain = std::fs::read(dir.join("plain-anchors.yaml")).unwrap();
         let unused = &mut no_rule;
         let now = SystemTime::now();
-        let kept = clean_with(
-            "a.yaml",
-            plain.clone(),
-            Some(&blob),
-            &ids,
-            unused,
-            CleanOptions {
-                now,
-                upgrade: false,
-            },
-        )
-        .unwrap();
+        let kept = clean_at("a.yaml", plain.clone(), Some(&blob), &ids, unused, now).unwrap();
         assert_eq!(kept, blob);
-        let upgraded = clean_with(
-            "a.yaml",
-            plain.clone(),
-            Some(&blob),
-            &ids,
-            unused,
-            CleanOptions { now, upgrade: true },
-        )
-        .unwrap();
-        let meta = metadata_of("a.yaml", &upgraded).unwrap();
-        assert_eq!(meta.version, crate::metadata::VERSION);
-        assert_eq!(
-            meta.recipients,
-            metadata_of("a.yaml", &blob).unwrap().recipients
-        );
-        let Smudged::Decrypted(back) = smudge("a.yaml", upgraded, &ids).unwrap() else {
-            panic!("not decrypted")
-        };
-        assert_eq!(back, plain);
         let mut changed = plain.clone();
         changed.extend_from_slice(b"# a new comment\n");
-        let written = clean_with(
-            "a.yaml",
-            changed,
-            Some(&blob),
-            &ids,
-            unused,
-            CleanOptions {
-                now,
-                upgrade: false,
-            },
-        )
-        .unwrap();
+        let written = clean_at("a.yaml", changed, Some(&blob), &ids, unused, now).unwrap();
         assert_eq!(
             metadata_of("a.yaml", &written).unwrap().version,
             crate::metadata::VERSION

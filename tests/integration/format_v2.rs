@@ -158,7 +158,7 @@ fn upgrade_rewrites_version_1_files_keeping_every_token_and_then_has_nothing_to_
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "nothing to upgrade: every encrypted file under . is in format 2",
+            "nothing to upgrade: 5 encrypted files under ., every one in format 2",
         ));
     // An upgraded file edited outside its values is now refused.
     let text = std::fs::read_to_string(env.path("anchors.yaml")).unwrap();

@@ -981,3 +981,339 @@ fn upgrade_stages_version_1_blobs_again_and_unchanged_ones_stay_put_until_then()
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// The rule is the truth, in repositories set up with `vaultfile git init`.
+
+impl World {
+    /// Decrypts the blob `spec` (`HEAD:path`, `:path`) with the key in `key_file`; the
+    /// output says who can open what git stores.
+    fn decrypt_blob(&self, repo: &Path, spec: &str, key_file: &Path) -> Output {
+        let blob = self.git(repo, &["show", spec]);
+        let path = spec.rsplit(':').next().unwrap();
+        let input_type = match Path::new(path).extension().and_then(|e| e.to_str()) {
+            Some("json") => "json",
+            _ => "yaml",
+        };
+        let mut c = self.command("vaultfile", repo, false);
+        c.env("VAULTFILE_AGE_KEY_FILE", key_file)
+            .args(["decrypt", "--input-type", input_type])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(blob.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    /// Rewrites the repository's rule for `secrets/` with these recipients and extra lines.
+    fn set_rule(&self, repo: &Path, recipients: &[&str], extra: &str) {
+        std::fs::write(
+            repo.join(".vaultfile.yaml"),
+            format!(
+                "creation_rules:\n  - path_regex: ^secrets/\n    recipients: [{}]\n{extra}",
+                recipients.join(", ")
+            ),
+        )
+        .unwrap();
+    }
+}
+
+fn tokens_of(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.contains("VF1."))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Adding a recipient to the rule, removing one and changing the selection rules, through
+/// `updatekeys` (which stages the new versions) and `git add --renormalize`; each time the
+/// committed blob opens for exactly the rule's recipients.
+#[test]
+fn updatekeys_and_renormalize_give_committed_blobs_the_rules_recipients() {
+    let w = World::new();
+    let repo = w.repo("r");
+    let bob = Env::new();
+    let before = w.git(&repo, &["show", "HEAD:secrets/db.yaml"]);
+
+    // Bob joins: updatekeys stages both files, with the same data key.
+    w.set_rule(&repo, &[&w.env.public, &bob.public], "");
+    let out = w.vaultfile(&repo, &["updatekeys", "--yes", "secrets"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("secrets/db.yaml (in git's index)")
+            && stdout(&out).contains(&format!("+ {}", bob.public))
+            && stdout(&out).contains("2 files updated, 0 up to date"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stderr(&out).contains("`git commit` records the change"),
+        "{}",
+        stderr(&out)
+    );
+    // The work tree keeps its plaintext and git sees only the staged change.
+    assert_eq!(read(repo.join("secrets/db.yaml")), DB);
+    assert_eq!(
+        w.git(&repo, &["status", "--porcelain"]),
+        " M .vaultfile.yaml\nM  secrets/app.json\nM  secrets/db.yaml\n"
+    );
+    w.git(&repo, &["commit", "-qam", "bob joins"]);
+    let after = w.git(&repo, &["show", "HEAD:secrets/db.yaml"]);
+    assert_eq!(
+        tokens_of(&after),
+        tokens_of(&before),
+        "adding keeps the key"
+    );
+    let out = w.decrypt_blob(&repo, "HEAD:secrets/db.yaml", &bob.key_file);
+    assert_eq!(stdout(&out), DB, "{}", stderr(&out));
+    // Nothing left to do, and it says so.
+    let out = w.vaultfile(&repo, &["updatekeys", "--yes", "secrets"]);
+    assert!(out.status.success());
+    assert!(
+        stdout(&out).contains("0 files updated, 2 up to date"),
+        "{}",
+        stdout(&out)
+    );
+
+    // Bob leaves: `git add --renormalize` re-keys through the filter, with a new key.
+    w.set_rule(&repo, &[&w.env.public], "");
+    w.git(&repo, &["add", "--renormalize", "."]);
+    w.git(&repo, &["commit", "-qam", "bob leaves"]);
+    let out = w.decrypt_blob(&repo, "HEAD:secrets/db.yaml", &bob.key_file);
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    let out = w.decrypt_blob(&repo, "HEAD:secrets/db.yaml", &w.env.key_file);
+    assert_eq!(stdout(&out), DB);
+    let rotated = w.git(&repo, &["show", "HEAD:secrets/db.yaml"]);
+    assert!(
+        tokens_of(&rotated)
+            .iter()
+            .all(|t| !tokens_of(&after).contains(t)),
+        "removing someone makes a new data key"
+    );
+
+    // The rule leaves `host` in plaintext: the values are encrypted again as it says.
+    w.set_rule(&repo, &[&w.env.public], "    unencrypted_regex: ^host$\n");
+    let out = w.vaultfile(&repo, &["updatekeys", "--yes", "secrets"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("~ selection rules"),
+        "{}",
+        stdout(&out)
+    );
+    w.git(&repo, &["commit", "-qam", "host in plaintext"]);
+    let blob = w.git(&repo, &["show", "HEAD:secrets/db.yaml"]);
+    assert!(
+        blob.contains("  host: db.internal\n") && !blob.contains("hunter2"),
+        "{blob}"
+    );
+}
+
+/// `rotate` in a filter repository stages a new data key; `--add`/`--rm` on a file its
+/// rule covers are refused, since the rule decides (and the next write would undo them).
+#[test]
+fn rotate_in_a_filter_repository_stages_a_new_key_and_defers_to_the_rule() {
+    let w = World::new();
+    let repo = w.repo("r");
+    let before = w.git(&repo, &["show", "HEAD:secrets/db.yaml"]);
+    let out = w.vaultfile(&repo, &["rotate", "secrets/db.yaml"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("secrets/db.yaml: new data key (staged: `git commit` records it)"),
+        "{}",
+        stdout(&out)
+    );
+    w.git(&repo, &["commit", "-qm", "rotate"]);
+    let after = w.git(&repo, &["show", "HEAD:secrets/db.yaml"]);
+    assert!(
+        tokens_of(&after)
+            .iter()
+            .all(|t| !tokens_of(&before).contains(t))
+    );
+    assert_eq!(
+        stdout(&w.decrypt_blob(&repo, "HEAD:secrets/db.yaml", &w.env.key_file)),
+        DB
+    );
+    let x = Env::new();
+    let out = w.vaultfile(&repo, &["rotate", "--add", &x.public, "secrets/db.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("recipients come from its rule at")
+            && stderr(&out).contains("vaultfile updatekeys"),
+        "{}",
+        stderr(&out)
+    );
+    let out = w.vaultfile(&repo, &["recipients", "add", "secrets/db.yaml", &x.public]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    // `recipients` lists what git stores.
+    let out = w.vaultfile(&repo, &["recipients", "secrets/db.yaml"]);
+    assert_eq!(
+        stdout(&out),
+        format!("{}\n", w.env.public),
+        "{}",
+        stderr(&out)
+    );
+    // A protected file not yet staged: the advice is `git add`, never `encrypt -i`.
+    std::fs::write(repo.join("secrets/new.yaml"), "k: v\n").unwrap();
+    let out = w.vaultfile(&repo, &["rotate", "secrets/new.yaml"]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        stderr(&out).contains("not in git's index yet")
+            && stderr(&out).contains("git add secrets/new.yaml")
+            && !stderr(&out).contains("encrypt -i"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// `recipients add/rm` on a file git's filter manages and no rule covers (it was added
+/// as ciphertext): the new version is staged, and the committed blob opens for whom it
+/// says.
+#[test]
+fn recipients_add_and_rm_stage_the_change_for_a_file_without_a_rule() {
+    let w = World::new();
+    let repo = w.repo("r");
+    let out = w.vaultfile(&repo, &["git", "init", "other/**"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::fs::create_dir_all(repo.join("other")).unwrap();
+    let plain = w.env.write("other-plain.yaml", "token: t-1\n");
+    let enc = w.env.encrypt(&plain, &["-r", &w.env.public]);
+    std::fs::write(repo.join("other/x.yaml"), &enc).unwrap();
+    w.git(&repo, &["add", "-A"]);
+    w.git(&repo, &["commit", "-qm", "other"]);
+    std::fs::remove_file(repo.join("other/x.yaml")).unwrap();
+    w.git(&repo, &["checkout", "--", "other/x.yaml"]);
+    assert_eq!(read(repo.join("other/x.yaml")), "token: t-1\n");
+
+    let bob = Env::new();
+    let out = w.vaultfile(&repo, &["recipients", "add", "other/x.yaml", &bob.public]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("(staged"), "{}", stdout(&out));
+    let out = w.vaultfile(&repo, &["recipients", "add", "other/x.yaml", &bob.public]);
+    assert!(
+        stderr(&out).contains("is already a recipient: nothing changed"),
+        "{}",
+        stderr(&out)
+    );
+    w.git(&repo, &["commit", "-qm", "bob"]);
+    assert_eq!(
+        stdout(&w.decrypt_blob(&repo, "HEAD:other/x.yaml", &bob.key_file)),
+        "token: t-1\n"
+    );
+    let out = w.vaultfile(&repo, &["recipients", "rm", "other/x.yaml", &bob.public]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    w.git(&repo, &["commit", "-qm", "no bob"]);
+    assert_eq!(
+        w.decrypt_blob(&repo, "HEAD:other/x.yaml", &bob.key_file)
+            .status
+            .code(),
+        Some(6)
+    );
+    assert_eq!(w.git(&repo, &["status", "--porcelain"]), "");
+}
+
+/// Someone who can push commits a blob with an extra recipient of their own (written
+/// without the filter). A key holder's checkout warns, and their next `git add` drops
+/// the recipient with a new data key.
+#[test]
+fn a_blob_with_an_extra_recipient_is_dropped_by_the_next_git_add_of_a_key_holder() {
+    let w = World::new();
+    let repo = w.repo("r");
+    let mallory = Env::new();
+    let plain = w.env.write("planted.yaml", DB);
+    let planted = w
+        .env
+        .encrypt(&plain, &["-r", &w.env.public, "-r", &mallory.public]);
+    let blob_file = w.env.write("planted.enc.yaml", &planted);
+    let oid = w.git(
+        &repo,
+        &[
+            "hash-object",
+            "-w",
+            "--no-filters",
+            blob_file.to_str().unwrap(),
+        ],
+    );
+    w.git(
+        &repo,
+        &[
+            "update-index",
+            "--cacheinfo",
+            &format!("100644,{},secrets/db.yaml", oid.trim()),
+        ],
+    );
+    w.git(&repo, &["commit", "-qm", "innocent"]);
+    assert_eq!(
+        stdout(&w.decrypt_blob(&repo, "HEAD:secrets/db.yaml", &mallory.key_file)),
+        DB
+    );
+    // Checkout by a key holder: a warning names the recipient.
+    std::fs::remove_file(repo.join("secrets/db.yaml")).unwrap();
+    let out = w.run("git", &repo, true, &["checkout", "--", "secrets/db.yaml"]);
+    assert!(out.status.success());
+    assert!(
+        stderr(&out).contains(&format!("recipient {} is not in its rule", mallory.public)),
+        "{}",
+        stderr(&out)
+    );
+    // `vaultfile decrypt` of the blob warns too (here read from git's index).
+    // The next edit and `git add` by a key holder drops mallory.
+    std::fs::write(
+        repo.join("secrets/db.yaml"),
+        DB.replace("hunter2", "correct-horse"),
+    )
+    .unwrap();
+    w.git(&repo, &["add", "secrets/db.yaml"]);
+    w.git(&repo, &["commit", "-qm", "new password"]);
+    assert_eq!(
+        w.decrypt_blob(&repo, "HEAD:secrets/db.yaml", &mallory.key_file)
+            .status
+            .code(),
+        Some(6)
+    );
+    let out = w.vaultfile(&repo, &["recipients", "secrets/db.yaml"]);
+    assert_eq!(stdout(&out), format!("{}\n", w.env.public));
+}
+
+/// Commands asked to change something that changes nothing say what they looked at.
+#[test]
+fn commands_with_nothing_to_do_say_why_and_exit_accordingly() {
+    let w = World::new();
+    let dir = w.env.path("empty");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("plain.yaml"), "a: 1\n").unwrap();
+    for (verb, args) in [
+        ("update", vec!["updatekeys", "--yes", "."]),
+        ("rotate", vec!["rotate", "."]),
+    ] {
+        let out = w.vaultfile(&dir, &args);
+        assert_eq!(out.status.code(), Some(4), "{args:?}");
+        assert!(
+            stderr(&out).contains(&format!(
+                "nothing to {verb}: no vaultfile-encrypted file in ."
+            )),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let out = w.vaultfile(&dir, &["upgrade", "."]);
+    assert!(out.status.success());
+    assert!(
+        stdout(&out).contains("nothing to upgrade: 0 encrypted files under ."),
+        "{}",
+        stdout(&out)
+    );
+}

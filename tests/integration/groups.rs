@@ -170,8 +170,21 @@ fn updatekeys_and_recipients_add_work_on_key_groups() {
         Some(6)
     );
 
-    // An ad-hoc addition to group 3.
+    // An ad-hoc addition to a file that a rule covers is refused: the rule says who may
+    // read it, and the next write would undo the change.
     let frank = Env::new();
+    env.bare_cmd()
+        .args(["recipients", "add", "--group", "3"])
+        .arg(&f)
+        .arg(&frank.public)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("recipients come from its rule at")
+                .and(predicate::str::contains("vaultfile updatekeys")),
+        );
+    // Without a rule, an ad-hoc addition to group 3.
+    std::fs::remove_file(env.path(".vaultfile.yaml")).unwrap();
     let mut c = env.bare_cmd();
     c.args(["recipients", "add", "--group", "3", "-I"])
         .arg(&alice.key_file);

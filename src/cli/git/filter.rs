@@ -65,14 +65,7 @@ struct GitFilter<'a> {
     identities: Vec<Box<dyn Identity>>,
     configs: HashMap<PathBuf, Option<Config>>,
     locked: usize,
-    /// Write unchanged files stored in an older format anew (`vaultfile upgrade` runs
-    /// `git add --renormalize` with this set).
-    upgrade: bool,
 }
-
-/// Set by `vaultfile upgrade` for the `git add --renormalize` it runs, so the filter
-/// processes git starts write unchanged version-1 files in the current format.
-pub const UPGRADE_ENV: &str = "VAULTFILE_UPGRADE";
 
 impl<'a> GitFilter<'a> {
     fn new(ui: &'a Ui) -> Result<Self, CliError> {
@@ -95,7 +88,6 @@ impl<'a> GitFilter<'a> {
                 .collect(),
             configs: HashMap::new(),
             locked: 0,
-            upgrade: std::env::var_os(UPGRADE_ENV).is_some_and(|v| v == "1"),
         })
     }
 
@@ -139,25 +131,25 @@ impl<'a> GitFilter<'a> {
         let file = top.join(path);
         let configs = &mut self.configs;
         let mut rule = || rule_for_file(configs, &file);
-        let options = convert::CleanOptions {
-            now: super::super::clock::now()?,
-            upgrade: self.upgrade,
-        };
-        convert::clean_with(
+        convert::clean_at(
             path,
             content,
             baseline.as_deref(),
             &self.identities,
             &mut rule,
-            options,
+            super::super::clock::now()?,
         )
         .map_err(|e| clean_error(path, e))
     }
 
     fn smudge_file(&mut self, path: &str, content: Vec<u8>) -> Result<Vec<u8>, CliError> {
-        match convert::smudge(path, content, &self.identities) {
-            Ok(Smudged::Decrypted(p) | Smudged::Plain(p)) => Ok(p),
-            Ok(Smudged::Locked(c, why)) => {
+        match convert::smudge_opened(path, content, &self.identities) {
+            Ok((Smudged::Decrypted(p), Some(metadata))) => {
+                self.warn_drift(path, &metadata);
+                Ok(p)
+            }
+            Ok((Smudged::Decrypted(p) | Smudged::Plain(p), _)) => Ok(p),
+            Ok((Smudged::Locked(c, why), _)) => {
                 self.locked += 1;
                 if self.locked <= LOCKED_NAMED {
                     self.ui.warn(&format!(
@@ -170,6 +162,28 @@ impl<'a> GitFilter<'a> {
             Err(e) => Err(CliError::decrypt(path, e, &[]).hint(
                 "the blob in the repository was altered; check out an earlier commit of this file",
             )),
+        }
+    }
+
+    /// Warns when a checked-out file's recipients or rules are not its rule's: someone
+    /// who could push may have added a recipient. The next `git add` by a key holder
+    /// makes the file match its rule.
+    fn warn_drift(&mut self, path: &str, metadata: &vaultfile::metadata::Metadata) {
+        let top = self
+            .repo
+            .as_ref()
+            .and_then(|r| r.work_tree.clone())
+            .unwrap_or_else(|| PathBuf::from("."));
+        let Ok(RuleFor::Rule(holders, rules)) = rule_for_file(&mut self.configs, &top.join(path))
+        else {
+            return;
+        };
+        let drift = vaultfile::policy::compare(metadata, &holders, &rules);
+        if !drift.is_empty() {
+            self.ui.warn(&format!(
+                "{path}: {}; `git add --renormalize -- {path}` (with a key) makes it match its rule",
+                drift.lines().join("; ")
+            ));
         }
     }
 

@@ -10,8 +10,6 @@ use std::path::PathBuf;
 
 use vaultfile::git::repo::{GitError, Repo};
 
-pub use filter::UPGRADE_ENV;
-
 use super::error::{CliError, ExitKind};
 use super::ui::Ui;
 
