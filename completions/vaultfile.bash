@@ -1836,7 +1836,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__keygen)
-            opts="-o -q -h --output --quiet --color --prefer --kms-timeout --help"
+            opts="-o -y -q -h --output --public --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1847,6 +1847,14 @@ _vaultfile() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -y)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

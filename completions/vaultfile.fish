@@ -58,6 +58,7 @@ complete -c vaultfile -n "__fish_vaultfile_needs_command" -f -a "scan" -d 'Find 
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -f -a "completions" -d 'Print shell completions for bash, zsh, fish, PowerShell or elvish'
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -s o -l output -d 'Write the identity to FILE instead of standard output (refuses to overwrite)' -r -F
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -s y -l public -d 'Print the public key of each age identity in KEYFILE (`-` for standard input) instead of making a new one, as `age-keygen -y` does' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -395,7 +396,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -f -a "init" -d 'Set this repository up to store protected files encrypted'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -f -a "deinit" -d 'Undo `vaultfile git init` in this repository'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -f -a "status" -d 'List protected files: locked or decrypted in the work tree, and their recipients'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -f -a "check" -d 'Find protected files stored in plaintext (or altered) in the index, HEAD or history'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -f -a "check" -d 'Find protected files stored in plaintext, altered, or differing from their rule'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -f -a "filter-process" -d 'Serve git\'s long-running filter protocol on stdin/stdout (run by git)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -f -a "clean" -d 'Encrypt stdin for the repository (one-shot clean filter, run by git)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -f -a "smudge" -d 'Decrypt stdin for the work tree (one-shot smudge filter, run by git)'
@@ -491,7 +492,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from help" -f -a "init" -d 'Set this repository up to store protected files encrypted'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from help" -f -a "deinit" -d 'Undo `vaultfile git init` in this repository'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from help" -f -a "status" -d 'List protected files: locked or decrypted in the work tree, and their recipients'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from help" -f -a "check" -d 'Find protected files stored in plaintext (or altered) in the index, HEAD or history'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from help" -f -a "check" -d 'Find protected files stored in plaintext, altered, or differing from their rule'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from help" -f -a "filter-process" -d 'Serve git\'s long-running filter protocol on stdin/stdout (run by git)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from help" -f -a "clean" -d 'Encrypt stdin for the repository (one-shot clean filter, run by git)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from help" -f -a "smudge" -d 'Decrypt stdin for the work tree (one-shot smudge filter, run by git)'
@@ -550,7 +551,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and __fish_see
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and __fish_seen_subcommand_from git" -f -a "init" -d 'Set this repository up to store protected files encrypted'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and __fish_seen_subcommand_from git" -f -a "deinit" -d 'Undo `vaultfile git init` in this repository'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and __fish_seen_subcommand_from git" -f -a "status" -d 'List protected files: locked or decrypted in the work tree, and their recipients'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and __fish_seen_subcommand_from git" -f -a "check" -d 'Find protected files stored in plaintext (or altered) in the index, HEAD or history'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and __fish_seen_subcommand_from git" -f -a "check" -d 'Find protected files stored in plaintext, altered, or differing from their rule'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and __fish_seen_subcommand_from git" -f -a "filter-process" -d 'Serve git\'s long-running filter protocol on stdin/stdout (run by git)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and __fish_seen_subcommand_from git" -f -a "clean" -d 'Encrypt stdin for the repository (one-shot clean filter, run by git)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and __fish_seen_subcommand_from git" -f -a "smudge" -d 'Decrypt stdin for the work tree (one-shot smudge filter, run by git)'

@@ -46,6 +46,12 @@ pub enum EncryptError {
     /// The input is not valid in its format.
     #[error("syntax error: {0}")]
     Parse(#[from] ParseError),
+    /// The input has a top-level `vaultfile` key of its own, where an encrypted file keeps
+    /// its metadata.
+    #[error(
+        "its top-level key `vaultfile` is reserved for vaultfile's metadata, and this file uses it for something else"
+    )]
+    ReservedKey,
     /// No recipient was given and there is no baseline to take them from.
     #[error("no recipients")]
     NoRecipients,
@@ -243,6 +249,11 @@ pub fn encrypt_to(
 ) -> Result<EncryptSummary, EncryptError> {
     check_len(text.len()).map_err(|_| EncryptError::TooLarge)?;
     let doc = store.parse(text, ParseOptions::default())?;
+    if let Some(block) = &doc.metadata
+        && !looks_like_metadata(&block.value)
+    {
+        return Err(EncryptError::ReservedKey);
+    }
     if doc.metadata.is_some() || has_misplaced_metadata(&doc, text) {
         return Err(EncryptError::AlreadyEncrypted);
     }
@@ -769,7 +780,13 @@ fn mac_header(mac: &mut FileMac, meta: &Metadata) {
 
 /// Reads and checks the metadata block of a parsed document.
 fn read_metadata(doc: &Document, text: &str) -> Result<(Metadata, Range<usize>), DecryptError> {
-    let Some(block) = doc.metadata.as_ref() else {
+    // A top-level `vaultfile` key that holds no version and no MAC is the file's own
+    // setting, not metadata: the file is not encrypted.
+    let block = doc
+        .metadata
+        .as_ref()
+        .filter(|b| looks_like_metadata(&b.value));
+    let Some(block) = block else {
         return Err(if has_misplaced_metadata(doc, text) {
             DecryptError::Integrity(Integrity::MisplacedMetadata)
         } else {
@@ -785,6 +802,12 @@ fn read_metadata(doc: &Document, text: &str) -> Result<(Metadata, Range<usize>),
         .map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
     meta.check_shape().map_err(DecryptError::BadMetadata)?;
     Ok((meta, block.span.clone()))
+}
+
+/// Whether a value found where the metadata block goes is meant as one: it has a format
+/// version or a MAC. (A damaged block that has one is reported as damaged.)
+fn looks_like_metadata(value: &serde_json::Value) -> bool {
+    value.get("version").is_some() || value.get("mac").is_some()
 }
 
 /// Whether a text whose store found no metadata block still carries one where vaultfile
@@ -1185,6 +1208,22 @@ mod tests {
             decrypt(store(Format::Json), &enc.text, &k.identities).unwrap(),
             JSON
         );
+    }
+
+    /// A file's own top-level `vaultfile` key is not metadata: decrypting says "not
+    /// encrypted", and encrypting says the key is reserved (not "already encrypted").
+    #[test]
+    fn a_top_level_vaultfile_key_of_the_files_own() {
+        let k = key();
+        let text = "app: 1\nvaultfile:\n  enabled: true\n";
+        assert!(matches!(
+            encrypt(store(Format::Yaml), text, &opts(&k, None)),
+            Err(EncryptError::ReservedKey)
+        ));
+        assert!(matches!(
+            decrypt(store(Format::Yaml), text, &k.identities),
+            Err(DecryptError::NotEncrypted)
+        ));
     }
 
     #[test]

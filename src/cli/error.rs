@@ -100,6 +100,8 @@ impl CliError {
                 .hint("decrypt it first, or use `vaultfile decrypt` to read it"),
             EncryptError::Parse(e) => CliError::new(ExitKind::Syntax, format!("{file}: syntax error: {e}"))
                 .hint("fix the syntax, or pass --input-type if the format was guessed wrong"),
+            EncryptError::ReservedKey => CliError::new(ExitKind::Syntax, format!("{file}: {err_reserved}", err_reserved = EncryptError::ReservedKey))
+                .hint("rename the key (an encrypted file keeps its metadata under `vaultfile`), or encrypt the file whole with --input-type binary"),
             EncryptError::NoRecipients => CliError::new(ExitKind::Recipients, format!("no recipients for {file}"))
                 .hint("pass -r age1… (repeatable), -R FILE or set VAULTFILE_RECIPIENTS")
                 .hint("`vaultfile keygen -o ~/.config/vaultfile/keys.txt` creates a key and prints its public key"),

@@ -16,14 +16,28 @@ use super::ui::Ui;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   vaultfile keygen -o ~/.config/vaultfile/keys.txt   # the default place vaultfile looks
-  vaultfile keygen > ci-key.txt                       # print to stdout")]
+  vaultfile keygen > ci-key.txt                       # print to stdout
+  vaultfile keygen -y ~/.config/vaultfile/keys.txt   # the public key of an identity")]
 pub struct KeygenArgs {
     /// Write the identity to FILE instead of standard output (refuses to overwrite)
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+
+    /// Print the public key of each age identity in KEYFILE (`-` for standard input)
+    /// instead of making a new one, as `age-keygen -y` does
+    #[arg(
+        short = 'y',
+        long = "public",
+        value_name = "KEYFILE",
+        conflicts_with = "output"
+    )]
+    public: Option<PathBuf>,
 }
 
 pub fn run(args: KeygenArgs, ui: &Ui) -> super::CmdResult {
+    if let Some(file) = &args.public {
+        return print_public(file);
+    }
     let identity = age::x25519::Identity::generate();
     let public = identity.to_public().to_string();
     let created = humantime::format_rfc3339_seconds(std::time::SystemTime::now());
@@ -66,4 +80,36 @@ fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
     b.create(dir)
+}
+
+/// `keygen -y`: the public key of every `AGE-SECRET-KEY-1…` line of `file`.
+fn print_public(file: &std::path::Path) -> super::CmdResult {
+    let input = super::io::Input::new(Some(file));
+    let name = input.name();
+    let text = zeroize::Zeroizing::new(input.read()?);
+    let text = String::from_utf8_lossy(&text);
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if !line.to_ascii_uppercase().starts_with("AGE-SECRET-KEY-1") {
+            continue;
+        }
+        let id: age::x25519::Identity = line.parse().map_err(|_| {
+            CliError::new(
+                ExitKind::Syntax,
+                format!("{name}:{}: not a valid age secret key", i + 1),
+            )
+            .hint("the line should be exactly what `vaultfile keygen` (or age-keygen) wrote")
+        })?;
+        out.push_str(&id.to_public().to_string());
+        out.push('\n');
+    }
+    if out.is_empty() {
+        return Err(CliError::new(
+            ExitKind::Syntax,
+            format!("{name} holds no age secret key (AGE-SECRET-KEY-1…)"),
+        )
+        .hint("an SSH key's public key is in its .pub file; a plugin identity's recipient is printed by the plugin"));
+    }
+    super::io::write_stdout(out.as_bytes())
 }

@@ -1,6 +1,6 @@
 //! `vaultfile set`: set one value of an encrypted file.
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
 use zeroize::Zeroizing;
@@ -20,18 +20,24 @@ use super::ui::Ui;
 /// its old version as baseline: only that value's ciphertext and the MAC change. Setting a
 /// value to what it already is leaves the file untouched.
 ///
-/// VALUE is read as a literal of the file's format (5432 is a number, true a boolean,
+/// Without VALUE, the value is typed at a hidden prompt (twice) on a terminal, or read from
+/// standard input (one final line break dropped; --value-stdin keeps every byte). Prefer
+/// these for secrets: a VALUE on the command line is visible to every user of the machine
+/// (/proc/PID/cmdline, `ps`) and stays in your shell history.
+///
+/// The value is read as a literal of the file's format (5432 is a number, true a boolean,
 /// "quoted" a string); anything that is not one literal is a string. --string takes it as
 /// a string whatever it looks like.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
-  vaultfile set config/prod.yaml database.password 'n3w-s3cret'
-  vaultfile set config/prod.yaml database.port 5433            # a number
+  vaultfile set config/prod.yaml database.password             # asks for it (hidden)
+  pass show db/prod | vaultfile set config/prod.yaml database.password
+  vaultfile set .env API_KEY --value-file api-key.txt          # taken byte for byte
+  vaultfile set config/prod.yaml database.port 5433            # not secret: on the line
   vaultfile set --string config/prod.yaml database.port 5433   # the string \"5433\"
   vaultfile set app.json 'servers[0].token' tok_live_123
   vaultfile set config.yaml offset -5                         # negative numbers work
   vaultfile set config.yaml banner -- '--- hello ---'         # other values starting with -
-  vaultfile set .env API_KEY --value-file api-key.txt          # taken byte for byte
   printf %s \"$TOKEN\" | vaultfile set secrets.toml api.token --value-stdin")]
 pub struct SetArgs {
     /// The encrypted file
@@ -42,11 +48,11 @@ pub struct SetArgs {
     #[arg(value_name = "PATH")]
     path: String,
 
-    /// The value (or use --value-file / --value-stdin)
+    /// The value; omit it to be asked (or to read standard input), which keeps a secret out
+    /// of the process list and your shell history
     #[arg(
         value_name = "VALUE",
         allow_negative_numbers = true,
-        required_unless_present_any = ["value_file", "value_stdin"],
         conflicts_with_all = ["value_file", "value_stdin"]
     )]
     value: Option<String>,
@@ -105,6 +111,26 @@ fn read_value(args: &SetArgs) -> Result<Zeroizing<String>, CliError> {
     if let Some(v) = &args.value {
         return Ok(Zeroizing::new(v.clone()));
     }
+    // Neither VALUE nor a source: ask on a terminal, else read standard input as `read`
+    // in a shell does (the final line break is not part of the value).
+    if args.value_file.is_none() && !args.value_stdin {
+        if std::io::stdin().is_terminal() {
+            return prompt_value(&args.path);
+        }
+        let mut buf = Zeroizing::new(Vec::new());
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| CliError::io("read", std::path::Path::new("<stdin>"), e))?;
+        let end = buf.len()
+            - if buf.ends_with(b"\r\n") {
+                2
+            } else {
+                usize::from(buf.ends_with(b"\n"))
+            };
+        return String::from_utf8(buf[..end].to_vec())
+            .map(Zeroizing::new)
+            .map_err(|_| not_text("standard input"));
+    }
     let bytes = if let Some(f) = &args.value_file {
         Zeroizing::new(std::fs::read(f).map_err(|e| CliError::io("read", f, e))?)
     } else {
@@ -121,4 +147,21 @@ fn read_value(args: &SetArgs) -> Result<Zeroizing<String>, CliError> {
     String::from_utf8(bytes.to_vec())
         .map(Zeroizing::new)
         .map_err(|_| not_text(&what))
+}
+
+/// Asks for the value twice, without echo, on the terminal.
+fn prompt_value(path: &str) -> Result<Zeroizing<String>, CliError> {
+    let ask = |prompt: &str| {
+        rpassword::prompt_password(prompt)
+            .map(Zeroizing::new)
+            .map_err(|e| CliError::io("read", std::path::Path::new("<terminal>"), e))
+    };
+    loop {
+        let first = ask(&format!("Value for {path} (not shown): "))?;
+        let again = ask("Type it again: ")?;
+        if first == again {
+            return Ok(first);
+        }
+        eprintln!("The two values differ; try again.");
+    }
 }

@@ -152,6 +152,9 @@ pub enum CleanError {
     /// The file is ciphertext that fails its integrity check.
     #[error("it is encrypted but fails its integrity check: {0}")]
     Tampered(DecryptError),
+    /// The file has vaultfile metadata that cannot be read (a newer format, or damaged).
+    #[error("its vaultfile metadata cannot be read: {0}")]
+    Unreadable(DecryptError),
     /// The file is ciphertext that no identity at hand opens, and it differs from the
     /// stored version: without a key nothing in an encrypted file may change, not even a
     /// comment.
@@ -237,7 +240,12 @@ pub fn clean_at(
             return encrypt_plain(format, &plain, &conformed, rules, now);
         }
         Some(Err(e @ DecryptError::Integrity(_))) => return Err(CleanError::Tampered(e)),
-        Some(Err(_)) => return clean_locked(path, content, baseline),
+        Some(Err(
+            DecryptError::NoMatchingIdentity { .. } | DecryptError::NotEnoughKeyGroups { .. },
+        )) => return clean_locked(path, content, baseline),
+        // Metadata this vaultfile cannot read (a newer format, a damaged block): nothing
+        // can be checked or kept, and it must not be stored as if it were plaintext.
+        Some(Err(e)) => return Err(CleanError::Unreadable(e)),
     }
 
     // No earlier version, or a plaintext one (committed before the attributes): a new file.
@@ -347,11 +355,17 @@ fn clean_locked(
             recipients: stored.recipient_ids().map(str::to_owned).collect(),
         });
     }
-    let (store, text) = match classify(path, &content) {
-        Content::Encrypted { store, text, .. } => (store, text),
-        Content::Plain => unreachable!("open_text found metadata"),
+    let checked = match classify(path, &content) {
+        Content::Encrypted { store, text, .. } => engine::check_sealed(store, text),
+        // `open_text` found metadata that `inspect` cannot read: say why.
+        Content::Plain => {
+            let store = format::store_for(Format::from_path(std::path::Path::new(path)))
+                .unwrap_or_else(|| format::store_for(Format::Yaml).expect("yaml store"));
+            let text = String::from_utf8_lossy(&content);
+            engine::inspect(store, &text)
+        }
     };
-    match engine::check_sealed(store, text) {
+    match checked {
         Ok(_) => Ok(content),
         Err(e) => Err(CleanError::PlaintextInLockedFile(e)),
     }
@@ -737,5 +751,30 @@ mod tests {
             metadata_of("a.yaml", text.as_bytes()).unwrap().rules,
             RuleSpec::default()
         );
+    }
+
+    /// Regression: a file whose own last top-level key is `vaultfile:` (a setting, not
+    /// metadata) made the clean filter panic. It is now an error that says what to do.
+    #[test]
+    fn a_top_level_vaultfile_key_of_the_files_own_is_an_error_not_a_panic() {
+        let (r, ids) = key();
+        let text = "app:\n  name: x\nvaultfile:\n  enabled: true\n";
+        let err = clean("a.yaml", text.into(), None, &ids, &mut new_file_with(&r)).unwrap_err();
+        assert!(
+            matches!(err, CleanError::Encrypt(EncryptError::ReservedKey)),
+            "{err}"
+        );
+        // With a stored version, and without a key: still an error, never a panic.
+        let blob = clean("a.yaml", PLAIN.into(), None, &ids, &mut new_file_with(&r)).unwrap();
+        let (_, nobody) = key();
+        assert!(clean("a.yaml", text.into(), Some(&blob), &nobody, &mut no_rule).is_err());
+        // Metadata of a newer format is not stored as if it were plaintext.
+        let newer = String::from_utf8(blob.clone())
+            .unwrap()
+            .replace("version: 2", "version: 9");
+        assert!(matches!(
+            clean("a.yaml", newer.into(), Some(&blob), &ids, &mut no_rule),
+            Err(CleanError::Unreadable(DecryptError::UnsupportedVersion(9)))
+        ));
     }
 }

@@ -87,6 +87,12 @@ pub enum RecipientError {
         "'{0}' is not a recipient: expected an age public key (age1…), an age plugin recipient (age1yubikey1…), an SSH public key (ssh-ed25519 …, ssh-rsa …) or `passphrase`"
     )]
     Unknown(String),
+    /// The string is a secret key (an identity), given where a public key belongs. Only
+    /// its kind is kept, never the key: the message may end up in a CI log.
+    #[error(
+        "this is a secret key ({0}), not a recipient: give its public key instead (`vaultfile keygen -y KEYFILE` prints an age key's; an SSH key's is in its .pub file)"
+    )]
+    SecretKey(&'static str),
     /// The string has a known shape but is malformed.
     #[error("invalid {kind} recipient '{text}': {reason}")]
     Invalid {
@@ -143,6 +149,9 @@ pub fn parse_recipient_with(
     callbacks: Arc<dyn Callbacks>,
 ) -> Result<Box<dyn Recipient>, RecipientError> {
     let text = text.trim();
+    if let Some(kind) = secret_key_kind(text) {
+        return Err(RecipientError::SecretKey(kind));
+    }
     if text.starts_with("age1") {
         match age::Recipient::parse(text) {
             Ok(r) => Ok(Box::new(r)),
@@ -174,6 +183,21 @@ pub fn parse_recipient_with(
         })
     } else {
         Err(RecipientError::Unknown(text.to_owned()))
+    }
+}
+
+/// What kind of secret key `text` holds, if it holds one: a recipient list is the last
+/// place a secret should be, and an error message must not repeat it.
+fn secret_key_kind(text: &str) -> Option<&'static str> {
+    let upper = text.to_ascii_uppercase();
+    if upper.contains("AGE-SECRET-KEY-") {
+        Some("AGE-SECRET-KEY-1…")
+    } else if upper.contains("AGE-PLUGIN-") {
+        Some("AGE-PLUGIN-…")
+    } else if upper.contains("PRIVATE KEY-----") {
+        Some("-----BEGIN … PRIVATE KEY-----")
+    } else {
+        None
     }
 }
 
@@ -310,5 +334,42 @@ pub(crate) mod testkit {
             vec![parse_recipient(&id.to_public().to_string()).unwrap()],
             load_identities("test key", secret.as_bytes(), Arc::new(NoCallbacks)).unwrap(),
         )
+    }
+}
+
+#[cfg(test)]
+mod recipient_tests {
+    use super::*;
+
+    /// A secret key given as a recipient is recognised and never repeated.
+    #[test]
+    fn a_secret_key_given_as_a_recipient_is_not_echoed() {
+        let id = ::age::x25519::Identity::generate();
+        let secret = ::age::secrecy::ExposeSecret::expose_secret(&id.to_string()).to_owned();
+        for given in [
+            secret.clone(),
+            secret.to_lowercase(),
+            format!("  {secret}  "),
+            "AGE-PLUGIN-YUBIKEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQ".to_owned(),
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n".to_owned(),
+        ] {
+            let err = match parse_recipient(&given) {
+                Err(e) => e,
+                Ok(_) => panic!("a secret key was taken as a recipient"),
+            };
+            let msg = err.to_string();
+            assert!(matches!(err, RecipientError::SecretKey(_)), "{msg}");
+            assert!(msg.contains("secret key"), "{msg}");
+            assert!(!msg.contains(&secret[16..]), "the key is echoed: {msg}");
+            assert!(
+                !msg.contains("QQQQQQQQ") && !msg.contains("b3BlbnNz"),
+                "{msg}"
+            );
+        }
+        let err = match parse_recipients_file(&format!("# alice\n{secret}\n")) {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("accepted"),
+        };
+        assert!(!err.contains(&secret[16..]), "{err}");
     }
 }

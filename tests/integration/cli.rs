@@ -552,3 +552,37 @@ fn no_matching_identity_lists_recipients_and_identities_tried() {
         .code(6)
         .stderr(predicate::str::contains("(none found)"));
 }
+
+/// A secret key given by mistake as a recipient is not repeated in the error (which may
+/// end up in a CI log), and the error says what to give instead.
+#[test]
+fn a_secret_key_given_as_a_recipient_is_not_echoed() {
+    let env = Env::new();
+    let secret = std::fs::read_to_string(&env.key_file)
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
+        .unwrap()
+        .to_owned();
+    let f = env.write("a.yaml", "a: 1\n");
+    let out = env
+        .cmd()
+        .args(["encrypt", "-r", &secret])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains(&secret[16..]), "{stderr}");
+    assert!(
+        stderr.contains("secret key") && stderr.contains("keygen -y"),
+        "{stderr}"
+    );
+    // keygen -y gives the public key to use.
+    env.cmd()
+        .args(["keygen", "-y"])
+        .arg(&env.key_file)
+        .assert()
+        .success()
+        .stdout(format!("{}\n", env.public));
+}

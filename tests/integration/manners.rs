@@ -721,3 +721,51 @@ fn k8s_secret_from_a_sops_file() {
         b"c4r1b0u"
     );
 }
+
+/// `set` without a VALUE asks for it twice on a terminal, without echo: the secret never
+/// reaches the command line (`ps`, shell history) or the screen.
+#[test]
+fn tmux_set_without_a_value_asks_for_it_hidden() {
+    let t = Env::new();
+    let plain = t.write("app.yaml", "db:\n  password: old\n");
+    let enc = t.encrypt(&plain, &[]);
+    t.write("app.yaml", enc);
+    let bin = assert_cmd::cargo::cargo_bin("vaultfile");
+    let script = t.write(
+        "set.sh",
+        format!(
+            "#!/bin/sh\ncd '{dir}'\nenv -i HOME='{dir}' PATH=\"$PATH\" TERM=xterm \
+             VAULTFILE_AGE_KEY_FILE='{key}' '{bin}' set app.yaml db.password\n\
+             echo \"exit=$?\"\nsleep 60\n",
+            dir = t.dir.path().display(),
+            key = t.key_file.display(),
+            bin = bin.display(),
+        ),
+    );
+    make_executable(&script);
+    let tmux = Tmux::start("set", &script);
+    tmux.wait_for_text("Value for db.password (not shown):");
+    assert!(
+        tmux.tmux(&["send-keys", "-t", "t", "n3w-s3cret", "Enter"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    tmux.wait_for_text("Type it again:");
+    assert!(
+        tmux.tmux(&["send-keys", "-t", "t", "n3w-s3cret", "Enter"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let screen = tmux.wait_for_text("exit=0");
+    assert!(
+        !screen.contains("n3w-s3cret"),
+        "the value was shown:\n{screen}"
+    );
+    t.cmd()
+        .args(["get", "app.yaml", "db.password"])
+        .assert()
+        .success()
+        .stdout("n3w-s3cret");
+}

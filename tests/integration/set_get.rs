@@ -349,3 +349,33 @@ fn set_errors_say_what_to_do() {
         .code(6);
     assert_eq!(std::fs::read(&plain).unwrap(), enc);
 }
+
+/// `set` without a VALUE and without a terminal reads standard input, as a shell's `read`
+/// does: the final line break is not part of the value (`--value-stdin` keeps it).
+#[test]
+fn set_without_a_value_reads_standard_input() {
+    let env = Env::new();
+    let f = env.write("app.yaml", "db:\n  password: old\n");
+    let enc = env.encrypt(&f, &[]);
+    env.write("app.yaml", enc);
+    env.cmd()
+        .args(["set", "app.yaml", "db.password"])
+        .write_stdin("fr0m-stdin\n")
+        .assert()
+        .success();
+    env.cmd()
+        .args(["get", "app.yaml", "db.password"])
+        .assert()
+        .success()
+        .stdout("fr0m-stdin");
+    env.cmd()
+        .args(["set", "app.yaml", "db.password", "--value-stdin"])
+        .write_stdin("kept\n")
+        .assert()
+        .success();
+    env.cmd()
+        .args(["get", "--json", "app.yaml", "db.password"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("kept\\n"));
+}

@@ -262,6 +262,16 @@ fn clean_error(path: &str, e: CleanError) -> CliError {
         }
         CleanError::PlaintextInLockedFile(_) => CliError::new(ExitKind::NoIdentity, msg)
             .hint("the work tree holds the encrypted file; values can only be changed with a key that opens it"),
+        CleanError::Unreadable(DecryptError::UnsupportedVersion(_)) => {
+            CliError::new(ExitKind::State, msg).hint("upgrade vaultfile to work with this file")
+        }
+        CleanError::Unreadable(_) => CliError::new(ExitKind::Integrity, msg)
+            .hint("restore the file with `git checkout -- PATH`"),
+        CleanError::Encrypt(vaultfile::engine::EncryptError::ReservedKey) => {
+            CliError::new(ExitKind::Syntax, msg).hint(
+                "rename the file's top-level `vaultfile` key: an encrypted file keeps its metadata there",
+            )
+        }
         CleanError::Config(_) => CliError::new(ExitKind::Usage, msg)
             .hint("fix .vaultfile.yaml: its rule says who may read this file"),
         CleanError::NoRecipients(_) => CliError::new(ExitKind::Recipients, msg).hint(
