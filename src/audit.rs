@@ -8,6 +8,8 @@
 //! a file they do not open gets the check that needs no key
 //! ([`engine::check_sealed`]: every value that should be encrypted is a well-formed
 //! token). Nothing here reads the clock: [`data_key_age`] takes "now" from the caller.
+//! The metadata comes back too, so that the caller can compare it with the file's
+//! `.vaultfile.yaml` rule (who may open it is the rule's to say, not the file's).
 //!
 //! A SOPS file records no data-key creation time (`lastmodified` changes on every edit), so
 //! its age is unknown; it is reported with SOPS's own metadata.
@@ -19,6 +21,7 @@ use zeroize::Zeroizing;
 
 use crate::engine::{self, DecryptError};
 use crate::format::{self, Format, ParseOptions, Store};
+use crate::metadata::Metadata;
 use crate::path::{KeyPath, Segment};
 use crate::sops::{self, MasterKey, SopsError, SopsFormat};
 
@@ -103,6 +106,10 @@ pub struct FileStatus {
     pub format_version: Option<u32>,
     /// The integrity check's result.
     pub integrity: Integrity,
+    /// The vaultfile metadata as written (vaultfile files only), unverified unless
+    /// `integrity` is [`Integrity::Verified`]: what to compare with the file's
+    /// `.vaultfile.yaml` rule ([`crate::policy::compare`]), which needs no key.
+    pub metadata: Option<Metadata>,
 }
 
 impl FileStatus {
@@ -227,10 +234,11 @@ fn inspect_vaultfile(
         threshold,
         grouped: meta.has_key_groups(),
         data_key_created: humantime::parse_rfc3339(&meta.created).ok(),
-        created: Some(meta.created),
+        created: Some(meta.created.clone()),
         last_modified: None,
         format_version: Some(meta.version),
         integrity,
+        metadata: Some(meta),
     })
 }
 
@@ -289,6 +297,7 @@ fn inspect_sops(text: &str, sf: SopsFormat, keys: &Keys<'_>) -> Result<FileStatu
         last_modified: Some(meta.lastmodified),
         format_version: None,
         integrity,
+        metadata: None,
     })
 }
 

@@ -466,8 +466,10 @@ fn choose_key(
         }
     };
     meta.rules = rules;
-    // Whatever the baseline's version, what is written now is the current one.
+    // Whatever the baseline's version, what is written now is the current one, and a
+    // structured file (encrypt_binary sets `whole` again for its own output).
     meta.version = metadata::VERSION;
+    meta.whole = false;
     meta.mac = String::new();
     Ok((key, meta))
 }
@@ -542,6 +544,7 @@ fn wrap_for(
     let mut meta = Metadata {
         version: metadata::VERSION,
         created,
+        whole: false,
         rules: RuleSpec::default(),
         recipients: Vec::new(),
         key_groups: Vec::new(),
@@ -1103,7 +1106,10 @@ pub fn encrypt_binary(
 ) -> Result<Encrypted, EncryptError> {
     let store = format::store_for(Format::Yaml).expect("yaml store");
     let mut warnings = Vec::new();
-    let (key, meta_base) = choose_key(opts, &mut warnings)?;
+    let (key, mut meta_base) = choose_key(opts, &mut warnings)?;
+    meta_base.whole = true;
+    // Selection rules are about keys: a file encrypted whole has none.
+    meta_base.rules = RuleSpec::default();
     let path = KeyPath::from_segments([crate::path::Segment::Key(format::binary::DATA_KEY)]);
     let token = ValueCipher::new(&key).seal(&path, content);
     let mut text = format!("{}: ", format::binary::DATA_KEY);
@@ -1127,6 +1133,15 @@ pub fn encrypt_binary(
         warnings,
         encrypted_values: 1,
     })
+}
+
+/// Whether `text` is a file encrypted whole ([`encrypt_binary`]), whatever its name: it
+/// starts as every such file does and its metadata says so. Cheap for other files: one
+/// prefix check.
+pub fn is_whole(text: &str) -> bool {
+    text.starts_with("data: VF1.")
+        && inspect(format::store_for(Format::Yaml).expect("yaml store"), text)
+            .is_ok_and(|m| m.whole)
 }
 
 /// Decrypts a binary file written by [`encrypt_binary`].

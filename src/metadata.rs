@@ -73,6 +73,12 @@ pub struct Metadata {
     pub version: u32,
     /// When the data key was created (RFC 3339, UTC, seconds); rotation evidence.
     pub created: String,
+    /// The whole text is one encrypted value (`data`), whatever the file's name says: a
+    /// binary file, or a merge result with conflict markers (which must not reach git's
+    /// object database in plaintext). Format 2 writes it; format-1 binary files are known
+    /// by their name only.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub whole: bool,
     /// The selection rules in force when the file was encrypted.
     #[serde(default, skip_serializing_if = "RuleSpec::is_empty")]
     pub rules: RuleSpec,

@@ -132,6 +132,7 @@ mod tests {
         Metadata {
             version: crate::metadata::VERSION,
             created: "2026-12-01T00:00:00Z".into(),
+            whole: false,
             rules: RuleSpec::default(),
             recipients: recipients
                 .iter()

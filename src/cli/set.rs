@@ -121,6 +121,15 @@ fn read_value(args: &SetArgs) -> Result<Zeroizing<String>, CliError> {
         std::io::stdin()
             .read_to_end(&mut buf)
             .map_err(|e| CliError::io("read", std::path::Path::new("<stdin>"), e))?;
+        // Nothing at all is more likely a missing value (a script with no input) than an
+        // empty one, which --value-stdin sets explicitly.
+        if buf.is_empty() {
+            return Err(CliError::new(
+                ExitKind::Usage,
+                format!("no value for {}: standard input is empty", args.path),
+            )
+            .hint("give the value on standard input, run on a terminal to be asked for it, or pass --value-stdin to set an empty value"));
+        }
         let end = buf.len()
             - if buf.ends_with(b"\r\n") {
                 2

@@ -3,9 +3,12 @@
 //! `--max-age`, the files whose data key is due for rotation (audit evidence).
 //!
 //! The per-file work is [`vaultfile::audit::inspect`]; this module finds the files, reads
-//! what git stores for those whose work-tree copy is plaintext, and formats the report.
+//! what git stores for those whose work-tree copy is plaintext, compares each vaultfile
+//! file with its `.vaultfile.yaml` rule ([`rule_drift`]: a file whose metadata names a
+//! recipient its rule does not was written by someone who bypassed the rule, and that
+//! needs no key to see), and formats the report.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -13,7 +16,9 @@ use std::time::{Duration, SystemTime};
 use vaultfile::audit::{self, FileStatus, InspectError, Integrity};
 use vaultfile::config::{self, Config};
 use vaultfile::git::repo::{BlobReader, Repo};
-use vaultfile::keys::SecretString;
+use vaultfile::keys::{KeyHolders, NoCallbacks, SecretString};
+use vaultfile::metadata::Metadata;
+use vaultfile::policy::{self, Drift};
 
 use super::clock;
 use super::common::{self, IdentityArgs};
@@ -36,6 +41,13 @@ const JSON_VERSION: u32 = 1;
 /// file that is plaintext where it should be encrypted is `not-encrypted`; one that cannot
 /// be read is `error`.
 ///
+/// The RULE column compares a vaultfile file's metadata with its .vaultfile.yaml creation
+/// rule (found from the file's directory; no key needed): `matches`; `DRIFT` when someone
+/// the rule does not name can open it, its key groups or threshold differ, or its
+/// selection rules encrypt other values (written without the rule: by hand, or with the
+/// filter bypassed); `behind` when it only lacks recipients the rule has since gained;
+/// `-` without a rule. What differs is listed under the table, and in `drift` in --json.
+///
 /// Without PATH: in a git repository, every tracked file that is encrypted or protected
 /// (`filter=vaultfile` in .gitattributes, or matched by a .vaultfile.yaml rule); for a
 /// protected file whose work-tree copy is plaintext (after `vaultfile git init`), the
@@ -46,7 +58,10 @@ const JSON_VERSION: u32 = 1;
   0  every file is encrypted and intact (or only lacks a key here); with --max-age, no
      data key is older than DURATION
   1  with --max-age: a data key is older than DURATION, or its age is unknown (SOPS files
-     record none); or a protected file is not encrypted, or a file cannot be read
+     record none); or a protected file is not encrypted, or a file cannot be read; or a
+     file differs from its .vaultfile.yaml rule so that someone the rule does not name can
+     open it, or its key groups or selection rules differ (RULE DRIFT; a file that only
+     lacks recipients of its rule, RULE behind, is shown but does not fail)
   7  a file failed its integrity check (altered, or damaged metadata)
   Every file is reported, whatever happens to the others; the problems are listed on
   stderr. 7 wins over 1.
@@ -129,6 +144,92 @@ struct Entry {
     /// The data key's age, when known.
     age: Option<Duration>,
     stale: bool,
+    /// How it differs from its `.vaultfile.yaml` rule.
+    rule: RuleCheck,
+}
+
+/// A vaultfile file compared with its `.vaultfile.yaml` rule.
+enum RuleCheck {
+    /// Not compared: no rule applies, or not a vaultfile file.
+    None,
+    /// Compared: what differs (nothing when it matches).
+    Compared(Box<Drift>),
+    /// The rule cannot be read, so who may open the file is unknown: why.
+    Unreadable(String),
+}
+
+impl RuleCheck {
+    /// One line per difference.
+    fn lines(&self) -> Vec<String> {
+        match self {
+            RuleCheck::None => Vec::new(),
+            RuleCheck::Compared(d) => d.lines(),
+            RuleCheck::Unreadable(e) => vec![format!("cannot be compared with its rule: {e}")],
+        }
+    }
+
+    /// Whether it fails the run: someone or something the rule does not allow, or a rule
+    /// that cannot be checked.
+    fn fails(&self) -> bool {
+        match self {
+            RuleCheck::None => false,
+            RuleCheck::Compared(d) => d.widens_access(),
+            RuleCheck::Unreadable(_) => true,
+        }
+    }
+
+    /// The RULE column.
+    fn name(&self) -> &'static str {
+        match self {
+            RuleCheck::None => "-",
+            RuleCheck::Compared(d) if d.is_empty() => "matches",
+            RuleCheck::Compared(d) if !d.widens_access() => "behind",
+            RuleCheck::Compared(_) | RuleCheck::Unreadable(_) => "DRIFT",
+        }
+    }
+}
+
+/// How a vaultfile file's metadata differs from the rule `config` has for `file`; `None`
+/// when no rule applies, `Err` when the rule's recipients cannot be parsed (then nobody
+/// can say who may open the file). Needs no key: recipients and selection rules are in
+/// the metadata in the clear.
+pub(super) fn rule_drift(
+    config: &Config,
+    file: &Path,
+    meta: &Metadata,
+) -> Option<Result<Drift, String>> {
+    let rule = config.rule_for(file)?;
+    // Parsing only: nothing is wrapped, so no passphrase or plugin is ever asked for.
+    let holders = KeyHolders::from_rule(rule, Arc::new(NoCallbacks))
+        .map_err(|e| format!("{}:{}: {e}", config.path.display(), rule.line));
+    Some(holders.map(|h| policy::compare(meta, &h, &rule.rules)))
+}
+
+/// `.vaultfile.yaml` files found so far, by the directory the search started from.
+type RuleCache = HashMap<PathBuf, Result<Option<Config>, String>>;
+
+/// Compares an inspected file with the rule of the `.vaultfile.yaml` found from its
+/// directory (as encrypting it would).
+fn check_rule(file: &Path, status: &FileStatus, cache: &mut RuleCache) -> RuleCheck {
+    let Some(meta) = &status.metadata else {
+        return RuleCheck::None;
+    };
+    let dir = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let config = cache
+        .entry(dir.to_owned())
+        .or_insert_with(|| Config::discover(dir).map_err(|e| e.to_string()));
+    match config {
+        Ok(None) => RuleCheck::None,
+        Err(e) => RuleCheck::Unreadable(e.clone()),
+        Ok(Some(c)) => match rule_drift(c, file, meta) {
+            None => RuleCheck::None,
+            Some(Ok(d)) => RuleCheck::Compared(Box::new(d)),
+            Some(Err(e)) => RuleCheck::Unreadable(e),
+        },
+    }
 }
 
 impl Entry {
@@ -207,9 +308,17 @@ pub fn run(args: StatusArgs, ui: &Ui) -> super::CmdResult {
             }
         }
     }
+    let mut rules = RuleCache::new();
     let entries: Vec<Entry> = candidates
         .into_iter()
-        .filter_map(|(c, at)| examine(c, &mut scopes[at], &keys, now, args.max_age.as_ref()))
+        .filter_map(|(c, at)| {
+            let path = c.path.clone();
+            let mut e = examine(c, &mut scopes[at], &keys, now, args.max_age.as_ref())?;
+            if let Outcome::Inspected(s) = &e.outcome {
+                e.rule = check_rule(&path, s, &mut rules);
+            }
+            Some(e)
+        })
         .collect();
 
     if args.json {
@@ -230,6 +339,18 @@ pub fn run(args: StatusArgs, ui: &Ui) -> super::CmdResult {
         })
         .map(|e| e.path.as_str())
         .collect();
+    let behind: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| !e.rule.fails() && !e.rule.lines().is_empty())
+        .collect();
+    for e in &behind {
+        for line in e.rule.lines() {
+            ui.warn(&format!("{}: {line}", e.path));
+        }
+    }
+    if !behind.is_empty() {
+        ui.hint("`vaultfile updatekeys PATH` (in a `vaultfile git init` work tree: `git add --renormalize -- PATH`) gives a file its rule's recipients");
+    }
     if !old.is_empty() {
         ui.warn(&format!(
             "{} file{} in vaultfile file format 1, whose comments, layout and keys without values are not authenticated: {}; `vaultfile upgrade` rewrites them in format {}",
@@ -509,6 +630,7 @@ fn damaged(path: &Path, bytes: &[u8], e: InspectError) -> FileStatus {
         last_modified: None,
         format_version: None,
         integrity: Integrity::Failed(e.to_string()),
+        metadata: None,
     }
 }
 
@@ -534,6 +656,7 @@ fn entry(
         outcome,
         age,
         stale,
+        rule: RuleCheck::None,
     }
 }
 
@@ -596,6 +719,7 @@ fn json(entries: &[Entry], now: SystemTime, max_age: Option<&MaxAge>) -> serde_j
                 "integrity": e.state(),
                 "detail": e.detail(),
                 "stale": e.stale,
+                "drift": e.rule.lines(),
             })
         })
         .collect();
@@ -668,9 +792,10 @@ fn table(entries: &[Entry], now: SystemTime, max_age: Option<&MaxAge>) -> String
         "DATA KEY",
         "AGE",
         "INTEGRITY",
+        "RULE",
         "KEY HOLDERS",
     ];
-    let rows: Vec<[String; 6]> = entries
+    let rows: Vec<[String; 7]> = entries
         .iter()
         .map(|e| {
             let path = match e.source {
@@ -699,7 +824,15 @@ fn table(entries: &[Entry], now: SystemTime, max_age: Option<&MaxAge>) -> String
             if e.stale {
                 age.push_str(" STALE");
             }
-            [path, format, created, age, e.state().to_owned(), holders]
+            [
+                path,
+                format,
+                created,
+                age,
+                e.state().to_owned(),
+                e.rule.name().to_owned(),
+                holders,
+            ]
         })
         .collect();
     let mut widths = header.map(str::len);
@@ -724,6 +857,19 @@ fn table(entries: &[Entry], now: SystemTime, max_age: Option<&MaxAge>) -> String
     for r in &rows {
         out.push_str(&line(r));
     }
+    // What differs, in full (the RULE column only says that something does).
+    let drifted: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| !e.rule.lines().is_empty())
+        .collect();
+    if !drifted.is_empty() {
+        out.push_str("differences from the .vaultfile.yaml rules:\n");
+        for e in &drifted {
+            for l in e.rule.lines() {
+                out.push_str(&format!("  {}: {l}\n", e.path));
+            }
+        }
+    }
     let c = counts(entries);
     let parts: Vec<String> = c
         .by_state
@@ -743,6 +889,14 @@ fn table(entries: &[Entry], now: SystemTime, max_age: Option<&MaxAge>) -> String
             c.stale, m.text
         ));
     }
+    if !drifted.is_empty() {
+        out.push_str(&format!(
+            "; {} differ{} from {} rule",
+            drifted.len(),
+            if drifted.len() == 1 { "s" } else { "" },
+            if drifted.len() == 1 { "its" } else { "their" },
+        ));
+    }
     out.push('\n');
     out
 }
@@ -751,10 +905,14 @@ fn table(entries: &[Entry], now: SystemTime, max_age: Option<&MaxAge>) -> String
 fn verdict(entries: &[Entry], max_age: Option<&MaxAge>) -> super::CmdResult {
     let mut problems = Vec::new();
     let mut stale = Vec::new();
+    let mut drift = Vec::new();
     for e in entries {
         if matches!(e.state(), "failed" | "not-encrypted" | "error") {
             let detail = e.detail().map(|d| format!(" ({d})")).unwrap_or_default();
             problems.push(format!("{}: {}{detail}", e.path, e.state()));
+        }
+        if e.rule.fails() {
+            drift.extend(e.rule.lines().iter().map(|l| format!("{}: {l}", e.path)));
         }
         if e.stale {
             let m = max_age.expect("stale only with --max-age");
@@ -772,7 +930,7 @@ fn verdict(entries: &[Entry], max_age: Option<&MaxAge>) -> super::CmdResult {
             });
         }
     }
-    if problems.is_empty() && stale.is_empty() {
+    if problems.is_empty() && stale.is_empty() && drift.is_empty() {
         return Ok(());
     }
     let kind = if entries.iter().any(|e| e.state() == "failed") {
@@ -780,14 +938,19 @@ fn verdict(entries: &[Entry], max_age: Option<&MaxAge>) -> super::CmdResult {
     } else {
         ExitKind::Other
     };
-    let n = problems.len() + stale.len();
+    let n = problems.len() + stale.len() + drift.len();
     let mut msg = format!("{n} problem{}:", if n == 1 { "" } else { "s" });
-    for p in problems.iter().chain(&stale) {
+    for p in problems.iter().chain(&stale).chain(&drift) {
         msg.push_str(&format!("\n  {p}"));
     }
     let mut err = CliError::new(kind, msg);
     if !stale.is_empty() {
         err = err.hint("`vaultfile rotate PATH…` makes a new data key (SOPS files: convert them with `vaultfile convert --to vaultfile`, or `sops rotate`)");
+    }
+    if !drift.is_empty() {
+        err = err
+            .hint("a file that differs from its .vaultfile.yaml rule was written without the rule (by hand, or with the git filter bypassed): find out who wrote it")
+            .hint("`vaultfile updatekeys PATH` (in a `vaultfile git init` work tree: `git add --renormalize -- PATH`) re-keys it to its rule, with a new data key when someone is removed; then rotate the secrets an unexpected recipient could read");
     }
     if kind == ExitKind::Integrity {
         err = err.hint("a file that fails its integrity check was altered after it was encrypted: restore it from version control");

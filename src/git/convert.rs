@@ -113,7 +113,11 @@ fn open_text(
 ) -> Option<Opening> {
     memchr::memmem::find(content, b"vaultfile")?;
     let text = std::str::from_utf8(content).ok()?;
-    let format = Format::from_path(std::path::Path::new(path));
+    let mut format = Format::from_path(std::path::Path::new(path));
+    // A merge result with conflict markers is stored encrypted whole, whatever its name.
+    if format != Format::Binary && engine::is_whole(text) {
+        format = Format::Binary;
+    }
     let result = match (format::store_for(format), decrypt) {
         (None, _) => engine::decrypt_binary(text, identities).map(|(p, o)| (Some(p), o)),
         (Some(store), true) => {
@@ -171,6 +175,9 @@ pub enum CleanError {
     /// A new file, and no recipients for it.
     #[error("{0}")]
     NoRecipients(String),
+    /// The file still holds a merge's conflict markers.
+    #[error("it still holds conflict markers (<<<<<<< ======= >>>>>>>)")]
+    ConflictMarkers,
     /// The file's `.vaultfile.yaml` cannot be read.
     #[error("{0}")]
     Config(String),
@@ -322,6 +329,11 @@ fn encrypt_plain(
         Some(store) => {
             let text =
                 std::str::from_utf8(content).map_err(|e| CleanError::NotText(e.valid_up_to()))?;
+            // Unresolved markers are refused even when the text still parses (a dotenv
+            // or YAML file can): their lines would be stored as values.
+            if has_conflict_markers(text) {
+                return Err(CleanError::ConflictMarkers);
+            }
             match engine::encrypt(store, text, &opts) {
                 Ok(enc) => Ok(enc.text.into_bytes()),
                 Err(EncryptError::Parse(error)) => Err(CleanError::Syntax {
@@ -578,16 +590,11 @@ mod tests {
         let (r, ids) = key();
         let text = "a: 1\n<<<<<<< ours\nb: 2\n=======\nb: 3\n>>>>>>> theirs\n";
         let err = clean("a.yaml", text.into(), None, &ids, &mut new_file_with(&r)).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                CleanError::Syntax {
-                    conflict_markers: true,
-                    ..
-                }
-            ),
-            "{err}"
-        );
+        assert!(matches!(err, CleanError::ConflictMarkers), "{err}");
+        // A dotenv file whose markers still parse (as odd lines) is refused too.
+        let env = "A=1\n<<<<<<< ours\nB=2\n=======\nB=3\n>>>>>>> theirs\n";
+        let err = clean(".env", env.into(), None, &ids, &mut new_file_with(&r)).unwrap_err();
+        assert!(matches!(err, CleanError::ConflictMarkers), "{err}");
     }
 
     #[test]

@@ -30,7 +30,10 @@ pub struct Labels<'a> {
 pub enum Merged {
     /// No conflict: the result, re-encrypted (or plaintext if no side was encrypted).
     Clean(Vec<u8>),
-    /// Conflicts: the merged plaintext with conflict markers, for the work tree.
+    /// Conflicts: the merged plaintext with conflict markers, encrypted whole with our
+    /// version's key (plaintext only when no side was encrypted). git stores what the
+    /// driver returns as a blob before it writes the work tree, so plaintext here would
+    /// stay in `.git/objects`; the smudge filter shows it decrypted in the work tree.
     Conflicts(Vec<u8>),
 }
 
@@ -128,7 +131,21 @@ pub fn merge(
     };
     let plain = match merged {
         Ok(p) => p,
-        Err(conflicted) => return Ok(Merged::Conflicts(conflicted)),
+        Err(conflicted) => {
+            let conflicted = zeroize::Zeroizing::new(conflicted);
+            let Some(anchor) = ours.opened.as_ref().or(theirs.opened.as_ref()) else {
+                return Ok(Merged::Conflicts(conflicted.to_vec()));
+            };
+            let opts = EncryptOptions {
+                recipients: &[],
+                rules: None,
+                baseline: Some(anchor),
+                now: SystemTime::now(),
+            };
+            return engine::encrypt_binary(&conflicted, &opts)
+                .map(|e| Merged::Conflicts(e.text.into_bytes()))
+                .map_err(MergeError::Encrypt);
+        }
     };
 
     // Re-encrypt against ours (else theirs, if only they had encrypted the file).
@@ -304,7 +321,7 @@ mod tests {
     }
 
     #[test]
-    fn edits_to_the_same_value_conflict_in_plaintext() {
+    fn edits_to_the_same_value_conflict_in_plaintext_stored_encrypted() {
         let (r, ids) = testkit::generated();
         let base = enc("x.yaml", BASE, &ids, &r, None);
         let ours = enc(
@@ -321,12 +338,18 @@ mod tests {
             &r,
             Some(&base),
         );
-        let Merged::Conflicts(out) =
+        let Merged::Conflicts(blob) =
             merge("x.yaml", &base, &ours, &theirs, &ids, 7, &LABELS).unwrap()
         else {
             panic!("no conflict")
         };
-        let out = String::from_utf8(out).unwrap();
+        // What git stores is ciphertext; the work tree gets it through smudge.
+        let stored = String::from_utf8(blob.clone()).unwrap();
+        assert!(
+            !stored.contains("c: ours") && !stored.contains("c: theirs"),
+            "{stored}"
+        );
+        let out = dec("x.yaml", blob, &ids);
         assert!(
             out.contains("<<<<<<< HEAD\nc: ours\n=======\nc: theirs\n>>>>>>> feature\n"),
             "{out}"

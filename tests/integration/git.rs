@@ -1255,7 +1255,9 @@ fn a_blob_with_an_extra_recipient_is_dropped_by_the_next_git_add_of_a_key_holder
             &format!("100644,{},secrets/db.yaml", oid.trim()),
         ],
     );
-    w.git(&repo, &["commit", "-qm", "innocent"]);
+    // Past the pre-commit hook, which would refuse it (`vaultfile git check --staged`):
+    // an attacker's machine has no hook.
+    w.git(&repo, &["commit", "--no-verify", "-qm", "innocent"]);
     assert_eq!(
         stdout(&w.decrypt_blob(&repo, "HEAD:secrets/db.yaml", &mallory.key_file)),
         DB
@@ -1315,5 +1317,194 @@ fn commands_with_nothing_to_do_say_why_and_exit_accordingly() {
         stdout(&out).contains("nothing to upgrade: 0 encrypted files under ."),
         "{}",
         stdout(&out)
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Conflicts store no plaintext: not in the object database, not in rerere's cache.
+
+/// Every place in `.git` a secret could be left: every object (loose or packed, reachable
+/// or not) and every file under `rr-cache`. Returns where each of `secrets` was found.
+fn plaintext_in_git(w: &World, repo: &Path, secrets: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    let out = w.run(
+        "git",
+        repo,
+        true,
+        &["cat-file", "--batch-all-objects", "--batch", "--unordered"],
+    );
+    assert!(out.status.success());
+    let objects = String::from_utf8_lossy(&out.stdout);
+    for s in secrets {
+        if objects.contains(s) {
+            found.push(format!("{s} in .git/objects"));
+        }
+    }
+    let rr = repo.join(".git/rr-cache");
+    let mut stack = vec![rr];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned();
+                for s in secrets {
+                    if text.contains(s) {
+                        found.push(format!("{s} in {}", p.display()));
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+/// A repository whose two branches set the same value differently, with rerere turned on
+/// in the user's configuration (vaultfile git init turns it off for the repository).
+fn conflicting_branches(w: &World) -> PathBuf {
+    let mut config = read(w.home.join(".gitconfig"));
+    config.push_str("[rerere]\n\tenabled = true\n");
+    std::fs::write(w.home.join(".gitconfig"), config).unwrap();
+    let repo = w.repo("r");
+    branch_edit(w, &repo, "ours", "hunter2", "OURS-secret-1");
+    branch_edit(w, &repo, "theirs", "hunter2", "THEIRS-secret-2");
+    repo
+}
+
+const CONFLICT_SECRETS: [&str; 4] = [
+    "hunter2",
+    "OURS-secret-1",
+    "THEIRS-secret-2",
+    "STASHED-secret-4",
+];
+
+/// The conflict is in the work tree, in plaintext between markers, with `sides` on either
+/// side; nothing of it (nor of any secret in `CONFLICT_SECRETS`) is in `.git`, before or
+/// after resolving.
+fn assert_conflict_in_plaintext_only_in_the_work_tree(
+    w: &World,
+    repo: &Path,
+    what: &str,
+    sides: [&str; 2],
+) {
+    let text = read(repo.join("secrets/db.yaml"));
+    assert!(
+        text.contains("<<<<<<< ") && text.contains(sides[0]) && text.contains(sides[1]),
+        "{what}: the work tree shows the conflict in plaintext:\n{text}"
+    );
+    let leaks = plaintext_in_git(w, repo, &CONFLICT_SECRETS);
+    assert!(leaks.is_empty(), "{what}: plaintext in .git: {leaks:?}");
+    // And still none once resolved and staged.
+    let add = w.run("git", repo, true, &["add", "secrets/db.yaml"]);
+    assert!(!add.status.success(), "{what}: markers must not be staged");
+    std::fs::write(
+        repo.join("secrets/db.yaml"),
+        DB.replace("hunter2", "RESOLVED-secret-3"),
+    )
+    .unwrap();
+    w.git(repo, &["add", "secrets/db.yaml"]);
+    let mut all = CONFLICT_SECRETS.to_vec();
+    all.push("RESOLVED-secret-3");
+    let leaks = plaintext_in_git(w, repo, &all);
+    assert!(
+        leaks.is_empty(),
+        "{what}: plaintext in .git after resolving: {leaks:?}"
+    );
+}
+
+#[test]
+fn a_conflicted_merge_stores_no_plaintext_in_git() {
+    let w = World::new();
+    let repo = conflicting_branches(&w);
+    assert_eq!(
+        w.git(&repo, &["config", "--local", "rerere.enabled"])
+            .trim(),
+        "false"
+    );
+    w.git(&repo, &["checkout", "-q", "ours"]);
+    let out = w.run("git", &repo, true, &["merge", "--no-edit", "theirs"]);
+    assert!(!out.status.success());
+    assert_conflict_in_plaintext_only_in_the_work_tree(
+        &w,
+        &repo,
+        "merge",
+        ["OURS-secret-1", "THEIRS-secret-2"],
+    );
+    w.git(&repo, &["commit", "-qm", "merged"]);
+}
+
+#[test]
+fn a_conflicted_rebase_stores_no_plaintext_in_git() {
+    let w = World::new();
+    let repo = conflicting_branches(&w);
+    w.git(&repo, &["checkout", "-q", "theirs"]);
+    let out = w.run("git", &repo, true, &["rebase", "ours"]);
+    assert!(!out.status.success());
+    assert_conflict_in_plaintext_only_in_the_work_tree(
+        &w,
+        &repo,
+        "rebase",
+        ["OURS-secret-1", "THEIRS-secret-2"],
+    );
+}
+
+#[test]
+fn a_conflicted_cherry_pick_stores_no_plaintext_in_git() {
+    let w = World::new();
+    let repo = conflicting_branches(&w);
+    w.git(&repo, &["checkout", "-q", "ours"]);
+    let out = w.run("git", &repo, true, &["cherry-pick", "theirs"]);
+    assert!(!out.status.success());
+    assert_conflict_in_plaintext_only_in_the_work_tree(
+        &w,
+        &repo,
+        "cherry-pick",
+        ["OURS-secret-1", "THEIRS-secret-2"],
+    );
+}
+
+#[test]
+fn a_conflicted_stash_pop_stores_no_plaintext_in_git() {
+    let w = World::new();
+    let repo = conflicting_branches(&w);
+    w.git(&repo, &["checkout", "-q", "ours"]);
+    // A change stashed, then another change to the same value committed.
+    std::fs::write(
+        repo.join("secrets/db.yaml"),
+        DB.replace("hunter2", "STASHED-secret-4"),
+    )
+    .unwrap();
+    w.git(&repo, &["stash"]);
+    std::fs::write(
+        repo.join("secrets/db.yaml"),
+        DB.replace("hunter2", "THEIRS-secret-2"),
+    )
+    .unwrap();
+    w.git(&repo, &["commit", "-qam", "another change"]);
+    let out = w.run("git", &repo, true, &["stash", "pop"]);
+    assert!(!out.status.success(), "{}", stderr(&out));
+    assert_conflict_in_plaintext_only_in_the_work_tree(
+        &w,
+        &repo,
+        "stash pop",
+        ["THEIRS-secret-2", "STASHED-secret-4"],
+    );
+}
+
+/// `vaultfile git check` warns while rerere is on.
+#[test]
+fn git_check_warns_while_rerere_is_on() {
+    let w = World::new();
+    let repo = w.repo("r");
+    w.git(&repo, &["config", "rerere.enabled", "true"]);
+    let out = w.vaultfile(&repo, &["git", "check"]);
+    assert!(
+        stderr(&out).contains("rerere is on") && stderr(&out).contains("rerere.enabled false"),
+        "{}",
+        stderr(&out)
     );
 }

@@ -10,6 +10,7 @@ mod exec;
 mod fixtures;
 mod format_v2;
 mod git;
+mod git_policy;
 mod groups;
 mod keys;
 mod kms;

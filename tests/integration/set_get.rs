@@ -327,8 +327,14 @@ fn set_errors_say_what_to_do() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("hint: paths look like"));
-    // No value.
-    env.cmd().arg("set").arg(&plain).arg("a.c").assert().code(2);
+    // No value, and nothing on standard input.
+    env.cmd()
+        .arg("set")
+        .arg(&plain)
+        .arg("a.c")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("standard input is empty"));
     // A file encrypted whole has no keys.
     let bin = env.write("blob.bin", [0u8, 1, 2]);
     let enc_bin = env.encrypt(&bin, &[]);

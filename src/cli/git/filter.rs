@@ -246,6 +246,8 @@ fn clean_error(path: &str, e: CleanError) -> CliError {
             ..
         } => CliError::new(ExitKind::Syntax, msg)
             .hint("it still has conflict markers (<<<<<<< ======= >>>>>>>): resolve them, then `git add` it"),
+        CleanError::ConflictMarkers => CliError::new(ExitKind::Syntax, msg)
+            .hint("resolve the conflict (keep one side of each <<<<<<< ======= >>>>>>> block), then `git add` it"),
         CleanError::Syntax { .. } | CleanError::NotText(_) => {
             CliError::new(ExitKind::Syntax, msg).hint("fix the file, then `git add` it again")
         }

@@ -87,6 +87,25 @@ fn set_config(repo: &Repo, scope: &str, ui: &Ui) -> Result<usize, CliError> {
     Ok(changed)
 }
 
+/// Turns rerere off in this repository. It records each conflicted file as it stands in
+/// the work tree, plaintext for a protected file, under `.git/rr-cache`, where nothing
+/// cleans it up (`git gc --prune=now` keeps it), and git offers no way to exclude paths.
+/// A repository setting wins over the user's global one.
+fn disable_rerere(repo: &Repo, ui: &Ui) -> Result<usize, CliError> {
+    if repo
+        .config_get("rerere.enabled")
+        .map_err(git_error)?
+        .as_deref()
+        == Some("false")
+    {
+        return Ok(0);
+    }
+    repo.run(&["config", "--local", "rerere.enabled", "false"])
+        .map_err(git_error)?;
+    ui.info("git config --local rerere.enabled false: rerere would keep the plaintext of conflicted protected files in .git/rr-cache");
+    Ok(1)
+}
+
 pub fn run_init(args: InitArgs, ui: &Ui) -> super::super::CmdResult {
     if args.global {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
@@ -110,6 +129,7 @@ pub fn run_init(args: InitArgs, ui: &Ui) -> super::super::CmdResult {
         .hint("use `vaultfile git init --global` on the machines that clone it"));
     };
     let mut changed = set_config(&repo, "--local", ui)?;
+    changed += disable_rerere(&repo, ui)?;
 
     let patterns = if args.patterns.is_empty() {
         patterns_from_config(&top)?
