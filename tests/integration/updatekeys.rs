@@ -418,3 +418,46 @@ fn recipients_add_keeps_the_key_and_rm_rotates() {
         token_lines(&std::fs::read_to_string(&f2).unwrap())
     );
 }
+
+/// A file whose recipients are not its rule's (someone added one of their own): `decrypt`
+/// and `get` warn, naming the recipient, and the next write (`set`) puts the rule's back,
+/// with a new data key that the extra recipient cannot open.
+#[test]
+fn decrypt_warns_of_a_recipient_outside_the_rule_and_the_next_write_drops_it() {
+    let env = repo_with(&[]);
+    write_config(&env, &[&env.public]);
+    let mallory = Env::new();
+    let f = env.write("secrets/app.yaml", "db:\n  password: hunter2\n");
+    let enc = env.encrypt(&f, &["-r", &env.public, "-r", &mallory.public]);
+    env.write("secrets/app.yaml", &enc);
+    let warning = format!("recipient {} is not in its rule", mallory.public);
+    env.cmd()
+        .args(["decrypt", "secrets/app.yaml"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(&warning).and(predicate::str::contains("updatekeys")));
+    env.cmd()
+        .args(["get", "secrets/app.yaml", "db.password"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(&warning));
+    env.cmd()
+        .args(["set", "secrets/app.yaml", "db.password", "--value-stdin"])
+        .write_stdin("new-password")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "recipients made to match its rule",
+        ));
+    mallory
+        .cmd()
+        .args(["decrypt"])
+        .arg(env.path("secrets/app.yaml"))
+        .assert()
+        .code(6);
+    env.cmd()
+        .args(["decrypt", "secrets/app.yaml"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("not in its rule").not());
+}
