@@ -212,7 +212,10 @@ pub fn parse_recipients_file_with(
     callbacks: Arc<dyn Callbacks>,
 ) -> Result<Vec<Box<dyn Recipient>>, RecipientError> {
     text.lines()
-        .map(str::trim)
+        // `#` starts a comment, at the start of a line or after a blank (`age1… # alice`):
+        // no recipient contains " #".
+        .map(|l| l.split_once(" #").map_or(l, |(r, _)| r).trim())
+        .map(|l| l.split_once("\t#").map_or(l, |(r, _)| r).trim())
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(|l| parse_recipient_with(l, callbacks.clone()))
         .collect()
@@ -366,10 +369,25 @@ mod recipient_tests {
                 "{msg}"
             );
         }
-        let err = match parse_recipients_file(&format!("# alice\n{secret}\n")) {
+        let err = match parse_recipients_file(&format!("# alice\n{secret}  # mine\n")) {
             Err(e) => e.to_string(),
             Ok(_) => panic!("accepted"),
         };
         assert!(!err.contains(&secret[16..]), "{err}");
+    }
+
+    /// Regression: a recipients file's inline comment (`age1… # alice`) was refused,
+    /// although `#` starts a comment.
+    #[test]
+    fn recipients_files_take_inline_comments() {
+        let a = ::age::x25519::Identity::generate().to_public().to_string();
+        let b = ::age::x25519::Identity::generate().to_public().to_string();
+        let text = format!("# the team\n{a} # alice\n\n{b}\t# bob\n   # indented comment\n");
+        let ids: Vec<String> = parse_recipients_file(&text)
+            .unwrap()
+            .iter()
+            .map(|r| r.id().to_owned())
+            .collect();
+        assert_eq!(ids, vec![a, b]);
     }
 }

@@ -65,6 +65,8 @@ struct GitFilter<'a> {
     identities: Vec<Box<dyn Identity>>,
     configs: HashMap<PathBuf, Option<Config>>,
     locked: usize,
+    /// Decided at the first locked file: see [`GitFilter::writes_work_tree`].
+    writes_work_tree: Option<bool>,
 }
 
 impl<'a> GitFilter<'a> {
@@ -88,6 +90,7 @@ impl<'a> GitFilter<'a> {
                 .collect(),
             configs: HashMap::new(),
             locked: 0,
+            writes_work_tree: None,
         })
     }
 
@@ -142,6 +145,14 @@ impl<'a> GitFilter<'a> {
         .map_err(|e| clean_error(path, e))
     }
 
+    /// Whether the locked-file warnings apply: not when git smudges blobs only to show
+    /// them (`git log -p`, `git show`, `git diff`), where nothing is left in the work tree.
+    fn writes_work_tree(&mut self) -> bool {
+        *self
+            .writes_work_tree
+            .get_or_insert_with(|| !git_command_only_reads())
+    }
+
     fn smudge_file(&mut self, path: &str, content: Vec<u8>) -> Result<Vec<u8>, CliError> {
         match convert::smudge_opened(path, content, &self.identities) {
             Ok((Smudged::Decrypted(p), Some(metadata))) => {
@@ -149,6 +160,7 @@ impl<'a> GitFilter<'a> {
                 Ok(p)
             }
             Ok((Smudged::Decrypted(p) | Smudged::Plain(p), _)) => Ok(p),
+            Ok((Smudged::Locked(c, _), _)) if !self.writes_work_tree() => Ok(c),
             Ok((Smudged::Locked(c, why), _)) => {
                 self.locked += 1;
                 if self.locked <= LOCKED_NAMED {
@@ -200,6 +212,57 @@ impl<'a> GitFilter<'a> {
             );
         }
     }
+}
+
+/// Whether the git command that started this filter only shows blobs (`log -p`, `show`,
+/// `diff`, `blame`…): git smudges each blob it diffs, and "left encrypted in the work tree"
+/// would be false there. The filter protocol does not say why git asks, so the command is
+/// read from the parent process (git, or the `sh -c` git ran the filter through); where that
+/// cannot be read (not Linux), the warnings stay.
+fn git_command_only_reads() -> bool {
+    const READERS: [&str; 10] = [
+        "log", "show", "diff", "blame", "annotate", "grep", "format-patch", "whatchanged",
+        "range-diff", "cat-file",
+    ];
+    let mut pid = std::os::unix::process::parent_id();
+    for _ in 0..3 {
+        let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+            return false;
+        };
+        let args: Vec<String> = cmdline
+            .split(|b| *b == 0)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        let is_git = args
+            .first()
+            .is_some_and(|a| std::path::Path::new(a).file_name().is_some_and(|n| n == "git"));
+        if is_git {
+            // The subcommand: the first argument that is not a global option (`-c k=v`,
+            // `-C dir`, `--no-pager`, `--git-dir=…`).
+            let mut it = args.iter().skip(1);
+            while let Some(a) = it.next() {
+                if a == "-c" || a == "-C" {
+                    it.next();
+                } else if !a.starts_with('-') {
+                    return READERS.contains(&a.as_str());
+                }
+            }
+            return false;
+        }
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            return false;
+        };
+        // "pid (comm) state ppid …": the comm may hold spaces, so split after its `)`.
+        let Some(ppid) = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse().ok())
+        else {
+            return false;
+        };
+        pid = ppid;
+    }
+    false
 }
 
 fn locked_reason(e: &DecryptError) -> String {
