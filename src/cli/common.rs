@@ -546,3 +546,21 @@ pub fn warn_if_drift(ui: &Ui, path: &Path, name: &str, metadata: &vaultfile::met
         ));
     }
 }
+
+/// Refuses a SOPS file for a command that works on vaultfile files only, saying what to
+/// run instead: `vaultfile convert` for what changes it, and what reads it as it is.
+pub fn refuse_sops(name: &str, text: &str, format: Format, command: &str) -> Result<(), CliError> {
+    if vaultfile::sops::sniff(text, format).is_none() {
+        return Ok(());
+    }
+    Err(CliError::new(
+        ExitKind::State,
+        format!("{name} is a SOPS file (it is already encrypted): {command} works on vaultfile files"),
+    )
+    .hint(format!(
+        "convert it first: `vaultfile convert --to vaultfile {name}` (same recipients, same values)"
+    ))
+    .hint(format!(
+        "to read it as it is: `vaultfile decrypt {name}`, `vaultfile get`, `vaultfile exec-env`; `vaultfile status {name}` shows its recipients and checks its MAC"
+    )))
+}

@@ -171,6 +171,16 @@ pub fn run(args: DecryptArgs, ui: &Ui) -> super::CmdResult {
         let target = Output::choose(args.output.as_deref(), args.in_place, &input, true);
         return io::write_all(target, &dec.plaintext);
     }
+    // Not a SOPS file: there is no MAC to ignore. A vaultfile file that fails its integrity
+    // check is never decrypted (each value is authenticated on its own too), so saying
+    // nothing would let the flag look as if it had done something.
+    if args.ignore_mac {
+        return Err(CliError::new(
+            ExitKind::Usage,
+            format!("--ignore-mac applies to SOPS files, and {name} is not one"),
+        )
+        .hint("a vaultfile file that fails its integrity check is never decrypted: restore it from version control"));
+    }
     // Whole plaintext in memory, for the forms that transform it; the format-1 warning once
     // the file has opened (its version then comes with the verified metadata).
     let decrypt_all = |store: Option<&dyn Store>| -> Result<Zeroizing<Vec<u8>>, CliError> {

@@ -130,6 +130,11 @@ pub fn run(args: EncryptArgs, ui: &Ui) -> super::CmdResult {
         now,
     };
     let target = Output::choose(args.output.as_deref(), args.in_place, &input, false);
+    // A SOPS file is encrypted already: encrypting its values and its `sops` block again
+    // would leave a file neither tool can read.
+    if let Ok(text) = std::str::from_utf8(&bytes) {
+        common::refuse_sops(&name, text, format, "`vaultfile encrypt`")?;
+    }
     let summary = match format::store_for(format) {
         Some(store) => {
             let text = zeroize::Zeroizing::new(common::text(&name, bytes)?);

@@ -82,6 +82,7 @@ pub fn run(args: KeysArgs, ui: &Ui) -> super::CmdResult {
         let text = common::text(&name, input.read()?)?;
         let format = common::format_for_encrypted(&input, args.input_type, &text);
         let store = format::store_for(format);
+        common::refuse_sops(&name, &text, format, "`vaultfile keys check`")?;
         let meta = engine::inspect(
             store.unwrap_or_else(|| format::store_for(Format::Yaml).expect("yaml store")),
             &text,

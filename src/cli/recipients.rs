@@ -124,6 +124,7 @@ fn list(args: ListArgs) -> super::CmdResult {
     let format = common::format_for_encrypted(&input, args.input_type, &text);
     let store = vaultfile::format::store_for(format)
         .unwrap_or_else(|| vaultfile::format::store_for(Format::Yaml).unwrap());
+    common::refuse_sops(&name, &text, format, "`vaultfile recipients`")?;
     let meta = match vaultfile::engine::inspect(store, &text) {
         Ok(meta) => meta,
         // Plaintext in a work tree git's filter manages: the ciphertext is in the index.

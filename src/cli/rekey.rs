@@ -143,6 +143,10 @@ pub fn find_encrypted(paths: &[PathBuf]) -> Result<Vec<EncryptedFile>, CliError>
             return Err(not_staged(p));
         }
         if !staged.iter().any(|f| f.path == *p) {
+            if let Ok(text) = std::fs::read_to_string(p) {
+                let name = p.display().to_string();
+                super::common::refuse_sops(&name, &text, Format::from_path(p), "this command")?;
+            }
             return Err(CliError::new(
                 ExitKind::State,
                 format!("{} is not encrypted by vaultfile", p.display()),

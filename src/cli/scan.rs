@@ -23,8 +23,10 @@ Finds two kinds of problem:
 
 Encrypted values (VF1.…, SOPS ENC[…]) and the metadata of encrypted files are never
 reported; nor are binary files, .git/, or what .gitignore ignores when walking a directory.
-Work-tree files with filter=vaultfile hold plaintext by design and are skipped: git
-encrypts them on `git add` (check the index with --staged).
+Work-tree files with filter=vaultfile hold plaintext by design: git encrypts them on
+`git add`. Their work-tree content is not scanned; what git holds for them (the index, or
+HEAD) is checked instead, and reported when it is not encrypted (a clone where the filter
+was never set up stores plaintext silently).
 
 Allow-lists, in .vaultfile.yaml:
   scan:

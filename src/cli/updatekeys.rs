@@ -146,9 +146,10 @@ pub fn run(args: UpdatekeysArgs, ui: &Ui) -> super::CmdResult {
         println!("{s}");
         return finish(failures, ui);
     }
+    // Declining is an answer, not an error.
     if !args.yes && !confirm(plans.len())? {
-        return Err(CliError::new(ExitKind::Other, "nothing was changed")
-            .hint("--dry-run shows the plan; --yes updates without asking"));
+        ui.info("nothing was changed (--dry-run shows the plan; --yes updates without asking)");
+        return Ok(());
     }
 
     let found = identities::collect(&args.identity.identities, ui)?;

@@ -170,9 +170,14 @@ pub fn scan(req: &Request) -> Result<Outcome, ScanError> {
         config,
         allow,
     };
+    let mut filtered = BTreeSet::new();
     let (targets, blobs) = match (&repo, req.staged) {
         (Some(repo), true) => index_targets(repo, &root, &scope, &ctx)?,
-        _ => (worktree_targets(repo.as_ref(), &root, &scope, &ctx)?, None),
+        _ => {
+            let (targets, f) = worktree_targets(repo.as_ref(), &root, &scope, &ctx)?;
+            filtered = f;
+            (targets, None)
+        }
     };
     // Findings come out sorted by path, line and column: the targets are in path order
     // (below), each file's findings are sorted on their own, and the parallel collect
@@ -207,6 +212,18 @@ pub fn scan(req: &Request) -> Result<Outcome, ScanError> {
         if let Some(f) = r? {
             files_scanned += 1;
             findings.extend(f);
+        }
+    }
+    // The work-tree files git's filter manages hold plaintext by design; what git holds
+    // for them must be ciphertext. A clone where the filter was never set up stores them
+    // in plaintext without a word, so look.
+    if let Some(repo) = &repo
+        && !filtered.is_empty()
+    {
+        let stored = stored_plaintext(repo, &root, &filtered, &ctx)?;
+        if !stored.is_empty() {
+            findings.extend(stored);
+            findings.sort_by(|a, b| a.path.cmp(&b.path));
         }
     }
     Ok(Outcome {
@@ -305,6 +322,74 @@ impl Context {
     }
 }
 
+/// Findings for the paths in `filtered` (work-tree files git's filter manages) whose blob
+/// in git's index, or in `HEAD`, is not encrypted.
+fn stored_plaintext(
+    repo: &Repo,
+    root: &Path,
+    filtered: &BTreeSet<String>,
+    ctx: &Context,
+) -> Result<Vec<Finding>, ScanError> {
+    let top = Repo {
+        cwd: root.to_owned(),
+        ..repo.clone()
+    };
+    let index = top.index_blobs()?;
+    let has_head = top.has_head();
+    let mut reader = BlobReader::start(&top)?;
+    let mut out = Vec::new();
+    for rel in filtered {
+        let mut places = Vec::new();
+        if let Some(oid) = index.get(rel) {
+            places.push(("git's index", oid.clone()));
+        }
+        if has_head {
+            places.push(("HEAD", format!("HEAD:{rel}")));
+        }
+        for (place, spec) in places {
+            let Some(blob) = reader.read(&spec)? else {
+                continue;
+            };
+            let Err(why) = stored_encrypted(rel, &blob) else {
+                continue;
+            };
+            let description = if place == "HEAD" {
+                format!(
+                    "{why} in HEAD: it was committed in plaintext, and history keeps it; rotate what it holds (the index is encrypted now)"
+                )
+            } else {
+                format!(
+                    "{why} in {place} (git's filter was not set up when it was added): run `vaultfile git init`, then `git add --renormalize -- {rel}`"
+                )
+            };
+            let f = Finding {
+                rule_id: UNENCRYPTED_PROTECTED,
+                description: description.into(),
+                path: rel.clone(),
+                line: 1,
+                column: 1,
+                redacted: String::new(),
+                fingerprint: format!("{rel}:{UNENCRYPTED_PROTECTED}"),
+            };
+            if !ctx.allow.fingerprint_allowed(&f.fingerprint)
+                && !ctx.allow.path_allowed(&rel_to_config(ctx, root, rel))
+            {
+                out.push(f);
+            }
+            // One finding per file: the index is what the next commit holds.
+            break;
+        }
+    }
+    Ok(out)
+}
+
+fn rel_to_config(ctx: &Context, root: &Path, rel: &str) -> String {
+    ctx.config
+        .as_ref()
+        .and_then(|c| c.relative_path(&root.join(rel)))
+        .unwrap_or_else(|| rel.to_owned())
+}
+
 /// Whether a protected path's content is encrypted; else why not.
 fn stored_encrypted(path: &str, content: &[u8]) -> Result<(), String> {
     match convert::classify(path, content) {
@@ -323,7 +408,7 @@ fn worktree_targets(
     root: &Path,
     scope: &[PathBuf],
     ctx: &Context,
-) -> Result<Vec<Target>, ScanError> {
+) -> Result<(Vec<Target>, BTreeSet<String>), ScanError> {
     let mut walk = ignore::WalkBuilder::new(&scope[0]);
     for p in &scope[1..] {
         walk.add(p);
@@ -347,8 +432,8 @@ fn worktree_targets(
         }
     }
     // Paths with filter=vaultfile hold plaintext in the work tree by design: git encrypts
-    // them on `git add`. They are neither reported nor scanned here; `--staged` checks
-    // what git stored.
+    // them on `git add`. Their work-tree content is neither reported nor scanned; what git
+    // stored for them is checked instead (`stored_plaintext`).
     let filtered: BTreeSet<String> = match repo {
         Some(repo) => {
             let inside: Vec<String> = files
@@ -361,7 +446,7 @@ fn worktree_targets(
         None => BTreeSet::new(),
     };
     files.sort_unstable();
-    Ok(files
+    let targets = files
         .into_iter()
         .filter(|(rel, _)| !filtered.contains(rel))
         .map(|(rel, abs)| Target {
@@ -370,7 +455,8 @@ fn worktree_targets(
             abs,
             oid: None,
         })
-        .collect())
+        .collect();
+    Ok((targets, filtered))
 }
 
 /// The index entries under `scope`, and their blobs (`None` for what is not a blob).

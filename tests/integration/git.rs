@@ -1515,21 +1515,40 @@ fn git_check_warns_while_rerere_is_on() {
 fn git_log_without_a_key_does_not_warn_about_the_work_tree() {
     let w = World::new();
     let origin = w.repo("origin");
-    std::fs::write(origin.join("secrets/db.yaml"), DB.replace("hunter2", "second")).unwrap();
+    std::fs::write(
+        origin.join("secrets/db.yaml"),
+        DB.replace("hunter2", "second"),
+    )
+    .unwrap();
     w.git(&origin, &["commit", "-qam", "second"]);
-    assert!(w.vaultfile(&w.home, &["git", "init", "--global"]).status.success());
+    assert!(
+        w.vaultfile(&w.home, &["git", "init", "--global"])
+            .status
+            .success()
+    );
     let out = w.run(
         "git",
         w.env.dir.path(),
         false,
         &["clone", "-q", origin.to_str().unwrap(), "clone"],
     );
-    assert!(stderr(&out).contains("left encrypted in the work tree"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("left encrypted in the work tree"),
+        "{}",
+        stderr(&out)
+    );
     let clone = w.env.path("clone");
     for args in [&["log", "-p"][..], &["show", "HEAD~1"], &["diff", "HEAD~1"]] {
         let out = w.run("git", &clone, false, args);
         assert!(out.status.success(), "{args:?}: {}", stderr(&out));
-        assert!(!stderr(&out).contains("left encrypted"), "{args:?}: {}", stderr(&out));
-        assert!(stdout(&out).contains("VF1."), "{args:?} shows the ciphertext");
+        assert!(
+            !stderr(&out).contains("left encrypted"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(
+            stdout(&out).contains("VF1."),
+            "{args:?} shows the ciphertext"
+        );
     }
 }

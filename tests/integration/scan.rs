@@ -449,7 +449,7 @@ fn plaintext_at_a_protected_path_is_found_in_the_work_tree_and_the_index() {
 }
 
 #[test]
-fn filter_protected_paths_are_plaintext_in_the_work_tree_by_design() {
+fn filter_protected_paths_are_plaintext_in_the_work_tree_and_what_git_holds_is_checked() {
     let env = Env::new();
     let dir = env.path("filtered");
     std::fs::create_dir_all(&dir).unwrap();
@@ -468,8 +468,26 @@ fn filter_protected_paths_are_plaintext_in_the_work_tree_by_design() {
     let body = format!("aws_access_key_id: {}\n", aws_key());
     write(&dir, "secrets/app.yaml", &body);
     git(&env, &dir, &["add", "-A"]);
-    // The work tree holds plaintext by design: not reported.
-    assert_eq!(scan(&env, &dir, &[]).status.code(), Some(0));
+    // The work tree holds plaintext by design: its content is not scanned. But what git
+    // holds for it is plaintext, and that is reported (the filter was never set up here).
+    let out = scan(&env, &dir, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        found(&out),
+        [(
+            "secrets/app.yaml".into(),
+            "unencrypted-protected-file".into()
+        )]
+    );
+    let text = scan(&env, &dir, &[]);
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        stdout.contains("in git's index") && stdout.contains("vaultfile git init"),
+        "{stdout}"
+    );
+    // Committed: HEAD holds it too; still one finding per file.
+    git(&env, &dir, &["commit", "-qm", "oops"]);
+    assert_eq!(found(&scan(&env, &dir, &["--format", "json"])).len(), 1);
     // The index holds plaintext: reported, with the credential inside.
     let out = scan(&env, &dir, &["--staged", "--format", "json"]);
     assert_eq!(
@@ -507,6 +525,15 @@ fn filter_protected_paths_are_plaintext_in_the_work_tree_by_design() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+    // The index is ciphertext now; HEAD still holds the plaintext commit, which says so.
+    let out = scan(&env, &dir, &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("in HEAD") && stdout.contains("rotate"),
+        "{stdout}"
+    );
+    git(&env, &dir, &["commit", "-qm", "encrypted"]);
+    assert_eq!(scan(&env, &dir, &[]).status.code(), Some(0));
 }
 
 #[test]

@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
+use predicates::prelude::*;
 use serde_json::Value;
 
 use crate::common::{Env, fixtures_dir};
@@ -1456,5 +1457,30 @@ fn convert_key_groups_to_sops_in_every_store() {
         };
         assert_eq!(norm(&got), norm(plain.as_bytes()), "{name}");
         sops_decrypt_fails(&env, &out, &[b]);
+    }
+}
+
+/// A SOPS file is already encrypted: `encrypt` refuses it (it would encrypt the `sops`
+/// block too, and neither tool could read the result), as do the commands that work on
+/// vaultfile files only, and each says what to run instead. Nothing is written.
+#[test]
+fn a_sops_file_is_not_encrypted_again_and_commands_say_what_to_run() {
+    let env = Env::new();
+    let (file, _key, _) = age_fixture(&env);
+    let before = std::fs::read(&file).unwrap();
+    let name = file.display().to_string();
+    for args in [
+        vec!["encrypt", "-i", "-r", &env.public, &name],
+        vec!["keys", "check", &name],
+        vec!["recipients", &name],
+        vec!["updatekeys", "--yes", &name],
+        vec!["rotate", &name],
+    ] {
+        env.cmd().args(&args).assert().code(4).stderr(
+            predicate::str::contains("is a SOPS file")
+                .and(predicate::str::contains("vaultfile convert --to vaultfile"))
+                .and(predicate::str::contains("encrypt it").not()),
+        );
+        assert_eq!(std::fs::read(&file).unwrap(), before, "{args:?} wrote");
     }
 }

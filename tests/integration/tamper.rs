@@ -162,3 +162,20 @@ fn edited_mac_is_refused() {
     let tampered = enc.replace(mac_line, &mac_line.replacen("mac: \"", "mac: \"A", 1));
     assert_refused(&env, &tampered);
 }
+
+/// `--ignore-mac` is for SOPS files; on a vaultfile file it is refused, not ignored.
+#[test]
+fn ignore_mac_is_refused_for_a_vaultfile_file() {
+    let env = Env::new();
+    let enc = encrypted(&env);
+    let p = env.write("t.enc.yaml", &enc);
+    env.cmd()
+        .args(["decrypt", "--ignore-mac"])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "--ignore-mac applies to SOPS files",
+        ));
+}

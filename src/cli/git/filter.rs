@@ -221,8 +221,16 @@ impl<'a> GitFilter<'a> {
 /// cannot be read (not Linux), the warnings stay.
 fn git_command_only_reads() -> bool {
     const READERS: [&str; 10] = [
-        "log", "show", "diff", "blame", "annotate", "grep", "format-patch", "whatchanged",
-        "range-diff", "cat-file",
+        "log",
+        "show",
+        "diff",
+        "blame",
+        "annotate",
+        "grep",
+        "format-patch",
+        "whatchanged",
+        "range-diff",
+        "cat-file",
     ];
     let mut pid = std::os::unix::process::parent_id();
     for _ in 0..3 {
@@ -233,9 +241,11 @@ fn git_command_only_reads() -> bool {
             .split(|b| *b == 0)
             .map(|a| String::from_utf8_lossy(a).into_owned())
             .collect();
-        let is_git = args
-            .first()
-            .is_some_and(|a| std::path::Path::new(a).file_name().is_some_and(|n| n == "git"));
+        let is_git = args.first().is_some_and(|a| {
+            std::path::Path::new(a)
+                .file_name()
+                .is_some_and(|n| n == "git")
+        });
         if is_git {
             // The subcommand: the first argument that is not a global option (`-c k=v`,
             // `-C dir`, `--no-pager`, `--git-dir=…`).
