@@ -52,6 +52,7 @@ fn bench(c: &mut Criterion) {
             rules: None,
             baseline: None,
             now: SystemTime::now(),
+            allow_nothing_encrypted: false,
         };
         let enc = engine::encrypt(store, &plain, &opts).unwrap().text;
         g.throughput(Throughput::Bytes(plain.len() as u64));

@@ -506,7 +506,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__edit)
-            opts="-r -R -I -q -h --input-type --recipient --recipients-file --encrypted-regex --unencrypted-regex --encrypted-suffix --unencrypted-suffix --config --identity --quiet --color --prefer --kms-timeout --help"
+            opts="-r -R -I -q -h --input-type --recipient --recipients-file --encrypted-regex --unencrypted-regex --encrypted-suffix --unencrypted-suffix --allow-all-plaintext --config --identity --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -580,7 +580,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__encrypt)
-            opts="-r -R -i -o -I -q -h --recipient --recipients-file --in-place --output --input-type --encrypted-regex --unencrypted-regex --encrypted-suffix --unencrypted-suffix --baseline --config --identity --quiet --color --prefer --kms-timeout --help"
+            opts="-r -R -i -o -I -q -h --recipient --recipients-file --in-place --output --input-type --encrypted-regex --unencrypted-regex --encrypted-suffix --unencrypted-suffix --allow-all-plaintext --baseline --config --identity --quiet --color --prefer --kms-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -102,6 +102,7 @@ aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s i -l in-place -d 'Encrypt the file in place'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l allow-all-plaintext -d 'Write the file even if the rules leave every value in plaintext (it is then only authenticated); without it such a file is refused, as a mistyped rule would be'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -s o -l output -d 'Write the plaintext to OUT (created with mode 0600) instead of standard output' -r -F
@@ -145,6 +146,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l prefer -d '
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l allow-all-plaintext -d 'Write the file even if the rules leave every value in plaintext (it is then only authenticated); without it such a file is refused, as a mistyped rule would be'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l value-file -d 'Read the value from F (exactly its bytes: a final line break is kept)' -r -F

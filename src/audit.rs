@@ -347,6 +347,7 @@ mod tests {
             rules: None,
             baseline: None,
             now,
+            allow_nothing_encrypted: false,
         };
         engine::encrypt(format::store_for(Format::Yaml).unwrap(), YAML, &opts)
             .unwrap()
@@ -417,6 +418,7 @@ mod tests {
             rules: None,
             baseline: None,
             now: day(1),
+            allow_nothing_encrypted: false,
         };
         let bin = engine::encrypt_binary(b"\x00\x01", &opts).unwrap().text;
         let s = inspect(Path::new("blob.bin"), bin.as_bytes(), &with(&ids)).unwrap();
@@ -446,6 +448,7 @@ mod tests {
                 rules: None,
                 baseline: Some(&r.opened),
                 now,
+                allow_nothing_encrypted: false,
             };
             let out = engine::encrypt(store, YAML, &opts).unwrap().text;
             inspect(Path::new("a.yaml"), out.as_bytes(), &with(&ids)).unwrap()

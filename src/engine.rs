@@ -52,6 +52,9 @@ pub enum EncryptError {
         "its top-level key `vaultfile` is reserved for vaultfile's metadata, and this file uses it for something else"
     )]
     ReservedKey,
+    /// The selection rules leave every value of a file that has values in plaintext.
+    #[error("the selection rules {0} leave every value in plaintext: nothing would be encrypted")]
+    NothingEncrypted(String),
     /// No recipient was given and there is no baseline to take them from.
     #[error("no recipients")]
     NoRecipients,
@@ -180,6 +183,11 @@ pub struct EncryptOptions<'a> {
     pub baseline: Option<&'a Opened>,
     /// The time recorded as the data key's creation time if a new key is made.
     pub now: SystemTime,
+    /// Write the file even when its selection rules leave every value in plaintext. Off, a
+    /// file with values of which none is encrypted is refused
+    /// ([`EncryptError::NothingEncrypted`]): a mistyped rule would otherwise give a file
+    /// that looks encrypted and holds every secret in plaintext.
+    pub allow_nothing_encrypted: bool,
 }
 
 /// The result of encryption.
@@ -266,7 +274,16 @@ pub fn encrypt_to(
         .iter()
         .map(|l| l.kind != ScalarKind::Null && rules.selects(l.path, &mut hits))
         .collect();
-    warnings.extend(rules.unmatched(&hits));
+    let unmatched = rules.unmatched(&hits);
+    let has_values = doc.leaves.iter().any(|l| l.kind != ScalarKind::Null);
+    if has_values && !opts.allow_nothing_encrypted && !selected.contains(&true) {
+        let mut why = serde_json::to_string(&meta_base.rules).expect("rules serialise");
+        if !unmatched.is_empty() {
+            why = format!("{why} ({})", unmatched.join("; "));
+        }
+        return Err(EncryptError::NothingEncrypted(why));
+    }
+    warnings.extend(unmatched);
     // The metadata block is rendered once, with a stand-in for the MAC: the MAC covers the
     // whole output but its own value, and the real MAC has the stand-in's length and
     // alphabet, so it takes the stand-in's place without moving a byte.
@@ -602,7 +619,9 @@ fn wrap_for(
 /// let now = std::time::SystemTime::now();
 /// let key = engine::new_key(&holders, now)?;
 /// let store = format::store_for(format::Format::Yaml).unwrap();
-/// let opts = engine::EncryptOptions { recipients: &[], rules: None, baseline: Some(&key), now };
+/// let opts = engine::EncryptOptions {
+///     recipients: &[], rules: None, baseline: Some(&key), now, allow_nothing_encrypted: false,
+/// };
 /// let encrypted = engine::encrypt(store, text, &opts)?;
 /// # Ok(()) }
 /// ```
@@ -1204,6 +1223,7 @@ mod tests {
             rules: None,
             baseline,
             now: SystemTime::UNIX_EPOCH,
+            allow_nothing_encrypted: false,
         }
     }
 
@@ -1279,6 +1299,7 @@ mod tests {
             rules: None,
             baseline: None,
             now: SystemTime::UNIX_EPOCH,
+            allow_nothing_encrypted: false,
         };
         let enc = encrypt(store(Format::Json), JSON, &o).unwrap();
         let base = open(store(Format::Json), &enc.text, &a.identities).unwrap();
@@ -1288,6 +1309,7 @@ mod tests {
             rules: None,
             baseline: Some(&base),
             now: SystemTime::now(),
+            allow_nothing_encrypted: false,
         };
         assert_eq!(
             encrypt(store(Format::Json), JSON, &o).unwrap().text,
@@ -1299,6 +1321,7 @@ mod tests {
             rules: None,
             baseline: Some(&base),
             now: SystemTime::now(),
+            allow_nothing_encrypted: false,
         };
         assert_eq!(
             encrypt(store(Format::Json), JSON, &o).unwrap().text,
@@ -1347,6 +1370,7 @@ mod tests {
             rules: None,
             baseline: Some(base),
             now: SystemTime::UNIX_EPOCH,
+            allow_nothing_encrypted: false,
         }
     }
 

@@ -46,16 +46,10 @@ pub fn format_for_plain(input: &Input, explicit: Option<Format>) -> Result<Forma
     }
 }
 
-/// The format of an encrypted input: `--input-type`, else the file name, else (standard
-/// input) the metadata marker.
+/// The format of an encrypted input: `--input-type`, else what its content says, else its
+/// name ([`Format::of_encrypted`]).
 pub fn format_for_encrypted(input: &Input, explicit: Option<Format>, text: &str) -> Format {
-    if let Some(f) = explicit {
-        return f;
-    }
-    match input.path() {
-        Some(p) => Format::from_path(p),
-        None => Format::sniff_encrypted(text).unwrap_or(Format::Yaml),
-    }
+    explicit.unwrap_or_else(|| Format::of_encrypted(text, input.path().map(Format::from_path)))
 }
 
 /// The leaf-selection flags.
@@ -73,6 +67,10 @@ pub struct RuleArgs {
     /// Leave values under keys ending with SUFFIX in plaintext (e.g. _unencrypted)
     #[arg(long, value_name = "SUFFIX")]
     pub unencrypted_suffix: Option<String>,
+    /// Write the file even if the rules leave every value in plaintext (it is then only
+    /// authenticated); without it such a file is refused, as a mistyped rule would be
+    #[arg(long)]
+    pub allow_all_plaintext: bool,
 }
 
 impl RuleArgs {

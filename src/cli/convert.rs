@@ -152,14 +152,15 @@ fn convert_dir(ctx: &Ctx<'_>, dir: &Path) -> Result<(), CliError> {
         if converted == 1 { "" } else { "s" },
         dir.display()
     ));
-    let sops_config = dir.join(".sops.yaml");
-    if sops_config.is_file() {
+    if let Some(sops_config) = find_sops_config(ctx, dir)? {
         let text = read_text(&sops_config)?;
         let conv = sops::convert::sops_config_to_vaultfile(&text).map_err(|e| {
             CliError::new(ExitKind::Syntax, format!("{}: {e}", sops_config.display()))
                 .hint("fix .sops.yaml (`sops` reads it the same way), or move it aside to convert only the files")
         })?;
-        let target = dir.join(vaultfile::config::FILE_NAME);
+        // Beside .sops.yaml: its path_regex rules are relative to its directory, and so
+        // are vaultfile's.
+        let target = sops_config.with_file_name(vaultfile::config::FILE_NAME);
         // Check that vaultfile reads what was written.
         vaultfile::config::Config::parse(&conv.text, &target).map_err(|e| {
             CliError::new(
@@ -194,6 +195,57 @@ fn convert_dir(ctx: &Ctx<'_>, dir: &Path) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// How many directories SOPS looks through for `.sops.yaml` (its `maxDepth`).
+const SOPS_CONFIG_DEPTH: usize = 100;
+
+/// The `.sops.yaml` that applies to the files in `dir`, found as SOPS finds it: in the
+/// directory, then in each parent up to the filesystem's root (SOPS starts from the working
+/// directory; here the search starts from `dir`, the directory being converted, which is
+/// the same when it is run there). Like SOPS, a `.sops.yml` is not read: it is named in a
+/// warning.
+fn find_sops_config(ctx: &Ctx<'_>, dir: &Path) -> Result<Option<PathBuf>, CliError> {
+    let start = std::path::absolute(dir).map_err(|e| CliError::io("find", dir, e))?;
+    let mut ignored: Option<PathBuf> = None;
+    // Whether the search has left the repository `dir` is in: vaultfile looks for
+    // `.vaultfile.yaml` no higher than a repository's top.
+    let mut left_repository = false;
+    for d in start.ancestors().take(SOPS_CONFIG_DEPTH) {
+        let candidate = d.join(".sops.yaml");
+        if candidate.is_file() {
+            if let Some(alt) = ignored {
+                ctx.ui.warn(&format!(
+                    "{} ignored: SOPS reads only `.sops.yaml`, so {} is the configuration in force",
+                    alt.display(),
+                    candidate.display()
+                ));
+            }
+            if left_repository {
+                ctx.ui.warn(&format!(
+                    "{} is outside the repository that holds {}: vaultfile looks for {} no higher than a repository's top, so move the converted file into it",
+                    candidate.display(),
+                    dir.display(),
+                    vaultfile::config::FILE_NAME
+                ));
+            }
+            return Ok(Some(candidate));
+        }
+        let alt = d.join(".sops.yml");
+        if ignored.is_none() && alt.is_file() {
+            ignored = Some(alt);
+        }
+        if d.join(".git").exists() {
+            left_repository = true;
+        }
+    }
+    if let Some(alt) = ignored {
+        ctx.ui.warn(&format!(
+            "{} ignored: SOPS reads only a file named `.sops.yaml`; rename it to convert its rules",
+            alt.display()
+        ));
+    }
+    Ok(None)
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
@@ -295,6 +347,7 @@ fn to_vaultfile(ctx: &Ctx<'_>, path: &Path, out: &Path, explicit: bool) -> Resul
         rules,
         baseline: new_key.as_ref(),
         now: SystemTime::now(),
+        allow_nothing_encrypted: false,
     };
     let out_format = Format::from_path(out);
     // The output's name decides, as it will when vaultfile decrypts it (a SOPS binary

@@ -68,6 +68,7 @@ pub fn run(_args: DemoArgs, _ui: &Ui) -> super::CmdResult {
         rules: None,
         baseline: None,
         now: super::clock::now()?,
+        allow_nothing_encrypted: false,
     };
     let enc = engine::encrypt(store, EXAMPLE, &opts).map_err(|e| fail(e.to_string()))?;
     let enc_path = dir.path().join("prod.yaml");
@@ -95,6 +96,7 @@ pub fn run(_args: DemoArgs, _ui: &Ui) -> super::CmdResult {
         rules: None,
         baseline: Some(&baseline),
         now: super::clock::now()?,
+        allow_nothing_encrypted: false,
     };
     let enc2 = engine::encrypt(store, &changed, &opts).map_err(|e| fail(e.to_string()))?;
     println!("git diff shows exactly the changed value and the MAC:");

@@ -247,6 +247,7 @@ fn encrypt(name: &str, format: Format, edited: &[u8], target: &Target) -> Result
         rules,
         baseline,
         now: super::clock::now().map_err(Fix::Fatal)?,
+        allow_nothing_encrypted: false,
     };
     let result = match format::store_for(format) {
         Some(store) => {

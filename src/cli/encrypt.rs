@@ -128,6 +128,7 @@ pub fn run(args: EncryptArgs, ui: &Ui) -> super::CmdResult {
         rules,
         baseline: baseline.as_ref().or(new_key.as_ref()),
         now,
+        allow_nothing_encrypted: args.rules.allow_all_plaintext,
     };
     let target = Output::choose(args.output.as_deref(), args.in_place, &input, false);
     // A SOPS file is encrypted already: encrypting its values and its `sops` block again

@@ -105,6 +105,9 @@ impl CliError {
             EncryptError::NoRecipients => CliError::new(ExitKind::Recipients, format!("no recipients for {file}"))
                 .hint("pass -r age1… (repeatable), -R FILE or set VAULTFILE_RECIPIENTS")
                 .hint("`vaultfile keygen -o ~/.config/vaultfile/keys.txt` creates a key and prints its public key"),
+            EncryptError::NothingEncrypted(_) => CliError::new(ExitKind::Usage, format!("{file}: {err}"))
+                .hint("check the selection rules (--encrypted-regex, --unencrypted-regex, the suffixes, or the creation rule in .vaultfile.yaml): one matches no key, or every key")
+                .hint("to write a file whose values all stay in plaintext (only authenticated), pass --allow-all-plaintext"),
             EncryptError::Rule(e) => CliError::new(ExitKind::Usage, format!("{e}"))
                 .hint("check the selection rules (--encrypted-regex, --unencrypted-suffix, …, or the creation rule in .vaultfile.yaml)"),
             EncryptError::Wrap(e) => CliError::new(ExitKind::Recipients, format!("{file}: {e}"))

@@ -250,6 +250,7 @@ pub fn save(loaded: &Loaded, plain: &str, ui: &Ui) -> Result<(), CliError> {
         rules: conformed.as_ref().map(|c| c.rules.clone()),
         baseline: Some(conformed.as_ref().map_or(opened, |c| &c.opened)),
         now,
+        allow_nothing_encrypted: false,
     };
     let enc = engine::encrypt(loaded.store, plain, &opts)
         .map_err(|e| CliError::encrypt(&loaded.name, e))?;

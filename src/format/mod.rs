@@ -84,16 +84,41 @@ impl Format {
         }
     }
 
-    /// Guesses the format of an *encrypted* text from its metadata marker, for standard input.
+    /// The format of an *encrypted* text: what its content says (the metadata marker of
+    /// its format, or a file encrypted whole), else what its name says (`by_name`), else
+    /// YAML. Content first: a copy named `prod.yaml.bak` is still the YAML file it was, and
+    /// reading it by its name would report a perfectly good file as altered.
+    pub fn of_encrypted(text: &str, by_name: Option<Format>) -> Format {
+        if crate::engine::is_whole(text) {
+            return Format::Binary;
+        }
+        match (Format::sniff_encrypted(text), by_name) {
+            // A format-1 binary file looks like YAML and carries no flag: its name decides.
+            (Some(Format::Yaml), Some(Format::Binary)) if text.starts_with("data: VF1.") => {
+                Format::Binary
+            }
+            (Some(sniffed), _) => sniffed,
+            (None, Some(f)) => f,
+            (None, None) => Format::Yaml,
+        }
+    }
+
+    /// Tells the format of an *encrypted* text from its metadata marker, whatever the
+    /// file's name: a line that starts the block in that format.
     pub fn sniff_encrypted(text: &str) -> Option<Format> {
         let t = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let has_line = |prefix: &str| {
+            t.starts_with(prefix)
+                || t.match_indices(prefix)
+                    .any(|(i, _)| matches!(t.as_bytes()[i - 1], b'\n' | b'\r'))
+        };
         if t.trim_start().starts_with(['{', '[']) && t.contains("\"vaultfile\"") {
             Some(Format::Json)
-        } else if t.contains("\n[vaultfile]") || t.starts_with("[vaultfile]") {
+        } else if has_line("[vaultfile]") {
             Some(Format::Toml)
-        } else if t.contains(dotenv::METADATA_PREFIX) {
+        } else if has_line(dotenv::METADATA_PREFIX) {
             Some(Format::Dotenv)
-        } else if t.contains("vaultfile:") {
+        } else if has_line("vaultfile:") {
             Some(Format::Yaml)
         } else {
             None

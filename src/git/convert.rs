@@ -324,6 +324,7 @@ fn encrypt_plain(
         rules: Some(rules),
         baseline: Some(base),
         now,
+        allow_nothing_encrypted: false,
     };
     match format::store_for(format) {
         Some(store) => {

@@ -141,6 +141,7 @@ pub fn merge(
                 rules: None,
                 baseline: Some(anchor),
                 now: SystemTime::now(),
+                allow_nothing_encrypted: false,
             };
             return engine::encrypt_binary(&conflicted, &opts)
                 .map(|e| Merged::Conflicts(e.text.into_bytes()))
@@ -187,6 +188,7 @@ pub fn merge(
         rules: None,
         baseline: Some(anchor),
         now: SystemTime::now(),
+        allow_nothing_encrypted: false,
     };
     let out = match format::store_for(Format::from_path(std::path::Path::new(path))) {
         Some(store) => {
@@ -389,6 +391,7 @@ mod tests {
                 rules: None,
                 baseline: Some(&opened),
                 now: SystemTime::now(),
+                allow_nothing_encrypted: false,
             },
         )
         .unwrap()

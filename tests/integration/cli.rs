@@ -386,6 +386,8 @@ fn unencrypted_regex_keeps_values_readable_and_unmatched_rule_warns() {
     assert!(!enc.contains("s3cr3t"));
     let p = env.write("c.enc.yaml", &enc);
     assert_eq!(env.decrypt(&p, &[]), CONFIG.as_bytes());
+    // A mistyped rule that leaves every value in plaintext is refused (exit 2), with
+    // nothing written…
     env.cmd()
         .args([
             "encrypt",
@@ -396,8 +398,23 @@ fn unencrypted_regex_keeps_values_readable_and_unmatched_rule_warns() {
         ])
         .arg(&f)
         .assert()
-        .success()
-        .stderr(predicate::str::contains("matched no key"));
+        .code(2)
+        .stdout("")
+        .stderr(
+            predicate::str::contains("matched no key")
+                .and(predicate::str::contains("leave every value in plaintext"))
+                .and(predicate::str::contains("--allow-all-plaintext")),
+        );
+    // …unless asked for: the file is then only authenticated.
+    let out = env
+        .cmd()
+        .args(["encrypt", "-r", &env.public, "--allow-all-plaintext"])
+        .args(["--encrypted-regex", "^nothing_matches$"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("s3cr3t-pa55word"));
 }
 
 #[test]
@@ -585,4 +602,30 @@ fn a_secret_key_given_as_a_recipient_is_not_echoed() {
         .assert()
         .success()
         .stdout(format!("{}\n", env.public));
+}
+
+/// An encrypted file is known by its content, whatever its name: a backup copy
+/// (`prod.yaml.bak`) is not reported as altered, nor a copied `.env` as not encrypted.
+#[test]
+fn a_copy_under_another_name_decrypts_by_its_content() {
+    let env = Env::new();
+    for (name, text) in [
+        ("a.yaml", "db:\n  password: hunter2 # c\n"),
+        ("a.json", "{\"db\": {\"password\": \"hunter2\"}}\n"),
+        ("a.toml", "[db]\npassword = \"hunter2\"\n"),
+        (".env", "PASSWORD=hunter2\n# c\n"),
+        ("a.bin", "\u{1}binary hunter2\n"),
+    ] {
+        let f = env.write(name, text);
+        let enc = env.encrypt(&f, &[]);
+        for copy in ["copy.bak", "copy.txt", "copy"] {
+            let c = env.write(copy, &enc);
+            env.cmd()
+                .arg("decrypt")
+                .arg(&c)
+                .assert()
+                .success()
+                .stdout(text.to_owned());
+        }
+    }
 }
