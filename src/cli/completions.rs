@@ -57,8 +57,81 @@ fn generate_all(completions: &Path, man: &Path) -> Result<(), CliError> {
         clap_complete::generate_to(shell, &mut Cli::command(), "vaultfile", completions)
             .map_err(io)?;
     }
-    clap_mangen::generate_to(Cli::command(), man).map_err(io)?;
+    let mut cli = Cli::command().disable_help_subcommand(true);
+    cli.build();
+    write_man_pages(&cli, man).map_err(io)?;
     Ok(())
+}
+
+/// One man page per command, as `clap_mangen::generate_to` writes them, but with the text
+/// after the options in the sections man(7) names: the exit codes under EXIT STATUS
+/// (every page: a command's own table, else the shared one), and the examples under
+/// EXAMPLES, where clap_mangen puts both under a made-up EXTRA.
+#[cfg(test)]
+fn write_man_pages(cmd: &clap::Command, dir: &Path) -> std::io::Result<()> {
+    use clap_mangen::roff::{Roff, roman};
+
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        write_man_pages(sub, dir)?;
+    }
+    let man = clap_mangen::Man::new(cmd.clone());
+    let mut out = Vec::new();
+    man.render_title(&mut out)?;
+    man.render_name_section(&mut out)?;
+    man.render_synopsis_section(&mut out)?;
+    man.render_description_section(&mut out)?;
+    if cmd.get_arguments().any(|a| !a.is_hide_set()) {
+        man.render_options_section(&mut out)?;
+    }
+    if cmd.get_subcommands().any(|s| !s.is_hide_set()) {
+        man.render_subcommands_section(&mut out)?;
+    }
+    let after = cmd
+        .get_after_long_help()
+        .or(cmd.get_after_help())
+        .map(|t| t.to_string())
+        .unwrap_or_default();
+    // The text after the options: paragraphs headed "Examples:", "Exit codes…:" and others.
+    let (mut examples, mut exit, mut notes) = (String::new(), String::new(), String::new());
+    let mut current = &mut notes;
+    for line in after.lines() {
+        if line.starts_with("Examples:") || line.starts_with("Example:") {
+            current = &mut examples;
+            continue;
+        }
+        if line.starts_with("Exit codes") || line.starts_with("Exit status") {
+            current = &mut exit;
+            continue;
+        }
+        current.push_str(line);
+        current.push('\n');
+    }
+    if exit.trim().is_empty() {
+        exit = super::error::EXIT_CODES_HELP
+            .split_once('\n')
+            .map_or("", |(_, rest)| rest)
+            .to_owned();
+    }
+    let section = |title: &str, body: &str, out: &mut Vec<u8>| -> std::io::Result<()> {
+        if body.trim().is_empty() {
+            return Ok(());
+        }
+        let mut roff = Roff::default();
+        roff.control("SH", [title]);
+        roff.control("nf", []);
+        for line in body.trim_end().lines() {
+            roff.text([roman(line)]);
+        }
+        roff.control("fi", []);
+        roff.to_writer(out)
+    };
+    section("NOTES", &notes, &mut out)?;
+    section("EXIT STATUS", &exit, &mut out)?;
+    section("EXAMPLES", &examples, &mut out)?;
+    if cmd.get_version().is_some() {
+        man.render_version_section(&mut out)?;
+    }
+    std::fs::write(dir.join(man.get_filename()), out)
 }
 
 #[cfg(test)]

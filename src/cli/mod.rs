@@ -44,19 +44,24 @@ use clap::{Parser, Subcommand};
 use error::{CliError, EXIT_CODES_HELP};
 use ui::Ui;
 
+/// The help heading of the options every command takes.
+const GLOBAL: &str = "Global options";
+
 /// Keep secrets in git: encrypt the values of YAML, JSON, TOML and dotenv files, losslessly
 #[derive(Debug, Parser)]
 #[command(name = "vaultfile", version, about, long_about = None, after_help = EXIT_CODES_HELP)]
 pub struct Cli {
     /// Print no warnings or progress on stderr
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = GLOBAL)]
     quiet: bool,
 
     /// When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never
-    #[arg(long, global = true, value_name = "WHEN", default_value_t = clap::ColorChoice::Auto)]
+    #[arg(long, global = true, value_name = "WHEN", default_value_t = clap::ColorChoice::Auto, help_heading = GLOBAL)]
     color: clap::ColorChoice,
 
-    #[command(flatten)]
+    // Global too (key services are reached from most commands): under the same heading,
+    // so that each command's own options stand apart in its help.
+    #[command(flatten, next_help_heading = GLOBAL)]
     services: key_services::ServiceArgs,
 
     #[command(subcommand)]
