@@ -1437,6 +1437,104 @@ mod tests {
         ));
     }
 
+    /// Each element the MAC must cover, changed on its own and by as little as possible
+    /// (one recipient of one key group, the threshold, a rule, an unencrypted value, a
+    /// comment, the creation time, a wrapped key), fails the MAC check: format 2 covers the
+    /// text, so no element can be left out by mistake without one of these failing.
+    #[test]
+    fn each_element_the_mac_covers_is_bound_on_its_own() {
+        let (k, _) = three_groups(2);
+        let extra = key();
+        let r = |k: &Key| keys::parse_recipient(k.recipients[0].id()).unwrap();
+        let holders = KeyHolders::Groups {
+            groups: vec![vec![r(&k[0]), r(&extra)], vec![r(&k[1])], vec![r(&k[2])]],
+            threshold: 2,
+        };
+        let fresh = new_key(&holders, SystemTime::UNIX_EPOCH).unwrap();
+        let text = "# settings\ndb:\n  port: 5432\n  password: hunter2\n";
+        let opts = EncryptOptions {
+            rules: Some(RuleSpec {
+                unencrypted_regex: Some("^port$".into()),
+                ..RuleSpec::default()
+            }),
+            ..grouped_opts(&fresh)
+        };
+        let st = store(Format::Yaml);
+        let enc = encrypt(st, text, &opts).unwrap().text;
+        let ids = ids_of(&[&k[0], &k[1]]);
+        assert_eq!(decrypt(st, &enc, &ids).unwrap(), text);
+        let other = key().recipients[0].id().to_owned();
+        // The wrapped key of the member not used to open the file: damaged, it must not go
+        // unnoticed until that member needs it.
+        let member = enc.find(extra.recipients[0].id()).unwrap();
+        let wrapped_at = member + enc[member..].find("key: \"").unwrap() + 20;
+        let mut wrapped = enc.clone();
+        wrapped.replace_range(
+            wrapped_at..wrapped_at + 1,
+            if &enc[wrapped_at..=wrapped_at] == "A" {
+                "B"
+            } else {
+                "A"
+            },
+        );
+        for (what, changed) in [
+            // A member of group 1 whose key is not used to open the file.
+            (
+                "a key-group member",
+                enc.replacen(extra.recipients[0].id(), &other, 1),
+            ),
+            (
+                "the threshold",
+                enc.replacen("threshold: 2", "threshold: 1", 1),
+            ),
+            ("a rule", enc.replacen("\"^port$\"", "\"^(port)$\"", 1)),
+            (
+                "an unencrypted value",
+                enc.replacen("port: 5432", "port: 5433", 1),
+            ),
+            ("a comment", enc.replacen("# settings", "# Settings", 1)),
+            (
+                "the creation time",
+                enc.replacen("1970-01-01T00:00:00Z", "1970-01-01T00:00:01Z", 1),
+            ),
+            ("a wrapped key", wrapped),
+        ] {
+            assert_ne!(changed, enc, "{what}: the edit did not apply");
+            match decrypt(st, &changed, &ids) {
+                Err(DecryptError::Integrity(Integrity::Mac)) => {}
+                other => panic!("{what}: {other:?}"),
+            }
+        }
+        // Flat recipients: the second recipient changed, the first opening the file.
+        let two = [key(), key()];
+        let flat = encrypt(
+            st,
+            text,
+            &EncryptOptions {
+                recipients: &[r(&two[0]), r(&two[1])],
+                ..opts_for_rules(&opts)
+            },
+        )
+        .unwrap()
+        .text;
+        let changed = flat.replacen(two[1].recipients[0].id(), &other, 1);
+        assert!(matches!(
+            decrypt(st, &changed, &two[0].identities),
+            Err(DecryptError::Integrity(Integrity::Mac))
+        ));
+    }
+
+    /// `opts` without its baseline: a new key for its recipients.
+    fn opts_for_rules<'a>(opts: &EncryptOptions<'a>) -> EncryptOptions<'a> {
+        EncryptOptions {
+            recipients: &[],
+            rules: opts.rules.clone(),
+            baseline: None,
+            now: opts.now,
+            allow_nothing_encrypted: false,
+        }
+    }
+
     #[test]
     fn key_groups_are_bound_by_the_mac() {
         let (k, holders) = three_groups(2);

@@ -785,4 +785,27 @@ mod tests {
             Err(CleanError::Unreadable(DecryptError::UnsupportedVersion(9)))
         ));
     }
+
+    /// A clone without the key cannot store a plaintext edit: the stored version's data
+    /// key and recipients cannot be kept, and storing the input would put plaintext in
+    /// git's object database. Regression guard for the most serious leak the clean filter
+    /// could have.
+    #[test]
+    fn a_plaintext_edit_over_a_locked_stored_version_is_refused_not_stored() {
+        let (r, ids) = key();
+        let blob = clean("a.yaml", PLAIN.into(), None, &ids, &mut new_file_with(&r)).unwrap();
+        let (nobody_r, nobody) = key();
+        let edited = PLAIN.replace("hunter2", "NEW-PLAINTEXT-SECRET");
+        // Even with a rule naming the clone's own key: the stored version cannot be opened.
+        for rule in [
+            &mut no_rule as &mut dyn FnMut() -> Result<RuleFor, String>,
+            &mut new_file_with(&nobody_r),
+        ] {
+            match clean("a.yaml", edited.clone().into(), Some(&blob), &nobody, rule) {
+                Err(CleanError::BaselineLocked(_)) => {}
+                Err(e) => panic!("refused for another reason: {e}"),
+                Ok(stored) => panic!("stored: {}", String::from_utf8_lossy(&stored)),
+            }
+        }
+    }
 }

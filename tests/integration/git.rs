@@ -1552,3 +1552,42 @@ fn git_log_without_a_key_does_not_warn_about_the_work_tree() {
         );
     }
 }
+
+/// A clone without the key: a plaintext edit of a protected file is refused by `git add`
+/// (the stored version's key cannot be kept), and no plaintext reaches `.git`.
+#[test]
+fn a_clone_without_the_key_cannot_store_a_plaintext_edit() {
+    let w = World::new();
+    let origin = w.repo("origin");
+    assert!(
+        w.vaultfile(&w.home, &["git", "init", "--global"])
+            .status
+            .success()
+    );
+    let out = w.run(
+        "git",
+        w.env.dir.path(),
+        false,
+        &["clone", "-q", origin.to_str().unwrap(), "clone"],
+    );
+    assert!(out.status.success());
+    let clone = w.env.path("clone");
+    let stored = w.git(&clone, &["rev-parse", ":secrets/db.yaml"]);
+    std::fs::write(
+        clone.join("secrets/db.yaml"),
+        DB.replace("hunter2", "NEW-PLAINTEXT-SECRET"),
+    )
+    .unwrap();
+    let out = w.run("git", &clone, false, &["add", "secrets/db.yaml"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("no identity at hand opens the version in the index"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(w.git(&clone, &["rev-parse", ":secrets/db.yaml"]), stored);
+    assert_eq!(
+        plaintext_in_git(&w, &clone, &["NEW-PLAINTEXT-SECRET"]),
+        Vec::<String>::new()
+    );
+}
