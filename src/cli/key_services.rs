@@ -6,7 +6,14 @@
 //! AWS: `AWS_ENDPOINT_URL_KMS` or `AWS_ENDPOINT_URL`, `AWS_REGION` (or
 //! `AWS_DEFAULT_REGION`) for the credential providers, `AWS_PROFILE`, `AWS_MAX_ATTEMPTS`;
 //! the SDK's credential chain reads the rest (keys, SSO, `AWS_WEB_IDENTITY_TOKEN_FILE`…).
-//! Vault: `VAULT_TOKEN`, else `~/.vault-token`; `VAULT_NAMESPACE`; `VAULT_CACERT`.
+//! Vault: `VAULT_TOKEN`, else `~/.vault-token`; `VAULT_NAMESPACE`; `VAULT_CACERT`; and which
+//! servers may be sent the token: `VAULT_ADDR`'s, `--vault-allow`/`VAULTFILE_VAULT_ALLOWLIST`
+//! and SOPS's `SOPS_HC_VAULT_ALLOWLIST`. A transit recipient names its server, and it is
+//! read from the file (or a SOPS `hc_vault` entry, or the repository's `.vaultfile.yaml`)
+//! before the file can be authenticated; so the servers come from here, from what the
+//! file's author cannot write, and the library refuses any other before connecting. There
+//! is no user configuration file for these settings: the environment and flags only (the
+//! repository's `.vaultfile.yaml` is not the user's, and a pull request can change it).
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -51,6 +58,19 @@ pub struct ServiceArgs {
         value_parser = parse_timeout
     )]
     kms_timeout: Option<Duration>,
+
+    /// Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR's (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed
+    ///
+    /// Each entry is https://HOST[:PORT][/PATH], http://HOST:PORT for a plain-HTTP development server, or HOST:PORT or HOST (https; any port with HOST alone). The servers in VAULT_ADDR and SOPS_HC_VAULT_ALLOWLIST are allowed too. Any other server a transit recipient names (in a file, a SOPS hc_vault entry, .vaultfile.yaml or -r) is refused before connecting. `all` allows every server (only for files you trust); `none` allows none, whatever else is set.
+    #[cfg_attr(not(feature = "vault"), allow(dead_code))]
+    #[arg(
+        long,
+        global = true,
+        value_name = "SERVERS",
+        env = "VAULTFILE_VAULT_ALLOWLIST",
+        value_delimiter = ','
+    )]
+    vault_allow: Vec<String>,
 }
 
 fn parse_timeout(s: &str) -> Result<Duration, String> {
@@ -111,6 +131,7 @@ pub fn configure(args: &ServiceArgs, ui: &Ui) {
         };
         let quiet = ui.quiet;
         vault::configure(vault::Settings {
+            allowed: vault_servers(args, ui),
             token: token.map(SecretString::from),
             token_source,
             namespace: env("VAULT_NAMESPACE"),
@@ -125,6 +146,30 @@ pub fn configure(args: &ServiceArgs, ui: &Ui) {
         });
     }
     let _ = ui;
+}
+
+/// The Vault servers that may be sent the token: `VAULT_ADDR`'s, `--vault-allow` /
+/// `VAULTFILE_VAULT_ALLOWLIST`'s and `SOPS_HC_VAULT_ALLOWLIST`'s (read as SOPS does: `all`,
+/// `none`, or comma-separated URL prefixes, which name servers here). Entries that cannot
+/// be read allow nothing and are warned about.
+#[cfg(feature = "vault")]
+fn vault_servers(args: &ServiceArgs, ui: &Ui) -> vaultfile::keys::vault::AllowList {
+    let mut allowed = vaultfile::keys::vault::AllowList::default();
+    let mut errors = Vec::new();
+    if let Some(addr) = env("VAULT_ADDR") {
+        errors.extend(allowed.allow_address(&addr, "VAULT_ADDR").err());
+    }
+    if args.vault_allow.iter().any(|e| !e.trim().is_empty()) {
+        // clap split the list at its commas; the whole value decides `all`/`none`.
+        errors.extend(allowed.allow_list(&args.vault_allow.join(","), "VAULTFILE_VAULT_ALLOWLIST"));
+    }
+    if let Some(list) = env("SOPS_HC_VAULT_ALLOWLIST") {
+        errors.extend(allowed.allow_list(&list, "SOPS_HC_VAULT_ALLOWLIST"));
+    }
+    for e in errors {
+        ui.warn(&format!("{e} (ignored: it allows no Vault server)"));
+    }
+    allowed
 }
 
 /// Adds the network identities to `found` (after its local ones), and orders the whole

@@ -17,6 +17,27 @@
 //! as the SDK documents; everything else (endpoint, region for STS, timeouts) is passed in
 //! with [`configure`] by the caller, since the library reads no environment variable.
 //!
+//! **Which host a file can choose.** A recipient (or a SOPS `kms` entry: `arn`, `role`,
+//! `context`, `aws_profile`) is read from a file before anything in it can be
+//! authenticated, so whatever it can steer, the file's author steers. It names no endpoint:
+//! the endpoint is `AWS_ENDPOINT_URL_KMS`/`AWS_ENDPOINT_URL` (passed in by the caller) or
+//! the user's own AWS config, else the SDK derives `https://kms.REGION.amazonaws.com` (or
+//! the partition's suffix) from the region in the ARN, with no check of its own: the
+//! region *is* a host choice. Within AWS's domains only, and only signed requests go there
+//! (SigV4 never sends the secret key, and a signature is bound to its host), but a region
+//! such as `s3` would make it `kms.s3.amazonaws.com`, an S3 bucket's address, not KMS.
+//! So, with no custom endpoint, a region must be named like an AWS region
+//! ([`is_region_name`]: `eu-west-1`, `us-gov-west-1`, `cn-north-1`); then the host is
+//! that region's AWS KMS, and that the ARN may name another account's key is no host
+//! choice (AWS answers either way). Anything else is refused before any connection, with
+//! [`Class::NotAllowed`]. With a custom endpoint the region
+//! names no host and is not checked. The region matters beyond KMS: without `AWS_REGION`,
+//! STS is called in it too, for `+role=` and for web identity credentials, whose OIDC token
+//! is a bearer credential sent as is (`sts.s3.amazonaws.com` would be another bucket's
+//! address); the check, made before any client exists, covers those calls. `+role=` is
+//! only an ARN, and `+profile=` picks one of the user's own profiles, whose endpoints, if
+//! any, the user wrote.
+//!
 //! The SDK is asynchronous and the [`super::Identity`] trait is not: calls run on one
 //! small current-thread tokio runtime, created the first time a key service is used.
 //! Every call is bounded by the configured timeout (connect and each attempt) and is
@@ -93,6 +114,27 @@ pub fn is_kms_recipient(text: &str) -> bool {
     parts.next() == Some("arn")
         && parts.next().is_some_and(|p| p.starts_with("aws"))
         && parts.next() == Some("kms")
+}
+
+/// Whether `region` is named like an AWS region: two letters, one or more words, a number
+/// (`eu-west-1`, `ap-southeast-5`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`). For
+/// such a name, `kms.REGION.amazonaws.com` (and the other partitions' equivalents) is that
+/// region's KMS endpoint; no other AWS address has that form (S3's legacy and website
+/// addresses, which a bucket called `kms` would answer at, start with `s3`).
+pub fn is_region_name(region: &str) -> bool {
+    let parts: Vec<&str> = region.split('-').collect();
+    let [first, words @ .., number] = parts.as_slice() else {
+        return false;
+    };
+    first.len() == 2
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && !words.is_empty()
+        && words
+            .iter()
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+        && !number.is_empty()
+        && number.len() <= 3
+        && number.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A parsed KMS recipient: the key and the options that go with every call.
@@ -436,6 +478,9 @@ pub enum Class {
     Unreachable,
     /// No credentials could be found or obtained.
     NoCredentials,
+    /// The ARN's region is not an AWS region name, so the endpoint it would name need not
+    /// be KMS (see the module documentation): nothing was sent.
+    NotAllowed,
     /// Anything else.
     Other,
 }
@@ -462,6 +507,7 @@ impl fmt::Display for Failure {
             Class::TimedOut => "timed out",
             Class::Unreachable => "unreachable",
             Class::NoCredentials => "no AWS credentials",
+            Class::NotAllowed => "refused",
             Class::Other => "failed",
         };
         write!(f, "{what}: {}", self.detail)
@@ -649,6 +695,22 @@ impl Service {
         (!spec.context.is_empty()).then(|| spec.context.clone().into_iter().collect())
     }
 
+    /// Fails, before any client is made or connection opened, if the file's ARN would
+    /// choose a host that is not AWS KMS: a region not named like one, and no endpoint of
+    /// the user's.
+    fn check_endpoint(spec: &KeySpec) -> Result<(), Failure> {
+        if settings().endpoint_url.is_some() || is_region_name(&spec.region) {
+            return Ok(());
+        }
+        Err(Failure {
+            class: Class::NotAllowed,
+            detail: format!(
+                "'{0}' is not an AWS region name, so the endpoint the SDK would make of it, https://kms.{0}.amazonaws.com, need not be AWS KMS: nothing was sent. Use the key's real ARN; for a KMS-compatible service of your own, set AWS_ENDPOINT_URL_KMS (the region then names no host)",
+                spec.region
+            ),
+        })
+    }
+
     /// Fails at once if the key's region already timed out or was unreachable.
     fn check_up(&self, spec: &KeySpec) -> Result<(), Failure> {
         match self
@@ -678,6 +740,7 @@ impl Service {
 
     /// `Encrypt`: the ciphertext blob for `key`.
     fn encrypt(&self, spec: &KeySpec, plaintext: &[u8]) -> Result<Vec<u8>, Failure> {
+        Self::check_endpoint(spec)?;
         let client = self.client(spec);
         self.check_up(spec)?;
         let out = self.note_down(
@@ -699,6 +762,7 @@ impl Service {
 
     /// `Decrypt`: the plaintext for `blob`, zeroized when dropped.
     fn decrypt(&self, spec: &KeySpec, blob: Vec<u8>) -> Result<Zeroizing<Vec<u8>>, Failure> {
+        Self::check_endpoint(spec)?;
         let client = self.client(spec);
         self.check_up(spec)?;
         let out = self.note_down(
@@ -825,6 +889,54 @@ mod tests {
         assert!(is_kms_recipient("arn:aws-us-gov:kms:x"));
         assert!(!is_kms_recipient("arn:aws:iam::1:role/x"));
         assert!(!is_kms_recipient("age1xyz"));
+    }
+
+    #[test]
+    fn only_region_names_may_choose_the_endpoint() {
+        for r in [
+            "us-east-1",
+            "eu-west-1",
+            "ap-southeast-5",
+            "us-gov-west-1",
+            "cn-northwest-1",
+            "us-iso-east-1",
+            "us-isob-east-1",
+            "eu-isoe-west-1",
+            "mx-central-1",
+        ] {
+            assert!(is_region_name(r), "{r}");
+        }
+        // `kms.s3.amazonaws.com` and the like are S3 buckets' addresses, not KMS.
+        for r in [
+            "s3",
+            "s3-website-us-east-1",
+            "s3-us-west-2",
+            "s3-external-1",
+            "local",
+            "us-east",
+            "useast-1",
+            "us--1",
+            "us-east-1a",
+            "u-east-1",
+            "us-east-",
+            "",
+        ] {
+            assert!(!is_region_name(r), "{r}");
+        }
+        // The parser already keeps dots (another domain) out of a region.
+        assert!(KeySpec::parse("arn:aws:kms:evil.example:123456789012:key/k").is_err());
+        // No option names an endpoint.
+        assert!(KeySpec::parse(&format!("{KEY}+endpoint=http://127.0.0.1:1")).is_err());
+        let s = KeySpec::parse("arn:aws:kms:s3:123456789012:key/k").unwrap();
+        let e = Service::check_endpoint(&s).unwrap_err();
+        assert_eq!(e.class, Class::NotAllowed);
+        assert!(
+            e.to_string()
+                .contains("https://kms.s3.amazonaws.com, need not be AWS KMS"),
+            "{e}"
+        );
+        assert!(e.to_string().contains("AWS_ENDPOINT_URL_KMS"), "{e}");
+        assert!(Service::check_endpoint(&KeySpec::parse(KEY).unwrap()).is_ok());
     }
 
     #[test]

@@ -12,6 +12,18 @@
 //! passed in with [`configure`] (the CLI takes them from `VAULT_TOKEN` or `~/.vault-token`,
 //! `VAULT_NAMESPACE` and `VAULT_CACERT`); the library reads no environment variable.
 //!
+//! **Servers come from the caller, never from a file alone.** A recipient names its server,
+//! and a recipient is read from a file's metadata (or a SOPS `hc_vault` entry, or a
+//! repository's `.vaultfile.yaml`) before anything in that file can be authenticated: the
+//! MAC is checked with the data key this very call is to unwrap. So whoever wrote the file
+//! chooses the server, and a pull request could send the token of the CI job that decrypts
+//! it to a host of its own. Every call therefore first checks the recipient's server
+//! against [`Settings::allowed`], which the caller fills from what the file's author cannot
+//! write (the CLI: `VAULT_ADDR`, `--vault-allow`/`VAULTFILE_VAULT_ALLOWLIST` and SOPS's
+//! `SOPS_HC_VAULT_ALLOWLIST`); a server not in it is refused before any connection is
+//! made, with [`Class::NotAllowed`]. Recipients typed on the command line get no exception:
+//! one rule, the same as SOPS's, and a script's `-r` is often read from the repository too.
+//!
 //! Two REST calls over the hyper client and rustls stack the AWS SDK uses too, on a small
 //! current-thread tokio runtime created the first time it is needed. Each call is bounded
 //! by the configured timeout (connecting, and the whole request) and is retried, with
@@ -60,6 +72,9 @@ pub struct Settings {
     pub max_attempts: u32,
     /// Told about plain-HTTP addresses, once per address.
     pub warn: Option<Warn>,
+    /// The servers that may be sent the token and data keys; nothing else is connected to.
+    /// Empty by default: no server at all.
+    pub allowed: AllowList,
 }
 
 /// A function told about something the user should know.
@@ -75,6 +90,7 @@ impl Default for Settings {
             timeout: DEFAULT_TIMEOUT,
             max_attempts: 3,
             warn: None,
+            allowed: AllowList::default(),
         }
     }
 }
@@ -88,6 +104,7 @@ impl fmt::Debug for Settings {
             .field("ca_cert", &self.ca_cert)
             .field("timeout", &self.timeout)
             .field("max_attempts", &self.max_attempts)
+            .field("allowed", &self.allowed)
             .finish_non_exhaustive()
     }
 }
@@ -178,6 +195,242 @@ impl KeySpec {
             self.scheme, self.authority, self.mount, self.name
         )
     }
+}
+
+/// The Vault / OpenBao servers this process may send its token (and data keys) to; see the
+/// module documentation for why a recipient's own address is not enough.
+///
+/// Entries, as [`AllowList::allow`] reads them:
+/// - `https://HOST[:PORT][/PATH]`: that server (port 443 when none is given); with a path,
+///   only transit mounts under it (`https://vault:8200/team` allows `team/transit`).
+/// - `http://HOST[:PORT][/PATH]`: the same over plain HTTP (port 80 when none is given), and
+///   `https://` on the same host and port.
+/// - `HOST:PORT`: `https://` on that port; `HOST` alone: `https://` on any port.
+/// - `all`: any server (the file's author then chooses where the token goes: only for files
+///   you trust); `none`: no server, whatever else is allowed (SOPS's meaning).
+///
+/// Host names are compared without case and without a final dot; nothing is resolved.
+#[derive(Clone, Debug, Default)]
+pub struct AllowList {
+    servers: Vec<AllowedServer>,
+    /// The source of an `all` entry.
+    all: Option<String>,
+    /// The source of a `none` entry.
+    none: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct AllowedServer {
+    /// `Some("http")`, `Some("https")`, or `None` for a `HOST[:PORT]` entry (https only).
+    scheme: Option<String>,
+    host: String,
+    /// `None`: any port.
+    port: Option<u16>,
+    /// A path prefix without its final `/`, or empty.
+    path: String,
+    /// Where the entry came from (`VAULT_ADDR`), for messages.
+    source: String,
+}
+
+/// How a server was allowed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Allowed {
+    /// By an entry of `source` that names it.
+    Listed {
+        /// Where the entry came from.
+        source: String,
+    },
+    /// Only by an `all` entry of `source`.
+    ByAll {
+        /// Where the `all` came from.
+        source: String,
+    },
+}
+
+impl AllowList {
+    /// Allows one entry (see the type's documentation); `source` names where it came from
+    /// (`VAULTFILE_VAULT_ALLOWLIST`) in messages. An entry that cannot be read is an error
+    /// and allows nothing.
+    pub fn allow(&mut self, entry: &str, source: &str) -> Result<(), String> {
+        let entry = entry.trim();
+        match entry {
+            "" => return Err(format!("{source}: an entry is empty")),
+            "all" => {
+                self.all.get_or_insert_with(|| source.to_owned());
+                return Ok(());
+            }
+            "none" => {
+                self.none.get_or_insert_with(|| source.to_owned());
+                return Ok(());
+            }
+            _ => {}
+        }
+        let server = parse_server(entry, source)
+            .map_err(|reason| format!("{source}: '{entry}' is not a server: {reason}"))?;
+        if !self.servers.contains(&server) {
+            self.servers.push(server);
+        }
+        Ok(())
+    }
+
+    /// Allows each entry of a comma-separated list, as SOPS reads `SOPS_HC_VAULT_ALLOWLIST`:
+    /// `all` or `none` only as the whole value. Returns the entries' errors (those entries
+    /// allow nothing; the others do).
+    pub fn allow_list(&mut self, list: &str, source: &str) -> Vec<String> {
+        let trimmed = list.trim();
+        if trimmed == "all" || trimmed == "none" {
+            return self.allow(trimmed, source).err().into_iter().collect();
+        }
+        let mut errors = Vec::new();
+        for entry in list.split(',') {
+            if matches!(entry.trim(), "all" | "none") {
+                errors.push(format!(
+                    "{source}: '{}' must be the whole value, not one entry of a list",
+                    entry.trim()
+                ));
+                continue;
+            }
+            if let Err(e) = self.allow(entry, source) {
+                errors.push(e);
+            }
+        }
+        errors
+    }
+
+    /// Allows the server of a Vault address such as `VAULT_ADDR`'s (`https://HOST:PORT`),
+    /// which must have its scheme.
+    pub fn allow_address(&mut self, address: &str, source: &str) -> Result<(), String> {
+        let address = address.trim();
+        if !address.contains("://") {
+            return Err(format!(
+                "{source}: '{address}' is not an address (expected https://HOST[:PORT])"
+            ));
+        }
+        self.allow(address, source)
+    }
+
+    /// Whether nothing is allowed.
+    pub fn is_empty(&self) -> bool {
+        self.servers.is_empty() && self.all.is_none()
+    }
+
+    /// Whether the server of `spec` may be called, and why; `Err` says why not (and how to
+    /// allow it).
+    pub fn check(&self, spec: &KeySpec) -> Result<Allowed, String> {
+        let origin = format!("{}://{}", spec.scheme, spec.authority);
+        if let Some(source) = &self.none {
+            return Err(format!(
+                "{source}=none allows no Vault server, so nothing was sent to {origin}"
+            ));
+        }
+        let (host, port) =
+            host_port(&spec.authority, &spec.scheme).map_err(|e| format!("{origin}: {e}"))?;
+        let path = format!("/{}/keys/{}", spec.mount, spec.name);
+        if let Some(s) = self.servers.iter().find(|s| {
+            let scheme_ok = match s.scheme.as_deref() {
+                Some("http") => true,
+                _ => spec.scheme == "https",
+            };
+            scheme_ok
+                && s.host == host
+                && s.port.is_none_or(|p| p == port)
+                && (s.path.is_empty()
+                    || path == s.path
+                    || path.starts_with(&format!("{}/", s.path)))
+        }) {
+            return Ok(Allowed::Listed {
+                source: s.source.clone(),
+            });
+        }
+        if let Some(source) = &self.all {
+            return Ok(Allowed::ByAll {
+                source: source.clone(),
+            });
+        }
+        let mut message = format!(
+            "{origin} is not a Vault server you allowed, and a server named only by a file or a recipient is never sent the token: nothing was sent to it. If you trust it, set VAULTFILE_VAULT_ALLOWLIST={origin} (comma separated; or --vault-allow {origin}, or VAULT_ADDR={origin})"
+        );
+        if !self.servers.is_empty() {
+            let now: Vec<String> = self
+                .servers
+                .iter()
+                .map(|s| format!("{} from {}", s.describe(), s.source))
+                .collect();
+            message.push_str(&format!("; allowed now: {}", now.join(", ")));
+        }
+        Err(message)
+    }
+}
+
+impl AllowedServer {
+    fn describe(&self) -> String {
+        let scheme = self.scheme.as_deref().unwrap_or("https");
+        let port = self.port.map(|p| format!(":{p}")).unwrap_or_default();
+        format!("{scheme}://{}{port}{}", self.host, self.path)
+    }
+}
+
+/// Reads an allow-list entry: a URL (`https://HOST[:PORT][/PATH]`) or `HOST[:PORT]`.
+fn parse_server(entry: &str, source: &str) -> Result<AllowedServer, String> {
+    if let Some((scheme, _)) = entry.split_once("://") {
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme != "https" && scheme != "http" {
+            return Err("expected https:// or http://".into());
+        }
+        if entry.contains('#') {
+            return Err("a server has no fragment".into());
+        }
+        let uri = http::Uri::from_str(entry).map_err(|e| e.to_string())?;
+        if uri.query().is_some() {
+            return Err("a server has no query".into());
+        }
+        let authority = uri.authority().ok_or("no host")?;
+        let (host, port) = host_port(authority.as_str(), &scheme)?;
+        let path = uri.path().trim_end_matches('/');
+        return Ok(AllowedServer {
+            scheme: Some(scheme),
+            host,
+            port: Some(port),
+            path: path.to_owned(),
+            source: source.to_owned(),
+        });
+    }
+    if entry.contains('/') {
+        return Err("write a path as part of a URL (https://HOST/PATH)".into());
+    }
+    let authority = http::uri::Authority::from_str(entry).map_err(|e| e.to_string())?;
+    if authority.as_str().contains('@') {
+        return Err("a server holds no credentials".into());
+    }
+    let host = normal_host(authority.host())?;
+    Ok(AllowedServer {
+        scheme: None,
+        host,
+        port: authority.port_u16(),
+        path: String::new(),
+        source: source.to_owned(),
+    })
+}
+
+/// The host (lower case, no final dot) and port (the scheme's default if none) of
+/// `authority`.
+fn host_port(authority: &str, scheme: &str) -> Result<(String, u16), String> {
+    if authority.contains('@') {
+        return Err("a server holds no credentials".into());
+    }
+    let a = http::uri::Authority::from_str(authority).map_err(|e| e.to_string())?;
+    let port = a
+        .port_u16()
+        .unwrap_or(if scheme == "http" { 80 } else { 443 });
+    Ok((normal_host(a.host())?, port))
+}
+
+fn normal_host(host: &str) -> Result<String, String> {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if host.is_empty() {
+        return Err("no host".into());
+    }
+    Ok(host)
 }
 
 /// A transit key as a recipient.
@@ -322,6 +575,8 @@ pub enum Class {
     Unreachable,
     /// No token was configured.
     NoToken,
+    /// The server is not one the caller allowed ([`Settings::allowed`]): nothing was sent.
+    NotAllowed,
     /// Anything else.
     Other,
 }
@@ -346,6 +601,7 @@ impl fmt::Display for Failure {
             Class::TimedOut => "timed out",
             Class::Unreachable => "unreachable",
             Class::NoToken => "no Vault token",
+            Class::NotAllowed => "refused",
             Class::Other => "failed",
         };
         write!(f, "{what}: {}", self.detail)
@@ -458,11 +714,29 @@ fn tls_config(s: &Settings) -> Result<rustls::ClientConfig, String> {
 /// POSTs `body` to `ACTION/NAME` under the key's mount and returns the JSON answer.
 fn call(spec: &KeySpec, action: &str, body: &str) -> Result<serde_json::Value, Failure> {
     let s = settings();
+    // First of all, before the token is even looked at: is this a server the caller chose?
+    let allowed = s.allowed.check(spec).map_err(|detail| Failure {
+        class: Class::NotAllowed,
+        detail,
+    })?;
     let token = s.token.as_ref().ok_or_else(|| Failure {
         class: Class::NoToken,
         detail: "set VAULT_TOKEN, or log in so that ~/.vault-token exists".into(),
     })?;
     let service = service()?;
+    if let Allowed::ByAll { source } = &allowed
+        && let Some(warn) = &s.warn
+        && service
+            .warned
+            .lock()
+            .map(|mut w| w.insert(format!("all {}", spec.authority)))
+            .unwrap_or(false)
+    {
+        warn(&format!(
+            "{PREFIX}{}://{}: sending the Vault token there only because {source} is `all`; a file's author chooses that server",
+            spec.scheme, spec.authority
+        ));
+    }
     if spec.scheme == "http"
         && let Some(warn) = &s.warn
         && service
@@ -667,6 +941,133 @@ mod tests {
         assert_eq!(class_of(429, ""), Class::Throttled);
         assert_eq!(class_of(503, "Vault is sealed"), Class::Unavailable);
         assert_eq!(class_of(500, "internal error"), Class::Other);
+    }
+
+    fn spec(text: &str) -> KeySpec {
+        KeySpec::parse(text).unwrap()
+    }
+
+    #[test]
+    fn nothing_is_allowed_by_default() {
+        let list = AllowList::default();
+        assert!(list.is_empty());
+        let e = list
+            .check(&spec("vault:https://evil.example:8200/transit/keys/k"))
+            .unwrap_err();
+        assert!(e.contains("https://evil.example:8200"), "{e}");
+        assert!(
+            e.contains("VAULTFILE_VAULT_ALLOWLIST=https://evil.example:8200"),
+            "{e}"
+        );
+        assert!(Settings::default().allowed.is_empty());
+    }
+
+    #[test]
+    fn allowed_servers_match_scheme_host_port_and_path() {
+        let mut list = AllowList::default();
+        list.allow_address("https://Vault.Example.:8200/", "VAULT_ADDR")
+            .unwrap();
+        let ok = |l: &AllowList, t: &str| l.check(&spec(t)).is_ok();
+        assert!(ok(&list, "vault:https://vault.example:8200/transit/keys/k"));
+        assert!(ok(&list, "vault:https://VAULT.example.:8200/a/b/keys/k"));
+        // Another port, another host, a look-alike, or a downgrade to plain HTTP: refused.
+        assert!(!ok(
+            &list,
+            "vault:https://vault.example:8201/transit/keys/k"
+        ));
+        assert!(!ok(&list, "vault:https://vault.example/transit/keys/k"));
+        assert!(!ok(
+            &list,
+            "vault:https://vault.example.evil.net:8200/transit/keys/k"
+        ));
+        assert!(!ok(
+            &list,
+            "vault:https://evil-vault.example:8200/transit/keys/k"
+        ));
+        assert!(!ok(&list, "vault:http://vault.example:8200/transit/keys/k"));
+        let e = list
+            .check(&spec("vault:http://vault.example:8200/transit/keys/k"))
+            .unwrap_err();
+        assert!(
+            e.contains("allowed now: https://vault.example:8200 from VAULT_ADDR"),
+            "{e}"
+        );
+
+        // A URL without a port: the scheme's; plain HTTP also allows https there.
+        let mut list = AllowList::default();
+        list.allow("http://127.0.0.1:8200", "X").unwrap();
+        list.allow("https://vault.example", "X").unwrap();
+        assert!(ok(&list, "vault:http://127.0.0.1:8200/transit/keys/k"));
+        assert!(ok(&list, "vault:https://127.0.0.1:8200/transit/keys/k"));
+        assert!(!ok(&list, "vault:http://127.0.0.1:8201/transit/keys/k"));
+        assert!(!ok(&list, "vault:http://localhost:8200/transit/keys/k"));
+        assert!(ok(&list, "vault:https://vault.example/transit/keys/k"));
+        assert!(ok(&list, "vault:https://vault.example:443/transit/keys/k"));
+        assert!(!ok(
+            &list,
+            "vault:https://vault.example:8200/transit/keys/k"
+        ));
+
+        // HOST:PORT and HOST: https only; HOST alone, any port.
+        let mut list = AllowList::default();
+        list.allow("vault.example:8200", "X").unwrap();
+        list.allow("bao.example", "X").unwrap();
+        list.allow("[::1]:8200", "X").unwrap();
+        assert!(ok(&list, "vault:https://vault.example:8200/transit/keys/k"));
+        assert!(!ok(&list, "vault:http://vault.example:8200/transit/keys/k"));
+        assert!(!ok(
+            &list,
+            "vault:https://vault.example:9200/transit/keys/k"
+        ));
+        assert!(ok(&list, "vault:https://bao.example:9999/transit/keys/k"));
+        assert!(!ok(&list, "vault:http://bao.example/transit/keys/k"));
+        assert!(ok(&list, "vault:https://[::1]:8200/transit/keys/k"));
+
+        // A path: only mounts under it, segment by segment.
+        let mut list = AllowList::default();
+        list.allow("https://vault.example/team/", "X").unwrap();
+        assert!(ok(&list, "vault:https://vault.example/team/transit/keys/k"));
+        assert!(!ok(
+            &list,
+            "vault:https://vault.example/teams/transit/keys/k"
+        ));
+        assert!(!ok(&list, "vault:https://vault.example/transit/keys/k"));
+    }
+
+    #[test]
+    fn all_none_and_bad_entries() {
+        let k = spec("vault:https://anywhere.example/transit/keys/k");
+        let mut list = AllowList::default();
+        assert!(list.allow_list("all", "SOPS_HC_VAULT_ALLOWLIST").is_empty());
+        assert_eq!(
+            list.check(&k),
+            Ok(Allowed::ByAll {
+                source: "SOPS_HC_VAULT_ALLOWLIST".into()
+            })
+        );
+        // `none` wins over everything else.
+        list.allow_address("https://anywhere.example", "VAULT_ADDR")
+            .unwrap();
+        assert!(
+            list.allow_list(" none ", "VAULTFILE_VAULT_ALLOWLIST")
+                .is_empty()
+        );
+        let e = list.check(&k).unwrap_err();
+        assert!(e.contains("VAULTFILE_VAULT_ALLOWLIST=none"), "{e}");
+
+        // As SOPS: `all`/`none` only as the whole value; empty entries are errors.
+        let mut list = AllowList::default();
+        let errors = list.allow_list("all,https://a.example,,ftp://b,c/d,https://u:p@e", "S");
+        assert_eq!(errors.len(), 5, "{errors:?}");
+        assert!(list.check(&k).is_err());
+        assert!(
+            list.check(&spec("vault:https://a.example/transit/keys/k"))
+                .is_ok()
+        );
+        assert!(
+            list.allow_address("vault.example:8200", "VAULT_ADDR")
+                .is_err()
+        );
     }
 
     #[test]

@@ -649,3 +649,122 @@ fn kms_recipients_from_the_configuration_file() {
     assert!(ok, "{err}");
     assert_eq!(out, PLAIN);
 }
+
+/// What of the endpoint a file can steer. A KMS recipient or SOPS `kms` entry names no
+/// endpoint (the parser refuses dots in a region and any `+endpoint=`; SOPS entries have no
+/// such field and unknown fields are ignored), only a region, from which the SDK makes
+/// `https://kms.REGION.amazonaws.com`. A region not named like an AWS region (`s3` would
+/// make it an S3 bucket's address) is refused before any connection when the user set no
+/// endpoint; with one, the region names no host and the call goes to the user's endpoint.
+#[test]
+fn kms_region_that_is_no_region_name_is_refused_before_connecting() {
+    let kms = moto();
+    let env = Env::new();
+    let (key, _) = kms.create_key(None);
+    let file = encrypt_to(&env, "f.yaml", &[&key], &kms.endpoint());
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(key.starts_with("arn:aws:kms:us-east-1:"), "{key}");
+    let steered = env.write(
+        "steered.yaml",
+        text.replace("arn:aws:kms:us-east-1:", "arn:aws:kms:s3:"),
+    );
+    // No endpoint of the user's: refused at once, saying why and what to set.
+    let mut c = env.bare_cmd();
+    c.env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_SESSION_TOKEN", "session-token-4711")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    let start = Instant::now();
+    let out = c.arg("decrypt").arg(&steered).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        err.contains("refused: 's3' is not an AWS region name, so the endpoint the SDK would make of it, https://kms.s3.amazonaws.com, need not be AWS KMS: nothing was sent"),
+        "{err}"
+    );
+    assert!(err.contains("AWS_ENDPOINT_URL_KMS"), "{err}");
+    assert!(!err.contains("session-token-4711"), "{err}");
+    assert!(start.elapsed() < Duration::from_secs(3));
+
+    // The same with the user's endpoint: the region steers nothing, and KMS (moto) answers.
+    let (ok, _, err) = decrypt_kms_only(&env, &steered, &kms.endpoint(), &[]);
+    assert!(!ok);
+    assert!(!err.contains("need not be AWS KMS"), "{err}");
+    let (ok, out, err) = decrypt_kms_only(&env, &file, &kms.endpoint(), &[]);
+    assert!(ok, "{err}");
+    assert_eq!(out, PLAIN);
+}
+
+/// A SOPS file's `kms` entry: the same refusal for a region that is no region name; and an
+/// endpoint-like field in the entry steers nothing (the user's endpoint is called, the
+/// entry's never).
+#[test]
+fn sops_kms_entry_cannot_choose_the_endpoint() {
+    let env = Env::new();
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/sops/getsops-sops/age-pr1031/example.yaml");
+    let text = std::fs::read_to_string(fixture).unwrap();
+    let start = text.find("sops:\n").unwrap();
+    let tail = &text[start..];
+    let lm = tail.find("    lastmodified:").unwrap();
+    let with_kms = |region: &str, extra: &str| {
+        format!(
+            "{}sops:\n    kms:\n        - arn: arn:aws:kms:{region}:111122223333:key/test\n          created_at: \"2022-03-15T22:11:15Z\"\n          enc: AQICAHg=\n{extra}{}",
+            &text[..start],
+            &tail[lm..]
+        )
+    };
+    let creds = |c: &mut Command| {
+        c.env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_EC2_METADATA_DISABLED", "true");
+    };
+    let p = env.write("s3.sops.yaml", with_kms("s3", ""));
+    let mut c = env.bare_cmd();
+    creds(&mut c);
+    let out = c.arg("decrypt").arg(&p).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("AWS KMS key arn:aws:kms:s3:111122223333:key/test: refused: 's3' is not an AWS region name"),
+        "{err}"
+    );
+
+    // Two listeners: the file's (in fields an attacker might try) and the user's endpoint.
+    let count = |listener: std::net::TcpListener| {
+        let n = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = n.clone();
+        std::thread::spawn(move || {
+            for s in listener.incoming() {
+                if s.is_ok() {
+                    counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+            }
+        });
+        n
+    };
+    let files = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let files_url = format!("http://127.0.0.1:{}", files.local_addr().unwrap().port());
+    let files_count = count(files);
+    let users = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let users_url = format!("http://127.0.0.1:{}", users.local_addr().unwrap().port());
+    let users_count = count(users);
+    let extra = format!(
+        "          endpoint: {files_url}\n          endpoint_url: {files_url}\n          aws_endpoint_url: {files_url}\n"
+    );
+    let p = env.write("endpoint.sops.yaml", with_kms("us-east-1", &extra));
+    let mut c = env.bare_cmd();
+    creds(&mut c);
+    c.env("AWS_ENDPOINT_URL", &users_url)
+        .env("VAULTFILE_KMS_TIMEOUT", "1");
+    let out = c.arg("decrypt").arg(&p).output().unwrap();
+    assert!(!out.status.success());
+    std::thread::sleep(Duration::from_millis(300));
+    let seq = std::sync::atomic::Ordering::SeqCst;
+    assert!(
+        users_count.load(seq) > 0,
+        "the user's endpoint was not called"
+    );
+    assert_eq!(files_count.load(seq), 0, "the file chose the endpoint");
+}

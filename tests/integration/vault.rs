@@ -2,8 +2,15 @@
 //! 127.0.0.1, started once for this test binary from `.venv` (installed by
 //! `./scripts/test.sh`). The dev server speaks plain HTTP, which vaultfile accepts with a
 //! warning.
+//!
+//! A transit recipient names its server, and is read from a file before the file can be
+//! authenticated: vaultfile sends the token only to servers the user allowed (`VAULT_ADDR`,
+//! `VAULTFILE_VAULT_ALLOWLIST`, `SOPS_HC_VAULT_ALLOWLIST`). The tests that use OpenBao allow
+//! it with `VAULT_ADDR`, as a user of the `vault`/`bao` CLI has it set.
 
-use std::sync::OnceLock;
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
@@ -96,8 +103,34 @@ fn bao() -> &'static Bao {
     BAO.get_or_init(Bao::start)
 }
 
+/// The token, and OpenBao's address in `VAULT_ADDR` (which allows that server).
 fn with_token(c: &mut Command, token: &str) {
-    c.env("VAULT_TOKEN", token);
+    c.env("VAULT_TOKEN", token).env("VAULT_ADDR", bao().addr());
+}
+
+/// A plain TCP listener on 127.0.0.1 that counts the connections it accepts (and closes
+/// each at once): a server a file names and the user did not allow. Returns its address
+/// (`http://127.0.0.1:PORT`) and the count.
+fn counting_listener() -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let count = Arc::new(AtomicUsize::new(0));
+    let counted = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            if stream.is_ok() {
+                counted.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    });
+    (format!("http://127.0.0.1:{port}"), count)
+}
+
+/// The number of connections `count` has seen once things settle: a connection made by a
+/// finished process has been accepted within this time.
+fn settled(count: &AtomicUsize) -> usize {
+    std::thread::sleep(Duration::from_millis(300));
+    count.load(Ordering::SeqCst)
 }
 
 /// Encrypts PLAIN to `recipients` with `token`; returns the file.
@@ -163,6 +196,7 @@ fn vault_transit_round_trip_with_token_file_and_custom_mount() {
         // The token from ~/.vault-token this time (VAULT_TOKEN unset).
         std::fs::write(env.path(".vault-token"), format!("{ROOT_TOKEN}\n")).unwrap();
         let mut c = env.bare_cmd();
+        c.env("VAULT_ADDR", bao.addr());
         let (ok, out, err) = decrypt_with(&env, &mut c, &file);
         std::fs::remove_file(env.path(".vault-token")).unwrap();
         assert!(ok, "{mount}: {err}");
@@ -200,6 +234,7 @@ fn vault_token_without_permission_fails_clearly() {
     assert!(!err.contains(&encrypt_only), "the token is never printed");
     // No token at all: said as such.
     let mut c = env.bare_cmd();
+    c.env("VAULT_ADDR", bao.addr());
     let (ok, _, err) = decrypt_with(&env, &mut c, &file);
     assert!(!ok);
     assert!(err.contains("no Vault token"), "{err}");
@@ -269,7 +304,10 @@ fn vault_and_age_recipients_with_keys_check() {
     let start = Instant::now();
     let mut c = env.bare_cmd();
     with_token(&mut c, ROOT_TOKEN);
-    c.env("VAULTFILE_KMS_TIMEOUT", "1");
+    c.env("VAULTFILE_KMS_TIMEOUT", "1").env(
+        "VAULTFILE_VAULT_ALLOWLIST",
+        format!("http://127.0.0.1:{hung}"),
+    );
     let (ok, _, err) = decrypt_with(&env, &mut c, &hung_file);
     assert!(!ok);
     assert!(err.contains("timed out: no answer from 127.0.0.1"), "{err}");
@@ -318,6 +356,10 @@ fn vault_over_tls_trusts_vault_cacert() {
     let env = Env::new();
     let recipient = format!("vault:{addr}/transit/keys/tls");
     let plain = env.write("p.env", PLAIN);
+    // This server, not OpenBao's shared one, is the one in VAULT_ADDR.
+    let with_token = |c: &mut Command, token: &str| {
+        c.env("VAULT_TOKEN", token).env("VAULT_ADDR", &addr);
+    };
     let mut c = env.bare_cmd();
     with_token(&mut c, ROOT_TOKEN);
     c.env("VAULT_CACERT", &ca);
@@ -372,6 +414,30 @@ fn sops_files_with_vault_transit_keys_open_and_convert() {
 
     let mut c = env.bare_cmd();
     with_token(&mut c, ROOT_TOKEN);
+    let (ok, out, err) = decrypt_with(&env, &mut c, &file);
+    assert!(ok, "{err}");
+    assert_eq!(out, plain);
+
+    // The entry's server, not allowed (no VAULT_ADDR): refused, with how to allow it; as
+    // SOPS reads it, SOPS_HC_VAULT_ALLOWLIST allows it.
+    let mut c = env.bare_cmd();
+    c.env("VAULT_TOKEN", ROOT_TOKEN);
+    let (ok, _, err) = decrypt_with(&env, &mut c, &file);
+    assert!(!ok);
+    assert!(
+        err.contains(&format!(
+            "HashiCorp Vault transit key {uri}: refused: {} is not a Vault server you allowed",
+            bao.addr()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("VAULTFILE_VAULT_ALLOWLIST={}", bao.addr())),
+        "{err}"
+    );
+    let mut c = env.bare_cmd();
+    c.env("VAULT_TOKEN", ROOT_TOKEN)
+        .env("SOPS_HC_VAULT_ALLOWLIST", format!("{}/", bao.addr()));
     let (ok, out, err) = decrypt_with(&env, &mut c, &file);
     assert!(ok, "{err}");
     assert_eq!(out, plain);
@@ -467,7 +533,226 @@ fn sops_key_group_with_a_vault_share() {
     assert_eq!(out, plain);
     // Without the token, one share is missing.
     let mut c = env.cmd();
+    c.env("VAULT_ADDR", bao.addr());
     let (ok, _, err) = decrypt_with(&env, &mut c, &file);
     assert!(!ok);
     assert!(err.contains("HashiCorp Vault transit key"), "{err}");
+}
+
+/// The vulnerability this guards against: a file (from a pull request, say) names a Vault
+/// server of its author's, and a CI job that decrypts it with `VAULT_TOKEN` set sends the
+/// token there. An unlisted server is refused before any connection: the listener sees
+/// none, even with the token set and VAULT_ADDR naming another server. The same file
+/// naming an allowed server (OpenBao) opens, whichever way that server is allowed.
+#[test]
+fn vault_servers_not_allowed_are_never_connected_to() {
+    let bao = bao();
+    let env = Env::new();
+    bao.admin(ROOT_TOKEN, &["write", "-f", "transit/keys/allowed"]);
+    let recipient = bao.recipient("transit", "allowed");
+    let file = encrypt_to(&env, "f.env", &[&recipient], ROOT_TOKEN);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let (evil_addr, connections) = counting_listener();
+    let evil = env.write("evil.env", text.replace(&bao.addr(), &evil_addr));
+    let evil_host = evil_addr.trim_start_matches("http://");
+
+    for (what, setup) in [
+        (
+            "VAULT_ADDR naming another server",
+            ("VAULT_ADDR", bao.addr()),
+        ),
+        (
+            "an allow-list of other servers",
+            (
+                "VAULTFILE_VAULT_ALLOWLIST",
+                format!("{},vault.example", bao.addr()),
+            ),
+        ),
+        (
+            "SOPS's allow-list, a look-alike prefix",
+            ("SOPS_HC_VAULT_ALLOWLIST", format!("{evil_addr}0")),
+        ),
+        ("nothing", ("VAULT_NAMESPACE", "ns".to_owned())),
+    ] {
+        let mut c = env.bare_cmd();
+        c.env("VAULT_TOKEN", ROOT_TOKEN).env(setup.0, &setup.1);
+        let out = c.arg("decrypt").arg(&evil).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{what}: decrypted");
+        assert_ne!(out.status.code(), Some(0));
+        assert!(out.stdout.is_empty(), "{what}");
+        assert!(
+            err.contains(&format!("{evil_addr} is not a Vault server you allowed")),
+            "{what}: {err}"
+        );
+        assert!(err.contains(evil_host), "{what}: {err}");
+        assert!(
+            err.contains(&format!("set VAULTFILE_VAULT_ALLOWLIST={evil_addr}")),
+            "{what}: {err}"
+        );
+        assert!(!err.contains(ROOT_TOKEN), "{what}: {err}");
+    }
+    // `keys check` tries every recipient: refused the same way.
+    let mut c = env.bare_cmd();
+    with_token(&mut c, ROOT_TOKEN);
+    let out = c.args(["keys", "check"]).arg(&evil).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(6), "{stdout}");
+    assert!(stdout.contains("refused"), "{stdout}");
+    assert_eq!(
+        settled(&connections),
+        0,
+        "a connection to an unlisted server"
+    );
+
+    // The same file, naming OpenBao, with OpenBao allowed: each way works. With none of
+    // them, it is refused too.
+    for (var, value) in [
+        ("VAULT_ADDR", bao.addr()),
+        (
+            "VAULTFILE_VAULT_ALLOWLIST",
+            format!("vault.example,{}", bao.addr()),
+        ),
+        ("SOPS_HC_VAULT_ALLOWLIST", bao.addr()),
+        ("VAULTFILE_VAULT_ALLOWLIST", "all".to_owned()),
+    ] {
+        let mut c = env.bare_cmd();
+        c.env("VAULT_TOKEN", ROOT_TOKEN).env(var, &value);
+        let (ok, out, err) = decrypt_with(&env, &mut c, &file);
+        assert!(ok, "{var}={value}: {err}");
+        assert_eq!(out, PLAIN);
+        assert_eq!(
+            err.contains("only because VAULTFILE_VAULT_ALLOWLIST is `all`"),
+            value == "all",
+            "{err}"
+        );
+    }
+    let mut c = env.bare_cmd();
+    c.env("VAULT_TOKEN", ROOT_TOKEN)
+        .args(["--vault-allow", &bao.addr()]);
+    let (ok, out, err) = decrypt_with(&env, &mut c, &file);
+    assert!(ok, "--vault-allow: {err}");
+    assert_eq!(out, PLAIN);
+    let mut c = env.bare_cmd();
+    c.env("VAULT_TOKEN", ROOT_TOKEN);
+    let (ok, _, err) = decrypt_with(&env, &mut c, &file);
+    assert!(!ok);
+    assert!(
+        err.contains(&format!("{} is not a Vault server you allowed", bao.addr())),
+        "{err}"
+    );
+    // `none` (SOPS's meaning: no server) wins over VAULT_ADDR.
+    let mut c = env.bare_cmd();
+    with_token(&mut c, ROOT_TOKEN);
+    c.env("SOPS_HC_VAULT_ALLOWLIST", "none");
+    let (ok, _, err) = decrypt_with(&env, &mut c, &file);
+    assert!(!ok);
+    assert!(
+        err.contains("SOPS_HC_VAULT_ALLOWLIST=none allows no Vault server"),
+        "{err}"
+    );
+
+    // And the count means something: allowing the listener does reach it.
+    let mut c = env.bare_cmd();
+    c.env("VAULT_TOKEN", ROOT_TOKEN)
+        .env("VAULTFILE_VAULT_ALLOWLIST", &evil_addr);
+    let (ok, _, _) = decrypt_with(&env, &mut c, &evil);
+    assert!(!ok);
+    let start = Instant::now();
+    while connections.load(Ordering::SeqCst) == 0 && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(connections.load(Ordering::SeqCst) > 0);
+}
+
+/// Encrypting is no exception: a transit recipient given with `-r` or in `.vaultfile.yaml`
+/// (which a pull request can change) whose server is not allowed is refused before
+/// connecting, so neither the token nor the new file's data key goes there.
+#[test]
+fn encrypting_to_a_server_not_allowed_is_refused() {
+    let env = Env::new();
+    let (evil_addr, connections) = counting_listener();
+    let recipient = format!("vault:{evil_addr}/transit/keys/k");
+    let plain = env.write("app.env", PLAIN);
+    let mut c = env.bare_cmd();
+    c.env("VAULT_TOKEN", ROOT_TOKEN)
+        .env("VAULT_ADDR", "https://vault.example:8200");
+    let out = c
+        .args(["encrypt", "-r", &recipient])
+        .arg(&plain)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains(&format!("set VAULTFILE_VAULT_ALLOWLIST={evil_addr}")),
+        "{err}"
+    );
+    env.write(
+        ".vaultfile.yaml",
+        format!(
+            "creation_rules:\n  - recipients: [{}, \"{recipient}\"]\n",
+            env.public
+        ),
+    );
+    let mut c = env.bare_cmd();
+    c.env("VAULT_TOKEN", ROOT_TOKEN);
+    let out = c.arg("encrypt").arg(&plain).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains(&format!("{evil_addr} is not a Vault server you allowed")),
+        "{err}"
+    );
+    assert_eq!(
+        settled(&connections),
+        0,
+        "a connection to an unlisted server"
+    );
+}
+
+/// A SOPS file whose `hc_vault` entry names a server not allowed: refused the same way,
+/// before any connection, token set or not.
+#[test]
+fn sops_hc_vault_entry_for_a_server_not_allowed_is_refused() {
+    let env = Env::new();
+    let (evil_addr, connections) = counting_listener();
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/sops/getsops-sops/age-pr1031/example.yaml");
+    let text = std::fs::read_to_string(fixture).unwrap();
+    // Keep the values; replace the key lists by one transit key on the listener.
+    let start = text.find("sops:\n").unwrap();
+    let tail = &text[start..];
+    let lm = tail.find("    lastmodified:").unwrap();
+    let file = env.write(
+        "evil.sops.yaml",
+        format!(
+            "{}sops:\n    hc_vault:\n        - vault_address: {evil_addr}\n          engine_path: transit\n          key_name: sops\n          created_at: \"2024-01-01T00:00:00Z\"\n          enc: vault:v1:AAAA\n{}",
+            &text[..start],
+            &tail[lm..]
+        ),
+    );
+    let mut c = env.bare_cmd();
+    c.env("VAULT_TOKEN", ROOT_TOKEN)
+        .env("VAULT_ADDR", "https://vault.example:8200");
+    let out = c.arg("decrypt").arg(&file).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        err.contains(&format!(
+            "HashiCorp Vault transit key {evil_addr}/v1/transit/keys/sops: refused: {evil_addr} is not a Vault server you allowed"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("set VAULTFILE_VAULT_ALLOWLIST={evil_addr}")),
+        "{err}"
+    );
+    assert!(!err.contains(ROOT_TOKEN));
+    assert_eq!(
+        settled(&connections),
+        0,
+        "a connection to an unlisted server"
+    );
 }
