@@ -1,4 +1,5 @@
-//! A parsed document: its leaves' spans and paths, compactly, and the edits applied to it.
+//! A parsed document: its leaves' spans and paths, compactly, and the edits applied to it;
+//! and, for the read side, how a YAML document's nodes refer to each other ([`Links`]).
 //!
 //! The engine holds every leaf of a file at once (the MAC covers them all before anything
 //! is written), so the layout matters on large files: a leaf is 16 bytes plus its path's
@@ -210,6 +211,93 @@ pub struct Document {
     /// [`crate::format::Store::metadata_insertion`] need not parse again. Opaque to everyone
     /// else; `None` means "not noted".
     pub placement_hint: Option<u32>,
+}
+
+/// How the nodes of a YAML stream refer to each other: anchors, aliases and merge keys,
+/// and the duplicate keys found on the way.
+///
+/// The leaves alone cannot say that `password: *pw` holds the value anchored `&pw`
+/// elsewhere: an alias has no bytes of its own to encrypt, so it is no leaf. The YAML store
+/// records these links for the read side ([`crate::view`]), which resolves them; the
+/// encrypted file keeps its aliases as they are. Only
+/// [`crate::format::yaml::parse_linked`] fills them in; every other format has none.
+#[derive(Clone, Debug, Default)]
+pub struct Links {
+    /// The number of documents in the stream (a YAML stream may hold several, or none).
+    pub documents: usize,
+    /// Every anchor (`&name`) on a value or a key, in source order.
+    pub anchors: Vec<Anchor>,
+    /// Every alias (`*name`) in value position, in source order.
+    pub aliases: Vec<Alias>,
+    /// The paths of the merge keys' values (`a.<<` for `a: {<<: *b}`): a plain `<<` key,
+    /// or any key tagged `!!merge` (as SOPS writes them).
+    pub merges: Vec<KeyPath>,
+    /// Keys written twice in one mapping (YAML requires keys to be unique).
+    pub duplicates: Vec<DuplicateKey>,
+}
+
+impl Links {
+    /// True when nothing refers to anything else: the leaves tell the whole story.
+    pub fn is_empty(&self) -> bool {
+        self.aliases.is_empty() && self.merges.is_empty()
+    }
+}
+
+/// An anchor: the node that aliases with its id refer to.
+#[derive(Clone, Debug)]
+pub struct Anchor {
+    /// The parser's id for this definition (a name defined twice gets two ids).
+    pub id: usize,
+    /// The name, without `&`.
+    pub name: String,
+    /// Where the anchored node is: a value's path, or for a key, the path of its value.
+    pub path: KeyPath,
+    /// What is anchored.
+    pub node: AnchoredNode,
+    /// The byte offset of the `&name` token.
+    pub offset: usize,
+}
+
+/// What an anchor is on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AnchoredNode {
+    /// A scalar value (the leaf at the anchor's path).
+    Scalar,
+    /// A mapping (the leaves under the anchor's path).
+    Mapping,
+    /// A sequence (the leaves under the anchor's path).
+    Sequence,
+    /// A mapping key: an alias to it reads as the key's text.
+    Key {
+        /// The key's kind, as a value of that text would have.
+        kind: ScalarKind,
+        /// The key's decoded text.
+        value: String,
+    },
+}
+
+/// An alias in value position.
+#[derive(Clone, Debug)]
+pub struct Alias {
+    /// Where the alias stands.
+    pub path: KeyPath,
+    /// The id of the [`Anchor`] it refers to.
+    pub anchor: usize,
+    /// The `*name` token.
+    pub span: Range<usize>,
+    /// How many leaves come before it in source order (its place among the leaves).
+    pub leaves_before: usize,
+}
+
+/// A key written twice in one mapping.
+#[derive(Clone, Debug)]
+pub struct DuplicateKey {
+    /// The path the key gives.
+    pub path: KeyPath,
+    /// The byte offset of its first occurrence.
+    pub first: usize,
+    /// The byte offset of the next one.
+    pub second: usize,
 }
 
 /// Rebuilds `text` with each `(span, replacement)` edit applied and, optionally, one

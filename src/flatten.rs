@@ -8,14 +8,19 @@
 //! not starting with a digit) is an error that names the key, as is two keys giving the
 //! same name; nothing is renamed silently. Null values have no variable.
 //!
+//! The values are those of the read model ([`crate::view`]): a YAML alias gives its
+//! anchored value's variables under its own name, a merge key's mappings give theirs under
+//! the mapping that merges them, and the merge key itself (`<<`) gives none.
+//!
 //! [`render`] writes variables for other tools (dotenv, `eval`-able shell, JSON, YAML) and
 //! [`convert`] writes a whole document in another format, for `exec-file`.
 
 use zeroize::Zeroizing;
 
-use crate::document::{Document, ScalarKind};
+use crate::document::ScalarKind;
 use crate::format::Format;
 use crate::path::{KeyPath, PathRef, Segment};
+use crate::view::View;
 
 /// How names are made.
 #[derive(Clone, Debug)]
@@ -118,28 +123,24 @@ pub fn name_for(path: PathRef<'_>, format: Format, opts: &FlattenOptions) -> Str
     name
 }
 
-/// The variables of a document parsed with decoded values
-/// ([`crate::format::ParseOptions::decode_values`]).
-pub fn flatten(
-    doc: &Document,
-    format: Format,
-    opts: &FlattenOptions,
-) -> Result<Flat, FlattenError> {
+/// The variables of a document's values.
+pub fn flatten(view: &View, opts: &FlattenOptions) -> Result<Flat, FlattenError> {
+    let format = view.format();
     let mut flat = Flat::default();
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for leaf in doc.leaves.iter() {
+    for leaf in view.values() {
         if leaf.kind == ScalarKind::Null {
-            flat.nulls.push(leaf.path.to_owned());
+            flat.nulls.push(leaf.path.clone());
             continue;
         }
-        let name = name_for(leaf.path, format, opts);
+        let name = name_for(leaf.path.as_path(), format, opts);
         if !is_valid_name(&name) {
             return Err(FlattenError::InvalidName {
-                path: leaf.path.to_owned(),
+                path: leaf.path.clone(),
                 name,
             });
         }
-        let value = Zeroizing::new(leaf.value.unwrap_or_default().to_owned());
+        let value = Zeroizing::new(leaf.value.to_owned());
         match seen.get(&name) {
             // dotenv: a later assignment wins, as every dotenv loader does.
             Some(&i) if format == Format::Dotenv => flat.vars[i].value = value,
@@ -147,7 +148,7 @@ pub fn flatten(
                 return Err(FlattenError::Clash {
                     name,
                     first: flat.vars[i].path.clone(),
-                    second: leaf.path.to_owned(),
+                    second: leaf.path.clone(),
                 });
             }
             None => {
@@ -155,7 +156,7 @@ pub fn flatten(
                 flat.vars.push(Var {
                     name,
                     value,
-                    path: leaf.path.to_owned(),
+                    path: leaf.path.clone(),
                 });
             }
         }
@@ -279,16 +280,15 @@ fn json_string(s: &str) -> String {
     serde_json::to_string(s).expect("strings serialise")
 }
 
-/// Writes a document's values (see [`crate::patch::to_json`]) in another format:
-/// JSON (pretty), YAML (block style, strings double-quoted), TOML (the root must be a
-/// mapping and hold no null) or dotenv (flattened with `opts`).
+/// Writes a document's values (see [`View::to_json`]) in another format: JSON (pretty),
+/// YAML (block style, strings double-quoted), TOML (the root must be a mapping and hold no
+/// null) or dotenv (flattened with `opts`).
 pub fn convert(
-    doc: &Document,
-    source: Format,
+    view: &View,
     target: Format,
     opts: &FlattenOptions,
 ) -> Result<Zeroizing<String>, String> {
-    let wiped = Wiped(crate::patch::to_json(doc));
+    let wiped = Wiped(view.to_json());
     let tree = &wiped.0;
     let out = match target {
         Format::Json => serde_json::to_string_pretty(tree).expect("JSON serialises") + "\n",
@@ -304,7 +304,7 @@ pub fn convert(
             toml::to_string(tree).map_err(|e| format!("cannot write it as TOML: {e}"))?
         }
         Format::Dotenv => {
-            let flat = flatten(doc, source, opts).map_err(|e| e.to_string())?;
+            let flat = flatten(view, opts).map_err(|e| e.to_string())?;
             let vars = flat
                 .vars
                 .iter()
@@ -397,22 +397,14 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::format::{ParseOptions, store_for};
+    use crate::format::store_for;
 
-    fn doc(format: Format, text: &str) -> Document {
-        store_for(format)
-            .unwrap()
-            .parse(
-                text,
-                ParseOptions {
-                    decode_values: true,
-                },
-            )
-            .unwrap()
+    fn doc(format: Format, text: &str) -> View {
+        View::parse(store_for(format).unwrap(), text).unwrap()
     }
 
     fn names(format: Format, text: &str, opts: &FlattenOptions) -> Vec<(String, String)> {
-        flatten(&doc(format, text), format, opts)
+        flatten(&doc(format, text), opts)
             .unwrap()
             .vars
             .into_iter()
@@ -439,7 +431,7 @@ mod tests {
                 ("SERVERS_1_TOKEN", "b"),
             ])
         );
-        let f = flatten(&doc(Format::Yaml, yaml), Format::Yaml, &o).unwrap();
+        let f = flatten(&doc(Format::Yaml, yaml), &o).unwrap();
         assert_eq!(f.nulls, vec![KeyPath::parse("empty").unwrap()]);
         let o = FlattenOptions {
             prefix: "APP_".into(),
@@ -449,6 +441,21 @@ mod tests {
         assert_eq!(
             names(Format::Json, "{\"db\": {\"pw\": \"x\"}, \"l\": [true]}", &o),
             pairs(&[("APP_db__pw", "x"), ("APP_l__0", "true")])
+        );
+    }
+
+    #[test]
+    fn aliases_and_merge_keys_give_variables() {
+        let yaml = "common: &pw s3cret\napp:\n  password: *pw\ndefaults: &d\n  timeout: 30\napi:\n  !!merge <<: *d\n  url: x\n";
+        assert_eq!(
+            names(Format::Yaml, yaml, &FlattenOptions::default()),
+            pairs(&[
+                ("COMMON", "s3cret"),
+                ("APP_PASSWORD", "s3cret"),
+                ("DEFAULTS_TIMEOUT", "30"),
+                ("API_TIMEOUT", "30"),
+                ("API_URL", "x"),
+            ])
         );
     }
 
@@ -464,15 +471,15 @@ mod tests {
     #[test]
     fn invalid_names_and_clashes_name_the_keys() {
         let o = FlattenOptions::default();
-        let e = flatten(&doc(Format::Yaml, "api-key: x\n"), Format::Yaml, &o).unwrap_err();
+        let e = flatten(&doc(Format::Yaml, "api-key: x\n"), &o).unwrap_err();
         assert!(e.to_string().contains("'api-key'") && e.to_string().contains("API-KEY"));
-        let e = flatten(&doc(Format::Yaml, "a_b: 1\na:\n  b: 2\n"), Format::Yaml, &o).unwrap_err();
+        let e = flatten(&doc(Format::Yaml, "a_b: 1\na:\n  b: 2\n"), &o).unwrap_err();
         assert!(
             matches!(e, FlattenError::Clash { ref name, .. } if name == "A_B"),
             "{e}"
         );
         assert!(e.to_string().contains("'a_b'") && e.to_string().contains("'a.b'"));
-        let e = flatten(&doc(Format::Toml, "1x = 2\n"), Format::Toml, &o).unwrap_err();
+        let e = flatten(&doc(Format::Toml, "1x = 2\n"), &o).unwrap_err();
         assert!(matches!(e, FlattenError::InvalidName { .. }));
     }
 
@@ -496,19 +503,19 @@ mod tests {
     #[test]
     fn convert_between_formats() {
         let d = doc(Format::Yaml, "a:\n  b: [1, \"two\", true]\n  c: ~\nd: x\n");
-        let json = convert(&d, Format::Yaml, Format::Json, &FlattenOptions::default()).unwrap();
+        let json = convert(&d, Format::Json, &FlattenOptions::default()).unwrap();
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(
             v,
             serde_json::json!({"a": {"b": [1, "two", true], "c": null}, "d": "x"})
         );
-        let yaml = convert(&d, Format::Yaml, Format::Yaml, &FlattenOptions::default()).unwrap();
-        let back = crate::patch::to_json(&doc(Format::Yaml, &yaml));
+        let yaml = convert(&d, Format::Yaml, &FlattenOptions::default()).unwrap();
+        let back = doc(Format::Yaml, &yaml).to_json();
         assert_eq!(back, v);
-        assert!(convert(&d, Format::Yaml, Format::Toml, &FlattenOptions::default()).is_err());
+        assert!(convert(&d, Format::Toml, &FlattenOptions::default()).is_err());
         let d = doc(Format::Json, "{\"a\": {\"b\": 1}, \"s\": \"x\"}");
-        let toml = convert(&d, Format::Json, Format::Toml, &FlattenOptions::default()).unwrap();
-        let back = crate::patch::to_json(&doc(Format::Toml, &toml));
+        let toml = convert(&d, Format::Toml, &FlattenOptions::default()).unwrap();
+        let back = doc(Format::Toml, &toml).to_json();
         assert_eq!(back, serde_json::json!({"a": {"b": 1}, "s": "x"}));
     }
 
@@ -532,9 +539,8 @@ mod tests {
                 let text = render(vars(), fmt);
                 let d = doc(store, &text);
                 let got: Vec<(String, String)> = d
-                    .leaves
-                    .iter()
-                    .map(|l| (l.path.to_string(), l.value.unwrap().to_owned()))
+                    .values()
+                    .map(|l| (l.path.to_string(), l.value.to_owned()))
                     .collect();
                 prop_assert_eq!(&got, &named, "{:?}:\n{}", fmt, text.as_str());
             }

@@ -7,7 +7,8 @@
 //! The values go in `data`, base64-encoded, rather than `stringData`: base64 carries any
 //! bytes exactly (a binary file, a value with a trailing newline or a leading space) and is
 //! the form the API server stores and `kubectl get -o yaml` shows, so a rendered manifest
-//! compares equal to the live object. Keys are the leaf paths flattened as for environment
+//! compares equal to the live object. Keys are the paths of the values as a reader sees them
+//! (YAML aliases and merge keys resolved, [`crate::view`]) flattened as for environment
 //! variables ([`crate::flatten`]): `envFrom: secretRef` then gives a program the same
 //! variables `vaultfile exec-env` would. Kubernetes allows only `[-._a-zA-Z0-9]` in keys; a
 //! path that gives another key is an error that names it, never renamed silently. The name
@@ -17,10 +18,11 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
-use crate::document::{Document, ScalarKind};
+use crate::document::ScalarKind;
 use crate::flatten::{self, FlattenOptions};
 use crate::format::Format;
 use crate::path::KeyPath;
+use crate::view::View;
 
 /// The longest key, name or namespace Kubernetes accepts (namespaces: 63).
 const MAX_KEY: usize = 253;
@@ -121,40 +123,44 @@ pub fn sanitize_name(raw: &str) -> Option<String> {
     is_valid_name(&out).then_some(out)
 }
 
-/// The Secret's entries from a document parsed with decoded values: one per non-null leaf,
-/// its key the flattened path ([`flatten::name_for`]), in document order.
+/// The Secret's entries from a document's values (the read model, aliases and merge keys
+/// resolved): one per non-null value, its key the flattened path ([`flatten::name_for`]),
+/// in document order.
 pub fn entries(
-    doc: &Document,
-    format: Format,
+    view: &View,
     opts: &FlattenOptions,
 ) -> Result<Vec<(String, Zeroizing<String>)>, K8sError> {
+    let format = view.format();
     let mut out: Vec<(String, Zeroizing<String>)> = Vec::new();
     let mut paths: Vec<KeyPath> = Vec::new();
-    for leaf in doc.leaves.iter() {
+    // Key → index in `out`, so that large files do not take quadratic time.
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for leaf in view.values() {
         if leaf.kind == ScalarKind::Null {
             continue;
         }
-        let key = flatten::name_for(leaf.path, format, opts);
+        let key = flatten::name_for(leaf.path.as_path(), format, opts);
         if !is_valid_key(&key) {
             return Err(K8sError::InvalidKey {
-                path: leaf.path.to_owned(),
+                path: leaf.path.clone(),
                 key,
             });
         }
-        let value = Zeroizing::new(leaf.value.unwrap_or_default().to_owned());
-        match out.iter().position(|(k, _)| *k == key) {
+        let value = Zeroizing::new(leaf.value.to_owned());
+        match index.get(&key).copied() {
             // dotenv: a later assignment wins, as every dotenv loader does.
             Some(i) if format == Format::Dotenv => out[i].1 = value,
             Some(i) => {
                 return Err(K8sError::Clash {
                     key,
                     first: paths[i].clone(),
-                    second: leaf.path.to_owned(),
+                    second: leaf.path.clone(),
                 });
             }
             None => {
+                index.insert(key.clone(), out.len());
                 out.push((key, value));
-                paths.push(leaf.path.to_owned());
+                paths.push(leaf.path.clone());
             }
         }
     }
@@ -236,7 +242,7 @@ pub fn render<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::{self, ParseOptions};
+    use crate::format;
 
     #[test]
     fn names_follow_dns_1123() {
@@ -268,28 +274,22 @@ mod tests {
     fn keys_are_flattened_and_checked() {
         let store = format::store_for(Format::Yaml).unwrap();
         let text = "db:\n  password: s3cret\n  port: 5432\nempty: null\nlist: [a, b]\n";
-        let doc = store
-            .parse(
-                text,
-                ParseOptions {
-                    decode_values: true,
-                },
-            )
-            .unwrap();
-        let e = entries(&doc, Format::Yaml, &FlattenOptions::default()).unwrap();
+        let view = View::parse(store, text).unwrap();
+        let e = entries(&view, &FlattenOptions::default()).unwrap();
         let keys: Vec<&str> = e.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["DB_PASSWORD", "DB_PORT", "LIST_0", "LIST_1"]);
         assert_eq!(e[0].1.as_str(), "s3cret");
 
-        let doc = store
-            .parse(
-                "\"a b\": x\n",
-                ParseOptions {
-                    decode_values: true,
-                },
-            )
-            .unwrap();
-        let err = entries(&doc, Format::Yaml, &FlattenOptions::default()).unwrap_err();
+        // Aliases and merge keys give keys like any value.
+        let text = "pw: &pw s3cret\nbase: &b {port: 1}\napp:\n  password: *pw\n  <<: *b\n";
+        let view = View::parse(store, text).unwrap();
+        let e = entries(&view, &FlattenOptions::default()).unwrap();
+        let keys: Vec<&str> = e.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["PW", "BASE_PORT", "APP_PASSWORD", "APP_PORT"]);
+        assert_eq!(e[2].1.as_str(), "s3cret");
+
+        let view = View::parse(store, "\"a b\": x\n").unwrap();
+        let err = entries(&view, &FlattenOptions::default()).unwrap_err();
         assert!(matches!(err, K8sError::InvalidKey { ref key, .. } if key == "A B"));
     }
 

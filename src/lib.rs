@@ -18,6 +18,8 @@
 //! - [`scan`]: `vaultfile scan`, which finds secrets that are not protected.
 //! - [`sops`]: reading SOPS files, and converting between SOPS's format and vaultfile's.
 //! - [`k8s`]: Kubernetes `Secret` manifests from decrypted values.
+//! - [`view`]: the read model: values as a reader sees them (YAML aliases, merge keys and
+//!   documents resolved), for every command that reads values.
 //! - [`engine`]: encrypt, decrypt and re-encrypt with a baseline; the only module that
 //!   combines the others.
 //! - [`audit`]: what `vaultfile status` reports about one encrypted file.
@@ -41,5 +43,6 @@ pub mod path;
 pub mod policy;
 pub mod scan;
 pub mod sops;
+pub mod view;
 
 pub use keys::Callbacks;

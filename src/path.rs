@@ -114,27 +114,20 @@ impl KeyPath {
     }
 
     /// Parses the display syntax: `a.b[0].c`, SOPS's `["a"]["b"][0]`, or a mix of both.
-    /// A leading `@N.` selects the N-th document of a multi-document YAML file.
+    /// A leading `@N.` selects the N-th document of a multi-document YAML file (`@0.` is the
+    /// first document, whose paths have no document segment). [`PathQuery::parse`] reads the
+    /// same syntax but remembers whether a document was named.
     pub fn parse(text: &str) -> Result<Self, PathSyntaxError> {
+        PathQuery::parse(text).map(|q| q.key_path())
+    }
+
+    /// Parses the segments after the optional `@N.` prefix.
+    fn parse_segments(text: &str, mut rest: &str) -> Result<Self, PathSyntaxError> {
         let err = |msg: &str| PathSyntaxError {
             path: text.to_owned(),
             message: msg.to_owned(),
         };
         let mut path = Self::root();
-        let mut rest = text.trim();
-        if let Some(after) = rest.strip_prefix('@') {
-            let end = after
-                .find(|c: char| !c.is_ascii_digit())
-                .unwrap_or(after.len());
-            let n: usize = after[..end]
-                .parse()
-                .map_err(|_| err("expected a document number after '@'"))?;
-            if n > 0 {
-                path.push(Segment::Document(n));
-            }
-            rest = &after[end..];
-            rest = rest.strip_prefix('.').unwrap_or(rest);
-        }
         let mut first = true;
         while !rest.is_empty() {
             if let Some(after) = rest.strip_prefix('[') {
@@ -190,6 +183,99 @@ impl KeyPath {
     }
 }
 
+/// A path as a user writes it: a [`KeyPath`] and, for a YAML stream of several documents,
+/// which document, if the user named one.
+///
+/// A canonical [`KeyPath`] cannot tell `@0.a` from `a` (the first document's paths have no
+/// document segment), but a reader must: in a stream of several documents, `a` without
+/// `@N.` may be found in more than one of them, and then it is ambiguous rather than
+/// silently the first (see [`crate::view::View::lookup`]).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PathQuery {
+    /// The document named with `@N.`, if any.
+    pub document: Option<usize>,
+    /// The path inside the document, without a document segment.
+    pub path: KeyPath,
+}
+
+impl PathQuery {
+    /// Parses `[@N.]PATH`, the syntax of [`KeyPath::parse`].
+    pub fn parse(text: &str) -> Result<Self, PathSyntaxError> {
+        let err = |msg: &str| PathSyntaxError {
+            path: text.to_owned(),
+            message: msg.to_owned(),
+        };
+        let mut rest = text.trim();
+        let mut document = None;
+        if let Some(after) = rest.strip_prefix('@') {
+            let end = after
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(after.len());
+            let n: usize = after[..end]
+                .parse()
+                .map_err(|_| err("expected a document number after '@'"))?;
+            document = Some(n);
+            rest = &after[end..];
+            rest = rest.strip_prefix('.').unwrap_or(rest);
+        }
+        Ok(PathQuery {
+            document,
+            path: KeyPath::parse_segments(text, rest)?,
+        })
+    }
+
+    /// The canonical path in document `n` (no document segment for the first one).
+    pub fn in_document(&self, n: usize) -> KeyPath {
+        let mut p = KeyPath::root();
+        if n > 0 {
+            p.push(Segment::Document(n));
+        }
+        p.bytes.extend_from_slice(&self.path.bytes);
+        p
+    }
+
+    /// The canonical path: in the named document, else in the first.
+    pub fn key_path(&self) -> KeyPath {
+        self.in_document(self.document.unwrap_or(0))
+    }
+}
+
+impl From<&KeyPath> for PathQuery {
+    /// A canonical path names its document exactly (none means the first).
+    fn from(p: &KeyPath) -> Self {
+        let p = p.as_path();
+        PathQuery {
+            document: Some(p.document()),
+            path: p.in_document().to_owned(),
+        }
+    }
+}
+
+impl From<KeyPath> for PathQuery {
+    fn from(p: KeyPath) -> Self {
+        PathQuery::from(&p)
+    }
+}
+
+impl fmt::Display for PathQuery {
+    /// Writes `@N.a.b` when a document was named, else `a.b`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(n) = self.document {
+            write!(f, "@{n}")?;
+            if matches!(self.path.segments().next(), Some(Segment::Key(_))) {
+                f.write_str(".")?;
+            }
+        }
+        self.path.fmt(f)
+    }
+}
+
+impl fmt::Debug for PathQuery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PathQuery({self})")
+    }
+}
+
 /// A borrowed [`KeyPath`]: canonical bytes stored elsewhere (see [`crate::document::Leaves`]).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PathRef<'a> {
@@ -210,6 +296,25 @@ impl<'a> PathRef<'a> {
     /// Iterates over the segments.
     pub fn segments(&self) -> Segments<'a> {
         Segments { rest: self.bytes }
+    }
+
+    /// The document the path is in: its `@N` segment, 0 when it has none.
+    pub fn document(&self) -> usize {
+        match self.segments().next() {
+            Some(Segment::Document(n)) => n,
+            _ => 0,
+        }
+    }
+
+    /// The path without its document segment.
+    pub fn in_document(&self) -> PathRef<'a> {
+        let mut segments = self.segments();
+        match segments.next() {
+            Some(Segment::Document(_)) => PathRef {
+                bytes: segments.rest,
+            },
+            _ => *self,
+        }
     }
 
     /// Iterates over the key names on the path (what the selection rules look at).
@@ -541,6 +646,41 @@ mod tests {
         assert_eq!(
             KeyPath::parse("@0.a").unwrap(),
             KeyPath::parse("a").unwrap()
+        );
+    }
+
+    #[test]
+    fn queries_remember_a_named_document() {
+        let q = PathQuery::parse("@0.stringData.pw").unwrap();
+        assert_eq!(q.document, Some(0));
+        assert_eq!(q.to_string(), "@0.stringData.pw");
+        assert_eq!(q.key_path(), KeyPath::parse("stringData.pw").unwrap());
+        let q = PathQuery::parse("stringData.pw").unwrap();
+        assert_eq!(
+            (q.document, q.to_string().as_str()),
+            (None, "stringData.pw")
+        );
+        let q = PathQuery::parse("@1[0].a").unwrap();
+        assert_eq!(q.to_string(), "@1[0].a");
+        assert_eq!(q.in_document(1), KeyPath::parse("@1[0].a").unwrap());
+        assert_eq!(PathQuery::parse(&q.to_string()).unwrap(), q);
+        assert_eq!(PathQuery::parse("@2").unwrap().to_string(), "@2");
+        assert!(PathQuery::parse("@x.a").is_err());
+        // A canonical path always names its document.
+        let from = PathQuery::from(&KeyPath::parse("@3.a").unwrap());
+        assert_eq!(
+            (from.document, from.path.to_string().as_str()),
+            (Some(3), "a")
+        );
+        assert_eq!(
+            PathQuery::from(KeyPath::parse("a").unwrap()).document,
+            Some(0)
+        );
+        let p = KeyPath::parse("@3.a.b").unwrap();
+        assert_eq!(p.as_path().document(), 3);
+        assert_eq!(
+            p.as_path().in_document().to_owned(),
+            KeyPath::parse("a.b").unwrap()
         );
     }
 

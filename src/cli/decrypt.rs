@@ -6,15 +6,16 @@ use zeroize::Zeroizing;
 
 use vaultfile::engine;
 use vaultfile::flatten;
-use vaultfile::format::{self, Format, ParseOptions, ScalarKind, Store};
+use vaultfile::format::{self, Format, Store};
 use vaultfile::k8s;
-use vaultfile::path::KeyPath;
+use vaultfile::path::PathQuery;
+use vaultfile::view::Found;
 
 use super::common::{self, IdentityArgs};
 use super::error::{CliError, ExitKind};
 use super::identities;
 use super::io::{self, Input, Output};
-use super::secret::NameArgs;
+use super::secret::{self, NameArgs};
 use super::ui::Ui;
 
 /// Decrypt a file encrypted by vaultfile (or by SOPS)
@@ -110,15 +111,7 @@ pub fn run(args: DecryptArgs, ui: &Ui) -> super::CmdResult {
         )
         .hint("name the file, or drop -i to write the plaintext to standard output"));
     }
-    let extract = args
-        .extract
-        .as_deref()
-        .map(KeyPath::parse)
-        .transpose()
-        .map_err(|e| {
-            CliError::new(ExitKind::Usage, e.to_string())
-                .hint("paths look like database.password, servers[0].token or [\"a\"][\"b\"][0]")
-        })?;
+    let extract = args.extract.as_deref().map(secret::key_path).transpose()?;
     let bytes = input.read()?;
     let text = common::text(&name, bytes)?;
     let format = common::format_for_encrypted(&input, args.input_type, &text);
@@ -283,18 +276,8 @@ fn write_as(
             return io::write_all(target, plain);
         }
         let text = utf8()?;
-        let doc = store
-            .parse(
-                &text,
-                ParseOptions {
-                    decode_values: true,
-                },
-            )
-            .map_err(|e| {
-                CliError::new(ExitKind::Syntax, format!("{name}: syntax error: {e}"))
-                    .hint("pass --input-type if the format was guessed wrong")
-            })?;
-        let out = flatten::convert(&doc, format, to, &args.names.options()).map_err(|e| {
+        let view = secret::view(&name, store, &text)?;
+        let out = flatten::convert(&view, to, &args.names.options()).map_err(|e| {
             CliError::new(ExitKind::Other, format!("{name}: as {to}: {e}"))
                 .hint("choose another --output-type, or decrypt the file as it is")
         })?;
@@ -305,18 +288,8 @@ fn write_as(
     let manifest = match store {
         Some(store) => {
             let text = utf8()?;
-            let doc = store
-                .parse(
-                    &text,
-                    ParseOptions {
-                        decode_values: true,
-                    },
-                )
-                .map_err(|e| {
-                    CliError::new(ExitKind::Syntax, format!("{name}: syntax error: {e}"))
-                        .hint("pass --input-type if the format was guessed wrong")
-                })?;
-            let entries = k8s::entries(&doc, format, &args.names.options()).map_err(|e| {
+            let view = secret::view(&name, store, &text)?;
+            let entries = k8s::entries(&view, &args.names.options()).map_err(|e| {
                 CliError::new(ExitKind::Other, format!("{name}: {e}")).hint(
                     "rename the key in the file, or choose other keys with --prefix, --separator or --no-upper",
                 )
@@ -389,96 +362,19 @@ fn secret_name(args: &DecryptArgs, input: &Input) -> Result<String, CliError> {
     Ok(secret_name)
 }
 
-/// Finds the value at `path`: a leaf prints as its decoded value, a subtree as JSON.
+/// Finds the value at `path` with the lookup `get` uses ([`vaultfile::view::View::lookup`]):
+/// a single value prints decoded, a mapping or a list as JSON.
 fn extract_value(
     store: &dyn format::Store,
     text: &str,
-    path: &KeyPath,
+    path: &PathQuery,
     name: &str,
-) -> Result<String, CliError> {
-    let doc = store
-        .parse(
-            text,
-            ParseOptions {
-                decode_values: true,
-            },
-        )
-        .map_err(|e| {
-            CliError::new(
-                ExitKind::Other,
-                format!("{name}: cannot parse the decrypted file: {e}"),
-            )
-            .hint("pass --input-type if the format was guessed wrong")
-        })?;
-    if let Some(leaf) = doc.leaves.iter().find(|l| &l.path == path) {
-        return Ok(leaf.value.unwrap_or_default().to_owned());
-    }
-    let under: Vec<_> = doc
-        .leaves
-        .iter()
-        .filter(|l| l.path.as_bytes().starts_with(path.as_bytes()))
-        .collect();
-    if under.is_empty() {
-        let known: Vec<String> = doc
-            .leaves
-            .iter()
-            .take(8)
-            .map(|l| l.path.to_string())
-            .collect();
-        let more = if doc.leaves.len() > known.len() {
-            ", …"
-        } else {
-            ""
-        };
-        return Err(
-            CliError::new(ExitKind::Other, format!("{name}: no value at '{path}'"))
-                .hint(format!("paths look like {}{more}", known.join(", "))),
-        );
-    }
-    let mut root = serde_json::Value::Null;
-    for l in under {
-        let rest = KeyPath::from_segments(l.path.segments().skip(path.segments().count()));
-        insert_json(&mut root, &rest, json_scalar(l.kind, l.value.unwrap_or("")));
-    }
-    Ok(serde_json::to_string_pretty(&root).expect("JSON values serialise") + "\n")
-}
-
-fn json_scalar(kind: ScalarKind, v: &str) -> serde_json::Value {
-    match kind {
-        ScalarKind::Null => serde_json::Value::Null,
-        ScalarKind::Bool => serde_json::Value::Bool(matches!(v, "true" | "True" | "TRUE")),
-        ScalarKind::Number => serde_json::from_str::<serde_json::Number>(v)
-            .map(serde_json::Value::Number)
-            .unwrap_or_else(|_| serde_json::Value::String(v.to_owned())),
-        ScalarKind::String | ScalarKind::DateTime => serde_json::Value::String(v.to_owned()),
-    }
-}
-
-fn insert_json(node: &mut serde_json::Value, path: &KeyPath, value: serde_json::Value) {
-    use vaultfile::path::Segment;
-    let mut cur = node;
-    for seg in path.segments() {
-        cur = match seg {
-            Segment::Key(k) => {
-                if !cur.is_object() {
-                    *cur = serde_json::Value::Object(Default::default());
-                }
-                cur.as_object_mut()
-                    .expect("object")
-                    .entry(k.to_owned())
-                    .or_insert(serde_json::Value::Null)
-            }
-            Segment::Index(i) | Segment::Document(i) => {
-                if !cur.is_array() {
-                    *cur = serde_json::Value::Array(Vec::new());
-                }
-                let arr = cur.as_array_mut().expect("array");
-                while arr.len() <= i {
-                    arr.push(serde_json::Value::Null);
-                }
-                &mut arr[i]
-            }
-        };
-    }
-    *cur = value;
+) -> Result<Zeroizing<String>, CliError> {
+    let found = secret::view(name, store, text)?
+        .lookup(path)
+        .map_err(|e| secret::lookup_error(name, e))?;
+    Ok(Zeroizing::new(match found {
+        Found::Value { value, .. } => value,
+        Found::Tree(t) => serde_json::to_string_pretty(&t).expect("JSON values serialise") + "\n",
+    }))
 }

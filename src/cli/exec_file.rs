@@ -14,7 +14,7 @@ use nix::sys::stat::Mode;
 use zeroize::Zeroizing;
 
 use vaultfile::flatten;
-use vaultfile::format::{Format, ParseOptions};
+use vaultfile::format::Format;
 
 use super::child::{self, SignalGuard};
 use super::common::{self, IdentityArgs};
@@ -159,23 +159,11 @@ fn content(args: &ExecFileArgs, ui: &Ui) -> Result<(Zeroizing<Vec<u8>>, String),
                 let bytes = Zeroizing::new(l.plain.as_bytes().to_vec());
                 return Ok((bytes, base));
             }
-            let doc = l
-                .store
-                .parse(
-                    &l.plain,
-                    ParseOptions {
-                        decode_values: true,
-                    },
-                )
-                .map_err(|e| {
-                    CliError::new(ExitKind::Syntax, format!("{}: {e}", l.name))
-                        .hint("fix the file with `vaultfile edit`, or drop --output-type to pass it as it is")
-                })?;
-            let out =
-                flatten::convert(&doc, l.format, target, &args.names.options()).map_err(|e| {
-                    CliError::new(ExitKind::Other, format!("{}: as {target}: {e}", l.name))
-                        .hint("choose another --output-type, or drop it to pass the file as it is")
-                })?;
+            let view = secret::view(&l.name, l.store, &l.plain)?;
+            let out = flatten::convert(&view, target, &args.names.options()).map_err(|e| {
+                CliError::new(ExitKind::Other, format!("{}: as {target}: {e}", l.name))
+                    .hint("choose another --output-type, or drop it to pass the file as it is")
+            })?;
             let stem = base
                 .split('.')
                 .next()

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use vaultfile::format::Format;
-use vaultfile::patch::{self, Found};
+use vaultfile::view::{self, Found};
 
 use super::common::{self, IdentityArgs};
 use super::error::{CliError, ExitKind};
@@ -45,12 +45,13 @@ pub struct GetArgs {
 pub fn run(args: GetArgs, ui: &Ui) -> super::CmdResult {
     let path = secret::key_path(&args.path)?;
     let loaded = secret::load(&args.file, args.input_type, &args.identity, ui)?;
-    let found = patch::lookup(loaded.store, &loaded.plain, &path)
-        .map_err(|e| secret::patch_error(&loaded.name, e))?;
+    let found = secret::view(&loaded.name, loaded.store, &loaded.plain)?
+        .lookup(&path)
+        .map_err(|e| secret::lookup_error(&loaded.name, e))?;
     let out = zeroize::Zeroizing::new(match (found, args.json) {
         (Found::Value { value, .. }, false) => value,
         (Found::Value { kind, value }, true) => {
-            serde_json::to_string(&patch::json_scalar(kind, &value)).expect("JSON") + "\n"
+            serde_json::to_string(&view::json_scalar(kind, &value)).expect("JSON") + "\n"
         }
         (Found::Tree(t), true) => serde_json::to_string_pretty(&t).expect("JSON") + "\n",
         (Found::Tree(_), false) => {

@@ -8,9 +8,10 @@ use zeroize::Zeroizing;
 
 use vaultfile::engine::{self, EncryptOptions, Opened};
 use vaultfile::flatten::{self, FlattenOptions};
-use vaultfile::format::{self, Format, ParseOptions, Store};
-use vaultfile::patch::PatchError;
-use vaultfile::path::KeyPath;
+use vaultfile::format::{self, Format, Store};
+use vaultfile::patch::{Op, PatchError, Shared};
+use vaultfile::path::{KeyPath, PathQuery};
+use vaultfile::view::{LookupError, View, ViewError};
 
 use super::common::{self, IdentityArgs};
 use super::error::{CliError, ExitKind};
@@ -270,17 +271,94 @@ pub fn save(loaded: &Loaded, plain: &str, ui: &Ui) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Parses a key path argument.
-pub fn key_path(s: &str) -> Result<KeyPath, CliError> {
-    KeyPath::parse(s).map_err(|e| {
-        CliError::new(ExitKind::Usage, e.to_string())
-            .hint("paths look like database.password, servers[0].token or [\"a.b\"][\"c\"]")
+/// Parses a key path argument (`get`, `set`, `unset`, `decrypt --extract`).
+pub fn key_path(s: &str) -> Result<PathQuery, CliError> {
+    PathQuery::parse(s).map_err(|e| {
+        CliError::new(ExitKind::Usage, e.to_string()).hint(
+            "paths look like database.password, servers[0].token, [\"a.b\"][\"c\"], or @1.a \
+             for a key of the second document of a YAML stream",
+        )
     })
+}
+
+/// The values of a decrypted text as a reader sees them (YAML aliases, merge keys and
+/// documents resolved): what every reading command works from.
+pub fn view(name: &str, store: &dyn Store, text: &str) -> Result<View, CliError> {
+    View::parse(store, text).map_err(|e| view_error(name, e))
+}
+
+/// Maps a read-model error for `file`. Messages name keys, never values.
+pub fn view_error(name: &str, e: ViewError) -> CliError {
+    let edit = format!("fix it with `vaultfile edit {name}`");
+    match e {
+        ViewError::Parse(p) => {
+            CliError::new(ExitKind::Syntax, format!("{name}: syntax error: {p}"))
+                .hint("pass --input-type if the format was guessed wrong")
+        }
+        ViewError::DuplicateKey { .. } => CliError::new(ExitKind::Syntax, format!("{name}: {e}"))
+            .hint(format!(
+                "a key may appear once in a mapping, and readers disagree on which one wins: \
+                 keep one ({edit})"
+            )),
+        ViewError::AliasCycle { .. } | ViewError::BadMerge { .. } => {
+            CliError::new(ExitKind::Syntax, format!("{name}: {e}")).hint(edit)
+        }
+        other => CliError::new(ExitKind::Other, format!("{name}: {other}")).hint(edit),
+    }
+}
+
+/// Maps a lookup error for `file`.
+pub fn lookup_error(name: &str, e: LookupError) -> CliError {
+    match e {
+        LookupError::NotFound { query, known } => {
+            let more = if known.len() >= 8 { ", …" } else { "" };
+            let e = CliError::new(ExitKind::Other, format!("{name}: no value at '{query}'"));
+            if known.is_empty() {
+                e.hint("the file has no values")
+            } else {
+                e.hint(format!(
+                    "paths in this file look like {}{more}",
+                    known.join(", ")
+                ))
+            }
+        }
+        other => CliError::new(ExitKind::Usage, format!("{name}: {other}"))
+            .hint("in a YAML file of several documents, @N. names document N (the first is @0)"),
+    }
+}
+
+/// The hint for a write refused because of YAML aliases, anchors or merge keys.
+fn shared_hint(name: &str, e: &Shared) -> String {
+    let edit = format!("`vaultfile edit {name}`");
+    match e {
+        Shared::IsAlias { path, target, .. } => format!(
+            "set '{target}' to change it everywhere, or use {edit} to give '{path}' a value of \
+             its own"
+        ),
+        Shared::UnderAlias { alias, target, .. } => format!(
+            "change it under '{target}' to change every copy, or use {edit} to write '{alias}' \
+             out in full"
+        ),
+        Shared::Anchored { op: Op::Set, .. } => {
+            format!("use {edit} to change it and decide what the aliases should hold")
+        }
+        Shared::Merged { op: Op::Unset, .. } => format!(
+            "`vaultfile set` it to override the merged value, or use {edit} to change the \
+             mapping it comes from"
+        ),
+        _ => format!("use {edit}, and decide there what the other keys should hold"),
+    }
 }
 
 /// Maps a patch error for `file`. Messages name keys, never values.
 pub fn patch_error(name: &str, e: PatchError) -> CliError {
     match e {
+        PatchError::View(e) => view_error(name, e),
+        PatchError::Lookup(e) => lookup_error(name, e),
+        PatchError::Shared(s) => {
+            let hint = shared_hint(name, &s);
+            CliError::new(ExitKind::Other, format!("{name}: {s}")).hint(hint)
+        }
         PatchError::NotFound { path, known } => {
             let more = if known.len() >= 8 { ", …" } else { "" };
             let e = CliError::new(ExitKind::Other, format!("{name}: no value at '{path}'"));
@@ -354,24 +432,13 @@ pub fn variables(
 ) -> Result<(Vec<SourcedVar>, Nulls), CliError> {
     let opts = names.options();
     let mut out: Vec<SourcedVar> = Vec::new();
+    // Name → index in `out`: a linear search per variable is quadratic on large files.
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut nulls = Vec::new();
     for file in files {
         let loaded = load(file, input_type, ids, ui)?;
-        let doc = loaded
-            .store
-            .parse(
-                &loaded.plain,
-                ParseOptions {
-                    decode_values: true,
-                },
-            )
-            .map_err(|e| {
-                CliError::new(
-                    ExitKind::Syntax,
-                    format!("{}: syntax error: {e}", loaded.name),
-                )
-            })?;
-        let flat = flatten::flatten(&doc, loaded.format, &opts).map_err(|e| {
+        let view = view(&loaded.name, loaded.store, &loaded.plain)?;
+        let flat = flatten::flatten(&view, &opts).map_err(|e| {
             CliError::new(ExitKind::Other, format!("{}: {e}", loaded.name)).hint(
                 "rename the key in the file, or choose other names with --prefix, --separator or --no-upper",
             )
@@ -383,9 +450,12 @@ pub fn variables(
                 file: loaded.name.clone(),
                 path: v.path,
             };
-            match out.iter_mut().find(|o| o.name == var.name) {
-                Some(o) => *o = var,
-                None => out.push(var),
+            match index.get(&var.name) {
+                Some(&i) => out[i] = var,
+                None => {
+                    index.insert(var.name.clone(), out.len());
+                    out.push(var);
+                }
             }
         }
         nulls.extend(flat.nulls.into_iter().map(|p| (loaded.name.clone(), p)));

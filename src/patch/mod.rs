@@ -1,5 +1,5 @@
-//! Format-aware edits of a plaintext document: set or remove the value at a key path,
-//! and read one value back.
+//! Format-aware edits of a plaintext document: set or remove the value at a key path
+//! (values are read back through the read model, [`crate::view`]).
 //!
 //! Like the stores, a patch never re-serialises the document: it replaces, inserts or
 //! removes byte ranges of the text and leaves every other byte as it was. What it writes
@@ -15,6 +15,17 @@
 //! preference and the first that passes the check wins; when none does, the edit is
 //! refused with an error rather than written wrong.
 //!
+//! Paths are found as a reader finds them ([`crate::view`]): `@N.` names a document of a
+//! YAML stream, and without it the path must be in exactly one document. A write that
+//! would reach other keys through YAML aliases or merge keys is refused with a [`Shared`]
+//! error saying why, checked before the edit (so the message can name the anchor) and again
+//! after it on the resolved values, so that nothing else a reader sees can change:
+//! - `set` on a key that a merge key brings into a mapping adds the key to that mapping,
+//!   where it overrides the merged value, as the merge-key convention says;
+//! - `unset` on an alias removes the alias with its key, and nothing else;
+//! - anything else that goes through an alias, a merge key or an anchor that aliases refer
+//!   to (so that the change would show in other keys) is refused.
+//!
 //! Encrypting the result with the original file as baseline (see
 //! [`crate::engine::EncryptOptions::baseline`]) then changes only the edited value's
 //! ciphertext and the MAC.
@@ -24,11 +35,13 @@ mod json;
 mod toml;
 mod yaml;
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
-use crate::document::{Document, ScalarKind};
+use crate::document::{AnchoredNode, Document, ScalarKind};
 use crate::format::{Format, ParseError, ParseOptions, Store, line_ending};
-use crate::path::{KeyPath, PathRef, Segment};
+use crate::path::{KeyPath, PathQuery, PathRef, Segment};
+use crate::view::{LookupError, NodeKind, Via, View, ViewError};
 
 /// The value to write with [`set`].
 #[derive(Clone, Copy, Debug)]
@@ -48,7 +61,16 @@ pub enum PatchError {
     /// The document itself does not parse.
     #[error("syntax error: {0}")]
     Parse(#[from] ParseError),
-    /// Nothing is stored at the path (for [`unset`] and [`lookup`]).
+    /// The document parses but cannot be read as values (a duplicate key, an alias cycle…).
+    #[error("{0}")]
+    View(ViewError),
+    /// The path names no document, or several, or none of a stream's ([`View::target`]).
+    #[error("{0}")]
+    Lookup(#[from] LookupError),
+    /// The write would reach other keys through a YAML alias, anchor or merge key.
+    #[error("{0}")]
+    Shared(#[from] Shared),
+    /// Nothing is stored at the path (for [`unset`]).
     #[error("no value at '{path}'")]
     NotFound {
         /// The path asked for.
@@ -76,17 +98,297 @@ pub enum PatchError {
     Unsupported(String),
 }
 
-/// Sets the value at `path`, creating the key (and missing parent mappings) when it does not
-/// exist. Returns the new text; it equals `text` when the value was already `value`.
+impl From<ViewError> for PatchError {
+    fn from(e: ViewError) -> Self {
+        match e {
+            ViewError::Parse(p) => PatchError::Parse(p),
+            other => PatchError::View(other),
+        }
+    }
+}
+
+/// The write a [`Shared`] error refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// [`set`].
+    Set,
+    /// [`unset`].
+    Unset,
+}
+
+impl Op {
+    fn ing(self) -> &'static str {
+        match self {
+            Op::Set => "setting",
+            Op::Unset => "removing",
+        }
+    }
+}
+
+/// Why a write through YAML aliases, anchors or merge keys is refused: it would change
+/// values a reader finds at other paths, or could only be done by choosing for the user.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Shared {
+    /// The path holds an alias.
+    #[error(
+        "'{path}' is an alias of &{anchor}, the value at '{target}': {} it would either \
+         change '{target}' and every alias of &{anchor}, or cut '{path}' loose from them",
+        op.ing()
+    )]
+    IsAlias {
+        /// The path written to.
+        path: KeyPath,
+        /// The anchor's name.
+        anchor: String,
+        /// Where the anchored node is.
+        target: KeyPath,
+        /// The write.
+        op: Op,
+    },
+    /// The path is inside the value of an alias.
+    #[error(
+        "'{path}' comes from the alias at '{alias}' (*{anchor}, a copy of '{target}'): {} \
+         it would change '{target}' and every alias of &{anchor} too",
+        op.ing()
+    )]
+    UnderAlias {
+        /// The path written to.
+        path: KeyPath,
+        /// Where the alias stands.
+        alias: KeyPath,
+        /// The anchor's name.
+        anchor: String,
+        /// Where the anchored node is.
+        target: KeyPath,
+        /// The write.
+        op: Op,
+    },
+    /// The path is anchored, inside an anchored node, or holds one, and aliases elsewhere
+    /// refer to it.
+    #[error("{}", anchored(path, anchor, at, *aliases, *op))]
+    Anchored {
+        /// The path written to.
+        path: KeyPath,
+        /// The anchor's name.
+        anchor: String,
+        /// Where the anchored node is.
+        at: KeyPath,
+        /// How many aliases outside the path refer to it.
+        aliases: usize,
+        /// The write.
+        op: Op,
+    },
+    /// The path's value is brought into a mapping by its merge key.
+    #[error("{}", merged(path, into, anchor.as_deref(), *op))]
+    Merged {
+        /// The path written to.
+        path: KeyPath,
+        /// The mapping that has the merge key.
+        into: KeyPath,
+        /// The merged mapping's anchor, if an alias named it.
+        anchor: Option<String>,
+        /// The write.
+        op: Op,
+    },
+    /// The path is a merge key (`<<`) or under one.
+    #[error(
+        "'{path}' is a merge key: {} it would change every value it merges into '{into}'",
+        op.ing()
+    )]
+    MergeKey {
+        /// The merge key's path.
+        path: KeyPath,
+        /// The mapping it merges into.
+        into: KeyPath,
+        /// The write.
+        op: Op,
+    },
+}
+
+fn refer(aliases: usize) -> String {
+    if aliases == 1 {
+        "1 alias refers".into()
+    } else {
+        format!("{aliases} aliases refer")
+    }
+}
+
+fn anchored(path: &KeyPath, anchor: &str, at: &KeyPath, aliases: usize, op: Op) -> String {
+    let (ing, refer) = (op.ing(), refer(aliases));
+    if at == path {
+        format!("'{path}' is anchored (&{anchor}) and {refer} to it: {ing} it changes them too")
+    } else if under(path.as_path(), at) {
+        format!(
+            "'{path}' is inside '{at}', which is anchored (&{anchor}), and {refer} to it: \
+             {ing} it changes them too"
+        )
+    } else {
+        format!(
+            "'{path}' holds the anchor &{anchor} (at '{at}') and {refer} to it: {ing} it \
+             would leave them without a value"
+        )
+    }
+}
+
+fn merged(path: &KeyPath, into: &KeyPath, anchor: Option<&str>, op: Op) -> String {
+    let from = anchor.map(|a| format!(" from &{a}")).unwrap_or_default();
+    match op {
+        Op::Set => format!(
+            "'{path}' is merged into '{into}'{from} by a merge key (<<), which copies whole \
+             keys only: setting it would write a '{}' of its own in '{into}', hiding the \
+             other values merged under it",
+            parent(path)
+        ),
+        Op::Unset => format!(
+            "'{path}' is merged into '{into}'{from} by a merge key (<<) and not written there: \
+             it can only be removed from the mapping it comes from, which changes every \
+             mapping that merges it"
+        ),
+    }
+}
+
+/// Refuses, before editing, a write at the canonical `path` that would reach other keys
+/// through aliases, anchors or merge keys (see the module documentation).
+fn guard(view: &View, path: &KeyPath, op: Op) -> Result<(), Shared> {
+    let links = view.links();
+    if links.aliases.is_empty() && links.merges.is_empty() {
+        return Ok(());
+    }
+    if let Some(m) = links.merges.iter().find(|m| under(path.as_path(), m)) {
+        return Err(Shared::MergeKey {
+            path: m.clone(),
+            into: parent(m),
+            op,
+        });
+    }
+    // The deepest part of the path a reader finds, and how.
+    let depth = path.segments().count();
+    let found = (0..=depth).rev().find_map(|n| {
+        let prefix = KeyPath::from_segments(path.segments().take(n));
+        view.locate(&prefix).map(|l| (prefix, l))
+    });
+    if let Some((at, located)) = found {
+        match located.via {
+            Some(Via::Alias {
+                at: alias,
+                anchor,
+                target,
+            }) => {
+                // Removing an alias with its key changes nothing else.
+                let removes_it = op == Op::Unset && alias == *path;
+                if !removes_it {
+                    return Err(if alias == *path {
+                        Shared::IsAlias {
+                            path: path.clone(),
+                            anchor,
+                            target,
+                            op,
+                        }
+                    } else {
+                        Shared::UnderAlias {
+                            path: path.clone(),
+                            alias,
+                            anchor,
+                            target,
+                            op,
+                        }
+                    });
+                }
+            }
+            Some(Via::Merge { into, anchor }) => {
+                // A key of its own overrides the merged one: the convention's way to change it.
+                let overrides = op == Op::Set && at == *path && parent(path) == into;
+                if !overrides {
+                    return Err(Shared::Merged {
+                        path: path.clone(),
+                        into,
+                        anchor,
+                        op,
+                    });
+                }
+            }
+            None => {}
+        }
+    }
+    for a in &links.anchors {
+        if matches!(a.node, AnchoredNode::Key { .. })
+            || !(under(path.as_path(), &a.path) || under(a.path.as_path(), path))
+        {
+            continue;
+        }
+        // Aliases inside what is removed go with it.
+        let aliases = links
+            .aliases
+            .iter()
+            .filter(|al| al.anchor == a.id && !under(al.path.as_path(), path))
+            .count();
+        if aliases > 0 {
+            return Err(Shared::Anchored {
+                path: path.clone(),
+                anchor: a.name.clone(),
+                at: a.path.clone(),
+                aliases,
+                op,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks, on the resolved values, that an edit changed nothing a reader sees outside
+/// `path`, and (for `set`) that `path` now reads as `inside`.
+fn same_view(
+    store: &dyn Store,
+    text: &str,
+    before: &View,
+    path: &KeyPath,
+    inside: Option<&Snap>,
+) -> bool {
+    let Ok(after) = View::parse(store, text) else {
+        return false;
+    };
+    let outside = |v: &View| -> BTreeMap<KeyPath, (ScalarKind, String)> {
+        v.values()
+            .filter(|r| !under(r.path.as_path(), path))
+            .map(|r| (r.path.clone(), (r.kind, r.value.to_owned())))
+            .collect()
+    };
+    if outside(before) != outside(&after) {
+        return false;
+    }
+    let Some(want) = inside else {
+        return true;
+    };
+    let got: Vec<_> = after
+        .values()
+        .filter(|r| under(r.path.as_path(), path))
+        .collect();
+    matches!(got[..], [r] if *r.path == want.path && r.kind == want.kind && r.value == want.value)
+}
+
+/// Sets the value at `query`, creating the key (and missing parent mappings) when it does
+/// not exist. Returns the new text; it equals `text` when the value was already `value`.
 pub fn set(
     store: &dyn Store,
     text: &str,
-    path: &KeyPath,
+    query: &PathQuery,
     value: NewValue<'_>,
 ) -> Result<String, PatchError> {
     let format = store.format();
-    let doc = parse(store, text)?;
-    let before = snapshot(&doc);
+    let view = read(store, text)?;
+    let path = &view.target(query, false)?;
+    guard(&view, path, Op::Set)?;
+    // A merged mapping holds no leaf at its own path, but a mapping it is.
+    if view
+        .locate(path)
+        .is_some_and(|l| l.node != NodeKind::Scalar)
+    {
+        return Err(PatchError::IsAContainer(path.clone()));
+    }
+    let linked = !view.links().is_empty();
+    let doc = view.document();
+    let before = snapshot(doc);
     let target = Target::resolve(format, value);
     let exact: Vec<usize> = (0..doc.leaves.len())
         .filter(|&i| doc.leaves.get(i).path == *path)
@@ -103,9 +405,9 @@ pub fn set(
             text,
             hint: Some(&text[first.span.clone()]),
             at: first.span.start,
-            flow: in_flow(format, text, &doc, path),
+            flow: in_flow(format, text, doc, path),
             indent: match format {
-                Format::Yaml => yaml::owner_column(text, &doc, path),
+                Format::Yaml => yaml::owner_column(text, doc, path),
                 _ => None,
             },
         };
@@ -116,7 +418,9 @@ pub fn set(
                 .collect();
             let edits = placed.iter().map(|(r, s)| (r.clone(), s.as_str()));
             let candidate = crate::document::apply_edits(text, edits, None, text.len() + 64);
-            if verify(store, &candidate, &before, path, &inside, None) {
+            if verify(store, &candidate, &before, path, &inside, None)
+                && (!linked || same_view(store, &candidate, &view, path, inside.first()))
+            {
                 return Ok(candidate);
             }
         }
@@ -132,163 +436,63 @@ pub fn set(
     }
     let inside = [target.snap(path)];
     let candidates = match format {
-        Format::Yaml => yaml::add(text, &doc, path, &target)?,
-        Format::Json => json::add(text, &doc, path, &target)?,
-        Format::Toml => toml::add(text, &doc, path, &target)?,
-        Format::Dotenv => dotenv::add(text, &doc, path, &target)?,
+        Format::Yaml => yaml::add(text, doc, path, &target)?,
+        Format::Json => json::add(text, doc, path, &target)?,
+        Format::Toml => toml::add(text, doc, path, &target)?,
+        Format::Dotenv => dotenv::add(text, doc, path, &target)?,
         Format::Binary => return Err(binary()),
     };
     candidates
         .into_iter()
-        .find(|c| verify(store, c, &before, path, &inside, None))
+        .find(|c| {
+            verify(store, c, &before, path, &inside, None)
+                && (!linked || same_view(store, c, &view, path, inside.first()))
+        })
         .ok_or_else(|| cannot(format, "add", path))
 }
 
-/// Removes the value at `path` (a single value, or a whole mapping or list) with its key.
-pub fn unset(store: &dyn Store, text: &str, path: &KeyPath) -> Result<String, PatchError> {
+/// Removes the value at `query` (a single value, or a whole mapping or list) with its key.
+pub fn unset(store: &dyn Store, text: &str, query: &PathQuery) -> Result<String, PatchError> {
     let format = store.format();
-    let doc = parse(store, text)?;
+    let view = read(store, text)?;
+    let path = &view.target(query, true)?;
     if path.is_root() || matches!(last_segment(path), Some(Segment::Document(_))) {
         return Err(PatchError::Unsupported(
             "unset needs a path to a key or a list item, not a whole document".into(),
         ));
     }
-    let before = snapshot(&doc);
+    guard(&view, path, Op::Unset)?;
+    let linked = !view.links().is_empty();
+    let doc = view.document();
+    let before = snapshot(doc);
     let candidate = match format {
-        Format::Yaml => yaml::remove(text, &doc, path)?,
-        Format::Json => json::remove(text, &doc, path)?,
-        Format::Toml => toml::remove(text, &doc, path)?,
-        Format::Dotenv => dotenv::remove(text, &doc, path)?,
+        Format::Yaml => yaml::remove(text, doc, path)?,
+        Format::Json => json::remove(text, doc, path)?,
+        Format::Toml => toml::remove(text, doc, path)?,
+        Format::Dotenv => dotenv::remove(text, doc, path)?,
         Format::Binary => return Err(binary()),
     };
     let shift = match last_segment(path) {
         Some(Segment::Index(i)) => Some(i),
         _ => None,
     };
-    if verify(store, &candidate, &before, path, &[], shift) {
+    // Removing a list item renumbers the later ones, which the resolved check would take
+    // for changes; the leaf check covers them.
+    if verify(store, &candidate, &before, path, &[], shift)
+        && (!linked || shift.is_some() || same_view(store, &candidate, &view, path, None))
+    {
         Ok(candidate)
     } else {
         Err(cannot(format, "remove", path))
     }
 }
 
-/// What [`lookup`] found.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Found {
-    /// A single value, decoded (quotes and escapes removed).
-    Value {
-        /// Its kind.
-        kind: ScalarKind,
-        /// Its decoded text.
-        value: String,
-    },
-    /// A mapping or a list, as JSON.
-    Tree(serde_json::Value),
-}
-
-/// Reads the value at `path`: a scalar decoded, a subtree as JSON.
-pub fn lookup(store: &dyn Store, text: &str, path: &KeyPath) -> Result<Found, PatchError> {
-    let doc = parse(store, text)?;
-    if let Some(leaf) = doc.leaves.iter().filter(|l| l.path == *path).last() {
-        return Ok(Found::Value {
-            kind: leaf.kind,
-            value: leaf.value.unwrap_or_default().to_owned(),
-        });
-    }
-    let depth = path.segments().count();
-    let mut root = serde_json::Value::Null;
-    let mut any = false;
-    for l in doc.leaves.iter().filter(|l| under(l.path, path)) {
-        any = true;
-        let rest = KeyPath::from_segments(l.path.segments().skip(depth));
-        insert_json(
-            &mut root,
-            &rest,
-            json_scalar(l.kind, l.value.unwrap_or_default()),
-        );
-    }
-    if any {
-        Ok(Found::Tree(root))
-    } else {
-        Err(not_found(&doc, path))
-    }
-}
-
-/// The whole document as JSON (strings, numbers, booleans and nulls as the format typed
-/// them; dates as strings). Empty mappings and lists, which hold no value, are left out.
-///
-/// A YAML stream of several documents is a list with one item per document.
-pub fn to_json(doc: &Document) -> serde_json::Value {
-    let multi = doc
-        .leaves
-        .iter()
-        .any(|l| matches!(l.path.segments().next(), Some(Segment::Document(_))));
-    let mut root = serde_json::Value::Null;
-    for l in doc.leaves.iter() {
-        let mut path = l.path.to_owned();
-        if multi && !matches!(l.path.segments().next(), Some(Segment::Document(_))) {
-            path =
-                KeyPath::from_segments(std::iter::once(Segment::Index(0)).chain(l.path.segments()));
-        }
-        insert_json(
-            &mut root,
-            &path,
-            json_scalar(l.kind, l.value.unwrap_or_default()),
-        );
-    }
-    root
-}
-
-/// A decoded scalar as a typed JSON value.
-pub fn json_scalar(kind: ScalarKind, v: &str) -> serde_json::Value {
-    match kind {
-        ScalarKind::Null => serde_json::Value::Null,
-        ScalarKind::Bool => serde_json::Value::Bool(matches!(v, "true" | "True" | "TRUE")),
-        ScalarKind::Number => serde_json::from_str::<serde_json::Number>(&v.replace('_', ""))
-            .map(serde_json::Value::Number)
-            .unwrap_or_else(|_| serde_json::Value::String(v.to_owned())),
-        ScalarKind::String | ScalarKind::DateTime => serde_json::Value::String(v.to_owned()),
-    }
-}
-
-fn insert_json(node: &mut serde_json::Value, path: &KeyPath, value: serde_json::Value) {
-    let mut cur = node;
-    for seg in path.segments() {
-        cur = match seg {
-            Segment::Key(k) => {
-                if !cur.is_object() {
-                    *cur = serde_json::Value::Object(Default::default());
-                }
-                cur.as_object_mut()
-                    .expect("object")
-                    .entry(k.to_owned())
-                    .or_insert(serde_json::Value::Null)
-            }
-            Segment::Index(i) | Segment::Document(i) => {
-                if !cur.is_array() {
-                    *cur = serde_json::Value::Array(Vec::new());
-                }
-                let arr = cur.as_array_mut().expect("array");
-                while arr.len() <= i {
-                    arr.push(serde_json::Value::Null);
-                }
-                &mut arr[i]
-            }
-        };
-    }
-    *cur = value;
-}
-
-fn parse(store: &dyn Store, text: &str) -> Result<Document, PatchError> {
+/// Parses `text` into its read model, with its YAML links.
+fn read(store: &dyn Store, text: &str) -> Result<View, PatchError> {
     if store.format() == Format::Binary {
         return Err(binary());
     }
-    Ok(store.parse(
-        text,
-        ParseOptions {
-            decode_values: true,
-        },
-    )?)
+    Ok(View::parse(store, text)?)
 }
 
 fn binary() -> PatchError {

@@ -5,6 +5,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::format::store_for;
+use crate::view::Found;
 
 const TRICKY: &str = "he said \"hi\" & it's 100% ok: #1\nsecond line: café 😀\n";
 
@@ -12,8 +13,17 @@ fn st(f: Format) -> &'static dyn Store {
     store_for(f).unwrap()
 }
 
-fn p(s: &str) -> KeyPath {
-    KeyPath::parse(s).unwrap()
+fn p(s: &str) -> PathQuery {
+    PathQuery::parse(s).unwrap()
+}
+
+/// The value at `path`, as the read model finds it.
+fn lookup(store: &dyn Store, text: &str, path: &PathQuery) -> Result<Found, LookupError> {
+    View::parse(store, text).unwrap().lookup(path)
+}
+
+fn to_json(store: &dyn Store, text: &str) -> serde_json::Value {
+    View::parse(store, text).unwrap().to_json()
 }
 
 fn set_lit(f: Format, text: &str, path: &str, v: &str) -> String {
@@ -396,11 +406,12 @@ fn every_fixture_value_can_be_set_and_unset() {
         let paths: Vec<KeyPath> = doc.leaves.iter().map(|l| l.path.to_owned()).collect();
         for path in paths.iter().take(12) {
             let value = format!("v\"'{}é😀\nline2", path.as_bytes().len());
-            match set(store, &text, path, NewValue::String(&value)) {
+            let query = PathQuery::from(path);
+            match set(store, &text, &query, NewValue::String(&value)) {
                 Ok(out) => {
                     edits += 1;
                     assert_eq!(
-                        lookup(store, &out, path).unwrap(),
+                        lookup(store, &out, &query).unwrap(),
                         Found::Value {
                             kind: ScalarKind::String,
                             value: value.clone()
@@ -410,7 +421,10 @@ fn every_fixture_value_can_be_set_and_unset() {
                     );
                 }
                 Err(e) => {
-                    assert!(matches!(e, PatchError::Unsupported(_)), "{e}");
+                    assert!(
+                        matches!(e, PatchError::Unsupported(_) | PatchError::Shared(_)),
+                        "{e}"
+                    );
                     failures.push(format!("set {name} {path}: {e}"));
                 }
             }
@@ -419,27 +433,22 @@ fn every_fixture_value_can_be_set_and_unset() {
             .iter()
             .any(|p| p.segments().any(|s| matches!(s, Segment::Document(_))));
         if let Some(path) = paths.first().filter(|_| !multi_document) {
-            match unset(store, &text, path) {
+            match unset(store, &text, &path.into()) {
                 Ok(out) => {
-                    let after = store
-                        .parse(
-                            &out,
-                            ParseOptions {
-                                decode_values: true,
-                            },
-                        )
-                        .unwrap();
-                    let mut expected = to_json(&doc);
+                    let mut expected = to_json(store, &text);
                     json_remove(&mut expected, path);
                     assert_eq!(
-                        prune(to_json(&after)),
+                        prune(to_json(store, &out)),
                         prune(expected),
                         "{}",
                         file.display()
                     );
                 }
                 Err(e) => {
-                    assert!(matches!(e, PatchError::Unsupported(_)), "{e}");
+                    assert!(
+                        matches!(e, PatchError::Unsupported(_) | PatchError::Shared(_)),
+                        "{e}"
+                    );
                     failures.push(format!("unset {name} {path}: {e}"));
                 }
             }
@@ -457,9 +466,13 @@ fn every_fixture_value_can_be_set_and_unset() {
         // an empty item followed by a comment on its line (`- # comment`)
         "set top-level-sequence.yaml [4]",
     ];
+    // An anchored value that aliases refer to: writing it would change them too.
+    let shared = |f: &String| f.contains("anchored (&") && f.contains(" to it: ");
+    let refused_as_shared = failures.iter().filter(|f| shared(f)).count();
+    assert!(refused_as_shared >= 10, "{refused_as_shared}");
     let failures: Vec<String> = failures
         .into_iter()
-        .filter(|f| !expected.iter().any(|e| f.starts_with(e)))
+        .filter(|f| !expected.iter().any(|e| f.starts_with(e)) && !shared(f))
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -530,10 +543,11 @@ proptest! {
             text = serde_json::to_string_pretty(&values).unwrap() + "\n";
         }
         let store = st(format);
-        let path = p(&key);
-        let out = set(store, &text, &path, NewValue::String(&value)).unwrap();
+        let query = p(&key);
+        let path = query.key_path();
+        let out = set(store, &text, &query, NewValue::String(&value)).unwrap();
         prop_assert_eq!(
-            lookup(store, &out, &path).unwrap(),
+            lookup(store, &out, &query).unwrap(),
             Found::Value { kind: ScalarKind::String, value: value.clone() }
         );
         let others = |t: &str| {
@@ -545,10 +559,190 @@ proptest! {
                 .collect::<Vec<_>>()
         };
         prop_assert_eq!(others(&out), others(&text));
-        prop_assert_eq!(&set(store, &out, &path, NewValue::String(&value)).unwrap(), &out);
-        let gone = unset(store, &out, &path).unwrap();
-        let missing = matches!(lookup(store, &gone, &path), Err(PatchError::NotFound { .. }));
+        prop_assert_eq!(&set(store, &out, &query, NewValue::String(&value)).unwrap(), &out);
+        let gone = unset(store, &out, &query).unwrap();
+        let missing = matches!(lookup(store, &gone, &query), Err(LookupError::NotFound { .. }));
         prop_assert!(missing, "still there after unset:\n{}", gone);
         prop_assert_eq!(others(&gone), others(&text));
     }
+}
+
+// ---- writes through YAML aliases, anchors and merge keys -----------------------------
+
+const LINKED: &str = "\
+common: &pw s3cret
+defaults: &defaults
+  timeout: 30
+  db: {host: h, port: 5432}
+app:
+  password: *pw
+api:
+  <<: *defaults
+  retries: 5
+global:
+  env: &env prod
+  unused: &lonely x
+a: *env
+b: *env
+c: *env
+";
+
+fn refused(text: &str, op: Op, path: &str) -> Shared {
+    let store = st(Format::Yaml);
+    let r = match op {
+        Op::Set => set(store, text, &p(path), NewValue::Literal("new")),
+        Op::Unset => unset(store, text, &p(path)),
+    };
+    match r {
+        Err(PatchError::Shared(s)) => s,
+        other => panic!("{op:?} {path}: {other:?}"),
+    }
+}
+
+#[test]
+fn set_on_an_alias_is_refused() {
+    let e = refused(LINKED, Op::Set, "app.password");
+    assert!(
+        matches!(e, Shared::IsAlias { ref anchor, ref target, .. } if anchor == "pw" && target.to_string() == "common")
+    );
+    assert!(
+        e.to_string()
+            .starts_with("'app.password' is an alias of &pw"),
+        "{e}"
+    );
+    // Inside an alias, and new keys under it.
+    let text = "d: &d {x: 1}\ncopy: *d\n";
+    assert!(matches!(
+        refused(text, Op::Set, "copy.x"),
+        Shared::UnderAlias { .. }
+    ));
+    assert!(matches!(
+        refused(text, Op::Set, "copy.y"),
+        Shared::UnderAlias { .. }
+    ));
+    assert!(matches!(
+        refused(text, Op::Unset, "copy.x"),
+        Shared::UnderAlias { .. }
+    ));
+}
+
+#[test]
+fn set_on_an_anchor_with_aliases_is_refused() {
+    let e = refused(LINKED, Op::Set, "global.env");
+    assert_eq!(
+        e.to_string(),
+        "'global.env' is anchored (&env) and 3 aliases refer to it: setting it changes them too"
+    );
+    let e = refused(LINKED, Op::Set, "defaults.timeout");
+    assert!(
+        e.to_string()
+            .contains("inside 'defaults', which is anchored (&defaults), and 1 alias refers"),
+        "{e}"
+    );
+    // A new key in an anchored mapping shows through its aliases too.
+    assert!(matches!(
+        refused(LINKED, Op::Set, "defaults.new"),
+        Shared::Anchored { .. }
+    ));
+    // Removing what holds an anchor would leave its aliases without a value.
+    let e = refused(LINKED, Op::Unset, "global");
+    assert!(e.to_string().contains("holds the anchor &env"), "{e}");
+    // An anchor nothing refers to is an ordinary value.
+    let out = set_lit(Format::Yaml, LINKED, "global.unused", "y");
+    assert!(out.contains("unused: &lonely y\n"), "{out}");
+    // Aliases removed with the anchor do not count.
+    let out = del(Format::Yaml, "x:\n  a: &a 1\n  b: *a\ny: 2\n", "x");
+    assert_eq!(out, "y: 2\n");
+}
+
+#[test]
+fn merged_keys() {
+    // Setting a merged key gives the mapping a key of its own, which wins over the merge.
+    let out = set_lit(Format::Yaml, LINKED, "api.timeout", "60");
+    assert!(
+        out.contains("  retries: 5\n  timeout: 60\nglobal:"),
+        "{out}"
+    );
+    assert_eq!(get(Format::Yaml, &out, "api.timeout"), "60");
+    assert_eq!(get(Format::Yaml, &out, "defaults.timeout"), "30");
+    // Under a merged mapping: the merge is shallow, so that would hide its other keys.
+    let e = refused(LINKED, Op::Set, "api.db.host");
+    assert!(matches!(e, Shared::Merged { ref into, .. } if into.to_string() == "api"));
+    assert!(
+        e.to_string()
+            .contains("write a 'api.db' of its own in 'api'"),
+        "{e}"
+    );
+    // A merged mapping is a mapping, like any other.
+    assert!(matches!(
+        set(
+            st(Format::Yaml),
+            LINKED,
+            &p("api.db"),
+            NewValue::Literal("x")
+        ),
+        Err(PatchError::IsAContainer(_))
+    ));
+    // A merged key is not written in the mapping: there is nothing to remove there.
+    assert!(matches!(
+        refused(LINKED, Op::Unset, "api.timeout"),
+        Shared::Merged { .. }
+    ));
+    // The merge key itself.
+    assert!(matches!(
+        refused(LINKED, Op::Unset, "api[\"<<\"]"),
+        Shared::MergeKey { .. }
+    ));
+    // Removing a key of its own lets the merged value show again.
+    let out = del(Format::Yaml, "d: &d {x: 1}\nm:\n  <<: *d\n  x: 2\n", "m.x");
+    assert_eq!(get(Format::Yaml, &out, "m.x"), "1");
+}
+
+#[test]
+fn unset_removes_an_alias_and_nothing_else() {
+    let out = del(Format::Yaml, LINKED, "app.password");
+    assert!(out.contains("app: {}\n"), "{out}");
+    assert_eq!(get(Format::Yaml, &out, "common"), "s3cret");
+    let out = del(Format::Yaml, LINKED, "b");
+    assert!(out.contains("a: *env\nc: *env\n"), "{out}");
+}
+
+#[test]
+fn writes_name_their_document() {
+    let text = "s:\n  pw: a\n---\ns:\n  pw: b\n";
+    let e = set(st(Format::Yaml), text, &p("s.pw"), NewValue::Literal("x")).unwrap_err();
+    assert!(e.to_string().contains("@0.s.pw, @1.s.pw"), "{e}");
+    let e = set(st(Format::Yaml), text, &p("s.new"), NewValue::Literal("x")).unwrap_err();
+    assert!(
+        matches!(e, PatchError::Lookup(LookupError::NeedsDocument { .. })),
+        "{e}"
+    );
+    assert_eq!(
+        set_lit(Format::Yaml, text, "@1.s.pw", "x"),
+        "s:\n  pw: a\n---\ns:\n  pw: x\n"
+    );
+    assert_eq!(
+        set_lit(Format::Yaml, text, "@0.s.pw", "x"),
+        "s:\n  pw: x\n---\ns:\n  pw: b\n"
+    );
+    let e = unset(st(Format::Yaml), text, &p("s")).unwrap_err();
+    assert!(
+        matches!(e, PatchError::Lookup(LookupError::Ambiguous { .. })),
+        "{e}"
+    );
+}
+
+#[test]
+fn duplicate_keys_are_refused() {
+    let e = set(
+        st(Format::Yaml),
+        "a: 1\nb: 2\na: 3\n",
+        &p("a"),
+        NewValue::Literal("4"),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the key 'a' is written twice, on lines 1 and 3"
+    );
 }

@@ -469,6 +469,19 @@ pub(super) fn add(
         .ok_or_else(|| PatchError::Unsupported("the YAML file has no document to add to".into()))?;
     let rest: Vec<Segment<'_>> = path.segments().skip(used).collect();
     let node = &o.nodes[anc];
+    // An alias is a node with no leaf: nothing can be added at it or under it here (the
+    // caller refuses writes through aliases with a better message first).
+    if node.kind == Kind::Scalar && node.leaf.is_none() {
+        return Err(PatchError::Unsupported(format!(
+            "'{}' is an alias: its value is written elsewhere",
+            node.path
+        )));
+    }
+    if rest.is_empty() {
+        return Err(PatchError::Unsupported(format!(
+            "'{path}' exists but holds no value that can be replaced"
+        )));
+    }
     let le = line_ending(text);
     let unit = o.unit(text);
     // A new multi-line string is a block scalar whatever its neighbours' quoting.
