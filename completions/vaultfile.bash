@@ -296,7 +296,7 @@ _vaultfile() {
 
     case "${cmd}" in
         vaultfile)
-            opts="-q -h -V --quiet --color --prefer --kms-timeout --help --version keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate upgrade keys status demo git scan completions help"
+            opts="-q -h -V --quiet --color --prefer --kms-timeout --vault-allow --help --version keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate upgrade keys status demo git scan completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -314,6 +314,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -322,7 +326,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__completions)
-            opts="-q -h --quiet --color --prefer --kms-timeout --help bash elvish fish powershell zsh"
+            opts="-q -h --quiet --color --prefer --kms-timeout --vault-allow --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -340,6 +344,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -348,7 +356,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__convert)
-            opts="-o -r -R -I -q -h --to --output --plaintext-comments --ignore-mac --recipient --recipients-file --identity --quiet --color --prefer --kms-timeout --help"
+            opts="-o -r -R -I -q -h --to --output --plaintext-comments --ignore-mac --recipient --recipients-file --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -402,6 +410,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -410,7 +422,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__decrypt)
-            opts="-i -o -I -q -h --in-place --output --extract --input-type --output-type --name --namespace --prefix --separator --no-upper --ignore-mac --identity --quiet --color --prefer --kms-timeout --help"
+            opts="-i -o -I -q -h --in-place --output --extract --input-type --output-type --name --namespace --prefix --separator --no-upper --ignore-mac --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -472,6 +484,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -480,7 +496,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__demo)
-            opts="-q -h --quiet --color --prefer --kms-timeout --help"
+            opts="-q -h --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -498,6 +514,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -506,7 +526,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__edit)
-            opts="-r -R -I -q -h --input-type --recipient --recipients-file --encrypted-regex --unencrypted-regex --encrypted-suffix --unencrypted-suffix --allow-all-plaintext --config --identity --quiet --color --prefer --kms-timeout --help"
+            opts="-r -R -I -q -h --input-type --recipient --recipients-file --encrypted-regex --unencrypted-regex --encrypted-suffix --unencrypted-suffix --allow-all-plaintext --config --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -572,6 +592,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -580,7 +604,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__encrypt)
-            opts="-r -R -i -o -I -q -h --recipient --recipients-file --in-place --output --input-type --encrypted-regex --unencrypted-regex --encrypted-suffix --unencrypted-suffix --allow-all-plaintext --baseline --config --identity --quiet --color --prefer --kms-timeout --help"
+            opts="-r -R -i -o -I -q -h --recipient --recipients-file --in-place --output --input-type --encrypted-regex --unencrypted-regex --encrypted-suffix --unencrypted-suffix --allow-all-plaintext --baseline --config --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -658,6 +682,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -666,7 +694,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__exec__subcmd__env)
-            opts="-I -q -h --pristine --no-override --require --strict --exec --prefix --separator --no-upper --input-type --identity --quiet --color --prefer --kms-timeout --help"
+            opts="-I -q -h --pristine --no-override --require --strict --exec --prefix --separator --no-upper --input-type --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -708,6 +736,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -716,7 +748,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__exec__subcmd__file)
-            opts="-I -q -h --no-fifo --output-type --prefix --separator --no-upper --input-type --identity --quiet --color --prefer --kms-timeout --help"
+            opts="-I -q -h --no-fifo --output-type --prefix --separator --no-upper --input-type --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -758,6 +790,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -766,7 +802,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__export)
-            opts="-I -q -h --format --prefix --separator --no-upper --input-type --identity --quiet --color --prefer --kms-timeout --help"
+            opts="-I -q -h --format --prefix --separator --no-upper --input-type --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -808,6 +844,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -816,7 +856,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__get)
-            opts="-I -q -h --json --input-type --identity --quiet --color --prefer --kms-timeout --help"
+            opts="-I -q -h --json --input-type --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -846,6 +886,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -854,7 +898,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git)
-            opts="-q -h --quiet --color --prefer --kms-timeout --help init deinit status check filter-process clean smudge textconv merge help"
+            opts="-q -h --quiet --color --prefer --kms-timeout --vault-allow --help init deinit status check filter-process clean smudge textconv merge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -872,6 +916,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -880,7 +928,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__check)
-            opts="-q -h --staged --all-history --quiet --color --prefer --kms-timeout --help"
+            opts="-q -h --staged --all-history --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -895,6 +943,10 @@ _vaultfile() {
                     return 0
                     ;;
                 --kms-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-allow)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -906,7 +958,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__clean)
-            opts="-q -h --quiet --color --prefer --kms-timeout --help"
+            opts="-q -h --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -921,6 +973,10 @@ _vaultfile() {
                     return 0
                     ;;
                 --kms-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-allow)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -932,7 +988,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__deinit)
-            opts="-q -h --global --quiet --color --prefer --kms-timeout --help"
+            opts="-q -h --global --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -950,6 +1006,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -958,7 +1018,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__filter__subcmd__process)
-            opts="-q -h --quiet --color --prefer --kms-timeout --help"
+            opts="-q -h --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -973,6 +1033,10 @@ _vaultfile() {
                     return 0
                     ;;
                 --kms-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-allow)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1138,7 +1202,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__init)
-            opts="-q -h --hooks --global --quiet --color --prefer --kms-timeout --help"
+            opts="-q -h --hooks --global --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1153,6 +1217,10 @@ _vaultfile() {
                     return 0
                     ;;
                 --kms-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-allow)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1164,7 +1232,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__merge)
-            opts="-q -h --quiet --color --prefer --kms-timeout --help"
+            opts="-q -h --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1179,6 +1247,10 @@ _vaultfile() {
                     return 0
                     ;;
                 --kms-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-allow)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1190,7 +1262,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__smudge)
-            opts="-q -h --quiet --color --prefer --kms-timeout --help"
+            opts="-q -h --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1205,6 +1277,10 @@ _vaultfile() {
                     return 0
                     ;;
                 --kms-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-allow)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1216,7 +1292,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__status)
-            opts="-q -h --quiet --color --prefer --kms-timeout --help"
+            opts="-q -h --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1234,6 +1310,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1242,7 +1322,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__textconv)
-            opts="-q -h --quiet --color --prefer --kms-timeout --help"
+            opts="-q -h --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1257,6 +1337,10 @@ _vaultfile() {
                     return 0
                     ;;
                 --kms-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-allow)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1786,7 +1870,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__init)
-            opts="-y -r -o -q -h --yes --recipient --path-regex --key --output --force --quiet --color --prefer --kms-timeout --help"
+            opts="-y -r -o -q -h --yes --recipient --path-regex --key --output --force --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1828,6 +1912,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1836,7 +1924,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__keygen)
-            opts="-o -y -q -h --output --public --quiet --color --prefer --kms-timeout --help"
+            opts="-o -y -q -h --output --public --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1870,6 +1958,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1878,7 +1970,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__keys)
-            opts="-q -h --quiet --color --prefer --kms-timeout --help check help"
+            opts="-q -h --quiet --color --prefer --kms-timeout --vault-allow --help check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1896,6 +1988,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1904,7 +2000,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__keys__subcmd__check)
-            opts="-I -q -h --input-type --identity --quiet --color --prefer --kms-timeout --help"
+            opts="-I -q -h --input-type --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1931,6 +2027,10 @@ _vaultfile() {
                     return 0
                     ;;
                 --kms-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-allow)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1984,7 +2084,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__recipients)
-            opts="-q -h --input-type --quiet --color --prefer --kms-timeout --help list add rm help"
+            opts="-q -h --input-type --quiet --color --prefer --kms-timeout --vault-allow --help list add rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2006,6 +2106,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2014,7 +2118,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__recipients__subcmd__add)
-            opts="-I -q -h --group --identity --quiet --color --prefer --kms-timeout --help"
+            opts="-I -q -h --group --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2041,6 +2145,10 @@ _vaultfile() {
                     return 0
                     ;;
                 --kms-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-allow)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2122,7 +2230,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__recipients__subcmd__list)
-            opts="-q -h --input-type --quiet --color --prefer --kms-timeout --help"
+            opts="-q -h --input-type --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2144,6 +2252,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2152,7 +2264,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__recipients__subcmd__rm)
-            opts="-I -q -h --no-rotate --identity --quiet --color --prefer --kms-timeout --help"
+            opts="-I -q -h --no-rotate --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2178,6 +2290,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2186,7 +2302,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__rotate)
-            opts="-I -q -h --add --rm --group --identity --quiet --color --prefer --kms-timeout --help"
+            opts="-I -q -h --add --rm --group --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2224,6 +2340,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2232,7 +2352,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__scan)
-            opts="-q -h --staged --format --quiet --color --prefer --kms-timeout --help"
+            opts="-q -h --staged --format --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2254,6 +2374,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2262,7 +2386,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__set)
-            opts="-I -q -h --string --value-file --value-stdin --input-type --identity --quiet --color --prefer --kms-timeout --help"
+            opts="-I -q -h --string --value-file --value-stdin --input-type --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2296,6 +2420,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2304,7 +2432,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__status)
-            opts="-I -q -h --json --max-age --identity --quiet --color --prefer --kms-timeout --help"
+            opts="-I -q -h --json --max-age --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2334,6 +2462,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2342,7 +2474,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__unset)
-            opts="-I -q -h --input-type --identity --quiet --color --prefer --kms-timeout --help"
+            opts="-I -q -h --input-type --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2372,6 +2504,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2380,7 +2516,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__updatekeys)
-            opts="-y -n -I -q -h --yes --dry-run --no-rotate --config --identity --quiet --color --prefer --kms-timeout --help"
+            opts="-y -n -I -q -h --yes --dry-run --no-rotate --config --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2410,6 +2546,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2418,7 +2558,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__upgrade)
-            opts="-n -I -q -h --dry-run --identity --quiet --color --prefer --kms-timeout --help"
+            opts="-n -I -q -h --dry-run --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2441,6 +2581,10 @@ _vaultfile() {
                     return 0
                     ;;
                 --kms-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-allow)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

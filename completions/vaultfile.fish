@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_vaultfile_global_optspecs
-    string join \n q/quiet color= prefer= kms-timeout= h/help V/version
+    string join \n q/quiet color= prefer= kms-timeout= vault-allow= h/help V/version
 end
 
 function __fish_vaultfile_needs_command
@@ -31,6 +31,7 @@ complete -c vaultfile -n "__fish_vaultfile_needs_command" -l prefer -d 'Try thes
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_needs_command" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -s V -l version -d 'Print version'
@@ -66,6 +67,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -l prefer -d
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -s r -l recipient -d 'Encrypt to RECIPIENT (repeatable) instead of your own key' -r
@@ -79,6 +81,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -l prefer -d '
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -s y -l yes -d 'Ask nothing; use the flags and defaults'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -l force -d 'Replace an existing configuration file'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -s q -l quiet -d 'Print no warnings or progress on stderr'
@@ -101,6 +104,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l prefer -
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s i -l in-place -d 'Encrypt the file in place'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l allow-all-plaintext -d 'Write the file even if the rules leave every value in plaintext (it is then only authenticated); without it such a file is refused, as a mistyped rule would be'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s q -l quiet -d 'Print no warnings or progress on stderr'
@@ -125,6 +129,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l prefer -
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -s i -l in-place -d 'Decrypt the file in place'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l no-upper -d 'Keep the keys\' case (database.password gives database_password)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l ignore-mac -d 'SOPS files only: decrypt even if the MAC is missing or does not match. The output may then hold altered values; for recovering damaged files only'
@@ -146,6 +151,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l prefer -d '
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l allow-all-plaintext -d 'Write the file even if the rules leave every value in plaintext (it is then only authenticated); without it such a file is refused, as a mistyped rule would be'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -159,6 +165,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l prefer -d 'T
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l string -d 'Take the value as a string, whatever it looks like'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l value-stdin -d 'Read the value from standard input (exactly its bytes)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -s q -l quiet -d 'Print no warnings or progress on stderr'
@@ -172,6 +179,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -l prefer -d 
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l input-type -d 'The file\'s format [default: from the file extension]' -r
@@ -183,6 +191,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l prefer -d 'T
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l json -d 'Print JSON (with a final line break): typed scalars, mappings and lists'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -198,6 +207,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l prefer 
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l pristine -d 'Start from an empty environment: only the secrets plus PATH, HOME, TERM and LANG'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l no-override -d 'Keep a variable that is already set in the environment instead of the file\'s value'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l strict -d 'Fail before running if a value from the files is empty or null, and take the --require names only from the files (not from the inherited environment)'
@@ -217,6 +227,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l prefer
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l no-fifo -d 'Give the command a regular 0600 file (removed afterwards) instead of a FIFO, for programs that read the file more than once or seek in it'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l no-upper -d 'Keep the keys\' case (database.password gives database_password)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -s q -l quiet -d 'Print no warnings or progress on stderr'
@@ -233,6 +244,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l prefer -d
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l no-upper -d 'Keep the keys\' case (database.password gives database_password)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -249,6 +261,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l prefer -
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l plaintext-comments -d 'Let comments that SOPS encrypted become plaintext comments (vaultfile leaves comments unencrypted)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l ignore-mac -d 'Convert a SOPS file even if its MAC does not match (it may have been altered): for recovering damaged files only'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -s q -l quiet -d 'Print no warnings or progress on stderr'
@@ -261,6 +274,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not 
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -a "list" -d 'List the recipients of an encrypted file (no key needed)'
@@ -275,6 +289,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fi
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -l group -d 'The key group (1, 2, …) the recipient joins, for files with key groups' -r
@@ -286,6 +301,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fi
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from rm" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
@@ -296,6 +312,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fi
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from rm" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from rm" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from rm" -l no-rotate -d 'Keep the data key (the removed recipient can still decrypt this and earlier versions with a copy of the old key)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -312,6 +329,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -l prefe
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -s y -l yes -d 'Update without asking'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -s n -l dry-run -d 'Only show what would change; write nothing'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -l no-rotate -d 'Keep the data key even when a recipient is removed (the removed person can still decrypt this and any earlier version of the file with a copy of the old key)'
@@ -328,6 +346,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -l prefer -d
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
@@ -338,6 +357,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -l prefer -
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -s n -l dry-run -d 'Only list what would be upgraded; write nothing'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -348,6 +368,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Try each recipient of FILE and report which can decrypt it now (no secret is printed)'
@@ -361,6 +382,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_see
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "check" -d 'Try each recipient of FILE and report which can decrypt it now (no secret is printed)'
@@ -374,6 +396,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -l prefer -d
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -l json -d 'Print a JSON object instead of a table (its layout is stable and documented in the README)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -384,6 +407,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -l prefer -d '
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
@@ -393,6 +417,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -f -a "init" -d 'Set this repository up to store protected files encrypted'
@@ -412,6 +437,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -l hooks -d 'Also install a pre-commit hook that refuses to commit a protected file in plaintext'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -l global -d 'Write the drivers to your global git configuration (~/.gitconfig) instead, so every clone decrypts on checkout; no .gitattributes change'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print no warnings or progress on stderr'
@@ -423,6 +449,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -l global -d 'Remove the drivers from your global git configuration instead'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -433,6 +460,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from status" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from status" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
@@ -442,8 +470,9 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -l staged -d 'Check only what is staged (the index)'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -l all-history -d 'Also check every blob in the history of every branch and tag'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -l all-history -d 'Also check every blob in the history of every branch and tag (a shallow or partial clone is refused: it has no history to check; fetch it first)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
@@ -453,6 +482,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
@@ -462,6 +492,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
@@ -471,6 +502,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
@@ -480,6 +512,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from merge" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
@@ -489,6 +522,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from merge" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from merge" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from merge" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from help" -f -a "init" -d 'Set this repository up to store protected files encrypted'
@@ -511,6 +545,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l prefer -d '
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l staged -d 'Scan what is staged (the git index), not the work tree'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -521,6 +556,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -l pref
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate upgrade keys status demo git scan completions help" -f -a "keygen" -d 'Generate an age identity (X25519 key pair)'

@@ -30,9 +30,10 @@ pub enum Target {
 /// format: the file is replaced (or written to -o). Reading needs a key that opens the
 /// file. Key groups and their threshold are kept, AWS KMS keys carried over with their
 /// encryption context, and Vault transit keys as `vault:` recipients; SOPS's PGP and other
-/// cloud keys cannot be: pass -r/-R to choose the recipients instead. A directory converts every SOPS file under it, and
-/// turns its `.sops.yaml` into the equivalent `.vaultfile.yaml`, listing what could not
-/// be carried over.
+/// cloud keys cannot be: pass -r/-R to choose the recipients instead. A directory converts
+/// every SOPS file under it, and turns the `.sops.yaml` that applies to it (found as SOPS
+/// finds it: in the directory or above) into the equivalent `.vaultfile.yaml` beside it,
+/// listing what could not be carried over.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   vaultfile convert --to vaultfile secrets.enc.yaml        # SOPS → vaultfile, in place
@@ -152,7 +153,7 @@ fn convert_dir(ctx: &Ctx<'_>, dir: &Path) -> Result<(), CliError> {
         if converted == 1 { "" } else { "s" },
         dir.display()
     ));
-    if let Some(sops_config) = find_sops_config(ctx, dir)? {
+    if let Some((sops_config, outside)) = find_sops_config(ctx, dir)? {
         let text = read_text(&sops_config)?;
         let conv = sops::convert::sops_config_to_vaultfile(&text).map_err(|e| {
             CliError::new(ExitKind::Syntax, format!("{}: {e}", sops_config.display()))
@@ -169,7 +170,17 @@ fn convert_dir(ctx: &Ctx<'_>, dir: &Path) -> Result<(), CliError> {
             )
             .hint("this is a bug in the conversion: please report it with the .sops.yaml (keys removed); nothing was written")
         })?;
-        if target.exists() {
+        if outside {
+            // Above the repository's top, where vaultfile would not find it: nothing is
+            // written outside the repository.
+            ctx.ui.warn(&format!(
+                "{} is outside the repository that holds {}, and vaultfile looks for {} no higher than a repository's top: nothing written. The rules converted from it would be:\n{}",
+                sops_config.display(),
+                dir.display(),
+                vaultfile::config::FILE_NAME,
+                conv.text
+            ));
+        } else if target.exists() {
             ctx.ui.warn(&format!(
                 "{} exists; not overwritten. The rules converted from {} would be:\n{}",
                 target.display(),
@@ -204,8 +215,9 @@ const SOPS_CONFIG_DEPTH: usize = 100;
 /// directory, then in each parent up to the filesystem's root (SOPS starts from the working
 /// directory; here the search starts from `dir`, the directory being converted, which is
 /// the same when it is run there). Like SOPS, a `.sops.yml` is not read: it is named in a
-/// warning.
-fn find_sops_config(ctx: &Ctx<'_>, dir: &Path) -> Result<Option<PathBuf>, CliError> {
+/// warning. Also returns whether the file is above the top of the repository that holds
+/// `dir`.
+fn find_sops_config(ctx: &Ctx<'_>, dir: &Path) -> Result<Option<(PathBuf, bool)>, CliError> {
     let start = std::path::absolute(dir).map_err(|e| CliError::io("find", dir, e))?;
     let mut ignored: Option<PathBuf> = None;
     // Whether the search has left the repository `dir` is in: vaultfile looks for
@@ -221,15 +233,7 @@ fn find_sops_config(ctx: &Ctx<'_>, dir: &Path) -> Result<Option<PathBuf>, CliErr
                     candidate.display()
                 ));
             }
-            if left_repository {
-                ctx.ui.warn(&format!(
-                    "{} is outside the repository that holds {}: vaultfile looks for {} no higher than a repository's top, so move the converted file into it",
-                    candidate.display(),
-                    dir.display(),
-                    vaultfile::config::FILE_NAME
-                ));
-            }
-            return Ok(Some(candidate));
+            return Ok(Some((candidate, left_repository)));
         }
         let alt = d.join(".sops.yml");
         if ignored.is_none() && alt.is_file() {

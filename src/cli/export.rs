@@ -18,13 +18,17 @@ use super::ui::Ui;
 /// for `eval`; the dotenv format reads back in vaultfile, docker compose and python-dotenv.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
-  eval \"$(vaultfile export --format shell secrets.yaml)\"
+  vars=\"$(vaultfile export --format shell secrets.yaml)\" || exit 1; eval \"$vars\"
   vaultfile export secrets.yaml .env.local > /dev/shm/app.env
   vaultfile export --format json --prefix APP_ config/prod.toml
 
+Assign first: `eval \"$(vaultfile export …)\"` succeeds (eval of nothing) when the export
+fails, and the failure goes unnoticed.
+
 direnv: put this in .envrc (and run `direnv allow`):
   watch_file secrets.yaml
-  eval \"$(vaultfile export --format shell secrets.yaml)\"")]
+  vars=\"$(vaultfile export --format shell secrets.yaml)\" || exit 1
+  eval \"$vars\"")]
 pub struct ExportArgs {
     /// The encrypted files (later files override earlier ones)
     #[arg(value_name = "FILE", required = true)]

@@ -1370,16 +1370,16 @@ fn conflicting_branches(w: &World) -> PathBuf {
     config.push_str("[rerere]\n\tenabled = true\n");
     std::fs::write(w.home.join(".gitconfig"), config).unwrap();
     let repo = w.repo("r");
-    branch_edit(w, &repo, "ours", "hunter2", "OURS-secret-1");
-    branch_edit(w, &repo, "theirs", "hunter2", "THEIRS-secret-2");
+    branch_edit(w, &repo, "ours", "hunter2", "OURS-value-1");
+    branch_edit(w, &repo, "theirs", "hunter2", "THEIRS-value-2");
     repo
 }
 
 const CONFLICT_SECRETS: [&str; 4] = [
     "hunter2",
-    "OURS-secret-1",
-    "THEIRS-secret-2",
-    "STASHED-secret-4",
+    "OURS-value-1",
+    "THEIRS-value-2",
+    "STASHED-value-4",
 ];
 
 /// The conflict is in the work tree, in plaintext between markers, with `sides` on either
@@ -1403,12 +1403,12 @@ fn assert_conflict_in_plaintext_only_in_the_work_tree(
     assert!(!add.status.success(), "{what}: markers must not be staged");
     std::fs::write(
         repo.join("secrets/db.yaml"),
-        DB.replace("hunter2", "RESOLVED-secret-3"),
+        DB.replace("hunter2", "RESOLVED-value-3"),
     )
     .unwrap();
     w.git(repo, &["add", "secrets/db.yaml"]);
     let mut all = CONFLICT_SECRETS.to_vec();
-    all.push("RESOLVED-secret-3");
+    all.push("RESOLVED-value-3");
     let leaks = plaintext_in_git(w, repo, &all);
     assert!(
         leaks.is_empty(),
@@ -1432,7 +1432,7 @@ fn a_conflicted_merge_stores_no_plaintext_in_git() {
         &w,
         &repo,
         "merge",
-        ["OURS-secret-1", "THEIRS-secret-2"],
+        ["OURS-value-1", "THEIRS-value-2"],
     );
     w.git(&repo, &["commit", "-qm", "merged"]);
 }
@@ -1448,7 +1448,7 @@ fn a_conflicted_rebase_stores_no_plaintext_in_git() {
         &w,
         &repo,
         "rebase",
-        ["OURS-secret-1", "THEIRS-secret-2"],
+        ["OURS-value-1", "THEIRS-value-2"],
     );
 }
 
@@ -1463,7 +1463,7 @@ fn a_conflicted_cherry_pick_stores_no_plaintext_in_git() {
         &w,
         &repo,
         "cherry-pick",
-        ["OURS-secret-1", "THEIRS-secret-2"],
+        ["OURS-value-1", "THEIRS-value-2"],
     );
 }
 
@@ -1475,13 +1475,13 @@ fn a_conflicted_stash_pop_stores_no_plaintext_in_git() {
     // A change stashed, then another change to the same value committed.
     std::fs::write(
         repo.join("secrets/db.yaml"),
-        DB.replace("hunter2", "STASHED-secret-4"),
+        DB.replace("hunter2", "STASHED-value-4"),
     )
     .unwrap();
     w.git(&repo, &["stash"]);
     std::fs::write(
         repo.join("secrets/db.yaml"),
-        DB.replace("hunter2", "THEIRS-secret-2"),
+        DB.replace("hunter2", "THEIRS-value-2"),
     )
     .unwrap();
     w.git(&repo, &["commit", "-qam", "another change"]);
@@ -1491,7 +1491,7 @@ fn a_conflicted_stash_pop_stores_no_plaintext_in_git() {
         &w,
         &repo,
         "stash pop",
-        ["THEIRS-secret-2", "STASHED-secret-4"],
+        ["THEIRS-value-2", "STASHED-value-4"],
     );
 }
 

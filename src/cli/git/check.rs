@@ -57,7 +57,8 @@ pub struct CheckArgs {
     /// Check only what is staged (the index)
     #[arg(long, conflicts_with = "all_history")]
     staged: bool,
-    /// Also check every blob in the history of every branch and tag
+    /// Also check every blob in the history of every branch and tag (a shallow or partial
+    /// clone is refused: it has no history to check; fetch it first)
     #[arg(long)]
     all_history: bool,
 }
@@ -347,6 +348,10 @@ fn rerere_on(repo: &Repo) -> bool {
 
 pub fn run_check(args: CheckArgs, ui: &Ui) -> super::super::CmdResult {
     let repo = current_repo()?;
+    if args.all_history {
+        // Before anything else: a history that is not all here cannot be called clean.
+        whole_history(&repo)?;
+    }
     let top = repo.work_tree.clone().unwrap_or_else(|| repo.cwd.clone());
     let found = identities::collect(&[], &Ui { quiet: true })?;
     let ids = &found.identities;
@@ -642,6 +647,90 @@ fn parse_raw(out: &[u8]) -> Vec<Change> {
         });
     }
     changes
+}
+
+/// Refuses a history that is not all in this clone, which `--all-history` would otherwise
+/// call clean: a shallow clone (`git clone --depth`, and `actions/checkout`'s default
+/// `fetch-depth: 1`) has no commits before its depth, and a partial clone (`--filter`)
+/// lacks blobs that git would fetch one at a time, or not at all without a network.
+fn whole_history(repo: &Repo) -> Result<(), CliError> {
+    let shallow = repo
+        .run(&["rev-parse", "--is-shallow-repository"])
+        .map_err(git_error)?;
+    // Shallow, and a commit at the boundary has parents that are not here (a one-commit
+    // history cloned with --depth 1 is shallow to git, but all of it is here).
+    if String::from_utf8_lossy(&shallow).trim() == "true" && cut_off(repo)? {
+        return Err(CliError::new(
+            ExitKind::State,
+            "this clone is shallow: the commits before its depth are not here, so --all-history cannot check them (nothing was checked)",
+        )
+        .hint("fetch the whole history with `git fetch --unshallow` (or clone without --depth), then run the check again")
+        .hint("in GitHub Actions: `actions/checkout` with `fetch-depth: 0` (its default, 1, is a shallow clone)"));
+    }
+    // A partial clone: a remote marked as a promisor (git's own test), or the older
+    // repository extension.
+    let remotes = repo.run(&["remote"]).map_err(git_error)?;
+    let mut promisors: Vec<String> = String::from_utf8_lossy(&remotes)
+        .lines()
+        .filter(|r| {
+            repo.config_get(&format!("remote.{r}.promisor"))
+                .ok()
+                .flatten()
+                .is_some_and(|v| v == "true")
+        })
+        .map(str::to_owned)
+        .collect();
+    if let Some(r) = repo
+        .config_get("extensions.partialclone")
+        .map_err(git_error)?
+        && !promisors.contains(&r)
+    {
+        promisors.push(r);
+    }
+    if promisors.is_empty() {
+        return Ok(());
+    }
+    // A partial clone may have fetched everything since: count what is missing, without
+    // fetching it (`--missing=print` turns git's lazy fetch off).
+    let listed = repo
+        .run(&["rev-list", "--objects", "--all", "--missing=print"])
+        .map_err(git_error)?;
+    let missing = listed
+        .split(|b| *b == b'\n')
+        .filter(|l| l.first() == Some(&b'?'))
+        .count();
+    if missing == 0 {
+        return Ok(());
+    }
+    let remote = &promisors[0];
+    Err(CliError::new(
+        ExitKind::State,
+        format!(
+            "this is a partial clone (a --filter clone from {remote}): {missing} object(s) of the history are not here, so --all-history cannot check them (nothing was checked)"
+        ),
+    )
+    .hint(format!(
+        "fetch them: `git config --unset remote.{remote}.partialclonefilter && git fetch --refetch {remote}` (or clone without --filter), then run the check again"
+    ))
+    .hint("in GitHub Actions: `actions/checkout` with `fetch-depth: 0` and no `filter:`"))
+}
+
+/// Whether a commit at a shallow clone's boundary (listed in `.git/shallow`) has parents:
+/// the commit object still names them, though git acts as if it had none.
+fn cut_off(repo: &Repo) -> Result<bool, CliError> {
+    let list = repo.git_path("shallow").map_err(git_error)?;
+    let Ok(text) = std::fs::read_to_string(&list) else {
+        // Shallow, but the list cannot be read: assume the worst.
+        return Ok(true);
+    };
+    for id in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let commit = repo.run(&["cat-file", "commit", id]).map_err(git_error)?;
+        let mut header = commit.split(|b| *b == b'\n').take_while(|l| !l.is_empty());
+        if header.any(|l| l.starts_with(b"parent ")) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Every (commit, path, blob) ever added or changed at a protected path, on any ref:
