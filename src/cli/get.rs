@@ -26,7 +26,8 @@ pub struct GetArgs {
     #[arg(value_name = "FILE")]
     file: PathBuf,
 
-    /// Which value: `a.b[0].c` or `[\"a\"][\"b\"][0][\"c\"]`, as for `decrypt --extract`
+    /// Which value: `a.b[0].c`, `["a"]["b"][0]["c"]`, or `@1.a.b` in the second document of a
+    /// YAML stream (see "Paths" in the README)
     #[arg(value_name = "PATH")]
     path: String,
 

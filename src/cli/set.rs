@@ -44,7 +44,8 @@ pub struct SetArgs {
     #[arg(value_name = "FILE")]
     file: PathBuf,
 
-    /// Where: `a.b[0].c` or `[\"a\"][\"b\"][0][\"c\"]`, as for `decrypt --extract`
+    /// Where: `a.b[0].c`, `["a"]["b"][0]["c"]`, or `@1.a.b` in the second document of a YAML
+    /// stream, as for `get` and `decrypt --extract`
     #[arg(value_name = "PATH")]
     path: String,
 

@@ -26,7 +26,8 @@ pub struct UnsetArgs {
     #[arg(value_name = "FILE")]
     file: PathBuf,
 
-    /// What to remove: `a.b[0].c` or `[\"a\"][\"b\"][0][\"c\"]`
+    /// What to remove: `a.b[0].c`, `["a"]["b"][0]["c"]`, or `@1.a.b` in the second document of
+    /// a YAML stream
     #[arg(value_name = "PATH")]
     path: String,
 
