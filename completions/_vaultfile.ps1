@@ -121,8 +121,8 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             break
         }
         'vaultfile;decrypt' {
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the plaintext to OUT (created with mode 0600) instead of standard output')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the plaintext to OUT (created with mode 0600) instead of standard output')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the plaintext to OUT instead of standard output (mode 0600, also when OUT exists; through a symbolic link, to the file it points to)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the plaintext to OUT instead of standard output (mode 0600, also when OUT exists; through a symbolic link, to the file it points to)')
             [CompletionResult]::new('--extract', '--extract', [CompletionResultType]::ParameterName, 'Print only the value at PATH: `a.b[0].c` or `["a"]["b"][0]["c"]`; a subtree prints as JSON')
             [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'The input''s format [default: from the file extension]')
             [CompletionResult]::new('--output-type', '--output-type', [CompletionResultType]::ParameterName, 'Write the values as TYPE instead of the file as it was: yaml, json, toml, dotenv, or k8s-secret (a Kubernetes Secret manifest)')
@@ -136,8 +136,8 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('--vault-allow', '--vault-allow', [CompletionResultType]::ParameterName, 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed')
-            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Decrypt the file in place')
-            [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Decrypt the file in place')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Decrypt the file in place (it ends with mode 0600; a symbolic link stays a link and the file it points to is replaced)')
+            [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Decrypt the file in place (it ends with mode 0600; a symbolic link stays a link and the file it points to is replaced)')
             [CompletionResult]::new('--no-upper', '--no-upper', [CompletionResultType]::ParameterName, 'Keep the keys'' case (database.password gives database_password)')
             [CompletionResult]::new('--ignore-mac', '--ignore-mac', [CompletionResultType]::ParameterName, 'SOPS files only: decrypt even if the MAC is missing or does not match. The output may then hold altered values; for recovering damaged files only')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')

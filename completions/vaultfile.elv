@@ -114,8 +114,8 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;decrypt'= {
-            cand -o 'Write the plaintext to OUT (created with mode 0600) instead of standard output'
-            cand --output 'Write the plaintext to OUT (created with mode 0600) instead of standard output'
+            cand -o 'Write the plaintext to OUT instead of standard output (mode 0600, also when OUT exists; through a symbolic link, to the file it points to)'
+            cand --output 'Write the plaintext to OUT instead of standard output (mode 0600, also when OUT exists; through a symbolic link, to the file it points to)'
             cand --extract 'Print only the value at PATH: `a.b[0].c` or `["a"]["b"][0]["c"]`; a subtree prints as JSON'
             cand --input-type 'The input''s format [default: from the file extension]'
             cand --output-type 'Write the values as TYPE instead of the file as it was: yaml, json, toml, dotenv, or k8s-secret (a Kubernetes Secret manifest)'
@@ -129,8 +129,8 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
-            cand -i 'Decrypt the file in place'
-            cand --in-place 'Decrypt the file in place'
+            cand -i 'Decrypt the file in place (it ends with mode 0600; a symbolic link stays a link and the file it points to is replaced)'
+            cand --in-place 'Decrypt the file in place (it ends with mode 0600; a symbolic link stays a link and the file it points to is replaced)'
             cand --no-upper 'Keep the keys'' case (database.password gives database_password)'
             cand --ignore-mac 'SOPS files only: decrypt even if the MAC is missing or does not match. The output may then hold altered values; for recovering damaged files only'
             cand -q 'Print no warnings or progress on stderr'

@@ -109,7 +109,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s i -l in-
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l allow-all-plaintext -d 'Write the file even if the rules leave every value in plaintext (it is then only authenticated); without it such a file is refused, as a mistyped rule would be'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -s o -l output -d 'Write the plaintext to OUT (created with mode 0600) instead of standard output' -r -F
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -s o -l output -d 'Write the plaintext to OUT instead of standard output (mode 0600, also when OUT exists; through a symbolic link, to the file it points to)' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l extract -d 'Print only the value at PATH: `a.b[0].c` or `["a"]["b"][0]["c"]`; a subtree prints as JSON' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l input-type -d 'The input\'s format [default: from the file extension]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l output-type -d 'Write the values as TYPE instead of the file as it was: yaml, json, toml, dotenv, or k8s-secret (a Kubernetes Secret manifest)' -r -f -a "yaml\t''
@@ -130,7 +130,7 @@ aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -s i -l in-place -d 'Decrypt the file in place'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -s i -l in-place -d 'Decrypt the file in place (it ends with mode 0600; a symbolic link stays a link and the file it points to is replaced)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l no-upper -d 'Keep the keys\' case (database.password gives database_password)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l ignore-mac -d 'SOPS files only: decrypt even if the MAC is missing or does not match. The output may then hold altered values; for recovering damaged files only'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -s q -l quiet -d 'Print no warnings or progress on stderr'

@@ -46,11 +46,13 @@ pub struct DecryptArgs {
     #[arg(value_name = "FILE")]
     file: Option<PathBuf>,
 
-    /// Decrypt the file in place
+    /// Decrypt the file in place (it ends with mode 0600; a symbolic link stays a link and
+    /// the file it points to is replaced)
     #[arg(short = 'i', long, conflicts_with_all = ["output", "extract", "output_type"])]
     in_place: bool,
 
-    /// Write the plaintext to OUT (created with mode 0600) instead of standard output
+    /// Write the plaintext to OUT instead of standard output (mode 0600, also when OUT
+    /// exists; through a symbolic link, to the file it points to)
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
 
@@ -236,7 +238,7 @@ pub fn run(args: DecryptArgs, ui: &Ui) -> super::CmdResult {
 }
 
 /// Writes the decrypted `plain` as `output_type`, to standard output or `-o` (a new file
-/// gets mode 0600). `store` is the file's format when it is structured.
+/// ends with mode 0600). `store` is the file's format when it is structured.
 fn write_as(
     args: &DecryptArgs,
     output_type: OutputType,

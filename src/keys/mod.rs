@@ -355,7 +355,10 @@ mod recipient_tests {
             format!("  {secret}  "),
             "AGE-PLUGIN-YUBIKEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQ".to_owned(),
             // Assembled here, so that secret scanners do not take this test for a key.
-            format!("-----BEGIN OPENSSH {}-----\nb3BlbnNzaC1rZXktdjEAAAAA\n", "PRIVATE KEY"),
+            format!(
+                "-----BEGIN OPENSSH {}-----\nb3BlbnNzaC1rZXktdjEAAAAA\n",
+                "PRIVATE KEY"
+            ),
         ] {
             let err = match parse_recipient(&given) {
                 Err(e) => e,

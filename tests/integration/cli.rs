@@ -42,7 +42,7 @@ fn keygen_writes_private_file_and_refuses_to_overwrite() {
 }
 
 #[test]
-fn encrypt_in_place_then_decrypt_in_place_round_trips_and_keeps_mode() {
+fn encrypt_in_place_then_decrypt_in_place_round_trips_and_plaintext_ends_private() {
     let env = Env::new();
     let f = env.write("config.yaml", CONFIG);
     #[cfg(unix)]
@@ -58,14 +58,24 @@ fn encrypt_in_place_then_decrypt_in_place_round_trips_and_keeps_mode() {
     let enc = std::fs::read_to_string(&f).unwrap();
     assert!(!enc.contains("s3cr3t") && !enc.contains("tok_live"));
     assert!(enc.contains("# Database settings") && enc.contains("  password: VF1."));
-    env.cmd().args(["decrypt", "-i"]).arg(&f).assert().success();
-    assert_eq!(std::fs::read_to_string(&f).unwrap(), CONFIG);
+    // Ciphertext keeps the file's mode…
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(
             std::fs::metadata(&f).unwrap().permissions().mode() & 0o777,
             0o640
+        );
+    }
+    env.cmd().args(["decrypt", "-i"]).arg(&f).assert().success();
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), CONFIG);
+    // …plaintext ends readable by its owner only, whatever the mode was.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&f).unwrap().permissions().mode() & 0o777,
+            0o600
         );
     }
 }

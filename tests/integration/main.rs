@@ -6,6 +6,7 @@ mod common;
 mod config;
 mod differential;
 mod edit;
+mod escapes;
 mod exec;
 mod fixtures;
 mod format_v2;
