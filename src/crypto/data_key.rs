@@ -60,6 +60,8 @@ mod tests {
         let k = DataKey::from_bytes(&[0x41; 32]).unwrap();
         let shown = format!("{k:?}");
         assert!(!shown.contains("41") && !shown.contains("65"));
+        // It says what it is, so that a struct holding a key still debugs readably.
+        assert_eq!(shown, "DataKey([redacted])");
     }
 
     #[test]

@@ -143,7 +143,11 @@ fn runner_labels(wf: &Value) -> Vec<(String, String)> {
 
 #[test]
 fn workflows_run_on_current_runners() {
-    for file in [".github/workflows/release.yml", ".github/workflows/ci.yml"] {
+    for file in [
+        ".github/workflows/release.yml",
+        ".github/workflows/ci.yml",
+        ".github/workflows/mutants.yml",
+    ] {
         let labels = runner_labels(&yaml(file));
         assert!(!labels.is_empty());
         for (job, label) in labels {
@@ -226,7 +230,11 @@ fn node24_or_later(what: &str, action: &str, version: &str) {
 #[test]
 fn actions_are_pinned_and_run_on_node_24() {
     // This repository's workflows: pinned by commit, the release in a comment.
-    for file in [".github/workflows/release.yml", ".github/workflows/ci.yml"] {
+    for file in [
+        ".github/workflows/release.yml",
+        ".github/workflows/ci.yml",
+        ".github/workflows/mutants.yml",
+    ] {
         let text = std::fs::read_to_string(repo().join(file)).unwrap();
         let found = uses(&text);
         assert!(!found.is_empty());

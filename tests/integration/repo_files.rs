@@ -99,6 +99,13 @@ fn workflows_action_and_hooks_parse_and_run_existing_commands() {
 fn ci_workflow_runs_the_readme_test_command() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     assert!(readme.contains("./scripts/test.sh"));
+    // CI runs `.ci/run` (the same entry point as every other CI), which runs the README's
+    // test command.
     let ci = std::fs::read_to_string(root().join(".github/workflows/ci.yml")).unwrap();
-    assert!(ci.contains("./scripts/test.sh"));
+    assert!(ci.contains("bash .ci/run"));
+    let run = std::fs::read_to_string(root().join(".ci/run")).unwrap();
+    assert!(
+        run.lines().any(|l| l.trim() == "./scripts/test.sh"),
+        "{run}"
+    );
 }
