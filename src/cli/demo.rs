@@ -126,11 +126,27 @@ pub fn run(_args: DemoArgs, _ui: &Ui) -> super::CmdResult {
     }
     println!("\nByte-identical to the edited plaintext: true");
 
-    step("6. Tamper with the encrypted file");
-    let tampered = enc2.text.replacen("replicas: VF1.", "replicas: VF1.A", 1);
-    match engine::decrypt(store, &tampered, &ids) {
-        Err(e) => println!("refused: {e}"),
-        Ok(_) => return Err(fail("a tampered file was accepted")),
+    step("6. Tamper with the encrypted file, as anyone who can push could (without a key)");
+    for (what, tampered) in [
+        (
+            "a value changed",
+            enc2.text.replacen("replicas: VF1.", "replicas: VF1.A", 1),
+        ),
+        (
+            "only a comment changed",
+            enc2.text
+                .replacen("# rotate every 90 days", "# rotated, see ticket 4711", 1),
+        ),
+        (
+            "a key added without a value",
+            enc2.text
+                .replacen("database:\n", "database: {}\ndatabase:\n", 1),
+        ),
+    ] {
+        match engine::decrypt(store, &tampered, &ids) {
+            Err(e) => println!("{what}: refused: {e}"),
+            Ok(_) => return Err(fail("a tampered file was accepted")),
+        }
     }
 
     println!(
