@@ -121,6 +121,19 @@ pub fn run(args: DecryptArgs, ui: &Ui) -> super::CmdResult {
     if args.output_type == Some(OutputType::K8sSecret) {
         secret_name(&args, &input)?;
     }
+    // The work-tree copy of a file git's filter manages is already plaintext: say so, rather
+    // than "not encrypted, encrypt it" (which would put ciphertext where people edit).
+    if let Some(path) = input.path()
+        && !text.contains("vaultfile")
+        && vaultfile::sops::sniff(&text, format).is_none()
+        && secret::protected_by_git(path)
+    {
+        return Err(CliError::new(
+            ExitKind::State,
+            format!("{name} is the plaintext copy that git's filter keeps in the work tree: git stores it encrypted"),
+        )
+        .hint(format!("read it as it is (or `vaultfile get {name} PATH`); `git show :{name}` is what git stores")));
+    }
     let found = identities::collect(&args.identity.identities, ui)?;
     let decrypt_err = |e| CliError::decrypt(&name, e, &found.tried);
     // A SOPS file (issue 7): told apart by its `sops` metadata.

@@ -131,6 +131,19 @@ pub fn run(args: EncryptArgs, ui: &Ui) -> super::CmdResult {
         allow_nothing_encrypted: args.rules.allow_all_plaintext,
     };
     let target = Output::choose(args.output.as_deref(), args.in_place, &input, false);
+    // git's filter encrypts a file it manages on `git add`; encrypting the work-tree copy
+    // would leave ciphertext where people edit, and the next checkout would undo it.
+    if let Some(path) = input.path()
+        && args.in_place
+        && super::secret::protected_by_git(path)
+    {
+        return Err(CliError::new(
+            ExitKind::State,
+            format!("{name} is protected by git's filter: git encrypts it when you `git add` it"),
+        )
+        .hint("edit it as plaintext and `git add` it; `git show :PATH` shows what git stores")
+        .hint("to encrypt a copy, write it elsewhere (-o FILE, or standard output)"));
+    }
     // A SOPS file is encrypted already: encrypting its values and its `sops` block again
     // would leave a file neither tool can read.
     if let Ok(text) = std::str::from_utf8(&bytes) {

@@ -72,7 +72,7 @@ pub enum AnyLoaded {
 }
 
 /// Whether git's vaultfile filter protects `file` (`filter=vaultfile` in its attributes).
-fn protected_by_git(file: &Path) -> bool {
+pub fn protected_by_git(file: &Path) -> bool {
     let Ok(abs) = std::path::absolute(file) else {
         return false;
     };

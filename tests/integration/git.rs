@@ -1591,3 +1591,33 @@ fn a_clone_without_the_key_cannot_store_a_plaintext_edit() {
         Vec::<String>::new()
     );
 }
+
+/// The work-tree copy of a file git's filter manages is plaintext by design: `decrypt`
+/// says so (not "encrypt it"), and `encrypt -i` refuses to put ciphertext where people
+/// edit, while `get` reads it and `encrypt` to standard output works.
+#[test]
+fn decrypt_and_encrypt_in_place_on_a_filter_managed_file_say_what_it_is() {
+    let w = World::new();
+    let repo = w.repo("r");
+    let out = w.vaultfile(&repo, &["decrypt", "secrets/db.yaml"]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        stderr(&out).contains("plaintext copy that git's filter keeps in the work tree")
+            && !stderr(&out).contains("vaultfile encrypt"),
+        "{}",
+        stderr(&out)
+    );
+    let out = w.vaultfile(&repo, &["encrypt", "-i", "secrets/db.yaml"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(stderr(&out).contains("git encrypts it when you `git add` it"));
+    assert_eq!(read(repo.join("secrets/db.yaml")), DB);
+    let out = w.vaultfile(&repo, &["get", "secrets/db.yaml", "db.password"]);
+    assert_eq!(stdout(&out), "hunter2");
+    let out = w.vaultfile(&repo, &["encrypt", "secrets/db.yaml"]);
+    assert!(
+        out.status.success() && is_ciphertext(&stdout(&out)),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(w.git(&repo, &["status", "--porcelain"]), "");
+}

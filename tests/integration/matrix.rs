@@ -137,6 +137,19 @@ fn inputs(env: &Env) -> Vec<Input> {
             sops_key: false,
         },
         Input {
+            name: "yaml with two documents",
+            file: encrypt(
+                "two.yaml",
+                "kind: Secret\nstringData:\n  pw: first\n---\nkind: Secret\nstringData:\n  pw: s3cret-second\n",
+            ),
+            probe: Some(Probe {
+                path: "@1.stringData.pw",
+                value: "s3cret-second",
+                var: "-",
+            }),
+            sops_key: false,
+        },
+        Input {
             name: "a copy under another name",
             file: copy,
             probe: Some(Probe {
@@ -219,6 +232,9 @@ fn expect(input: &str, command: &str) -> Expect {
             "binary",
             "decrypt --extract" | "get" | "exec-env" | "export" | "decrypt --output-type json",
         ) => Refused(2),
+        // Documents after the first give names starting with a digit: refused, naming the
+        // key and --prefix.
+        ("yaml with two documents", "exec-env" | "export") => Refused(1),
         // SOPS files: readable as they are; vaultfile's own key commands say what to run.
         ("sops", "recipients" | "keys check") => Refused(4),
         // Plaintext: nothing to decrypt or check; status reports it (exit 1).
@@ -255,7 +271,11 @@ fn value_in(command: &str, out: &str, probe: &Probe) -> Option<String> {
             let json: serde_json::Value = serde_json::from_str(out).ok()?;
             let mut v = &json;
             for part in probe.path.split('.') {
-                v = v.get(part)?;
+                v = match part.strip_prefix('@') {
+                    // `@N`: document N of a stream, an item of the JSON list.
+                    Some(n) => v.get(n.parse::<usize>().ok()?)?,
+                    None => v.get(part)?,
+                };
             }
             v.as_str().map(str::to_owned)
         }
