@@ -384,4 +384,27 @@ mod tests {
         assert_ne!(v1, v2.finish());
         assert_eq!(text_mac(&[], &[]).len(), MAC_LEN);
     }
+
+    /// The construction, spelled out (and so the format's definition, checked): HMAC over
+    /// each part with CR LF read as LF, each followed by its length as 8 big-endian bytes.
+    #[test]
+    fn text_mac_is_the_documented_construction() {
+        let key = DataKey::from_bytes(&[7; 32]).unwrap();
+        let (before, after) = (&b"a: 1\r\nb: \r"[..], &b"\r\n# end\r\n"[..]);
+        let mut m = TextMac::new(&key);
+        m.update(before);
+        m.mac_position();
+        m.update(after);
+        let got = m.finish();
+
+        let k = key.subkey::<32>(TEXT_MAC_KEY_LABEL);
+        let mut h = <Hmac<Sha256> as Mac>::new_from_slice(&k[..]).unwrap();
+        let before_n = b"a: 1\nb: \r";
+        let after_n = b"\n# end\n";
+        h.update(before_n);
+        h.update(&(before_n.len() as u64).to_be_bytes());
+        h.update(after_n);
+        h.update(&(after_n.len() as u64).to_be_bytes());
+        assert_eq!(got, URL_SAFE_NO_PAD.encode(h.finalize().into_bytes()));
+    }
 }
