@@ -639,3 +639,37 @@ fn a_copy_under_another_name_decrypts_by_its_content() {
         }
     }
 }
+
+/// Help and man pages read cleanly: no escaped quotes, global options under their own
+/// heading, exit codes under EXIT STATUS (man(7)'s name), never a made-up EXTRA section.
+#[test]
+fn help_and_man_pages_are_clean() {
+    let env = Env::new();
+    for cmd in ["set", "get", "unset", "decrypt", "status"] {
+        let out = env.cmd().args([cmd, "--help"]).output().unwrap();
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !help.contains("\\\""),
+            "{cmd} --help shows an escaped quote:\n{help}"
+        );
+        let options = help.find("\nOptions:").expect("own options");
+        let global = help
+            .find("\nGlobal options:")
+            .expect("a global options heading");
+        assert!(options < global, "{cmd}: its own options come first");
+        assert!(
+            !help[options..global].contains("--color")
+                && !help[options..global].contains("--quiet"),
+            "{cmd}: global options mixed into its own"
+        );
+    }
+    let man = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    for entry in std::fs::read_dir(&man).unwrap() {
+        let page = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        assert!(!page.contains(".SH EXTRA"), "EXTRA section in a man page");
+        assert!(
+            page.contains(".SH \"EXIT STATUS\""),
+            "no EXIT STATUS section"
+        );
+    }
+}
