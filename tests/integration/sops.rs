@@ -1484,3 +1484,26 @@ fn a_sops_file_is_not_encrypted_again_and_commands_say_what_to_run() {
         assert_eq!(std::fs::read(&file).unwrap(), before, "{args:?} wrote");
     }
 }
+
+/// The plaintext of a SOPS file written with `-o` ends readable by its owner only, new or
+/// existing, as every plaintext output does.
+#[cfg(unix)]
+#[test]
+fn decrypt_output_of_a_sops_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let (file, key, _) = age_fixture(&env);
+    let existing = env.write("existing.yaml", "old\n");
+    std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o644)).unwrap();
+    for out in [env.path("new.yaml"), existing] {
+        env.cmd()
+            .env("SOPS_AGE_KEY_FILE", &key)
+            .args(["decrypt", "-o"])
+            .arg(&out)
+            .arg(&file)
+            .assert()
+            .success();
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", out.display());
+    }
+}
