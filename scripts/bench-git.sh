@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Whole-process git benchmark (issue 3): a repository of 2,000 small YAML files
+# Whole-process git benchmark: a repository of 2,000 small YAML files
 # (gen_corpus.py OUT 2000 24), side by side in one run for plain git, git-crypt and
 # vaultfile: `git add` + `git commit`, a full checkout (`rm -rf secrets` then
 # `git checkout -- .`), and `git status` afterwards.

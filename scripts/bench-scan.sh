@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Secret-scanning benchmark (issue 8): `vaultfile scan` side by side with detect-secrets
+# Secret-scanning benchmark: `vaultfile scan` side by side with detect-secrets
 # (PyPI) and secretlint (npm, with its recommended rule preset) on the same 10,000-file tree,
 # timed with hyperfine, and the planted secrets each one finds.
 #

@@ -1,9 +1,8 @@
 //! `.vaultfile.yaml`: who can decrypt which files, written once per repository.
 //!
 //! Passing `-r age1…` on every command does not scale to a team, and a recipient list that
-//! lives in people's shell history cannot be reviewed. The configuration file (DESIGN.md
-//! section 5) is checked into the repository and maps paths to recipients and selection
-//! rules, with SOPS's names (`creation_rules`, `path_regex`, `encrypted_regex`…):
+//! lives in people's shell history cannot be reviewed. The configuration file is checked
+//! into the repository and maps paths to recipients and selection rules, with SOPS's names (`creation_rules`, `path_regex`, `encrypted_regex`…):
 //!
 //! ```yaml
 //! creation_rules:                 # first match wins

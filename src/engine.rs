@@ -179,7 +179,7 @@ pub struct EncryptOptions<'a> {
     /// Selection rules. `None` means "the baseline's", or none.
     pub rules: Option<RuleSpec>,
     /// An opened earlier version: its data key and wrapped keys are reused so that unchanged
-    /// values keep their exact ciphertext (DESIGN.md section 3, "re-encryption with a baseline").
+    /// values keep their exact ciphertext (README, "The file format in brief").
     pub baseline: Option<&'a Opened>,
     /// The time recorded as the data key's creation time if a new key is made.
     pub now: SystemTime,

@@ -4,7 +4,7 @@
 //! prints, prompts, exits or reads environment variables: the caller passes what it
 //! needs, including a [`Callbacks`] object for passphrases.
 //!
-//! The pieces, and how they meet (DESIGN.md section 2):
+//! The pieces, and how they meet:
 //! - [`format`]: one [`format::Store`] per file format finds each leaf value's byte span.
 //! - [`path`]: canonical key paths (the AEAD associated data) and the selection rules.
 //! - [`crypto`]: the data key, the deterministic value cipher (AES-SIV) and the file MAC.

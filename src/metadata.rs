@@ -2,7 +2,7 @@
 //!
 //! One serde model for every format; each [`crate::format::Store`] renders it in its own
 //! syntax (a top-level `vaultfile` key in YAML, JSON and TOML, a comment block in dotenv).
-//! Nothing in it changes when the plaintext did not (DESIGN.md section 3): in particular
+//! Nothing in it changes when the plaintext did not: in particular
 //! there is no last-modified time. `created` records when the data key was made and
 //! changes only when the data key is rotated.
 //!

@@ -2,8 +2,7 @@
 //!
 //! A [`KeyPath`] names one leaf of a structured document (`database.password`,
 //! `servers[0].token`). Its canonical byte encoding is what the value cipher binds
-//! each ciphertext to (DESIGN.md section 3: "the canonical key path as associated
-//! data"), so it must be unambiguous: every segment is tagged and length-prefixed
+//! each ciphertext to, as the AEAD's associated data, so it must be unambiguous: every segment is tagged and length-prefixed
 //! (LEB128 varints).
 //! The selection rules ([`Rules`]) decide which leaves are encrypted, with SOPS's
 //! names and meaning: a rule matches when *any* key on the path matches, so a rule

@@ -282,7 +282,7 @@ fn pick_rule<'c>(config: &'c Config, file: Option<&Path>) -> Result<&'c Creation
 }
 
 // ---------------------------------------------------------------------------------------
-// SOPS files (issue 7): `decrypt` and the other reading subcommands accept them directly.
+// SOPS files: `decrypt` and the other reading subcommands accept them directly.
 
 /// The age identities used directly (with the age crate) for SOPS files: the same places
 /// as [`super::identities::collect`] plus SOPS's own default key file
@@ -473,47 +473,6 @@ pub fn sops_decrypt(
         ui.warn(&format!("{name}: {w}"));
     }
     Ok(dec)
-}
-
-/// Decrypts a text file encrypted by vaultfile or by SOPS (told apart by the metadata),
-/// for subcommands that read values (`get`, `exec-env`, `export`). `format` is the file's
-/// format as chosen for vaultfile; `explicit` the `--identity` files. A SOPS file's MAC is
-/// verified unless `ignore_mac`.
-#[allow(dead_code)] // for `get`, `exec-env` and `export` (issue 4), which are being written
-pub fn decrypt_any(
-    name: &str,
-    text: &str,
-    format: Format,
-    explicit: &[PathBuf],
-    found: &super::identities::Found,
-    ignore_mac: bool,
-    ui: &super::ui::Ui,
-) -> Result<zeroize::Zeroizing<String>, CliError> {
-    let not_text = || {
-        CliError::new(
-            ExitKind::Syntax,
-            format!("{name} does not decrypt to UTF-8 text"),
-        )
-    };
-    if let Some(sf) = vaultfile::sops::sniff(text, format) {
-        let dec = sops_decrypt(name, text, sf, explicit, found, ignore_mac, ui)?;
-        let s = std::str::from_utf8(&dec.plaintext).map_err(|_| not_text())?;
-        return Ok(zeroize::Zeroizing::new(s.to_owned()));
-    }
-    let decrypt_err = |e| CliError::decrypt(name, e, &found.tried);
-    match vaultfile::format::store_for(format) {
-        Some(store) => vaultfile::engine::decrypt(store, text, &found.identities)
-            .map(zeroize::Zeroizing::new)
-            .map_err(decrypt_err),
-        None => {
-            let (plain, _) =
-                vaultfile::engine::decrypt_binary(text, &found.identities).map_err(decrypt_err)?;
-            let plain = zeroize::Zeroizing::new(plain);
-            std::str::from_utf8(&plain)
-                .map(|s| zeroize::Zeroizing::new(s.to_owned()))
-                .map_err(|_| not_text())
-        }
-    }
 }
 
 /// Warns that `name` is in an older file format whose MAC leaves the text around the

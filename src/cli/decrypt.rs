@@ -136,7 +136,7 @@ pub fn run(args: DecryptArgs, ui: &Ui) -> super::CmdResult {
     }
     let found = identities::collect(&args.identity.identities, ui)?;
     let decrypt_err = |e| CliError::decrypt(&name, e, &found.tried);
-    // A SOPS file (issue 7): told apart by its `sops` metadata.
+    // A SOPS file: told apart by its `sops` metadata.
     if let Some(sf) = vaultfile::sops::sniff(&text, format) {
         let dec = common::sops_decrypt(
             &name,

@@ -1,4 +1,4 @@
-//! Where identities come from, in the order DESIGN.md section 4 gives.
+//! Where identities come from, in the order the README gives ("Quick start").
 //!
 //! This is the one place that reads the environment for keys: `--identity` files first,
 //! then `VAULTFILE_AGE_KEY` (key text), `VAULTFILE_AGE_KEY_FILE`,

@@ -1,7 +1,7 @@
 //! Reading inputs and writing outputs atomically.
 //!
 //! A file is replaced by renaming a complete, synced new file over it, so a failure never
-//! leaves a truncated or half-written target (DESIGN.md section 7): the target is either its
+//! leaves a truncated or half-written target: the target is either its
 //! old content or the whole new one. The new file has to be in the target's directory
 //! (a rename does not cross filesystems), and while it is written it may hold plaintext, so
 //! a run killed mid-write (SIGKILL, a crash, the OOM killer) must not leave it there:

@@ -1,6 +1,6 @@
 //! File formats: find every leaf value's exact bytes, and place the metadata block.
 //!
-//! vaultfile is lossless by construction (DESIGN.md section 3): a format never
+//! vaultfile is lossless by construction: a format never
 //! re-serialises a document. It parses the text with a span-aware parser, reports the
 //! byte range of each scalar leaf, and the engine replaces exactly those bytes. Each
 //! text format is one [`Store`] in its own file; adding a format is a new file plus one

@@ -1,6 +1,6 @@
 //! YAML: every scalar value's exact bytes, found with granit-parser's byte spans.
 //!
-//! The YAML store never re-serialises anything (DESIGN.md section 3). It walks granit-parser's
+//! The YAML store never re-serialises anything. It walks granit-parser's
 //! event stream, keeps a small stack of open collections to build each leaf's [`KeyPath`], and
 //! reports the byte range of every scalar in value position. What a span covers:
 //!

@@ -1,6 +1,6 @@
 //! What clean, smudge and textconv do to one file (named after git's `convert.c`).
 //!
-//! The invariant everything here serves (peers.md section 3.6): for every stored blob B,
+//! The invariant everything here serves: for every stored blob B,
 //! `clean(smudge(B)) == B` byte for byte, so a checkout never shows a file as modified
 //! and an unchanged `git add` stores the same blob. Clean gets there by re-encrypting
 //! with the index version as baseline: the engine then reuses the data key, the wrapped

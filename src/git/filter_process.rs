@@ -2,7 +2,7 @@
 //! "Long Running Filter Process").
 //!
 //! One `vaultfile git filter-process` serves a whole `git checkout` or `git add`, instead
-//! of one process per file as git-crypt does (peers.md section 3.2: git-crypt#297). This
+//! of one process per file as git-crypt does (git-crypt#297). This
 //! module only speaks the protocol; what clean and smudge do is the [`Filter`] given to
 //! [`serve`]. `delay` is not negotiated: a blob is converted in well under a millisecond
 //! once the process runs, so deferring it would only add round trips.

@@ -2,7 +2,7 @@
 //! re-encrypt against ours.
 //!
 //! Without it git merges ciphertext: a conflict puts markers inside tokens, and the MAC
-//! line conflicts on every parallel edit (peers.md section 3.6). The merge itself is the
+//! line conflicts on every parallel edit. The merge itself is the
 //! classic line-based three-way merge (diffy, in memory: no plaintext temporary files, as
 //! `git merge-file` would need), so the result is what git gives for unencrypted files.
 //! Recipients merge as sets: one added or removed on either side is added or removed in

@@ -1,5 +1,5 @@
 //! Git integration: the clean/smudge filters, the diff and merge drivers, and the
-//! repository queries behind `vaultfile git …` (DESIGN.md section 6).
+//! repository queries behind `vaultfile git …`.
 //!
 //! - [`convert`]: what clean, smudge and textconv do to one file (no git involved).
 //! - [`merge`]: the merge driver's three-way merge of decrypted versions.

@@ -1,6 +1,6 @@
 //! The repository, through the `git` command-line program.
 //!
-//! DESIGN.md section 6: git is always present when a filter runs, and it alone handles
+//! git is always present when a filter runs, and it alone handles
 //! reftable, includes, `safe.directory`, worktrees and SHA-256 repositories exactly as git
 //! does (libgit2 cannot open a reftable repository; rust-eco.md section 6). Running a
 //! child process is not "reading the environment": git reads `GIT_DIR`,

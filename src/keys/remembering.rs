@@ -3,7 +3,7 @@
 //! A `git` filter process may see the same encrypted file several times (smudge on
 //! checkout, then clean when `git status` finds the stat data racy; the three sides of a
 //! merge), and unwrapping costs an X25519 operation, or a network round trip for a key
-//! service (issue 6: "never per file twice in one git filter process"). The cache key is
+//! service ("never per file twice in one git filter process"). The cache key is
 //! the wrapped key exactly as stored: the same wrapped bytes always unwrap to the same
 //! data key, because age authenticates what it decrypts.
 

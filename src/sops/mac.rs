@@ -1,6 +1,6 @@
 //! SOPS's file MAC: SHA-512 over every hashed leaf's plaintext, in tree order.
 //!
-//! What is hashed (SOPS `sops.go`, research/sops.md section 2): the concatenation, with no
+//! What is hashed (SOPS `sops.go`, getsops/sops): the concatenation, with no
 //! separator, of each non-null, non-comment leaf's canonical plaintext bytes (see
 //! [`super::value::Plain`]), in document walk order across every YAML document; key names
 //! are not hashed. With `mac_only_encrypted`, only encrypted leaves count and the hash is

@@ -1,6 +1,6 @@
 //! The `sops` metadata block: reading it from any store's layout, and writing it.
 //!
-//! Readers accept every layout SOPS has written (research/sops.md section 3): any key order;
+//! Readers accept every layout SOPS has written (getsops/sops): any key order;
 //! `null`, `[]` or absent key lists (files from SOPS ≤ 3.9); numbers and booleans given as
 //! strings (dotenv and INI store everything as strings, and SOPS decodes them weakly);
 //! either the flat per-type key lists (one key group) or `key_groups` with

@@ -1,7 +1,7 @@
 //! Reading and writing SOPS files (<https://github.com/getsops/sops>), for people moving
 //! between SOPS and vaultfile.
 //!
-//! SOPS's format, as research/sops.md documents it from SOPS's source: each value is
+//! SOPS's format, as SOPS's source (getsops/sops) defines it: each value is
 //! `ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]`, AES-256-GCM with a 32-byte nonce under the
 //! file's data key, with the value's path (`a:b:`, list indexes left out) as associated
 //! data ([`value`]). A `sops` block holds the data key wrapped for each master key (age,

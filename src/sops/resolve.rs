@@ -1,7 +1,7 @@
 //! Scalar types as SOPS's loaders see them, and scalars written back into a document.
 //!
 //! The MAC hashes unencrypted values too, in the form Go's `ToBytes` gives the value the
-//! store loaded (research/sops.md section 2), and an encrypted value's `type:` is the type
+//! store loaded (getsops/sops), and an encrypted value's `type:` is the type
 //! its store resolved. For YAML that is `go-yaml` v3's resolution of a plain scalar
 //! (`resolve.go`): only `true`/`false` in three spellings are booleans, integers in Go's
 //! base-prefixed syntax with `_` allowed, YAML floats, `.inf`/`.nan`, and unquoted

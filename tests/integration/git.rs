@@ -1,5 +1,5 @@
-//! The git integration driven through the real `git` in temporary repositories
-//! (issue 3): clone with and without a key, stable blobs, textconv, merge and rebase,
+//! The git integration driven through the real `git` in temporary repositories: clone
+//! with and without a key, stable blobs, textconv, merge and rebase,
 //! stash/checkout/reset/worktree, `add -p`, the leak check and the hook, and the filter
 //! protocol spoken directly.
 

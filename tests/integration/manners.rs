@@ -1,4 +1,4 @@
-//! Terminal manners (issue 8): colour only where it belongs (`--color`, `NO_COLOR`,
+//! Terminal manners: colour only where it belongs (`--color`, `NO_COLOR`,
 //! `CLICOLOR`, `CLICOLOR_FORCE`, a real terminal under tmux), `--quiet`, errors that say what
 //! to do next, no progress bar in pipes, and `decrypt --output-type k8s-secret`.
 

@@ -1,4 +1,4 @@
-//! `vaultfile scan` (issue 8): credentials in ordinary files, plaintext at protected paths
+//! `vaultfile scan`: credentials in ordinary files, plaintext at protected paths
 //! (work tree and `--staged`), encrypted values skipped, allow-lists, exit codes, and SARIF
 //! output validated against the official SARIF 2.1.0 schema.
 //!

@@ -1,4 +1,4 @@
-//! SOPS interoperability (issue 7): SOPS files read by `vaultfile decrypt`, and files
+//! SOPS interoperability: SOPS files read by `vaultfile decrypt`, and files
 //! converted both ways, checked against the published SOPS fixtures and the real `sops`
 //! binary.
 //!

@@ -1,7 +1,7 @@
 //! `vaultfile git merge`: git's merge driver for protected files.
 //!
 //! git hands over three temporary files in repository form (ciphertext) and expects the
-//! result in the second (peers.md section 3.4). Exit 0 is a clean merge, 1 a conflict;
+//! result in the second (gitattributes(5)). Exit 0 is a clean merge, 1 a conflict;
 //! git treats anything above 128 as a crash.
 
 use std::path::PathBuf;

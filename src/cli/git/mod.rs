@@ -1,5 +1,5 @@
 //! `vaultfile git …`: set a repository up, and the programs git runs as filter, diff and
-//! merge drivers (DESIGN.md section 6).
+//! merge drivers.
 
 mod check;
 mod filter;
