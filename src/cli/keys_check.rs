@@ -78,11 +78,19 @@ pub fn run(args: KeysArgs, ui: &Ui) -> super::CmdResult {
     let mut altered = Vec::new();
     for file in &args.files {
         let input = Input::new(Some(file));
-        let name = input.name();
-        let text = common::text(&name, input.read()?)?;
-        let format = common::format_for_encrypted(&input, args.input_type, &text);
-        let store = format::store_for(format);
+        let mut name = input.name();
+        let mut text = common::text(&name, input.read()?)?;
+        let mut format = common::format_for_encrypted(&input, args.input_type, &text);
         common::refuse_sops(&name, &text, format, "`vaultfile keys check`")?;
+        // A work-tree file git's filter manages is plaintext: check what git stores.
+        if !text.contains("vaultfile")
+            && let Some(f) = super::rekey::read_any(file)?
+        {
+            name = format!("{name}{}", f.where_note());
+            text = f.text;
+            format = f.format;
+        }
+        let store = format::store_for(format);
         let meta = engine::inspect(
             store.unwrap_or_else(|| format::store_for(Format::Yaml).expect("yaml store")),
             &text,
