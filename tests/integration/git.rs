@@ -1158,13 +1158,21 @@ fn rotate_in_a_filter_repository_stages_a_new_key_and_defers_to_the_rule() {
     );
     let out = w.vaultfile(&repo, &["recipients", "add", "secrets/db.yaml", &x.public]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    // `recipients` lists what git stores.
+    // `recipients` lists what git stores, and `keys check` checks it.
     let out = w.vaultfile(&repo, &["recipients", "secrets/db.yaml"]);
     assert_eq!(
         stdout(&out),
         format!("{}\n", w.env.public),
         "{}",
         stderr(&out)
+    );
+    let out = w.vaultfile(&repo, &["keys", "check", "secrets/db.yaml"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out)
+            .contains("secrets/db.yaml (in git's index) can be decrypted (integrity checked)"),
+        "{}",
+        stdout(&out)
     );
     // A protected file not yet staged: the advice is `git add`, never `encrypt -i`.
     std::fs::write(repo.join("secrets/new.yaml"), "k: v\n").unwrap();
