@@ -110,6 +110,20 @@ pub fn combine(shares: &[(usize, DataKey)]) -> Result<DataKey, ShareError> {
 mod tests {
     use super::*;
 
+    /// The adapter gives the operating system's randomness through every method the
+    /// sharing crate may call, not only the ones it calls today.
+    #[test]
+    fn the_os_rng_adapter_is_random_through_every_method() {
+        let mut r = OsRng;
+        let u64s: Vec<u64> = (0..4).map(|_| r.try_next_u64().unwrap()).collect();
+        let u32s: Vec<u32> = (0..4).map(|_| r.try_next_u32().unwrap()).collect();
+        assert!(u64s.windows(2).any(|w| w[0] != w[1]) && u64s.iter().all(|v| *v > 1));
+        assert!(u32s.windows(2).any(|w| w[0] != w[1]));
+        let mut a = [0u8; 32];
+        r.try_fill_bytes(&mut a).unwrap();
+        assert_ne!(a, [0u8; 32]);
+    }
+
     #[test]
     fn any_threshold_of_the_shares_recover_the_key_and_fewer_do_not() {
         let key = DataKey::generate();
