@@ -175,6 +175,15 @@ mod tests {
                 Err(ShareError::Parameters { .. })
             ));
         }
+        // The same limits hold where the sharing crate is not called (a threshold of 1
+        // shares the key as it is): checked here, not left to the crate.
+        for n in [0, 256] {
+            assert!(matches!(
+                split(&key, 1, n),
+                Err(ShareError::Parameters { .. })
+            ));
+        }
+        assert_eq!(split(&key, 1, MAX_GROUPS).unwrap().len(), MAX_GROUPS);
         assert_eq!(combine(&[]).unwrap_err(), ShareError::Combine);
         let dup = combine(&[(1, a[1].clone()), (1, a[1].clone())]);
         assert_eq!(dup.unwrap_err(), ShareError::Combine);
