@@ -117,9 +117,17 @@ pub fn run(args: DecryptArgs, ui: &Ui) -> super::CmdResult {
     let bytes = input.read()?;
     let text = common::text(&name, bytes)?;
     let format = common::format_for_encrypted(&input, args.input_type, &text);
-    // A Secret's name is checked before anything is decrypted (or a passphrase asked for).
+    // A Secret's name is checked before anything is decrypted (or a passphrase asked for),
+    // and so is whether the output type can hold a file encrypted whole.
     if args.output_type == Some(OutputType::K8sSecret) {
         secret_name(&args, &input)?;
+    }
+    if format == Format::Binary && args.output_type.is_some_and(|t| t != OutputType::K8sSecret) {
+        return Err(CliError::new(
+            ExitKind::Usage,
+            format!("{name} is encrypted whole: it has no keys to write as another format"),
+        )
+        .hint("decrypt it without --output-type, or use --output-type k8s-secret"));
     }
     // The work-tree copy of a file git's filter manages is already plaintext: say so, rather
     // than "not encrypted, encrypt it" (which would put ciphertext where people edit).

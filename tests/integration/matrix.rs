@@ -363,9 +363,10 @@ fn without_a_key_reading_commands_refuse_and_inspecting_ones_work() {
             let want = match (input.name, command) {
                 (_, "encrypt") => 4,
                 (_, "recipients" | "status") => 0,
-                // `--extract` knows before any key is looked for that a whole file has no
-                // keys; the others find out once it is open, and there is no key to open it.
-                ("binary", "decrypt --extract") => 2,
+                // `decrypt` knows before any key is looked for that a whole file has no keys
+                // (`--extract`, `--output-type`); the others find out once it is open, and
+                // there is no key to open it.
+                ("binary", "decrypt --extract" | "decrypt --output-type json") => 2,
                 (_, _) => 6,
             };
             let out = env
