@@ -1261,6 +1261,88 @@ mod tests {
         ));
     }
 
+    /// Text added after the metadata block, or the block moved, in every format: an
+    /// altered encrypted file (exit 7), never "not encrypted" (which would invite encrypting
+    /// it again), and `encrypt` refuses it as already encrypted.
+    #[test]
+    fn a_misplaced_metadata_block_is_an_integrity_failure_in_every_format() {
+        let k = key();
+        let cases: [(Format, &str, fn(&str) -> String); 5] = [
+            (Format::Dotenv, "A=secret\n", |t| format!("{t}B=1\n")),
+            (Format::Json, "{\"a\": \"secret\"}\n", |t| {
+                let end = t.rfind('}').unwrap();
+                format!("{}, \"db\": {{}}}}\n", &t[..end])
+            }),
+            (Format::Toml, "a = \"secret\"\n", |t| {
+                format!("{t}\n[extra]\nx = 1\n")
+            }),
+            (Format::Yaml, "a: secret\n", |t| format!("{t}extra: 1\n")),
+            // The block moved to the top: the file starts with its marker.
+            (Format::Yaml, "a: secret\n", |t| {
+                let i = t.find("vaultfile:").unwrap();
+                format!("{}{}", &t[i..], &t[..i])
+            }),
+        ];
+        for (format, text, alter) in cases {
+            let st = store(format);
+            let enc = encrypt(st, text, &opts(&k, None)).unwrap().text;
+            let altered = alter(&enc);
+            match decrypt(st, &altered, &k.identities) {
+                Err(DecryptError::Integrity(Integrity::MisplacedMetadata)) => {}
+                other => panic!("{format:?}: {other:?}\n{altered}"),
+            }
+            assert!(
+                matches!(
+                    encrypt(st, &altered, &opts(&k, None)),
+                    Err(EncryptError::AlreadyEncrypted)
+                ),
+                "{format:?}"
+            );
+        }
+        // A marker without any token, or tokens without a marker: not encrypted.
+        for (format, text) in [
+            (
+                Format::Dotenv,
+                "A=1\n#vaultfile: a note, not a block\nB=2\n",
+            ),
+            (Format::Yaml, "a: VF1.notatoken\nb: 2\n"),
+        ] {
+            assert!(
+                matches!(
+                    decrypt(store(format), text, &k.identities),
+                    Err(DecryptError::NotEncrypted)
+                ),
+                "{format:?}"
+            );
+        }
+    }
+
+    /// A metadata block with a version or a MAC is meant as one: damaged, it is reported
+    /// as damaged, not taken for the file's own `vaultfile` key.
+    #[test]
+    fn a_damaged_metadata_block_is_reported_as_damaged() {
+        let k = key();
+        let st = store(Format::Yaml);
+        let enc = encrypt(st, "a: secret\n", &opts(&k, None)).unwrap().text;
+        let mac_line = enc
+            .lines()
+            .find(|l| l.trim_start().starts_with("mac:"))
+            .unwrap();
+        let version_line = enc
+            .lines()
+            .find(|l| l.trim_start().starts_with("version:"))
+            .unwrap();
+        for damaged in [
+            enc.replace(&format!("{mac_line}\n"), ""),
+            enc.replace(&format!("{version_line}\n"), ""),
+        ] {
+            match decrypt(st, &damaged, &k.identities) {
+                Err(DecryptError::BadMetadata(_)) => {}
+                other => panic!("{other:?}\n{damaged}"),
+            }
+        }
+    }
+
     #[test]
     fn already_encrypted_and_not_encrypted() {
         let k = key();
