@@ -1267,7 +1267,8 @@ mod tests {
     #[test]
     fn a_misplaced_metadata_block_is_an_integrity_failure_in_every_format() {
         let k = key();
-        let cases: [(Format, &str, fn(&str) -> String); 5] = [
+        type Alter = fn(&str) -> String;
+        let cases: [(Format, &str, Alter); 5] = [
             (Format::Dotenv, "A=secret\n", |t| format!("{t}B=1\n")),
             (Format::Json, "{\"a\": \"secret\"}\n", |t| {
                 let end = t.rfind('}').unwrap();
