@@ -1318,6 +1318,27 @@ mod tests {
         }
     }
 
+    /// A file encrypted whole is known by its content, whatever its name; a structured file
+    /// whose only key happens to be `data` is not one.
+    #[test]
+    fn is_whole_tells_a_file_encrypted_whole_by_its_content() {
+        let k = key();
+        let whole = encrypt_binary(b"\x00\x01anything", &opts(&k, None))
+            .unwrap()
+            .text;
+        assert!(is_whole(&whole));
+        let structured = encrypt(store(Format::Yaml), "data: secret\n", &opts(&k, None))
+            .unwrap()
+            .text;
+        assert!(structured.starts_with("data: VF1."));
+        assert!(!is_whole(&structured));
+        assert!(!is_whole("data: VF1.notatoken\n"));
+        let other = encrypt(store(Format::Yaml), "a: secret\n", &opts(&k, None))
+            .unwrap()
+            .text;
+        assert!(!is_whole(&other));
+    }
+
     /// A metadata block with a version or a MAC is meant as one: damaged, it is reported
     /// as damaged, not taken for the file's own `vaultfile` key.
     #[test]
