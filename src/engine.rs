@@ -1646,12 +1646,30 @@ mod tests {
         let enc = encrypt(store(Format::Json), JSON, &grouped_opts(&fresh)).unwrap();
         let all = ids_of(&[&k[0], &k[1], &k[2]]);
         let value: serde_json::Value = serde_json::from_str(&enc.text).unwrap();
+        // Only the metadata block is rewritten, by the store that wrote it, and the rest of
+        // the text kept byte for byte: a whole re-serialised document would fail the MAC
+        // whatever the edit.
+        let st = store(Format::Json);
+        let span = st
+            .parse(&enc.text, ParseOptions::default())
+            .unwrap()
+            .metadata
+            .unwrap()
+            .span;
+        let without = format!("{}{}", &enc.text[..span.start], &enc.text[span.end..]);
         let check = |edit: &dyn Fn(&mut serde_json::Value)| {
-            let mut v = value.clone();
-            edit(&mut v["vaultfile"]);
-            let text = serde_json::to_string_pretty(&v).unwrap();
-            decrypt(store(Format::Json), &text, &all)
+            let mut m = value["vaultfile"].clone();
+            edit(&mut m);
+            let doc = st.parse(&without, ParseOptions::default()).unwrap();
+            let ins = st.metadata_insertion(&without, &doc, &m).unwrap();
+            let text = format::apply_edits(&without, [], Some(&ins), 0);
+            decrypt(st, &text, &all)
         };
+        assert_eq!(
+            check(&|_| {}).unwrap(),
+            JSON,
+            "an edit that changes nothing"
+        );
         // Threshold lowered to 1: the MAC (keyed by the real data key) fails.
         assert!(matches!(
             check(&|m| m["threshold"] = 1.into()),

@@ -206,7 +206,7 @@ fn from_git_index(plain: &[PathBuf]) -> (Vec<EncryptedFile>, Vec<PathBuf>) {
     if managed.is_empty() {
         return (found, unstaged);
     }
-    let index = index_entries(&repo);
+    let index = repo.index_entries().unwrap_or_default();
     let Ok(mut blobs) = BlobReader::start(&repo) else {
         return (found, unstaged);
     };
@@ -214,42 +214,23 @@ fn from_git_index(plain: &[PathBuf]) -> (Vec<EncryptedFile>, Vec<PathBuf>) {
         if !managed.contains(rel.as_str()) {
             continue;
         }
-        let Some((mode, oid)) = index.get(rel) else {
+        let Some(entry) = index.get(rel) else {
             unstaged.push(p.clone());
             continue;
         };
-        let Ok(Some(blob)) = blobs.read(oid) else {
+        let Ok(Some(blob)) = blobs.read(&entry.oid) else {
             continue;
         };
         let stored = Stored::Index {
             top: top.clone(),
             path: rel.clone(),
-            mode: mode.clone(),
+            mode: entry.mode.clone(),
         };
         if let Some(f) = encrypted_from(p, blob, stored) {
             found.push(f);
         }
     }
     (found, unstaged)
-}
-
-/// Every stage-0 index entry: path → (mode, blob id).
-fn index_entries(repo: &Repo) -> std::collections::HashMap<String, (String, String)> {
-    let mut out = std::collections::HashMap::new();
-    let Ok(list) = repo.run(&["ls-files", "-s", "-z", "--full-name", ":/"]) else {
-        return out;
-    };
-    for entry in list.split(|b| *b == 0).filter(|e| !e.is_empty()) {
-        let entry = String::from_utf8_lossy(entry);
-        let Some((meta, path)) = entry.split_once('\t') else {
-            continue;
-        };
-        let mut f = meta.split(' ');
-        if let (Some(mode), Some(oid), Some("0")) = (f.next(), f.next(), f.next()) {
-            out.insert(path.to_owned(), (mode.to_owned(), oid.to_owned()));
-        }
-    }
-    out
 }
 
 fn walk(

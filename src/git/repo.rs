@@ -34,6 +34,15 @@ pub enum GitError {
     Pipe(std::io::Error),
 }
 
+/// One entry of git's index (stage 0).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexEntry {
+    /// The file mode, as git writes it (`100644`).
+    pub mode: String,
+    /// The blob's object id.
+    pub oid: String,
+}
+
 /// A repository found from a directory.
 #[derive(Clone, Debug)]
 pub struct Repo {
@@ -144,21 +153,37 @@ impl Repo {
     /// repository-relative path. Conflicted paths (stages 1-3) are left out, as
     /// `git cat-file` leaves out `:path` for them.
     pub fn index_blobs(&self) -> Result<std::collections::HashMap<String, String>, GitError> {
+        Ok(self
+            .index_entries()?
+            .into_iter()
+            .map(|(path, e)| (path, e.oid))
+            .collect())
+    }
+
+    /// Every stage-0 index entry, with its file mode (what `git update-index --cacheinfo`
+    /// needs to stage a new blob at the same path), by repository-relative path.
+    pub fn index_entries(&self) -> Result<std::collections::HashMap<String, IndexEntry>, GitError> {
         let out = self.run(&["ls-files", "-s", "-z", "--full-name", ":/"])?;
-        let mut blobs = std::collections::HashMap::new();
+        let mut entries = std::collections::HashMap::new();
         for entry in split_z(&out) {
             // "<mode> <oid> <stage>\t<path>"
             let Some((meta, path)) = entry.split_once('\t') else {
                 return Err(GitError::Output("ls-files -s".into()));
             };
             let mut fields = meta.split(' ');
-            let (Some(_mode), Some(oid), Some("0")) = (fields.next(), fields.next(), fields.next())
+            let (Some(mode), Some(oid), Some("0")) = (fields.next(), fields.next(), fields.next())
             else {
                 continue;
             };
-            blobs.insert(path.to_owned(), oid.to_owned());
+            entries.insert(
+                path.to_owned(),
+                IndexEntry {
+                    mode: mode.to_owned(),
+                    oid: oid.to_owned(),
+                },
+            );
         }
-        Ok(blobs)
+        Ok(entries)
     }
 
     /// Whether `HEAD` names a commit (false in a repository with no commit yet).
