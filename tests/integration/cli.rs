@@ -442,56 +442,9 @@ fn binary_files_round_trip() {
     assert_eq!(env.decrypt(&p, &["--input-type", "binary"]), content);
 }
 
-#[test]
-fn help_has_an_example_for_every_command() {
-    for cmd in ["keygen", "encrypt", "decrypt", "recipients", "demo"] {
-        assert_cmd::Command::cargo_bin("vaultfile")
-            .unwrap()
-            .args([cmd, "--help"])
-            .assert()
-            .success()
-            .stdout(predicate::str::contains("Example"));
-    }
-    assert_cmd::Command::cargo_bin("vaultfile")
-        .unwrap()
-        .arg("--help")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Exit codes:"));
-}
-
 // --- Errors: each says what happened, names the file, and exits with the documented code.
-
-#[test]
-fn missing_file_is_named() {
-    let env = Env::new();
-    env.cmd()
-        .args(["encrypt", "-r", &env.public, "nope.yaml"])
-        .assert()
-        .code(1)
-        .stderr(
-            predicate::str::contains("nope.yaml").and(predicate::str::contains("No such file")),
-        );
-}
-
-#[test]
-fn syntax_error_has_line_and_column() {
-    let env = Env::new();
-    let f = env.write("bad.json", "{\n  \"a\": 1,\n  \"b\": ,\n}\n");
-    env.cmd()
-        .args(["encrypt", "-r", &env.public])
-        .arg(&f)
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains("bad.json").and(predicate::str::contains("line 3")));
-    let f = env.write("bad.yaml", "a: [1, 2\nb: c\n");
-    env.cmd()
-        .args(["encrypt", "-r", &env.public])
-        .arg(&f)
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains("line"));
-}
+// Messages and exit codes alone are pinned as cases in tests/cmd (cli_cases.rs); the tests
+// here check more than a message (a file left as it was, a secret not repeated, …).
 
 #[test]
 fn encrypting_twice_is_refused() {
@@ -535,49 +488,6 @@ fn decrypting_plaintext_is_refused() {
         .code(4)
         .stderr(predicate::str::contains("not encrypted"));
     assert_eq!(std::fs::read_to_string(&f).unwrap(), CONFIG);
-}
-
-#[test]
-fn no_recipients_is_explained() {
-    let env = Env::new();
-    let f = env.write("c.yaml", CONFIG);
-    env.cmd().arg("encrypt").arg(&f).assert().code(5).stderr(
-        predicate::str::contains("no recipients").and(predicate::str::contains("hint: pass -r")),
-    );
-    env.cmd()
-        .args(["encrypt", "-r", "age1notakey"])
-        .arg(&f)
-        .assert()
-        .code(5)
-        .stderr(predicate::str::contains("age1notakey"));
-}
-
-#[test]
-fn no_matching_identity_lists_recipients_and_identities_tried() {
-    let env = Env::new();
-    let stranger = Env::new();
-    let f = env.write("c.yaml", CONFIG);
-    let enc = env.write("c.enc.yaml", env.encrypt(&f, &[]));
-    stranger
-        .cmd()
-        .arg("decrypt")
-        .arg(&enc)
-        .assert()
-        .code(6)
-        .stderr(
-            predicate::str::contains("no identity can decrypt")
-                .and(predicate::str::contains(&env.public))
-                .and(predicate::str::contains(
-                    stranger.key_file.to_str().unwrap(),
-                ))
-                .and(predicate::str::contains("c.enc.yaml")),
-        );
-    env.bare_cmd()
-        .arg("decrypt")
-        .arg(&enc)
-        .assert()
-        .code(6)
-        .stderr(predicate::str::contains("(none found)"));
 }
 
 /// A secret key given by mistake as a recipient is not repeated in the error (which may

@@ -7,25 +7,6 @@ use crate::common::Env;
 const PLAIN: &str = "token: abc-s3cret-123\nport: 8080\n";
 
 #[test]
-fn an_unknown_recipient_string_is_explained() {
-    let env = Env::new();
-    let f = env.write("a.yaml", PLAIN);
-    env.cmd()
-        .args(["encrypt", "-r", "bob@example.com"])
-        .arg(&f)
-        .assert()
-        .code(5)
-        .stderr(
-            predicate::str::contains("'bob@example.com' is not a recipient")
-                .and(predicate::str::contains("age public key (age1…)"))
-                .and(predicate::str::contains("`passphrase`"))
-                .and(predicate::str::contains(
-                    "hint: age public keys start with age1",
-                )),
-        );
-}
-
-#[test]
 fn malformed_age_and_ssh_keys_are_refused() {
     let env = Env::new();
     let f = env.write("a.yaml", PLAIN);

@@ -2,6 +2,7 @@
 //! module per area.
 
 mod cli;
+mod cli_cases;
 mod common;
 mod config;
 mod differential;
