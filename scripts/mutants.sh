@@ -45,7 +45,7 @@ for g in "${groups[@]}"; do
     crypto) run crypto src/crypto/mac.rs src/crypto/value.rs src/crypto/data_key.rs src/crypto/shamir.rs -- --lib || status=1 ;;
     # Seal, open, the MAC check, key groups, re-keying: unit and property tests, plus the
     # tamper, format and differential integration tests.
-    engine) run engine src/engine.rs src/policy.rs -- --lib --test integration -- --skip kms:: --skip vault:: --skip sops:: || status=1 ;;
+    engine) run engine src/engine.rs src/engine/holders.rs src/policy.rs -- --lib --test integration -- --skip kms:: --skip vault:: --skip sops:: || status=1 ;;
     # The git clean/smudge/merge conversion: unit tests and the real-git tests.
     git) run git src/git/convert.rs src/git/merge.rs -- --lib --test integration -- git || status=1 ;;
     # Plaintext on disk: temporary files, output modes, scratch directories.

@@ -8,7 +8,7 @@
 //! not starting with a digit) is an error that names the key, as is two keys giving the
 //! same name; nothing is renamed silently. Null values have no variable.
 //!
-//! The values are those of the read model ([`crate::view`]): a YAML alias gives its
+//! The values are those of the read model ([`crate::format::view`]): a YAML alias gives its
 //! anchored value's variables under its own name, a merge key's mappings give theirs under
 //! the mapping that merges them, and the merge key itself (`<<`) gives none.
 //!
@@ -17,10 +17,10 @@
 
 use zeroize::Zeroizing;
 
-use crate::document::ScalarKind;
 use crate::format::Format;
+use crate::format::document::ScalarKind;
+use crate::format::view::View;
 use crate::path::{KeyPath, PathRef, Segment};
-use crate::view::View;
 
 /// How names are made.
 #[derive(Clone, Debug)]

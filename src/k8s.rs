@@ -8,7 +8,7 @@
 //! bytes exactly (a binary file, a value with a trailing newline or a leading space) and is
 //! the form the API server stores and `kubectl get -o yaml` shows, so a rendered manifest
 //! compares equal to the live object. Keys are the paths of the values as a reader sees them
-//! (YAML aliases and merge keys resolved, [`crate::view`]) flattened as for environment
+//! (YAML aliases and merge keys resolved, [`crate::format::view`]) flattened as for environment
 //! variables ([`crate::flatten`]): `envFrom: secretRef` then gives a program the same
 //! variables `vaultfile exec-env` would. Kubernetes allows only `[-._a-zA-Z0-9]` in keys; a
 //! path that gives another key is an error that names it, never renamed silently. The name
@@ -18,11 +18,11 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
-use crate::document::ScalarKind;
 use crate::flatten::{self, FlattenOptions};
 use crate::format::Format;
+use crate::format::document::ScalarKind;
+use crate::format::view::View;
 use crate::path::KeyPath;
-use crate::view::View;
 
 /// The longest key, name or namespace Kubernetes accepts (namespaces: 63).
 const MAX_KEY: usize = 253;

@@ -30,7 +30,6 @@
 pub mod audit;
 pub mod config;
 pub mod crypto;
-pub mod document;
 pub mod engine;
 pub mod flatten;
 pub mod format;
@@ -38,11 +37,9 @@ pub mod git;
 pub mod k8s;
 pub mod keys;
 pub mod metadata;
-pub mod patch;
 pub mod path;
 pub mod policy;
 pub mod scan;
 pub mod sops;
-pub mod view;
 
 pub use keys::Callbacks;

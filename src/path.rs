@@ -188,7 +188,7 @@ impl KeyPath {
 /// A canonical [`KeyPath`] cannot tell `@0.a` from `a` (the first document's paths have no
 /// document segment), but a reader must: in a stream of several documents, `a` without
 /// `@N.` may be found in more than one of them, and then it is ambiguous rather than
-/// silently the first (see [`crate::view::View::lookup`]).
+/// silently the first (see [`crate::format::view::View::lookup`]).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PathQuery {
     /// The document named with `@N.`, if any.
@@ -275,7 +275,7 @@ impl fmt::Debug for PathQuery {
     }
 }
 
-/// A borrowed [`KeyPath`]: canonical bytes stored elsewhere (see [`crate::document::Leaves`]).
+/// A borrowed [`KeyPath`]: canonical bytes stored elsewhere (see [`crate::format::document::Leaves`]).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PathRef<'a> {
     bytes: &'a [u8],

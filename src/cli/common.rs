@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use vaultfile::config::{self, Config, CreationRule};
+use vaultfile::engine;
 use vaultfile::format::Format;
 use vaultfile::keys::{self, KeyHolders, Recipient};
 use vaultfile::path::RuleSpec;
@@ -49,7 +50,8 @@ pub fn format_for_plain(input: &Input, explicit: Option<Format>) -> Result<Forma
 /// The format of an encrypted input: `--input-type`, else what its content says, else its
 /// name ([`Format::of_encrypted`]).
 pub fn format_for_encrypted(input: &Input, explicit: Option<Format>, text: &str) -> Format {
-    explicit.unwrap_or_else(|| Format::of_encrypted(text, input.path().map(Format::from_path)))
+    explicit
+        .unwrap_or_else(|| engine::format_of_encrypted(text, input.path().map(Format::from_path)))
 }
 
 /// The leaf-selection flags.
@@ -174,7 +176,7 @@ pub fn holders_from_config(
 /// Parses the recipients of rule `i` of `config`; errors name the rule's line.
 pub fn holders_of_rule(config: &Config, i: usize) -> Result<KeyHolders, CliError> {
     let rule = &config.creation_rules[i];
-    KeyHolders::from_rule(rule, super::rekey::callbacks()).map_err(|e| {
+    rule.holders(super::rekey::callbacks()).map_err(|e| {
         CliError::new(
             ExitKind::Recipients,
             format!("{}:{}: {e}", config.path.display(), rule.line),

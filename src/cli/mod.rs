@@ -5,42 +5,22 @@
 
 mod child;
 mod clock;
+mod commands;
 mod common;
-mod completions;
-mod convert;
-mod decrypt;
-mod demo;
-mod edit;
-mod encrypt;
 mod error;
-mod exec_env;
-mod exec_file;
-mod export;
-mod get;
-mod git;
 mod identities;
-mod init;
 mod io;
 mod key_services;
-mod keygen;
-mod keys_check;
-mod recipients;
 mod rekey;
-mod rotate;
-mod scan;
 mod scratch;
 mod secret;
-mod set;
-mod status;
 mod ui;
-mod unset;
-mod updatekeys;
-mod upgrade;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use commands::*;
 use error::{CliError, EXIT_CODES_HELP};
 use ui::Ui;
 

@@ -76,7 +76,7 @@ pub fn read_encrypted(path: &Path) -> Result<Option<EncryptedFile>, CliError> {
 
 fn encrypted_from(path: &Path, bytes: Vec<u8>, stored: Stored) -> Option<EncryptedFile> {
     let text = String::from_utf8(bytes).ok()?;
-    let format = Format::of_encrypted(&text, Some(Format::from_path(path)));
+    let format = engine::format_of_encrypted(&text, Some(Format::from_path(path)));
     let store = format::store_for(format)
         .unwrap_or_else(|| format::store_for(Format::Yaml).expect("yaml store"));
     let metadata = engine::inspect(store, &text).ok()?;

@@ -8,10 +8,10 @@ use zeroize::Zeroizing;
 
 use vaultfile::engine::{self, EncryptOptions, Opened};
 use vaultfile::flatten::{self, FlattenOptions};
+use vaultfile::format::patch::{Op, PatchError, Shared};
+use vaultfile::format::view::{LookupError, View, ViewError};
 use vaultfile::format::{self, Format, Store};
-use vaultfile::patch::{Op, PatchError, Shared};
 use vaultfile::path::{KeyPath, PathQuery};
-use vaultfile::view::{LookupError, View, ViewError};
 
 use super::common::{self, IdentityArgs};
 use super::error::{CliError, ExitKind};

@@ -7,14 +7,17 @@
 //! line in [`store_for`]. Binary files are not parsed at all (see [`binary`]).
 
 pub mod binary;
+pub mod document;
 pub mod dotenv;
 pub mod json;
+pub mod patch;
 pub mod toml;
+pub mod view;
 pub mod yaml;
 
 use std::path::Path;
 
-pub use crate::document::{Document, Leaf, Leaves, MetadataBlock, ScalarKind, apply_edits};
+pub use crate::format::document::{Document, Leaf, Leaves, MetadataBlock, ScalarKind, apply_edits};
 
 /// The formats vaultfile understands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -81,25 +84,6 @@ impl Format {
             Some("json") => Format::Json,
             Some("toml") => Format::Toml,
             _ => Format::Binary,
-        }
-    }
-
-    /// The format of an *encrypted* text: what its content says (the metadata marker of
-    /// its format, or a file encrypted whole), else what its name says (`by_name`), else
-    /// YAML. Content first: a copy named `prod.yaml.bak` is still the YAML file it was, and
-    /// reading it by its name would report a perfectly good file as altered.
-    pub fn of_encrypted(text: &str, by_name: Option<Format>) -> Format {
-        if crate::engine::is_whole(text) {
-            return Format::Binary;
-        }
-        match (Format::sniff_encrypted(text), by_name) {
-            // A format-1 binary file looks like YAML and carries no flag: its name decides.
-            (Some(Format::Yaml), Some(Format::Binary)) if text.starts_with("data: VF1.") => {
-                Format::Binary
-            }
-            (Some(sniffed), _) => sniffed,
-            (None, Some(f)) => f,
-            (None, None) => Format::Yaml,
         }
     }
 

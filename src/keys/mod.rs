@@ -265,35 +265,6 @@ impl KeyHolders {
             KeyHolders::Groups { groups, .. } => groups.iter().all(Vec::is_empty),
         }
     }
-
-    /// Parses the holders a `.vaultfile.yaml` creation rule names: its `recipients`, or
-    /// its `key_groups` and `threshold` (all groups when it has none). Duplicates within a
-    /// list are dropped.
-    pub fn from_rule(
-        rule: &crate::config::CreationRule,
-        callbacks: Arc<dyn Callbacks>,
-    ) -> Result<KeyHolders, RecipientError> {
-        let parse = |list: &[String]| -> Result<Vec<Box<dyn Recipient>>, RecipientError> {
-            let mut out: Vec<Box<dyn Recipient>> = Vec::with_capacity(list.len());
-            for r in list {
-                let parsed = parse_recipient_with(r, callbacks.clone())?;
-                if !out.iter().any(|o| o.id() == parsed.id()) {
-                    out.push(parsed);
-                }
-            }
-            Ok(out)
-        };
-        if rule.key_groups.is_empty() {
-            return Ok(KeyHolders::Recipients(parse(&rule.recipients)?));
-        }
-        let groups = rule
-            .key_groups
-            .iter()
-            .map(|g| parse(g))
-            .collect::<Result<Vec<_>, _>>()?;
-        let threshold = rule.threshold.unwrap_or(groups.len());
-        Ok(KeyHolders::Groups { groups, threshold })
-    }
 }
 
 /// Loads the identities in one identity source, choosing the parser by content: an

@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::{GlobSet, GlobSetBuilder};
 use memchr::memmem::Finder;
 
 /// The markers that allow a line inline. `gitleaks:allow` is accepted too, so a team that
@@ -32,7 +32,7 @@ impl AllowList {
         } else {
             let mut set = GlobSetBuilder::new();
             for p in paths {
-                set.add(glob(p)?);
+                set.add(crate::config::scan_allow_glob(p)?);
             }
             Some(set.build()?)
         };
@@ -52,14 +52,6 @@ impl AllowList {
     pub fn fingerprint_allowed(&self, fingerprint: &str) -> bool {
         self.fingerprints.contains(fingerprint)
     }
-}
-
-/// Compiles one allow-list glob; the configuration calls it to check globs as it loads.
-pub fn glob(pattern: &str) -> Result<globset::Glob, globset::Error> {
-    GlobBuilder::new(pattern)
-        .literal_separator(true)
-        .backslash_escape(true)
-        .build()
 }
 
 /// Whether `secret` is an age public key (`age1…`, bech32): a recipient, which

@@ -1,0 +1,423 @@
+//! The programs git runs: `filter-process` (long-running), one-shot `clean` and
+//! `smudge`, and `textconv` for `git diff`.
+//!
+//! Everything here writes git's data on stdout and talks to the user only on stderr.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use vaultfile::config::Config;
+use vaultfile::engine::DecryptError;
+use vaultfile::git::convert::{self, CleanError, RuleFor, Smudged};
+use vaultfile::git::filter_process::{self, Failure, Filter};
+use vaultfile::git::repo::{BlobReader, Repo};
+use vaultfile::keys::{self, Identity};
+
+use crate::cli::error::{CliError, ExitKind};
+use crate::cli::identities;
+use crate::cli::ui::Ui;
+
+/// Serve git's long-running filter protocol on stdin/stdout (run by git)
+#[derive(Debug, clap::Args)]
+pub struct FilterProcessArgs {}
+
+/// Encrypt stdin for the repository (one-shot clean filter, run by git)
+#[derive(Debug, clap::Args)]
+pub struct CleanArgs {
+    /// The file's path in the repository (git's %f)
+    #[arg(value_name = "PATH")]
+    path: String,
+}
+
+/// Decrypt stdin for the work tree (one-shot smudge filter, run by git)
+#[derive(Debug, clap::Args)]
+pub struct SmudgeArgs {
+    /// The file's path in the repository (git's %f)
+    #[arg(value_name = "PATH")]
+    path: String,
+}
+
+/// Print FILE decrypted, or as it is without a key (diff textconv, run by git)
+#[derive(Debug, clap::Args)]
+pub struct TextconvArgs {
+    /// A file holding a blob, named by git
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+}
+
+/// Files left encrypted are named one by one up to this many, then counted.
+const LOCKED_NAMED: usize = 5;
+
+/// What the repository held when the first file was cleaned: the baselines to look for.
+struct Known {
+    index: HashMap<String, String>,
+    has_head: bool,
+}
+
+/// The state shared by every file one git command sends.
+struct GitFilter<'a> {
+    ui: &'a Ui,
+    repo: Option<Repo>,
+    blobs: Option<BlobReader>,
+    /// The index's blob ids and whether HEAD exists, read at the first clean.
+    known: Option<Known>,
+    identities: Vec<Box<dyn Identity>>,
+    configs: HashMap<PathBuf, Option<Config>>,
+    locked: usize,
+    /// Decided at the first locked file: see [`GitFilter::writes_work_tree`].
+    writes_work_tree: Option<bool>,
+}
+
+impl<'a> GitFilter<'a> {
+    fn new(ui: &'a Ui) -> Result<Self, CliError> {
+        let found = identities::collect(&[], ui)?;
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        Ok(GitFilter {
+            ui,
+            repo: Repo::discover(&cwd).ok(),
+            blobs: None,
+            known: None,
+            // One filter process sees the same file more than once: unwrap each key once.
+            // One cache per identity keeps the lookup order (local keys before network
+            // services): the engine tries identities in order.
+            identities: found
+                .identities
+                .into_iter()
+                .map(|i| {
+                    Box::new(keys::remembering::Remembering::new(vec![i])) as Box<dyn Identity>
+                })
+                .collect(),
+            configs: HashMap::new(),
+            locked: 0,
+            writes_work_tree: None,
+        })
+    }
+
+    /// The index version of `path`, else HEAD's: the baseline that keeps unchanged values'
+    /// ciphertext (and the data key) as they are.
+    ///
+    /// The index is listed once (`git ls-files -s`) and blobs are read by id, so a new file
+    /// costs no `git cat-file` round trip at all, and HEAD is asked only when there is one:
+    /// `git add` of many new files was paying two round trips per file to learn there was
+    /// nothing to find (BENCHMARKS.md, git benchmark).
+    fn baseline(&mut self, path: &str) -> Option<Vec<u8>> {
+        let repo = self.repo.as_ref()?;
+        let known = self.known.get_or_insert_with(|| Known {
+            index: repo.index_blobs().unwrap_or_default(),
+            has_head: repo.has_head(),
+        });
+        let spec = match known.index.get(path) {
+            Some(oid) => oid.clone(),
+            None if known.has_head => format!("HEAD:{path}"),
+            None => return None,
+        };
+        if self.blobs.is_none() {
+            self.blobs = BlobReader::start(repo).ok();
+        }
+        match self.blobs.as_mut()?.read(&spec) {
+            Ok(found) => found,
+            Err(_) => {
+                self.blobs = None;
+                None
+            }
+        }
+    }
+
+    fn clean_file(&mut self, path: &str, content: Vec<u8>) -> Result<Vec<u8>, CliError> {
+        let baseline = self.baseline(path);
+        let top = self
+            .repo
+            .as_ref()
+            .and_then(|r| r.work_tree.clone())
+            .unwrap_or_else(|| PathBuf::from("."));
+        let file = top.join(path);
+        let configs = &mut self.configs;
+        let mut rule = || rule_for_file(configs, &file);
+        convert::clean_at(
+            path,
+            content,
+            baseline.as_deref(),
+            &self.identities,
+            &mut rule,
+            crate::cli::clock::now()?,
+        )
+        .map_err(|e| clean_error(path, e))
+    }
+
+    /// Whether the locked-file warnings apply: not when git smudges blobs only to show
+    /// them (`git log -p`, `git show`, `git diff`), where nothing is left in the work tree.
+    fn writes_work_tree(&mut self) -> bool {
+        *self
+            .writes_work_tree
+            .get_or_insert_with(|| !git_command_only_reads())
+    }
+
+    fn smudge_file(&mut self, path: &str, content: Vec<u8>) -> Result<Vec<u8>, CliError> {
+        match convert::smudge_opened(path, content, &self.identities) {
+            Ok((Smudged::Decrypted(p), Some(metadata))) => {
+                self.warn_drift(path, &metadata);
+                Ok(p)
+            }
+            Ok((Smudged::Decrypted(p) | Smudged::Plain(p), _)) => Ok(p),
+            Ok((Smudged::Locked(c, _), _)) if !self.writes_work_tree() => Ok(c),
+            Ok((Smudged::Locked(c, why), _)) => {
+                self.locked += 1;
+                if self.locked <= LOCKED_NAMED {
+                    self.ui.warn(&format!(
+                        "{path}: left encrypted in the work tree ({})",
+                        locked_reason(&why)
+                    ));
+                }
+                Ok(c)
+            }
+            Err(e) => Err(CliError::decrypt(path, e, &[]).hint(
+                "the blob in the repository was altered; check out an earlier commit of this file",
+            )),
+        }
+    }
+
+    /// Warns when a checked-out file's recipients or rules are not its rule's: someone
+    /// who could push may have added a recipient. The next `git add` by a key holder
+    /// makes the file match its rule.
+    fn warn_drift(&mut self, path: &str, metadata: &vaultfile::metadata::Metadata) {
+        let top = self
+            .repo
+            .as_ref()
+            .and_then(|r| r.work_tree.clone())
+            .unwrap_or_else(|| PathBuf::from("."));
+        let Ok(RuleFor::Rule(holders, rules)) = rule_for_file(&mut self.configs, &top.join(path))
+        else {
+            return;
+        };
+        let drift = vaultfile::policy::compare(metadata, &holders, &rules);
+        if !drift.is_empty() {
+            self.ui.warn(&format!(
+                "{path}: {}; `git add --renormalize -- {path}` (with a key) makes it match its rule",
+                drift.lines().join("; ")
+            ));
+        }
+    }
+
+    fn finish(&self) {
+        if self.locked > LOCKED_NAMED {
+            self.ui.warn(&format!(
+                "…and {} more files left encrypted: no identity at hand opens them",
+                self.locked - LOCKED_NAMED
+            ));
+        }
+        if self.locked > 0 {
+            self.ui.info(
+                "hint: put your key in ~/.config/vaultfile/keys.txt (or set VAULTFILE_AGE_KEY_FILE), then `vaultfile git init` decrypts them",
+            );
+        }
+    }
+}
+
+/// Whether the git command that started this filter only shows blobs (`log -p`, `show`,
+/// `diff`, `blame`…): git smudges each blob it diffs, and "left encrypted in the work tree"
+/// would be false there. The filter protocol does not say why git asks, so the command is
+/// read from the parent process (git, or the `sh -c` git ran the filter through); where that
+/// cannot be read (not Linux), the warnings stay.
+fn git_command_only_reads() -> bool {
+    const READERS: [&str; 10] = [
+        "log",
+        "show",
+        "diff",
+        "blame",
+        "annotate",
+        "grep",
+        "format-patch",
+        "whatchanged",
+        "range-diff",
+        "cat-file",
+    ];
+    let mut pid = std::os::unix::process::parent_id();
+    for _ in 0..3 {
+        let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+            return false;
+        };
+        let args: Vec<String> = cmdline
+            .split(|b| *b == 0)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        let is_git = args.first().is_some_and(|a| {
+            std::path::Path::new(a)
+                .file_name()
+                .is_some_and(|n| n == "git")
+        });
+        if is_git {
+            // The subcommand: the first argument that is not a global option (`-c k=v`,
+            // `-C dir`, `--no-pager`, `--git-dir=…`).
+            let mut it = args.iter().skip(1);
+            while let Some(a) = it.next() {
+                if a == "-c" || a == "-C" {
+                    it.next();
+                } else if !a.starts_with('-') {
+                    return READERS.contains(&a.as_str());
+                }
+            }
+            return false;
+        }
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            return false;
+        };
+        // "pid (comm) state ppid …": the comm may hold spaces, so split after its `)`.
+        let Some(ppid) = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse().ok())
+        else {
+            return false;
+        };
+        pid = ppid;
+    }
+    false
+}
+
+fn locked_reason(e: &DecryptError) -> String {
+    match e {
+        DecryptError::NoMatchingIdentity { .. } => "no identity at hand opens it".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The `.vaultfile.yaml` rule for a file: who may read it and which values are encrypted.
+/// No configuration above it, or no rule matching it, is [`RuleFor::NoRule`]; a
+/// configuration that cannot be read is an error (its rules cannot be checked).
+fn rule_for_file(
+    configs: &mut HashMap<PathBuf, Option<Config>>,
+    file: &Path,
+) -> Result<RuleFor, String> {
+    let dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
+    if !configs.contains_key(&dir) {
+        let c = Config::discover(&dir).map_err(|e| e.to_string())?;
+        configs.insert(dir.clone(), c);
+    }
+    let Some(config) = configs[&dir].as_ref() else {
+        return Ok(RuleFor::NoRule(format!(
+            "it is a new file and there is no {} above it to say who may read it",
+            vaultfile::config::FILE_NAME
+        )));
+    };
+    let Some(rule) = config.rule_for(file) else {
+        return Ok(RuleFor::NoRule(format!(
+            "it is a new file and no creation rule in {} matches it",
+            config.path.display()
+        )));
+    };
+    let holders = rule
+        .holders(crate::cli::rekey::callbacks())
+        .map_err(|e| format!("{}:{}: {e}", config.path.display(), rule.line))?;
+    Ok(RuleFor::Rule(holders, rule.rules.clone()))
+}
+
+fn clean_error(path: &str, e: CleanError) -> CliError {
+    let msg = format!("cannot encrypt {path} for the repository: {e}");
+    let err = match &e {
+        CleanError::Syntax {
+            conflict_markers: true,
+            ..
+        } => CliError::new(ExitKind::Syntax, msg)
+            .hint("it still has conflict markers (<<<<<<< ======= >>>>>>>): resolve them, then `git add` it"),
+        CleanError::ConflictMarkers => CliError::new(ExitKind::Syntax, msg)
+            .hint("resolve the conflict (keep one side of each <<<<<<< ======= >>>>>>> block), then `git add` it"),
+        CleanError::Syntax { .. } | CleanError::NotText(_) => {
+            CliError::new(ExitKind::Syntax, msg).hint("fix the file, then `git add` it again")
+        }
+        CleanError::BaselineLocked(_) => CliError::new(ExitKind::NoIdentity, msg).hint(
+            "only someone who can decrypt the committed version can change it; put your key in ~/.config/vaultfile/keys.txt",
+        ),
+        CleanError::Tampered(_) => CliError::new(ExitKind::Integrity, msg)
+            .hint("restore the file with `git checkout -- PATH`"),
+        CleanError::LockedChange { recipients } => {
+            let who = recipients.join(", ");
+            CliError::new(ExitKind::NoIdentity, msg).hint(format!(
+                "only a recipient of the file can change it, comments included: {who}; restore it with `git checkout -- {path}`"
+            ))
+        }
+        CleanError::PlaintextInLockedFile(_) => CliError::new(ExitKind::NoIdentity, msg)
+            .hint("the work tree holds the encrypted file; values can only be changed with a key that opens it"),
+        CleanError::Unreadable(DecryptError::UnsupportedVersion(_)) => {
+            CliError::new(ExitKind::State, msg).hint("upgrade vaultfile to work with this file")
+        }
+        CleanError::Unreadable(_) => CliError::new(ExitKind::Integrity, msg)
+            .hint("restore the file with `git checkout -- PATH`"),
+        CleanError::Encrypt(vaultfile::engine::EncryptError::ReservedKey) => {
+            CliError::new(ExitKind::Syntax, msg).hint(
+                "rename the file's top-level `vaultfile` key: an encrypted file keeps its metadata there",
+            )
+        }
+        CleanError::Config(_) => CliError::new(ExitKind::Usage, msg)
+            .hint("fix .vaultfile.yaml: its rule says who may read this file"),
+        CleanError::NoRecipients(_) => CliError::new(ExitKind::Recipients, msg).hint(
+            "add a creation rule with recipients to .vaultfile.yaml (`vaultfile init` writes one), or encrypt it once with `vaultfile encrypt -i -r age1… PATH`",
+        ),
+        _ => CliError::new(ExitKind::Other, msg),
+    };
+    err.hint("git stored nothing for this file")
+}
+
+impl Filter for GitFilter<'_> {
+    fn clean(&mut self, path: &str, content: Vec<u8>) -> Result<Vec<u8>, Failure> {
+        self.clean_file(path, content).map_err(|e| {
+            // Through the Ui: coloured like every other error when git's stderr is a
+            // terminal (git passes the filter's stderr through).
+            self.ui.error(&e);
+            Failure::Error
+        })
+    }
+
+    fn smudge(&mut self, path: &str, content: Vec<u8>) -> Result<Vec<u8>, Failure> {
+        self.smudge_file(path, content).map_err(|e| {
+            self.ui.error(&e);
+            Failure::Error
+        })
+    }
+}
+
+pub fn run_process(_: FilterProcessArgs, ui: &Ui) -> crate::cli::CmdResult {
+    let mut filter = GitFilter::new(ui)?;
+    let stdin = std::io::stdin().lock();
+    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let result = filter_process::serve(stdin, stdout, &mut filter);
+    filter.finish();
+    result.map_err(|e| CliError::new(ExitKind::Usage, e.to_string()))
+}
+
+fn read_stdin() -> Result<Vec<u8>, CliError> {
+    let mut buf = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut buf)
+        .map_err(|e| CliError::new(ExitKind::Other, format!("cannot read standard input: {e}")))?;
+    Ok(buf)
+}
+
+fn write_stdout(data: &[u8]) -> crate::cli::CmdResult {
+    let mut out = std::io::stdout().lock();
+    out.write_all(data)
+        .and_then(|()| out.flush())
+        .map_err(CliError::from_write)
+}
+
+pub fn run_clean(args: CleanArgs, ui: &Ui) -> crate::cli::CmdResult {
+    let mut filter = GitFilter::new(ui)?;
+    let out = filter.clean_file(&args.path, read_stdin()?)?;
+    write_stdout(&out)
+}
+
+pub fn run_smudge(args: SmudgeArgs, ui: &Ui) -> crate::cli::CmdResult {
+    let mut filter = GitFilter::new(ui)?;
+    let out = filter.smudge_file(&args.path, read_stdin()?)?;
+    filter.finish();
+    write_stdout(&out)
+}
+
+pub fn run_textconv(args: TextconvArgs, ui: &Ui) -> crate::cli::CmdResult {
+    let content = std::fs::read(&args.file).map_err(|e| CliError::io("read", &args.file, e))?;
+    // git names the temporary file `XXXXXX_<basename>`, so the extension tells the format.
+    let _ = ui;
+    let found = identities::collect(&[], &Ui { quiet: true })?;
+    let name = args.file.to_string_lossy();
+    write_stdout(&convert::textconv(&name, content, &found.identities))
+}
