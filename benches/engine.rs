@@ -57,13 +57,13 @@ fn bench(c: &mut Criterion) {
         let enc = engine::encrypt(store, &plain, &opts).unwrap().text;
         g.throughput(Throughput::Bytes(plain.len() as u64));
         g.bench_with_input(BenchmarkId::new("parse", leaves), &plain, |b, p| {
-            b.iter(|| store.parse(p, ParseOptions::default()).unwrap())
+            b.iter(|| store.parse(p, ParseOptions::default()).unwrap());
         });
         g.bench_with_input(BenchmarkId::new("encrypt", leaves), &plain, |b, p| {
-            b.iter(|| engine::encrypt(store, p, &opts).unwrap())
+            b.iter(|| engine::encrypt(store, p, &opts).unwrap());
         });
         g.bench_with_input(BenchmarkId::new("decrypt", leaves), &enc, |b, e| {
-            b.iter(|| engine::decrypt(store, e, &ids).unwrap())
+            b.iter(|| engine::decrypt(store, e, &ids).unwrap());
         });
     }
     g.finish();

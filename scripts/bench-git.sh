@@ -16,7 +16,6 @@ need git-crypt git-crypt
 
 cargo build --release --locked -q ${BENCH_CARGO_ARGS:-}   # e.g. --no-default-features
 VF=$(realpath "${CARGO_TARGET_DIR:-target}/release/vaultfile")
-SHARED=${SHARED:-../shared}
 
 # A hermetic HOME: no user config, no user keys.
 export HOME=$ROOT/home GIT_CONFIG_NOSYSTEM=1
@@ -28,7 +27,7 @@ KEY=$ROOT/key.txt
 PUB=$(grep -o 'age1[0-9a-z]*' "$KEY" | head -1)
 export VAULTFILE_AGE_KEY_FILE=$KEY
 
-[ -f "$ROOT/corpus/secrets/00000.yaml" ] || python3 "$SHARED/bench/gen_corpus.py" "$ROOT/corpus" 2000 24
+[ -f "$ROOT/corpus/secrets/00000.yaml" ] || python3 scripts/gen_corpus.py "$ROOT/corpus" 2000 24
 FILES=$(ls "$ROOT/corpus/secrets" | wc -l)
 
 # setup_<tool> DIR: a fresh repository holding the corpus, set up for the tool, nothing staged.

@@ -15,7 +15,6 @@ cd "$(dirname "$0")/.."
 RUNS=${1:-3}
 ROOT=$(realpath -m bench-out/scan)
 mkdir -p "$ROOT"
-SHARED=${SHARED:-../shared}
 
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
 
@@ -39,7 +38,7 @@ mkdir -p "$(dirname "$TREE")"
 git -C "$(dirname "$TREE")" rev-parse 2>/dev/null && { echo "$TREE is inside a git repository" >&2; exit 2; }
 if [ ! -f "$TREE/planted.tsv" ]; then
   rm -rf "$TREE"
-  python3 "$SHARED/bench/gen_corpus.py" "$TREE" 10000 24 --formats yaml,json,toml,env
+  python3 scripts/gen_corpus.py "$TREE" 10000 24 --formats yaml,json,toml,env
   python3 - "$TREE" <<'PY'
 import os, random, sys
 tree = sys.argv[1]

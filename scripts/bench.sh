@@ -21,8 +21,7 @@ ROPS=$(command -v rops || true)
 cargo build --release --locked -q
 VF=$(realpath target/release/vaultfile)
 
-SHARED=${SHARED:-../shared}
-[ -f "$OUT/corpus/secrets/00000.yaml" ] || python3 "$SHARED/bench/gen_corpus.py" "$OUT/corpus" 1 100000
+[ -f "$OUT/corpus/secrets/00000.yaml" ] || python3 scripts/gen_corpus.py "$OUT/corpus" 1 100000
 PLAIN=$(realpath "$OUT/corpus/secrets/00000.yaml")
 KEY=$(realpath "$OUT")/key.txt
 [ -f "$KEY" ] || "$VF" keygen -o "$KEY" 2>/dev/null

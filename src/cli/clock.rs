@@ -8,6 +8,10 @@
 //! forge rotation evidence, which is why it is honoured only by the CLI (the library takes
 //! the time as an argument), and why a malformed value is an error rather than silently
 //! ignored: a test that thinks it set the clock must not run on the real one.
+//!
+//! Release builds do not read the variable at all: it is compiled in only with debug
+//! assertions (the builds `cargo test` makes) or the `test-clock` feature, which no release
+//! build enables, so an installed vaultfile always uses the system clock.
 
 use std::time::SystemTime;
 
@@ -17,6 +21,7 @@ use super::error::{CliError, ExitKind};
 pub const TEST_NOW_VAR: &str = "VAULTFILE_TEST_NOW";
 
 /// The current time: `VAULTFILE_TEST_NOW` when it is set (tests only), else the system clock.
+#[cfg(any(debug_assertions, feature = "test-clock"))]
 pub fn now() -> Result<SystemTime, CliError> {
     match std::env::var_os(TEST_NOW_VAR) {
         None => Ok(SystemTime::now()),
@@ -24,6 +29,13 @@ pub fn now() -> Result<SystemTime, CliError> {
     }
 }
 
+/// The current time: the system clock (release builds have no test clock).
+#[cfg(not(any(debug_assertions, feature = "test-clock")))]
+pub fn now() -> Result<SystemTime, CliError> {
+    Ok(SystemTime::now())
+}
+
+#[cfg(any(debug_assertions, feature = "test-clock", test))]
 fn parse(value: &str) -> Result<SystemTime, CliError> {
     humantime::parse_rfc3339_weak(value.trim()).map_err(|e| {
         CliError::new(

@@ -190,9 +190,3 @@ impl fmt::Display for CliError {
         Ok(())
     }
 }
-
-impl From<anyhow::Error> for CliError {
-    fn from(e: anyhow::Error) -> Self {
-        CliError::new(ExitKind::Other, format!("{e:#}"))
-    }
-}

@@ -9,6 +9,8 @@
 //! help and errors), to our own messages, and to console, through which indicatif and
 //! dialoguer draw.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // the one module that prints
+
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -104,6 +106,29 @@ impl Ui {
         if !self.quiet {
             eprintln!("{msg}");
         }
+    }
+
+    /// Writes a command's result on stdout (what a pipe reads). A closed pipe ends the
+    /// command quietly ([`ExitKind::BrokenPipe`](super::error::ExitKind)) instead of the
+    /// panic `print!` would give.
+    pub fn out(&self, text: &str) -> Result<(), CliError> {
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+            .map_err(CliError::from_write)
+    }
+
+    /// [`Ui::out`] with a line break after `line`.
+    pub fn line(&self, line: &str) -> Result<(), CliError> {
+        self.out(&format!("{line}\n"))
+    }
+
+    /// Prints on stderr even with --quiet: a result that belongs beside the output rather
+    /// than in it (the public key of a key just made), or a prompt's follow-up.
+    pub fn always(&self, msg: &str) {
+        eprintln!("{msg}");
     }
 
     /// Prints an error, with its hints, on stderr (also with --quiet: errors are not chatter).

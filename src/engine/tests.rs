@@ -502,13 +502,13 @@ fn key_groups_are_bound_by_the_mac() {
         ),
         (
             Box::new(|m: &mut serde_json::Value| {
-                m["recipients"] = m["key_groups"][0]["recipients"].clone()
+                m["recipients"] = m["key_groups"][0]["recipients"].clone();
             }),
             "both",
         ),
         (
             Box::new(|m: &mut serde_json::Value| {
-                m["key_groups"][1]["recipients"] = serde_json::json!([])
+                m["key_groups"][1]["recipients"] = serde_json::json!([]);
             }),
             "key group 2 is empty",
         ),

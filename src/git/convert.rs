@@ -82,9 +82,8 @@ pub fn smudge_opened(
     content: Vec<u8>,
     identities: &[Box<dyn Identity>],
 ) -> Result<(Smudged, Option<Metadata>), DecryptError> {
-    let result = match open_text(path, &content, identities, true) {
-        None => return Ok((Smudged::Plain(content), None)),
-        Some(r) => r,
+    let Some(result) = open_text(path, &content, identities, true) else {
+        return Ok((Smudged::Plain(content), None));
     };
     match result {
         Ok((plain, opened)) => Ok((

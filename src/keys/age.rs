@@ -93,14 +93,11 @@ pub(crate) fn unwrap_explained(
         identity: describe.to_owned(),
         reason,
     };
-    let bytes = match STANDARD.decode(wrapped.key.trim()) {
-        Ok(b) => b,
-        Err(_) => {
-            return Some(Err(err(format!(
-                "the wrapped key for {} is not valid base64",
-                wrapped.recipient
-            ))));
-        }
+    let Ok(bytes) = STANDARD.decode(wrapped.key.trim()) else {
+        return Some(Err(err(format!(
+            "the wrapped key for {} is not valid base64",
+            wrapped.recipient
+        ))));
     };
     let decryptor = match ::age::Decryptor::new_buffered(&bytes[..]) {
         Ok(d) => d,

@@ -331,9 +331,8 @@ mod recipient_tests {
                 "PRIVATE KEY"
             ),
         ] {
-            let err = match parse_recipient(&given) {
-                Err(e) => e,
-                Ok(_) => panic!("a secret key was taken as a recipient"),
+            let Err(err) = parse_recipient(&given) else {
+                panic!("a secret key was taken as a recipient")
             };
             let msg = err.to_string();
             assert!(matches!(err, RecipientError::SecretKey(_)), "{msg}");

@@ -277,7 +277,7 @@ pub fn data_key(meta: &Metadata, src: &KeySources<'_>) -> Result<DataKey, NoKey>
         match open_group(group, src, &mut failures) {
             Some(s) => shares.push(s),
             None if failures.len() == before => {
-                failures.push(format!("key group {}: no identity matches its keys", i + 1))
+                failures.push(format!("key group {}: no identity matches its keys", i + 1));
             }
             None => {}
         }

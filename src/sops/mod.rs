@@ -861,7 +861,7 @@ fn yaml_block(meta: &serde_json::Value) -> String {
                             }
                         }
                         other => {
-                            out.push_str(&format!("{pad}{k}: {}\n", scalar(other, indent + 4)))
+                            out.push_str(&format!("{pad}{k}: {}\n", scalar(other, indent + 4)));
                         }
                     }
                 }

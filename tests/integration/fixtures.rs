@@ -173,7 +173,7 @@ fn check_fixture(env: &Env, dir: &str, format: Format, file: &Path) -> Result<()
             // 3. Still valid, same keys, values replaced by tokens.
             match parse(format, enc) {
                 Ok(enc_parsed) => {
-                    compare_documents(format, &plain.docs, enc_parsed.docs, &mut problems)
+                    compare_documents(format, &plain.docs, enc_parsed.docs, &mut problems);
                 }
                 Err(e) => problems.push(format!("the encrypted file is not valid {format}: {e}")),
             }

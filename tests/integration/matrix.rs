@@ -300,7 +300,7 @@ fn every_command_on_every_input_gives_the_right_result_or_a_documented_refusal()
             }
             match expect(input.name, command) {
                 Expect::Ok if code != Some(0) => {
-                    failures.push(format!("{cell}: exit {code:?}, expected success\n{stderr}"))
+                    failures.push(format!("{cell}: exit {code:?}, expected success\n{stderr}"));
                 }
                 Expect::Refused(want) | Expect::Reports(want) if code != Some(want) => failures
                     .push(format!(

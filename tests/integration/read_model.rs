@@ -351,7 +351,7 @@ fn extract_and_get_are_one_lookup() {
                     serde_json::from_str::<Value>(&extracted).unwrap(),
                     from_get,
                     "{path}"
-                )
+                );
             }
             // A single value: extract prints it raw, as `get` without --json does.
             _ => assert_eq!(extracted, get(&env, file, path), "{path}"),

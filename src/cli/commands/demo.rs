@@ -29,22 +29,22 @@ fn style(code: &str, text: &str) -> String {
     }
 }
 
-fn step(title: &str) {
-    println!("\n{}", style("1", &format!("== {title}")));
+fn step(ui: &Ui, title: &str) -> crate::cli::CmdResult {
+    ui.line(&format!("\n{}", style("1", &format!("== {title}"))))
 }
 
 fn fail(msg: impl Into<String>) -> CliError {
     CliError::new(ExitKind::Other, format!("demo failed: {}", msg.into()))
 }
 
-pub fn run(_args: DemoArgs, _ui: &Ui) -> crate::cli::CmdResult {
+pub fn run(_args: DemoArgs, ui: &Ui) -> crate::cli::CmdResult {
     let dir = tempfile::Builder::new()
         .prefix("vaultfile-demo-")
         .tempdir()
         .map_err(|e| fail(format!("cannot create a temporary directory: {e}")))?;
     let store = format::store_for(Format::Yaml).expect("yaml store");
 
-    step("1. Make a key (vaultfile keygen)");
+    step(ui, "1. Make a key (vaultfile keygen)")?;
     let identity = age::x25519::Identity::generate();
     let public = identity.to_public().to_string();
     let key_file = dir.path().join("keys.txt");
@@ -56,12 +56,18 @@ pub fn run(_args: DemoArgs, _ui: &Ui) -> crate::cli::CmdResult {
         ),
     )
     .map_err(|e| fail(e.to_string()))?;
-    println!("identity in {}\npublic key: {public}", key_file.display());
+    ui.line(&format!(
+        "identity in {}\npublic key: {public}",
+        key_file.display()
+    ))?;
 
-    step("2. The plaintext file (prod.yaml)");
-    print!("{EXAMPLE}");
+    step(ui, "2. The plaintext file (prod.yaml)")?;
+    ui.out(EXAMPLE)?;
 
-    step("3. Encrypt it (vaultfile encrypt -i -r age1… prod.yaml)");
+    step(
+        ui,
+        "3. Encrypt it (vaultfile encrypt -i -r age1… prod.yaml)",
+    )?;
     let recipients = vec![keys::parse_recipient(&public).map_err(|e| fail(e.to_string()))?];
     let opts = EncryptOptions {
         recipients: &recipients,
@@ -73,16 +79,19 @@ pub fn run(_args: DemoArgs, _ui: &Ui) -> crate::cli::CmdResult {
     let enc = engine::encrypt(store, EXAMPLE, &opts).map_err(|e| fail(e.to_string()))?;
     let enc_path = dir.path().join("prod.yaml");
     std::fs::write(&enc_path, &enc.text).map_err(|e| fail(e.to_string()))?;
-    print!("{}", enc.text);
-    println!(
+    ui.out(&enc.text)?;
+    ui.line(&format!(
         "\n{} values encrypted; keys, comments and layout unchanged. No secret appears in the file: {}",
         enc.encrypted_values,
         ["correct horse", "sk_live_", "whsec_", "MIIBszCC"]
             .iter()
             .all(|s| !enc.text.contains(s))
-    );
+    ))?;
 
-    step("4. Change one value and re-encrypt with the old file as baseline");
+    step(
+        ui,
+        "4. Change one value and re-encrypt with the old file as baseline",
+    )?;
     let ids = keys::load_identities(
         "keys.txt",
         &std::fs::read(&key_file).map_err(|e| fail(e.to_string()))?,
@@ -99,17 +108,17 @@ pub fn run(_args: DemoArgs, _ui: &Ui) -> crate::cli::CmdResult {
         allow_nothing_encrypted: false,
     };
     let enc2 = engine::encrypt(store, &changed, &opts).map_err(|e| fail(e.to_string()))?;
-    println!("git diff shows exactly the changed value and the MAC:");
+    ui.line("git diff shows exactly the changed value and the MAC:")?;
     let (old, new): (Vec<_>, Vec<_>) = (enc.text.lines().collect(), enc2.text.lines().collect());
     let mut changed_lines = 0;
     for (a, b) in old.iter().zip(&new) {
         if a != b {
             changed_lines += 1;
-            println!(
+            ui.line(&format!(
                 "{}\n{}",
                 style("31", &format!("-{a}")),
                 style("32", &format!("+{b}"))
-            );
+            ))?;
         }
     }
     if changed_lines != 2 || old.len() != new.len() {
@@ -118,15 +127,18 @@ pub fn run(_args: DemoArgs, _ui: &Ui) -> crate::cli::CmdResult {
         )));
     }
 
-    step("5. Decrypt (vaultfile decrypt prod.yaml)");
+    step(ui, "5. Decrypt (vaultfile decrypt prod.yaml)")?;
     let plain = engine::decrypt(store, &enc2.text, &ids).map_err(|e| fail(e.to_string()))?;
-    print!("{plain}");
+    ui.out(&plain)?;
     if plain != changed {
         return Err(fail("the decrypted file differs from the plaintext"));
     }
-    println!("\nByte-identical to the edited plaintext: true");
+    ui.line("\nByte-identical to the edited plaintext: true")?;
 
-    step("6. Tamper with the encrypted file, as anyone who can push could (without a key)");
+    step(
+        ui,
+        "6. Tamper with the encrypted file, as anyone who can push could (without a key)",
+    )?;
     for (what, tampered) in [
         (
             "a value changed",
@@ -144,14 +156,14 @@ pub fn run(_args: DemoArgs, _ui: &Ui) -> crate::cli::CmdResult {
         ),
     ] {
         match engine::decrypt(store, &tampered, &ids) {
-            Err(e) => println!("{what}: refused: {e}"),
+            Err(e) => ui.line(&format!("{what}: refused: {e}"))?,
             Ok(_) => return Err(fail("a tampered file was accepted")),
         }
     }
 
-    println!(
+    ui.line(&format!(
         "\nDone. The temporary directory {} is removed.",
         dir.path().display()
-    );
+    ))?;
     Ok(())
 }

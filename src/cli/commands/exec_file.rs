@@ -107,7 +107,7 @@ pub fn run(args: ExecFileArgs, ui: &Ui) -> crate::cli::CmdResult {
             .map_err(|e| CliError::io("create a FIFO at", &path, std::io::Error::from(e)))?;
         let (path, stop) = (path.clone(), stop.clone());
         Some(std::thread::spawn(move || {
-            serve_once(&path, &content, &stop)
+            serve_once(&path, &content, &stop);
         }))
     };
     let argv: Vec<OsString> = command

@@ -66,15 +66,12 @@ pub fn run(args: InitArgs, ui: &Ui) -> crate::cli::CmdResult {
         .hint("edit it, or pass --force to replace it"));
     }
     let ask = !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let key_file = match args.key.clone().or_else(identities::default_keys_file) {
-        Some(k) => k,
-        None => {
-            return Err(CliError::new(
-                ExitKind::Usage,
-                "cannot tell where your key file is (HOME is not set)",
-            )
-            .hint("pass --key FILE or -r RECIPIENT"));
-        }
+    let Some(key_file) = args.key.clone().or_else(identities::default_keys_file) else {
+        return Err(CliError::new(
+            ExitKind::Usage,
+            "cannot tell where your key file is (HOME is not set)",
+        )
+        .hint("pass --key FILE or -r RECIPIENT"));
     };
 
     let recipients = if !args.recipients.is_empty() {
@@ -284,6 +281,6 @@ fn create_key(key_file: &Path, ui: &Ui) -> Result<String, CliError> {
         .map_err(|e| CliError::io("write", key_file, e))?;
     ui.info(&format!("Created a new key in {}", key_file.display()));
     // Always shown, like keygen's: others encrypt to it.
-    eprintln!("Public key: {public}");
+    ui.always(&format!("Public key: {public}"));
     Ok(public)
 }

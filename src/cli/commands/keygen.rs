@@ -70,7 +70,7 @@ pub fn run(args: KeygenArgs, ui: &Ui) -> crate::cli::CmdResult {
         }
     }
     // Always printed, even with --quiet: it is the command's result, like age-keygen's.
-    eprintln!("Public key: {public}");
+    ui.always(&format!("Public key: {public}"));
     Ok(())
 }
 

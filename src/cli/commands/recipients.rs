@@ -218,7 +218,7 @@ fn change(
                 ui.info(&format!(
                     "{}: {recipient} is already a recipient: nothing changed",
                     f.name()
-                ))
+                ));
             });
             continue;
         }
@@ -244,7 +244,7 @@ fn change(
                 r.removed.join(", ")
             )));
         }
-        progress.suspend(|| print!("{msg}"));
+        progress.suspend(|| ui.out(&msg))?;
     }
     Ok(())
 }

@@ -98,7 +98,7 @@ pub fn run(args: RotateArgs, ui: &Ui) -> crate::cli::CmdResult {
                 for a in &r.removed {
                     msg.push_str(&format!("\n  - {a}"));
                 }
-                progress.suspend(|| println!("{msg}"));
+                progress.suspend(|| ui.line(&msg))?;
             }
             Err(e) => failures.push(e),
         }
@@ -106,7 +106,7 @@ pub fn run(args: RotateArgs, ui: &Ui) -> crate::cli::CmdResult {
     }
     drop(progress);
     if planned.len() > 1 {
-        println!(
+        ui.line(&format!(
             "{done} file{} rotated{}",
             if done == 1 { "" } else { "s" },
             if failures.is_empty() {
@@ -114,7 +114,7 @@ pub fn run(args: RotateArgs, ui: &Ui) -> crate::cli::CmdResult {
             } else {
                 format!(", {} failed", failures.len())
             }
-        );
+        ))?;
     }
     let Some(last) = failures.pop() else {
         return Ok(());

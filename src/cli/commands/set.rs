@@ -80,7 +80,7 @@ pub struct SetArgs {
 
 pub fn run(args: SetArgs, ui: &Ui) -> crate::cli::CmdResult {
     let path = secret::key_path(&args.path)?;
-    let value = read_value(&args)?;
+    let value = read_value(&args, ui)?;
     let loaded = secret::load(&args.file, args.input_type, &args.identity, ui)?;
     let new = if args.string {
         NewValue::String(&value)
@@ -101,7 +101,7 @@ pub fn run(args: SetArgs, ui: &Ui) -> crate::cli::CmdResult {
     secret::save(&loaded, &patched, ui)
 }
 
-fn read_value(args: &SetArgs) -> Result<Zeroizing<String>, CliError> {
+fn read_value(args: &SetArgs, ui: &Ui) -> Result<Zeroizing<String>, CliError> {
     let not_text = |what: &str| {
         CliError::new(
             ExitKind::Syntax,
@@ -116,7 +116,7 @@ fn read_value(args: &SetArgs) -> Result<Zeroizing<String>, CliError> {
     // in a shell does (the final line break is not part of the value).
     if args.value_file.is_none() && !args.value_stdin {
         if std::io::stdin().is_terminal() {
-            return prompt_value(&args.path);
+            return prompt_value(&args.path, ui);
         }
         let mut buf = Zeroizing::new(Vec::new());
         std::io::stdin()
@@ -160,7 +160,7 @@ fn read_value(args: &SetArgs) -> Result<Zeroizing<String>, CliError> {
 }
 
 /// Asks for the value twice, without echo, on the terminal.
-fn prompt_value(path: &str) -> Result<Zeroizing<String>, CliError> {
+fn prompt_value(path: &str, ui: &Ui) -> Result<Zeroizing<String>, CliError> {
     let ask = |prompt: &str| {
         rpassword::prompt_password(prompt)
             .map(Zeroizing::new)
@@ -172,6 +172,6 @@ fn prompt_value(path: &str) -> Result<Zeroizing<String>, CliError> {
         if first == again {
             return Ok(first);
         }
-        eprintln!("The two values differ; try again.");
+        ui.always("The two values differ; try again.");
     }
 }

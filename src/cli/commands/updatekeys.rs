@@ -143,7 +143,7 @@ pub fn run(args: UpdatekeysArgs, ui: &Ui) -> crate::cli::CmdResult {
         if !failures.is_empty() && args.dry_run {
             s.push_str(&format!(", {} failed", failures.len()));
         }
-        println!("{s}");
+        ui.line(&s)?;
         return finish(failures, ui);
     }
     // Declining is an answer, not an error.
@@ -188,7 +188,7 @@ pub fn run(args: UpdatekeysArgs, ui: &Ui) -> crate::cli::CmdResult {
         progress.inc();
     }
     drop(progress);
-    println!("{}", summary(updated, rotated, failures.len()));
+    ui.line(&summary(updated, rotated, failures.len()))?;
     if updated > 0
         && plans
             .iter()

@@ -68,20 +68,18 @@ pub fn run(args: UpgradeArgs, ui: &Ui) -> crate::cli::CmdResult {
         .collect::<Vec<_>>()
         .join(", ");
     if old.is_empty() {
-        println!(
-            "nothing to upgrade: {looked_at} encrypted file{} under {where_}, every one in format {VERSION}",
-            if looked_at == 1 { "" } else { "s" }
-        );
+        ui.line(&format!("nothing to upgrade: {looked_at} encrypted file{} under {where_}, every one in format {VERSION}",
+            if looked_at == 1 { "" } else { "s" }))?;
         return Ok(());
     }
     if args.dry_run {
         for f in &old {
-            println!(
+            ui.line(&format!(
                 "{}{}: format {} (would upgrade)",
                 f.name(),
                 f.where_note(),
                 f.metadata.version
-            );
+            ))?;
         }
         return Ok(());
     }
@@ -89,12 +87,12 @@ pub fn run(args: UpgradeArgs, ui: &Ui) -> crate::cli::CmdResult {
     let mut failures: Vec<CliError> = Vec::new();
     for f in &old {
         match upgrade_file(f, &found.identities, &found.tried) {
-            Ok(()) => println!(
+            Ok(()) => ui.line(&format!(
                 "{}: format {} → {VERSION}{}",
                 f.name(),
                 f.metadata.version,
                 f.written_note()
-            ),
+            ))?,
             Err(e) => failures.push(e),
         }
     }

@@ -237,7 +237,7 @@ fn duplicate_keys_name_both_lines() {
                 assert_eq!(
                     (p.to_string().as_str(), first_line, second_line),
                     (path, lines.0, lines.1)
-                )
+                );
             }
             e => panic!("{text}: {e}"),
         }
@@ -259,7 +259,7 @@ fn documents() {
     assert_eq!(v.documents(), 2);
     match v.lookup(&q("stringData.pw")) {
         Err(LookupError::Ambiguous { choices, .. }) => {
-            assert_eq!(choices, ["@0.stringData.pw", "@1.stringData.pw"])
+            assert_eq!(choices, ["@0.stringData.pw", "@1.stringData.pw"]);
         }
         other => panic!("{other:?}"),
     }

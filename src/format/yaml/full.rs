@@ -134,7 +134,7 @@ pub(super) fn walk(
                 if w.complex_key.is_none() {
                     match w.role() {
                         Role::Key => {
-                            w.set_key(Cow::Borrowed(&text[range.clone()]), range.start, false)
+                            w.set_key(Cow::Borrowed(&text[range.clone()]), range.start, false);
                         }
                         Role::Value => {
                             if let (Some(links), Event::Alias(id)) = (&mut w.links, &event) {

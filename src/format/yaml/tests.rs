@@ -1,3 +1,4 @@
+#![allow(clippy::print_stderr)] // diagnostics of failing cases
 use super::*;
 use crate::format::testkit::{round_trip, sample_metadata};
 

@@ -815,17 +815,15 @@ pub fn run_status(_: StatusArgs, ui: &Ui) -> crate::cli::CmdResult {
     let configured = repo
         .config_get("filter.vaultfile.process")
         .map_err(git_error)?;
-    println!(
-        "filter: {}",
+    ui.line(&format!("filter: {}",
         match configured {
             Some(c) => format!("configured ({c})"),
             None => "NOT configured: run `vaultfile git init` (protected files are not encrypted on `git add`)".into(),
-        }
-    );
+        }))?;
     let paths = repo.ls_files(None).map_err(git_error)?;
     let protected = protected(&repo, &top, &paths)?;
     if protected.is_empty() {
-        println!("no protected files");
+        ui.line("no protected files")?;
         let _ = ui;
         return Ok(());
     }
@@ -844,7 +842,7 @@ pub fn run_status(_: StatusArgs, ui: &Ui) -> crate::cli::CmdResult {
             Some((None, _)) => "STORED IN PLAINTEXT".into(),
             None => "-".into(),
         };
-        println!("{work:<9} {p}  [{recipients}]");
+        ui.line(&format!("{work:<9} {p}  [{recipients}]"))?;
     }
     Ok(())
 }
