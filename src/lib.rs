@@ -4,25 +4,24 @@
 //! prints, prompts, exits or reads environment variables: the caller passes what it
 //! needs, including a [`Callbacks`] object for passphrases.
 //!
-//! The pieces, and how they meet:
-//! - [`format`]: one [`format::Store`] per file format finds each leaf value's byte span.
+//! The pieces, in layers (each uses only the ones above it in this list, and
+//! `docs/ARCHITECTURE.md` has the map):
 //! - [`path`]: canonical key paths (the AEAD associated data) and the selection rules.
 //! - [`crypto`]: the data key, the deterministic value cipher (AES-SIV) and the file MAC.
-//! - [`keys`]: one [`keys::Recipient`]/[`keys::Identity`] pair per key source.
+//! - [`format`]: one folder per file format: a [`format::Store`] finds each leaf value's
+//!   byte span and places the metadata block; [`format::patch`] edits one value in the
+//!   file's own style; [`format::view`] is the read model (YAML aliases, merge keys and
+//!   documents resolved) that every command reading values goes through.
 //! - [`metadata`]: the `vaultfile` block stored inside each encrypted file.
-//! - [`git`]: the filters, diff and merge drivers that make git store ciphertext.
-//! - [`config`]: `.vaultfile.yaml`, which says who can decrypt which files; [`policy`]
-//!   compares a file's recipients and rules with its rule there.
-//! - [`patch`] and [`flatten`]: edit one value of a plaintext in the file's own style;
-//!   turn values into environment variables.
-//! - [`scan`]: `vaultfile scan`, which finds secrets that are not protected.
-//! - [`sops`]: reading SOPS files, and converting between SOPS's format and vaultfile's.
-//! - [`k8s`]: Kubernetes `Secret` manifests from decrypted values.
-//! - [`view`]: the read model: values as a reader sees them (YAML aliases, merge keys and
-//!   documents resolved), for every command that reads values.
+//! - [`keys`]: one [`keys::KeySource`] per kind of key, each in its own file, with its
+//!   [`keys::Recipient`]/[`keys::Identity`] pair and its SOPS entries.
 //! - [`engine`]: encrypt, decrypt and re-encrypt with a baseline; the only module that
-//!   combines the others.
-//! - [`audit`]: what `vaultfile status` reports about one encrypted file.
+//!   combines the ones above.
+//! - Features built on the engine: [`config`] (`.vaultfile.yaml`, who can decrypt which
+//!   files) and [`policy`] (a file compared with its rule there); [`git`] (the filters,
+//!   diff and merge drivers); [`sops`] (SOPS files read, written and converted);
+//!   [`flatten`] and [`k8s`] (values as environment variables and Kubernetes `Secret`s);
+//!   [`audit`] (what `vaultfile status` reports) and [`scan`] (secrets left unprotected).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

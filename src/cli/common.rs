@@ -119,7 +119,7 @@ impl RecipientArgs {
             .hint("age public keys start with age1; SSH keys look like the line in ~/.ssh/id_ed25519.pub")
         };
         // `-r ARN+context=a=1,b=2`: clap split the context at its comma; join it back.
-        let recipients = super::key_services::rejoin_contexts(&self.recipients);
+        let recipients = keys::rejoin_split_recipients(&self.recipients);
         for r in recipients.iter().filter(|r| !r.trim().is_empty()) {
             out.push(keys::parse_recipient_with(r, super::rekey::callbacks()).map_err(bad)?);
         }

@@ -195,60 +195,9 @@ pub fn add_identities(found: &mut Found) {
     found.identities = by_source.into_iter().flat_map(|(_, ids)| ids).collect();
 }
 
-/// Joins back the pieces of a KMS encryption context that a comma-separated list (`-r`,
-/// `VAULTFILE_RECIPIENTS`) split: a piece that is `KEY=VALUE` and no recipient, after one
-/// that has `+context=`, belongs to it.
-pub fn rejoin_contexts(list: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::with_capacity(list.len());
-    for item in list {
-        let t = item.trim();
-        let is_recipient = ["age1", "ssh-", "arn:", "vault:", "passphrase"]
-            .iter()
-            .any(|p| t.starts_with(p));
-        match out.last_mut() {
-            Some(prev)
-                if !is_recipient
-                    && t.contains('=')
-                    && prev.starts_with("arn:")
-                    && prev.contains("+context=") =>
-            {
-                prev.push(',');
-                prev.push_str(t);
-            }
-            _ => out.push(t.to_owned()),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn contexts_split_by_commas_are_joined_back() {
-        let arn = "arn:aws:kms:eu-west-1:123456789012:alias/a";
-        let list: Vec<String> = [
-            &format!("{arn}+context=a=1"),
-            "b=2",
-            "age1xyz",
-            "c=3",
-            &format!("{arn}+context=x=1"),
-            "y=2+role=arn:aws:iam::123456789012:role/r",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        assert_eq!(
-            rejoin_contexts(&list),
-            [
-                format!("{arn}+context=a=1,b=2"),
-                "age1xyz".into(),
-                "c=3".into(),
-                format!("{arn}+context=x=1,y=2+role=arn:aws:iam::123456789012:role/r"),
-            ]
-        );
-    }
 
     #[test]
     fn timeouts_parse() {

@@ -23,10 +23,12 @@ fn parses_the_design_example() {
   - path_regex: \\.env$
     key_groups:
       - [{AGE_A}, {AGE_B}]
-      - [\"arn:aws:kms:eu-west-1:111122223333:key/x\"]
-      - [\"vault:https://vault.internal:8200/transit/keys/app\"]
+      - [\"{KMS}\"]
+      - [\"{TRANSIT}\"]
     threshold: 2
-"
+",
+        KMS = crate::keys::examples::kms_arn("eu-west-1", "key/x"),
+        TRANSIT = crate::keys::examples::transit("https://vault.internal:8200/transit/keys/app"),
     ))
     .unwrap();
     assert_eq!(c.dir, Path::new("/repo"));

@@ -17,6 +17,32 @@ use super::{Callbacks, IdentityError, RecipientError, UnwrapError, WrapError};
 use crate::crypto::DataKey;
 use crate::metadata::WrappedKey;
 
+/// The age X25519 key source: `age1…` recipients (age plugins' `age1NAME1…` are claimed
+/// first by [`super::plugin::Source`]).
+pub struct Source;
+
+impl super::KeySource for Source {
+    fn name(&self) -> &'static str {
+        "age"
+    }
+
+    fn claims(&self, text: &str) -> bool {
+        text.starts_with("age1")
+    }
+
+    fn parse(
+        &self,
+        text: &str,
+        _: std::sync::Arc<dyn Callbacks>,
+    ) -> Result<Box<dyn super::Recipient>, RecipientError> {
+        Recipient::parse(text).map(|r| Box::new(r) as _)
+    }
+
+    fn sops_kind(&self) -> Option<&'static str> {
+        Some("age")
+    }
+}
+
 /// An age X25519 recipient (`age1…`).
 pub struct Recipient {
     id: String,

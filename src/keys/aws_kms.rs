@@ -30,7 +30,7 @@
 //! ([`is_region_name`]: `eu-west-1`, `us-gov-west-1`, `cn-north-1`); then the host is
 //! that region's AWS KMS, and that the ARN may name another account's key is no host
 //! choice (AWS answers either way). Anything else is refused before any connection, with
-//! [`Class::NotAllowed`]. With a custom endpoint the region
+//! [`FailureClass::NotAllowed`]. With a custom endpoint the region
 //! names no host and is not checked. The region matters beyond KMS: without `AWS_REGION`,
 //! STS is called in it too, for `+role=` and for web identity credentials, whose OIDC token
 //! is a bearer credential sent as is (`sts.s3.amazonaws.com` would be another bucket's
@@ -43,8 +43,8 @@
 //! Every call is bounded by the configured timeout (connect and each attempt) and is
 //! retried, with exponential backoff and jitter, only when KMS says it is throttling.
 
+use crate::keys::service::{FailureClass, KeyServiceError};
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
@@ -57,7 +57,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
-use super::{RecipientError, UnwrapError, WrapError};
+use super::{RecipientError, SopsEntry, SopsFields, UnwrapError, WrapError};
 use crate::crypto::DataKey;
 use crate::metadata::WrappedKey;
 
@@ -384,19 +384,177 @@ impl super::Recipient for Recipient {
     }
 }
 
+/// The AWS KMS key source: `arn:aws:kms:…` recipients, SOPS's `kms` entries.
+pub struct Source;
+
+impl super::KeySource for Source {
+    fn name(&self) -> &'static str {
+        "AWS KMS"
+    }
+
+    fn claims(&self, text: &str) -> bool {
+        text.starts_with("arn:")
+    }
+
+    fn parse(
+        &self,
+        text: &str,
+        _: std::sync::Arc<dyn super::Callbacks>,
+    ) -> Result<Box<dyn super::Recipient>, RecipientError> {
+        Recipient::parse(text).map(|r| Box::new(r) as _)
+    }
+
+    fn sops_kind(&self) -> Option<&'static str> {
+        Some("kms")
+    }
+
+    fn sops_wrap(
+        &self,
+        recipient: &str,
+        payload: &[u8],
+        created_at: &str,
+    ) -> Result<SopsEntry, WrapError> {
+        use serde_json::Value;
+        let err = |reason: String| WrapError {
+            recipient: recipient.to_owned(),
+            reason,
+        };
+        let spec = KeySpec::parse(recipient).map_err(err)?;
+        let blob = encrypt_bytes(&spec, payload).map_err(|e| err(e.to_string()))?;
+        // SOPS's `kms` entry: `aws_profile` always written, `role` and `context` only
+        // when set.
+        let mut fields = SopsFields::new();
+        fields.insert("arn".into(), Value::String(spec.arn.clone()));
+        fields.insert(
+            "aws_profile".into(),
+            Value::String(spec.profile.unwrap_or_default()),
+        );
+        if !spec.context.is_empty() {
+            let c = spec
+                .context
+                .into_iter()
+                .map(|(k, v)| (k, Value::String(v)))
+                .collect();
+            fields.insert("context".into(), Value::Object(c));
+        }
+        fields.insert("created_at".into(), Value::String(created_at.to_owned()));
+        fields.insert("enc".into(), Value::String(STANDARD.encode(blob)));
+        if let Some(r) = spec.role {
+            fields.insert("role".into(), Value::String(r));
+        }
+        Ok(SopsEntry {
+            kind: "kms",
+            id: spec.arn,
+            fields,
+        })
+    }
+
+    fn sops_recipient(&self, id: &str, fields: &SopsFields) -> Option<String> {
+        let field = |k: &str| super::sops_string(fields, k).filter(|v| !v.is_empty());
+        let context = match fields.get("context") {
+            Some(serde_json::Value::Object(c)) => c
+                .keys()
+                .filter_map(|k| super::sops_string(c, k).map(|v| (k.clone(), v)))
+                .collect(),
+            _ => std::collections::BTreeMap::new(),
+        };
+        Some(
+            KeySpec {
+                arn: id.to_owned(),
+                region: id.split(':').nth(3).unwrap_or_default().to_owned(),
+                context,
+                role: field("role"),
+                profile: field("aws_profile"),
+            }
+            .id(),
+        )
+    }
+
+    fn sops_unwrap(
+        &self,
+        recipient: &str,
+        enc: &str,
+    ) -> Result<Zeroizing<Vec<u8>>, KeyServiceError> {
+        let spec = KeySpec::parse(recipient).map_err(|e| {
+            KeyServiceError::new(FailureClass::Other, format!("not a valid KMS key: {e}"))
+        })?;
+        let blob = STANDARD.decode(enc.trim()).map_err(|_| {
+            KeyServiceError::new(FailureClass::Other, "the wrapped key is not valid base64")
+        })?;
+        decrypt_bytes(&spec, &blob)
+    }
+
+    fn sops_config_fields(&self) -> Option<(&'static str, &'static str)> {
+        Some(("kms", "kms"))
+    }
+
+    /// A creation rule's `kms`: a comma-separated string of `ARN` or `ARN+ROLE_ARN` (with
+    /// the rule's `aws_profile`); a key group's: a list of `{arn, role, context,
+    /// aws_profile}`.
+    fn sops_config_recipients(
+        &self,
+        keys: &serde_json::Value,
+        rule: &SopsFields,
+    ) -> Vec<Result<String, String>> {
+        use serde_json::Value;
+        let profile = rule.get("aws_profile").and_then(Value::as_str);
+        let one = |arn: &str, role: Option<&str>, context: Option<&Value>, p: Option<&str>| {
+            let mut spec = KeySpec::parse(arn).map_err(|e| format!("{arn}: {e}"))?;
+            if let Some(r) = role.filter(|r| !r.is_empty()) {
+                spec.role = Some(r.to_owned());
+            }
+            if let Some(Value::Object(c)) = context {
+                for (k, v) in c {
+                    let v = match v {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    spec.context.insert(k.clone(), v);
+                }
+            }
+            if spec.profile.is_none() {
+                spec.profile = p.filter(|p| !p.is_empty()).map(str::to_owned);
+            }
+            Ok(spec.id())
+        };
+        match keys {
+            Value::Array(a) => a
+                .iter()
+                .map(|e| match e {
+                    Value::String(s) => one(s.trim(), None, None, profile),
+                    Value::Object(o) => match o.get("arn").and_then(Value::as_str) {
+                        Some(arn) => one(
+                            arn,
+                            o.get("role").and_then(Value::as_str),
+                            o.get("context"),
+                            o.get("aws_profile").and_then(Value::as_str).or(profile),
+                        ),
+                        None => Err("a kms entry has no arn".into()),
+                    },
+                    _ => Err("a kms entry is neither a string nor a mapping".into()),
+                })
+                .collect(),
+            other => super::sops_list(other)
+                .iter()
+                .map(|s| one(s, None, None, profile))
+                .collect(),
+        }
+    }
+}
+
 /// Encrypts any payload under `spec`'s key: the ciphertext blob. For SOPS files, whose key
 /// groups wrap 33-byte Shamir shares rather than data keys.
-pub fn encrypt_bytes(spec: &KeySpec, plaintext: &[u8]) -> Result<Vec<u8>, String> {
-    service()?
+pub fn encrypt_bytes(spec: &KeySpec, plaintext: &[u8]) -> Result<Vec<u8>, KeyServiceError> {
+    service()
+        .map_err(|e| KeyServiceError::new(FailureClass::Other, e))?
         .encrypt(spec, plaintext)
-        .map_err(|f| f.to_string())
 }
 
 /// Decrypts a ciphertext blob of any payload (see [`encrypt_bytes`]).
-pub fn decrypt_bytes(spec: &KeySpec, blob: &[u8]) -> Result<Zeroizing<Vec<u8>>, String> {
-    service()?
+pub fn decrypt_bytes(spec: &KeySpec, blob: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyServiceError> {
+    service()
+        .map_err(|e| KeyServiceError::new(FailureClass::Other, e))?
         .decrypt(spec, blob.to_vec())
-        .map_err(|f| f.to_string())
 }
 
 /// Unwraps data keys wrapped for any KMS recipient, with the credentials at hand.
@@ -459,63 +617,8 @@ impl super::Identity for Identity {
     }
 }
 
-/// Why a KMS call failed, by class.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Class {
-    /// The credentials may not use the key (or are invalid or expired).
-    Denied,
-    /// The key or alias does not exist.
-    NotFound,
-    /// The key is disabled or pending deletion.
-    Disabled,
-    /// The encryption context differs from the one used to wrap (or the blob was altered).
-    WrongContext,
-    /// KMS kept throttling after every retry.
-    Throttled,
-    /// No answer within the timeout.
-    TimedOut,
-    /// No connection could be made.
-    Unreachable,
-    /// No credentials could be found or obtained.
-    NoCredentials,
-    /// The ARN's region is not an AWS region name, so the endpoint it would name need not
-    /// be KMS (see the module documentation): nothing was sent.
-    NotAllowed,
-    /// Anything else.
-    Other,
-}
-
-/// A failed KMS call: its class and what the SDK or KMS said.
-#[derive(Clone, Debug)]
-pub struct Failure {
-    /// The class.
-    pub class: Class,
-    /// The details.
-    pub detail: String,
-}
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.class {
-            Class::Denied => "denied",
-            Class::NotFound => "not found",
-            Class::Disabled => "disabled key",
-            Class::WrongContext => {
-                "wrong encryption context (or the wrapped key was altered, or wrapped under another key)"
-            }
-            Class::Throttled => "throttled (still, after retries with backoff)",
-            Class::TimedOut => "timed out",
-            Class::Unreachable => "unreachable",
-            Class::NoCredentials => "no AWS credentials",
-            Class::NotAllowed => "refused",
-            Class::Other => "failed",
-        };
-        write!(f, "{what}: {}", self.detail)
-    }
-}
-
 /// Classifies an SDK error.
-pub fn classify<E>(err: &SdkError<E, aws_sdk_kms::config::http::HttpResponse>) -> Failure
+pub fn classify<E>(err: &SdkError<E, aws_sdk_kms::config::http::HttpResponse>) -> KeyServiceError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
@@ -523,22 +626,24 @@ where
     let detail = || chain(err);
     let class = match err {
         SdkError::TimeoutError(_) => {
-            return Failure {
-                class: Class::TimedOut,
+            return KeyServiceError {
+                class: FailureClass::TimedOut,
                 detail: format!("no answer within {}", humantime::format_duration(timeout)),
             };
         }
         SdkError::DispatchFailure(d) if d.is_timeout() => {
-            return Failure {
-                class: Class::TimedOut,
+            return KeyServiceError {
+                class: FailureClass::TimedOut,
                 detail: format!(
                     "could not connect within {}",
                     humantime::format_duration(timeout)
                 ),
             };
         }
-        SdkError::DispatchFailure(d) if d.is_io() => Class::Unreachable,
-        SdkError::DispatchFailure(_) if detail().contains("credentials") => Class::NoCredentials,
+        SdkError::DispatchFailure(d) if d.is_io() => FailureClass::Unreachable,
+        SdkError::DispatchFailure(_) if detail().contains("credentials") => {
+            FailureClass::NoCredentials
+        }
         SdkError::ServiceError(s) => {
             let code = s.err().code().unwrap_or("");
             let message = s.err().message().unwrap_or("");
@@ -549,17 +654,17 @@ where
                 (false, true) => code.to_owned(),
                 _ => format!("HTTP {status}: {}", detail()),
             };
-            return Failure { class, detail };
+            return KeyServiceError { class, detail };
         }
         _ if detail().contains("no credentials")
             || detail().contains("failed to load credentials")
             || detail().contains("the credential provider was not enabled") =>
         {
-            Class::NoCredentials
+            FailureClass::NoCredentials
         }
-        _ => Class::Other,
+        _ => FailureClass::Other,
     };
-    Failure {
+    KeyServiceError {
         class,
         detail: detail(),
     }
@@ -584,7 +689,7 @@ fn chain(err: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// The class of a KMS error code (or, without one, an HTTP status).
-pub fn class_of_code(code: &str, status: u16) -> Class {
+pub fn class_of_code(code: &str, status: u16) -> FailureClass {
     match code {
         "AccessDeniedException"
         | "AccessDenied"
@@ -592,22 +697,22 @@ pub fn class_of_code(code: &str, status: u16) -> Class {
         | "InvalidSignatureException"
         | "IncompleteSignature"
         | "ExpiredTokenException"
-        | "InvalidClientTokenId" => Class::Denied,
-        "NotFoundException" => Class::NotFound,
+        | "InvalidClientTokenId" => FailureClass::Denied,
+        "NotFoundException" => FailureClass::NotFound,
         "DisabledException" | "KMSInvalidStateException" | "KeyUnavailableException" => {
-            Class::Disabled
+            FailureClass::Disabled
         }
-        "InvalidCiphertextException" | "IncorrectKeyException" => Class::WrongContext,
+        "InvalidCiphertextException" | "IncorrectKeyException" => FailureClass::WrongContext,
         "ThrottlingException"
         | "Throttling"
         | "LimitExceededException"
         | "RequestLimitExceeded"
-        | "TooManyRequestsException" => Class::Throttled,
+        | "TooManyRequestsException" => FailureClass::Throttled,
         _ => match status {
-            401 | 403 => Class::Denied,
-            404 => Class::NotFound,
-            429 => Class::Throttled,
-            _ => Class::Other,
+            401 | 403 => FailureClass::Denied,
+            404 => FailureClass::NotFound,
+            429 => FailureClass::Throttled,
+            _ => FailureClass::Other,
         },
     }
 }
@@ -621,7 +726,7 @@ struct Service {
     clients: Mutex<HashMap<ClientKey, aws_sdk_kms::Client>>,
     /// Regions that timed out or could not be reached: not tried again in this process
     /// (a `git` checkout of many files waits for a dead endpoint once, not once per file).
-    down: Mutex<HashMap<String, Failure>>,
+    down: Mutex<HashMap<String, KeyServiceError>>,
 }
 
 static SERVICE: OnceLock<Result<Service, String>> = OnceLock::new();
@@ -698,12 +803,12 @@ impl Service {
     /// Fails, before any client is made or connection opened, if the file's ARN would
     /// choose a host that is not AWS KMS: a region not named like one, and no endpoint of
     /// the user's.
-    fn check_endpoint(spec: &KeySpec) -> Result<(), Failure> {
+    fn check_endpoint(spec: &KeySpec) -> Result<(), KeyServiceError> {
         if settings().endpoint_url.is_some() || is_region_name(&spec.region) {
             return Ok(());
         }
-        Err(Failure {
-            class: Class::NotAllowed,
+        Err(KeyServiceError {
+            class: FailureClass::NotAllowed,
             detail: format!(
                 "'{0}' is not an AWS region name, so the endpoint the SDK would make of it, https://kms.{0}.amazonaws.com, need not be AWS KMS: nothing was sent. Use the key's real ARN; for a KMS-compatible service of your own, set AWS_ENDPOINT_URL_KMS (the region then names no host)",
                 spec.region
@@ -712,14 +817,14 @@ impl Service {
     }
 
     /// Fails at once if the key's region already timed out or was unreachable.
-    fn check_up(&self, spec: &KeySpec) -> Result<(), Failure> {
+    fn check_up(&self, spec: &KeySpec) -> Result<(), KeyServiceError> {
         match self
             .down
             .lock()
             .ok()
             .and_then(|d| d.get(&spec.region).cloned())
         {
-            Some(f) => Err(Failure {
+            Some(f) => Err(KeyServiceError {
                 class: f.class,
                 detail: format!("{} (earlier in this run; not tried again)", f.detail),
             }),
@@ -728,9 +833,13 @@ impl Service {
     }
 
     /// Remembers a time-out or an unreachable endpoint for the key's region.
-    fn note_down<T>(&self, spec: &KeySpec, result: Result<T, Failure>) -> Result<T, Failure> {
+    fn note_down<T>(
+        &self,
+        spec: &KeySpec,
+        result: Result<T, KeyServiceError>,
+    ) -> Result<T, KeyServiceError> {
         if let Err(f) = &result
-            && matches!(f.class, Class::TimedOut | Class::Unreachable)
+            && matches!(f.class, FailureClass::TimedOut | FailureClass::Unreachable)
             && let Ok(mut d) = self.down.lock()
         {
             d.insert(spec.region.clone(), f.clone());
@@ -739,7 +848,7 @@ impl Service {
     }
 
     /// `Encrypt`: the ciphertext blob for `key`.
-    fn encrypt(&self, spec: &KeySpec, plaintext: &[u8]) -> Result<Vec<u8>, Failure> {
+    fn encrypt(&self, spec: &KeySpec, plaintext: &[u8]) -> Result<Vec<u8>, KeyServiceError> {
         Self::check_endpoint(spec)?;
         let client = self.client(spec);
         self.check_up(spec)?;
@@ -754,14 +863,20 @@ impl Service {
                     .send()
             })),
         )?;
-        out.ciphertext_blob.map(Blob::into_inner).ok_or(Failure {
-            class: Class::Other,
-            detail: "KMS returned no ciphertext".into(),
-        })
+        out.ciphertext_blob
+            .map(Blob::into_inner)
+            .ok_or(KeyServiceError {
+                class: FailureClass::Other,
+                detail: "KMS returned no ciphertext".into(),
+            })
     }
 
     /// `Decrypt`: the plaintext for `blob`, zeroized when dropped.
-    fn decrypt(&self, spec: &KeySpec, blob: Vec<u8>) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    fn decrypt(
+        &self,
+        spec: &KeySpec,
+        blob: Vec<u8>,
+    ) -> Result<Zeroizing<Vec<u8>>, KeyServiceError> {
         Self::check_endpoint(spec)?;
         let client = self.client(spec);
         self.check_up(spec)?;
@@ -778,8 +893,8 @@ impl Service {
         )?;
         let plain = Zeroizing::new(out.plaintext.map(Blob::into_inner).unwrap_or_default());
         if plain.is_empty() {
-            return Err(Failure {
-                class: Class::Other,
+            return Err(KeyServiceError {
+                class: FailureClass::Other,
                 detail: "KMS returned no plaintext".into(),
             });
         }
@@ -788,7 +903,7 @@ impl Service {
 }
 
 /// Runs `call`, again after a backoff while KMS throttles it, up to the configured attempts.
-async fn with_retries<T, E, F, Fut>(call: F) -> Result<T, Failure>
+async fn with_retries<T, E, F, Fut>(call: F) -> Result<T, KeyServiceError>
 where
     F: Fn() -> Fut,
     Fut: Future<Output = Result<T, SdkError<E, aws_sdk_kms::config::http::HttpResponse>>>,
@@ -801,7 +916,7 @@ where
             Ok(v) => return Ok(v),
             Err(e) => {
                 let failure = classify(&e);
-                if failure.class != Class::Throttled || attempt >= attempts {
+                if failure.class != FailureClass::Throttled || attempt >= attempts {
                     return Err(failure);
                 }
                 tokio::time::sleep(backoff(attempt)).await;
@@ -929,7 +1044,7 @@ mod tests {
         assert!(KeySpec::parse(&format!("{KEY}+endpoint=http://127.0.0.1:1")).is_err());
         let s = KeySpec::parse("arn:aws:kms:s3:123456789012:key/k").unwrap();
         let e = Service::check_endpoint(&s).unwrap_err();
-        assert_eq!(e.class, Class::NotAllowed);
+        assert_eq!(e.class, FailureClass::NotAllowed);
         assert!(
             e.to_string()
                 .contains("https://kms.s3.amazonaws.com, need not be AWS KMS"),
@@ -941,20 +1056,32 @@ mod tests {
 
     #[test]
     fn error_codes_map_to_classes() {
-        assert_eq!(class_of_code("DisabledException", 400), Class::Disabled);
+        assert_eq!(
+            class_of_code("DisabledException", 400),
+            FailureClass::Disabled
+        );
         assert_eq!(
             class_of_code("KMSInvalidStateException", 400),
-            Class::Disabled
+            FailureClass::Disabled
         );
         assert_eq!(
             class_of_code("InvalidCiphertextException", 400),
-            Class::WrongContext
+            FailureClass::WrongContext
         );
-        assert_eq!(class_of_code("AccessDeniedException", 400), Class::Denied);
-        assert_eq!(class_of_code("NotFoundException", 400), Class::NotFound);
-        assert_eq!(class_of_code("ThrottlingException", 400), Class::Throttled);
-        assert_eq!(class_of_code("", 429), Class::Throttled);
-        assert_eq!(class_of_code("", 500), Class::Other);
+        assert_eq!(
+            class_of_code("AccessDeniedException", 400),
+            FailureClass::Denied
+        );
+        assert_eq!(
+            class_of_code("NotFoundException", 400),
+            FailureClass::NotFound
+        );
+        assert_eq!(
+            class_of_code("ThrottlingException", 400),
+            FailureClass::Throttled
+        );
+        assert_eq!(class_of_code("", 429), FailureClass::Throttled);
+        assert_eq!(class_of_code("", 500), FailureClass::Other);
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod aws_kms;
 pub mod passphrase;
 pub mod plugin;
 pub mod remembering;
+pub mod service;
 pub mod ssh;
 #[cfg(feature = "vault")]
 pub mod vault;
@@ -152,37 +153,255 @@ pub fn parse_recipient_with(
     if let Some(kind) = secret_key_kind(text) {
         return Err(RecipientError::SecretKey(kind));
     }
-    if text.starts_with("age1") {
-        match age::Recipient::parse(text) {
-            Ok(r) => Ok(Box::new(r)),
-            // `age1NAME1…`: an age plugin's recipient.
-            Err(e) if plugin::plugin_name(text).is_none() => Err(e),
-            Err(_) => plugin::Recipient::parse(text, callbacks).map(|r| Box::new(r) as _),
+    match source_of(text) {
+        Some(source) => source.parse(text, callbacks),
+        None => Err(RecipientError::Unknown(text.to_owned())),
+    }
+}
+
+/// Joins back the pieces of a KMS encryption context that a comma-separated list (`-r`,
+/// `VAULTFILE_RECIPIENTS`) split: a piece that is `KEY=VALUE` and no recipient, after one
+/// that has `+context=` (only KMS recipients have one), belongs to it.
+pub fn rejoin_split_recipients(list: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(list.len());
+    for item in list {
+        let t = item.trim();
+        let is_recipient = source_of(t).is_some();
+        match out.last_mut() {
+            Some(prev) if !is_recipient && t.contains('=') && prev.contains("+context=") => {
+                prev.push(',');
+                prev.push_str(t);
+            }
+            _ => out.push(t.to_owned()),
         }
-    } else if text.starts_with("ssh-") {
-        ssh::Recipient::parse(text).map(|r| Box::new(r) as _)
-    } else if text.starts_with(passphrase::PREFIX) {
-        passphrase::Recipient::parse(text, callbacks).map(|r| Box::new(r) as _)
-    } else if text.starts_with("arn:") {
-        #[cfg(feature = "aws-kms")]
-        return aws_kms::Recipient::parse(text).map(|r| Box::new(r) as _);
-        #[cfg(not(feature = "aws-kms"))]
-        Err(RecipientError::Invalid {
-            kind: "AWS KMS",
-            text: text.to_owned(),
-            reason: "this vaultfile was built without the aws-kms feature".into(),
+    }
+    out
+}
+
+/// One kind of key, as the rest of vaultfile knows it.
+///
+/// Each source lives in its own file and has one line in [`SOURCES`]; nothing outside
+/// `keys` names a source's recipient prefix or its SOPS entries. A recipient string belongs
+/// to the first source that claims it.
+pub trait KeySource: Sync {
+    /// Its name in messages (`AWS KMS`).
+    fn name(&self) -> &'static str;
+
+    /// Whether `text` (trimmed) is one of its recipient strings, judged by its shape alone
+    /// (a malformed one is claimed, so that its error names the right source).
+    fn claims(&self, text: &str) -> bool;
+
+    /// Parses one of its recipient strings; `callbacks` serves passphrase prompts and
+    /// plugin messages.
+    fn parse(
+        &self,
+        text: &str,
+        callbacks: Arc<dyn Callbacks>,
+    ) -> Result<Box<dyn Recipient>, RecipientError>;
+
+    /// SOPS's name for the master keys its recipients become (`age`, `kms`, `hc_vault`);
+    /// `None` when a SOPS file cannot hold them.
+    fn sops_kind(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// For a key service: a SOPS master-key entry holding `payload` (a data key, or a
+    /// Shamir share of one) wrapped for `recipient`, one of this source's recipient
+    /// strings. (age keys are SOPS's own kind, which `sops` writes itself.)
+    fn sops_wrap(
+        &self,
+        recipient: &str,
+        payload: &[u8],
+        created_at: &str,
+    ) -> Result<SopsEntry, WrapError> {
+        let _ = (payload, created_at);
+        Err(WrapError {
+            recipient: recipient.to_owned(),
+            reason: format!("{} keys have no SOPS entry of their own", self.name()),
         })
-    } else if text.starts_with("vault:") {
-        #[cfg(feature = "vault")]
-        return vault::Recipient::parse(text).map(|r| Box::new(r) as _);
-        #[cfg(not(feature = "vault"))]
+    }
+
+    /// For a key service: the recipient string for a SOPS entry of its kind (`id` is what
+    /// the entry names: an ARN, a URL), if the entry names a usable key.
+    fn sops_recipient(&self, id: &str, fields: &SopsFields) -> Option<String> {
+        let _ = (id, fields);
+        None
+    }
+
+    /// For a key service: unwraps the payload of a SOPS entry of its kind, given the
+    /// entry's recipient string ([`KeySource::sops_recipient`]) and its `enc`.
+    fn sops_unwrap(
+        &self,
+        recipient: &str,
+        enc: &str,
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, service::KeyServiceError> {
+        let _ = (recipient, enc);
+        Err(service::KeyServiceError::new(
+            service::FailureClass::Other,
+            format!("{} keys have no SOPS entry of their own", self.name()),
+        ))
+    }
+
+    /// For a key service: the `.sops.yaml` fields that list its keys, in a creation rule
+    /// and in a key group (`kms` and `kms`; `hc_vault_transit_uri` and `hc_vault`).
+    fn sops_config_fields(&self) -> Option<(&'static str, &'static str)> {
+        None
+    }
+
+    /// For a key service: the vaultfile recipient strings for the keys a `.sops.yaml`
+    /// field of its ([`KeySource::sops_config_fields`]) lists; each `Err` says why one key
+    /// cannot be carried over. `rule` is the whole creation rule (for settings such as
+    /// `aws_profile`).
+    fn sops_config_recipients(
+        &self,
+        keys: &serde_json::Value,
+        rule: &SopsFields,
+    ) -> Vec<Result<String, String>> {
+        let _ = (keys, rule);
+        Vec::new()
+    }
+}
+
+/// The strings of a `.sops.yaml` key list: a comma-separated string, or a list of strings.
+pub fn sops_list(v: &serde_json::Value) -> Vec<String> {
+    match v {
+        serde_json::Value::String(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        serde_json::Value::Array(a) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(|s| s.trim().to_owned()))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The fields of a SOPS master-key entry, as the file has them.
+pub type SopsFields = serde_json::Map<String, serde_json::Value>;
+
+/// A field of a SOPS entry as a string (SOPS writes some as numbers or booleans).
+pub fn sops_string(fields: &SopsFields, key: &str) -> Option<String> {
+    match fields.get(key)? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A key service's SOPS master-key entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SopsEntry {
+    /// The metadata list it belongs in (`kms`, `hc_vault`).
+    pub kind: &'static str,
+    /// What identifies the key (an ARN, a URL).
+    pub id: String,
+    /// The entry's fields, `enc` and `created_at` included.
+    pub fields: SopsFields,
+}
+
+/// Every key source, in the order they are asked to claim a recipient string.
+pub static SOURCES: &[&dyn KeySource] = &[
+    // Before age: a plugin's `age1NAME1…` starts as an X25519 `age1…` key does.
+    &plugin::Source,
+    &age::Source,
+    &ssh::Source,
+    &passphrase::Source,
+    &AWS_KMS,
+    &VAULT,
+];
+
+#[cfg(feature = "aws-kms")]
+static AWS_KMS: aws_kms::Source = aws_kms::Source;
+#[cfg(not(feature = "aws-kms"))]
+static AWS_KMS: Missing = Missing {
+    name: "AWS KMS",
+    prefix: "arn:",
+    sops_kind: "kms",
+    feature: "aws-kms",
+};
+
+#[cfg(feature = "vault")]
+static VAULT: vault::Source = vault::Source;
+#[cfg(not(feature = "vault"))]
+static VAULT: Missing = Missing {
+    name: "Vault transit",
+    prefix: "vault:",
+    sops_kind: "hc_vault",
+    feature: "vault",
+};
+
+/// The source of `text`'s recipient string, if any source claims it.
+pub fn source_of(text: &str) -> Option<&'static dyn KeySource> {
+    let text = text.trim();
+    SOURCES.iter().copied().find(|s| s.claims(text))
+}
+
+/// The key service whose SOPS entries are of `kind` (`kms`, `hc_vault`).
+pub fn source_of_sops_kind(kind: &str) -> Option<&'static dyn KeySource> {
+    SOURCES
+        .iter()
+        .copied()
+        .find(|s| s.sops_kind() == Some(kind) && kind != "age")
+}
+
+/// A key source this build left out (a cargo feature not enabled): it still claims its
+/// recipients, so that they get an error that says why rather than "not a recipient".
+#[cfg_attr(all(feature = "aws-kms", feature = "vault"), allow(dead_code))]
+struct Missing {
+    name: &'static str,
+    prefix: &'static str,
+    sops_kind: &'static str,
+    feature: &'static str,
+}
+
+impl KeySource for Missing {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn claims(&self, text: &str) -> bool {
+        text.starts_with(self.prefix)
+    }
+
+    fn parse(
+        &self,
+        text: &str,
+        _: Arc<dyn Callbacks>,
+    ) -> Result<Box<dyn Recipient>, RecipientError> {
         Err(RecipientError::Invalid {
-            kind: "Vault transit",
+            kind: self.name,
             text: text.to_owned(),
-            reason: "this vaultfile was built without the vault feature".into(),
+            reason: format!(
+                "this vaultfile was built without the {} feature",
+                self.feature
+            ),
         })
-    } else {
-        Err(RecipientError::Unknown(text.to_owned()))
+    }
+
+    fn sops_kind(&self) -> Option<&'static str> {
+        Some(self.sops_kind)
+    }
+
+    fn sops_recipient(&self, id: &str, _: &SopsFields) -> Option<String> {
+        Some(id.to_owned())
+    }
+
+    fn sops_unwrap(
+        &self,
+        _: &str,
+        _: &str,
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, service::KeyServiceError> {
+        Err(service::KeyServiceError::new(
+            service::FailureClass::Other,
+            format!(
+                "this vaultfile was built without the {} feature",
+                self.feature
+            ),
+        ))
     }
 }
 
@@ -292,6 +511,26 @@ pub fn load_identities(
     }
 }
 
+/// Made-up key-service recipients for the tests of other modules (SOPS, the
+/// configuration), so that no module outside `keys` spells a key service's prefix.
+#[cfg(test)]
+pub(crate) mod examples {
+    /// An AWS KMS key's ARN in a made-up account: `arn:aws:kms:REGION:111122223333:WHAT`.
+    pub fn kms_arn(region: &str, what: &str) -> String {
+        format!("arn:aws:kms:{region}:111122223333:{what}")
+    }
+
+    /// An IAM role's ARN in the same account.
+    pub fn role_arn(name: &str) -> String {
+        format!("arn:aws:iam::111122223333:role/{name}")
+    }
+
+    /// A Vault transit recipient for `url` (`https://HOST:PORT/MOUNT/keys/NAME`).
+    pub fn transit(url: &str) -> String {
+        format!("vault:{url}")
+    }
+}
+
 /// Keys made up for unit tests.
 #[cfg(test)]
 pub(crate) mod testkit {
@@ -314,6 +553,61 @@ pub(crate) mod testkit {
 #[cfg(test)]
 mod recipient_tests {
     use super::*;
+
+    /// Regression: the registry once asked the age source first, which claimed a plugin's
+    /// `age1NAME1…` recipient and refused it as a malformed X25519 key.
+    #[test]
+    fn each_recipient_shape_goes_to_its_source() {
+        let age = ::age::x25519::Identity::generate().to_public().to_string();
+        let kms = examples::kms_arn("eu-west-1", "key/x");
+        let transit = examples::transit("https://vault.internal:8200/transit/keys/a");
+        for (text, name) in [
+            (age.as_str(), "age"),
+            ("age1vftest17nyvuwrn8xvqk3hfe03w53pdkcnzf3np", "age plugin"),
+            ("ssh-ed25519 AAAAC3Nza test", "SSH"),
+            ("passphrase", "passphrase"),
+            ("passphrase:ops", "passphrase"),
+            (kms.as_str(), "AWS KMS"),
+            (transit.as_str(), "Vault transit"),
+        ] {
+            assert_eq!(source_of(text).map(|s| s.name()), Some(name), "{text}");
+        }
+        assert!(source_of("pgp:F00D").is_none());
+        assert_eq!(
+            source_of_sops_kind("kms").map(|s| s.name()),
+            Some("AWS KMS")
+        );
+        assert_eq!(
+            source_of_sops_kind("hc_vault").map(|s| s.name()),
+            Some("Vault transit")
+        );
+        assert!(source_of_sops_kind("age").is_none() && source_of_sops_kind("gcp_kms").is_none());
+    }
+
+    #[test]
+    fn contexts_split_by_commas_are_joined_back() {
+        let arn = "arn:aws:kms:eu-west-1:123456789012:alias/a";
+        let list: Vec<String> = [
+            &format!("{arn}+context=a=1"),
+            "b=2",
+            "age1xyz",
+            "c=3",
+            &format!("{arn}+context=x=1"),
+            "y=2+role=arn:aws:iam::123456789012:role/r",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            rejoin_split_recipients(&list),
+            [
+                format!("{arn}+context=a=1,b=2"),
+                "age1xyz".into(),
+                "c=3".into(),
+                format!("{arn}+context=x=1,y=2+role=arn:aws:iam::123456789012:role/r"),
+            ]
+        );
+    }
 
     /// A secret key given as a recipient is recognised and never repeated.
     #[test]

@@ -28,6 +28,27 @@ pub fn is_passphrase(recipient: &str) -> bool {
             .is_some_and(|rest| rest.starts_with(':'))
 }
 
+/// The passphrase key source: `passphrase` and `passphrase:LABEL` recipients.
+pub struct Source;
+
+impl super::KeySource for Source {
+    fn name(&self) -> &'static str {
+        "passphrase"
+    }
+
+    fn claims(&self, text: &str) -> bool {
+        text.starts_with(PREFIX)
+    }
+
+    fn parse(
+        &self,
+        text: &str,
+        callbacks: Arc<dyn Callbacks>,
+    ) -> Result<Box<dyn super::Recipient>, RecipientError> {
+        Recipient::parse(text, callbacks).map(|r| Box::new(r) as _)
+    }
+}
+
 /// A passphrase recipient. The passphrase is asked for once, the first time it is needed.
 pub struct Recipient {
     id: String,

@@ -24,6 +24,31 @@ pub fn plugin_name(recipient: &str) -> Option<String> {
         .map(|r| r.plugin().to_owned())
 }
 
+/// The age plugin key source: `age1NAME1…` recipients.
+pub struct Source;
+
+impl super::KeySource for Source {
+    fn name(&self) -> &'static str {
+        "age plugin"
+    }
+
+    fn claims(&self, text: &str) -> bool {
+        text.starts_with("age1") && plugin_name(text).is_some()
+    }
+
+    fn parse(
+        &self,
+        text: &str,
+        callbacks: Arc<dyn Callbacks>,
+    ) -> Result<Box<dyn super::Recipient>, RecipientError> {
+        Recipient::parse(text, callbacks).map(|r| Box::new(r) as _)
+    }
+
+    fn sops_kind(&self) -> Option<&'static str> {
+        Some("age")
+    }
+}
+
 /// A recipient served by an age plugin.
 pub struct Recipient {
     id: String,

@@ -12,6 +12,32 @@ use super::{Callbacks, IdentityError, RecipientError, UnwrapError, WrapError};
 use crate::crypto::DataKey;
 use crate::metadata::WrappedKey;
 
+/// The SSH key source: `ssh-ed25519 …` and `ssh-rsa …` recipients, through age's SSH
+/// support.
+pub struct Source;
+
+impl super::KeySource for Source {
+    fn name(&self) -> &'static str {
+        "SSH"
+    }
+
+    fn claims(&self, text: &str) -> bool {
+        text.starts_with("ssh-")
+    }
+
+    fn parse(
+        &self,
+        text: &str,
+        _: std::sync::Arc<dyn super::Callbacks>,
+    ) -> Result<Box<dyn super::Recipient>, RecipientError> {
+        Recipient::parse(text).map(|r| Box::new(r) as _)
+    }
+
+    fn sops_kind(&self) -> Option<&'static str> {
+        Some("age")
+    }
+}
+
 /// An SSH public key as a recipient.
 pub struct Recipient {
     id: String,

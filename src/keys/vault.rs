@@ -21,7 +21,7 @@
 //! against [`Settings::allowed`], which the caller fills from what the file's author cannot
 //! write (the CLI: `VAULT_ADDR`, `--vault-allow`/`VAULTFILE_VAULT_ALLOWLIST` and SOPS's
 //! `SOPS_HC_VAULT_ALLOWLIST`); a server not in it is refused before any connection is
-//! made, with [`Class::NotAllowed`]. Recipients typed on the command line get no exception:
+//! made, with [`FailureClass::NotAllowed`]. Recipients typed on the command line get no exception:
 //! one rule, the same as SOPS's, and a script's `-r` is often read from the repository too.
 //!
 //! Two REST calls over the hyper client and rustls stack the AWS SDK uses too, on a small
@@ -29,6 +29,7 @@
 //! by the configured timeout (connecting, and the whole request) and is retried, with
 //! exponential backoff and jitter, only when the server answers 429 (rate limited).
 
+use crate::keys::service::{FailureClass, KeyServiceError};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::PathBuf;
@@ -45,7 +46,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use zeroize::Zeroizing;
 
-use super::{RecipientError, UnwrapError, WrapError};
+use super::{RecipientError, SopsEntry, SopsFields, UnwrapError, WrapError};
 use crate::crypto::DataKey;
 use crate::metadata::WrappedKey;
 
@@ -464,24 +465,129 @@ impl super::Recipient for Recipient {
             recipient: self.id.clone(),
             reason,
         };
-        encrypt_bytes(&self.spec, key.expose()).map_err(err)
+        encrypt_bytes(&self.spec, key.expose()).map_err(|e| err(e.to_string()))
+    }
+}
+
+/// The Vault / OpenBao transit key source: `vault:…` recipients, SOPS's `hc_vault`
+/// entries.
+pub struct Source;
+
+impl super::KeySource for Source {
+    fn name(&self) -> &'static str {
+        "Vault transit"
+    }
+
+    fn claims(&self, text: &str) -> bool {
+        text.starts_with(PREFIX)
+    }
+
+    fn parse(
+        &self,
+        text: &str,
+        _: Arc<dyn super::Callbacks>,
+    ) -> Result<Box<dyn super::Recipient>, RecipientError> {
+        Recipient::parse(text).map(|r| Box::new(r) as _)
+    }
+
+    fn sops_kind(&self) -> Option<&'static str> {
+        Some("hc_vault")
+    }
+
+    fn sops_wrap(
+        &self,
+        recipient: &str,
+        payload: &[u8],
+        created_at: &str,
+    ) -> Result<SopsEntry, WrapError> {
+        use serde_json::Value;
+        let err = |reason: String| WrapError {
+            recipient: recipient.to_owned(),
+            reason,
+        };
+        let spec = KeySpec::parse(recipient).map_err(err)?;
+        let enc = encrypt_bytes(&spec, payload).map_err(|e| err(e.to_string()))?;
+        // SOPS's `hc_vault` entry: the server, the mount and the key's name apart.
+        let address = format!("{}://{}", spec.scheme, spec.authority);
+        let mut fields = SopsFields::new();
+        fields.insert("vault_address".into(), Value::String(address.clone()));
+        fields.insert("engine_path".into(), Value::String(spec.mount.clone()));
+        fields.insert("key_name".into(), Value::String(spec.name.clone()));
+        fields.insert("created_at".into(), Value::String(created_at.to_owned()));
+        fields.insert("enc".into(), Value::String(enc));
+        Ok(SopsEntry {
+            kind: "hc_vault",
+            id: format!("{address}/v1/{}/keys/{}", spec.mount, spec.name),
+            fields,
+        })
+    }
+
+    // SOPS's hc_vault entry: the server, the transit mount and the key's name.
+    fn sops_recipient(&self, _: &str, fields: &SopsFields) -> Option<String> {
+        let field = |k: &str| super::sops_string(fields, k).filter(|v| !v.is_empty());
+        let id = format!(
+            "{PREFIX}{}/{}/keys/{}",
+            field("vault_address")?.trim_end_matches('/'),
+            field("engine_path")?.trim_matches('/'),
+            field("key_name")?
+        );
+        KeySpec::parse(&id).ok().map(|s| s.id())
+    }
+
+    fn sops_unwrap(
+        &self,
+        recipient: &str,
+        enc: &str,
+    ) -> Result<Zeroizing<Vec<u8>>, KeyServiceError> {
+        let spec =
+            KeySpec::parse(recipient).map_err(|e| KeyServiceError::new(FailureClass::Other, e))?;
+        decrypt_bytes(&spec, enc)
+    }
+
+    fn sops_config_fields(&self) -> Option<(&'static str, &'static str)> {
+        Some(("hc_vault_transit_uri", "hc_vault"))
+    }
+
+    /// SOPS's transit URIs, `SCHEME://HOST[:PORT]/v1/MOUNT/keys/NAME` (SOPS writes the API
+    /// path; vaultfile's recipient leaves `/v1/` out).
+    fn sops_config_recipients(
+        &self,
+        keys: &serde_json::Value,
+        _: &SopsFields,
+    ) -> Vec<Result<String, String>> {
+        let one = |uri: &str| -> Result<String, String> {
+            let (scheme, rest) = uri
+                .split_once("://")
+                .ok_or_else(|| format!("'{uri}' is not a URL"))?;
+            let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+            let path = path
+                .strip_prefix("v1/")
+                .ok_or_else(|| format!("'{uri}' is not SCHEME://HOST/v1/MOUNT/keys/NAME"))?;
+            KeySpec::parse(&format!("{PREFIX}{scheme}://{authority}/{path}")).map(|s| s.id())
+        };
+        super::sops_list(keys).iter().map(|u| one(u)).collect()
     }
 }
 
 /// Encrypts any payload with the transit key at `spec` (sent base64-encoded, as SOPS does
 /// too): a data key, or a Shamir share of one for a SOPS key group. Returns the transit
 /// ciphertext (`vault:v1:…`).
-pub fn encrypt_bytes(spec: &KeySpec, payload: &[u8]) -> Result<String, String> {
+pub fn encrypt_bytes(spec: &KeySpec, payload: &[u8]) -> Result<String, KeyServiceError> {
     let plaintext = Zeroizing::new(STANDARD.encode(payload));
     let body = Zeroizing::new(serde_json::json!({ "plaintext": plaintext.as_str() }).to_string());
-    let answer = call(spec, "encrypt", &body).map_err(|f| f.to_string())?;
+    let answer = call(spec, "encrypt", &body)?;
     answer
         .get("data")
         .and_then(|d| d.get("ciphertext"))
         .and_then(|c| c.as_str())
         .filter(|c| c.starts_with("vault:v"))
         .map(str::to_owned)
-        .ok_or_else(|| "the server's answer has no data.ciphertext".into())
+        .ok_or_else(|| {
+            KeyServiceError::new(
+                FailureClass::Other,
+                "the server's answer has no data.ciphertext",
+            )
+        })
 }
 
 /// Unwraps data keys wrapped for any transit recipient, with the configured token.
@@ -527,7 +633,7 @@ impl super::Identity for Identity {
         };
         let plain = match decrypt_bytes(&spec, &wrapped.key) {
             Ok(p) => p,
-            Err(e) => return Some(Err(err(e))),
+            Err(e) => return Some(Err(err(e.to_string()))),
         };
         Some(DataKey::from_bytes(&plain).ok_or_else(|| {
             err("the server returned a plaintext that is not a 32-byte data key".into())
@@ -538,92 +644,48 @@ impl super::Identity for Identity {
 /// Decrypts a transit ciphertext (`vault:v…`) of any payload with the key at `spec`: a
 /// vaultfile data key, or what SOPS wraps there (a data key, or a Shamir share of one,
 /// which SOPS sends base64-encoded as vaultfile does).
-pub fn decrypt_bytes(spec: &KeySpec, ciphertext: &str) -> Result<Zeroizing<Vec<u8>>, String> {
+pub fn decrypt_bytes(
+    spec: &KeySpec,
+    ciphertext: &str,
+) -> Result<Zeroizing<Vec<u8>>, KeyServiceError> {
+    let other = |detail: &str| KeyServiceError::new(FailureClass::Other, detail);
     let ciphertext = ciphertext.trim();
     if !ciphertext.starts_with("vault:v") {
-        return Err("the wrapped key is not a transit ciphertext (vault:v…)".into());
+        return Err(other(
+            "the wrapped key is not a transit ciphertext (vault:v…)",
+        ));
     }
     let body = serde_json::json!({ "ciphertext": ciphertext }).to_string();
-    let answer = call(spec, "decrypt", &body).map_err(|f| f.to_string())?;
+    let answer = call(spec, "decrypt", &body)?;
     let b64 = answer
         .get("data")
         .and_then(|d| d.get("plaintext"))
         .and_then(|p| p.as_str())
-        .ok_or("the server's answer has no data.plaintext")?;
+        .ok_or_else(|| other("the server's answer has no data.plaintext"))?;
     STANDARD
         .decode(b64)
         .map(Zeroizing::new)
-        .map_err(|_| "the server's plaintext is not base64".into())
-}
-
-/// Why a transit call failed, by class.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Class {
-    /// The token may not use the key, or is invalid or expired (HTTP 403).
-    Denied,
-    /// The key or the mount does not exist.
-    NotFound,
-    /// The server refused the ciphertext (altered, from another key, or too old a version).
-    Rejected,
-    /// Still rate limited after every retry (HTTP 429).
-    Throttled,
-    /// Sealed, in standby or otherwise unavailable (HTTP 503).
-    Unavailable,
-    /// No answer within the timeout.
-    TimedOut,
-    /// No connection could be made.
-    Unreachable,
-    /// No token was configured.
-    NoToken,
-    /// The server is not one the caller allowed ([`Settings::allowed`]): nothing was sent.
-    NotAllowed,
-    /// Anything else.
-    Other,
-}
-
-/// A failed transit call: its class and what the server said.
-#[derive(Clone, Debug)]
-pub struct Failure {
-    /// The class.
-    pub class: Class,
-    /// The details.
-    pub detail: String,
-}
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.class {
-            Class::Denied => "denied",
-            Class::NotFound => "not found",
-            Class::Rejected => "ciphertext rejected",
-            Class::Throttled => "throttled (still, after retries with backoff)",
-            Class::Unavailable => "unavailable",
-            Class::TimedOut => "timed out",
-            Class::Unreachable => "unreachable",
-            Class::NoToken => "no Vault token",
-            Class::NotAllowed => "refused",
-            Class::Other => "failed",
-        };
-        write!(f, "{what}: {}", self.detail)
-    }
+        .map_err(|_| other("the server's plaintext is not base64"))
 }
 
 /// The class of an error answer, from its status and the server's messages.
-pub fn class_of(status: u16, message: &str) -> Class {
+pub fn class_of(status: u16, message: &str) -> FailureClass {
     let m = message.to_ascii_lowercase();
     match status {
-        401 | 403 => Class::Denied,
-        404 => Class::NotFound,
-        429 => Class::Throttled,
-        503 => Class::Unavailable,
-        _ if m.contains("not found") || m.contains("no handler for route") => Class::NotFound,
+        401 | 403 => FailureClass::Denied,
+        404 => FailureClass::NotFound,
+        429 => FailureClass::Throttled,
+        503 => FailureClass::Unavailable,
+        _ if m.contains("not found") || m.contains("no handler for route") => {
+            FailureClass::NotFound
+        }
         _ if m.contains("ciphertext")
             || m.contains("message authentication failed")
             || m.contains("decrypt") =>
         {
-            Class::Rejected
+            FailureClass::Rejected
         }
-        _ => Class::Other,
+        _ => FailureClass::Other,
     }
 }
 
@@ -635,12 +697,12 @@ struct Service {
     warned: Mutex<HashSet<String>>,
     /// Servers that timed out or could not be reached: not tried again in this process
     /// (a `git` checkout of many files waits for a dead server once, not once per file).
-    down: Mutex<HashMap<String, Failure>>,
+    down: Mutex<HashMap<String, KeyServiceError>>,
 }
 
 static SERVICE: OnceLock<Result<Service, String>> = OnceLock::new();
 
-fn service() -> Result<&'static Service, Failure> {
+fn service() -> Result<&'static Service, KeyServiceError> {
     SERVICE
         .get_or_init(|| {
             let s = settings();
@@ -670,8 +732,8 @@ fn service() -> Result<&'static Service, Failure> {
             })
         })
         .as_ref()
-        .map_err(|e| Failure {
-            class: Class::Other,
+        .map_err(|e| KeyServiceError {
+            class: FailureClass::Other,
             detail: e.clone(),
         })
 }
@@ -712,15 +774,15 @@ fn tls_config(s: &Settings) -> Result<rustls::ClientConfig, String> {
 }
 
 /// POSTs `body` to `ACTION/NAME` under the key's mount and returns the JSON answer.
-fn call(spec: &KeySpec, action: &str, body: &str) -> Result<serde_json::Value, Failure> {
+fn call(spec: &KeySpec, action: &str, body: &str) -> Result<serde_json::Value, KeyServiceError> {
     let s = settings();
     // First of all, before the token is even looked at: is this a server the caller chose?
-    let allowed = s.allowed.check(spec).map_err(|detail| Failure {
-        class: Class::NotAllowed,
+    let allowed = s.allowed.check(spec).map_err(|detail| KeyServiceError {
+        class: FailureClass::NotAllowed,
         detail,
     })?;
-    let token = s.token.as_ref().ok_or_else(|| Failure {
-        class: Class::NoToken,
+    let token = s.token.as_ref().ok_or_else(|| KeyServiceError {
+        class: FailureClass::NoToken,
         detail: "set VAULT_TOKEN, or log in so that ~/.vault-token exists".into(),
     })?;
     let service = service()?;
@@ -756,7 +818,7 @@ fn call(spec: &KeySpec, action: &str, body: &str) -> Result<serde_json::Value, F
         .ok()
         .and_then(|d| d.get(&spec.authority).cloned())
     {
-        return Err(Failure {
+        return Err(KeyServiceError {
             class: f.class,
             detail: format!("{} (earlier in this run; not tried again)", f.detail),
         });
@@ -775,8 +837,8 @@ fn call(spec: &KeySpec, action: &str, body: &str) -> Result<serde_json::Value, F
             }
             let req = req
                 .body(Full::new(Bytes::copy_from_slice(body.as_bytes())))
-                .map_err(|e| Failure {
-                    class: Class::Other,
+                .map_err(|e| KeyServiceError {
+                    class: FailureClass::Other,
                     detail: format!("cannot build the request: {e}"),
                 })?;
             let result = tokio::time::timeout(s.timeout, async {
@@ -787,8 +849,8 @@ fn call(spec: &KeySpec, action: &str, body: &str) -> Result<serde_json::Value, F
             })
             .await;
             let failure = match result {
-                Err(_) => Failure {
-                    class: Class::TimedOut,
+                Err(_) => KeyServiceError {
+                    class: FailureClass::TimedOut,
                     detail: format!(
                         "no answer from {} within {}",
                         spec.authority,
@@ -810,7 +872,7 @@ fn call(spec: &KeySpec, action: &str, body: &str) -> Result<serde_json::Value, F
                         .unwrap_or_default();
                     let message = messages.join("; ").replace('\n', " ");
                     let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
-                    Failure {
+                    KeyServiceError {
                         class: class_of(status, &message),
                         detail: if message.is_empty() {
                             format!("HTTP {status} from {url}")
@@ -820,7 +882,7 @@ fn call(spec: &KeySpec, action: &str, body: &str) -> Result<serde_json::Value, F
                     }
                 }
             };
-            if failure.class != Class::Throttled || attempt >= attempts {
+            if failure.class != FailureClass::Throttled || attempt >= attempts {
                 return Err(failure);
             }
             tokio::time::sleep(backoff(attempt)).await;
@@ -828,7 +890,7 @@ fn call(spec: &KeySpec, action: &str, body: &str) -> Result<serde_json::Value, F
         }
     });
     if let Err(f) = &result
-        && matches!(f.class, Class::TimedOut | Class::Unreachable)
+        && matches!(f.class, FailureClass::TimedOut | FailureClass::Unreachable)
         && let Ok(mut d) = service.down.lock()
     {
         d.insert(spec.authority.clone(), f.clone());
@@ -841,7 +903,7 @@ fn transport_failure(
     spec: &KeySpec,
     e: &(dyn std::error::Error + 'static),
     timeout: Duration,
-) -> Failure {
+) -> KeyServiceError {
     let mut parts: Vec<String> = Vec::new();
     let mut next = Some(e);
     while let Some(err) = next {
@@ -854,8 +916,8 @@ fn transport_failure(
     let chain = parts.join(": ");
     let lower = chain.to_ascii_lowercase();
     if lower.contains("timed out") || lower.contains("timeout") {
-        return Failure {
-            class: Class::TimedOut,
+        return KeyServiceError {
+            class: FailureClass::TimedOut,
             detail: format!(
                 "could not connect to {} within {}",
                 spec.authority,
@@ -868,8 +930,8 @@ fn transport_failure(
     } else {
         ""
     };
-    Failure {
-        class: Class::Unreachable,
+    KeyServiceError {
+        class: FailureClass::Unreachable,
         detail: format!("{}: {chain}{hint}", spec.authority),
     }
 }
@@ -931,16 +993,19 @@ mod tests {
     fn answers_map_to_classes() {
         assert_eq!(
             class_of(403, "1 error occurred: * permission denied"),
-            Class::Denied
+            FailureClass::Denied
         );
-        assert_eq!(class_of(400, "encryption key not found"), Class::NotFound);
+        assert_eq!(
+            class_of(400, "encryption key not found"),
+            FailureClass::NotFound
+        );
         assert_eq!(
             class_of(400, "invalid ciphertext: no prefix"),
-            Class::Rejected
+            FailureClass::Rejected
         );
-        assert_eq!(class_of(429, ""), Class::Throttled);
-        assert_eq!(class_of(503, "Vault is sealed"), Class::Unavailable);
-        assert_eq!(class_of(500, "internal error"), Class::Other);
+        assert_eq!(class_of(429, ""), FailureClass::Throttled);
+        assert_eq!(class_of(503, "Vault is sealed"), FailureClass::Unavailable);
+        assert_eq!(class_of(500, "internal error"), FailureClass::Other);
     }
 
     fn spec(text: &str) -> KeySpec {

@@ -7,7 +7,7 @@
 //! everything. SOPS's configuration names PGP and cloud keys that vaultfile cannot use,
 //! except AWS KMS keys, which become `ARN+context=…` recipients.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::metadata::Rule;
 use crate::path::RuleSpec;
@@ -81,120 +81,28 @@ fn string_list(v: Option<&Value>) -> Vec<String> {
     }
 }
 
-/// The vaultfile recipients for a `.sops.yaml` `kms` entry: a comma-separated string of
-/// `ARN` or `ARN+ROLE_ARN` (with the rule's `aws_profile`), or a list of `{arn, role,
-/// context, aws_profile}` in a key group. `Err` names what could not be read.
-#[cfg(feature = "aws-kms")]
-fn kms_recipients(v: Option<&Value>, profile: Option<&str>) -> Vec<Result<String, String>> {
-    use crate::keys::aws_kms::KeySpec;
-    let one = |arn: &str, role: Option<&str>, context: Option<&Value>, p: Option<&str>| {
-        let mut spec = KeySpec::parse(arn).map_err(|e| format!("{arn}: {e}"))?;
-        if let Some(r) = role.filter(|r| !r.is_empty()) {
-            spec.role = Some(r.to_owned());
-        }
-        if let Some(Value::Object(c)) = context {
-            for (k, v) in c {
-                let v = match v {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                spec.context.insert(k.clone(), v);
-            }
-        }
-        if spec.profile.is_none() {
-            spec.profile = p.filter(|p| !p.is_empty()).map(str::to_owned);
-        }
-        Ok(spec.id())
-    };
-    match v {
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|e| match e {
-                Value::String(s) => one(s.trim(), None, None, profile),
-                Value::Object(o) => match o.get("arn").and_then(Value::as_str) {
-                    Some(arn) => one(
-                        arn,
-                        o.get("role").and_then(Value::as_str),
-                        o.get("context"),
-                        o.get("aws_profile").and_then(Value::as_str).or(profile),
-                    ),
-                    None => Err("a kms entry has no arn".into()),
-                },
-                _ => Err("a kms entry is neither a string nor a mapping".into()),
-            })
-            .collect(),
-        other => string_list(other)
-            .iter()
-            .map(|s| one(s, None, None, profile))
-            .collect(),
-    }
-}
-
-/// Adds the KMS keys of `v` to `ids`, or notes them as not carried over.
-fn carry_kms(
-    v: Option<&Value>,
-    profile: Option<&str>,
+/// Adds the key services' keys that `keys` (a creation rule, or one of its key groups)
+/// lists to `ids`, or notes those that cannot be carried over.
+fn carry_services(
+    keys: &Map<String, Value>,
+    rule: &Map<String, Value>,
+    in_group: bool,
     ids: &mut Vec<String>,
     notes: &mut Vec<String>,
     label: &str,
 ) {
-    #[cfg(feature = "aws-kms")]
-    for r in kms_recipients(v, profile) {
-        match r {
-            Ok(id) => ids.push(id),
-            Err(e) => notes.push(format!("{label}: AWS KMS key left out ({e})")),
-        }
-    }
-    #[cfg(not(feature = "aws-kms"))]
-    {
-        let _ = (profile, &ids);
-        let found = string_list(v);
-        if !found.is_empty() {
-            notes.push(format!(
-                "{label}: AWS KMS keys ({}) left out: this vaultfile was built without the aws-kms feature",
-                found.join(", ")
-            ));
-        }
-    }
-}
-
-/// The vaultfile recipient for a SOPS transit URI, `SCHEME://HOST[:PORT]/v1/MOUNT/keys/NAME`
-/// (SOPS writes the API path; vaultfile's recipient leaves `/v1/` out).
-#[cfg(feature = "vault")]
-fn vault_recipient(uri: &str) -> Result<String, String> {
-    let (scheme, rest) = uri
-        .split_once("://")
-        .ok_or_else(|| format!("'{uri}' is not a URL"))?;
-    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let path = path
-        .strip_prefix("v1/")
-        .ok_or_else(|| format!("'{uri}' is not SCHEME://HOST/v1/MOUNT/keys/NAME"))?;
-    crate::keys::vault::KeySpec::parse(&format!(
-        "{}{scheme}://{authority}/{path}",
-        crate::keys::vault::PREFIX
-    ))
-    .map(|s| s.id())
-}
-
-/// Adds the Vault transit keys of `v` (a `.sops.yaml` `hc_vault_transit_uri`, or a key
-/// group's `hc_vault`) to `ids`, or notes them as not carried over.
-fn carry_vault(v: Option<&Value>, ids: &mut Vec<String>, notes: &mut Vec<String>, label: &str) {
-    let found = string_list(v);
-    #[cfg(feature = "vault")]
-    for uri in found {
-        match vault_recipient(&uri) {
-            Ok(id) => ids.push(id),
-            Err(e) => notes.push(format!("{label}: Vault transit key left out ({e})")),
-        }
-    }
-    #[cfg(not(feature = "vault"))]
-    {
-        let _ = &ids;
-        if !found.is_empty() {
-            notes.push(format!(
-                "{label}: Vault transit keys ({}) left out: this vaultfile was built without the vault feature",
-                found.join(", ")
-            ));
+    for source in crate::keys::SOURCES {
+        let Some((rule_field, group_field)) = source.sops_config_fields() else {
+            continue;
+        };
+        let Some(v) = keys.get(if in_group { group_field } else { rule_field }) else {
+            continue;
+        };
+        for r in source.sops_config_recipients(v, rule) {
+            match r {
+                Ok(id) => ids.push(id),
+                Err(e) => notes.push(format!("{label}: {} key left out ({e})", source.name())),
+            }
         }
     }
 }
@@ -278,19 +186,16 @@ pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, String> 
             let mut lists = Vec::new();
             for (gi, g) in groups.iter().enumerate() {
                 let mut ids = string_list(g.get("age"));
-                carry_kms(
-                    g.get("kms"),
-                    rule.get("aws_profile").and_then(Value::as_str),
-                    &mut ids,
-                    &mut notes,
-                    &format!("{label}, key group {}", gi + 1),
-                );
-                carry_vault(
-                    g.get("hc_vault"),
-                    &mut ids,
-                    &mut notes,
-                    &format!("{label}, key group {}", gi + 1),
-                );
+                if let Some(g) = g.as_object() {
+                    carry_services(
+                        g,
+                        rule,
+                        true,
+                        &mut ids,
+                        &mut notes,
+                        &format!("{label}, key group {}", gi + 1),
+                    );
+                }
                 for (k, what) in OTHER_KEYS {
                     let found = string_list(g.get(k));
                     if !found.is_empty() {
@@ -359,19 +264,7 @@ pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, String> 
             }
         } else {
             let mut ids = string_list(rule.get("age"));
-            carry_kms(
-                rule.get("kms"),
-                rule.get("aws_profile").and_then(Value::as_str),
-                &mut ids,
-                &mut notes,
-                &label,
-            );
-            carry_vault(
-                rule.get("hc_vault_transit_uri"),
-                &mut ids,
-                &mut notes,
-                &label,
-            );
+            carry_services(rule, rule, false, &mut ids, &mut notes, &label);
             for (k, what) in OTHER_KEYS {
                 let found = string_list(rule.get(k));
                 if !found.is_empty() {
@@ -480,15 +373,21 @@ creation_rules:
     hc_vault_transit_uri: https://vault.example.com:8200/transit/keys/no-api-path
 "#;
         let c = sops_config_to_vaultfile(text).unwrap();
+        let transit = crate::keys::examples::transit;
         assert!(
-            c.text.contains(r#"recipients: ["vault:https://vault.example.com:8200/sops/keys/prod", "vault:http://127.0.0.1:8200/team/transit/keys/app"]"#),
+            c.text.contains(&format!(
+                r#"recipients: ["{}", "{}"]"#,
+                transit("https://vault.example.com:8200/sops/keys/prod"),
+                transit("http://127.0.0.1:8200/team/transit/keys/app")
+            )),
             "{}",
             c.text
         );
         assert!(
-            c.text.contains(
-                "key_groups:\n      - [\"vault:https://vault.example.com:8200/transit/keys/one\"]\n      - [\"age1ddd\"]\n    threshold: 2"
-            ),
+            c.text.contains(&format!(
+                "key_groups:\n      - [\"{}\"]\n      - [\"age1ddd\"]\n    threshold: 2",
+                transit("https://vault.example.com:8200/transit/keys/one")
+            )),
             "{}",
             c.text
         );
@@ -542,27 +441,44 @@ creation_rules:
     #[cfg(feature = "aws-kms")]
     #[test]
     fn kms_keys_are_carried_over() {
-        let text = r#"
+        use crate::keys::examples::{kms_arn, role_arn};
+        let text = format!(
+            r#"
 creation_rules:
   - path_regex: prod/
-    kms: arn:aws:kms:us-east-1:111122223333:key/a,arn:aws:kms:eu-west-1:111122223333:alias/b+arn:aws:iam::111122223333:role/r
+    kms: {a},{b}+{role}
     aws_profile: ops
   - key_groups:
       - kms:
-          - arn: arn:aws:kms:us-east-1:111122223333:key/c
-            context: {env: prod}
+          - arn: {c}
+            context: {{env: prod}}
       - age: [age1ddd]
     shamir_threshold: 2
-"#;
-        let c = sops_config_to_vaultfile(text).unwrap();
+"#,
+            a = kms_arn("us-east-1", "key/a"),
+            b = kms_arn("eu-west-1", "alias/b"),
+            c = kms_arn("us-east-1", "key/c"),
+            role = role_arn("r"),
+        );
+        let c = sops_config_to_vaultfile(&text).unwrap();
         assert!(
-            c.text.contains(r#"recipients: ["arn:aws:kms:us-east-1:111122223333:key/a+profile=ops", "arn:aws:kms:eu-west-1:111122223333:alias/b+role=arn:aws:iam::111122223333:role/r+profile=ops"]"#),
+            c.text.contains(&format!(
+                r#"recipients: ["{}+profile=ops", "{}+role={}+profile=ops"]"#,
+                kms_arn("us-east-1", "key/a"),
+                kms_arn("eu-west-1", "alias/b"),
+                role_arn("r")
+            )),
             "{}",
             c.text
         );
-        assert!(c.text.contains(
-            "key_groups:\n      - [\"arn:aws:kms:us-east-1:111122223333:key/c+context=env=prod\"]\n      - [\"age1ddd\"]\n    threshold: 2"
-        ), "{}", c.text);
+        assert!(
+            c.text.contains(&format!(
+                "key_groups:\n      - [\"{}+context=env=prod\"]\n      - [\"age1ddd\"]\n    threshold: 2",
+                kms_arn("us-east-1", "key/c")
+            )),
+            "{}",
+            c.text
+        );
         assert!(c.notes.is_empty(), "{:?}", c.notes);
     }
 

@@ -176,80 +176,32 @@ fn open_group(
         }
     }
     for key in group {
-        let opened = match key {
-            MasterKey::Other { kind: "kms", .. } => open_kms(key),
-            MasterKey::Other {
-                kind: "hc_vault", ..
-            } => open_vault(key),
-            _ => continue,
+        let MasterKey::Other { kind, id, entry } = key else {
+            continue;
+        };
+        let Some(source) = crate::keys::source_of_sops_kind(kind) else {
+            failures.push(format!(
+                "{}: vaultfile cannot use this kind of key yet (only age, SSH, PGP, AWS KMS and Vault transit keys)",
+                key.describe()
+            ));
+            continue;
+        };
+        let opened = match (
+            source.sops_recipient(id, entry),
+            crate::keys::sops_string(entry, "enc"),
+        ) {
+            (Some(recipient), Some(enc)) => source
+                .sops_unwrap(&recipient, &enc)
+                .map_err(|e| e.to_string()),
+            (None, _) => Err("the entry does not name a usable key".to_owned()),
+            (_, None) => Err("the entry has no 'enc'".to_owned()),
         };
         match opened {
             Ok(p) => return Some(p),
             Err(e) => failures.push(format!("{}: {e}", key.describe())),
         }
     }
-    for key in group {
-        if let MasterKey::Other { kind, .. } = key
-            && !matches!(*kind, "kms" | "hc_vault")
-        {
-            failures.push(format!(
-                "{}: vaultfile cannot use this kind of key yet (only age, SSH, PGP, AWS KMS and Vault transit keys)",
-                key.describe()
-            ));
-        }
-    }
     None
-}
-
-/// Opens a HashiCorp Vault / OpenBao transit key (any payload: a data key or a Shamir
-/// share) with [`crate::keys::vault`]: its process-wide settings (address from the entry,
-/// token from the caller).
-fn open_vault(key: &MasterKey) -> Result<Zeroizing<Vec<u8>>, String> {
-    #[cfg(feature = "vault")]
-    {
-        let id = key
-            .vaultfile_recipient()
-            .ok_or_else(|| "the entry does not name a usable transit key".to_owned())?;
-        let spec = crate::keys::vault::KeySpec::parse(&id)?;
-        crate::keys::vault::decrypt_bytes(&spec, service_enc(key)?)
-    }
-    #[cfg(not(feature = "vault"))]
-    {
-        let _ = key;
-        Err("this vaultfile was built without the vault feature".into())
-    }
-}
-
-/// The wrapped key (`enc`) of a key service's entry (AWS KMS, Vault transit).
-#[cfg_attr(not(any(feature = "aws-kms", feature = "vault")), allow(dead_code))]
-fn service_enc(key: &MasterKey) -> Result<&str, String> {
-    match key {
-        MasterKey::Other { entry, .. } => entry.get("enc").and_then(|v| v.as_str()),
-        _ => None,
-    }
-    .ok_or_else(|| "the entry has no 'enc'".to_owned())
-}
-
-/// Opens an AWS KMS key (any payload: a data key or a Shamir share) with
-/// [`crate::keys::aws_kms`]: its process-wide settings and the AWS credential chain.
-fn open_kms(key: &MasterKey) -> Result<Zeroizing<Vec<u8>>, String> {
-    #[cfg(feature = "aws-kms")]
-    {
-        let id = key
-            .vaultfile_recipient()
-            .ok_or_else(|| "not an AWS KMS key".to_owned())?;
-        let spec = crate::keys::aws_kms::KeySpec::parse(&id)
-            .map_err(|e| format!("not a valid KMS key: {e}"))?;
-        let blob = STANDARD
-            .decode(service_enc(key)?.trim())
-            .map_err(|_| "the wrapped key is not valid base64".to_owned())?;
-        crate::keys::aws_kms::decrypt_bytes(&spec, &blob)
-    }
-    #[cfg(not(feature = "aws-kms"))]
-    {
-        let _ = key;
-        Err("this vaultfile was built without the aws-kms feature".into())
-    }
 }
 
 /// Unwraps the file's data key.
@@ -318,79 +270,18 @@ pub fn master_key(
         recipient: id.to_owned(),
         reason,
     };
-    if id.starts_with("arn:") {
-        #[cfg(feature = "aws-kms")]
-        {
-            use crate::keys::aws_kms::{KeySpec, encrypt_bytes};
-            use serde_json::Value;
-            let spec = KeySpec::parse(id).map_err(err)?;
-            let blob = encrypt_bytes(&spec, payload).map_err(err)?;
-            // SOPS's `kms` entry: `aws_profile` always written, `role` and `context` only
-            // when set.
-            let mut entry = serde_json::Map::new();
-            entry.insert("arn".into(), Value::String(spec.arn.clone()));
-            entry.insert(
-                "aws_profile".into(),
-                Value::String(spec.profile.unwrap_or_default()),
-            );
-            if !spec.context.is_empty() {
-                let c = spec
-                    .context
-                    .into_iter()
-                    .map(|(k, v)| (k, Value::String(v)))
-                    .collect();
-                entry.insert("context".into(), Value::Object(c));
-            }
-            entry.insert("created_at".into(), Value::String(created_at.to_owned()));
-            entry.insert("enc".into(), Value::String(STANDARD.encode(blob)));
-            if let Some(r) = spec.role {
-                entry.insert("role".into(), Value::String(r));
-            }
-            return Ok(MasterKey::Other {
-                kind: "kms",
-                id: spec.arn,
-                entry,
-            });
-        }
-        #[cfg(not(feature = "aws-kms"))]
-        {
-            let _ = created_at;
-            return Err(err(
-                "this vaultfile was built without the aws-kms feature".into()
-            ));
-        }
-    }
-    if id.starts_with("vault:") {
-        #[cfg(feature = "vault")]
-        {
-            use serde_json::Value;
-            let spec = crate::keys::vault::KeySpec::parse(id).map_err(err)?;
-            let enc = crate::keys::vault::encrypt_bytes(&spec, payload).map_err(err)?;
-            // SOPS's `hc_vault` entry: the server, the mount and the key's name apart.
-            let address = format!("{}://{}", spec.scheme, spec.authority);
-            let mut entry = serde_json::Map::new();
-            entry.insert("vault_address".into(), Value::String(address.clone()));
-            entry.insert("engine_path".into(), Value::String(spec.mount.clone()));
-            entry.insert("key_name".into(), Value::String(spec.name.clone()));
-            entry.insert("created_at".into(), Value::String(created_at.to_owned()));
-            entry.insert("enc".into(), Value::String(enc));
-            return Ok(MasterKey::Other {
-                kind: "hc_vault",
-                id: format!("{address}/v1/{}/keys/{}", spec.mount, spec.name),
-                entry,
-            });
-        }
-        #[cfg(not(feature = "vault"))]
-        {
-            return Err(err(
-                "this vaultfile was built without the vault feature".into()
-            ));
-        }
-    }
-    if !(id.starts_with("age1") || id.starts_with("ssh-")) {
-        return Err(err(
-            "SOPS files take age, SSH, AWS KMS and Vault transit recipients only".into(),
-        ));
+    let source = crate::keys::source_of(id)
+        .filter(|s| s.sops_kind().is_some())
+        .ok_or_else(|| {
+            err("SOPS files take age, SSH, AWS KMS and Vault transit recipients only".into())
+        })?;
+    if source.sops_kind() != Some("age") {
+        let e = source.sops_wrap(id, payload, created_at)?;
+        return Ok(MasterKey::Other {
+            kind: e.kind,
+            id: e.id,
+            entry: e.fields,
+        });
     }
     let enc = match DataKey::from_bytes(payload) {
         // Through vaultfile's recipient: age plugins work too.

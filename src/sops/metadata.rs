@@ -57,56 +57,16 @@ impl MasterKey {
 
 impl MasterKey {
     /// The vaultfile recipient string that encrypts to the same key, if vaultfile can: the
-    /// age or SSH recipient, an AWS KMS recipient `ARN[+context=…][+role=…][+profile=…]`
-    /// (with the `aws-kms` feature), or a Vault transit recipient
-    /// `vault:ADDRESS/ENGINE_PATH/keys/NAME` (with the `vault` feature). `None` for PGP and
-    /// the other key services.
+    /// age or SSH recipient, or the recipient of the key service whose entries these are
+    /// ([`crate::keys::KeySource::sops_recipient`]). `None` for PGP and the key services
+    /// vaultfile has no source for.
     pub fn vaultfile_recipient(&self) -> Option<String> {
         match self {
             MasterKey::Age { recipient, .. } => Some(recipient.clone()),
-            #[cfg(feature = "aws-kms")]
-            MasterKey::Other {
-                kind: "kms",
-                id,
-                entry,
-            } => {
-                let field = |k: &str| string_field(entry, k).filter(|v| !v.is_empty());
-                let context = match entry.get("context") {
-                    Some(Value::Object(c)) => c
-                        .keys()
-                        .filter_map(|k| string_field(c, k).map(|v| (k.clone(), v)))
-                        .collect(),
-                    _ => std::collections::BTreeMap::new(),
-                };
-                Some(
-                    crate::keys::aws_kms::KeySpec {
-                        arn: id.clone(),
-                        region: id.split(':').nth(3).unwrap_or_default().to_owned(),
-                        context,
-                        role: field("role"),
-                        profile: field("aws_profile"),
-                    }
-                    .id(),
-                )
+            MasterKey::Pgp { .. } => None,
+            MasterKey::Other { kind, id, entry } => {
+                crate::keys::source_of_sops_kind(kind)?.sops_recipient(id, entry)
             }
-            // SOPS's hc_vault entry: the server, the transit mount and the key's name.
-            #[cfg(feature = "vault")]
-            MasterKey::Other {
-                kind: "hc_vault",
-                entry,
-                ..
-            } => {
-                let field = |k: &str| string_field(entry, k).filter(|v| !v.is_empty());
-                let id = format!(
-                    "{}{}/{}/keys/{}",
-                    crate::keys::vault::PREFIX,
-                    field("vault_address")?.trim_end_matches('/'),
-                    field("engine_path")?.trim_matches('/'),
-                    field("key_name")?
-                );
-                crate::keys::vault::KeySpec::parse(&id).ok().map(|s| s.id())
-            }
-            _ => None,
         }
     }
 }
@@ -190,15 +150,6 @@ const KEY_LISTS: [&str; 7] = [
     "age", "pgp", "kms", "gcp_kms", "azure_kv", "hc_vault", "hckms",
 ];
 
-fn string_field(m: &Map<String, Value>, key: &str) -> Option<String> {
-    match m.get(key)? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
 fn group_from(m: &Map<String, Value>) -> Result<Vec<MasterKey>, String> {
     let mut keys = Vec::new();
     for kind in KEY_LISTS {
@@ -212,7 +163,8 @@ fn group_from(m: &Map<String, Value>) -> Result<Vec<MasterKey>, String> {
                 .as_object()
                 .ok_or_else(|| format!("{kind}[{i}] is not a mapping"))?;
             let need = |field: &str| {
-                string_field(e, field).ok_or_else(|| format!("{kind}[{i}] has no '{field}'"))
+                crate::keys::sops_string(e, field)
+                    .ok_or_else(|| format!("{kind}[{i}] has no '{field}'"))
             };
             keys.push(match kind {
                 "age" => MasterKey::Age {
@@ -221,7 +173,7 @@ fn group_from(m: &Map<String, Value>) -> Result<Vec<MasterKey>, String> {
                 },
                 "pgp" => MasterKey::Pgp {
                     fp: need("fp")?,
-                    created_at: string_field(e, "created_at").unwrap_or_default(),
+                    created_at: crate::keys::sops_string(e, "created_at").unwrap_or_default(),
                     enc: need("enc")?,
                 },
                 "kms" => MasterKey::Other {
@@ -240,7 +192,7 @@ fn group_from(m: &Map<String, Value>) -> Result<Vec<MasterKey>, String> {
                         "{}/keys/{}/{}",
                         need("vault_url")?,
                         need("name")?,
-                        string_field(e, "version").unwrap_or_default()
+                        crate::keys::sops_string(e, "version").unwrap_or_default()
                     ),
                     entry: e.clone(),
                 },
@@ -289,17 +241,19 @@ impl Metadata {
         if key_groups.iter().all(Vec::is_empty) {
             return Err("no keys found in the sops metadata".into());
         }
-        let shamir_threshold = match string_field(m, "shamir_threshold") {
+        let shamir_threshold = match crate::keys::sops_string(m, "shamir_threshold") {
             None => 0,
             Some(s) => s
                 .parse::<usize>()
                 .map_err(|_| format!("shamir_threshold '{s}' is not a number"))?,
         };
-        let lastmodified =
-            string_field(m, "lastmodified").ok_or("the sops metadata has no lastmodified")?;
-        let version = string_field(m, "version").ok_or("the sops metadata has no version")?;
-        let mac = string_field(m, "mac").filter(|s| !s.is_empty());
-        let mac_only_encrypted = match string_field(m, "mac_only_encrypted").as_deref() {
+        let lastmodified = crate::keys::sops_string(m, "lastmodified")
+            .ok_or("the sops metadata has no lastmodified")?;
+        let version =
+            crate::keys::sops_string(m, "version").ok_or("the sops metadata has no version")?;
+        let mac = crate::keys::sops_string(m, "mac").filter(|s| !s.is_empty());
+        let mac_only_encrypted = match crate::keys::sops_string(m, "mac_only_encrypted").as_deref()
+        {
             None => false,
             Some(s) => super::value::parse_bool(s)
                 .ok_or_else(|| format!("mac_only_encrypted '{s}' is not a boolean"))?,
@@ -316,7 +270,7 @@ impl Metadata {
             ("unencrypted_comment_regex", Rule::UnencryptedCommentRegex),
             ("encrypted_comment_regex", Rule::EncryptedCommentRegex),
         ] {
-            if let Some(s) = string_field(m, key).filter(|s| !s.is_empty()) {
+            if let Some(s) = crate::keys::sops_string(m, key).filter(|s| !s.is_empty()) {
                 rules.push(make(s));
             }
         }
@@ -665,7 +619,7 @@ mod tests {
             "kms": null, "gcp_kms": [], "lastmodified": "2020-01-01T00:00:00Z", "version": "3.5.0",
             "key_groups": [
                 {"age": [{"recipient": "age1a", "enc": "x"}], "hc_vault": []},
-                {"pgp": [{"fp": "F", "created_at": "c", "enc": "y"}], "kms": [{"arn": "arn:aws:kms:k"}]}
+                {"pgp": [{"fp": "F", "created_at": "c", "enc": "y"}], "kms": [{"arn": "K1"}]}
             ],
             "shamir_threshold": "2",
             "encrypted_regex": "^data$"
@@ -674,7 +628,7 @@ mod tests {
         assert_eq!(m.key_groups.len(), 2);
         assert_eq!(m.shamir_threshold, 2);
         assert_eq!(m.rule, Rule::EncryptedRegex("^data$".into()));
-        assert!(m.describe_keys()[2].contains("AWS KMS key arn:aws:kms:k"));
+        assert!(m.describe_keys()[2].contains("AWS KMS key K1"));
         let again = Metadata::from_value(&m.to_value()).unwrap();
         assert_eq!(again.key_groups[0], m.key_groups[0]);
         assert!(

@@ -944,7 +944,7 @@ mod tests {
         let kms = |arn: &str| {
             let entry = serde_json::json!({
                 "arn": arn, "aws_profile": "", "context": {"app": "web", "env": "prod"},
-                "created_at": "2026-01-02T03:04:05Z", "enc": "QUJD", "role": "arn:aws:iam::111122223333:role/r"
+                "created_at": "2026-01-02T03:04:05Z", "enc": "QUJD", "role": crate::keys::examples::role_arn("r")
             });
             MasterKey::Other {
                 kind: "kms",
@@ -960,11 +960,14 @@ mod tests {
         for key_groups in [
             vec![vec![
                 age.clone(),
-                kms("arn:aws:kms:us-east-1:111122223333:key/a"),
+                kms(&crate::keys::examples::kms_arn("us-east-1", "key/a")),
             ]],
             vec![
-                vec![kms("arn:aws:kms:us-east-1:111122223333:key/a")],
-                vec![age.clone(), kms("arn:aws:kms:eu-west-1:111122223333:key/b")],
+                vec![kms(&crate::keys::examples::kms_arn("us-east-1", "key/a"))],
+                vec![
+                    age.clone(),
+                    kms(&crate::keys::examples::kms_arn("eu-west-1", "key/b")),
+                ],
             ],
         ] {
             let n = key_groups.len();

@@ -151,3 +151,25 @@ fn no_source_file_is_over_1200_lines() {
         .collect();
     assert!(long.is_empty(), "split these files: {long:?}");
 }
+
+/// A key source's recipient prefix is its own file's business: the registry in `keys`
+/// picks a source by it, and nothing else needs to know (one file outside `keys` may
+/// show one in an example).
+#[test]
+fn key_service_prefixes_are_named_only_in_keys() {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let naming: Vec<String> = files
+        .iter()
+        .filter(|f| !f.starts_with(src().join("keys")))
+        .filter(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            text.contains("arn:aws") || text.contains("\"vault:")
+        })
+        .map(|f| f.strip_prefix(src()).unwrap().display().to_string())
+        .collect();
+    assert!(
+        naming.len() <= 1,
+        "key-service prefixes outside src/keys/: {naming:?}"
+    );
+}

@@ -467,9 +467,7 @@ fn holders_of(
 
 /// Whether a vaultfile recipient can be a SOPS master key.
 fn sops_can_hold(id: &str) -> bool {
-    ["age1", "ssh-", "arn:", "vault:"]
-        .iter()
-        .any(|p| id.starts_with(p))
+    keys::source_of(id).is_some_and(|s| s.sops_kind().is_some())
 }
 
 /// vaultfile → SOPS.
