@@ -27,7 +27,7 @@ use crate::crypto::{
 use crate::format::{self, Document, Format, ParseError, ParseOptions, ScalarKind, Store};
 use crate::keys::{Identity, KeyHolders, Recipient, UnwrapError, WrapError};
 use crate::metadata::{self, KeyGroup, Metadata, WrappedKey};
-use crate::path::{KeyPath, RuleError, RuleHits, RuleSpec, Rules};
+use crate::path::{KeyPath, RuleError, RuleHits, RuleSpec, Rules, UNMATCHED_SELECTOR};
 
 mod holders;
 use holders::*;
@@ -57,7 +57,7 @@ pub enum EncryptError {
     )]
     ReservedKey,
     /// The selection rules leave every value of a file that has values in plaintext.
-    #[error("the selection rules {0} leave every value in plaintext: nothing would be encrypted")]
+    #[error("the selection rules leave every value in plaintext: {0}")]
     NothingEncrypted(String),
     /// No recipient was given and there is no baseline to take them from.
     #[error("no recipients")]
@@ -281,10 +281,15 @@ pub fn encrypt_to(
     let unmatched = rules.unmatched(&hits);
     let has_values = doc.leaves.iter().any(|l| l.kind != ScalarKind::Null);
     if has_values && !opts.allow_nothing_encrypted && !selected.contains(&true) {
-        let mut why = serde_json::to_string(&meta_base.rules).expect("rules serialise");
-        if !unmatched.is_empty() {
-            why = format!("{why} ({})", unmatched.join("; "));
-        }
+        // Say which rule is to blame: one that selects and matched no key, else the set
+        // that, together, excludes every value.
+        let why = match unmatched
+            .iter()
+            .find_map(|u| u.strip_suffix(UNMATCHED_SELECTOR))
+        {
+            Some(rule) => rule.to_owned(),
+            None => format!("{} excludes every value", meta_base.rules.describe()),
+        };
         return Err(EncryptError::NothingEncrypted(why));
     }
     warnings.extend(unmatched);

@@ -495,7 +495,30 @@ pub struct RuleSpec {
     pub unencrypted_suffix: Option<String>,
 }
 
+/// How [`Rules::unmatched`] ends its note on a selecting rule (`encrypted_regex`,
+/// `encrypted_suffix`) that matched no key.
+pub const UNMATCHED_SELECTOR: &str = ": nothing under it was encrypted";
+
 impl RuleSpec {
+    /// The rules that are set, as `.vaultfile.yaml` names them: `encrypted_regex '^db$',
+    /// unencrypted_suffix '_plain'` (`no selection rule` when none is).
+    pub fn describe(&self) -> String {
+        let set: Vec<String> = [
+            ("encrypted_regex", &self.encrypted_regex),
+            ("unencrypted_regex", &self.unencrypted_regex),
+            ("encrypted_suffix", &self.encrypted_suffix),
+            ("unencrypted_suffix", &self.unencrypted_suffix),
+        ]
+        .into_iter()
+        .filter_map(|(name, v)| v.as_ref().map(|v| format!("{name} '{v}'")))
+        .collect();
+        if set.is_empty() {
+            "no selection rule".into()
+        } else {
+            set.join(", ")
+        }
+    }
+
     /// Returns true when no rule is set (every non-null leaf is encrypted).
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
@@ -588,12 +611,12 @@ impl Rules {
         let s = &self.spec;
         if let (Some(r), false) = (&s.encrypted_regex, hits.encrypted_regex) {
             out.push(format!(
-                "encrypted_regex '{r}' matched no key: nothing under it was encrypted"
+                "encrypted_regex '{r}' matched no key{UNMATCHED_SELECTOR}"
             ));
         }
         if let (Some(r), false) = (&s.encrypted_suffix, hits.encrypted_suffix) {
             out.push(format!(
-                "encrypted_suffix '{r}' matched no key: nothing under it was encrypted"
+                "encrypted_suffix '{r}' matched no key{UNMATCHED_SELECTOR}"
             ));
         }
         if let (Some(r), false) = (&s.unencrypted_regex, hits.unencrypted_regex) {

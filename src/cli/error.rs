@@ -128,8 +128,8 @@ impl CliError {
                 .hint("pass --input-type if the format was guessed wrong"),
             DecryptError::BadMetadata(m) => CliError::new(ExitKind::Integrity, format!("{file}: the vaultfile metadata is malformed: {m}"))
                 .hint("restore the file from version control; nothing was written"),
-            DecryptError::UnsupportedVersion(v) => CliError::new(ExitKind::State, format!("{file} uses vaultfile format version {v}"))
-                .hint("upgrade vaultfile to read it"),
+            DecryptError::UnsupportedVersion(v) => CliError::new(ExitKind::State, format!("{file} uses vaultfile format version {v}, newer than this vaultfile reads (up to {})", vaultfile::metadata::VERSION))
+                .hint("a newer release of vaultfile wrote it: install that release (or a later one) to read it"),
             DecryptError::NoMatchingIdentity { recipients, failures } => {
                 let mut msg = format!("no identity can decrypt {file}\n  the file's recipients:");
                 for r in &recipients {

@@ -69,9 +69,23 @@ pub fn callbacks() -> Arc<dyn vaultfile::Callbacks> {
 }
 
 /// Reads `path` if it is a vaultfile-encrypted file; `Ok(None)` if it is anything else.
+/// A file in a format newer than this vaultfile reads is an error, not "not encrypted":
+/// skipping it would hide a file nobody here can re-key.
 pub fn read_encrypted(path: &Path) -> Result<Option<EncryptedFile>, CliError> {
     let bytes = std::fs::read(path).map_err(|e| CliError::io("read", path, e))?;
-    Ok(encrypted_from(path, bytes, Stored::WorkTree))
+    let found = encrypted_from(path, bytes, Stored::WorkTree);
+    if found.is_none()
+        && let Ok(text) = std::fs::read_to_string(path)
+    {
+        let format = engine::format_of_encrypted(&text, Some(Format::from_path(path)));
+        let store = format::store_for(format)
+            .unwrap_or_else(|| format::store_for(Format::Yaml).expect("yaml store"));
+        if let Err(e @ engine::DecryptError::UnsupportedVersion(_)) = engine::inspect(store, &text)
+        {
+            return Err(CliError::decrypt(&path.display().to_string(), e, &[]));
+        }
+    }
+    Ok(found)
 }
 
 fn encrypted_from(path: &Path, bytes: Vec<u8>, stored: Stored) -> Option<EncryptedFile> {

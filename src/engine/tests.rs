@@ -992,3 +992,178 @@ proptest! {
         prop_assert!(matches!(decrypt(st, &tampered, &k.identities), Err(DecryptError::Integrity(_))));
     }
 }
+
+/// Rules that select no value are refused, since the file would look encrypted and hold
+/// every secret in plaintext, unless the caller asks for it; a file with no value to
+/// encrypt (nulls only) is no such case. Either way, a file left without an encrypted
+/// value says so.
+#[test]
+fn rules_that_encrypt_nothing_are_refused_unless_allowed() {
+    let k = key();
+    let text = "user: admin\npassword: hunter2\n";
+    let nothing = RuleSpec {
+        encrypted_regex: Some("^nothing$".into()),
+        ..RuleSpec::default()
+    };
+    let refused = encrypt(
+        store(Format::Yaml),
+        text,
+        &EncryptOptions {
+            rules: Some(nothing.clone()),
+            ..opts(&k, None)
+        },
+    );
+    match refused {
+        Err(EncryptError::NothingEncrypted(why)) => assert!(why.contains("^nothing$"), "{why}"),
+        other => panic!("not refused: {:?}", other.map(|e| e.text)),
+    }
+    let allowed = encrypt(
+        store(Format::Yaml),
+        text,
+        &EncryptOptions {
+            rules: Some(nothing),
+            allow_nothing_encrypted: true,
+            ..opts(&k, None)
+        },
+    )
+    .unwrap();
+    assert_eq!(allowed.encrypted_values, 0);
+    let says_so = |w: &[String]| w.iter().any(|w| w.contains("no value was encrypted"));
+    assert!(says_so(&allowed.warnings), "{:?}", allowed.warnings);
+    let nulls = encrypt(store(Format::Yaml), "a: null\nb: ~\n", &opts(&k, None)).unwrap();
+    assert_eq!(nulls.encrypted_values, 0);
+    assert!(says_so(&nulls.warnings), "{:?}", nulls.warnings);
+    let normal = encrypt(store(Format::Yaml), text, &opts(&k, None)).unwrap();
+    assert!(!says_so(&normal.warnings), "{:?}", normal.warnings);
+}
+
+/// Documents over the 32-bit offset limit are refused before anything is parsed.
+#[test]
+fn the_document_size_limit_is_inclusive() {
+    let max = crate::format::document::MAX_DOCUMENT_LEN;
+    assert!(check_len(0).is_ok());
+    assert!(check_len(max).is_ok());
+    assert!(check_len(max + 1).is_err());
+}
+
+/// Large documents are sealed in parallel waves; the result must be the document the
+/// sequential path gives, value for value, across wave boundaries.
+#[test]
+fn documents_larger_than_a_wave_round_trip() {
+    let k = key();
+    let n = WAVE + PARALLEL_THRESHOLD + 7;
+    let text: String = (0..n).map(|i| format!("k{i}: v{i}\n")).collect();
+    let st = store(Format::Yaml);
+    let enc = encrypt(st, &text, &opts(&k, None)).unwrap();
+    assert_eq!(enc.encrypted_values, n);
+    assert!(!enc.text.contains("v17\n"));
+    let opened = open(st, &enc.text, &k.identities).unwrap();
+    // The same values, encrypted again with the file as baseline, give the same bytes.
+    let again = encrypt(st, &text, &opts(&k, Some(&opened))).unwrap();
+    assert_eq!(again.text, enc.text);
+    assert_eq!(decrypt(st, &enc.text, &k.identities).unwrap(), text);
+}
+
+/// An opened file's `Debug` shows its metadata and never the data key.
+#[test]
+fn opened_debug_shows_the_metadata_not_the_key() {
+    let k = key();
+    let enc = encrypt(store(Format::Json), JSON, &opts(&k, None)).unwrap();
+    let opened = open(store(Format::Json), &enc.text, &k.identities).unwrap();
+    let shown = format!("{opened:?}");
+    assert!(shown.starts_with("Opened {"), "{shown}");
+    assert!(shown.contains(k.recipients[0].id()), "{shown}");
+    assert!(shown.ends_with(", .. }"), "{shown}");
+    let key = opened.key.expose();
+    assert!(!shown.contains(&format!("{key:?}")), "{shown}");
+    assert!(!shown.contains("DataKey"), "{shown}");
+}
+
+/// A change of shape (recipients to key groups) reports as added exactly the recipients
+/// that could not open the file before, and as removed those that no longer can.
+#[test]
+fn a_change_of_shape_reports_who_was_added_and_removed() {
+    let (a, b, c) = (key(), key(), key());
+    let holders = KeyHolders::Recipients(vec![
+        keys::parse_recipient(a.recipients[0].id()).unwrap(),
+        keys::parse_recipient(b.recipients[0].id()).unwrap(),
+    ]);
+    let base = new_key(&holders, SystemTime::UNIX_EPOCH).unwrap();
+    let grouped = KeyHolders::Groups {
+        groups: vec![
+            vec![keys::parse_recipient(a.recipients[0].id()).unwrap()],
+            vec![keys::parse_recipient(c.recipients[0].id()).unwrap()],
+        ],
+        threshold: 2,
+    };
+    let r = base
+        .rekey(&grouped, Rotation::OnRemoval, SystemTime::UNIX_EPOCH)
+        .unwrap();
+    assert_eq!(r.added, [c.recipients[0].id()]);
+    assert_eq!(r.removed, [b.recipients[0].id()]);
+    assert!(r.rotated);
+}
+
+/// A file that another identity opens never asks for its passphrase: passphrase
+/// recipients are tried last, after every other identity has had its turn.
+#[test]
+fn a_passphrase_is_asked_for_only_when_nothing_else_opens_the_file() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    struct Fixed;
+    impl keys::Callbacks for Fixed {
+        fn request_passphrase(&self, _: &str) -> Option<keys::SecretString> {
+            Some(keys::SecretString::from("correct horse".to_owned()))
+        }
+    }
+    #[derive(Default)]
+    struct Counting(AtomicUsize);
+    impl keys::Callbacks for Counting {
+        fn request_passphrase(&self, _: &str) -> Option<keys::SecretString> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            None
+        }
+    }
+    let k = key();
+    let recipients = vec![
+        keys::parse_recipient_with("passphrase", Arc::new(Fixed)).unwrap(),
+        keys::parse_recipient(k.recipients[0].id()).unwrap(),
+    ];
+    let st = store(Format::Yaml);
+    let enc = encrypt(
+        st,
+        "password: hunter2\n",
+        &EncryptOptions {
+            recipients: &recipients,
+            ..opts(&k, None)
+        },
+    )
+    .unwrap();
+    let asked = Arc::new(Counting::default());
+    let mut ids =
+        keys::load_identities("test key", k.secret.as_bytes(), Arc::new(NoCallbacks)).unwrap();
+    ids.push(keys::passphrase_identity(asked.clone()));
+    assert_eq!(decrypt(st, &enc.text, &ids).unwrap(), "password: hunter2\n");
+    assert_eq!(
+        asked.0.load(Ordering::SeqCst),
+        0,
+        "the passphrase was asked for"
+    );
+}
+
+/// The check that needs no key: every value the rules select holds a token; a null is no
+/// value, and a plaintext where a token belongs is named.
+#[test]
+fn check_sealed_passes_nulls_and_names_plaintext_where_a_token_belongs() {
+    let k = key();
+    let st = store(Format::Yaml);
+    let enc = encrypt(st, "a: null\nb: hunter2\n", &opts(&k, None))
+        .unwrap()
+        .text;
+    assert!(check_sealed(st, &enc).is_ok());
+    let token_line = enc.lines().find(|l| l.starts_with("b: ")).unwrap();
+    let plain = enc.replacen(token_line, "b: hunter2", 1);
+    match check_sealed(st, &plain) {
+        Err(DecryptError::Integrity(Integrity::Plaintext(p))) => assert_eq!(p.to_string(), "b"),
+        other => panic!("{other:?}"),
+    }
+}

@@ -165,8 +165,11 @@ pub fn run(args: KeysArgs, ui: &Ui) -> crate::cli::CmdResult {
             closed.join(", ")
         ),
     );
-    err.hints
-        .push(format!("identities tried: {}", found.tried.join("; ")));
+    err.hints.push(if found.tried.is_empty() {
+        "no identity was found: pass -I/--identity FILE, or set VAULTFILE_AGE_KEY_FILE or VAULTFILE_AGE_KEY".into()
+    } else {
+        format!("identities tried: {}", found.tried.join("; "))
+    });
     Err(err.hint("the lines above say why each recipient failed; someone who can decrypt a file can add a key of yours with `vaultfile recipients add FILE RECIPIENT`"))
 }
 
