@@ -217,4 +217,57 @@ mod tests {
             Some(("1 of 2 key groups".into(), "any one recipient".into()))
         );
     }
+
+    fn grouped(groups: &[&[&str]], threshold: usize) -> (Metadata, KeyHolders) {
+        let m = Metadata {
+            recipients: Vec::new(),
+            key_groups: groups
+                .iter()
+                .map(|g| KeyGroup {
+                    recipients: meta(g).recipients,
+                })
+                .collect(),
+            threshold: Some(u32::try_from(threshold).unwrap()),
+            ..meta(&[])
+        };
+        let h = KeyHolders::Groups {
+            groups: groups
+                .iter()
+                .map(|g| g.iter().map(|r| keys::parse_recipient(r).unwrap()).collect())
+                .collect(),
+            threshold,
+        };
+        (m, h)
+    }
+
+    /// Each part of the shape counts on its own (the threshold, the number of groups), and
+    /// across a change of shape the recipients that differ are still named.
+    #[test]
+    fn a_threshold_or_a_group_count_alone_is_drift_and_who_differs_is_named() {
+        let [a, b, c] = age();
+        let none = RuleSpec::default();
+        let (two_groups_1, _) = grouped(&[&[&a], &[&b]], 1);
+        let (_, two_groups_2) = grouped(&[&[&a], &[&b]], 2);
+        let d = compare(&two_groups_1, &two_groups_2, &none);
+        assert_eq!(
+            d.shape,
+            Some(("1 of 2 key groups".into(), "2 of 2 key groups".into()))
+        );
+        assert!(d.unexpected.is_empty() && d.missing.is_empty(), "{d:?}");
+
+        let (_, three_groups_1) = grouped(&[&[&a], &[&b], &[&c]], 1);
+        let d = compare(&two_groups_1, &three_groups_1, &none);
+        assert_eq!(
+            d.shape,
+            Some(("1 of 2 key groups".into(), "1 of 3 key groups".into()))
+        );
+        assert_eq!(d.missing, vec![c.clone()]);
+        assert!(d.unexpected.is_empty());
+
+        let (_, a_and_c) = grouped(&[&[&a], &[&c]], 2);
+        let d = compare(&meta(&[&a, &b]), &a_and_c, &none);
+        assert_eq!(d.unexpected, vec![b.clone()]);
+        assert_eq!(d.missing, vec![c.clone()]);
+        assert!(d.widens_access());
+    }
 }

@@ -1105,7 +1105,8 @@ fn a_change_of_shape_reports_who_was_added_and_removed() {
 }
 
 /// A file that another identity opens never asks for its passphrase: passphrase
-/// recipients are tried last, after every other identity has had its turn.
+/// recipients are tried last, after every other identity has had its turn, with plain
+/// recipients and inside a key group alike.
 #[test]
 fn a_passphrase_is_asked_for_only_when_nothing_else_opens_the_file() {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -1124,30 +1125,37 @@ fn a_passphrase_is_asked_for_only_when_nothing_else_opens_the_file() {
         }
     }
     let k = key();
-    let recipients = vec![
-        keys::parse_recipient_with("passphrase", Arc::new(Fixed)).unwrap(),
-        keys::parse_recipient(k.recipients[0].id()).unwrap(),
-    ];
+    let both = || {
+        vec![
+            keys::parse_recipient_with("passphrase", Arc::new(Fixed)).unwrap(),
+            keys::parse_recipient(k.recipients[0].id()).unwrap(),
+        ]
+    };
     let st = store(Format::Yaml);
-    let enc = encrypt(
+    let text = "password: hunter2\n";
+    let flat = encrypt(
         st,
-        "password: hunter2\n",
+        text,
         &EncryptOptions {
-            recipients: &recipients,
+            recipients: &both(),
             ..opts(&k, None)
         },
     )
-    .unwrap();
-    let asked = Arc::new(Counting::default());
-    let mut ids =
-        keys::load_identities("test key", k.secret.as_bytes(), Arc::new(NoCallbacks)).unwrap();
-    ids.push(keys::passphrase_identity(asked.clone()));
-    assert_eq!(decrypt(st, &enc.text, &ids).unwrap(), "password: hunter2\n");
-    assert_eq!(
-        asked.0.load(Ordering::SeqCst),
-        0,
-        "the passphrase was asked for"
-    );
+    .unwrap()
+    .text;
+    let group = KeyHolders::Groups {
+        groups: vec![both()],
+        threshold: 1,
+    };
+    let fresh = new_key(&group, SystemTime::UNIX_EPOCH).unwrap();
+    let grouped = encrypt(st, text, &grouped_opts(&fresh)).unwrap().text;
+    for (what, enc) in [("recipients", flat), ("a key group", grouped)] {
+        let asked = Arc::new(Counting::default());
+        let mut ids = ids_of(&[&k]);
+        ids.push(keys::passphrase_identity(asked.clone()));
+        assert_eq!(decrypt(st, &enc, &ids).unwrap(), text, "{what}");
+        assert_eq!(asked.0.load(Ordering::SeqCst), 0, "{what}: the passphrase was asked for");
+    }
 }
 
 /// The check that needs no key: every value the rules select holds a token; a null is no

@@ -340,6 +340,20 @@ pub fn source_of(text: &str) -> Option<&'static dyn KeySource> {
     SOURCES.iter().copied().find(|s| s.claims(text))
 }
 
+/// The kinds of key a SOPS file can hold that vaultfile reads and writes, for messages:
+/// `age plugin, age, SSH, AWS KMS or Vault transit` (`joiner` is "or" or "and").
+pub fn sops_source_names(joiner: &str) -> String {
+    let names: Vec<&str> = SOURCES
+        .iter()
+        .filter(|s| s.sops_kind().is_some())
+        .map(|s| s.name())
+        .collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} {joiner} {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
+}
+
 /// The key service whose SOPS entries are of `kind` (`kms`, `hc_vault`).
 pub fn source_of_sops_kind(kind: &str) -> Option<&'static dyn KeySource> {
     SOURCES

@@ -214,8 +214,9 @@ pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, String> 
                 }
                 if ids.is_empty() {
                     notes.push(format!(
-                        "{label}, key group {}: no age, SSH, AWS KMS or Vault transit key left; the group was dropped",
-                        gi + 1
+                        "{label}, key group {}: no {} key left; the group was dropped",
+                        gi + 1,
+                        crate::keys::sops_source_names("or")
                     ));
                 } else {
                     lists.push(ids);
@@ -306,7 +307,8 @@ pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, String> 
         }
         if !has_recipients {
             notes.push(format!(
-                "{label}: no age, SSH, AWS KMS or Vault transit key, so the rule was left out; files it matched may now match a later rule"
+                "{label}: no {} key, so the rule was left out; files it matched may now match a later rule",
+                crate::keys::sops_source_names("or")
             ));
             continue;
         }
@@ -354,7 +356,7 @@ creation_rules:
         let notes = c.notes.join("\n");
         assert!(notes.contains("mac_only_encrypted"));
         assert!(notes.contains("PGP keys (FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4)"));
-        assert!(notes.contains("creation rule 3: no age, SSH, AWS KMS or Vault transit key"));
+        assert!(notes.contains("creation rule 3: no age plugin, age, SSH, AWS KMS or Vault transit key"));
     }
 
     #[cfg(feature = "vault")]

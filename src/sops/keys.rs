@@ -181,8 +181,9 @@ fn open_group(
         };
         let Some(source) = crate::keys::source_of_sops_kind(kind) else {
             failures.push(format!(
-                "{}: vaultfile cannot use this kind of key yet (only age, SSH, PGP, AWS KMS and Vault transit keys)",
-                key.describe()
+                "{}: vaultfile cannot use this kind of key yet (only PGP and {} keys)",
+                key.describe(),
+                crate::keys::sops_source_names("and")
             ));
             continue;
         };
@@ -273,7 +274,10 @@ pub fn master_key(
     let source = crate::keys::source_of(id)
         .filter(|s| s.sops_kind().is_some())
         .ok_or_else(|| {
-            err("SOPS files take age, SSH, AWS KMS and Vault transit recipients only".into())
+            err(format!(
+                "SOPS files take {} recipients only",
+                crate::keys::sops_source_names("and")
+            ))
         })?;
     if source.sops_kind() != Some("age") {
         let e = source.sops_wrap(id, payload, created_at)?;

@@ -452,7 +452,8 @@ fn holders_of(
         let list = groups.pop().unwrap_or_default();
         if list.is_empty() {
             return Err(none_left(format!(
-                "{name} has no age, SSH, AWS KMS or Vault transit key that vaultfile can encrypt to (it has: {})",
+                "{name} has no {} key that vaultfile can encrypt to (it has: {})",
+                keys::sops_source_names("or"),
                 meta.describe_keys().join(", ")
             )));
         }
@@ -509,7 +510,7 @@ fn to_sops(ctx: &Ctx<'_>, path: &Path, out: &Path) -> Result<(), CliError> {
                     if !sops_can_hold(id) {
                         return Err(CliError::new(
                             ExitKind::Recipients,
-                            format!("{name}: recipient {id} cannot be written to a SOPS file (SOPS takes age, SSH, AWS KMS and Vault transit keys from vaultfile)"),
+                            format!("{name}: recipient {id} cannot be written to a SOPS file (SOPS takes {} keys from vaultfile)", keys::sops_source_names("and")),
                         )
                         .hint("pass -r/-R to choose the SOPS recipients"));
                     }
