@@ -233,7 +233,11 @@ mod tests {
         let h = KeyHolders::Groups {
             groups: groups
                 .iter()
-                .map(|g| g.iter().map(|r| keys::parse_recipient(r).unwrap()).collect())
+                .map(|g| {
+                    g.iter()
+                        .map(|r| keys::parse_recipient(r).unwrap())
+                        .collect()
+                })
                 .collect(),
             threshold,
         };

@@ -1154,7 +1154,11 @@ fn a_passphrase_is_asked_for_only_when_nothing_else_opens_the_file() {
         let mut ids = ids_of(&[&k]);
         ids.push(keys::passphrase_identity(asked.clone()));
         assert_eq!(decrypt(st, &enc, &ids).unwrap(), text, "{what}");
-        assert_eq!(asked.0.load(Ordering::SeqCst), 0, "{what}: the passphrase was asked for");
+        assert_eq!(
+            asked.0.load(Ordering::SeqCst),
+            0,
+            "{what}: the passphrase was asked for"
+        );
     }
 }
 

@@ -356,7 +356,10 @@ creation_rules:
         let notes = c.notes.join("\n");
         assert!(notes.contains("mac_only_encrypted"));
         assert!(notes.contains("PGP keys (FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4)"));
-        assert!(notes.contains("creation rule 3: no age plugin, age, SSH, AWS KMS or Vault transit key"));
+        assert!(
+            notes
+                .contains("creation rule 3: no age plugin, age, SSH, AWS KMS or Vault transit key")
+        );
     }
 
     #[cfg(feature = "vault")]
