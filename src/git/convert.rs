@@ -610,6 +610,44 @@ mod tests {
         assert_eq!(again, blob);
     }
 
+    /// A merge result with conflict markers is stored encrypted whole (the merge driver's
+    /// way to keep markers out of git); under its own name (`a.yaml`, not a binary name),
+    /// smudge must still give back the exact text, markers and all, not a YAML reading of
+    /// the whole-file envelope.
+    #[test]
+    fn a_whole_file_under_a_text_name_smudges_to_its_exact_bytes() {
+        let (r, ids) = key();
+        let conflicted =
+            "db:\n<<<<<<< ours\n  password: one\n=======\n  password: two\n>>>>>>> theirs\n";
+        let opts = engine::EncryptOptions {
+            recipients: &r,
+            rules: None,
+            baseline: None,
+            now: std::time::SystemTime::UNIX_EPOCH,
+            allow_nothing_encrypted: false,
+        };
+        let blob = engine::encrypt_binary(conflicted.as_bytes(), &opts)
+            .unwrap()
+            .text
+            .into_bytes();
+        let Smudged::Decrypted(plain) = smudge("a.yaml", blob, &ids).unwrap() else {
+            panic!("not decrypted")
+        };
+        assert_eq!(String::from_utf8(plain).unwrap(), conflicted);
+    }
+
+    /// `git diff` shows the plaintext with a key, the blob as it is without one, and a
+    /// plaintext file as it is.
+    #[test]
+    fn textconv_shows_plaintext_only_with_a_key() {
+        let (r, ids) = key();
+        let blob = clean("a.yaml", PLAIN.into(), None, &ids, &mut new_file_with(&r)).unwrap();
+        assert_eq!(textconv("a.yaml", blob.clone(), &ids), PLAIN.as_bytes());
+        let (_, other) = key();
+        assert_eq!(textconv("a.yaml", blob.clone(), &other), blob);
+        assert_eq!(textconv("a.yaml", PLAIN.into(), &ids), PLAIN.as_bytes());
+    }
+
     fn tokens(blob: &[u8]) -> Vec<String> {
         String::from_utf8_lossy(blob)
             .lines()

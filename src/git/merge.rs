@@ -405,4 +405,169 @@ mod tests {
         let got: Vec<&str> = meta.recipient_ids().collect();
         assert_eq!(got, [r[0].id(), r2[0].id()]);
     }
+
+    /// `text` encrypted as a stored file whose rule names `holders` (a new file if `base`
+    /// is `None`, else re-encrypted from `base`, gaining or losing recipients as the rule
+    /// says).
+    fn enc_for(
+        text: &str,
+        ids: &[Box<dyn Identity>],
+        holders: keys::KeyHolders,
+        base: Option<&[u8]>,
+    ) -> Vec<u8> {
+        let mut holders = Some(holders);
+        convert::clean("x.yaml", text.into(), base, ids, &mut || {
+            Ok(convert::RuleFor::Rule(
+                holders.take().expect("asked once"),
+                crate::path::RuleSpec::default(),
+            ))
+        })
+        .unwrap()
+    }
+
+    fn flat(ids: &[&str]) -> keys::KeyHolders {
+        keys::KeyHolders::Recipients(
+            ids.iter()
+                .map(|r| keys::parse_recipient(r).unwrap())
+                .collect(),
+        )
+    }
+
+    fn recipients(blob: &[u8]) -> Vec<String> {
+        let meta = convert::metadata_of("x.yaml", blob).unwrap();
+        meta.recipient_ids().map(str::to_owned).collect()
+    }
+
+    /// Recipients merge as sets, each side's change applied to the other: a removal on
+    /// either side stays removed, an addition on either side stays added, and a recipient
+    /// one side removed is not brought back because the other side still lists it.
+    #[test]
+    fn recipients_merge_as_sets_in_both_directions() {
+        let (ra, ids) = testkit::generated();
+        let (rb, _) = testkit::generated();
+        let (rc, _) = testkit::generated();
+        let (a, b, c) = (ra[0].id(), rb[0].id(), rc[0].id());
+        let base = enc_for(BASE, &ids, flat(&[a, b]), None);
+        let edit =
+            |t: &str, who: &[&str]| enc_for(&BASE.replace("a: 1", t), &ids, flat(who), Some(&base));
+        let merged = |ours: &[u8], theirs: &[u8]| {
+            let Merged::Clean(out) =
+                merge("x.yaml", &base, ours, theirs, &ids, 7, &LABELS).unwrap()
+            else {
+                panic!("conflict")
+            };
+            out
+        };
+        // Theirs removes b; ours edits a value: b stays removed.
+        let out = merged(
+            &edit("a: 10", &[a, b]),
+            &enc_for(BASE, &ids, flat(&[a]), Some(&base)),
+        );
+        assert_eq!(recipients(&out), [a]);
+        // Ours removes b; theirs, unchanged in recipients, does not bring it back.
+        let out = merged(
+            &edit("a: 10", &[a]),
+            &enc_for(
+                &BASE.replace("e: 5", "e: 50"),
+                &ids,
+                flat(&[a, b]),
+                Some(&base),
+            ),
+        );
+        assert_eq!(recipients(&out), [a]);
+        // Theirs adds c to what ours has: c is added, once.
+        let out = merged(
+            &edit("a: 10", &[a, b]),
+            &enc_for(BASE, &ids, flat(&[a, b, c]), Some(&base)),
+        );
+        assert_eq!(recipients(&out), [a, b, c]);
+        assert_eq!(dec("x.yaml", out, &ids), BASE.replace("a: 1", "a: 10"));
+    }
+
+    /// A side that is not encrypted (their branch holds the plaintext) takes no recipient
+    /// away from ours.
+    #[test]
+    fn a_plaintext_side_removes_no_recipient() {
+        let (ra, ids) = testkit::generated();
+        let (rb, _) = testkit::generated();
+        let (a, b) = (ra[0].id(), rb[0].id());
+        let base = enc_for(BASE, &ids, flat(&[a, b]), None);
+        let ours = enc_for(
+            &BASE.replace("a: 1", "a: 10"),
+            &ids,
+            flat(&[a, b]),
+            Some(&base),
+        );
+        let theirs = BASE.replace("e: 5", "e: 50");
+        let Merged::Clean(out) =
+            merge("x.yaml", &base, &ours, theirs.as_bytes(), &ids, 7, &LABELS).unwrap()
+        else {
+            panic!("conflict")
+        };
+        assert_eq!(recipients(&out), [a, b]);
+    }
+
+    /// A file with key groups keeps its groups through a merge, whatever the recipients
+    /// on their side: changing groups is `updatekeys`' job, not a merge's.
+    #[test]
+    fn key_groups_survive_a_merge_with_other_recipients_on_their_side() {
+        let (ra, ids_a) = testkit::generated();
+        let (rb, ids_b) = testkit::generated();
+        let (rc, _) = testkit::generated();
+        let (a, b, c) = (ra[0].id(), rb[0].id(), rc[0].id());
+        let groups = |g: &[&[&str]]| keys::KeyHolders::Groups {
+            groups: g
+                .iter()
+                .map(|g| {
+                    g.iter()
+                        .map(|r| keys::parse_recipient(r).unwrap())
+                        .collect()
+                })
+                .collect(),
+            threshold: 2,
+        };
+        let ids: Vec<Box<dyn Identity>> = ids_a.into_iter().chain(ids_b).collect();
+        let base = enc_for(BASE, &ids, groups(&[&[a], &[b]]), None);
+        let ours = enc_for(
+            &BASE.replace("a: 1", "a: 10"),
+            &ids,
+            groups(&[&[a], &[b]]),
+            Some(&base),
+        );
+        let theirs = enc_for(BASE, &ids, groups(&[&[a, c], &[b]]), Some(&base));
+        let Merged::Clean(out) = merge("x.yaml", &base, &ours, &theirs, &ids, 7, &LABELS).unwrap()
+        else {
+            panic!("conflict")
+        };
+        let meta = convert::metadata_of("x.yaml", &out).unwrap();
+        assert!(meta.has_key_groups(), "the merge flattened the key groups");
+        assert_eq!(dec("x.yaml", out, &ids), BASE.replace("a: 1", "a: 10"));
+    }
+
+    /// A binary file changed on one side only merges to that side's version (there are
+    /// no lines to merge, but nothing to conflict either).
+    #[test]
+    fn a_binary_file_changed_on_one_side_takes_that_side() {
+        let (r, ids) = testkit::generated();
+        let bin = |bytes: &[u8], base: Option<&[u8]>| {
+            convert::clean("k.bin", bytes.to_vec(), base, &ids, &mut || {
+                Ok(convert::RuleFor::Rule(
+                    flat(&[r[0].id()]),
+                    crate::path::RuleSpec::default(),
+                ))
+            })
+            .unwrap()
+        };
+        let base = bin(&[0, 1, 2], None);
+        let ours = bin(&[0, 1, 2, 3], Some(&base));
+        for (o, t) in [(&ours, &base), (&base, &ours)] {
+            let Merged::Clean(out) = merge("k.bin", &base, o, t, &ids, 7, &LABELS).unwrap() else {
+                panic!("conflict")
+            };
+            let Smudged::Decrypted(plain) = convert::smudge("k.bin", out, &ids).unwrap() else {
+                panic!("not decrypted")
+            };
+            assert_eq!(plain, [0, 1, 2, 3]);
+        }
+    }
 }
