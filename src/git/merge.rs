@@ -485,17 +485,18 @@ mod tests {
     }
 
     /// A side that is not encrypted (their branch holds the plaintext) takes no recipient
-    /// away from ours.
+    /// away from ours, neither those of the common ancestor nor those ours added.
     #[test]
     fn a_plaintext_side_removes_no_recipient() {
         let (ra, ids) = testkit::generated();
         let (rb, _) = testkit::generated();
-        let (a, b) = (ra[0].id(), rb[0].id());
+        let (rc, _) = testkit::generated();
+        let (a, b, c) = (ra[0].id(), rb[0].id(), rc[0].id());
         let base = enc_for(BASE, &ids, flat(&[a, b]), None);
         let ours = enc_for(
             &BASE.replace("a: 1", "a: 10"),
             &ids,
-            flat(&[a, b]),
+            flat(&[a, b, c]),
             Some(&base),
         );
         let theirs = BASE.replace("e: 5", "e: 50");
@@ -504,7 +505,7 @@ mod tests {
         else {
             panic!("conflict")
         };
-        assert_eq!(recipients(&out), [a, b]);
+        assert_eq!(recipients(&out), [a, b, c]);
     }
 
     /// A file with key groups keeps its groups through a merge, whatever the recipients
