@@ -17,9 +17,9 @@
 
 use zeroize::Zeroizing;
 
-use crate::format::Format;
 use crate::format::document::ScalarKind;
 use crate::format::view::View;
+use crate::format::{DoubleQuoted, Format};
 use crate::path::{KeyPath, PathRef, Segment};
 
 /// How names are made.
@@ -255,20 +255,12 @@ pub fn dotenv_value(value: &str) -> String {
     if !value.contains(['\'', '\n', '\r']) {
         return format!("'{value}'");
     }
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    const ESCAPED: DoubleQuoted = DoubleQuoted {
+        named: &[('\n', "\\n"), ('\r', "\\r"), ('\t', "\\t")],
+        unicode: |_| false,
+        upper_hex: false,
+    };
+    ESCAPED.quote(value)
 }
 
 /// A value single-quoted for a POSIX shell (`'` written as `'\''`).

@@ -206,14 +206,6 @@ impl Store for DotenvStore {
         })
     }
 
-    fn write_token(&self, out: &mut String, token: &str) {
-        out.push_str(token);
-    }
-
-    fn read_token<'a>(&self, raw: &'a str) -> Option<&'a str> {
-        crate::crypto::is_token(raw).then_some(raw)
-    }
-
     fn metadata_insertion(
         &self,
         text: &str,

@@ -17,13 +17,10 @@ use std::ops::Range;
 use toml_edit::{Item, Table, Value};
 
 use super::{
-    Document, Format, Insertion, Leaves, MetadataBlock, ParseError, ParseOptions, ScalarKind,
-    Store, line_ending,
+    Document, DoubleQuoted, Format, Insertion, Leaves, METADATA_KEY, MetadataBlock, ParseError,
+    ParseOptions, ScalarKind, Store, line_ending,
 };
 use crate::path::KeyPath;
-
-/// The metadata table's name.
-const METADATA_KEY: &str = "vaultfile";
 
 /// The TOML format.
 pub struct TomlStore;
@@ -84,14 +81,6 @@ impl Store for TomlStore {
             metadata,
             placement_hint: None,
         })
-    }
-
-    fn write_token(&self, out: &mut String, token: &str) {
-        super::write_quoted_token(out, token);
-    }
-
-    fn read_token<'a>(&self, raw: &'a str) -> Option<&'a str> {
-        super::read_quoted_token(raw)
     }
 
     fn metadata_insertion(
@@ -406,20 +395,15 @@ fn push_inline(out: &mut String, value: &serde_json::Value) {
     }
 }
 
+/// The metadata block's strings: TOML basic strings, other control characters as `\uXXXX`.
+const BLOCK_STRING: DoubleQuoted = DoubleQuoted {
+    named: &[('\n', "\\n"), ('\r', "\\r"), ('\t', "\\t")],
+    unicode: char::is_control,
+    upper_hex: true,
+};
+
 fn push_basic_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    BLOCK_STRING.push(out, s);
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use crate::format::patch::{
     Context, Flow, PatchError, Target, after_line, end_of_text, line_indent, line_start,
     remove_ranges, splice, whole_lines,
 };
-use crate::format::{Format, line_ending};
+use crate::format::{DoubleQuoted, Format, line_ending};
 use crate::path::{KeyPath, Segment};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -568,24 +568,16 @@ pub(crate) fn strings(value: &str, ctx: &Context<'_>) -> Vec<String> {
 
 /// A basic string with TOML's escapes.
 fn basic(s: &str) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    const BASIC: DoubleQuoted = DoubleQuoted {
+        named: &[
+            ('\n', "\\n"),
+            ('\r', "\\r"),
+            ('\t', "\\t"),
+            ('\u{08}', "\\b"),
+            ('\u{0c}', "\\f"),
+        ],
+        unicode: char::is_control,
+        upper_hex: true,
+    };
+    BASIC.quote(s)
 }

@@ -9,7 +9,7 @@ use crate::format::patch::{
     Context, Flow, PatchError, Target, after_line, line_start, next_line, splice, starts_line,
     whole_lines,
 };
-use crate::format::{Format, line_ending};
+use crate::format::{DoubleQuoted, Format, line_ending};
 use crate::path::{KeyPath, Segment};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -806,27 +806,10 @@ fn block_literal(value: &str, indent: usize, le: &str) -> Option<String> {
 
 /// A double-quoted scalar, with escapes for what YAML cannot hold as it is.
 pub(super) fn double_quoted(s: &str) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control()
-                || matches!(
-                    c,
-                    '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
-                ) =>
-            {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    const ESCAPED: DoubleQuoted = DoubleQuoted {
+        named: &[('\n', "\\n"), ('\r', "\\r"), ('\t', "\\t")],
+        unicode: super::needs_unicode_escape,
+        upper_hex: false,
+    };
+    ESCAPED.quote(s)
 }
