@@ -7,7 +7,7 @@ use toml_edit::{Item, Table, Value};
 
 use crate::format::document::{Document, ScalarKind};
 use crate::format::patch::{
-    Context, Flow, PatchError, Target, after_line, end_of_text, line_indent, line_start,
+    Context, Flow, PatchError, Target, after_line, deepest, end_of_text, line_indent, line_start,
     remove_ranges, splice, whole_lines,
 };
 use crate::format::{DoubleQuoted, Format, line_ending};
@@ -311,23 +311,12 @@ pub(crate) fn add(
     let parsed = parse(text)?;
     let o = outline(text, &parsed);
     let segs: Vec<Segment<'_>> = path.segments().collect();
-    let mut anc = 0;
-    let mut used = 0;
-    while used < segs.len() {
-        let mut want = o.nodes[anc].path.clone();
-        want.push(segs[used]);
-        match o.nodes[anc]
-            .children
-            .iter()
-            .find(|&&c| o.nodes[c].path == want)
-        {
-            Some(&c) => {
-                anc = c;
-                used += 1;
-            }
-            None => break,
-        }
-    }
+    let (anc, used) = deepest(
+        (0, 0),
+        &segs,
+        |n| &o.nodes[n].path,
+        |n| &o.nodes[n].children,
+    );
     let rest = &segs[used..];
     let node = &o.nodes[anc];
     let le = line_ending(text);

@@ -6,8 +6,8 @@ use granit_parser::{Event, Parser, StructureStyle};
 
 use crate::format::document::{Document, ScalarKind};
 use crate::format::patch::{
-    Context, Flow, PatchError, Target, after_line, line_start, next_line, splice, starts_line,
-    whole_lines,
+    Context, Flow, PatchError, Target, after_line, deepest, line_start, next_line, splice,
+    starts_line, whole_lines,
 };
 use crate::format::{DoubleQuoted, Format, line_ending};
 use crate::path::{KeyPath, Segment};
@@ -327,26 +327,16 @@ impl Outline {
     /// The deepest node on `path`, and how many of the path's segments it covers.
     fn deepest(&self, path: &KeyPath) -> Option<(usize, usize)> {
         let segs: Vec<Segment<'_>> = path.segments().collect();
-        let (mut node, mut used) = match segs.first() {
+        let start = match segs.first() {
             Some(Segment::Document(n)) => (*self.docs.get(*n)?, 1),
             _ => (*self.docs.first()?, 0),
         };
-        while used < segs.len() {
-            let mut want = self.nodes[node].path.clone();
-            want.push(segs[used]);
-            match self.nodes[node]
-                .children
-                .iter()
-                .find(|&&c| self.nodes[c].path == want)
-            {
-                Some(&c) => {
-                    node = c;
-                    used += 1;
-                }
-                None => break,
-            }
-        }
-        Some((node, used))
+        Some(deepest(
+            start,
+            &segs,
+            |n| &self.nodes[n].path,
+            |n| &self.nodes[n].children,
+        ))
     }
 
     /// The indentation unit: the smallest step from a block collection's entries to its
