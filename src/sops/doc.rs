@@ -8,11 +8,12 @@
 
 use std::ops::Range;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::SopsFormat;
 use super::resolve::{self, Typed};
 use super::value;
+use crate::format::view::insert_json;
 use crate::format::{self, Format, ParseError, ParseOptions, ScalarKind};
 use crate::path::{KeyPath, Segment};
 
@@ -106,35 +107,6 @@ fn split_document(path: &KeyPath) -> (usize, KeyPath) {
     (doc, KeyPath::from_segments(segs))
 }
 
-/// Inserts `value` at `path` (mapping keys and indexes) into a JSON tree.
-pub fn insert(root: &mut Value, path: &KeyPath, value: Value) {
-    let mut cur = root;
-    for seg in path.segments() {
-        cur = match seg {
-            Segment::Key(k) => {
-                if !cur.is_object() {
-                    *cur = Value::Object(Map::new());
-                }
-                cur.as_object_mut()
-                    .expect("object")
-                    .entry(k.to_owned())
-                    .or_insert(Value::Null)
-            }
-            Segment::Index(i) | Segment::Document(i) => {
-                if !cur.is_array() {
-                    *cur = Value::Array(Vec::new());
-                }
-                let a = cur.as_array_mut().expect("array");
-                if a.len() <= i {
-                    a.resize(i + 1, Value::Null);
-                }
-                &mut a[i]
-            }
-        };
-    }
-    *cur = value;
-}
-
 fn line_start(text: &str, pos: usize) -> usize {
     text[..pos].rfind('\n').map_or(0, |i| i + 1)
 }
@@ -199,7 +171,7 @@ fn parse_structured(text: &str, format: Format) -> Result<SopsDoc, DocError> {
                     ScalarKind::Null => Value::Null,
                     _ => Value::String(leaf.value.unwrap_or_default().to_owned()),
                 };
-                insert(metadata.get_or_insert(Value::Null), &rest, v);
+                insert_json(metadata.get_or_insert(Value::Null), &rest, v);
             }
             continue;
         }

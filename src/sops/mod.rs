@@ -825,40 +825,9 @@ fn yaml_block(meta: &serde_json::Value) -> String {
                         serde_json::Value::Array(a) if a.is_empty() => {
                             out.push_str(&format!("{pad}{k}: []\n"));
                         }
-                        serde_json::Value::Array(a) => {
+                        serde_json::Value::Array(_) => {
                             out.push_str(&format!("{pad}{k}:\n"));
-                            for item in a {
-                                match item {
-                                    serde_json::Value::Object(m2) => {
-                                        let mut first = true;
-                                        for (k2, v2) in m2 {
-                                            let lead = if first {
-                                                format!("{pad}    - ")
-                                            } else {
-                                                format!("{pad}      ")
-                                            };
-                                            first = false;
-                                            if let serde_json::Value::Array(_) = v2 {
-                                                out.push_str(&format!("{lead}{k2}:\n"));
-                                                walk_list(v2, indent + 8, out);
-                                            } else if let serde_json::Value::Object(_) = v2 {
-                                                // A KMS key's encryption context.
-                                                out.push_str(&format!("{lead}{k2}:\n"));
-                                                walk(v2, indent + 10, out);
-                                            } else {
-                                                out.push_str(&format!(
-                                                    "{lead}{k2}: {}\n",
-                                                    scalar(v2, indent + 8)
-                                                ));
-                                            }
-                                        }
-                                    }
-                                    other => out.push_str(&format!(
-                                        "{pad}    - {}\n",
-                                        scalar(other, indent + 6)
-                                    )),
-                                }
-                            }
+                            walk_list(child, indent + 4, out, true);
                         }
                         other => {
                             out.push_str(&format!("{pad}{k}: {}\n", scalar(other, indent + 4)));
@@ -869,7 +838,9 @@ fn yaml_block(meta: &serde_json::Value) -> String {
             other => out.push_str(&format!("{pad}{}\n", scalar(other, indent))),
         }
     }
-    fn walk_list(v: &serde_json::Value, indent: usize, out: &mut String) {
+    /// A list's items; `block_lists`: whether a list inside an item is written as a block
+    /// (a key group's entries) or, one level further down, inline.
+    fn walk_list(v: &serde_json::Value, indent: usize, out: &mut String, block_lists: bool) {
         let pad = " ".repeat(indent);
         if let serde_json::Value::Array(a) = v {
             for item in a {
@@ -883,7 +854,11 @@ fn yaml_block(meta: &serde_json::Value) -> String {
                                 format!("{pad}  ")
                             };
                             first = false;
-                            if let serde_json::Value::Object(_) = v2 {
+                            if block_lists && v2.is_array() {
+                                out.push_str(&format!("{lead}{k}:\n"));
+                                walk_list(v2, indent + 4, out, false);
+                            } else if let serde_json::Value::Object(_) = v2 {
+                                // A KMS key's encryption context.
                                 out.push_str(&format!("{lead}{k}:\n"));
                                 walk(v2, indent + 6, out);
                             } else {
