@@ -143,13 +143,7 @@ pub fn run_init(args: InitArgs, ui: &Ui) -> crate::cli::CmdResult {
         Err(e) => return Err(CliError::io("read", &attributes, e)),
     };
     if let Some(text) = setup::add_patterns(&existing, &patterns) {
-        io::write_all(
-            Output::File {
-                path: &attributes,
-                private: false,
-            },
-            text.as_bytes(),
-        )?;
+        write_shared(&attributes, text.as_bytes())?;
         ui.info(&format!(
             ".gitattributes: protecting {}",
             patterns.join(", ")
@@ -369,13 +363,7 @@ pub fn run_deinit(args: DeinitArgs, ui: &Ui) -> crate::cli::CmdResult {
         if let Ok(existing) = std::fs::read_to_string(&attributes)
             && let Some(text) = setup::remove_patterns(&existing)
         {
-            io::write_all(
-                Output::File {
-                    path: &attributes,
-                    private: false,
-                },
-                text.as_bytes(),
-            )?;
+            write_shared(&attributes, text.as_bytes())?;
             ui.info(".gitattributes: vaultfile lines removed (commit the change)");
             changed += 1;
         }
@@ -429,13 +417,7 @@ fn lock(repo: &Repo, top: &Path, ui: &Ui) -> Result<usize, CliError> {
         let Ok(Some(blob)) = blobs.read(&format!(":{p}")) else {
             continue;
         };
-        io::write_all(
-            Output::File {
-                path: &file,
-                private: false,
-            },
-            &blob,
-        )?;
+        write_shared(&file, &blob)?;
         count += 1;
     }
     drop(progress);
@@ -446,4 +428,16 @@ fn lock(repo: &Repo, top: &Path, ui: &Ui) -> Result<usize, CliError> {
         ));
     }
     Ok(count)
+}
+
+/// Writes a file that is not private (`.gitattributes`, a work-tree file put back from the
+/// index) through [`io::write_all`].
+fn write_shared(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    io::write_all(
+        Output::File {
+            path,
+            private: false,
+        },
+        bytes,
+    )
 }
