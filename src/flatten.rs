@@ -343,37 +343,32 @@ fn yaml_key(k: &str) -> String {
     }
 }
 
+/// A mapping entry or list item: `lead` (`key:` or `-`, indented), then `child` on the same
+/// line if it is a scalar, else as a block below, two spaces further in.
+fn yaml_entry(lead: &str, child: &serde_json::Value, indent: usize, out: &mut String) {
+    out.push_str(lead);
+    if is_block(child) {
+        out.push('\n');
+        yaml_node(child, indent + 2, out);
+    } else {
+        out.push(' ');
+        out.push_str(&yaml_scalar(child));
+        out.push('\n');
+    }
+}
+
 /// Block-style YAML for a JSON value, each line indented by `indent`.
 fn yaml_node(v: &serde_json::Value, indent: usize, out: &mut String) {
     let pad = " ".repeat(indent);
     match v {
         serde_json::Value::Object(m) if !m.is_empty() => {
             for (k, child) in m {
-                out.push_str(&pad);
-                out.push_str(&yaml_key(k));
-                out.push(':');
-                if is_block(child) {
-                    out.push('\n');
-                    yaml_node(child, indent + 2, out);
-                } else {
-                    out.push(' ');
-                    out.push_str(&yaml_scalar(child));
-                    out.push('\n');
-                }
+                yaml_entry(&format!("{pad}{}:", yaml_key(k)), child, indent, out);
             }
         }
         serde_json::Value::Array(a) if !a.is_empty() => {
             for child in a {
-                out.push_str(&pad);
-                out.push('-');
-                if is_block(child) {
-                    out.push('\n');
-                    yaml_node(child, indent + 2, out);
-                } else {
-                    out.push(' ');
-                    out.push_str(&yaml_scalar(child));
-                    out.push('\n');
-                }
+                yaml_entry(&format!("{pad}-"), child, indent, out);
             }
         }
         other => {

@@ -17,25 +17,33 @@ use super::{Callbacks, IdentityError, RecipientError, UnwrapError, WrapError};
 use crate::crypto::DataKey;
 use crate::metadata::WrappedKey;
 
-/// The age X25519 key source: `age1…` recipients (age plugins' `age1NAME1…` are claimed
-/// first by [`super::plugin::Source`]).
-pub struct Source;
+/// A key source whose recipients age itself knows, recognised by a prefix and parsed
+/// without callbacks: X25519 keys ([`SOURCE`]) and SSH public keys
+/// ([`super::ssh::SOURCE`]). SOPS holds both as `age` entries.
+pub struct AgeFamily {
+    /// Its name in messages.
+    pub(super) name: &'static str,
+    /// How its recipient strings start.
+    pub(super) prefix: &'static str,
+    /// Parses one of its recipient strings.
+    pub(super) parse: fn(&str) -> Result<Box<dyn super::Recipient>, RecipientError>,
+}
 
-impl super::KeySource for Source {
+impl super::KeySource for AgeFamily {
     fn name(&self) -> &'static str {
-        "age"
+        self.name
     }
 
     fn claims(&self, text: &str) -> bool {
-        text.starts_with("age1")
+        text.starts_with(self.prefix)
     }
 
     fn parse(
         &self,
         text: &str,
-        _: std::sync::Arc<dyn Callbacks>,
+        _: Arc<dyn Callbacks>,
     ) -> Result<Box<dyn super::Recipient>, RecipientError> {
-        Recipient::parse(text).map(|r| Box::new(r) as _)
+        (self.parse)(text)
     }
 
     fn sops_kind(&self) -> Option<&'static str> {
@@ -43,11 +51,33 @@ impl super::KeySource for Source {
     }
 }
 
-/// An age X25519 recipient (`age1…`).
-pub struct Recipient {
-    id: String,
-    inner: ::age::x25519::Recipient,
+/// The age X25519 key source: `age1…` recipients (age plugins' `age1NAME1…` are claimed
+/// first by [`super::plugin::Source`]).
+pub static SOURCE: AgeFamily = AgeFamily {
+    name: "age",
+    prefix: "age1",
+    parse: |text| Recipient::parse(text).map(|r| Box::new(r) as _),
+};
+
+/// A recipient of an [`AgeFamily`] source: the string it is known by, and age's own
+/// recipient, which wraps the key.
+pub struct AgeRecipient<R> {
+    pub(super) id: String,
+    pub(super) inner: R,
 }
+
+impl<R: ::age::Recipient + Send + Sync> super::Recipient for AgeRecipient<R> {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn wrap(&self, key: &DataKey) -> Result<String, WrapError> {
+        wrap_with(&self.id, &self.inner, key)
+    }
+}
+
+/// An age X25519 recipient (`age1…`).
+pub type Recipient = AgeRecipient<::age::x25519::Recipient>;
 
 impl Recipient {
     /// Parses an `age1…` public key.
@@ -62,16 +92,6 @@ impl Recipient {
             id: inner.to_string(),
             inner,
         })
-    }
-}
-
-impl super::Recipient for Recipient {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn wrap(&self, key: &DataKey) -> Result<String, WrapError> {
-        wrap_with(&self.id, &self.inner, key)
     }
 }
 

@@ -307,8 +307,8 @@ pub struct SopsEntry {
 pub static SOURCES: &[&dyn KeySource] = &[
     // Before age: a plugin's `age1NAME1…` starts as an X25519 `age1…` key does.
     &plugin::Source,
-    &age::Source,
-    &ssh::Source,
+    &age::SOURCE,
+    &ssh::SOURCE,
     &passphrase::Source,
     &AWS_KMS,
     &VAULT,

@@ -494,7 +494,6 @@ pub fn encrypt(
     }
     .to_value();
     let mut out = String::with_capacity(text.len() * 2 + 2048);
-    let mut pos = 0;
     match format {
         SopsFormat::Binary => {
             let mut v = serde_json::Map::new();
@@ -505,21 +504,11 @@ pub fn encrypt(
             out.push('\n');
         }
         SopsFormat::Json => {
-            for (r, with) in &edits {
-                out.push_str(&text[pos..r.start]);
-                out.push_str(with);
-                pos = r.end;
-            }
-            out.push_str(&text[pos..]);
+            push_edited(&mut out, text, &edits);
             insert_json_sops(&mut out, &meta)?;
         }
         SopsFormat::Dotenv => {
-            for (r, with) in &edits {
-                out.push_str(&text[pos..r.start]);
-                out.push_str(with);
-                pos = r.end;
-            }
-            out.push_str(&text[pos..]);
+            push_edited(&mut out, text, &edits);
             if !out.is_empty() && !out.ends_with('\n') {
                 out.push('\n');
             }
@@ -535,6 +524,7 @@ pub fn encrypt(
                 inserts.push((e..e, String::new()));
             }
             inserts.sort_by_key(|(r, w)| (r.start, w.is_empty()));
+            let mut pos = 0;
             for (r, with) in &inserts {
                 out.push_str(&text[pos..r.start]);
                 if r.is_empty() && with.is_empty() {
@@ -550,12 +540,7 @@ pub fn encrypt(
             out.push_str(&text[pos..]);
         }
         SopsFormat::Ini => {
-            for (r, with) in &edits {
-                out.push_str(&text[pos..r.start]);
-                out.push_str(with);
-                pos = r.end;
-            }
-            out.push_str(&text[pos..]);
+            push_edited(&mut out, text, &edits);
             if !out.is_empty() && !out.ends_with('\n') {
                 out.push('\n');
             }
@@ -801,6 +786,17 @@ fn yaml_document_ends(text: &str, leaves: &[Leaf]) -> Result<Vec<usize>, SopsErr
         });
     }
     Ok(ends)
+}
+
+/// Appends `text` with each of the (sorted, disjoint) `edits` ranges replaced by its text.
+fn push_edited(out: &mut String, text: &str, edits: &[(Range<usize>, String)]) {
+    let mut pos = 0;
+    for (r, with) in edits {
+        out.push_str(&text[pos..r.start]);
+        out.push_str(with);
+        pos = r.end;
+    }
+    out.push_str(&text[pos..]);
 }
 
 /// Renders the metadata as the `sops:` block of a YAML document (4-space indent, as SOPS).

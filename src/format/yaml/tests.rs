@@ -12,12 +12,6 @@ impl Store for FullYaml {
     fn parse(&self, text: &str, options: ParseOptions) -> Result<Document, ParseError> {
         parse_noting_shape(text, options, false)
     }
-    fn write_token(&self, out: &mut String, token: &str) {
-        YamlStore.write_token(out, token);
-    }
-    fn read_token<'a>(&self, raw: &'a str) -> Option<&'a str> {
-        YamlStore.read_token(raw)
-    }
     fn metadata_insertion(
         &self,
         text: &str,
