@@ -325,6 +325,17 @@ pub(crate) mod testkit {
         String::from_utf8(b[16..].to_vec()).unwrap()
     }
 
+    /// Any of the text formats, for property tests that run in each.
+    pub fn text_format() -> impl proptest::strategy::Strategy<Value = Format> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(Format::Yaml),
+            Just(Format::Json),
+            Just(Format::Toml),
+            Just(Format::Dotenv)
+        ]
+    }
+
     /// A metadata value shaped like the real one.
     pub fn sample_metadata() -> serde_json::Value {
         serde_json::json!({
