@@ -19,7 +19,7 @@ use zeroize::Zeroizing;
 
 use crate::format::document::ScalarKind;
 use crate::format::view::View;
-use crate::format::{DoubleQuoted, Format};
+use crate::format::{DoubleQuoted, Format, yaml};
 use crate::path::{KeyPath, PathRef, Segment};
 
 /// How names are made.
@@ -325,17 +325,15 @@ fn is_block(v: &serde_json::Value) -> bool {
     }
 }
 
-fn yaml_key(k: &str) -> String {
-    if !k.is_empty()
-        && k.bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+/// A YAML scalar for a key or a name: plain when it cannot be read as anything but a
+/// string, else double-quoted. Kubernetes manifests (`k8s`) write names the same way.
+pub(crate) fn yaml_key(k: &str) -> String {
+    if k.bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
         && k.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
-        && !matches!(
-            k.to_ascii_lowercase().as_str(),
-            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
-        )
+        && !yaml::reads_as_other_type(k)
     {
         k.to_owned()
     } else {

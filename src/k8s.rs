@@ -167,26 +167,6 @@ pub fn entries(
     Ok(out)
 }
 
-/// A YAML scalar for a name or key: plain when it cannot be read as anything but a string,
-/// else double-quoted.
-fn yaml_str(s: &str) -> String {
-    let plain = s
-        .bytes()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
-        && s.bytes()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null"
-        );
-    if plain {
-        s.to_owned()
-    } else {
-        serde_json::to_string(s).expect("strings serialise")
-    }
-}
-
 /// Checks a Secret's name (a DNS-1123 subdomain) and namespace (a DNS-1123 label).
 pub fn check_metadata(name: &str, namespace: Option<&str>) -> Result<(), K8sError> {
     if !is_valid_name(name) {
@@ -208,11 +188,11 @@ pub fn render<'a>(
     check_metadata(name, namespace)?;
     let mut out = Zeroizing::new(String::new());
     out.push_str("apiVersion: v1\nkind: Secret\nmetadata:\n  name: ");
-    out.push_str(&yaml_str(name));
+    out.push_str(&flatten::yaml_key(name));
     out.push('\n');
     if let Some(ns) = namespace {
         out.push_str("  namespace: ");
-        out.push_str(&yaml_str(ns));
+        out.push_str(&flatten::yaml_key(ns));
         out.push('\n');
     }
     out.push_str("type: Opaque\ndata:");
@@ -226,7 +206,7 @@ pub fn render<'a>(
         }
         any = true;
         out.push_str("\n  ");
-        out.push_str(&yaml_str(key));
+        out.push_str(&flatten::yaml_key(key));
         out.push_str(": ");
         let encoded = Zeroizing::new(STANDARD.encode(value));
         if encoded.is_empty() {

@@ -348,6 +348,16 @@ fn push_double_quoted(out: &mut String, s: &str) {
     JSON_LIKE.push(out, s);
 }
 
+/// Whether a plain scalar `k` reads as a boolean or null in YAML 1.2 or 1.1 (`yes`, `off`,
+/// `n`…: the words 1.1 readers, PyYAML among them, take for booleans), in any case; such a
+/// key or name is quoted when written.
+pub(crate) fn reads_as_other_type(k: &str) -> bool {
+    matches!(
+        k.to_ascii_lowercase().as_str(),
+        "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
+    )
+}
+
 /// Whether a YAML double-quoted scalar must hold `c` as a `\u` escape (other than by a
 /// named escape): control characters (C0, DEL, C1), and the line and paragraph
 /// separators and non-characters YAML does not allow raw.

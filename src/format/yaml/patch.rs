@@ -694,10 +694,7 @@ fn yaml_key(k: &str) -> String {
         .is_some_and(|c| c.is_alphabetic() || c == '_')
         && k.chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
-        && !matches!(
-            k.to_ascii_lowercase().as_str(),
-            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
-        );
+        && !super::reads_as_other_type(k);
     if plain {
         k.to_owned()
     } else {
