@@ -80,28 +80,24 @@ fn alnum_lower(c: u8) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit()
 }
 
-/// True for a DNS-1123 subdomain (the rule for a Secret's name).
-pub fn is_valid_name(name: &str) -> bool {
-    let b = name.as_bytes();
+/// True for a DNS-1123 label's characters: lower-case letters, digits and `-`, starting
+/// and ending with a letter or digit (the length is checked by the callers).
+fn is_label(s: &str) -> bool {
+    let b = s.as_bytes();
     !b.is_empty()
-        && b.len() <= MAX_KEY
         && alnum_lower(b[0])
         && alnum_lower(b[b.len() - 1])
-        && b.iter().all(|&c| alnum_lower(c) || c == b'-' || c == b'.')
-        && name.split('.').all(|part| {
-            let p = part.as_bytes();
-            !p.is_empty() && alnum_lower(p[0]) && alnum_lower(p[p.len() - 1])
-        })
+        && b.iter().all(|&c| alnum_lower(c) || c == b'-')
+}
+
+/// True for a DNS-1123 subdomain (the rule for a Secret's name): labels joined by dots.
+pub fn is_valid_name(name: &str) -> bool {
+    name.len() <= MAX_KEY && name.split('.').all(is_label)
 }
 
 /// True for a DNS-1123 label (the rule for a namespace).
 pub fn is_valid_namespace(ns: &str) -> bool {
-    let b = ns.as_bytes();
-    !b.is_empty()
-        && b.len() <= MAX_NAMESPACE
-        && alnum_lower(b[0])
-        && alnum_lower(b[b.len() - 1])
-        && b.iter().all(|&c| alnum_lower(c) || c == b'-')
+    ns.len() <= MAX_NAMESPACE && is_label(ns)
 }
 
 /// Turns a file name into a Secret name: lower-cased, every run of other characters made one
