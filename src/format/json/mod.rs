@@ -292,38 +292,23 @@ struct Walker<'t, 'd> {
 
 impl Walker<'_, '_> {
     fn value(&mut self, value: &Value<'_>) -> Result<(), ParseError> {
-        let (kind, range, decoded) = match value {
+        // The decoded value is a closure: it is only built when asked for.
+        let (kind, range, decoded): (_, _, &dyn Fn() -> String) = match value {
             Value::Object(obj) => return self.object_props(&obj.properties),
             Value::Array(arr) => return self.array_elements(&arr.elements),
             Value::StringLit(s) => {
                 self.check_string(s.range.start, s.range.end)?;
-                (
-                    ScalarKind::String,
-                    s.range,
-                    self.decode.then(|| s.value.to_string()),
-                )
+                (ScalarKind::String, s.range, &|| s.value.to_string())
             }
-            Value::NumberLit(n) => (
-                ScalarKind::Number,
-                n.range,
-                self.decode.then(|| n.value.to_owned()),
-            ),
-            Value::BooleanLit(b) => (
-                ScalarKind::Bool,
-                b.range,
-                self.decode.then(|| b.value.to_string()),
-            ),
-            Value::NullKeyword(n) => (
-                ScalarKind::Null,
-                n.range,
-                self.decode.then(|| "null".to_owned()),
-            ),
+            Value::NumberLit(n) => (ScalarKind::Number, n.range, &|| n.value.to_owned()),
+            Value::BooleanLit(b) => (ScalarKind::Bool, b.range, &|| b.value.to_string()),
+            Value::NullKeyword(n) => (ScalarKind::Null, n.range, &|| "null".to_owned()),
         };
         self.leaves.push(
             &self.path,
             self.base + range.start..self.base + range.end,
             kind,
-            decoded,
+            self.decode.then(decoded),
         );
         Ok(())
     }

@@ -20,7 +20,7 @@ use super::{
     Document, DoubleQuoted, Format, Insertion, Leaves, METADATA_KEY, MetadataBlock, ParseError,
     ParseOptions, ScalarKind, Store, line_ending,
 };
-use crate::path::KeyPath;
+use crate::path::{KeyPath, Segment};
 
 /// The TOML format.
 pub struct TomlStore;
@@ -183,11 +183,16 @@ impl Walker<'_> {
         self.min_start = self.min_start.min(span.start);
     }
 
-    fn keyed(&mut self, key: &str, item: &Item) {
+    /// Runs `walk` with `seg` added to the path.
+    fn under(&mut self, seg: Segment<'_>, walk: impl FnOnce(&mut Self)) {
         let mark = self.path.mark();
-        self.path.push_key(key);
-        self.item(item);
+        self.path.push(seg);
+        walk(self);
         self.path.truncate(mark);
+    }
+
+    fn keyed(&mut self, key: &str, item: &Item) {
+        self.under(Segment::Key(key), |w| w.item(item));
     }
 
     fn item(&mut self, item: &Item) {
@@ -197,10 +202,7 @@ impl Walker<'_> {
             Item::Table(t) => self.table(t),
             Item::ArrayOfTables(a) => {
                 for (i, t) in a.iter().enumerate() {
-                    let mark = self.path.mark();
-                    self.path.push_index(i);
-                    self.table(t);
-                    self.path.truncate(mark);
+                    self.under(Segment::Index(i), |w| w.table(t));
                 }
             }
         }
@@ -222,19 +224,13 @@ impl Walker<'_> {
         let kind = match value {
             Value::Array(a) => {
                 for (i, v) in a.iter().enumerate() {
-                    let mark = self.path.mark();
-                    self.path.push_index(i);
-                    self.value(v);
-                    self.path.truncate(mark);
+                    self.under(Segment::Index(i), |w| w.value(v));
                 }
                 return;
             }
             Value::InlineTable(t) => {
                 for (key, v) in t.iter() {
-                    let mark = self.path.mark();
-                    self.path.push_key(key);
-                    self.value(v);
-                    self.path.truncate(mark);
+                    self.under(Segment::Key(key), |w| w.value(v));
                 }
                 return;
             }

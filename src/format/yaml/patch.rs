@@ -320,6 +320,21 @@ fn sep_end(
 }
 
 impl Outline {
+    /// Node `n` as a flow collection (`{…}`, `[…]`) and its items; `None` for a block one.
+    fn flow(&self, n: usize) -> Option<Flow> {
+        let node = &self.nodes[n];
+        let (open, close) = node.flow?;
+        Some(Flow {
+            open,
+            close,
+            items: node
+                .children
+                .iter()
+                .map(|&c| self.nodes[c].start..self.nodes[c].end)
+                .collect(),
+        })
+    }
+
     fn find(&self, path: &KeyPath) -> Option<usize> {
         self.nodes.iter().position(|n| n.path == *path)
     }
@@ -405,16 +420,7 @@ pub(crate) fn remove(text: &str, doc: &Document, path: &KeyPath) -> Result<Strin
         .ok_or_else(|| PatchError::Unsupported("cannot remove a whole document".into()))?;
     let parent = &o.nodes[p];
     let pos = parent.children.iter().position(|&c| c == i).expect("child");
-    if let Some((open, close)) = parent.flow {
-        let flow = Flow {
-            open,
-            close,
-            items: parent
-                .children
-                .iter()
-                .map(|&c| o.nodes[c].start..o.nodes[c].end)
-                .collect(),
-        };
+    if let Some(flow) = o.flow(p) {
         return Ok(splice(text, flow.remove(pos), ""));
     }
     if parent.children.len() > 1 {
@@ -522,16 +528,7 @@ pub(crate) fn add(
                 .collect())
         }
         Kind::Map | Kind::Seq => {
-            if let Some((open, close)) = node.flow {
-                let flow = Flow {
-                    open,
-                    close,
-                    items: node
-                        .children
-                        .iter()
-                        .map(|&c| o.nodes[c].start..o.nodes[c].end)
-                        .collect(),
-                };
+            if let Some(flow) = o.flow(anc) {
                 let n = renderings(0, true).len();
                 return Ok((0..n)
                     .map(|k| {
