@@ -376,13 +376,24 @@ fn parse_dotenv(text: &str) -> Result<SopsDoc, DocError> {
             indent: 0,
         });
     }
+    flat_doc(items, comments, &meta, remove)
+}
+
+/// A dotenv or INI document, whose metadata is flat `key=value` entries (`sops_…` lines,
+/// the `[sops]` section) to be removed (`remove`); none is an error.
+fn flat_doc(
+    items: Vec<Item>,
+    comments: Vec<Comment>,
+    meta: &[(String, String)],
+    remove: Vec<Range<usize>>,
+) -> Result<SopsDoc, DocError> {
     if meta.is_empty() {
         return Err(DocError::NoMetadata);
     }
     Ok(SopsDoc {
         items,
         comments,
-        metadata: super::metadata::unflatten(&meta),
+        metadata: super::metadata::unflatten(meta),
         remove,
         multi_document: false,
     })
@@ -416,9 +427,6 @@ fn parse_ini(text: &str) -> Result<SopsDoc, DocError> {
         remove,
         lines,
     } = scan_ini(text)?;
-    if meta.is_empty() {
-        return Err(DocError::NoMetadata);
-    }
     // Comments belong to the section that follows them (a section comment) or that holds
     // them (a key comment): try both.
     let mut comments = hash_comments(text, &items, &remove, true);
@@ -441,13 +449,7 @@ fn parse_ini(text: &str) -> Result<SopsDoc, DocError> {
         aads.push(":".into());
         c.aads = aads;
     }
-    Ok(SopsDoc {
-        items,
-        comments,
-        metadata: super::metadata::unflatten(&meta),
-        remove,
-        multi_document: false,
-    })
+    flat_doc(items, comments, &meta, remove)
 }
 
 fn scan_ini(text: &str) -> Result<IniScan<'_>, DocError> {
