@@ -13,54 +13,21 @@ use std::sync::Arc;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use super::{Callbacks, IdentityError, RecipientError, UnwrapError, WrapError};
+use super::{Callbacks, IdentityError, LocalSource, RecipientError, UnwrapError, WrapError};
 use crate::crypto::DataKey;
 use crate::metadata::WrappedKey;
 
-/// A key source whose recipients age itself knows, recognised by a prefix and parsed
-/// without callbacks: X25519 keys ([`SOURCE`]) and SSH public keys
-/// ([`super::ssh::SOURCE`]). SOPS holds both as `age` entries.
-pub struct AgeFamily {
-    /// Its name in messages.
-    pub(super) name: &'static str,
-    /// How its recipient strings start.
-    pub(super) prefix: &'static str,
-    /// Parses one of its recipient strings.
-    pub(super) parse: fn(&str) -> Result<Box<dyn super::Recipient>, RecipientError>,
-}
-
-impl super::KeySource for AgeFamily {
-    fn name(&self) -> &'static str {
-        self.name
-    }
-
-    fn claims(&self, text: &str) -> bool {
-        text.starts_with(self.prefix)
-    }
-
-    fn parse(
-        &self,
-        text: &str,
-        _: Arc<dyn Callbacks>,
-    ) -> Result<Box<dyn super::Recipient>, RecipientError> {
-        (self.parse)(text)
-    }
-
-    fn sops_kind(&self) -> Option<&'static str> {
-        Some("age")
-    }
-}
-
 /// The age X25519 key source: `age1…` recipients (age plugins' `age1NAME1…` are claimed
-/// first by [`super::plugin::Source`]).
-pub static SOURCE: AgeFamily = AgeFamily {
+/// first by [`super::plugin::SOURCE`]).
+pub static SOURCE: LocalSource = LocalSource {
     name: "age",
-    prefix: "age1",
-    parse: |text| Recipient::parse(text).map(|r| Box::new(r) as _),
+    claims: |text| text.starts_with("age1"),
+    parse: |text, _| Recipient::parse(text).map(|r| Box::new(r) as _),
+    sops_kind: Some("age"),
 };
 
-/// A recipient of an [`AgeFamily`] source: the string it is known by, and age's own
-/// recipient, which wraps the key.
+/// A recipient that age wraps keys for alone (an X25519 or SSH key): the string it is
+/// known by, and age's own recipient.
 pub struct AgeRecipient<R> {
     pub(super) id: String,
     pub(super) inner: R,
@@ -82,12 +49,8 @@ pub type Recipient = AgeRecipient<::age::x25519::Recipient>;
 impl Recipient {
     /// Parses an `age1…` public key.
     pub fn parse(text: &str) -> Result<Self, RecipientError> {
-        let inner =
-            ::age::x25519::Recipient::from_str(text).map_err(|e| RecipientError::Invalid {
-                kind: "age",
-                text: text.to_owned(),
-                reason: e.to_string(),
-            })?;
+        let inner = ::age::x25519::Recipient::from_str(text)
+            .map_err(|e| RecipientError::invalid("age", text, e.to_string()))?;
         Ok(Recipient {
             id: inner.to_string(),
             inner,

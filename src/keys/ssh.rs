@@ -7,17 +7,18 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
-use super::age::{AgeCallbacks, AgeFamily, AgeRecipient, unwrap_with};
-use super::{Callbacks, IdentityError, RecipientError, UnwrapError};
+use super::age::{AgeCallbacks, AgeRecipient, unwrap_with};
+use super::{Callbacks, IdentityError, LocalSource, RecipientError, UnwrapError};
 use crate::crypto::DataKey;
 use crate::metadata::WrappedKey;
 
 /// The SSH key source: `ssh-ed25519 …` and `ssh-rsa …` recipients, through age's SSH
 /// support.
-pub static SOURCE: AgeFamily = AgeFamily {
+pub static SOURCE: LocalSource = LocalSource {
     name: "SSH",
-    prefix: "ssh-",
-    parse: |text| Recipient::parse(text).map(|r| Box::new(r) as _),
+    claims: |text| text.starts_with("ssh-"),
+    parse: |text, _| Recipient::parse(text).map(|r| Box::new(r) as _),
+    sops_kind: Some("age"),
 };
 
 /// An SSH public key as a recipient.
@@ -26,11 +27,8 @@ pub type Recipient = AgeRecipient<::age::ssh::Recipient>;
 impl Recipient {
     /// Parses an `ssh-ed25519 AAAA… [comment]` or `ssh-rsa AAAA… [comment]` line.
     pub fn parse(text: &str) -> Result<Self, RecipientError> {
-        let inner = ::age::ssh::Recipient::from_str(text).map_err(|e| RecipientError::Invalid {
-            kind: "SSH",
-            text: text.to_owned(),
-            reason: format!("{e:?}"),
-        })?;
+        let inner = ::age::ssh::Recipient::from_str(text)
+            .map_err(|e| RecipientError::invalid("SSH", text, format!("{e:?}")))?;
         // Keep the comment: it tells people whose key this is.
         let id = text.split_whitespace().collect::<Vec<_>>().join(" ");
         Ok(Recipient { id, inner })
