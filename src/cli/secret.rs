@@ -403,6 +403,29 @@ impl NameArgs {
     }
 }
 
+/// How a command that reads one encrypted file opens it.
+#[derive(Debug, clap::Args)]
+pub struct OpenArgs {
+    /// The file's format [default: from the file extension]
+    #[arg(long, value_name = "TYPE", value_parser = common::parse_format)]
+    pub input_type: Option<Format>,
+
+    #[command(flatten)]
+    pub identity: IdentityArgs,
+}
+
+impl OpenArgs {
+    /// [`load`]s `file`.
+    pub fn load(&self, file: &Path, ui: &Ui) -> Result<Loaded, CliError> {
+        load(file, self.input_type, &self.identity, ui)
+    }
+
+    /// [`load_any`]s `file`.
+    pub fn load_any(&self, file: &Path, ui: &Ui) -> Result<AnyLoaded, CliError> {
+        load_any(file, self.input_type, &self.identity, ui)
+    }
+}
+
 /// How `exec-env` and `export` read their files and name the variables.
 #[derive(Debug, clap::Args)]
 pub struct VariableArgs {
