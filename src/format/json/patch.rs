@@ -26,25 +26,27 @@ fn name<'a>(n: &'a ObjectPropName<'_>) -> &'a str {
 
 /// The flow view of a container value: brackets and entries (offsets in the body).
 fn flow_of(v: &Value<'_>) -> Option<Flow> {
+    // From the opening bracket to the closing one, and the members' or elements' ranges.
+    let flow = |range: &jsonc_parser::common::Range, items: Vec<_>| Flow {
+        open: range.start,
+        close: range.end - 1,
+        items,
+    };
     match v {
-        Value::Object(o) => Some(Flow {
-            open: o.range.start,
-            close: o.range.end - 1,
-            items: o
-                .properties
+        Value::Object(o) => Some(flow(
+            &o.range,
+            o.properties
                 .iter()
                 .map(|p| p.range.start..p.range.end)
                 .collect(),
-        }),
-        Value::Array(a) => Some(Flow {
-            open: a.range.start,
-            close: a.range.end - 1,
-            items: a
-                .elements
+        )),
+        Value::Array(a) => Some(flow(
+            &a.range,
+            a.elements
                 .iter()
                 .map(|e| e.range().start..e.range().end)
                 .collect(),
-        }),
+        )),
         _ => None,
     }
 }
