@@ -246,26 +246,32 @@ mod tests {
         assert_eq!(sanitize_name("___"), None);
     }
 
+    /// The Secret's entries for a YAML text, flattened with the default options.
+    fn yaml_entries(text: &str) -> Result<Vec<(String, String)>, K8sError> {
+        let view = View::parse(format::store_for(Format::Yaml).unwrap(), text).unwrap();
+        Ok(entries(&view, &FlattenOptions::default())?
+            .into_iter()
+            .map(|(k, v)| (k, v.as_str().to_owned()))
+            .collect())
+    }
+
     #[test]
     fn keys_are_flattened_and_checked() {
-        let store = format::store_for(Format::Yaml).unwrap();
-        let text = "db:\n  password: s3cret\n  port: 5432\nempty: null\nlist: [a, b]\n";
-        let view = View::parse(store, text).unwrap();
-        let e = entries(&view, &FlattenOptions::default()).unwrap();
+        let e = yaml_entries("db:\n  password: s3cret\n  port: 5432\nempty: null\nlist: [a, b]\n")
+            .unwrap();
         let keys: Vec<&str> = e.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["DB_PASSWORD", "DB_PORT", "LIST_0", "LIST_1"]);
-        assert_eq!(e[0].1.as_str(), "s3cret");
+        assert_eq!(e[0].1, "s3cret");
 
         // Aliases and merge keys give keys like any value.
-        let text = "pw: &pw s3cret\nbase: &b {port: 1}\napp:\n  password: *pw\n  <<: *b\n";
-        let view = View::parse(store, text).unwrap();
-        let e = entries(&view, &FlattenOptions::default()).unwrap();
+        let e =
+            yaml_entries("pw: &pw s3cret\nbase: &b {port: 1}\napp:\n  password: *pw\n  <<: *b\n")
+                .unwrap();
         let keys: Vec<&str> = e.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["PW", "BASE_PORT", "APP_PASSWORD", "APP_PORT"]);
-        assert_eq!(e[2].1.as_str(), "s3cret");
+        assert_eq!(e[2].1, "s3cret");
 
-        let view = View::parse(store, "\"a b\": x\n").unwrap();
-        let err = entries(&view, &FlattenOptions::default()).unwrap_err();
+        let err = yaml_entries("\"a b\": x\n").unwrap_err();
         assert!(matches!(err, K8sError::InvalidKey { ref key, .. } if key == "A B"));
     }
 

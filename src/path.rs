@@ -738,31 +738,36 @@ mod tests {
         assert_ne!(k0.as_bytes(), i0.as_bytes());
     }
 
+    /// Whether `spec`'s rules select each of `paths`, and how many rules matched none.
+    fn select(spec: RuleSpec, paths: &[&str]) -> (Vec<bool>, usize) {
+        let rules = spec.compile().unwrap();
+        let mut hits = RuleHits::default();
+        let selected = paths
+            .iter()
+            .map(|p| rules.selects(&KeyPath::parse(p).unwrap(), &mut hits))
+            .collect();
+        (selected, rules.unmatched(&hits).len())
+    }
+
     #[test]
     fn rules_match_any_key_on_path() {
-        let rules = RuleSpec {
+        let spec = RuleSpec {
             encrypted_regex: Some("^(data|stringData)$".into()),
             ..Default::default()
-        }
-        .compile()
-        .unwrap();
-        let mut hits = RuleHits::default();
-        assert!(rules.selects(&KeyPath::parse("data.password").unwrap(), &mut hits));
-        assert!(!rules.selects(&KeyPath::parse("metadata.name").unwrap(), &mut hits));
-        assert!(rules.unmatched(&hits).is_empty());
+        };
+        assert_eq!(
+            select(spec, &["data.password", "metadata.name"]),
+            (vec![true, false], 0)
+        );
     }
 
     #[test]
     fn unmatched_rule_is_reported() {
-        let rules = RuleSpec {
+        let spec = RuleSpec {
             unencrypted_suffix: Some("_plain".into()),
             ..Default::default()
-        }
-        .compile()
-        .unwrap();
-        let mut hits = RuleHits::default();
-        assert!(rules.selects(&KeyPath::parse("a.b").unwrap(), &mut hits));
-        assert_eq!(rules.unmatched(&hits).len(), 1);
+        };
+        assert_eq!(select(spec, &["a.b"]), (vec![true], 1));
     }
 
     proptest! {
