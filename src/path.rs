@@ -607,29 +607,40 @@ impl Rules {
 
     /// Names the rules that are set but matched no key, for a warning.
     pub fn unmatched(&self, hits: &RuleHits) -> Vec<String> {
-        let mut out = Vec::new();
+        const NO_EFFECT: &str = ": it has no effect";
         let s = &self.spec;
-        if let (Some(r), false) = (&s.encrypted_regex, hits.encrypted_regex) {
-            out.push(format!(
-                "encrypted_regex '{r}' matched no key{UNMATCHED_SELECTOR}"
-            ));
-        }
-        if let (Some(r), false) = (&s.encrypted_suffix, hits.encrypted_suffix) {
-            out.push(format!(
-                "encrypted_suffix '{r}' matched no key{UNMATCHED_SELECTOR}"
-            ));
-        }
-        if let (Some(r), false) = (&s.unencrypted_regex, hits.unencrypted_regex) {
-            out.push(format!(
-                "unencrypted_regex '{r}' matched no key: it has no effect"
-            ));
-        }
-        if let (Some(r), false) = (&s.unencrypted_suffix, hits.unencrypted_suffix) {
-            out.push(format!(
-                "unencrypted_suffix '{r}' matched no key: it has no effect"
-            ));
-        }
-        out
+        [
+            (
+                "encrypted_regex",
+                &s.encrypted_regex,
+                hits.encrypted_regex,
+                UNMATCHED_SELECTOR,
+            ),
+            (
+                "encrypted_suffix",
+                &s.encrypted_suffix,
+                hits.encrypted_suffix,
+                UNMATCHED_SELECTOR,
+            ),
+            (
+                "unencrypted_regex",
+                &s.unencrypted_regex,
+                hits.unencrypted_regex,
+                NO_EFFECT,
+            ),
+            (
+                "unencrypted_suffix",
+                &s.unencrypted_suffix,
+                hits.unencrypted_suffix,
+                NO_EFFECT,
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(name, rule, hit, why)| match (rule, hit) {
+            (Some(r), false) => Some(format!("{name} '{r}' matched no key{why}")),
+            _ => None,
+        })
+        .collect()
     }
 }
 

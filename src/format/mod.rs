@@ -336,6 +336,20 @@ pub(crate) mod testkit {
         ]
     }
 
+    /// The error `store` gives for `text`, which must not parse, checked to be on `line`
+    /// (1-based) and to say where it is.
+    #[track_caller]
+    pub fn parse_error(store: &dyn Store, text: &str, line: usize) -> ParseError {
+        let err = store.parse(text, ParseOptions::default()).expect_err(text);
+        assert_eq!(err.line, line, "{text:?}: {err}");
+        assert!(
+            err.to_string()
+                .ends_with(&format!("at line {line}, column {}", err.column)),
+            "{err}"
+        );
+        err
+    }
+
     /// A metadata value shaped like the real one.
     pub fn sample_metadata() -> serde_json::Value {
         serde_json::json!({

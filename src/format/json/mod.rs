@@ -401,7 +401,7 @@ fn pretty_json(value: &serde_json::Value, unit: &str, indent: &str, le: &str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::testkit::{round_trip, sample_metadata};
+    use crate::format::testkit::{parse_error, round_trip, sample_metadata};
     use crate::path::Segment;
     use proptest::prelude::*;
 
@@ -680,8 +680,7 @@ mod tests {
             ("{\"a\": \"unterminated}", 1, ""),
         ];
         for (text, line, msg) in cases {
-            let err = JsonStore.parse(text, ParseOptions::default()).unwrap_err();
-            assert_eq!(err.line, line, "{text:?}: {err}");
+            let err = parse_error(&JsonStore, text, line);
             assert!(err.message.contains(msg), "{text:?}: {err}");
         }
         let err = JsonStore

@@ -405,7 +405,7 @@ fn push_basic_string(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::testkit::{round_trip, sample_metadata};
+    use crate::format::testkit::{parse_error, round_trip, sample_metadata};
     use crate::format::{Insertion, apply_edits};
     use proptest::prelude::*;
 
@@ -760,8 +760,7 @@ unsafe_code = "forbid"
             ("a = 1979-13-45\n", 1),
         ];
         for (text, line) in cases {
-            let err = TomlStore.parse(text, ParseOptions::default()).unwrap_err();
-            assert_eq!(err.line, line, "{text:?}: {err}");
+            let err = parse_error(&TomlStore, text, line);
             assert!(err.message.starts_with("invalid TOML: "), "{err}");
         }
         let err = TomlStore
