@@ -373,6 +373,10 @@ pub fn source_of_sops_kind(kind: &str) -> Option<&'static dyn KeySource> {
         .find(|s| s.sops_kind() == Some(kind) && kind != "age")
 }
 
+/// Parses a recipient string; `callbacks` serves passphrase prompts and plugin messages.
+pub(crate) type ParseRecipient =
+    fn(&str, Arc<dyn Callbacks>) -> Result<Box<dyn Recipient>, RecipientError>;
+
 /// A key source whose recipients are parsed and used here, with no key service: age X25519
 /// keys, SSH keys, age plugins and passphrases. What sets one apart is data: its name, the
 /// strings it claims, its parser, and SOPS's kind for its recipients (`age`, if SOPS holds
@@ -380,7 +384,7 @@ pub fn source_of_sops_kind(kind: &str) -> Option<&'static dyn KeySource> {
 pub struct LocalSource {
     pub(crate) name: &'static str,
     pub(crate) claims: fn(&str) -> bool,
-    pub(crate) parse: fn(&str, Arc<dyn Callbacks>) -> Result<Box<dyn Recipient>, RecipientError>,
+    pub(crate) parse: ParseRecipient,
     pub(crate) sops_kind: Option<&'static str>,
 }
 
