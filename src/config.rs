@@ -515,8 +515,14 @@ fn absolute(path: &Path) -> std::io::Result<PathBuf> {
     } else {
         std::env::current_dir()?.join(path)
     };
+    Ok(normalize(&joined))
+}
+
+/// Removes `.` and resolves `..` lexically (the file need not exist), so that paths
+/// written differently compare equal. `scan` compares its scope and walked paths so too.
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
-    for c in joined.components() {
+    for c in path.components() {
         match c {
             Component::CurDir => {}
             Component::ParentDir => {
@@ -525,7 +531,7 @@ fn absolute(path: &Path) -> std::io::Result<PathBuf> {
             other => out.push(other),
         }
     }
-    Ok(out)
+    out
 }
 
 /// `file` relative to `dir` with `/` separators; `None` if outside or equal.

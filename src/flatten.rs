@@ -17,9 +17,9 @@
 
 use zeroize::Zeroizing;
 
-use crate::format::Format;
 use crate::format::document::ScalarKind;
 use crate::format::view::View;
+use crate::format::{DoubleQuoted, Format, yaml};
 use crate::path::{KeyPath, PathRef, Segment};
 
 /// How names are made.
@@ -255,20 +255,12 @@ pub fn dotenv_value(value: &str) -> String {
     if !value.contains(['\'', '\n', '\r']) {
         return format!("'{value}'");
     }
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    const ESCAPED: DoubleQuoted = DoubleQuoted {
+        named: &[('\n', "\\n"), ('\r', "\\r"), ('\t', "\\t")],
+        unicode: |_| false,
+        upper_hex: false,
+    };
+    ESCAPED.quote(value)
 }
 
 /// A value single-quoted for a POSIX shell (`'` written as `'\''`).
@@ -333,21 +325,33 @@ fn is_block(v: &serde_json::Value) -> bool {
     }
 }
 
-fn yaml_key(k: &str) -> String {
-    if !k.is_empty()
-        && k.bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+/// A YAML scalar for a key or a name: plain when it cannot be read as anything but a
+/// string, else double-quoted. Kubernetes manifests (`k8s`) write names the same way.
+pub(crate) fn yaml_key(k: &str) -> String {
+    if k.bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
         && k.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
-        && !matches!(
-            k.to_ascii_lowercase().as_str(),
-            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
-        )
+        && !yaml::reads_as_other_type(k)
     {
         k.to_owned()
     } else {
         json_string(k)
+    }
+}
+
+/// A mapping entry or list item: `lead` (`key:` or `-`, indented), then `child` on the same
+/// line if it is a scalar, else as a block below, two spaces further in.
+fn yaml_entry(lead: &str, child: &serde_json::Value, indent: usize, out: &mut String) {
+    out.push_str(lead);
+    if is_block(child) {
+        out.push('\n');
+        yaml_node(child, indent + 2, out);
+    } else {
+        out.push(' ');
+        out.push_str(&yaml_scalar(child));
+        out.push('\n');
     }
 }
 
@@ -357,31 +361,12 @@ fn yaml_node(v: &serde_json::Value, indent: usize, out: &mut String) {
     match v {
         serde_json::Value::Object(m) if !m.is_empty() => {
             for (k, child) in m {
-                out.push_str(&pad);
-                out.push_str(&yaml_key(k));
-                out.push(':');
-                if is_block(child) {
-                    out.push('\n');
-                    yaml_node(child, indent + 2, out);
-                } else {
-                    out.push(' ');
-                    out.push_str(&yaml_scalar(child));
-                    out.push('\n');
-                }
+                yaml_entry(&format!("{pad}{}:", yaml_key(k)), child, indent, out);
             }
         }
         serde_json::Value::Array(a) if !a.is_empty() => {
             for child in a {
-                out.push_str(&pad);
-                out.push('-');
-                if is_block(child) {
-                    out.push('\n');
-                    yaml_node(child, indent + 2, out);
-                } else {
-                    out.push(' ');
-                    out.push_str(&yaml_scalar(child));
-                    out.push('\n');
-                }
+                yaml_entry(&format!("{pad}-"), child, indent, out);
             }
         }
         other => {

@@ -80,28 +80,24 @@ fn alnum_lower(c: u8) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit()
 }
 
-/// True for a DNS-1123 subdomain (the rule for a Secret's name).
-pub fn is_valid_name(name: &str) -> bool {
-    let b = name.as_bytes();
+/// True for a DNS-1123 label's characters: lower-case letters, digits and `-`, starting
+/// and ending with a letter or digit (the length is checked by the callers).
+fn is_label(s: &str) -> bool {
+    let b = s.as_bytes();
     !b.is_empty()
-        && b.len() <= MAX_KEY
         && alnum_lower(b[0])
         && alnum_lower(b[b.len() - 1])
-        && b.iter().all(|&c| alnum_lower(c) || c == b'-' || c == b'.')
-        && name.split('.').all(|part| {
-            let p = part.as_bytes();
-            !p.is_empty() && alnum_lower(p[0]) && alnum_lower(p[p.len() - 1])
-        })
+        && b.iter().all(|&c| alnum_lower(c) || c == b'-')
+}
+
+/// True for a DNS-1123 subdomain (the rule for a Secret's name): labels joined by dots.
+pub fn is_valid_name(name: &str) -> bool {
+    name.len() <= MAX_KEY && name.split('.').all(is_label)
 }
 
 /// True for a DNS-1123 label (the rule for a namespace).
 pub fn is_valid_namespace(ns: &str) -> bool {
-    let b = ns.as_bytes();
-    !b.is_empty()
-        && b.len() <= MAX_NAMESPACE
-        && alnum_lower(b[0])
-        && alnum_lower(b[b.len() - 1])
-        && b.iter().all(|&c| alnum_lower(c) || c == b'-')
+    ns.len() <= MAX_NAMESPACE && is_label(ns)
 }
 
 /// Turns a file name into a Secret name: lower-cased, every run of other characters made one
@@ -167,26 +163,6 @@ pub fn entries(
     Ok(out)
 }
 
-/// A YAML scalar for a name or key: plain when it cannot be read as anything but a string,
-/// else double-quoted.
-fn yaml_str(s: &str) -> String {
-    let plain = s
-        .bytes()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
-        && s.bytes()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null"
-        );
-    if plain {
-        s.to_owned()
-    } else {
-        serde_json::to_string(s).expect("strings serialise")
-    }
-}
-
 /// Checks a Secret's name (a DNS-1123 subdomain) and namespace (a DNS-1123 label).
 pub fn check_metadata(name: &str, namespace: Option<&str>) -> Result<(), K8sError> {
     if !is_valid_name(name) {
@@ -208,11 +184,11 @@ pub fn render<'a>(
     check_metadata(name, namespace)?;
     let mut out = Zeroizing::new(String::new());
     out.push_str("apiVersion: v1\nkind: Secret\nmetadata:\n  name: ");
-    out.push_str(&yaml_str(name));
+    out.push_str(&flatten::yaml_key(name));
     out.push('\n');
     if let Some(ns) = namespace {
         out.push_str("  namespace: ");
-        out.push_str(&yaml_str(ns));
+        out.push_str(&flatten::yaml_key(ns));
         out.push('\n');
     }
     out.push_str("type: Opaque\ndata:");
@@ -226,7 +202,7 @@ pub fn render<'a>(
         }
         any = true;
         out.push_str("\n  ");
-        out.push_str(&yaml_str(key));
+        out.push_str(&flatten::yaml_key(key));
         out.push_str(": ");
         let encoded = Zeroizing::new(STANDARD.encode(value));
         if encoded.is_empty() {
@@ -270,26 +246,32 @@ mod tests {
         assert_eq!(sanitize_name("___"), None);
     }
 
+    /// The Secret's entries for a YAML text, flattened with the default options.
+    fn yaml_entries(text: &str) -> Result<Vec<(String, String)>, K8sError> {
+        let view = View::parse(format::store_for(Format::Yaml).unwrap(), text).unwrap();
+        Ok(entries(&view, &FlattenOptions::default())?
+            .into_iter()
+            .map(|(k, v)| (k, v.as_str().to_owned()))
+            .collect())
+    }
+
     #[test]
     fn keys_are_flattened_and_checked() {
-        let store = format::store_for(Format::Yaml).unwrap();
-        let text = "db:\n  password: s3cret\n  port: 5432\nempty: null\nlist: [a, b]\n";
-        let view = View::parse(store, text).unwrap();
-        let e = entries(&view, &FlattenOptions::default()).unwrap();
+        let e = yaml_entries("db:\n  password: s3cret\n  port: 5432\nempty: null\nlist: [a, b]\n")
+            .unwrap();
         let keys: Vec<&str> = e.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["DB_PASSWORD", "DB_PORT", "LIST_0", "LIST_1"]);
-        assert_eq!(e[0].1.as_str(), "s3cret");
+        assert_eq!(e[0].1, "s3cret");
 
         // Aliases and merge keys give keys like any value.
-        let text = "pw: &pw s3cret\nbase: &b {port: 1}\napp:\n  password: *pw\n  <<: *b\n";
-        let view = View::parse(store, text).unwrap();
-        let e = entries(&view, &FlattenOptions::default()).unwrap();
+        let e =
+            yaml_entries("pw: &pw s3cret\nbase: &b {port: 1}\napp:\n  password: *pw\n  <<: *b\n")
+                .unwrap();
         let keys: Vec<&str> = e.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["PW", "BASE_PORT", "APP_PASSWORD", "APP_PORT"]);
-        assert_eq!(e[2].1.as_str(), "s3cret");
+        assert_eq!(e[2].1, "s3cret");
 
-        let view = View::parse(store, "\"a b\": x\n").unwrap();
-        let err = entries(&view, &FlattenOptions::default()).unwrap_err();
+        let err = yaml_entries("\"a b\": x\n").unwrap_err();
         assert!(matches!(err, K8sError::InvalidKey { ref key, .. } if key == "A B"));
     }
 

@@ -607,29 +607,40 @@ impl Rules {
 
     /// Names the rules that are set but matched no key, for a warning.
     pub fn unmatched(&self, hits: &RuleHits) -> Vec<String> {
-        let mut out = Vec::new();
+        const NO_EFFECT: &str = ": it has no effect";
         let s = &self.spec;
-        if let (Some(r), false) = (&s.encrypted_regex, hits.encrypted_regex) {
-            out.push(format!(
-                "encrypted_regex '{r}' matched no key{UNMATCHED_SELECTOR}"
-            ));
-        }
-        if let (Some(r), false) = (&s.encrypted_suffix, hits.encrypted_suffix) {
-            out.push(format!(
-                "encrypted_suffix '{r}' matched no key{UNMATCHED_SELECTOR}"
-            ));
-        }
-        if let (Some(r), false) = (&s.unencrypted_regex, hits.unencrypted_regex) {
-            out.push(format!(
-                "unencrypted_regex '{r}' matched no key: it has no effect"
-            ));
-        }
-        if let (Some(r), false) = (&s.unencrypted_suffix, hits.unencrypted_suffix) {
-            out.push(format!(
-                "unencrypted_suffix '{r}' matched no key: it has no effect"
-            ));
-        }
-        out
+        [
+            (
+                "encrypted_regex",
+                &s.encrypted_regex,
+                hits.encrypted_regex,
+                UNMATCHED_SELECTOR,
+            ),
+            (
+                "encrypted_suffix",
+                &s.encrypted_suffix,
+                hits.encrypted_suffix,
+                UNMATCHED_SELECTOR,
+            ),
+            (
+                "unencrypted_regex",
+                &s.unencrypted_regex,
+                hits.unencrypted_regex,
+                NO_EFFECT,
+            ),
+            (
+                "unencrypted_suffix",
+                &s.unencrypted_suffix,
+                hits.unencrypted_suffix,
+                NO_EFFECT,
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(name, rule, hit, why)| match (rule, hit) {
+            (Some(r), false) => Some(format!("{name} '{r}' matched no key{why}")),
+            _ => None,
+        })
+        .collect()
     }
 }
 
@@ -738,31 +749,36 @@ mod tests {
         assert_ne!(k0.as_bytes(), i0.as_bytes());
     }
 
+    /// Whether `spec`'s rules select each of `paths`, and how many rules matched none.
+    fn select(spec: RuleSpec, paths: &[&str]) -> (Vec<bool>, usize) {
+        let rules = spec.compile().unwrap();
+        let mut hits = RuleHits::default();
+        let selected = paths
+            .iter()
+            .map(|p| rules.selects(&KeyPath::parse(p).unwrap(), &mut hits))
+            .collect();
+        (selected, rules.unmatched(&hits).len())
+    }
+
     #[test]
     fn rules_match_any_key_on_path() {
-        let rules = RuleSpec {
+        let spec = RuleSpec {
             encrypted_regex: Some("^(data|stringData)$".into()),
             ..Default::default()
-        }
-        .compile()
-        .unwrap();
-        let mut hits = RuleHits::default();
-        assert!(rules.selects(&KeyPath::parse("data.password").unwrap(), &mut hits));
-        assert!(!rules.selects(&KeyPath::parse("metadata.name").unwrap(), &mut hits));
-        assert!(rules.unmatched(&hits).is_empty());
+        };
+        assert_eq!(
+            select(spec, &["data.password", "metadata.name"]),
+            (vec![true, false], 0)
+        );
     }
 
     #[test]
     fn unmatched_rule_is_reported() {
-        let rules = RuleSpec {
+        let spec = RuleSpec {
             unencrypted_suffix: Some("_plain".into()),
             ..Default::default()
-        }
-        .compile()
-        .unwrap();
-        let mut hits = RuleHits::default();
-        assert!(rules.selects(&KeyPath::parse("a.b").unwrap(), &mut hits));
-        assert_eq!(rules.unmatched(&hits).len(), 1);
+        };
+        assert_eq!(select(spec, &["a.b"]), (vec![true], 1));
     }
 
     proptest! {

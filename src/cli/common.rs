@@ -32,6 +32,21 @@ pub fn text(name: &str, bytes: Vec<u8>) -> Result<String, CliError> {
     })
 }
 
+/// Refuses `--in-place` on standard input; without it, `output` (what the command writes)
+/// goes to standard output.
+pub fn in_place_needs_file(input: &Input, in_place: bool, output: &str) -> Result<(), CliError> {
+    if in_place && input.path().is_none() {
+        return Err(CliError::new(
+            ExitKind::Usage,
+            "--in-place needs a file, not standard input",
+        )
+        .hint(format!(
+            "name the file, or drop -i to write {output} to standard output"
+        )));
+    }
+    Ok(())
+}
+
 /// The format of a plaintext input: `--input-type`, else the file name; standard input
 /// needs `--input-type`.
 pub fn format_for_plain(input: &Input, explicit: Option<Format>) -> Result<Format, CliError> {
@@ -411,16 +426,7 @@ pub fn sops_error(file: &str, err: vaultfile::sops::SopsError, tried: &[String])
             for k in &nk.keys {
                 msg.push_str(&format!("\n    {k}"));
             }
-            msg.push_str("\n  identities tried:");
-            if tried.is_empty() {
-                msg.push_str("\n    (none found)");
-            }
-            for t in tried {
-                msg.push_str(&format!("\n    {t}"));
-            }
-            for f in &nk.failures {
-                msg.push_str(&format!("\n  failed: {f}"));
-            }
+            crate::cli::error::push_tried(&mut msg, tried, &nk.failures);
             CliError::new(ExitKind::NoIdentity, msg)
                 .hint("pass -I/--identity FILE, or set SOPS_AGE_KEY_FILE; PGP keys are used through gpg and its keyring")
         }

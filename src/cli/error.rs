@@ -50,6 +50,21 @@ pub struct CliError {
     pub hints: Vec<String>,
 }
 
+/// Ends a "cannot decrypt" message (vaultfile's or SOPS's) with the identity sources looked at (`tried`) and why
+/// each identity that matched a holder failed.
+pub(crate) fn push_tried<F: std::fmt::Display>(msg: &mut String, tried: &[String], failures: &[F]) {
+    msg.push_str("\n  identities tried:");
+    if tried.is_empty() {
+        msg.push_str("\n    (none found)");
+    }
+    for t in tried {
+        msg.push_str(&format!("\n    {t}"));
+    }
+    for f in failures {
+        msg.push_str(&format!("\n  failed: {f}"));
+    }
+}
+
 impl CliError {
     pub fn new(kind: ExitKind, message: impl Into<String>) -> Self {
         CliError {
@@ -135,16 +150,7 @@ impl CliError {
                 for r in &recipients {
                     msg.push_str(&format!("\n    {r}"));
                 }
-                msg.push_str("\n  identities tried:");
-                if tried.is_empty() {
-                    msg.push_str("\n    (none found)");
-                }
-                for t in tried {
-                    msg.push_str(&format!("\n    {t}"));
-                }
-                for f in &failures {
-                    msg.push_str(&format!("\n  failed: {f}"));
-                }
+                push_tried(&mut msg, tried, &failures);
                 CliError::new(ExitKind::NoIdentity, msg)
                     .hint("pass -I/--identity FILE, or set VAULTFILE_AGE_KEY_FILE, or put your key in ~/.config/vaultfile/keys.txt")
                     .hint("someone who can decrypt the file can add your public key as a recipient")
@@ -159,16 +165,7 @@ impl CliError {
                             msg.push_str(&format!("\n    {r}"));
                         }
                     }
-                    msg.push_str("\n  identities tried:");
-                    if tried.is_empty() {
-                        msg.push_str("\n    (none found)");
-                    }
-                    for t in tried {
-                        msg.push_str(&format!("\n    {t}"));
-                    }
-                    for f in failures {
-                        msg.push_str(&format!("\n  failed: {f}"));
-                    }
+                    push_tried(&mut msg, tried, failures);
                 }
                 CliError::new(ExitKind::NoIdentity, msg)
                     .hint("pass one more identity with -I/--identity (repeatable) from a group not opened yet, or ask a member of one to decrypt")

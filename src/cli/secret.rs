@@ -307,21 +307,25 @@ pub fn view_error(name: &str, e: ViewError) -> CliError {
     }
 }
 
+/// No value at `path` in the file `name`, with a few of the paths it has (`known`, at most
+/// eight: the library stops there) as a hint; a lookup and an edit say it alike.
+fn not_found(name: &str, path: &dyn std::fmt::Display, known: &[String]) -> CliError {
+    let more = if known.len() >= 8 { ", …" } else { "" };
+    let e = CliError::new(ExitKind::Other, format!("{name}: no value at '{path}'"));
+    if known.is_empty() {
+        e.hint("the file has no values")
+    } else {
+        e.hint(format!(
+            "paths in this file look like {}{more}",
+            known.join(", ")
+        ))
+    }
+}
+
 /// Maps a lookup error for `file`.
 pub fn lookup_error(name: &str, e: LookupError) -> CliError {
     match e {
-        LookupError::NotFound { query, known } => {
-            let more = if known.len() >= 8 { ", …" } else { "" };
-            let e = CliError::new(ExitKind::Other, format!("{name}: no value at '{query}'"));
-            if known.is_empty() {
-                e.hint("the file has no values")
-            } else {
-                e.hint(format!(
-                    "paths in this file look like {}{more}",
-                    known.join(", ")
-                ))
-            }
-        }
+        LookupError::NotFound { query, known } => not_found(name, &query, &known),
         other => CliError::new(ExitKind::Usage, format!("{name}: {other}"))
             .hint("in a YAML file of several documents, @N. names document N (the first is @0)"),
     }
@@ -359,18 +363,7 @@ pub fn patch_error(name: &str, e: PatchError) -> CliError {
             let hint = shared_hint(name, &s);
             CliError::new(ExitKind::Other, format!("{name}: {s}")).hint(hint)
         }
-        PatchError::NotFound { path, known } => {
-            let more = if known.len() >= 8 { ", …" } else { "" };
-            let e = CliError::new(ExitKind::Other, format!("{name}: no value at '{path}'"));
-            if known.is_empty() {
-                e.hint("the file has no values")
-            } else {
-                e.hint(format!(
-                    "paths in this file look like {}{more}",
-                    known.join(", ")
-                ))
-            }
-        }
+        PatchError::NotFound { path, known } => not_found(name, &path, &known),
         PatchError::Parse(p) => {
             CliError::new(ExitKind::Syntax, format!("{name}: syntax error: {p}"))
         }
@@ -410,6 +403,43 @@ impl NameArgs {
     }
 }
 
+/// How a command that reads one encrypted file opens it.
+#[derive(Debug, clap::Args)]
+pub struct OpenArgs {
+    /// The file's format [default: from the file extension]
+    #[arg(long, value_name = "TYPE", value_parser = common::parse_format)]
+    pub input_type: Option<Format>,
+
+    #[command(flatten)]
+    pub identity: IdentityArgs,
+}
+
+impl OpenArgs {
+    /// [`load`]s `file`.
+    pub fn load(&self, file: &Path, ui: &Ui) -> Result<Loaded, CliError> {
+        load(file, self.input_type, &self.identity, ui)
+    }
+
+    /// [`load_any`]s `file`.
+    pub fn load_any(&self, file: &Path, ui: &Ui) -> Result<AnyLoaded, CliError> {
+        load_any(file, self.input_type, &self.identity, ui)
+    }
+}
+
+/// How `exec-env` and `export` read their files and name the variables.
+#[derive(Debug, clap::Args)]
+pub struct VariableArgs {
+    #[command(flatten)]
+    pub names: NameArgs,
+
+    /// The files' format [default: from each file's extension]
+    #[arg(long, value_name = "TYPE", value_parser = common::parse_format)]
+    pub input_type: Option<Format>,
+
+    #[command(flatten)]
+    pub identity: IdentityArgs,
+}
+
 /// One variable from the files, and where it came from.
 pub struct SourcedVar {
     pub name: String,
@@ -425,18 +455,16 @@ pub type Nulls = Vec<(String, KeyPath)>;
 /// Also returns the null values found, by file.
 pub fn variables(
     files: &[PathBuf],
-    input_type: Option<Format>,
-    names: &NameArgs,
-    ids: &IdentityArgs,
+    args: &VariableArgs,
     ui: &Ui,
 ) -> Result<(Vec<SourcedVar>, Nulls), CliError> {
-    let opts = names.options();
+    let opts = args.names.options();
     let mut out: Vec<SourcedVar> = Vec::new();
     // Name → index in `out`: a linear search per variable is quadratic on large files.
     let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut nulls = Vec::new();
     for file in files {
-        let loaded = load(file, input_type, ids, ui)?;
+        let loaded = load(file, args.input_type, &args.identity, ui)?;
         let view = view(&loaded.name, loaded.store, &loaded.plain)?;
         let flat = flatten::flatten(&view, &opts).map_err(|e| {
             CliError::new(ExitKind::Other, format!("{}: {e}", loaded.name)).hint(

@@ -127,6 +127,11 @@ pub fn store_for(format: Format) -> Option<&'static dyn Store> {
     }
 }
 
+/// The key that holds the metadata block in YAML, JSON and TOML: the root's last member
+/// (a table in TOML). dotenv has no nesting and uses comment lines instead
+/// ([`dotenv::METADATA_PREFIX`]).
+pub(crate) const METADATA_KEY: &str = "vaultfile";
+
 /// Options for [`Store::parse`].
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ParseOptions {
@@ -193,13 +198,28 @@ pub trait Store: Sync {
     /// Parses `text` into leaves and the metadata block.
     fn parse(&self, text: &str, options: ParseOptions) -> Result<Document, ParseError>;
 
-    /// Appends the text that stands in a leaf's place for an encrypted value `token`
-    /// (the bare token in YAML and dotenv; a quoted string in JSON and TOML).
-    fn write_token(&self, out: &mut String, token: &str);
+    /// Appends the text that stands in a leaf's place for an encrypted value `token`.
+    ///
+    /// The bare token in YAML (a valid plain scalar in block and flow context) and dotenv;
+    /// a double-quoted string in JSON and TOML, whose values must be quoted. The match is
+    /// on every format so that a new one has to choose.
+    fn write_token(&self, out: &mut String, token: &str) {
+        match self.format() {
+            Format::Json | Format::Toml => write_quoted_token(out, token),
+            Format::Yaml | Format::Dotenv | Format::Binary => out.push_str(token),
+        }
+    }
 
     /// Returns the token inside a leaf's source text, if it holds one written by
     /// [`Store::write_token`].
-    fn read_token<'a>(&self, raw: &'a str) -> Option<&'a str>;
+    fn read_token<'a>(&self, raw: &'a str) -> Option<&'a str> {
+        match self.format() {
+            Format::Json | Format::Toml => read_quoted_token(raw),
+            Format::Yaml | Format::Dotenv | Format::Binary => {
+                crate::crypto::is_token(raw).then_some(raw)
+            }
+        }
+    }
 
     /// Where and what to insert so that `text` (parsed as `doc`, with no metadata block)
     /// carries the metadata `block`. The rendering follows the file's own line endings and
@@ -214,7 +234,7 @@ pub trait Store: Sync {
 
 /// Writes a token as a double-quoted string (JSON and TOML basic strings alike: the token's
 /// alphabet needs no escaping).
-pub(crate) fn write_quoted_token(out: &mut String, token: &str) {
+fn write_quoted_token(out: &mut String, token: &str) {
     out.reserve(token.len() + 2);
     out.push('"');
     out.push_str(token);
@@ -222,10 +242,56 @@ pub(crate) fn write_quoted_token(out: &mut String, token: &str) {
 }
 
 /// Reads a token written by [`write_quoted_token`].
-pub(crate) fn read_quoted_token(raw: &str) -> Option<&str> {
+fn read_quoted_token(raw: &str) -> Option<&str> {
     raw.strip_prefix('"')
         .and_then(|r| r.strip_suffix('"'))
         .filter(|t| crate::crypto::is_token(t))
+}
+
+/// How a format writes a double-quoted string: `"` and `\` escaped with a backslash, and
+/// its own choice of the other escapes.
+///
+/// YAML, TOML and dotenv each decode a different set of escapes, and a writer must use only
+/// the ones its reader knows; the loop is the same, the table says which.
+pub(crate) struct DoubleQuoted {
+    /// Characters written as a named escape (`'\n'` as `"\\n"`), besides `"` and `\`.
+    pub named: &'static [(char, &'static str)],
+    /// Which of the other characters are written as `\u` and four hex digits.
+    pub unicode: fn(char) -> bool,
+    /// Upper-case hex digits in `\u` escapes (TOML's style; YAML's is lower case).
+    pub upper_hex: bool,
+}
+
+impl DoubleQuoted {
+    /// Appends `s`, quoted and escaped.
+    pub(crate) fn push(&self, out: &mut String, s: &str) {
+        use std::fmt::Write as _;
+        out.push('"');
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c => match self.named.iter().find(|&&(n, _)| n == c) {
+                    Some((_, escape)) => out.push_str(escape),
+                    None if (self.unicode)(c) && self.upper_hex => {
+                        let _ = write!(out, "\\u{:04X}", c as u32);
+                    }
+                    None if (self.unicode)(c) => {
+                        let _ = write!(out, "\\u{:04x}", c as u32);
+                    }
+                    None => out.push(c),
+                },
+            }
+        }
+        out.push('"');
+    }
+
+    /// Returns `s`, quoted and escaped.
+    pub(crate) fn quote(&self, s: &str) -> String {
+        let mut out = String::with_capacity(s.len() + 2);
+        self.push(&mut out, s);
+        out
+    }
 }
 
 /// Returns the line ending a text uses (`"\r\n"` if its first line ends so, else `"\n"`).
@@ -257,6 +323,31 @@ pub(crate) mod testkit {
     fn unfake(token: &str) -> String {
         let b = URL_SAFE_NO_PAD.decode(&token[4..]).unwrap();
         String::from_utf8(b[16..].to_vec()).unwrap()
+    }
+
+    /// Any of the text formats, for property tests that run in each.
+    pub fn text_format() -> impl proptest::strategy::Strategy<Value = Format> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(Format::Yaml),
+            Just(Format::Json),
+            Just(Format::Toml),
+            Just(Format::Dotenv)
+        ]
+    }
+
+    /// The error `store` gives for `text`, which must not parse, checked to be on `line`
+    /// (1-based) and to say where it is.
+    #[track_caller]
+    pub fn parse_error(store: &dyn Store, text: &str, line: usize) -> ParseError {
+        let err = store.parse(text, ParseOptions::default()).expect_err(text);
+        assert_eq!(err.line, line, "{text:?}: {err}");
+        assert!(
+            err.to_string()
+                .ends_with(&format!("at line {line}, column {}", err.column)),
+            "{err}"
+        );
+        err
     }
 
     /// A metadata value shaped like the real one.

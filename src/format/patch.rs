@@ -525,6 +525,31 @@ fn last_segment(path: &KeyPath) -> Option<Segment<'_>> {
     path.segments().last()
 }
 
+/// Walks from `node`, which covers the first `used` of `segs`, down the outline of a
+/// document to the deepest node on the path; returns it and how many segments it covers.
+///
+/// The YAML and TOML edits keep their outlines in different node types; `path` and
+/// `children` read one node's path and its children's indices.
+pub(crate) fn deepest<'o>(
+    (mut node, mut used): (usize, usize),
+    segs: &[Segment<'_>],
+    path: impl Fn(usize) -> &'o KeyPath,
+    children: impl Fn(usize) -> &'o [usize],
+) -> (usize, usize) {
+    while used < segs.len() {
+        let mut want = path(node).clone();
+        want.push(segs[used]);
+        match children(node).iter().find(|&&c| *path(c) == want) {
+            Some(&c) => {
+                node = c;
+                used += 1;
+            }
+            None => break,
+        }
+    }
+    (node, used)
+}
+
 /// The path without its last segment.
 pub(crate) fn parent(path: &KeyPath) -> KeyPath {
     let n = path.segments().count();

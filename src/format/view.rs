@@ -992,8 +992,8 @@ pub fn json_scalar(kind: ScalarKind, v: &str) -> serde_json::Value {
 }
 
 /// Puts `value` at `path` in a JSON tree, creating objects and arrays (null-padded) on the
-/// way; a document segment indexes the root array.
-fn insert_json(node: &mut serde_json::Value, path: &KeyPath, value: serde_json::Value) {
+/// way; a document segment indexes the root array. SOPS's metadata is rebuilt the same way.
+pub(crate) fn insert_json(node: &mut serde_json::Value, path: &KeyPath, value: serde_json::Value) {
     let mut cur = node;
     for seg in path.segments() {
         cur = match seg {

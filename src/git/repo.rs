@@ -98,14 +98,7 @@ impl Repo {
 
     /// Runs `git ARGS` with `input` on its standard input.
     pub fn run_with_input(&self, args: &[&str], input: &[u8]) -> Result<Vec<u8>, GitError> {
-        let mut child = Command::new("git")
-            .args(args)
-            .current_dir(&self.cwd)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(GitError::Spawn)?;
+        let mut child = spawn_piped(&self.cwd, args, Stdio::piped())?;
         let mut stdin = child.stdin.take().expect("piped");
         // Write from a thread: git may fill its stdout pipe before reading all its input.
         let input = input.to_vec();
@@ -222,6 +215,18 @@ impl Repo {
     }
 }
 
+/// Starts `git ARGS` in `cwd` with its standard input and output piped to us.
+fn spawn_piped(cwd: &Path, args: &[&str], stderr: Stdio) -> Result<Child, GitError> {
+    Command::new("git")
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .map_err(GitError::Spawn)
+}
+
 fn run_in(cwd: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
     let out = Command::new("git")
         .args(args)
@@ -261,14 +266,7 @@ pub struct BlobReader {
 impl BlobReader {
     /// Starts `git cat-file --batch` in the repository.
     pub fn start(repo: &Repo) -> Result<BlobReader, GitError> {
-        let mut child = Command::new("git")
-            .args(["cat-file", "--batch"])
-            .current_dir(&repo.cwd)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(GitError::Spawn)?;
+        let mut child = spawn_piped(&repo.cwd, &["cat-file", "--batch"], Stdio::inherit())?;
         let stdin = child.stdin.take().expect("piped");
         let stdout = BufReader::new(child.stdout.take().expect("piped"));
         Ok(BlobReader {

@@ -13,65 +13,48 @@ use std::sync::Arc;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use super::{Callbacks, IdentityError, RecipientError, UnwrapError, WrapError};
+use super::{Callbacks, IdentityError, LocalSource, RecipientError, UnwrapError, WrapError};
 use crate::crypto::DataKey;
 use crate::metadata::WrappedKey;
 
 /// The age X25519 key source: `age1…` recipients (age plugins' `age1NAME1…` are claimed
-/// first by [`super::plugin::Source`]).
-pub struct Source;
+/// first by [`super::plugin::SOURCE`]).
+pub static SOURCE: LocalSource = LocalSource {
+    name: "age",
+    claims: |text| text.starts_with("age1"),
+    parse: |text, _| Recipient::parse(text).map(|r| Box::new(r) as _),
+    sops_kind: Some("age"),
+};
 
-impl super::KeySource for Source {
-    fn name(&self) -> &'static str {
-        "age"
-    }
-
-    fn claims(&self, text: &str) -> bool {
-        text.starts_with("age1")
-    }
-
-    fn parse(
-        &self,
-        text: &str,
-        _: std::sync::Arc<dyn Callbacks>,
-    ) -> Result<Box<dyn super::Recipient>, RecipientError> {
-        Recipient::parse(text).map(|r| Box::new(r) as _)
-    }
-
-    fn sops_kind(&self) -> Option<&'static str> {
-        Some("age")
-    }
+/// A recipient that age wraps keys for alone (an X25519 or SSH key): the string it is
+/// known by, and age's own recipient.
+pub struct AgeRecipient<R> {
+    pub(super) id: String,
+    pub(super) inner: R,
 }
 
-/// An age X25519 recipient (`age1…`).
-pub struct Recipient {
-    id: String,
-    inner: ::age::x25519::Recipient,
-}
-
-impl Recipient {
-    /// Parses an `age1…` public key.
-    pub fn parse(text: &str) -> Result<Self, RecipientError> {
-        let inner =
-            ::age::x25519::Recipient::from_str(text).map_err(|e| RecipientError::Invalid {
-                kind: "age",
-                text: text.to_owned(),
-                reason: e.to_string(),
-            })?;
-        Ok(Recipient {
-            id: inner.to_string(),
-            inner,
-        })
-    }
-}
-
-impl super::Recipient for Recipient {
+impl<R: ::age::Recipient + Send + Sync> super::Recipient for AgeRecipient<R> {
     fn id(&self) -> &str {
         &self.id
     }
 
     fn wrap(&self, key: &DataKey) -> Result<String, WrapError> {
         wrap_with(&self.id, &self.inner, key)
+    }
+}
+
+/// An age X25519 recipient (`age1…`).
+pub type Recipient = AgeRecipient<::age::x25519::Recipient>;
+
+impl Recipient {
+    /// Parses an `age1…` public key.
+    pub fn parse(text: &str) -> Result<Self, RecipientError> {
+        let inner = ::age::x25519::Recipient::from_str(text)
+            .map_err(|e| RecipientError::invalid("age", text, e.to_string()))?;
+        Ok(Recipient {
+            id: inner.to_string(),
+            inner,
+        })
     }
 }
 

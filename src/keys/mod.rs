@@ -106,6 +106,17 @@ pub enum RecipientError {
     },
 }
 
+impl RecipientError {
+    /// `text` looked like a `kind` recipient but is not one, for `reason`.
+    pub(crate) fn invalid(kind: &'static str, text: &str, reason: impl Into<String>) -> Self {
+        RecipientError::Invalid {
+            kind,
+            text: text.to_owned(),
+            reason: reason.into(),
+        }
+    }
+}
+
 /// Wrapping a data key failed.
 #[derive(Debug, thiserror::Error)]
 #[error("could not wrap the data key for {recipient}: {reason}")]
@@ -306,10 +317,10 @@ pub struct SopsEntry {
 /// Every key source, in the order they are asked to claim a recipient string.
 pub static SOURCES: &[&dyn KeySource] = &[
     // Before age: a plugin's `age1NAME1…` starts as an X25519 `age1…` key does.
-    &plugin::Source,
-    &age::Source,
-    &ssh::Source,
-    &passphrase::Source,
+    &plugin::SOURCE,
+    &age::SOURCE,
+    &ssh::SOURCE,
+    &passphrase::SOURCE,
     &AWS_KMS,
     &VAULT,
 ];
@@ -362,6 +373,43 @@ pub fn source_of_sops_kind(kind: &str) -> Option<&'static dyn KeySource> {
         .find(|s| s.sops_kind() == Some(kind) && kind != "age")
 }
 
+/// Parses a recipient string; `callbacks` serves passphrase prompts and plugin messages.
+pub(crate) type ParseRecipient =
+    fn(&str, Arc<dyn Callbacks>) -> Result<Box<dyn Recipient>, RecipientError>;
+
+/// A key source whose recipients are parsed and used here, with no key service: age X25519
+/// keys, SSH keys, age plugins and passphrases. What sets one apart is data: its name, the
+/// strings it claims, its parser, and SOPS's kind for its recipients (`age`, if SOPS holds
+/// them at all).
+pub struct LocalSource {
+    pub(crate) name: &'static str,
+    pub(crate) claims: fn(&str) -> bool,
+    pub(crate) parse: ParseRecipient,
+    pub(crate) sops_kind: Option<&'static str>,
+}
+
+impl KeySource for LocalSource {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn claims(&self, text: &str) -> bool {
+        (self.claims)(text)
+    }
+
+    fn parse(
+        &self,
+        text: &str,
+        callbacks: Arc<dyn Callbacks>,
+    ) -> Result<Box<dyn Recipient>, RecipientError> {
+        (self.parse)(text, callbacks)
+    }
+
+    fn sops_kind(&self) -> Option<&'static str> {
+        self.sops_kind
+    }
+}
+
 /// A key source this build left out (a cargo feature not enabled): it still claims its
 /// recipients, so that they get an error that says why rather than "not a recipient".
 #[cfg_attr(all(feature = "aws-kms", feature = "vault"), allow(dead_code))]
@@ -386,14 +434,14 @@ impl KeySource for Missing {
         text: &str,
         _: Arc<dyn Callbacks>,
     ) -> Result<Box<dyn Recipient>, RecipientError> {
-        Err(RecipientError::Invalid {
-            kind: self.name,
-            text: text.to_owned(),
-            reason: format!(
+        Err(RecipientError::invalid(
+            self.name,
+            text,
+            format!(
                 "this vaultfile was built without the {} feature",
                 self.feature
             ),
-        })
+        ))
     }
 
     fn sops_kind(&self) -> Option<&'static str> {

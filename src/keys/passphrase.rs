@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 use ::age::secrecy::SecretString;
 
 use super::age::{unwrap_explained, wrap_with};
-use super::{Callbacks, RecipientError, UnwrapError, WrapError};
+use super::{Callbacks, LocalSource, RecipientError, UnwrapError, WrapError};
 use crate::crypto::DataKey;
 use crate::metadata::WrappedKey;
 
@@ -29,25 +29,12 @@ pub fn is_passphrase(recipient: &str) -> bool {
 }
 
 /// The passphrase key source: `passphrase` and `passphrase:LABEL` recipients.
-pub struct Source;
-
-impl super::KeySource for Source {
-    fn name(&self) -> &'static str {
-        "passphrase"
-    }
-
-    fn claims(&self, text: &str) -> bool {
-        text.starts_with(PREFIX)
-    }
-
-    fn parse(
-        &self,
-        text: &str,
-        callbacks: Arc<dyn Callbacks>,
-    ) -> Result<Box<dyn super::Recipient>, RecipientError> {
-        Recipient::parse(text, callbacks).map(|r| Box::new(r) as _)
-    }
-}
+pub static SOURCE: LocalSource = LocalSource {
+    name: "passphrase",
+    claims: |text| text.starts_with(PREFIX),
+    parse: |text, callbacks| Recipient::parse(text, callbacks).map(|r| Box::new(r) as _),
+    sops_kind: None,
+};
 
 /// A passphrase recipient. The passphrase is asked for once, the first time it is needed.
 pub struct Recipient {
@@ -59,11 +46,7 @@ pub struct Recipient {
 impl Recipient {
     /// Parses `passphrase` or `passphrase:LABEL` (a label of letters, digits, `-`, `_`, `.`).
     pub fn parse(text: &str, callbacks: Arc<dyn Callbacks>) -> Result<Self, RecipientError> {
-        let invalid = |reason: &str| RecipientError::Invalid {
-            kind: "passphrase",
-            text: text.to_owned(),
-            reason: reason.to_owned(),
-        };
+        let invalid = |reason: &str| RecipientError::invalid("passphrase", text, reason);
         if let Some(label) = text.strip_prefix("passphrase:") {
             if label.is_empty()
                 || !label

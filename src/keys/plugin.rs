@@ -13,7 +13,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use super::age::{AgeCallbacks, unwrap_with, wrap_with};
-use super::{Callbacks, RecipientError, UnwrapError, WrapError};
+use super::{Callbacks, LocalSource, RecipientError, UnwrapError, WrapError};
 use crate::crypto::DataKey;
 use crate::metadata::WrappedKey;
 
@@ -25,29 +25,12 @@ pub fn plugin_name(recipient: &str) -> Option<String> {
 }
 
 /// The age plugin key source: `age1NAME1…` recipients.
-pub struct Source;
-
-impl super::KeySource for Source {
-    fn name(&self) -> &'static str {
-        "age plugin"
-    }
-
-    fn claims(&self, text: &str) -> bool {
-        text.starts_with("age1") && plugin_name(text).is_some()
-    }
-
-    fn parse(
-        &self,
-        text: &str,
-        callbacks: Arc<dyn Callbacks>,
-    ) -> Result<Box<dyn super::Recipient>, RecipientError> {
-        Recipient::parse(text, callbacks).map(|r| Box::new(r) as _)
-    }
-
-    fn sops_kind(&self) -> Option<&'static str> {
-        Some("age")
-    }
-}
+pub static SOURCE: LocalSource = LocalSource {
+    name: "age plugin",
+    claims: |text| text.starts_with("age1") && plugin_name(text).is_some(),
+    parse: |text, callbacks| Recipient::parse(text, callbacks).map(|r| Box::new(r) as _),
+    sops_kind: Some("age"),
+};
 
 /// A recipient served by an age plugin.
 pub struct Recipient {
@@ -59,12 +42,8 @@ pub struct Recipient {
 impl Recipient {
     /// Parses an `age1NAME1…` plugin recipient.
     pub fn parse(text: &str, callbacks: Arc<dyn Callbacks>) -> Result<Self, RecipientError> {
-        let inner =
-            ::age::plugin::Recipient::from_str(text).map_err(|e| RecipientError::Invalid {
-                kind: "age plugin",
-                text: text.to_owned(),
-                reason: e.to_owned(),
-            })?;
+        let inner = ::age::plugin::Recipient::from_str(text)
+            .map_err(|e| RecipientError::invalid("age plugin", text, e.to_owned()))?;
         Ok(Recipient {
             id: text.to_owned(),
             inner,

@@ -7,64 +7,31 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
-use super::age::{AgeCallbacks, unwrap_with, wrap_with};
-use super::{Callbacks, IdentityError, RecipientError, UnwrapError, WrapError};
+use super::age::{AgeCallbacks, AgeRecipient, unwrap_with};
+use super::{Callbacks, IdentityError, LocalSource, RecipientError, UnwrapError};
 use crate::crypto::DataKey;
 use crate::metadata::WrappedKey;
 
 /// The SSH key source: `ssh-ed25519 …` and `ssh-rsa …` recipients, through age's SSH
 /// support.
-pub struct Source;
-
-impl super::KeySource for Source {
-    fn name(&self) -> &'static str {
-        "SSH"
-    }
-
-    fn claims(&self, text: &str) -> bool {
-        text.starts_with("ssh-")
-    }
-
-    fn parse(
-        &self,
-        text: &str,
-        _: std::sync::Arc<dyn super::Callbacks>,
-    ) -> Result<Box<dyn super::Recipient>, RecipientError> {
-        Recipient::parse(text).map(|r| Box::new(r) as _)
-    }
-
-    fn sops_kind(&self) -> Option<&'static str> {
-        Some("age")
-    }
-}
+pub static SOURCE: LocalSource = LocalSource {
+    name: "SSH",
+    claims: |text| text.starts_with("ssh-"),
+    parse: |text, _| Recipient::parse(text).map(|r| Box::new(r) as _),
+    sops_kind: Some("age"),
+};
 
 /// An SSH public key as a recipient.
-pub struct Recipient {
-    id: String,
-    inner: ::age::ssh::Recipient,
-}
+pub type Recipient = AgeRecipient<::age::ssh::Recipient>;
 
 impl Recipient {
     /// Parses an `ssh-ed25519 AAAA… [comment]` or `ssh-rsa AAAA… [comment]` line.
     pub fn parse(text: &str) -> Result<Self, RecipientError> {
-        let inner = ::age::ssh::Recipient::from_str(text).map_err(|e| RecipientError::Invalid {
-            kind: "SSH",
-            text: text.to_owned(),
-            reason: format!("{e:?}"),
-        })?;
+        let inner = ::age::ssh::Recipient::from_str(text)
+            .map_err(|e| RecipientError::invalid("SSH", text, format!("{e:?}")))?;
         // Keep the comment: it tells people whose key this is.
         let id = text.split_whitespace().collect::<Vec<_>>().join(" ");
         Ok(Recipient { id, inner })
-    }
-}
-
-impl super::Recipient for Recipient {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn wrap(&self, key: &DataKey) -> Result<String, WrapError> {
-        wrap_with(&self.id, &self.inner, key)
     }
 }
 

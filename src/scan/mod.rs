@@ -38,12 +38,12 @@ pub mod rules;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, normalize};
 use crate::engine;
 use crate::git::convert::{self, Content};
 use crate::git::repo::{BlobReader, GitError, Repo};
@@ -549,21 +549,6 @@ fn relative(root: &Path, abs: &Path) -> String {
     } else {
         parts.join("/")
     }
-}
-
-/// Removes `.` and resolves `..` lexically, so that scope and walked paths compare.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// The 1-based line and column (in characters) of byte `offset`.

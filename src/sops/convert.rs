@@ -326,6 +326,17 @@ pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, String> 
 mod tests {
     use super::*;
 
+    /// Fails showing the converted `.vaultfile.yaml` if it lacks `want`.
+    #[track_caller]
+    fn assert_has(text: &str, want: &str) {
+        assert!(text.contains(want), "no {want:?} in\n{text}");
+    }
+
+    /// A converted rule's two key groups of one recipient each, both needed.
+    fn two_of_two_groups(first: &str, second: &str) -> String {
+        format!("key_groups:\n      - [\"{first}\"]\n      - [\"{second}\"]\n    threshold: 2")
+    }
+
     #[test]
     fn converts_rules_and_notes_the_rest() {
         let text = r#"
@@ -350,9 +361,7 @@ creation_rules:
         );
         assert!(c.text.contains(r#"recipients: ["age1aaa", "age1bbb"]"#));
         assert!(c.text.contains(r#"encrypted_regex: "^(data|stringData)$""#));
-        assert!(c.text.contains(
-            "key_groups:\n      - [\"age1ccc\"]\n      - [\"age1ddd\"]\n    threshold: 2"
-        ));
+        assert_has(&c.text, &two_of_two_groups("age1ccc", "age1ddd"));
         let notes = c.notes.join("\n");
         assert!(notes.contains("mac_only_encrypted"));
         assert!(notes.contains("PGP keys (FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4)"));
@@ -379,22 +388,20 @@ creation_rules:
 "#;
         let c = sops_config_to_vaultfile(text).unwrap();
         let transit = crate::keys::examples::transit;
-        assert!(
-            c.text.contains(&format!(
+        assert_has(
+            &c.text,
+            &format!(
                 r#"recipients: ["{}", "{}"]"#,
                 transit("https://vault.example.com:8200/sops/keys/prod"),
                 transit("http://127.0.0.1:8200/team/transit/keys/app")
-            )),
-            "{}",
-            c.text
+            ),
         );
-        assert!(
-            c.text.contains(&format!(
-                "key_groups:\n      - [\"{}\"]\n      - [\"age1ddd\"]\n    threshold: 2",
-                transit("https://vault.example.com:8200/transit/keys/one")
-            )),
-            "{}",
-            c.text
+        assert_has(
+            &c.text,
+            &two_of_two_groups(
+                &transit("https://vault.example.com:8200/transit/keys/one"),
+                "age1ddd",
+            ),
         );
         let notes = c.notes.join("\n");
         assert!(
@@ -438,9 +445,7 @@ creation_rules:
             notes.contains("creation rule 2 (path_regex all-of-two/): 2 key groups are needed")
         );
         // 2 of 3 with one unusable: still 2 of the 2 left.
-        assert!(c.text.contains(
-            "key_groups:\n      - [\"age1ccc\"]\n      - [\"age1ddd\"]\n    threshold: 2"
-        ));
+        assert_has(&c.text, &two_of_two_groups("age1ccc", "age1ddd"));
     }
 
     #[cfg(feature = "aws-kms")]
@@ -466,23 +471,21 @@ creation_rules:
             role = role_arn("r"),
         );
         let c = sops_config_to_vaultfile(&text).unwrap();
-        assert!(
-            c.text.contains(&format!(
+        assert_has(
+            &c.text,
+            &format!(
                 r#"recipients: ["{}+profile=ops", "{}+role={}+profile=ops"]"#,
                 kms_arn("us-east-1", "key/a"),
                 kms_arn("eu-west-1", "alias/b"),
                 role_arn("r")
-            )),
-            "{}",
-            c.text
+            ),
         );
-        assert!(
-            c.text.contains(&format!(
-                "key_groups:\n      - [\"{}+context=env=prod\"]\n      - [\"age1ddd\"]\n    threshold: 2",
-                kms_arn("us-east-1", "key/c")
-            )),
-            "{}",
-            c.text
+        assert_has(
+            &c.text,
+            &two_of_two_groups(
+                &format!("{}+context=env=prod", kms_arn("us-east-1", "key/c")),
+                "age1ddd",
+            ),
         );
         assert!(c.notes.is_empty(), "{:?}", c.notes);
     }

@@ -8,11 +8,12 @@
 
 use std::ops::Range;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::SopsFormat;
 use super::resolve::{self, Typed};
 use super::value;
+use crate::format::view::insert_json;
 use crate::format::{self, Format, ParseError, ParseOptions, ScalarKind};
 use crate::path::{KeyPath, Segment};
 
@@ -106,35 +107,6 @@ fn split_document(path: &KeyPath) -> (usize, KeyPath) {
     (doc, KeyPath::from_segments(segs))
 }
 
-/// Inserts `value` at `path` (mapping keys and indexes) into a JSON tree.
-pub fn insert(root: &mut Value, path: &KeyPath, value: Value) {
-    let mut cur = root;
-    for seg in path.segments() {
-        cur = match seg {
-            Segment::Key(k) => {
-                if !cur.is_object() {
-                    *cur = Value::Object(Map::new());
-                }
-                cur.as_object_mut()
-                    .expect("object")
-                    .entry(k.to_owned())
-                    .or_insert(Value::Null)
-            }
-            Segment::Index(i) | Segment::Document(i) => {
-                if !cur.is_array() {
-                    *cur = Value::Array(Vec::new());
-                }
-                let a = cur.as_array_mut().expect("array");
-                if a.len() <= i {
-                    a.resize(i + 1, Value::Null);
-                }
-                &mut a[i]
-            }
-        };
-    }
-    *cur = value;
-}
-
 fn line_start(text: &str, pos: usize) -> usize {
     text[..pos].rfind('\n').map_or(0, |i| i + 1)
 }
@@ -199,7 +171,7 @@ fn parse_structured(text: &str, format: Format) -> Result<SopsDoc, DocError> {
                     ScalarKind::Null => Value::Null,
                     _ => Value::String(leaf.value.unwrap_or_default().to_owned()),
                 };
-                insert(metadata.get_or_insert(Value::Null), &rest, v);
+                insert_json(metadata.get_or_insert(Value::Null), &rest, v);
             }
             continue;
         }
@@ -404,13 +376,24 @@ fn parse_dotenv(text: &str) -> Result<SopsDoc, DocError> {
             indent: 0,
         });
     }
+    flat_doc(items, comments, &meta, remove)
+}
+
+/// A dotenv or INI document, whose metadata is flat `key=value` entries (`sops_…` lines,
+/// the `[sops]` section) to be removed (`remove`); none is an error.
+fn flat_doc(
+    items: Vec<Item>,
+    comments: Vec<Comment>,
+    meta: &[(String, String)],
+    remove: Vec<Range<usize>>,
+) -> Result<SopsDoc, DocError> {
     if meta.is_empty() {
         return Err(DocError::NoMetadata);
     }
     Ok(SopsDoc {
         items,
         comments,
-        metadata: super::metadata::unflatten(&meta),
+        metadata: super::metadata::unflatten(meta),
         remove,
         multi_document: false,
     })
@@ -444,9 +427,6 @@ fn parse_ini(text: &str) -> Result<SopsDoc, DocError> {
         remove,
         lines,
     } = scan_ini(text)?;
-    if meta.is_empty() {
-        return Err(DocError::NoMetadata);
-    }
     // Comments belong to the section that follows them (a section comment) or that holds
     // them (a key comment): try both.
     let mut comments = hash_comments(text, &items, &remove, true);
@@ -469,13 +449,7 @@ fn parse_ini(text: &str) -> Result<SopsDoc, DocError> {
         aads.push(":".into());
         c.aads = aads;
     }
-    Ok(SopsDoc {
-        items,
-        comments,
-        metadata: super::metadata::unflatten(&meta),
-        remove,
-        multi_document: false,
-    })
+    flat_doc(items, comments, &meta, remove)
 }
 
 fn scan_ini(text: &str) -> Result<IniScan<'_>, DocError> {

@@ -494,7 +494,6 @@ pub fn encrypt(
     }
     .to_value();
     let mut out = String::with_capacity(text.len() * 2 + 2048);
-    let mut pos = 0;
     match format {
         SopsFormat::Binary => {
             let mut v = serde_json::Map::new();
@@ -505,21 +504,11 @@ pub fn encrypt(
             out.push('\n');
         }
         SopsFormat::Json => {
-            for (r, with) in &edits {
-                out.push_str(&text[pos..r.start]);
-                out.push_str(with);
-                pos = r.end;
-            }
-            out.push_str(&text[pos..]);
+            push_edited(&mut out, text, &edits);
             insert_json_sops(&mut out, &meta)?;
         }
         SopsFormat::Dotenv => {
-            for (r, with) in &edits {
-                out.push_str(&text[pos..r.start]);
-                out.push_str(with);
-                pos = r.end;
-            }
-            out.push_str(&text[pos..]);
+            push_edited(&mut out, text, &edits);
             if !out.is_empty() && !out.ends_with('\n') {
                 out.push('\n');
             }
@@ -535,6 +524,7 @@ pub fn encrypt(
                 inserts.push((e..e, String::new()));
             }
             inserts.sort_by_key(|(r, w)| (r.start, w.is_empty()));
+            let mut pos = 0;
             for (r, with) in &inserts {
                 out.push_str(&text[pos..r.start]);
                 if r.is_empty() && with.is_empty() {
@@ -550,12 +540,7 @@ pub fn encrypt(
             out.push_str(&text[pos..]);
         }
         SopsFormat::Ini => {
-            for (r, with) in &edits {
-                out.push_str(&text[pos..r.start]);
-                out.push_str(with);
-                pos = r.end;
-            }
-            out.push_str(&text[pos..]);
+            push_edited(&mut out, text, &edits);
             if !out.is_empty() && !out.ends_with('\n') {
                 out.push('\n');
             }
@@ -803,6 +788,17 @@ fn yaml_document_ends(text: &str, leaves: &[Leaf]) -> Result<Vec<usize>, SopsErr
     Ok(ends)
 }
 
+/// Appends `text` with each of the (sorted, disjoint) `edits` ranges replaced by its text.
+fn push_edited(out: &mut String, text: &str, edits: &[(Range<usize>, String)]) {
+    let mut pos = 0;
+    for (r, with) in edits {
+        out.push_str(&text[pos..r.start]);
+        out.push_str(with);
+        pos = r.end;
+    }
+    out.push_str(&text[pos..]);
+}
+
 /// Renders the metadata as the `sops:` block of a YAML document (4-space indent, as SOPS).
 fn yaml_block(meta: &serde_json::Value) -> String {
     fn scalar(v: &serde_json::Value, indent: usize) -> String {
@@ -825,40 +821,9 @@ fn yaml_block(meta: &serde_json::Value) -> String {
                         serde_json::Value::Array(a) if a.is_empty() => {
                             out.push_str(&format!("{pad}{k}: []\n"));
                         }
-                        serde_json::Value::Array(a) => {
+                        serde_json::Value::Array(_) => {
                             out.push_str(&format!("{pad}{k}:\n"));
-                            for item in a {
-                                match item {
-                                    serde_json::Value::Object(m2) => {
-                                        let mut first = true;
-                                        for (k2, v2) in m2 {
-                                            let lead = if first {
-                                                format!("{pad}    - ")
-                                            } else {
-                                                format!("{pad}      ")
-                                            };
-                                            first = false;
-                                            if let serde_json::Value::Array(_) = v2 {
-                                                out.push_str(&format!("{lead}{k2}:\n"));
-                                                walk_list(v2, indent + 8, out);
-                                            } else if let serde_json::Value::Object(_) = v2 {
-                                                // A KMS key's encryption context.
-                                                out.push_str(&format!("{lead}{k2}:\n"));
-                                                walk(v2, indent + 10, out);
-                                            } else {
-                                                out.push_str(&format!(
-                                                    "{lead}{k2}: {}\n",
-                                                    scalar(v2, indent + 8)
-                                                ));
-                                            }
-                                        }
-                                    }
-                                    other => out.push_str(&format!(
-                                        "{pad}    - {}\n",
-                                        scalar(other, indent + 6)
-                                    )),
-                                }
-                            }
+                            walk_list(child, indent + 4, out, true);
                         }
                         other => {
                             out.push_str(&format!("{pad}{k}: {}\n", scalar(other, indent + 4)));
@@ -869,7 +834,9 @@ fn yaml_block(meta: &serde_json::Value) -> String {
             other => out.push_str(&format!("{pad}{}\n", scalar(other, indent))),
         }
     }
-    fn walk_list(v: &serde_json::Value, indent: usize, out: &mut String) {
+    /// A list's items; `block_lists`: whether a list inside an item is written as a block
+    /// (a key group's entries) or, one level further down, inline.
+    fn walk_list(v: &serde_json::Value, indent: usize, out: &mut String, block_lists: bool) {
         let pad = " ".repeat(indent);
         if let serde_json::Value::Array(a) = v {
             for item in a {
@@ -883,7 +850,11 @@ fn yaml_block(meta: &serde_json::Value) -> String {
                                 format!("{pad}  ")
                             };
                             first = false;
-                            if let serde_json::Value::Object(_) = v2 {
+                            if block_lists && v2.is_array() {
+                                out.push_str(&format!("{lead}{k}:\n"));
+                                walk_list(v2, indent + 4, out, false);
+                            } else if let serde_json::Value::Object(_) = v2 {
+                                // A KMS key's encryption context.
                                 out.push_str(&format!("{lead}{k}:\n"));
                                 walk(v2, indent + 6, out);
                             } else {

@@ -326,44 +326,36 @@ mod tests {
 
     #[test]
     fn yaml_resolution_follows_go_yaml_v3() {
-        assert_eq!(kind("5432"), Some((ValueType::Int, "5432".into())));
-        assert_eq!(kind("0x1F"), Some((ValueType::Int, "31".into())));
-        assert_eq!(kind("1_000"), Some((ValueType::Int, "1000".into())));
-        assert_eq!(kind("0777"), Some((ValueType::Int, "511".into())));
-        assert_eq!(kind("1.0"), Some((ValueType::Float, "1".into())));
-        assert_eq!(kind("1e3"), Some((ValueType::Float, "1000".into())));
-        assert_eq!(
-            kind("1.234568e+09"),
-            Some((ValueType::Float, "1234568000".into()))
-        );
-        assert_eq!(kind("True"), Some((ValueType::Bool, "True".into())));
-        assert_eq!(kind("yes"), Some((ValueType::Str, "yes".into())));
-        assert_eq!(
-            kind("212 555-1234"),
-            Some((ValueType::Str, "212 555-1234".into()))
-        );
-        assert_eq!(
-            kind("10021-3100"),
-            Some((ValueType::Str, "10021-3100".into()))
-        );
-        assert_eq!(kind("~"), None);
-        assert_eq!(kind(".inf"), Some((ValueType::Float, "+Inf".into())));
-        assert_eq!(
-            kind("2024-01-01"),
-            Some((ValueType::Time, "2024-01-01T00:00:00Z".into()))
-        );
-        assert_eq!(
-            kind("2001-12-14t21:59:43.10-05:00"),
-            Some((ValueType::Time, "2001-12-14T21:59:43.1-05:00".into()))
-        );
-        assert_eq!(
-            kind("2001-12-14 21:59:43.10"),
-            Some((ValueType::Time, "2001-12-14T21:59:43.1Z".into()))
-        );
-        assert_eq!(
-            kind("2024-02-30"),
-            Some((ValueType::Str, "2024-02-30".into()))
-        );
+        for (text, want) in [
+            ("5432", Some((ValueType::Int, "5432"))),
+            ("0x1F", Some((ValueType::Int, "31"))),
+            ("1_000", Some((ValueType::Int, "1000"))),
+            ("0777", Some((ValueType::Int, "511"))),
+            ("1.0", Some((ValueType::Float, "1"))),
+            ("1e3", Some((ValueType::Float, "1000"))),
+            ("1.234568e+09", Some((ValueType::Float, "1234568000"))),
+            ("True", Some((ValueType::Bool, "True"))),
+            ("yes", Some((ValueType::Str, "yes"))),
+            ("212 555-1234", Some((ValueType::Str, "212 555-1234"))),
+            ("10021-3100", Some((ValueType::Str, "10021-3100"))),
+            ("~", None),
+            (".inf", Some((ValueType::Float, "+Inf"))),
+            (
+                "2024-01-01",
+                Some((ValueType::Time, "2024-01-01T00:00:00Z")),
+            ),
+            (
+                "2001-12-14t21:59:43.10-05:00",
+                Some((ValueType::Time, "2001-12-14T21:59:43.1-05:00")),
+            ),
+            (
+                "2001-12-14 21:59:43.10",
+                Some((ValueType::Time, "2001-12-14T21:59:43.1Z")),
+            ),
+            ("2024-02-30", Some((ValueType::Str, "2024-02-30"))),
+        ] {
+            assert_eq!(kind(text), want.map(|(t, v)| (t, v.to_owned())), "{text}");
+        }
     }
 
     #[test]

@@ -389,22 +389,13 @@ fn to_vaultfile(ctx: &Ctx<'_>, path: &Path, out: &Path, explicit: bool) -> Resul
             "{name}: mac_only_encrypted dropped: vaultfile's MAC covers every value"
         ));
     }
-    io::write_all(
-        Output::File {
-            path: out,
-            private: false,
-        },
+    write_converted(
+        ctx,
+        out,
+        path,
         encrypted.text.as_bytes(),
+        &format!("{name}: SOPS ({}) → vaultfile", sf.name()),
     )?;
-    ctx.ui.info(&format!(
-        "{name}: SOPS ({}) → vaultfile{}",
-        sf.name(),
-        if out == path {
-            String::new()
-        } else {
-            format!(", written to {}", out.display())
-        }
-    ));
     Ok(true)
 }
 
@@ -552,21 +543,37 @@ fn to_sops(ctx: &Ctx<'_>, path: &Path, out: &Path) -> Result<(), CliError> {
         },
     )
     .map_err(|e| common::sops_error(&name, e, tried))?;
+    write_converted(
+        ctx,
+        out,
+        path,
+        written.as_bytes(),
+        &format!("{name}: vaultfile → SOPS ({})", sf.name()),
+    )?;
+    Ok(())
+}
+
+/// Writes a converted file to `out` and says what it became (`done`), and where when that
+/// is not over the original `path`.
+fn write_converted(
+    ctx: &Ctx<'_>,
+    out: &Path,
+    path: &Path,
+    text: &[u8],
+    done: &str,
+) -> Result<(), CliError> {
     io::write_all(
         Output::File {
             path: out,
             private: false,
         },
-        written.as_bytes(),
+        text,
     )?;
-    ctx.ui.info(&format!(
-        "{name}: vaultfile → SOPS ({}){}",
-        sf.name(),
-        if out == path {
-            String::new()
-        } else {
-            format!(", written to {}", out.display())
-        }
-    ));
+    let place = if out == path {
+        String::new()
+    } else {
+        format!(", written to {}", out.display())
+    };
+    ctx.ui.info(&format!("{done}{place}"));
     Ok(())
 }

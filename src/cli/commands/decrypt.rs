@@ -106,13 +106,7 @@ pub enum OutputType {
 pub fn run(args: DecryptArgs, ui: &Ui) -> crate::cli::CmdResult {
     let input = Input::new(args.file.as_deref());
     let name = input.name();
-    if args.in_place && input.path().is_none() {
-        return Err(CliError::new(
-            ExitKind::Usage,
-            "--in-place needs a file, not standard input",
-        )
-        .hint("name the file, or drop -i to write the plaintext to standard output"));
-    }
+    common::in_place_needs_file(&input, args.in_place, "the plaintext")?;
     let extract = args.extract.as_deref().map(secret::key_path).transpose()?;
     let bytes = input.read()?;
     let text = common::text(&name, bytes)?;

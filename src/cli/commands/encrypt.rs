@@ -66,13 +66,7 @@ pub struct EncryptArgs {
 pub fn run(args: EncryptArgs, ui: &Ui) -> crate::cli::CmdResult {
     let input = Input::new(args.file.as_deref());
     let name = input.name();
-    if args.in_place && input.path().is_none() {
-        return Err(CliError::new(
-            ExitKind::Usage,
-            "--in-place needs a file, not standard input",
-        )
-        .hint("name the file, or drop -i to write the result to standard output"));
-    }
+    common::in_place_needs_file(&input, args.in_place, "the result")?;
     let format = common::format_for_plain(&input, args.input_type)?;
     // Read first: a missing file is reported as such, not as a configuration problem.
     let bytes = input.read()?;

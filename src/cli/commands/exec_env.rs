@@ -9,9 +9,8 @@ use std::process::Command;
 use vaultfile::format::Format;
 
 use crate::cli::child::{self, SignalGuard};
-use crate::cli::common::{self, IdentityArgs};
 use crate::cli::error::{CliError, ExitKind};
-use crate::cli::secret::{self, NameArgs};
+use crate::cli::secret::{self, VariableArgs};
 use crate::cli::ui::Ui;
 
 /// The variables `--pristine` keeps from vaultfile's own environment.
@@ -61,14 +60,7 @@ pub struct ExecEnvArgs {
     exec: bool,
 
     #[command(flatten)]
-    names: NameArgs,
-
-    /// The files' format [default: from each file's extension]
-    #[arg(long, value_name = "TYPE", value_parser = common::parse_format)]
-    input_type: Option<Format>,
-
-    #[command(flatten)]
-    identity: IdentityArgs,
+    vars: VariableArgs,
 
     /// The encrypted files, then the command and its arguments
     #[arg(
@@ -124,8 +116,7 @@ pub fn split_files(args: &[OsString]) -> Result<(Vec<PathBuf>, Vec<OsString>), C
 
 pub fn run(args: ExecEnvArgs, ui: &Ui) -> crate::cli::CmdResult {
     let (files, command) = split_files(&args.args)?;
-    let (vars, nulls) =
-        secret::variables(&files, args.input_type, &args.names, &args.identity, ui)?;
+    let (vars, nulls) = secret::variables(&files, &args.vars, ui)?;
     if args.strict {
         if let Some((file, path)) = nulls.first() {
             return Err(CliError::new(

@@ -18,10 +18,10 @@ use vaultfile::format::Format;
 
 use super::exec_env::{fail_to_start, interrupted};
 use crate::cli::child::{self, SignalGuard};
-use crate::cli::common::{self, IdentityArgs};
+use crate::cli::common;
 use crate::cli::error::{CliError, ExitKind};
 use crate::cli::scratch::{self, Scratch};
-use crate::cli::secret::{self, AnyLoaded, NameArgs};
+use crate::cli::secret::{self, AnyLoaded, NameArgs, OpenArgs};
 use crate::cli::ui::Ui;
 
 /// Run a command that reads the decrypted file: `{}` in its arguments is the file's path
@@ -51,12 +51,8 @@ pub struct ExecFileArgs {
     #[command(flatten)]
     names: NameArgs,
 
-    /// The file's format [default: from the file extension]
-    #[arg(long, value_name = "TYPE", value_parser = common::parse_format)]
-    input_type: Option<Format>,
-
     #[command(flatten)]
-    identity: IdentityArgs,
+    open: OpenArgs,
 
     /// The encrypted file
     #[arg(value_name = "FILE")]
@@ -141,7 +137,7 @@ fn content(args: &ExecFileArgs, ui: &Ui) -> Result<(Zeroizing<Vec<u8>>, String),
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "secrets".into());
-    match secret::load_any(&args.file, args.input_type, &args.identity, ui)? {
+    match args.open.load_any(&args.file, ui)? {
         AnyLoaded::Binary { content, .. } => match args.output_type {
             None | Some(Format::Binary) => Ok((content, base)),
             Some(t) => Err(CliError::new(

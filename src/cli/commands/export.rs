@@ -3,11 +3,9 @@
 use std::path::PathBuf;
 
 use vaultfile::flatten::{self, ExportFormat};
-use vaultfile::format::Format;
 
-use crate::cli::common::{self, IdentityArgs};
 use crate::cli::io;
-use crate::cli::secret::{self, NameArgs};
+use crate::cli::secret::{self, VariableArgs};
 use crate::cli::ui::Ui;
 
 /// Print the decrypted values of one or more files as variables, for other tools
@@ -39,14 +37,7 @@ pub struct ExportArgs {
     format: ExportFormat,
 
     #[command(flatten)]
-    names: NameArgs,
-
-    /// The files' format [default: from each file's extension]
-    #[arg(long, value_name = "TYPE", value_parser = common::parse_format)]
-    input_type: Option<Format>,
-
-    #[command(flatten)]
-    identity: IdentityArgs,
+    vars: VariableArgs,
 }
 
 fn parse_export_format(s: &str) -> Result<ExportFormat, String> {
@@ -64,13 +55,7 @@ fn parse_export_format(s: &str) -> Result<ExportFormat, String> {
 }
 
 pub fn run(args: ExportArgs, ui: &Ui) -> crate::cli::CmdResult {
-    let (vars, _nulls) = secret::variables(
-        &args.files,
-        args.input_type,
-        &args.names,
-        &args.identity,
-        ui,
-    )?;
+    let (vars, _nulls) = secret::variables(&args.files, &args.vars, ui)?;
     let out = flatten::render(
         vars.iter().map(|v| (v.name.as_str(), v.value.as_str())),
         args.format,

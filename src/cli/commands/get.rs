@@ -2,13 +2,11 @@
 
 use std::path::PathBuf;
 
-use vaultfile::format::Format;
 use vaultfile::format::view::{self, Found};
 
-use crate::cli::common::{self, IdentityArgs};
 use crate::cli::error::{CliError, ExitKind};
 use crate::cli::io;
-use crate::cli::secret;
+use crate::cli::secret::{self, OpenArgs};
 use crate::cli::ui::Ui;
 
 /// Print the value at a key path of an encrypted file
@@ -35,17 +33,13 @@ pub struct GetArgs {
     #[arg(long)]
     json: bool,
 
-    /// The file's format [default: from the file extension]
-    #[arg(long, value_name = "TYPE", value_parser = common::parse_format)]
-    input_type: Option<Format>,
-
     #[command(flatten)]
-    identity: IdentityArgs,
+    open: OpenArgs,
 }
 
 pub fn run(args: GetArgs, ui: &Ui) -> crate::cli::CmdResult {
     let path = secret::key_path(&args.path)?;
-    let loaded = secret::load(&args.file, args.input_type, &args.identity, ui)?;
+    let loaded = args.open.load(&args.file, ui)?;
     let found = secret::view(&loaded.name, loaded.store, &loaded.plain)?
         .lookup(&path)
         .map_err(|e| secret::lookup_error(&loaded.name, e))?;

@@ -3,7 +3,6 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use age::secrecy::ExposeSecret;
 use vaultfile::config::{self, Config};
 use vaultfile::keys;
 
@@ -254,19 +253,9 @@ fn choose_recipient(key_file: &Path, ui: &Ui) -> Result<String, CliError> {
 /// Makes a new age identity in `key_file` (mode 0600, in a 0700 directory, never over an
 /// existing file), in age-keygen's format; returns its public key.
 fn create_key(key_file: &Path, ui: &Ui) -> Result<String, CliError> {
-    let identity = age::x25519::Identity::generate();
-    let public = identity.to_public().to_string();
-    let created = humantime::format_rfc3339_seconds(std::time::SystemTime::now());
-    let text = zeroize::Zeroizing::new(format!(
-        "# created: {created}\n# public key: {public}\n{}\n",
-        identity.to_string().expose_secret()
-    ));
+    let (public, text) = super::keygen::new_identity();
     if let Some(dir) = key_file.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let mut b = std::fs::DirBuilder::new();
-        b.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-        b.create(dir)
+        super::keygen::create_private_dir(dir)
             .map_err(|e| CliError::io("create directory", dir, e))?;
     }
     let mut opts = std::fs::OpenOptions::new();

@@ -38,13 +38,7 @@ pub fn run(args: KeygenArgs, ui: &Ui) -> crate::cli::CmdResult {
     if let Some(file) = &args.public {
         return print_public(file);
     }
-    let identity = age::x25519::Identity::generate();
-    let public = identity.to_public().to_string();
-    let created = humantime::format_rfc3339_seconds(std::time::SystemTime::now());
-    let text = zeroize::Zeroizing::new(format!(
-        "# created: {created}\n# public key: {public}\n{}\n",
-        identity.to_string().expose_secret()
-    ));
+    let (public, text) = new_identity();
     match &args.output {
         None => crate::cli::io::write_stdout(text.as_bytes())?,
         Some(path) => {
@@ -74,7 +68,21 @@ pub fn run(args: KeygenArgs, ui: &Ui) -> crate::cli::CmdResult {
     Ok(())
 }
 
-fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+/// A new age identity as age-keygen writes it (creation time, public key, secret key):
+/// its public key, and the text of the key file. `init` makes its key the same way.
+pub(crate) fn new_identity() -> (String, zeroize::Zeroizing<String>) {
+    let identity = age::x25519::Identity::generate();
+    let public = identity.to_public().to_string();
+    let created = humantime::format_rfc3339_seconds(std::time::SystemTime::now());
+    let text = zeroize::Zeroizing::new(format!(
+        "# created: {created}\n# public key: {public}\n{}\n",
+        identity.to_string().expose_secret()
+    ));
+    (public, text)
+}
+
+/// Creates `dir` and its parents, readable only by the user (0700), for a key file.
+pub(crate) fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
     let mut b = std::fs::DirBuilder::new();
     b.recursive(true);
     #[cfg(unix)]

@@ -142,10 +142,8 @@ pub fn run(args: KeysArgs, ui: &Ui) -> crate::cli::CmdResult {
         return Err(CliError::new(
             ExitKind::Integrity,
             format!(
-                "{} of {} file{} failed {} integrity check: {}",
-                altered.len(),
-                args.files.len(),
-                if args.files.len() == 1 { "" } else { "s" },
+                "{} failed {} integrity check: {}",
+                of_files(altered.len(), args.files.len()),
                 if altered.len() == 1 { "its" } else { "their" },
                 altered.join(", ")
             ),
@@ -158,10 +156,8 @@ pub fn run(args: KeysArgs, ui: &Ui) -> crate::cli::CmdResult {
     let mut err = CliError::new(
         ExitKind::NoIdentity,
         format!(
-            "{} of {} file{} cannot be decrypted here: {}",
-            closed.len(),
-            args.files.len(),
-            if args.files.len() == 1 { "" } else { "s" },
+            "{} cannot be decrypted here: {}",
+            of_files(closed.len(), args.files.len()),
             closed.join(", ")
         ),
     );
@@ -204,4 +200,9 @@ fn try_one(
             .collect();
         ("FAILED", reasons.join("; "))
     }
+}
+
+/// `N of M file(s)`, for the summary of a check over `total` files.
+fn of_files(n: usize, total: usize) -> String {
+    format!("{n} of {total} file{}", if total == 1 { "" } else { "s" })
 }

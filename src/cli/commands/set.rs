@@ -5,12 +5,10 @@ use std::path::PathBuf;
 
 use zeroize::Zeroizing;
 
-use vaultfile::format::Format;
 use vaultfile::format::patch::{self, NewValue};
 
-use crate::cli::common::{self, IdentityArgs};
 use crate::cli::error::{CliError, ExitKind};
-use crate::cli::secret;
+use crate::cli::secret::{self, OpenArgs};
 use crate::cli::ui::Ui;
 
 /// Set the value at a key path of an encrypted file, adding the key if it is new
@@ -70,18 +68,14 @@ pub struct SetArgs {
     #[arg(long)]
     value_stdin: bool,
 
-    /// The file's format [default: from the file extension]
-    #[arg(long, value_name = "TYPE", value_parser = common::parse_format)]
-    input_type: Option<Format>,
-
     #[command(flatten)]
-    identity: IdentityArgs,
+    open: OpenArgs,
 }
 
 pub fn run(args: SetArgs, ui: &Ui) -> crate::cli::CmdResult {
     let path = secret::key_path(&args.path)?;
     let value = read_value(&args, ui)?;
-    let loaded = secret::load(&args.file, args.input_type, &args.identity, ui)?;
+    let loaded = args.open.load(&args.file, ui)?;
     let new = if args.string {
         NewValue::String(&value)
     } else {

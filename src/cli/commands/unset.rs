@@ -4,11 +4,9 @@ use std::path::PathBuf;
 
 use zeroize::Zeroizing;
 
-use vaultfile::format::Format;
 use vaultfile::format::patch;
 
-use crate::cli::common::{self, IdentityArgs};
-use crate::cli::secret;
+use crate::cli::secret::{self, OpenArgs};
 use crate::cli::ui::Ui;
 
 /// Remove the key at a path (with its value, or its whole subtree) from an encrypted file
@@ -31,17 +29,13 @@ pub struct UnsetArgs {
     #[arg(value_name = "PATH")]
     path: String,
 
-    /// The file's format [default: from the file extension]
-    #[arg(long, value_name = "TYPE", value_parser = common::parse_format)]
-    input_type: Option<Format>,
-
     #[command(flatten)]
-    identity: IdentityArgs,
+    open: OpenArgs,
 }
 
 pub fn run(args: UnsetArgs, ui: &Ui) -> crate::cli::CmdResult {
     let path = secret::key_path(&args.path)?;
-    let loaded = secret::load(&args.file, args.input_type, &args.identity, ui)?;
+    let loaded = args.open.load(&args.file, ui)?;
     let patched = Zeroizing::new(
         patch::unset(loaded.store, &loaded.plain, &path)
             .map_err(|e| secret::patch_error(&loaded.name, e))?,

@@ -1,8 +1,8 @@
 //! dotenv edits: one `KEY=value` line per variable, new ones appended at the end.
 
 use crate::format::document::{Document, ScalarKind};
-use crate::format::line_ending;
 use crate::format::patch::{Context, PatchError, Target, end_of_text, remove_ranges, whole_lines};
+use crate::format::{DoubleQuoted, line_ending};
 use crate::path::{KeyPath, Segment};
 
 pub(crate) fn add(
@@ -148,23 +148,28 @@ pub(crate) fn strings(value: &str, ctx: &Context<'_>) -> Vec<String> {
 
 /// A double-quoted value with the escapes the dotenv store decodes.
 pub(crate) fn double_quoted(value: &str, literal_newlines: bool) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' if literal_newlines => out.push('\n'),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{07}' => out.push_str("\\a"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            '\u{0b}' => out.push_str("\\v"),
-            c => out.push(c),
-        }
+    const NAMED: [(char, &str); 7] = [
+        ('\n', "\\n"),
+        ('\r', "\\r"),
+        ('\t', "\\t"),
+        ('\u{07}', "\\a"),
+        ('\u{08}', "\\b"),
+        ('\u{0c}', "\\f"),
+        ('\u{0b}', "\\v"),
+    ];
+    const LITERAL_NEWLINES: [(char, &str); 7] = {
+        let mut named = NAMED;
+        named[0] = ('\n', "\n");
+        named
+    };
+    DoubleQuoted {
+        named: if literal_newlines {
+            &LITERAL_NEWLINES
+        } else {
+            &NAMED
+        },
+        unicode: |_| false,
+        upper_hex: false,
     }
-    out.push('"');
-    out
+    .quote(value)
 }

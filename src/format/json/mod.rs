@@ -14,16 +14,13 @@ pub(crate) mod patch;
 
 use jsonc_parser::ast::{ObjectProp, ObjectPropName, Value};
 use jsonc_parser::common::Ranged;
-use jsonc_parser::{CollectOptions, ParseOptions as JsoncOptions, parse_to_ast};
+use jsonc_parser::{CollectOptions, ParseOptions as JsoncOptions, ParseResult, parse_to_ast};
 
 use super::{
-    Document, Format, Insertion, Leaves, MetadataBlock, ParseError, ParseOptions, ScalarKind,
-    Store, line_ending,
+    Document, Format, Insertion, Leaves, METADATA_KEY, MetadataBlock, ParseError, ParseOptions,
+    ScalarKind, Store, line_ending,
 };
 use crate::path::KeyPath;
-
-/// The metadata key.
-const METADATA_KEY: &str = "vaultfile";
 
 const BOM: &str = "\u{feff}";
 
@@ -73,14 +70,6 @@ impl Store for JsonStore {
             _ => walker.value(&root)?,
         }
         Ok(doc)
-    }
-
-    fn write_token(&self, out: &mut String, token: &str) {
-        super::write_quoted_token(out, token);
-    }
-
-    fn read_token<'a>(&self, raw: &'a str) -> Option<&'a str> {
-        super::read_quoted_token(raw)
     }
 
     fn metadata_insertion(
@@ -204,9 +193,13 @@ fn strip_bom(text: &str) -> (&str, usize) {
     }
 }
 
-/// Parses `body` (the text after its BOM) as strict JSON. Error positions are counted in
-/// `body`, so a BOM does not shift the column (editors do not show it).
-fn parse_root(body: &str) -> Result<Value<'_>, ParseError> {
+/// Parses `body` as strict JSON: every extension `jsonc-parser` allows by default is off.
+///
+/// The store and the edits (`patch.rs`) both parse through here, so an edit never accepts
+/// a file the store would refuse.
+pub(super) fn parse_strict(
+    body: &str,
+) -> Result<ParseResult<'_>, jsonc_parser::errors::ParseError> {
     let strict = JsoncOptions {
         allow_comments: false,
         allow_loose_object_property_names: false,
@@ -219,7 +212,13 @@ fn parse_root(body: &str) -> Result<Value<'_>, ParseError> {
         allow_non_finite_numbers: false,
         allow_extended_string_escapes: false,
     };
-    let parsed = parse_to_ast(body, &CollectOptions::default(), &strict).map_err(|e| {
+    parse_to_ast(body, &CollectOptions::default(), &strict)
+}
+
+/// Parses `body` (the text after its BOM) as strict JSON. Error positions are counted in
+/// `body`, so a BOM does not shift the column (editors do not show it).
+fn parse_root(body: &str) -> Result<Value<'_>, ParseError> {
+    let parsed = parse_strict(body).map_err(|e| {
         ParseError::at_offset(body, e.range().start, format!("invalid JSON: {}", e.kind()))
     })?;
     parsed.value.ok_or_else(|| {
@@ -241,24 +240,14 @@ struct MetaLocation {
 }
 
 fn find_metadata(root: &Value<'_>) -> Option<MetaLocation> {
-    match root {
+    // The block is the root object's last member, or the last element of a root array as
+    // `{"vaultfile": {…}}`: `prop` is that member, `end` where the inserted bytes end.
+    let (open, before, prop, end) = match root {
         Value::Object(obj) => {
             let last = obj.properties.last()?;
-            let Value::Object(meta) = &last.value else {
-                return None;
-            };
-            if prop_name(last) != METADATA_KEY {
-                return None;
-            }
             let n = obj.properties.len();
-            let start = match n {
-                1 => obj.range.start + 1,
-                _ => obj.properties[n - 2].value.range().end,
-            };
-            Some(MetaLocation {
-                span: start..meta.range.end,
-                value_range: meta.range.start..meta.range.end,
-            })
+            let before = (n > 1).then(|| obj.properties[n - 2].value.range().end);
+            (obj.range.start, before, last, last.value.range().end)
         }
         Value::Array(arr) => {
             let Some(Value::Object(wrapper)) = arr.elements.last() else {
@@ -267,24 +256,22 @@ fn find_metadata(root: &Value<'_>) -> Option<MetaLocation> {
             let [prop] = wrapper.properties.as_slice() else {
                 return None;
             };
-            let Value::Object(meta) = &prop.value else {
-                return None;
-            };
-            if prop_name(prop) != METADATA_KEY {
-                return None;
-            }
             let n = arr.elements.len();
-            let start = match n {
-                1 => arr.range.start + 1,
-                _ => arr.elements[n - 2].range().end,
-            };
-            Some(MetaLocation {
-                span: start..wrapper.range.end,
-                value_range: meta.range.start..meta.range.end,
-            })
+            let before = (n > 1).then(|| arr.elements[n - 2].range().end);
+            (arr.range.start, before, prop, wrapper.range.end)
         }
-        _ => None,
+        _ => return None,
+    };
+    let Value::Object(meta) = &prop.value else {
+        return None;
+    };
+    if prop_name(prop) != METADATA_KEY {
+        return None;
     }
+    Some(MetaLocation {
+        span: before.unwrap_or(open + 1)..end,
+        value_range: meta.range.start..meta.range.end,
+    })
 }
 
 fn prop_name<'a>(prop: &'a ObjectProp<'_>) -> &'a str {
@@ -305,38 +292,23 @@ struct Walker<'t, 'd> {
 
 impl Walker<'_, '_> {
     fn value(&mut self, value: &Value<'_>) -> Result<(), ParseError> {
-        let (kind, range, decoded) = match value {
+        // The decoded value is a closure: it is only built when asked for.
+        let (kind, range, decoded): (_, _, &dyn Fn() -> String) = match value {
             Value::Object(obj) => return self.object_props(&obj.properties),
             Value::Array(arr) => return self.array_elements(&arr.elements),
             Value::StringLit(s) => {
                 self.check_string(s.range.start, s.range.end)?;
-                (
-                    ScalarKind::String,
-                    s.range,
-                    self.decode.then(|| s.value.to_string()),
-                )
+                (ScalarKind::String, s.range, &|| s.value.to_string())
             }
-            Value::NumberLit(n) => (
-                ScalarKind::Number,
-                n.range,
-                self.decode.then(|| n.value.to_owned()),
-            ),
-            Value::BooleanLit(b) => (
-                ScalarKind::Bool,
-                b.range,
-                self.decode.then(|| b.value.to_string()),
-            ),
-            Value::NullKeyword(n) => (
-                ScalarKind::Null,
-                n.range,
-                self.decode.then(|| "null".to_owned()),
-            ),
+            Value::NumberLit(n) => (ScalarKind::Number, n.range, &|| n.value.to_owned()),
+            Value::BooleanLit(b) => (ScalarKind::Bool, b.range, &|| b.value.to_string()),
+            Value::NullKeyword(n) => (ScalarKind::Null, n.range, &|| "null".to_owned()),
         };
         self.leaves.push(
             &self.path,
             self.base + range.start..self.base + range.end,
             kind,
-            decoded,
+            self.decode.then(decoded),
         );
         Ok(())
     }
@@ -429,7 +401,7 @@ fn pretty_json(value: &serde_json::Value, unit: &str, indent: &str, le: &str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::testkit::{round_trip, sample_metadata};
+    use crate::format::testkit::{parse_error, round_trip, sample_metadata};
     use crate::path::Segment;
     use proptest::prelude::*;
 
@@ -708,8 +680,7 @@ mod tests {
             ("{\"a\": \"unterminated}", 1, ""),
         ];
         for (text, line, msg) in cases {
-            let err = JsonStore.parse(text, ParseOptions::default()).unwrap_err();
-            assert_eq!(err.line, line, "{text:?}: {err}");
+            let err = parse_error(&JsonStore, text, line);
             assert!(err.message.contains(msg), "{text:?}: {err}");
         }
         let err = JsonStore

@@ -2,7 +2,6 @@
 
 use jsonc_parser::ast::{ObjectPropName, Value};
 use jsonc_parser::common::Ranged;
-use jsonc_parser::{CollectOptions, ParseOptions as JsoncOptions, parse_to_ast};
 
 use crate::format::document::Document;
 use crate::format::patch::{Flow, PatchError, Target, line_indent, splice};
@@ -10,19 +9,7 @@ use crate::format::{Format, line_ending};
 use crate::path::{KeyPath, Segment};
 
 fn parse(body: &str) -> Result<Value<'_>, PatchError> {
-    let strict = JsoncOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
-    parse_to_ast(body, &CollectOptions::default(), &strict)
+    super::parse_strict(body)
         .ok()
         .and_then(|p| p.value)
         .ok_or_else(|| {
@@ -39,25 +26,27 @@ fn name<'a>(n: &'a ObjectPropName<'_>) -> &'a str {
 
 /// The flow view of a container value: brackets and entries (offsets in the body).
 fn flow_of(v: &Value<'_>) -> Option<Flow> {
+    // From the opening bracket to the closing one, and the members' or elements' ranges.
+    let flow = |range: &jsonc_parser::common::Range, items: Vec<_>| Flow {
+        open: range.start,
+        close: range.end - 1,
+        items,
+    };
     match v {
-        Value::Object(o) => Some(Flow {
-            open: o.range.start,
-            close: o.range.end - 1,
-            items: o
-                .properties
+        Value::Object(o) => Some(flow(
+            &o.range,
+            o.properties
                 .iter()
                 .map(|p| p.range.start..p.range.end)
                 .collect(),
-        }),
-        Value::Array(a) => Some(Flow {
-            open: a.range.start,
-            close: a.range.end - 1,
-            items: a
-                .elements
+        )),
+        Value::Array(a) => Some(flow(
+            &a.range,
+            a.elements
                 .iter()
                 .map(|e| e.range().start..e.range().end)
                 .collect(),
-        }),
+        )),
         _ => None,
     }
 }

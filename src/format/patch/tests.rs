@@ -34,6 +34,11 @@ fn set_str(f: Format, text: &str, path: &str, v: &str) -> String {
     set(st(f), text, &p(path), NewValue::String(v)).unwrap_or_else(|e| panic!("{e}\n{text}"))
 }
 
+/// Why setting `path` to the literal `v` is refused.
+fn set_err(f: Format, text: &str, path: &str, v: &str) -> PatchError {
+    set(st(f), text, &p(path), NewValue::Literal(v)).unwrap_err()
+}
+
 fn get(f: Format, text: &str, path: &str) -> String {
     match lookup(st(f), text, &p(path)).unwrap() {
         Found::Value { value, .. } => value,
@@ -139,36 +144,20 @@ fn yaml_new_keys_follow_the_file() {
     assert_eq!(out, YAML.replace("{x: 1, y: 2}", "{x: 1, y: 2, z: 3}"));
     // Indexes must append.
     assert!(matches!(
-        set(
-            st(Format::Yaml),
-            YAML,
-            &p("servers[5]"),
-            NewValue::Literal("1")
-        ),
-        Err(PatchError::Unsupported(_))
+        set_err(Format::Yaml, YAML, "servers[5]", "1"),
+        PatchError::Unsupported(_)
     ));
     // A scalar cannot hold a key; a null can become a mapping.
     assert!(matches!(
-        set(
-            st(Format::Yaml),
-            YAML,
-            &p("database.port.x"),
-            NewValue::Literal("1")
-        ),
-        Err(PatchError::NotAContainer { .. })
+        set_err(Format::Yaml, YAML, "database.port.x", "1"),
+        PatchError::NotAContainer { .. }
     ));
-    let e = set(
-        st(Format::Yaml),
-        YAML,
-        &p("servers.x"),
-        NewValue::Literal("1"),
-    )
-    .unwrap_err();
+    let e = set_err(Format::Yaml, YAML, "servers.x", "1");
     assert_eq!(
         e.to_string(),
         "'servers' holds a list, so 'servers.x' cannot be created under it"
     );
-    let e = set(st(Format::Json), JSON, &p("db[0]"), NewValue::Literal("1")).unwrap_err();
+    let e = set_err(Format::Json, JSON, "db[0]", "1");
     assert_eq!(
         e.to_string(),
         "'db' holds a mapping, so 'db[0]' cannot be created under it"
@@ -363,13 +352,8 @@ fn dotenv_set_add_unset() {
     let out = del(Format::Dotenv, text, "B");
     assert_eq!(out, text.replace("export B='two'\n", ""));
     assert!(matches!(
-        set(
-            st(Format::Dotenv),
-            text,
-            &p("a.b.c[0]"),
-            NewValue::Literal("1")
-        ),
-        Err(PatchError::Unsupported(_))
+        set_err(Format::Dotenv, text, "a.b.c[0]", "1"),
+        PatchError::Unsupported(_)
     ));
 }
 
@@ -524,7 +508,7 @@ proptest! {
     /// every other value, and setting it again changes nothing; unsetting removes it.
     #[test]
     fn set_reads_back_and_is_idempotent(
-        format in prop_oneof![Just(Format::Yaml), Just(Format::Json), Just(Format::Toml), Just(Format::Dotenv)],
+        format in crate::format::testkit::text_format(),
         values in proptest::collection::btree_map("[A-Za-z][A-Za-z0-9_]{0,6}", "[ -~]{0,12}", 1..6),
         key in "[A-Za-z][A-Za-z0-9_]{0,6}",
         value in "[ -~\n\té😀]{0,20}",
@@ -675,13 +659,8 @@ fn merged_keys() {
     );
     // A merged mapping is a mapping, like any other.
     assert!(matches!(
-        set(
-            st(Format::Yaml),
-            LINKED,
-            &p("api.db"),
-            NewValue::Literal("x")
-        ),
-        Err(PatchError::IsAContainer(_))
+        set_err(Format::Yaml, LINKED, "api.db", "x"),
+        PatchError::IsAContainer(_)
     ));
     // A merged key is not written in the mapping: there is nothing to remove there.
     assert!(matches!(
@@ -710,9 +689,9 @@ fn unset_removes_an_alias_and_nothing_else() {
 #[test]
 fn writes_name_their_document() {
     let text = "s:\n  pw: a\n---\ns:\n  pw: b\n";
-    let e = set(st(Format::Yaml), text, &p("s.pw"), NewValue::Literal("x")).unwrap_err();
+    let e = set_err(Format::Yaml, text, "s.pw", "x");
     assert!(e.to_string().contains("@0.s.pw, @1.s.pw"), "{e}");
-    let e = set(st(Format::Yaml), text, &p("s.new"), NewValue::Literal("x")).unwrap_err();
+    let e = set_err(Format::Yaml, text, "s.new", "x");
     assert!(
         matches!(e, PatchError::Lookup(LookupError::NeedsDocument { .. })),
         "{e}"
@@ -734,13 +713,7 @@ fn writes_name_their_document() {
 
 #[test]
 fn duplicate_keys_are_refused() {
-    let e = set(
-        st(Format::Yaml),
-        "a: 1\nb: 2\na: 3\n",
-        &p("a"),
-        NewValue::Literal("4"),
-    )
-    .unwrap_err();
+    let e = set_err(Format::Yaml, "a: 1\nb: 2\na: 3\n", "a", "4");
     assert_eq!(
         e.to_string(),
         "the key 'a' is written twice, on lines 1 and 3"

@@ -17,13 +17,10 @@ use std::ops::Range;
 use toml_edit::{Item, Table, Value};
 
 use super::{
-    Document, Format, Insertion, Leaves, MetadataBlock, ParseError, ParseOptions, ScalarKind,
-    Store, line_ending,
+    Document, DoubleQuoted, Format, Insertion, Leaves, METADATA_KEY, MetadataBlock, ParseError,
+    ParseOptions, ScalarKind, Store, line_ending,
 };
-use crate::path::KeyPath;
-
-/// The metadata table's name.
-const METADATA_KEY: &str = "vaultfile";
+use crate::path::{KeyPath, Segment};
 
 /// The TOML format.
 pub struct TomlStore;
@@ -84,14 +81,6 @@ impl Store for TomlStore {
             metadata,
             placement_hint: None,
         })
-    }
-
-    fn write_token(&self, out: &mut String, token: &str) {
-        super::write_quoted_token(out, token);
-    }
-
-    fn read_token<'a>(&self, raw: &'a str) -> Option<&'a str> {
-        super::read_quoted_token(raw)
     }
 
     fn metadata_insertion(
@@ -194,11 +183,16 @@ impl Walker<'_> {
         self.min_start = self.min_start.min(span.start);
     }
 
-    fn keyed(&mut self, key: &str, item: &Item) {
+    /// Runs `walk` with `seg` added to the path.
+    fn under(&mut self, seg: Segment<'_>, walk: impl FnOnce(&mut Self)) {
         let mark = self.path.mark();
-        self.path.push_key(key);
-        self.item(item);
+        self.path.push(seg);
+        walk(self);
         self.path.truncate(mark);
+    }
+
+    fn keyed(&mut self, key: &str, item: &Item) {
+        self.under(Segment::Key(key), |w| w.item(item));
     }
 
     fn item(&mut self, item: &Item) {
@@ -208,10 +202,7 @@ impl Walker<'_> {
             Item::Table(t) => self.table(t),
             Item::ArrayOfTables(a) => {
                 for (i, t) in a.iter().enumerate() {
-                    let mark = self.path.mark();
-                    self.path.push_index(i);
-                    self.table(t);
-                    self.path.truncate(mark);
+                    self.under(Segment::Index(i), |w| w.table(t));
                 }
             }
         }
@@ -233,19 +224,13 @@ impl Walker<'_> {
         let kind = match value {
             Value::Array(a) => {
                 for (i, v) in a.iter().enumerate() {
-                    let mark = self.path.mark();
-                    self.path.push_index(i);
-                    self.value(v);
-                    self.path.truncate(mark);
+                    self.under(Segment::Index(i), |w| w.value(v));
                 }
                 return;
             }
             Value::InlineTable(t) => {
                 for (key, v) in t.iter() {
-                    let mark = self.path.mark();
-                    self.path.push_key(key);
-                    self.value(v);
-                    self.path.truncate(mark);
+                    self.under(Segment::Key(key), |w| w.value(v));
                 }
                 return;
             }
@@ -406,26 +391,21 @@ fn push_inline(out: &mut String, value: &serde_json::Value) {
     }
 }
 
+/// The metadata block's strings: TOML basic strings, other control characters as `\uXXXX`.
+const BLOCK_STRING: DoubleQuoted = DoubleQuoted {
+    named: &[('\n', "\\n"), ('\r', "\\r"), ('\t', "\\t")],
+    unicode: char::is_control,
+    upper_hex: true,
+};
+
 fn push_basic_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    BLOCK_STRING.push(out, s);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::testkit::{round_trip, sample_metadata};
+    use crate::format::testkit::{parse_error, round_trip, sample_metadata};
     use crate::format::{Insertion, apply_edits};
     use proptest::prelude::*;
 
@@ -780,8 +760,7 @@ unsafe_code = "forbid"
             ("a = 1979-13-45\n", 1),
         ];
         for (text, line) in cases {
-            let err = TomlStore.parse(text, ParseOptions::default()).unwrap_err();
-            assert_eq!(err.line, line, "{text:?}: {err}");
+            let err = parse_error(&TomlStore, text, line);
             assert!(err.message.starts_with("invalid TOML: "), "{err}");
         }
         let err = TomlStore

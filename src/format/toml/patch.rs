@@ -7,10 +7,10 @@ use toml_edit::{Item, Table, Value};
 
 use crate::format::document::{Document, ScalarKind};
 use crate::format::patch::{
-    Context, Flow, PatchError, Target, after_line, end_of_text, line_indent, line_start,
+    Context, Flow, PatchError, Target, after_line, deepest, end_of_text, line_indent, line_start,
     remove_ranges, splice, whole_lines,
 };
-use crate::format::{Format, line_ending};
+use crate::format::{DoubleQuoted, Format, line_ending};
 use crate::path::{KeyPath, Segment};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -311,23 +311,12 @@ pub(crate) fn add(
     let parsed = parse(text)?;
     let o = outline(text, &parsed);
     let segs: Vec<Segment<'_>> = path.segments().collect();
-    let mut anc = 0;
-    let mut used = 0;
-    while used < segs.len() {
-        let mut want = o.nodes[anc].path.clone();
-        want.push(segs[used]);
-        match o.nodes[anc]
-            .children
-            .iter()
-            .find(|&&c| o.nodes[c].path == want)
-        {
-            Some(&c) => {
-                anc = c;
-                used += 1;
-            }
-            None => break,
-        }
-    }
+    let (anc, used) = deepest(
+        (0, 0),
+        &segs,
+        |n| &o.nodes[n].path,
+        |n| &o.nodes[n].children,
+    );
     let rest = &segs[used..];
     let node = &o.nodes[anc];
     let le = line_ending(text);
@@ -568,24 +557,16 @@ pub(crate) fn strings(value: &str, ctx: &Context<'_>) -> Vec<String> {
 
 /// A basic string with TOML's escapes.
 fn basic(s: &str) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    const BASIC: DoubleQuoted = DoubleQuoted {
+        named: &[
+            ('\n', "\\n"),
+            ('\r', "\\r"),
+            ('\t', "\\t"),
+            ('\u{08}', "\\b"),
+            ('\u{0c}', "\\f"),
+        ],
+        unicode: char::is_control,
+        upper_hex: true,
+    };
+    BASIC.quote(s)
 }

@@ -35,14 +35,11 @@ use granit_parser::{Event, Parser, ScalarStyle, ScanError, StructureStyle, Tag};
 use serde_json::{Map, Value};
 
 use super::{
-    Document, Format, Insertion, Leaves, MetadataBlock, ParseError, ParseOptions, ScalarKind,
-    Store, line_ending,
+    Document, DoubleQuoted, Format, Insertion, Leaves, METADATA_KEY, MetadataBlock, ParseError,
+    ParseOptions, ScalarKind, Store, line_ending,
 };
 use crate::format::document::{Alias, Anchor, AnchoredNode, DuplicateKey, Links};
 use crate::path::{KeyPath, Segment};
-
-/// The top-level key that holds the metadata block.
-const METADATA_KEY: &str = "vaultfile";
 
 /// The YAML format (YAML 1.2, multi-document streams included).
 pub struct YamlStore;
@@ -54,15 +51,6 @@ impl Store for YamlStore {
 
     fn parse(&self, text: &str, options: ParseOptions) -> Result<Document, ParseError> {
         parse_noting_shape(text, options, true)
-    }
-
-    fn write_token(&self, out: &mut String, token: &str) {
-        // A token is a valid plain scalar in block and flow context.
-        out.push_str(token);
-    }
-
-    fn read_token<'a>(&self, raw: &'a str) -> Option<&'a str> {
-        crate::crypto::is_token(raw).then_some(raw)
     }
 
     fn metadata_insertion(
@@ -346,30 +334,39 @@ fn is_safe_plain_key(k: &str) -> bool {
 /// `serde_json::to_string` gives; it also escapes what JSON allows raw but YAML does not
 /// (DEL, C1 controls, U+2028/U+2029, U+FEFF, U+FFFE, U+FFFF).
 fn push_double_quoted(out: &mut String, s: &str) {
-    use std::fmt::Write as _;
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20
-                || ('\u{7f}'..='\u{9f}').contains(&c)
-                || matches!(
-                    c,
-                    '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
-                ) =>
-            {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    const JSON_LIKE: DoubleQuoted = DoubleQuoted {
+        named: &[
+            ('\n', "\\n"),
+            ('\r', "\\r"),
+            ('\t', "\\t"),
+            ('\u{8}', "\\b"),
+            ('\u{c}', "\\f"),
+        ],
+        unicode: needs_unicode_escape,
+        upper_hex: false,
+    };
+    JSON_LIKE.push(out, s);
+}
+
+/// Whether a plain scalar `k` reads as a boolean or null in YAML 1.2 or 1.1 (`yes`, `off`,
+/// `n`…: the words 1.1 readers, PyYAML among them, take for booleans), in any case; such a
+/// key or name is quoted when written.
+pub(crate) fn reads_as_other_type(k: &str) -> bool {
+    matches!(
+        k.to_ascii_lowercase().as_str(),
+        "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
+    )
+}
+
+/// Whether a YAML double-quoted scalar must hold `c` as a `\u` escape (other than by a
+/// named escape): control characters (C0, DEL, C1), and the line and paragraph
+/// separators and non-characters YAML does not allow raw.
+pub(super) fn needs_unicode_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+        )
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,10 +6,10 @@ use granit_parser::{Event, Parser, StructureStyle};
 
 use crate::format::document::{Document, ScalarKind};
 use crate::format::patch::{
-    Context, Flow, PatchError, Target, after_line, line_start, next_line, splice, starts_line,
-    whole_lines,
+    Context, Flow, PatchError, Target, after_line, deepest, line_start, next_line, splice,
+    starts_line, whole_lines,
 };
-use crate::format::{Format, line_ending};
+use crate::format::{DoubleQuoted, Format, line_ending};
 use crate::path::{KeyPath, Segment};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -320,6 +320,21 @@ fn sep_end(
 }
 
 impl Outline {
+    /// Node `n` as a flow collection (`{…}`, `[…]`) and its items; `None` for a block one.
+    fn flow(&self, n: usize) -> Option<Flow> {
+        let node = &self.nodes[n];
+        let (open, close) = node.flow?;
+        Some(Flow {
+            open,
+            close,
+            items: node
+                .children
+                .iter()
+                .map(|&c| self.nodes[c].start..self.nodes[c].end)
+                .collect(),
+        })
+    }
+
     fn find(&self, path: &KeyPath) -> Option<usize> {
         self.nodes.iter().position(|n| n.path == *path)
     }
@@ -327,26 +342,16 @@ impl Outline {
     /// The deepest node on `path`, and how many of the path's segments it covers.
     fn deepest(&self, path: &KeyPath) -> Option<(usize, usize)> {
         let segs: Vec<Segment<'_>> = path.segments().collect();
-        let (mut node, mut used) = match segs.first() {
+        let start = match segs.first() {
             Some(Segment::Document(n)) => (*self.docs.get(*n)?, 1),
             _ => (*self.docs.first()?, 0),
         };
-        while used < segs.len() {
-            let mut want = self.nodes[node].path.clone();
-            want.push(segs[used]);
-            match self.nodes[node]
-                .children
-                .iter()
-                .find(|&&c| self.nodes[c].path == want)
-            {
-                Some(&c) => {
-                    node = c;
-                    used += 1;
-                }
-                None => break,
-            }
-        }
-        Some((node, used))
+        Some(deepest(
+            start,
+            &segs,
+            |n| &self.nodes[n].path,
+            |n| &self.nodes[n].children,
+        ))
     }
 
     /// The indentation unit: the smallest step from a block collection's entries to its
@@ -415,16 +420,7 @@ pub(crate) fn remove(text: &str, doc: &Document, path: &KeyPath) -> Result<Strin
         .ok_or_else(|| PatchError::Unsupported("cannot remove a whole document".into()))?;
     let parent = &o.nodes[p];
     let pos = parent.children.iter().position(|&c| c == i).expect("child");
-    if let Some((open, close)) = parent.flow {
-        let flow = Flow {
-            open,
-            close,
-            items: parent
-                .children
-                .iter()
-                .map(|&c| o.nodes[c].start..o.nodes[c].end)
-                .collect(),
-        };
+    if let Some(flow) = o.flow(p) {
         return Ok(splice(text, flow.remove(pos), ""));
     }
     if parent.children.len() > 1 {
@@ -532,16 +528,7 @@ pub(crate) fn add(
                 .collect())
         }
         Kind::Map | Kind::Seq => {
-            if let Some((open, close)) = node.flow {
-                let flow = Flow {
-                    open,
-                    close,
-                    items: node
-                        .children
-                        .iter()
-                        .map(|&c| o.nodes[c].start..o.nodes[c].end)
-                        .collect(),
-                };
+            if let Some(flow) = o.flow(anc) {
                 let n = renderings(0, true).len();
                 return Ok((0..n)
                     .map(|k| {
@@ -704,10 +691,7 @@ fn yaml_key(k: &str) -> String {
         .is_some_and(|c| c.is_alphabetic() || c == '_')
         && k.chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
-        && !matches!(
-            k.to_ascii_lowercase().as_str(),
-            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
-        );
+        && !super::reads_as_other_type(k);
     if plain {
         k.to_owned()
     } else {
@@ -806,27 +790,10 @@ fn block_literal(value: &str, indent: usize, le: &str) -> Option<String> {
 
 /// A double-quoted scalar, with escapes for what YAML cannot hold as it is.
 pub(super) fn double_quoted(s: &str) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control()
-                || matches!(
-                    c,
-                    '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
-                ) =>
-            {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    const ESCAPED: DoubleQuoted = DoubleQuoted {
+        named: &[('\n', "\\n"), ('\r', "\\r"), ('\t', "\\t")],
+        unicode: super::needs_unicode_escape,
+        upper_hex: false,
+    };
+    ESCAPED.quote(s)
 }

@@ -346,6 +346,42 @@ fn rerere_on(repo: &Repo) -> bool {
     }
 }
 
+/// What checking the protected files stored in a tree needs.
+struct Stored<'a> {
+    repo: &'a Repo,
+    top: &'a Path,
+    blobs: &'a mut BlobReader,
+    book: &'a mut RuleBook,
+    ids: &'a [Box<dyn Identity>],
+    report: &'a mut Report,
+}
+
+impl Stored<'_> {
+    /// Checks each protected file as `tree` (a commit, or `None` for the index) stores it:
+    /// in plaintext or altered, and its holders against its rule (the work tree's rules
+    /// for the index, the commit's own for a commit).
+    fn check(&mut self, tree: Option<&str>) -> Result<(), CliError> {
+        let (place, source) = match tree {
+            None => ("index", RuleSource::WorkTree),
+            Some(rev) => (rev, RuleSource::Commit(rev)),
+        };
+        let paths = self.repo.ls_files(tree).map_err(git_error)?;
+        for p in protected(self.repo, self.top, &paths)? {
+            let Ok(Some(b)) = self.blobs.read(&format!("{}:{p}", tree.unwrap_or(""))) else {
+                continue;
+            };
+            if let Some(why) = problem(&p, &b, self.ids) {
+                self.report
+                    .findings
+                    .push(Finding::new(place, &p, why, Kind::Stored));
+            }
+            let rules = self.book.for_path(source, &p, self.blobs);
+            self.report.drift(place, &p, &b, rules, self.top, true);
+        }
+        Ok(())
+    }
+}
+
 pub fn run_check(args: CheckArgs, ui: &Ui) -> crate::cli::CmdResult {
     let repo = current_repo()?;
     if args.all_history {
@@ -359,39 +395,23 @@ pub fn run_check(args: CheckArgs, ui: &Ui) -> crate::cli::CmdResult {
     let mut book = RuleBook::new(&top);
     let mut report = Report::default();
 
-    let index_paths = repo.ls_files(None).map_err(git_error)?;
-    for p in protected(&repo, &top, &index_paths)? {
-        let Ok(Some(b)) = blobs.read(&format!(":{p}")) else {
-            continue;
-        };
-        if let Some(why) = problem(&p, &b, ids) {
-            report
-                .findings
-                .push(Finding::new("index", &p, why, Kind::Stored));
-        }
-        let rules = book.for_path(RuleSource::WorkTree, &p, &mut blobs);
-        report.drift("index", &p, &b, rules, &top, true);
-    }
+    let mut stored = Stored {
+        repo: &repo,
+        top: &top,
+        blobs: &mut blobs,
+        book: &mut book,
+        ids,
+        report: &mut report,
+    };
+    stored.check(None)?;
     let has_head = repo.has_head();
     // A bare repository (a server-side check) stages nothing.
     if repo.work_tree.is_some() {
-        let moved = escaped(&repo, &top, has_head, &mut blobs, ids)?;
-        report.findings.extend(moved);
+        let moved = escaped(&repo, &top, has_head, stored.blobs, ids)?;
+        stored.report.findings.extend(moved);
     }
     if !args.staged && has_head {
-        let head_paths = repo.ls_files(Some("HEAD")).map_err(git_error)?;
-        for p in protected(&repo, &top, &head_paths)? {
-            let Ok(Some(b)) = blobs.read(&format!("HEAD:{p}")) else {
-                continue;
-            };
-            if let Some(why) = problem(&p, &b, ids) {
-                report
-                    .findings
-                    .push(Finding::new("HEAD", &p, why, Kind::Stored));
-            }
-            let rules = book.for_path(RuleSource::Commit("HEAD"), &p, &mut blobs);
-            report.drift("HEAD", &p, &b, rules, &top, true);
-        }
+        stored.check(Some("HEAD"))?;
     }
     if args.all_history && has_head {
         let old = history(&repo, &top, &mut blobs, &mut book, ids)?;

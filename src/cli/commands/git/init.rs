@@ -143,13 +143,7 @@ pub fn run_init(args: InitArgs, ui: &Ui) -> crate::cli::CmdResult {
         Err(e) => return Err(CliError::io("read", &attributes, e)),
     };
     if let Some(text) = setup::add_patterns(&existing, &patterns) {
-        io::write_all(
-            Output::File {
-                path: &attributes,
-                private: false,
-            },
-            text.as_bytes(),
-        )?;
+        write_shared(&attributes, text.as_bytes())?;
         ui.info(&format!(
             ".gitattributes: protecting {}",
             patterns.join(", ")
@@ -267,13 +261,7 @@ fn unlock(repo: &Repo, top: &Path, ui: &Ui) -> Result<usize, CliError> {
     let paths = protected_paths(repo)?;
     let mut blobs = BlobReader::start(repo).map_err(git_error)?;
     let mut stale = Vec::new();
-    let progress = ui.progress(paths.len(), "checking protected files");
-    for p in paths {
-        progress.inc();
-        let file = top.join(&p);
-        let Ok(on_disk) = std::fs::read(&file) else {
-            continue;
-        };
+    for (p, _, on_disk) in read_work_tree(ui, top, paths, "checking protected files") {
         let Ok(Some(blob)) = blobs.read(&format!(":{p}")) else {
             continue;
         };
@@ -281,7 +269,6 @@ fn unlock(repo: &Repo, top: &Path, ui: &Ui) -> Result<usize, CliError> {
             stale.push(p);
         }
     }
-    drop(progress);
     if stale.is_empty() {
         return Ok(0);
     }
@@ -369,13 +356,7 @@ pub fn run_deinit(args: DeinitArgs, ui: &Ui) -> crate::cli::CmdResult {
         if let Ok(existing) = std::fs::read_to_string(&attributes)
             && let Some(text) = setup::remove_patterns(&existing)
         {
-            io::write_all(
-                Output::File {
-                    path: &attributes,
-                    private: false,
-                },
-                text.as_bytes(),
-            )?;
+            write_shared(&attributes, text.as_bytes())?;
             ui.info(".gitattributes: vaultfile lines removed (commit the change)");
             changed += 1;
         }
@@ -412,13 +393,7 @@ fn lock(repo: &Repo, top: &Path, ui: &Ui) -> Result<usize, CliError> {
         .filter(|r| r.len() > 3)
         .map(|r| String::from_utf8_lossy(&r[3..]).into_owned())
         .collect();
-    let progress = ui.progress(paths.len(), "encrypting the work tree");
-    for p in paths {
-        progress.inc();
-        let file = top.join(&p);
-        let Ok(on_disk) = std::fs::read(&file) else {
-            continue;
-        };
+    for (p, file, on_disk) in read_work_tree(ui, top, paths, "encrypting the work tree") {
         if matches!(convert::classify(&p, &on_disk), Content::Encrypted { .. }) {
             continue;
         }
@@ -429,16 +404,9 @@ fn lock(repo: &Repo, top: &Path, ui: &Ui) -> Result<usize, CliError> {
         let Ok(Some(blob)) = blobs.read(&format!(":{p}")) else {
             continue;
         };
-        io::write_all(
-            Output::File {
-                path: &file,
-                private: false,
-            },
-            &blob,
-        )?;
+        write_shared(&file, &blob)?;
         count += 1;
     }
-    drop(progress);
     if !modified.is_empty() {
         ui.warn(&format!(
             "left in plaintext because they have uncommitted changes: {}",
@@ -446,4 +414,34 @@ fn lock(repo: &Repo, top: &Path, ui: &Ui) -> Result<usize, CliError> {
         ));
     }
     Ok(count)
+}
+
+/// The files of `paths` (relative to `top`) that can be read from the work tree: each path,
+/// its place on disk and its content, counted on a progress bar saying `what` until the
+/// loop over them ends.
+fn read_work_tree<'a>(
+    ui: &Ui,
+    top: &'a Path,
+    paths: Vec<String>,
+    what: &str,
+) -> impl Iterator<Item = (String, PathBuf, Vec<u8>)> + 'a {
+    let progress = ui.progress(paths.len(), what);
+    paths.into_iter().filter_map(move |p| {
+        progress.inc();
+        let file = top.join(&p);
+        let on_disk = std::fs::read(&file).ok()?;
+        Some((p, file, on_disk))
+    })
+}
+
+/// Writes a file that is not private (`.gitattributes`, a work-tree file put back from the
+/// index) through [`io::write_all`].
+fn write_shared(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    io::write_all(
+        Output::File {
+            path,
+            private: false,
+        },
+        bytes,
+    )
 }
