@@ -1027,6 +1027,45 @@ mod tests {
         assert!(Settings::default().allowed.is_empty());
     }
 
+    /// `all` alone, or one server alone, is something allowed.
+    #[test]
+    fn is_empty_only_when_no_server_and_no_all() {
+        let mut list = AllowList::default();
+        assert!(list.is_empty());
+        list.allow("all", "SRC").unwrap();
+        assert!(!list.is_empty());
+        let mut list = AllowList::default();
+        list.allow("vault.example:8200", "SRC").unwrap();
+        assert!(!list.is_empty());
+    }
+
+    /// A server allowed with a key's whole path allows that key, and no other key whose
+    /// path merely starts the same way.
+    #[test]
+    fn a_server_allowed_for_one_key_path_allows_exactly_that_key() {
+        let mut list = AllowList::default();
+        list.allow("https://vault.example:8200/transit/keys/app", "SRC")
+            .unwrap();
+        let ok = |t: &str| list.check(&spec(t)).is_ok();
+        assert!(ok("vault:https://vault.example:8200/transit/keys/app"));
+        assert!(!ok("vault:https://vault.example:8200/transit/keys/app2"));
+        assert!(!ok("vault:https://vault.example:8200/transit/keys/other"));
+    }
+
+    /// An empty entry (`a,,b`) is named as such, not as a server that cannot be read, and
+    /// allows nothing.
+    #[test]
+    fn an_empty_entry_is_named_and_allows_nothing() {
+        let mut list = AllowList::default();
+        assert_eq!(
+            list.allow("  ", "SRC"),
+            Err("SRC: an entry is empty".into())
+        );
+        assert!(list.is_empty());
+        let errors = list.allow_list("https://a.example:8200,,https://b.example:8200", "SRC");
+        assert_eq!(errors, ["SRC: an entry is empty"]);
+    }
+
     #[test]
     fn allowed_servers_match_scheme_host_port_and_path() {
         let mut list = AllowList::default();
