@@ -333,6 +333,28 @@ pub fn avoid_for(file: &Path) -> Vec<PathBuf> {
 mod tests {
     use super::*;
 
+    /// Plaintext stays out of the working directory, the file's directory and the file's
+    /// repository; a bare file name's directory is the working directory.
+    #[test]
+    fn avoid_for_names_the_files_directory_and_its_repository() {
+        let repo = tempfile::tempdir().unwrap();
+        fs::create_dir(repo.path().join(".git")).unwrap();
+        fs::create_dir(repo.path().join("config")).unwrap();
+        let root = fs::canonicalize(repo.path()).unwrap();
+        assert_eq!(repo_root(&repo.path().join("config")), Some(root.clone()));
+        let avoid = avoid_for(&repo.path().join("config/prod.yaml"));
+        assert!(avoid.contains(&root), "{avoid:?}");
+        assert!(avoid.contains(&repo.path().join("config")), "{avoid:?}");
+        assert!(
+            avoid.contains(&std::env::current_dir().unwrap()),
+            "{avoid:?}"
+        );
+        let bare = avoid_for(Path::new("prod.yaml"));
+        assert_eq!(bare.last(), Some(&PathBuf::from(".")), "{bare:?}");
+        let outside = tempfile::tempdir().unwrap();
+        assert_eq!(repo_root(outside.path()), None);
+    }
+
     const QUIET: Ui = Ui { quiet: true };
 
     /// A process id that no process has: a child that has exited and been waited for.
