@@ -117,20 +117,29 @@ impl Drop for Scratch {
 /// Where the directory goes: `$XDG_RUNTIME_DIR`, else `/dev/shm`, else the system's
 /// temporary directory (the second value says whether it is one of the first two).
 fn base_dir() -> (PathBuf, bool) {
-    if let Some(d) = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from)
+    base_dir_among(
+        std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from),
+        Path::new("/dev/shm"),
+        std::env::temp_dir(),
+    )
+}
+
+/// [`base_dir`]'s choice among the candidates it is given, so that a test can offer ones
+/// that cannot be used.
+fn base_dir_among(runtime: Option<PathBuf>, shm: &Path, fallback: PathBuf) -> (PathBuf, bool) {
+    if let Some(d) = runtime
         && d.is_absolute()
         && d.is_dir()
     {
         return (d, true);
     }
-    let shm = Path::new("/dev/shm");
     if shm.is_dir()
         && fs::metadata(shm).is_ok_and(|m| !m.permissions().readonly())
         && tempfile::tempdir_in(shm).is_ok()
     {
         return (shm.to_owned(), true);
     }
-    (std::env::temp_dir(), false)
+    (fallback, false)
 }
 
 /// Creates a new file readable and writable by its owner only.
@@ -332,6 +341,35 @@ pub fn avoid_for(file: &Path) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The scratch directory goes to the runtime directory if it is an absolute directory,
+    /// else to `/dev/shm` if it is a writable directory, else to the fallback (which is
+    /// not memory, and says so).
+    #[test]
+    fn the_scratch_base_is_the_first_usable_candidate() {
+        use std::os::unix::fs::PermissionsExt;
+        let runtime = tempfile::tempdir().unwrap();
+        let shm = tempfile::tempdir().unwrap();
+        let fallback = PathBuf::from("/fallback");
+        let among = |r: Option<&Path>, s: &Path| {
+            base_dir_among(r.map(Path::to_path_buf), s, fallback.clone())
+        };
+        assert_eq!(
+            among(Some(runtime.path()), shm.path()),
+            (runtime.path().to_path_buf(), true)
+        );
+        assert_eq!(
+            among(Some(Path::new("relative")), shm.path()),
+            (shm.path().to_path_buf(), true)
+        );
+        assert_eq!(among(None, shm.path()), (shm.path().to_path_buf(), true));
+        fs::set_permissions(shm.path(), fs::Permissions::from_mode(0o555)).unwrap();
+        assert_eq!(among(None, shm.path()), (fallback.clone(), false));
+        fs::set_permissions(shm.path(), fs::Permissions::from_mode(0o700)).unwrap();
+        let file = shm.path().join("not-a-directory");
+        fs::write(&file, "").unwrap();
+        assert_eq!(among(None, &file), (fallback.clone(), false));
+    }
 
     /// Plaintext stays out of the working directory, the file's directory and the file's
     /// repository; a bare file name's directory is the working directory.
