@@ -27,7 +27,7 @@ use crate::crypto::{
 use crate::format::{self, Document, Format, ParseError, ParseOptions, ScalarKind, Store};
 use crate::keys::{Identity, KeyHolders, Recipient, UnwrapError, WrapError};
 use crate::metadata::{self, KeyGroup, Metadata, WrappedKey};
-use crate::path::{KeyPath, RuleError, RuleHits, RuleSpec, Rules, UNMATCHED_SELECTOR};
+use crate::path::{KeyPath, RuleError, RuleHits, RuleSpec, Rules};
 
 mod holders;
 use holders::*;
@@ -283,13 +283,9 @@ pub fn encrypt_to(
     if has_values && !opts.allow_nothing_encrypted && !selected.contains(&true) {
         // Say which rule is to blame: one that selects and matched no key, else the set
         // that, together, excludes every value.
-        let why = match unmatched
-            .iter()
-            .find_map(|u| u.strip_suffix(UNMATCHED_SELECTOR))
-        {
-            Some(rule) => rule.to_owned(),
-            None => format!("{} excludes every value", meta_base.rules.describe()),
-        };
+        let why = rules
+            .unmatched_selector(&hits)
+            .unwrap_or_else(|| format!("{} excludes every value", meta_base.rules.describe()));
         return Err(EncryptError::NothingEncrypted(why));
     }
     warnings.extend(unmatched);

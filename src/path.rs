@@ -497,7 +497,7 @@ pub struct RuleSpec {
 
 /// How [`Rules::unmatched`] ends its note on a selecting rule (`encrypted_regex`,
 /// `encrypted_suffix`) that matched no key.
-pub const UNMATCHED_SELECTOR: &str = ": nothing under it was encrypted";
+const UNMATCHED_SELECTOR: &str = ": nothing under it was encrypted";
 
 impl RuleSpec {
     /// The rules that are set, as `.vaultfile.yaml` names them: `encrypted_regex '^db$',
@@ -603,6 +603,25 @@ impl Rules {
             selected &= !m;
         }
         selected
+    }
+
+    /// The first selecting rule (`encrypted_regex`, `encrypted_suffix`) that is set but
+    /// matched no key: `encrypted_regex '^db$' matched no key`.
+    pub fn unmatched_selector(&self, hits: &RuleHits) -> Option<String> {
+        let s = &self.spec;
+        [
+            ("encrypted_regex", &s.encrypted_regex, hits.encrypted_regex),
+            (
+                "encrypted_suffix",
+                &s.encrypted_suffix,
+                hits.encrypted_suffix,
+            ),
+        ]
+        .into_iter()
+        .find_map(|(name, rule, hit)| match (rule, hit) {
+            (Some(r), false) => Some(format!("{name} '{r}' matched no key")),
+            _ => None,
+        })
     }
 
     /// Names the rules that are set but matched no key, for a warning.

@@ -73,34 +73,35 @@ pub fn callbacks() -> Arc<dyn vaultfile::Callbacks> {
 /// skipping it would hide a file nobody here can re-key.
 pub fn read_encrypted(path: &Path) -> Result<Option<EncryptedFile>, CliError> {
     let bytes = std::fs::read(path).map_err(|e| CliError::io("read", path, e))?;
-    let found = encrypted_from(path, bytes, Stored::WorkTree);
-    if found.is_none()
-        && let Ok(text) = std::fs::read_to_string(path)
-    {
-        let format = engine::format_of_encrypted(&text, Some(Format::from_path(path)));
-        let store = format::store_for(format)
-            .unwrap_or_else(|| format::store_for(Format::Yaml).expect("yaml store"));
-        if let Err(e @ engine::DecryptError::UnsupportedVersion(_)) = engine::inspect(store, &text)
-        {
-            return Err(CliError::decrypt(&path.display().to_string(), e, &[]));
-        }
-    }
-    Ok(found)
+    encrypted_from(path, bytes, Stored::WorkTree)
+        .map_err(|e| CliError::decrypt(&path.display().to_string(), e, &[]))
 }
 
-fn encrypted_from(path: &Path, bytes: Vec<u8>, stored: Stored) -> Option<EncryptedFile> {
-    let text = String::from_utf8(bytes).ok()?;
+/// `bytes` as an encrypted file; `Ok(None)` if they are anything else, and
+/// `Err(UnsupportedVersion)` for a file in a format newer than this vaultfile reads.
+fn encrypted_from(
+    path: &Path,
+    bytes: Vec<u8>,
+    stored: Stored,
+) -> Result<Option<EncryptedFile>, engine::DecryptError> {
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Ok(None);
+    };
     let format = engine::format_of_encrypted(&text, Some(Format::from_path(path)));
     let store = format::store_for(format)
         .unwrap_or_else(|| format::store_for(Format::Yaml).expect("yaml store"));
-    let metadata = engine::inspect(store, &text).ok()?;
-    Some(EncryptedFile {
+    let metadata = match engine::inspect(store, &text) {
+        Ok(m) => m,
+        Err(e @ engine::DecryptError::UnsupportedVersion(_)) => return Err(e),
+        Err(_) => return Ok(None),
+    };
+    Ok(Some(EncryptedFile {
         path: path.to_path_buf(),
         format,
         text,
         metadata,
         stored,
-    })
+    }))
 }
 
 /// `path` as an encrypted file: the file itself, or, for a file git's filter manages, its
@@ -240,7 +241,9 @@ fn from_git_index(plain: &[PathBuf]) -> (Vec<EncryptedFile>, Vec<PathBuf>) {
             path: rel.clone(),
             mode: entry.mode.clone(),
         };
-        if let Some(f) = encrypted_from(p, blob, stored) {
+        // A staged blob in a newer format is left out here as any unreadable blob is; a
+        // named work-tree file in one is refused by `read_encrypted`.
+        if let Ok(Some(f)) = encrypted_from(p, blob, stored) {
             found.push(f);
         }
     }

@@ -10,7 +10,7 @@ use vaultfile::engine::Rotation;
 use vaultfile::metadata::VERSION;
 
 use crate::cli::common::IdentityArgs;
-use crate::cli::error::{CliError, ExitKind};
+use crate::cli::error::CliError;
 use crate::cli::identities;
 use crate::cli::rekey::{self, EncryptedFile};
 use crate::cli::ui::Ui;
@@ -57,24 +57,6 @@ pub fn run(args: UpgradeArgs, ui: &Ui) -> crate::cli::CmdResult {
         }
     }
     let looked_at = files.len();
-    // A file from a newer vaultfile is not "up to date": this one cannot read it, and
-    // saying "nothing to upgrade" would hide that.
-    let newer: Vec<String> = files
-        .iter()
-        .filter(|f| f.metadata.version > VERSION)
-        .map(|f| format!("{} (format {})", f.name(), f.metadata.version))
-        .collect();
-    if !newer.is_empty() {
-        return Err(CliError::new(
-            ExitKind::State,
-            format!(
-                "{} in a format newer than this vaultfile reads (up to {VERSION}): {}",
-                if newer.len() == 1 { "a file is" } else { "files are" },
-                newer.join(", ")
-            ),
-        )
-        .hint("a newer release of vaultfile wrote them: install that release (or a later one); `vaultfile upgrade` only rewrites older files"));
-    }
     let old: Vec<EncryptedFile> = files
         .into_iter()
         .filter(|f| f.metadata.version < VERSION)
