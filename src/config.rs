@@ -94,16 +94,14 @@ pub struct CreationRule {
 impl CreationRule {
     /// Parses the holders a `.vaultfile.yaml` creation rule names: its `recipients`, or
     /// its `key_groups` and `threshold` (all groups when it has none). Duplicates within a
-    /// list are dropped.
-    pub fn holders(
-        &self,
-        callbacks: std::sync::Arc<dyn keys::Callbacks>,
-    ) -> Result<KeyHolders, keys::RecipientError> {
+    /// list are dropped. `context` is what parsing a recipient needs (see
+    /// [`keys::parse_recipient_with`]).
+    pub fn holders(&self, context: &keys::Context) -> Result<KeyHolders, keys::RecipientError> {
         let parse =
             |list: &[String]| -> Result<Vec<Box<dyn keys::Recipient>>, keys::RecipientError> {
                 let mut out: Vec<Box<dyn keys::Recipient>> = Vec::with_capacity(list.len());
                 for r in list {
-                    let parsed = keys::parse_recipient_with(r, callbacks.clone())?;
+                    let parsed = keys::parse_recipient_with(r, context)?;
                     if !out.iter().any(|o| o.id() == parsed.id()) {
                         out.push(parsed);
                     }

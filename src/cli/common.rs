@@ -136,12 +136,12 @@ impl RecipientArgs {
         // `-r ARN+context=a=1,b=2`: clap split the context at its comma; join it back.
         let recipients = keys::rejoin_split_recipients(&self.recipients);
         for r in recipients.iter().filter(|r| !r.trim().is_empty()) {
-            out.push(keys::parse_recipient_with(r, super::rekey::callbacks()).map_err(bad)?);
+            out.push(keys::parse_recipient_with(r, &super::key_services::context()).map_err(bad)?);
         }
         for f in &self.recipients_files {
             let text = std::fs::read_to_string(f)
                 .map_err(|e| CliError::io("read recipients file", f, e))?;
-            let list = keys::parse_recipients_file_with(&text, super::rekey::callbacks()).map_err(
+            let list = keys::parse_recipients_file_with(&text, &super::key_services::context()).map_err(
                 |e| CliError::new(ExitKind::Recipients, format!("{}: {e}", f.display())).hint("a recipients file holds one public key a line (age1…, ssh-ed25519 …); # starts a comment"),
             )?;
             out.extend(list);
@@ -191,7 +191,7 @@ pub fn holders_from_config(
 /// Parses the recipients of rule `i` of `config`; errors name the rule's line.
 pub fn holders_of_rule(config: &Config, i: usize) -> Result<KeyHolders, CliError> {
     let rule = &config.creation_rules[i];
-    rule.holders(super::rekey::callbacks()).map_err(|e| {
+    rule.holders(&super::key_services::context()).map_err(|e| {
         CliError::new(
             ExitKind::Recipients,
             format!("{}:{}: {e}", config.path.display(), rule.line),

@@ -368,21 +368,28 @@ fn sweep_once(dir: &Path, uid: u32) {
     if !SWEPT.lock().map(|mut s| s.insert(key)).unwrap_or(true) {
         return;
     }
-    let removed = sweep_stale(dir, uid);
-    if removed > 0 {
-        let what = if removed == 1 {
-            "1 stale temporary file".to_owned()
-        } else {
-            format!("{removed} stale temporary files")
-        };
+    if let Some(warning) = stale_warning(sweep_stale(dir, uid), dir) {
         // Said even with --quiet: a file that may have held plaintext was on disk.
-        Ui { quiet: false }.warn(&format!(
-            "removed {what} ({TMP_PREFIX}*{TMP_SUFFIX}) from {}: a vaultfile run was killed \
-             while writing there; it was overwritten with zeros first, as it may have held \
-             plaintext",
-            dir.display()
-        ));
+        Ui { quiet: false }.warn(&warning);
     }
+}
+
+/// The warning for `removed` stale temporary files swept from `dir`, if there were any.
+fn stale_warning(removed: usize, dir: &Path) -> Option<String> {
+    if removed == 0 {
+        return None;
+    }
+    let what = if removed == 1 {
+        "1 stale temporary file".to_owned()
+    } else {
+        format!("{removed} stale temporary files")
+    };
+    Some(format!(
+        "removed {what} ({TMP_PREFIX}*{TMP_SUFFIX}) from {}: a vaultfile run was killed \
+         while writing there; it was overwritten with zeros first, as it may have held \
+         plaintext",
+        dir.display()
+    ))
 }
 
 /// Overwrites and removes the files in `dir` named by a process of user `uid` that is gone;
@@ -437,6 +444,20 @@ mod tests {
         let pid = child.id();
         child.wait().unwrap();
         pid
+    }
+
+    #[test]
+    fn stale_warning_counts_the_files_it_names() {
+        let dir = Path::new("/some/dir");
+        assert_eq!(stale_warning(0, dir), None, "no files swept, no warning");
+        let one = stale_warning(1, dir).unwrap();
+        assert!(one.starts_with("removed 1 stale temporary file ("), "{one}");
+        assert!(one.contains("from /some/dir:"), "{one}");
+        let three = stale_warning(3, dir).unwrap();
+        assert!(
+            three.starts_with("removed 3 stale temporary files ("),
+            "{three}"
+        );
     }
 
     fn mode(p: &Path) -> u32 {

@@ -95,14 +95,28 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-/// Passes the key services' settings to the library; called once, before any command.
+static CONTEXT: OnceLock<vaultfile::keys::Context> = OnceLock::new();
+
+/// The context every recipient is parsed in and every key-service identity made with:
+/// this process's prompts, and the key services' settings from [`configure`]. One per
+/// process, so that a service found down is not tried again by the next file.
+pub fn context() -> vaultfile::keys::Context {
+    CONTEXT
+        .get_or_init(|| vaultfile::keys::Context::new(super::rekey::callbacks()))
+        .clone()
+}
+
+/// Reads the key services' settings from the environment and the global flags, into the
+/// process's [`context`]; called once, before any command.
 pub fn configure(args: &ServiceArgs, ui: &Ui) {
     let _ = PREFER.set(args.prefer.clone());
+    #[cfg_attr(not(any(feature = "aws-kms", feature = "vault")), allow(unused_mut))]
+    let mut context = vaultfile::keys::Context::new(super::rekey::callbacks());
     #[cfg(feature = "aws-kms")]
     {
         use vaultfile::keys::aws_kms;
         let defaults = aws_kms::Settings::default();
-        aws_kms::configure(aws_kms::Settings {
+        context.aws_kms = aws_kms::Service::new(aws_kms::Settings {
             endpoint_url: env("AWS_ENDPOINT_URL_KMS").or_else(|| env("AWS_ENDPOINT_URL")),
             region: env("AWS_REGION").or_else(|| env("AWS_DEFAULT_REGION")),
             profile: env("AWS_PROFILE"),
@@ -130,7 +144,7 @@ pub fn configure(args: &ServiceArgs, ui: &Ui) {
             }
         };
         let quiet = ui.quiet;
-        vault::configure(vault::Settings {
+        context.vault = vault::Service::new(vault::Settings {
             allowed: vault_servers(args, ui),
             token: token.map(SecretString::from),
             token_source,
@@ -145,6 +159,7 @@ pub fn configure(args: &ServiceArgs, ui: &Ui) {
             })),
         });
     }
+    let _ = CONTEXT.set(context);
     let _ = ui;
 }
 
@@ -181,12 +196,12 @@ pub fn add_identities(found: &mut Found) {
     {
         // Not listed in `tried`: it is only addressed by `arn:` recipients, and its
         // failures are reported with the recipient they concern.
-        let id = vaultfile::keys::aws_kms::Identity::new();
+        let id = vaultfile::keys::aws_kms::Identity::new(context().aws_kms);
         by_source.push((Source::AwsKms, vec![Box::new(id)]));
     }
     #[cfg(feature = "vault")]
     {
-        let id = vaultfile::keys::vault::Identity::new();
+        let id = vaultfile::keys::vault::Identity::new(context().vault);
         by_source.push((Source::Vault, vec![Box::new(id)]));
     }
     let prefer = PREFER.get().map(Vec::as_slice).unwrap_or(&[]);

@@ -281,11 +281,11 @@ fn walk(
 
 /// The holders a file has now, parsed back from its metadata.
 pub fn holders_of(file: &EncryptedFile) -> Result<KeyHolders, CliError> {
-    let cb = callbacks();
+    let context = super::key_services::context();
     let parse = |ids: &[&str]| -> Result<Vec<Box<dyn Recipient>>, CliError> {
         ids.iter()
             .map(|id| {
-                keys::parse_recipient_with(id, cb.clone()).map_err(|e| {
+                keys::parse_recipient_with(id, &context).map_err(|e| {
                     CliError::new(ExitKind::Recipients, format!("{}: {e}", file.name()))
                         .hint("check the recipient; a key service (KMS, Vault) also needs credentials and network")
                 })
@@ -329,11 +329,11 @@ pub fn change_holders(
     rm: &[String],
     group: Option<usize>,
 ) -> Result<KeyHolders, CliError> {
-    let cb = callbacks();
+    let context = super::key_services::context();
     let usage = |m: String| CliError::new(ExitKind::Usage, m);
     let mut parsed = Vec::new();
     for a in add {
-        parsed.push(keys::parse_recipient_with(a, cb.clone()).map_err(|e| {
+        parsed.push(keys::parse_recipient_with(a, &context).map_err(|e| {
             CliError::new(ExitKind::Recipients, e.to_string())
                 .hint("age public keys start with age1; SSH keys look like the line in ~/.ssh/id_ed25519.pub; `passphrase` asks for one")
         })?);

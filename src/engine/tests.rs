@@ -1127,7 +1127,7 @@ fn a_passphrase_is_asked_for_only_when_nothing_else_opens_the_file() {
     let k = key();
     let both = || {
         vec![
-            keys::parse_recipient_with("passphrase", Arc::new(Fixed)).unwrap(),
+            keys::parse_recipient_with("passphrase", &keys::Context::new(Arc::new(Fixed))).unwrap(),
             keys::parse_recipient(k.recipients[0].id()).unwrap(),
         ]
     };

@@ -16,7 +16,8 @@ use crate::keys::{self, Identity, Recipient};
 
 use super::convert::{self, Content};
 
-/// The conflict labels git passes (`%S %X %Y`), or ours/base/theirs.
+/// How conflicts are marked: the labels git passes (`%S %X %Y`, or ours/base/theirs) and
+/// the markers' length (`%L`).
 pub struct Labels<'a> {
     /// Our side's name (`HEAD`).
     pub ours: &'a str,
@@ -24,6 +25,8 @@ pub struct Labels<'a> {
     pub base: &'a str,
     /// Their side's name (the branch merged in).
     pub theirs: &'a str,
+    /// How many characters a conflict marker has (git's `conflict-marker-size`).
+    pub marker_size: usize,
 }
 
 /// The outcome of a merge.
@@ -107,9 +110,10 @@ pub fn merge(
     ours: &[u8],
     theirs: &[u8],
     identities: &[Box<dyn Identity>],
-    marker_size: usize,
+    context: &keys::Context,
     labels: &Labels<'_>,
 ) -> Result<Merged, MergeError> {
+    let marker_size = labels.marker_size;
     let base = open_side("the common ancestor", path, base, identities)?;
     let ours = open_side("our version", path, ours, identities)?;
     let theirs = open_side("their version", path, theirs, identities)?;
@@ -173,16 +177,18 @@ pub fn merge(
     }
     // A file with key groups keeps its groups: a flat list would flatten it (and rotate its
     // key). Changing groups is `vaultfile updatekeys`' job, not a merge's.
-    let recipients: Vec<Box<dyn Recipient>> = if &wanted == anchor_ids
-        || anchor.metadata.has_key_groups()
-    {
-        Vec::new()
-    } else {
-        wanted
-            .iter()
-            .map(|id| keys::parse_recipient(id).map_err(|e| MergeError::Recipient(id.clone(), e)))
-            .collect::<Result<_, _>>()?
-    };
+    let recipients: Vec<Box<dyn Recipient>> =
+        if &wanted == anchor_ids || anchor.metadata.has_key_groups() {
+            Vec::new()
+        } else {
+            wanted
+                .iter()
+                .map(|id| {
+                    keys::parse_recipient_with(id, context)
+                        .map_err(|e| MergeError::Recipient(id.clone(), e))
+                })
+                .collect::<Result<_, _>>()?
+        };
     let opts = EncryptOptions {
         recipients: &recipients,
         rules: None,
@@ -247,6 +253,7 @@ mod tests {
         ours: "HEAD",
         base: "base",
         theirs: "feature",
+        marker_size: 7,
     };
 
     fn enc(
@@ -302,8 +309,16 @@ mod tests {
             &r,
             Some(&base),
         );
-        let Merged::Clean(out) = merge("x.yaml", &base, &ours, &theirs, &ids, 7, &LABELS).unwrap()
-        else {
+        let Merged::Clean(out) = merge(
+            "x.yaml",
+            &base,
+            &ours,
+            &theirs,
+            &ids,
+            &Default::default(),
+            &LABELS,
+        )
+        .unwrap() else {
             panic!("conflict")
         };
         assert_eq!(
@@ -340,9 +355,16 @@ mod tests {
             &r,
             Some(&base),
         );
-        let Merged::Conflicts(blob) =
-            merge("x.yaml", &base, &ours, &theirs, &ids, 7, &LABELS).unwrap()
-        else {
+        let Merged::Conflicts(blob) = merge(
+            "x.yaml",
+            &base,
+            &ours,
+            &theirs,
+            &ids,
+            &Default::default(),
+            &LABELS,
+        )
+        .unwrap() else {
             panic!("no conflict")
         };
         // What git stores is ciphertext; the work tree gets it through smudge.
@@ -396,9 +418,16 @@ mod tests {
         )
         .unwrap()
         .text;
-        let Merged::Clean(out) =
-            merge("x.yaml", &base, &ours, theirs.as_bytes(), &ids, 7, &LABELS).unwrap()
-        else {
+        let Merged::Clean(out) = merge(
+            "x.yaml",
+            &base,
+            &ours,
+            theirs.as_bytes(),
+            &ids,
+            &Default::default(),
+            &LABELS,
+        )
+        .unwrap() else {
             panic!("conflict")
         };
         let meta = convert::metadata_of("x.yaml", &out).unwrap();
@@ -451,9 +480,16 @@ mod tests {
         let edit =
             |t: &str, who: &[&str]| enc_for(&BASE.replace("a: 1", t), &ids, flat(who), Some(&base));
         let merged = |ours: &[u8], theirs: &[u8]| {
-            let Merged::Clean(out) =
-                merge("x.yaml", &base, ours, theirs, &ids, 7, &LABELS).unwrap()
-            else {
+            let Merged::Clean(out) = merge(
+                "x.yaml",
+                &base,
+                ours,
+                theirs,
+                &ids,
+                &Default::default(),
+                &LABELS,
+            )
+            .unwrap() else {
                 panic!("conflict")
             };
             out
@@ -500,9 +536,16 @@ mod tests {
             Some(&base),
         );
         let theirs = BASE.replace("e: 5", "e: 50");
-        let Merged::Clean(out) =
-            merge("x.yaml", &base, &ours, theirs.as_bytes(), &ids, 7, &LABELS).unwrap()
-        else {
+        let Merged::Clean(out) = merge(
+            "x.yaml",
+            &base,
+            &ours,
+            theirs.as_bytes(),
+            &ids,
+            &Default::default(),
+            &LABELS,
+        )
+        .unwrap() else {
             panic!("conflict")
         };
         assert_eq!(recipients(&out), [a, b, c]);
@@ -536,8 +579,16 @@ mod tests {
             Some(&base),
         );
         let theirs = enc_for(BASE, &ids, groups(&[&[a, c], &[b]]), Some(&base));
-        let Merged::Clean(out) = merge("x.yaml", &base, &ours, &theirs, &ids, 7, &LABELS).unwrap()
-        else {
+        let Merged::Clean(out) = merge(
+            "x.yaml",
+            &base,
+            &ours,
+            &theirs,
+            &ids,
+            &Default::default(),
+            &LABELS,
+        )
+        .unwrap() else {
             panic!("conflict")
         };
         let meta = convert::metadata_of("x.yaml", &out).unwrap();
@@ -562,7 +613,9 @@ mod tests {
         let base = bin(&[0, 1, 2], None);
         let ours = bin(&[0, 1, 2, 3], Some(&base));
         for (o, t) in [(&ours, &base), (&base, &ours)] {
-            let Merged::Clean(out) = merge("k.bin", &base, o, t, &ids, 7, &LABELS).unwrap() else {
+            let Merged::Clean(out) =
+                merge("k.bin", &base, o, t, &ids, &Default::default(), &LABELS).unwrap()
+            else {
                 panic!("conflict")
             };
             let Smudged::Decrypted(plain) = convert::smudge("k.bin", out, &ids).unwrap() else {

@@ -15,7 +15,8 @@
 //! Credentials come from the SDK's standard chain (environment, profile, SSO, web
 //! identity for CI OIDC, ECS and instance roles). That chain reads the environment itself,
 //! as the SDK documents; everything else (endpoint, region for STS, timeouts) is passed in
-//! with [`configure`] by the caller, since the library reads no environment variable.
+//! by the caller as [`Settings`] in a [`Service`], since the library reads no environment
+//! variable.
 //!
 //! **Which host a file can choose.** A recipient (or a SOPS `kms` entry: `arn`, `role`,
 //! `context`, `aws_profile`) is read from a file before anything in it can be
@@ -39,13 +40,13 @@
 //! any, the user wrote.
 //!
 //! The SDK is asynchronous and the [`super::Identity`] trait is not: calls run on one
-//! small current-thread tokio runtime, created the first time a key service is used.
+//! small current-thread tokio runtime per [`Service`], created the first time it is used.
 //! Every call is bounded by the configured timeout (connect and each attempt) and is
 //! retried, with exponential backoff and jitter, only when KMS says it is throttling.
 
 use crate::keys::service::{FailureClass, KeyServiceError};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
@@ -96,16 +97,26 @@ impl Default for Settings {
     }
 }
 
-static SETTINGS: OnceLock<Settings> = OnceLock::new();
+/// How this process reaches AWS KMS: the [`Settings`], and the runtime, clients and
+/// unreachable regions that every recipient and identity made with it share. Cloning it
+/// shares them too.
+#[derive(Clone, Default)]
+pub struct Service(Arc<Shared>);
 
-/// Sets how this process reaches KMS; call it once, before any KMS recipient is used.
-/// Returns false (and changes nothing) if settings were already fixed.
-pub fn configure(settings: Settings) -> bool {
-    SETTINGS.set(settings).is_ok()
+#[derive(Default)]
+struct Shared {
+    settings: Settings,
+    runtime: OnceLock<Result<tokio::runtime::Runtime, String>>,
+    clients: Mutex<HashMap<ClientKey, aws_sdk_kms::Client>>,
+    /// Regions that timed out or could not be reached: not tried again with this service
+    /// (a `git` checkout of many files waits for a dead endpoint once, not once per file).
+    down: Mutex<HashMap<String, KeyServiceError>>,
 }
 
-fn settings() -> &'static Settings {
-    SETTINGS.get_or_init(Settings::default)
+impl std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Service").field(&self.0.settings).finish()
+    }
 }
 
 /// Whether `text` has the shape of a KMS recipient (`arn:…:kms:…`), valid or not.
@@ -349,11 +360,13 @@ fn unescape(s: &str) -> Result<String, String> {
 pub struct Recipient {
     id: String,
     spec: KeySpec,
+    service: Service,
 }
 
 impl Recipient {
-    /// Parses a KMS recipient string (see the module documentation).
-    pub fn parse(text: &str) -> Result<Self, RecipientError> {
+    /// Parses a KMS recipient string (see the module documentation), to be reached
+    /// through `service`.
+    pub fn parse(text: &str, service: &Service) -> Result<Self, RecipientError> {
         let spec = KeySpec::parse(text).map_err(|reason| RecipientError::Invalid {
             kind: "AWS KMS",
             text: text.trim().to_owned(),
@@ -362,6 +375,7 @@ impl Recipient {
         Ok(Recipient {
             id: spec.id(),
             spec,
+            service: service.clone(),
         })
     }
 }
@@ -372,15 +386,54 @@ impl super::Recipient for Recipient {
     }
 
     fn wrap(&self, key: &DataKey) -> Result<String, WrapError> {
-        let err = |reason: String| WrapError {
-            recipient: self.id.clone(),
-            reason,
-        };
-        let blob = service()
-            .map_err(|e| err(e.to_owned()))?
+        let blob = self
+            .service
             .encrypt(&self.spec, key.expose())
-            .map_err(|f| err(f.to_string()))?;
+            .map_err(|f| WrapError {
+                recipient: self.id.clone(),
+                reason: f.to_string(),
+            })?;
         Ok(STANDARD.encode(blob))
+    }
+
+    fn sops_entry(&self, payload: &[u8], created_at: &str) -> Option<Result<SopsEntry, WrapError>> {
+        use serde_json::Value;
+        let blob = match self.service.encrypt(&self.spec, payload) {
+            Ok(b) => b,
+            Err(e) => {
+                return Some(Err(WrapError {
+                    recipient: self.id.clone(),
+                    reason: e.to_string(),
+                }));
+            }
+        };
+        let spec = &self.spec;
+        // SOPS's `kms` entry: `aws_profile` always written, `role` and `context` only
+        // when set.
+        let mut fields = SopsFields::new();
+        fields.insert("arn".into(), Value::String(spec.arn.clone()));
+        fields.insert(
+            "aws_profile".into(),
+            Value::String(spec.profile.clone().unwrap_or_default()),
+        );
+        if !spec.context.is_empty() {
+            let c = spec
+                .context
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect();
+            fields.insert("context".into(), Value::Object(c));
+        }
+        fields.insert("created_at".into(), Value::String(created_at.to_owned()));
+        fields.insert("enc".into(), Value::String(STANDARD.encode(blob)));
+        if let Some(r) = &spec.role {
+            fields.insert("role".into(), Value::String(r.clone()));
+        }
+        Some(Ok(SopsEntry {
+            kind: "kms",
+            id: spec.arn.clone(),
+            fields,
+        }))
     }
 }
 
@@ -399,54 +452,13 @@ impl super::KeySource for Source {
     fn parse(
         &self,
         text: &str,
-        _: std::sync::Arc<dyn super::Callbacks>,
+        context: &super::Context,
     ) -> Result<Box<dyn super::Recipient>, RecipientError> {
-        Recipient::parse(text).map(|r| Box::new(r) as _)
+        Recipient::parse(text, &context.aws_kms).map(|r| Box::new(r) as _)
     }
 
     fn sops_kind(&self) -> Option<&'static str> {
         Some("kms")
-    }
-
-    fn sops_wrap(
-        &self,
-        recipient: &str,
-        payload: &[u8],
-        created_at: &str,
-    ) -> Result<SopsEntry, WrapError> {
-        use serde_json::Value;
-        let err = |reason: String| WrapError {
-            recipient: recipient.to_owned(),
-            reason,
-        };
-        let spec = KeySpec::parse(recipient).map_err(err)?;
-        let blob = encrypt_bytes(&spec, payload).map_err(|e| err(e.to_string()))?;
-        // SOPS's `kms` entry: `aws_profile` always written, `role` and `context` only
-        // when set.
-        let mut fields = SopsFields::new();
-        fields.insert("arn".into(), Value::String(spec.arn.clone()));
-        fields.insert(
-            "aws_profile".into(),
-            Value::String(spec.profile.unwrap_or_default()),
-        );
-        if !spec.context.is_empty() {
-            let c = spec
-                .context
-                .into_iter()
-                .map(|(k, v)| (k, Value::String(v)))
-                .collect();
-            fields.insert("context".into(), Value::Object(c));
-        }
-        fields.insert("created_at".into(), Value::String(created_at.to_owned()));
-        fields.insert("enc".into(), Value::String(STANDARD.encode(blob)));
-        if let Some(r) = spec.role {
-            fields.insert("role".into(), Value::String(r));
-        }
-        Ok(SopsEntry {
-            kind: "kms",
-            id: spec.arn,
-            fields,
-        })
     }
 
     fn sops_recipient(&self, id: &str, fields: &SopsFields) -> Option<String> {
@@ -468,20 +480,6 @@ impl super::KeySource for Source {
             }
             .id(),
         )
-    }
-
-    fn sops_unwrap(
-        &self,
-        recipient: &str,
-        enc: &str,
-    ) -> Result<Zeroizing<Vec<u8>>, KeyServiceError> {
-        let spec = KeySpec::parse(recipient).map_err(|e| {
-            KeyServiceError::new(FailureClass::Other, format!("not a valid KMS key: {e}"))
-        })?;
-        let blob = STANDARD.decode(enc.trim()).map_err(|_| {
-            KeyServiceError::new(FailureClass::Other, "the wrapped key is not valid base64")
-        })?;
-        decrypt_bytes(&spec, &blob)
     }
 
     fn sops_config_fields(&self) -> Option<(&'static str, &'static str)> {
@@ -542,30 +540,17 @@ impl super::KeySource for Source {
     }
 }
 
-/// Encrypts any payload under `spec`'s key: the ciphertext blob. For SOPS files, whose key
-/// groups wrap 33-byte Shamir shares rather than data keys.
-pub fn encrypt_bytes(spec: &KeySpec, plaintext: &[u8]) -> Result<Vec<u8>, KeyServiceError> {
-    service()
-        .map_err(|e| KeyServiceError::new(FailureClass::Other, e))?
-        .encrypt(spec, plaintext)
-}
-
-/// Decrypts a ciphertext blob of any payload (see [`encrypt_bytes`]).
-pub fn decrypt_bytes(spec: &KeySpec, blob: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyServiceError> {
-    service()
-        .map_err(|e| KeyServiceError::new(FailureClass::Other, e))?
-        .decrypt(spec, blob.to_vec())
-}
-
 /// Unwraps data keys wrapped for any KMS recipient, with the credentials at hand.
 pub struct Identity {
     describe: String,
+    service: Service,
 }
 
 impl Identity {
-    /// The KMS identity of this process (credentials from the standard chain).
-    pub fn new() -> Self {
-        let s = settings();
+    /// The KMS identity of this process, reaching KMS through `service` (credentials from
+    /// the standard chain).
+    pub fn new(service: Service) -> Self {
+        let s = &service.0.settings;
         let mut describe = "AWS KMS (standard credential chain".to_owned();
         if let Some(p) = &s.profile {
             describe.push_str(&format!(", profile {p}"));
@@ -574,13 +559,7 @@ impl Identity {
             describe.push_str(&format!(", endpoint {e}"));
         }
         describe.push(')');
-        Identity { describe }
-    }
-}
-
-impl Default for Identity {
-    fn default() -> Self {
-        Self::new()
+        Identity { describe, service }
     }
 }
 
@@ -604,25 +583,49 @@ impl super::Identity for Identity {
         let Ok(blob) = STANDARD.decode(wrapped.key.trim()) else {
             return Some(Err(err("the wrapped key is not valid base64".into())));
         };
-        let service = match service() {
-            Ok(s) => s,
-            Err(e) => return Some(Err(err(e.to_owned()))),
-        };
-        Some(match service.decrypt(&spec, blob) {
+        Some(match self.service.decrypt(&spec, &blob) {
             Ok(plain) => DataKey::from_bytes(&plain).ok_or_else(|| {
                 err("KMS returned a plaintext that is not a 32-byte data key".into())
             }),
             Err(f) => Err(err(f.to_string())),
         })
     }
+
+    fn unwrap_sops(
+        &self,
+        recipient: &str,
+        enc: &str,
+    ) -> Option<Result<Zeroizing<Vec<u8>>, KeyServiceError>> {
+        if !is_kms_recipient(recipient) {
+            return None;
+        }
+        let spec = match KeySpec::parse(recipient) {
+            Ok(s) => s,
+            Err(e) => {
+                return Some(Err(KeyServiceError::new(
+                    FailureClass::Other,
+                    format!("not a valid KMS key: {e}"),
+                )));
+            }
+        };
+        let Ok(blob) = STANDARD.decode(enc.trim()) else {
+            return Some(Err(KeyServiceError::new(
+                FailureClass::Other,
+                "the wrapped key is not valid base64",
+            )));
+        };
+        Some(self.service.decrypt(&spec, &blob))
+    }
 }
 
 /// Classifies an SDK error.
-pub fn classify<E>(err: &SdkError<E, aws_sdk_kms::config::http::HttpResponse>) -> KeyServiceError
+pub fn classify<E>(
+    err: &SdkError<E, aws_sdk_kms::config::http::HttpResponse>,
+    timeout: Duration,
+) -> KeyServiceError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    let timeout = settings().timeout;
     let detail = || chain(err);
     let class = match err {
         SdkError::TimeoutError(_) => {
@@ -717,47 +720,52 @@ pub fn class_of_code(code: &str, status: u16) -> FailureClass {
     }
 }
 
-/// The process's runtime and KMS clients.
 /// A client's region, profile and role to assume.
 type ClientKey = (String, Option<String>, Option<String>);
 
-struct Service {
-    runtime: tokio::runtime::Runtime,
-    clients: Mutex<HashMap<ClientKey, aws_sdk_kms::Client>>,
-    /// Regions that timed out or could not be reached: not tried again in this process
-    /// (a `git` checkout of many files waits for a dead endpoint once, not once per file).
-    down: Mutex<HashMap<String, KeyServiceError>>,
-}
-
-static SERVICE: OnceLock<Result<Service, String>> = OnceLock::new();
-
-fn service() -> Result<&'static Service, &'static str> {
-    SERVICE
-        .get_or_init(|| {
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map(|runtime| Service {
-                    runtime,
-                    clients: Mutex::new(HashMap::new()),
-                    down: Mutex::new(HashMap::new()),
-                })
-                .map_err(|e| format!("cannot start the AWS client runtime: {e}"))
-        })
-        .as_ref()
-        .map_err(String::as_str)
-}
-
 impl Service {
+    /// A service that reaches KMS as `settings` say.
+    pub fn new(settings: Settings) -> Self {
+        Service(Arc::new(Shared {
+            settings,
+            ..Shared::default()
+        }))
+    }
+
+    /// Its settings.
+    pub fn settings(&self) -> &Settings {
+        &self.0.settings
+    }
+
+    /// The runtime the SDK's calls run on, started the first time it is needed.
+    fn runtime(&self) -> Result<&tokio::runtime::Runtime, KeyServiceError> {
+        self.0
+            .runtime
+            .get_or_init(|| {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| format!("cannot start the AWS client runtime: {e}"))
+            })
+            .as_ref()
+            .map_err(|e| KeyServiceError::new(FailureClass::Other, e.clone()))
+    }
+
     /// The client for the key's region, profile and role, made once.
-    fn client(&self, spec: &KeySpec) -> aws_sdk_kms::Client {
-        let s = settings();
+    fn client(&self, runtime: &tokio::runtime::Runtime, spec: &KeySpec) -> aws_sdk_kms::Client {
+        let s = &self.0.settings;
         let profile = spec.profile.clone().or_else(|| s.profile.clone());
         let key = (spec.region.clone(), profile.clone(), spec.role.clone());
-        if let Some(c) = self.clients.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        if let Some(c) = self
+            .0
+            .clients
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
             return c;
         }
-        let client = self.runtime.block_on(async {
+        let client = runtime.block_on(async {
             let timeouts = TimeoutConfig::builder()
                 .connect_timeout(s.timeout)
                 .read_timeout(s.timeout)
@@ -790,7 +798,7 @@ impl Service {
             }
             aws_sdk_kms::Client::from_conf(conf.build())
         });
-        if let Ok(mut m) = self.clients.lock() {
+        if let Ok(mut m) = self.0.clients.lock() {
             m.insert(key, client.clone());
         }
         client
@@ -803,8 +811,8 @@ impl Service {
     /// Fails, before any client is made or connection opened, if the file's ARN would
     /// choose a host that is not AWS KMS: a region not named like one, and no endpoint of
     /// the user's.
-    fn check_endpoint(spec: &KeySpec) -> Result<(), KeyServiceError> {
-        if settings().endpoint_url.is_some() || is_region_name(&spec.region) {
+    fn check_endpoint(&self, spec: &KeySpec) -> Result<(), KeyServiceError> {
+        if self.0.settings.endpoint_url.is_some() || is_region_name(&spec.region) {
             return Ok(());
         }
         Err(KeyServiceError {
@@ -819,6 +827,7 @@ impl Service {
     /// Fails at once if the key's region already timed out or was unreachable.
     fn check_up(&self, spec: &KeySpec) -> Result<(), KeyServiceError> {
         match self
+            .0
             .down
             .lock()
             .ok()
@@ -840,21 +849,23 @@ impl Service {
     ) -> Result<T, KeyServiceError> {
         if let Err(f) = &result
             && matches!(f.class, FailureClass::TimedOut | FailureClass::Unreachable)
-            && let Ok(mut d) = self.down.lock()
+            && let Ok(mut d) = self.0.down.lock()
         {
             d.insert(spec.region.clone(), f.clone());
         }
         result
     }
 
-    /// `Encrypt`: the ciphertext blob for `key`.
-    fn encrypt(&self, spec: &KeySpec, plaintext: &[u8]) -> Result<Vec<u8>, KeyServiceError> {
-        Self::check_endpoint(spec)?;
-        let client = self.client(spec);
+    /// `Encrypt` of any payload under `spec`'s key (a data key, or a Shamir share of one
+    /// for a SOPS key group): the ciphertext blob.
+    pub fn encrypt(&self, spec: &KeySpec, plaintext: &[u8]) -> Result<Vec<u8>, KeyServiceError> {
+        self.check_endpoint(spec)?;
+        let runtime = self.runtime()?;
+        let client = self.client(runtime, spec);
         self.check_up(spec)?;
         let out = self.note_down(
             spec,
-            self.runtime.block_on(with_retries(|| {
+            runtime.block_on(self.with_retries(|| {
                 client
                     .encrypt()
                     .key_id(&spec.arn)
@@ -871,22 +882,24 @@ impl Service {
             })
     }
 
-    /// `Decrypt`: the plaintext for `blob`, zeroized when dropped.
-    fn decrypt(
+    /// `Decrypt` of a ciphertext blob (see [`Service::encrypt`]): the plaintext,
+    /// zeroized when dropped.
+    pub fn decrypt(
         &self,
         spec: &KeySpec,
-        blob: Vec<u8>,
+        blob: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, KeyServiceError> {
-        Self::check_endpoint(spec)?;
-        let client = self.client(spec);
+        self.check_endpoint(spec)?;
+        let runtime = self.runtime()?;
+        let client = self.client(runtime, spec);
         self.check_up(spec)?;
         let out = self.note_down(
             spec,
-            self.runtime.block_on(with_retries(|| {
+            runtime.block_on(self.with_retries(|| {
                 client
                     .decrypt()
                     .key_id(&spec.arn)
-                    .ciphertext_blob(Blob::new(blob.clone()))
+                    .ciphertext_blob(Blob::new(blob.to_vec()))
                     .set_encryption_context(Self::context(spec))
                     .send()
             })),
@@ -902,39 +915,32 @@ impl Service {
     }
 }
 
-/// Runs `call`, again after a backoff while KMS throttles it, up to the configured attempts.
-async fn with_retries<T, E, F, Fut>(call: F) -> Result<T, KeyServiceError>
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = Result<T, SdkError<E, aws_sdk_kms::config::http::HttpResponse>>>,
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-{
-    let attempts = settings().max_attempts.max(1);
-    let mut attempt = 1;
-    loop {
-        match call().await {
-            Ok(v) => return Ok(v),
-            Err(e) => {
-                let failure = classify(&e);
-                if failure.class != FailureClass::Throttled || attempt >= attempts {
-                    return Err(failure);
+impl Service {
+    /// Runs `call`, again after a backoff while KMS throttles it, up to the configured
+    /// attempts.
+    async fn with_retries<T, E, F, Fut>(&self, call: F) -> Result<T, KeyServiceError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, aws_sdk_kms::config::http::HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let s = &self.0.settings;
+        let attempts = s.max_attempts.max(1);
+        let mut attempt = 1;
+        loop {
+            match call().await {
+                Ok(v) => return Ok(v),
+                Err(e) => {
+                    let failure = classify(&e, s.timeout);
+                    if failure.class != FailureClass::Throttled || attempt >= attempts {
+                        return Err(failure);
+                    }
+                    tokio::time::sleep(super::service::backoff(attempt)).await;
+                    attempt += 1;
                 }
-                tokio::time::sleep(backoff(attempt)).await;
-                attempt += 1;
             }
         }
     }
-}
-
-/// Exponential backoff with full jitter: up to 200 ms, 400 ms, 800 ms… (capped at 5 s).
-pub(crate) fn backoff(attempt: u32) -> Duration {
-    let cap = 200u64.saturating_mul(1 << attempt.min(5)).min(5_000);
-    let mut r = [0u8; 2];
-    let jitter = match getrandom::getrandom(&mut r) {
-        Ok(()) => u64::from(u16::from_le_bytes(r)) % cap.max(1),
-        Err(_) => cap / 2,
-    };
-    Duration::from_millis(cap / 2 + jitter / 2)
 }
 
 #[cfg(test)]
@@ -1043,7 +1049,7 @@ mod tests {
         // No option names an endpoint.
         assert!(KeySpec::parse(&format!("{KEY}+endpoint=http://127.0.0.1:1")).is_err());
         let s = KeySpec::parse("arn:aws:kms:s3:123456789012:key/k").unwrap();
-        let e = Service::check_endpoint(&s).unwrap_err();
+        let e = Service::default().check_endpoint(&s).unwrap_err();
         assert_eq!(e.class, FailureClass::NotAllowed);
         assert!(
             e.to_string()
@@ -1051,7 +1057,17 @@ mod tests {
             "{e}"
         );
         assert!(e.to_string().contains("AWS_ENDPOINT_URL_KMS"), "{e}");
-        assert!(Service::check_endpoint(&KeySpec::parse(KEY).unwrap()).is_ok());
+        assert!(
+            Service::default()
+                .check_endpoint(&KeySpec::parse(KEY).unwrap())
+                .is_ok()
+        );
+        // With the user's own endpoint, the region names no host and is not checked.
+        let own = Service::new(Settings {
+            endpoint_url: Some("http://127.0.0.1:4566".into()),
+            ..Settings::default()
+        });
+        assert!(own.check_endpoint(&s).is_ok());
     }
 
     #[test]
@@ -1082,15 +1098,5 @@ mod tests {
         );
         assert_eq!(class_of_code("", 429), FailureClass::Throttled);
         assert_eq!(class_of_code("", 500), FailureClass::Other);
-    }
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        for attempt in 1..10 {
-            let b = backoff(attempt);
-            let cap =
-                Duration::from_millis(200u64 * (1 << attempt.min(5))).min(Duration::from_secs(5));
-            assert!(b <= cap && b >= cap / 2, "{attempt}: {b:?}");
-        }
     }
 }

@@ -59,6 +59,56 @@ impl Callbacks for NoCallbacks {
     }
 }
 
+/// What using a key source needs beyond a recipient's text: the user (passphrase prompts,
+/// plugin messages) and how to reach each key service.
+///
+/// The caller makes one per process and passes it to every parse; recipients and
+/// identities made from it share its key-service connections, so a service found down is
+/// not tried again by the next file. Nothing here is process-wide: two contexts with
+/// different settings (a test and its neighbour) never see each other's.
+#[derive(Clone)]
+pub struct Context {
+    /// Asked for passphrases, shown age plugins' messages.
+    pub callbacks: Arc<dyn Callbacks>,
+    /// How AWS KMS is reached.
+    #[cfg(feature = "aws-kms")]
+    pub aws_kms: aws_kms::Service,
+    /// How Vault / OpenBao transit is reached.
+    #[cfg(feature = "vault")]
+    pub vault: vault::Service,
+}
+
+impl Context {
+    /// A context with `callbacks` and every key service's default settings.
+    pub fn new(callbacks: Arc<dyn Callbacks>) -> Self {
+        Context {
+            callbacks,
+            #[cfg(feature = "aws-kms")]
+            aws_kms: aws_kms::Service::default(),
+            #[cfg(feature = "vault")]
+            vault: vault::Service::default(),
+        }
+    }
+}
+
+impl Default for Context {
+    /// No callbacks (nothing is asked) and default key-service settings.
+    fn default() -> Self {
+        Context::new(Arc::new(NoCallbacks))
+    }
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("Context");
+        #[cfg(feature = "aws-kms")]
+        d.field("aws_kms", &self.aws_kms);
+        #[cfg(feature = "vault")]
+        d.field("vault", &self.vault);
+        d.finish_non_exhaustive()
+    }
+}
+
 /// Something a data key can be wrapped for.
 pub trait Recipient: Send + Sync {
     /// The recipient as stored in the metadata (`age1…`, `ssh-ed25519 AAAA… comment`).
@@ -66,6 +116,14 @@ pub trait Recipient: Send + Sync {
 
     /// Wraps `key` for this recipient; returns the encoded wrapped key.
     fn wrap(&self, key: &DataKey) -> Result<String, WrapError>;
+
+    /// For a key service: a SOPS master-key entry holding `payload` (a data key, or a
+    /// Shamir share of one) wrapped for this recipient; `None` for keys SOPS holds as its
+    /// own kind (age), which `sops` writes itself. `created_at` is the entry's time.
+    fn sops_entry(&self, payload: &[u8], created_at: &str) -> Option<Result<SopsEntry, WrapError>> {
+        let _ = (payload, created_at);
+        None
+    }
 }
 
 /// Something that may unwrap a data key.
@@ -78,6 +136,19 @@ pub trait Identity {
     /// - `Some(Ok(key))` on success;
     /// - `Some(Err(_))` if it is addressed to this identity but unwrapping failed.
     fn unwrap(&self, wrapped: &WrappedKey) -> Option<Result<DataKey, UnwrapError>>;
+
+    /// For a key service: tries to unwrap a SOPS entry's payload of any length (a data key,
+    /// or a Shamir share of one), given the entry's recipient string
+    /// ([`KeySource::sops_recipient`]) and its `enc`; `None` if the recipient is not
+    /// this identity's.
+    fn unwrap_sops(
+        &self,
+        recipient: &str,
+        enc: &str,
+    ) -> Option<Result<zeroize::Zeroizing<Vec<u8>>, service::KeyServiceError>> {
+        let _ = (recipient, enc);
+        None
+    }
 }
 
 /// A recipient string that is not understood.
@@ -147,25 +218,26 @@ pub struct IdentityError {
     pub reason: String,
 }
 
-/// Parses one recipient string, choosing the key source by its shape. Passphrase
-/// recipients parsed this way cannot ask for their passphrase (see
-/// [`parse_recipient_with`]); age plugins show no messages.
+/// Parses one recipient string with a default [`Context`]: passphrase recipients parsed
+/// this way cannot ask for their passphrase, age plugins show no messages, and key
+/// services are reached with their default settings (see [`parse_recipient_with`]).
 pub fn parse_recipient(text: &str) -> Result<Box<dyn Recipient>, RecipientError> {
-    parse_recipient_with(text, Arc::new(NoCallbacks))
+    parse_recipient_with(text, &Context::default())
 }
 
-/// Parses one recipient string, choosing the key source by its shape; `callbacks` is asked
-/// for a passphrase recipient's passphrase and shown age plugins' messages.
+/// Parses one recipient string, choosing the key source by its shape; `context` is asked
+/// for a passphrase recipient's passphrase, shown age plugins' messages, and says how key
+/// services are reached.
 pub fn parse_recipient_with(
     text: &str,
-    callbacks: Arc<dyn Callbacks>,
+    context: &Context,
 ) -> Result<Box<dyn Recipient>, RecipientError> {
     let text = text.trim();
     if let Some(kind) = secret_key_kind(text) {
         return Err(RecipientError::SecretKey(kind));
     }
     match source_of(text) {
-        Some(source) => source.parse(text, callbacks),
+        Some(source) => source.parse(text, context),
         None => Err(RecipientError::Unknown(text.to_owned())),
     }
 }
@@ -202,13 +274,15 @@ pub trait KeySource: Sync {
     /// (a malformed one is claimed, so that its error names the right source).
     fn claims(&self, text: &str) -> bool;
 
-    /// Parses one of its recipient strings; `callbacks` serves passphrase prompts and
-    /// plugin messages.
-    fn parse(
-        &self,
-        text: &str,
-        callbacks: Arc<dyn Callbacks>,
-    ) -> Result<Box<dyn Recipient>, RecipientError>;
+    /// Parses one of its recipient strings; `context` serves passphrase prompts and
+    /// plugin messages, and holds the key services' settings.
+    fn parse(&self, text: &str, context: &Context) -> Result<Box<dyn Recipient>, RecipientError>;
+
+    /// Why this build cannot use the source's keys at all (a cargo feature left out);
+    /// `None` when it can.
+    fn unavailable(&self) -> Option<String> {
+        None
+    }
 
     /// SOPS's name for the master keys its recipients become (`age`, `kms`, `hc_vault`);
     /// `None` when a SOPS file cannot hold them.
@@ -216,41 +290,11 @@ pub trait KeySource: Sync {
         None
     }
 
-    /// For a key service: a SOPS master-key entry holding `payload` (a data key, or a
-    /// Shamir share of one) wrapped for `recipient`, one of this source's recipient
-    /// strings. (age keys are SOPS's own kind, which `sops` writes itself.)
-    fn sops_wrap(
-        &self,
-        recipient: &str,
-        payload: &[u8],
-        created_at: &str,
-    ) -> Result<SopsEntry, WrapError> {
-        let _ = (payload, created_at);
-        Err(WrapError {
-            recipient: recipient.to_owned(),
-            reason: format!("{} keys have no SOPS entry of their own", self.name()),
-        })
-    }
-
     /// For a key service: the recipient string for a SOPS entry of its kind (`id` is what
     /// the entry names: an ARN, a URL), if the entry names a usable key.
     fn sops_recipient(&self, id: &str, fields: &SopsFields) -> Option<String> {
         let _ = (id, fields);
         None
-    }
-
-    /// For a key service: unwraps the payload of a SOPS entry of its kind, given the
-    /// entry's recipient string ([`KeySource::sops_recipient`]) and its `enc`.
-    fn sops_unwrap(
-        &self,
-        recipient: &str,
-        enc: &str,
-    ) -> Result<zeroize::Zeroizing<Vec<u8>>, service::KeyServiceError> {
-        let _ = (recipient, enc);
-        Err(service::KeyServiceError::new(
-            service::FailureClass::Other,
-            format!("{} keys have no SOPS entry of their own", self.name()),
-        ))
     }
 
     /// For a key service: the `.sops.yaml` fields that list its keys, in a creation rule
@@ -397,12 +441,8 @@ impl KeySource for LocalSource {
         (self.claims)(text)
     }
 
-    fn parse(
-        &self,
-        text: &str,
-        callbacks: Arc<dyn Callbacks>,
-    ) -> Result<Box<dyn Recipient>, RecipientError> {
-        (self.parse)(text, callbacks)
+    fn parse(&self, text: &str, context: &Context) -> Result<Box<dyn Recipient>, RecipientError> {
+        (self.parse)(text, context.callbacks.clone())
     }
 
     fn sops_kind(&self) -> Option<&'static str> {
@@ -429,18 +469,18 @@ impl KeySource for Missing {
         text.starts_with(self.prefix)
     }
 
-    fn parse(
-        &self,
-        text: &str,
-        _: Arc<dyn Callbacks>,
-    ) -> Result<Box<dyn Recipient>, RecipientError> {
+    fn parse(&self, text: &str, _: &Context) -> Result<Box<dyn Recipient>, RecipientError> {
         Err(RecipientError::invalid(
             self.name,
             text,
-            format!(
-                "this vaultfile was built without the {} feature",
-                self.feature
-            ),
+            self.unavailable().unwrap_or_default(),
+        ))
+    }
+
+    fn unavailable(&self) -> Option<String> {
+        Some(format!(
+            "this vaultfile was built without the {} feature",
+            self.feature
         ))
     }
 
@@ -450,20 +490,6 @@ impl KeySource for Missing {
 
     fn sops_recipient(&self, id: &str, _: &SopsFields) -> Option<String> {
         Some(id.to_owned())
-    }
-
-    fn sops_unwrap(
-        &self,
-        _: &str,
-        _: &str,
-    ) -> Result<zeroize::Zeroizing<Vec<u8>>, service::KeyServiceError> {
-        Err(service::KeyServiceError::new(
-            service::FailureClass::Other,
-            format!(
-                "this vaultfile was built without the {} feature",
-                self.feature
-            ),
-        ))
     }
 }
 
@@ -484,13 +510,13 @@ fn secret_key_kind(text: &str) -> Option<&'static str> {
 
 /// Parses a recipients file: one recipient per line; blank lines and `#` comments ignored.
 pub fn parse_recipients_file(text: &str) -> Result<Vec<Box<dyn Recipient>>, RecipientError> {
-    parse_recipients_file_with(text, Arc::new(NoCallbacks))
+    parse_recipients_file_with(text, &Context::default())
 }
 
-/// [`parse_recipients_file`], with callbacks for passphrase and plugin recipients.
+/// [`parse_recipients_file`], in `context` (see [`parse_recipient_with`]).
 pub fn parse_recipients_file_with(
     text: &str,
-    callbacks: Arc<dyn Callbacks>,
+    context: &Context,
 ) -> Result<Vec<Box<dyn Recipient>>, RecipientError> {
     text.lines()
         // `#` starts a comment, at the start of a line or after a blank (`age1… # alice`):
@@ -498,7 +524,7 @@ pub fn parse_recipients_file_with(
         .map(|l| l.split_once(" #").map_or(l, |(r, _)| r).trim())
         .map(|l| l.split_once("\t#").map_or(l, |(r, _)| r).trim())
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| parse_recipient_with(l, callbacks.clone()))
+        .map(|l| parse_recipient_with(l, context))
         .collect()
 }
 

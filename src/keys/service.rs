@@ -6,6 +6,7 @@
 //! service for the rest of the process), so it is kept as a type, not folded into a string.
 
 use std::fmt;
+use std::time::Duration;
 
 /// Why a call to a key service failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,5 +87,34 @@ impl KeyServiceError {
 impl fmt::Display for KeyServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.class.label(), self.detail)
+    }
+}
+
+/// How long to wait before trying a throttled call again: exponential backoff with jitter,
+/// half the cap plus up to half again, for a cap of 400 ms, 800 ms… (capped at 5 s), so
+/// that many clients throttled together do not retry together.
+#[cfg_attr(not(any(feature = "aws-kms", feature = "vault")), allow(dead_code))]
+pub(crate) fn backoff(attempt: u32) -> Duration {
+    let cap = 200u64.saturating_mul(1 << attempt.min(5)).min(5_000);
+    let mut r = [0u8; 2];
+    let jitter = match getrandom::getrandom(&mut r) {
+        Ok(()) => u64::from(u16::from_le_bytes(r)) % cap.max(1),
+        Err(_) => cap / 2,
+    };
+    Duration::from_millis(cap / 2 + jitter / 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        for attempt in 1..10 {
+            let b = backoff(attempt);
+            let cap =
+                Duration::from_millis(200u64 * (1 << attempt.min(5))).min(Duration::from_secs(5));
+            assert!(b <= cap && b >= cap / 2, "{attempt}: {b:?}");
+        }
     }
 }

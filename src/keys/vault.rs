@@ -9,7 +9,7 @@
 //!
 //! Plain `http://` is accepted for local development servers; the caller is told once per
 //! address through [`Settings::warn`]. The token, the namespace and the CA certificate are
-//! passed in with [`configure`] (the CLI takes them from `VAULT_TOKEN` or `~/.vault-token`,
+//! passed in as [`Settings`] in a [`Service`] (the CLI takes them from `VAULT_TOKEN` or `~/.vault-token`,
 //! `VAULT_NAMESPACE` and `VAULT_CACERT`); the library reads no environment variable.
 //!
 //! **Servers come from the caller, never from a file alone.** A recipient names its server,
@@ -25,7 +25,7 @@
 //! one rule, the same as SOPS's, and a script's `-r` is often read from the repository too.
 //!
 //! Two REST calls over the hyper client and rustls stack the AWS SDK uses too, on a small
-//! current-thread tokio runtime created the first time it is needed. Each call is bounded
+//! current-thread tokio runtime per [`Service`], created the first time it is needed. Each call is bounded
 //! by the configured timeout (connecting, and the whole request) and is retried, with
 //! exponential backoff and jitter, only when the server answers 429 (rate limited).
 
@@ -110,16 +110,32 @@ impl fmt::Debug for Settings {
     }
 }
 
-static SETTINGS: OnceLock<Settings> = OnceLock::new();
+/// How this process reaches Vault or OpenBao: the [`Settings`], and the runtime, HTTP
+/// client, warnings given and unreachable servers that every recipient and identity made
+/// with it share. Cloning it shares them too.
+#[derive(Clone, Default)]
+pub struct Service(Arc<Shared>);
 
-/// Sets how this process reaches Vault; call it once, before any transit recipient is
-/// used. Returns false (and changes nothing) if settings were already fixed.
-pub fn configure(settings: Settings) -> bool {
-    SETTINGS.set(settings).is_ok()
+#[derive(Default)]
+struct Shared {
+    settings: Settings,
+    started: OnceLock<Result<Started, String>>,
+    warned: Mutex<HashSet<String>>,
+    /// Servers that timed out or could not be reached: not tried again with this service
+    /// (a `git` checkout of many files waits for a dead server once, not once per file).
+    down: Mutex<HashMap<String, KeyServiceError>>,
 }
 
-fn settings() -> &'static Settings {
-    SETTINGS.get_or_init(Settings::default)
+/// The runtime and the client, made the first time a server is called.
+struct Started {
+    runtime: tokio::runtime::Runtime,
+    client: HttpsClient,
+}
+
+impl fmt::Debug for Service {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Service").field(&self.0.settings).finish()
+    }
 }
 
 /// A parsed transit key address.
@@ -438,11 +454,13 @@ fn normal_host(host: &str) -> Result<String, String> {
 pub struct Recipient {
     id: String,
     spec: KeySpec,
+    service: Service,
 }
 
 impl Recipient {
-    /// Parses a transit recipient string (see the module documentation).
-    pub fn parse(text: &str) -> Result<Self, RecipientError> {
+    /// Parses a transit recipient string (see the module documentation), to be reached
+    /// through `service`.
+    pub fn parse(text: &str, service: &Service) -> Result<Self, RecipientError> {
         let spec = KeySpec::parse(text).map_err(|reason| RecipientError::Invalid {
             kind: "Vault transit",
             text: text.trim().to_owned(),
@@ -451,6 +469,7 @@ impl Recipient {
         Ok(Recipient {
             id: spec.id(),
             spec,
+            service: service.clone(),
         })
     }
 }
@@ -465,7 +484,36 @@ impl super::Recipient for Recipient {
             recipient: self.id.clone(),
             reason,
         };
-        encrypt_bytes(&self.spec, key.expose()).map_err(|e| err(e.to_string()))
+        self.service
+            .encrypt(&self.spec, key.expose())
+            .map_err(|e| err(e.to_string()))
+    }
+
+    fn sops_entry(&self, payload: &[u8], created_at: &str) -> Option<Result<SopsEntry, WrapError>> {
+        use serde_json::Value;
+        let spec = &self.spec;
+        let enc = match self.service.encrypt(spec, payload) {
+            Ok(e) => e,
+            Err(e) => {
+                return Some(Err(WrapError {
+                    recipient: self.id.clone(),
+                    reason: e.to_string(),
+                }));
+            }
+        };
+        // SOPS's `hc_vault` entry: the server, the mount and the key's name apart.
+        let address = format!("{}://{}", spec.scheme, spec.authority);
+        let mut fields = SopsFields::new();
+        fields.insert("vault_address".into(), Value::String(address.clone()));
+        fields.insert("engine_path".into(), Value::String(spec.mount.clone()));
+        fields.insert("key_name".into(), Value::String(spec.name.clone()));
+        fields.insert("created_at".into(), Value::String(created_at.to_owned()));
+        fields.insert("enc".into(), Value::String(enc));
+        Some(Ok(SopsEntry {
+            kind: "hc_vault",
+            id: format!("{address}/v1/{}/keys/{}", spec.mount, spec.name),
+            fields,
+        }))
     }
 }
 
@@ -485,41 +533,13 @@ impl super::KeySource for Source {
     fn parse(
         &self,
         text: &str,
-        _: Arc<dyn super::Callbacks>,
+        context: &super::Context,
     ) -> Result<Box<dyn super::Recipient>, RecipientError> {
-        Recipient::parse(text).map(|r| Box::new(r) as _)
+        Recipient::parse(text, &context.vault).map(|r| Box::new(r) as _)
     }
 
     fn sops_kind(&self) -> Option<&'static str> {
         Some("hc_vault")
-    }
-
-    fn sops_wrap(
-        &self,
-        recipient: &str,
-        payload: &[u8],
-        created_at: &str,
-    ) -> Result<SopsEntry, WrapError> {
-        use serde_json::Value;
-        let err = |reason: String| WrapError {
-            recipient: recipient.to_owned(),
-            reason,
-        };
-        let spec = KeySpec::parse(recipient).map_err(err)?;
-        let enc = encrypt_bytes(&spec, payload).map_err(|e| err(e.to_string()))?;
-        // SOPS's `hc_vault` entry: the server, the mount and the key's name apart.
-        let address = format!("{}://{}", spec.scheme, spec.authority);
-        let mut fields = SopsFields::new();
-        fields.insert("vault_address".into(), Value::String(address.clone()));
-        fields.insert("engine_path".into(), Value::String(spec.mount.clone()));
-        fields.insert("key_name".into(), Value::String(spec.name.clone()));
-        fields.insert("created_at".into(), Value::String(created_at.to_owned()));
-        fields.insert("enc".into(), Value::String(enc));
-        Ok(SopsEntry {
-            kind: "hc_vault",
-            id: format!("{address}/v1/{}/keys/{}", spec.mount, spec.name),
-            fields,
-        })
     }
 
     // SOPS's hc_vault entry: the server, the transit mount and the key's name.
@@ -532,16 +552,6 @@ impl super::KeySource for Source {
             field("key_name")?
         );
         KeySpec::parse(&id).ok().map(|s| s.id())
-    }
-
-    fn sops_unwrap(
-        &self,
-        recipient: &str,
-        enc: &str,
-    ) -> Result<Zeroizing<Vec<u8>>, KeyServiceError> {
-        let spec =
-            KeySpec::parse(recipient).map_err(|e| KeyServiceError::new(FailureClass::Other, e))?;
-        decrypt_bytes(&spec, enc)
     }
 
     fn sops_config_fields(&self) -> Option<(&'static str, &'static str)> {
@@ -569,48 +579,87 @@ impl super::KeySource for Source {
     }
 }
 
-/// Encrypts any payload with the transit key at `spec` (sent base64-encoded, as SOPS does
-/// too): a data key, or a Shamir share of one for a SOPS key group. Returns the transit
-/// ciphertext (`vault:v1:…`).
-pub fn encrypt_bytes(spec: &KeySpec, payload: &[u8]) -> Result<String, KeyServiceError> {
-    let plaintext = Zeroizing::new(STANDARD.encode(payload));
-    let body = Zeroizing::new(serde_json::json!({ "plaintext": plaintext.as_str() }).to_string());
-    let answer = call(spec, "encrypt", &body)?;
-    answer
-        .get("data")
-        .and_then(|d| d.get("ciphertext"))
-        .and_then(|c| c.as_str())
-        .filter(|c| c.starts_with("vault:v"))
-        .map(str::to_owned)
-        .ok_or_else(|| {
-            KeyServiceError::new(
-                FailureClass::Other,
-                "the server's answer has no data.ciphertext",
-            )
-        })
+impl Service {
+    /// A service that reaches Vault as `settings` say.
+    pub fn new(settings: Settings) -> Self {
+        Service(Arc::new(Shared {
+            settings,
+            ..Shared::default()
+        }))
+    }
+
+    /// Its settings.
+    pub fn settings(&self) -> &Settings {
+        &self.0.settings
+    }
+
+    /// Encrypts any payload with the transit key at `spec` (sent base64-encoded, as SOPS
+    /// does too): a data key, or a Shamir share of one for a SOPS key group. Returns the
+    /// transit ciphertext (`vault:v1:…`).
+    pub fn encrypt(&self, spec: &KeySpec, payload: &[u8]) -> Result<String, KeyServiceError> {
+        let plaintext = Zeroizing::new(STANDARD.encode(payload));
+        let body =
+            Zeroizing::new(serde_json::json!({ "plaintext": plaintext.as_str() }).to_string());
+        let answer = self.call(spec, "encrypt", &body)?;
+        answer
+            .get("data")
+            .and_then(|d| d.get("ciphertext"))
+            .and_then(|c| c.as_str())
+            .filter(|c| c.starts_with("vault:v"))
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                KeyServiceError::new(
+                    FailureClass::Other,
+                    "the server's answer has no data.ciphertext",
+                )
+            })
+    }
+
+    /// Decrypts a transit ciphertext (`vault:v…`) of any payload with the key at `spec`: a
+    /// vaultfile data key, or what SOPS wraps there (a data key, or a Shamir share of one,
+    /// which SOPS sends base64-encoded as vaultfile does).
+    pub fn decrypt(
+        &self,
+        spec: &KeySpec,
+        ciphertext: &str,
+    ) -> Result<Zeroizing<Vec<u8>>, KeyServiceError> {
+        let other = |detail: &str| KeyServiceError::new(FailureClass::Other, detail);
+        let ciphertext = ciphertext.trim();
+        if !ciphertext.starts_with("vault:v") {
+            return Err(other(
+                "the wrapped key is not a transit ciphertext (vault:v…)",
+            ));
+        }
+        let body = serde_json::json!({ "ciphertext": ciphertext }).to_string();
+        let answer = self.call(spec, "decrypt", &body)?;
+        let b64 = answer
+            .get("data")
+            .and_then(|d| d.get("plaintext"))
+            .and_then(|p| p.as_str())
+            .ok_or_else(|| other("the server's answer has no data.plaintext"))?;
+        STANDARD
+            .decode(b64)
+            .map(Zeroizing::new)
+            .map_err(|_| other("the server's plaintext is not base64"))
+    }
 }
 
 /// Unwraps data keys wrapped for any transit recipient, with the configured token.
 pub struct Identity {
     describe: String,
+    service: Service,
 }
 
 impl Identity {
-    /// The transit identity of this process.
-    pub fn new() -> Self {
-        let s = settings();
+    /// The transit identity of this process, reaching servers through `service`.
+    pub fn new(service: Service) -> Self {
+        let s = &service.0.settings;
         let describe = match &s.token {
             Some(_) => format!("Vault/OpenBao transit (token from {})", s.token_source),
             None => "Vault/OpenBao transit (no token: VAULT_TOKEN is unset, no ~/.vault-token)"
                 .to_owned(),
         };
-        Identity { describe }
-    }
-}
-
-impl Default for Identity {
-    fn default() -> Self {
-        Self::new()
+        Identity { describe, service }
     }
 }
 
@@ -631,7 +680,7 @@ impl super::Identity for Identity {
             Ok(s) => s,
             Err(e) => return Some(Err(err(format!("not a valid transit recipient: {e}")))),
         };
-        let plain = match decrypt_bytes(&spec, &wrapped.key) {
+        let plain = match self.service.decrypt(&spec, &wrapped.key) {
             Ok(p) => p,
             Err(e) => return Some(Err(err(e.to_string()))),
         };
@@ -639,33 +688,21 @@ impl super::Identity for Identity {
             err("the server returned a plaintext that is not a 32-byte data key".into())
         }))
     }
-}
 
-/// Decrypts a transit ciphertext (`vault:v…`) of any payload with the key at `spec`: a
-/// vaultfile data key, or what SOPS wraps there (a data key, or a Shamir share of one,
-/// which SOPS sends base64-encoded as vaultfile does).
-pub fn decrypt_bytes(
-    spec: &KeySpec,
-    ciphertext: &str,
-) -> Result<Zeroizing<Vec<u8>>, KeyServiceError> {
-    let other = |detail: &str| KeyServiceError::new(FailureClass::Other, detail);
-    let ciphertext = ciphertext.trim();
-    if !ciphertext.starts_with("vault:v") {
-        return Err(other(
-            "the wrapped key is not a transit ciphertext (vault:v…)",
-        ));
+    fn unwrap_sops(
+        &self,
+        recipient: &str,
+        enc: &str,
+    ) -> Option<Result<Zeroizing<Vec<u8>>, KeyServiceError>> {
+        if !recipient.trim().starts_with(PREFIX) {
+            return None;
+        }
+        Some(
+            KeySpec::parse(recipient)
+                .map_err(|e| KeyServiceError::new(FailureClass::Other, e))
+                .and_then(|spec| self.service.decrypt(&spec, enc)),
+        )
     }
-    let body = serde_json::json!({ "ciphertext": ciphertext }).to_string();
-    let answer = call(spec, "decrypt", &body)?;
-    let b64 = answer
-        .get("data")
-        .and_then(|d| d.get("plaintext"))
-        .and_then(|p| p.as_str())
-        .ok_or_else(|| other("the server's answer has no data.plaintext"))?;
-    STANDARD
-        .decode(b64)
-        .map(Zeroizing::new)
-        .map_err(|_| other("the server's plaintext is not base64"))
 }
 
 /// The class of an error answer, from its status and the server's messages.
@@ -691,51 +728,50 @@ pub fn class_of(status: u16, message: &str) -> FailureClass {
 
 type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
 
-struct Service {
-    runtime: tokio::runtime::Runtime,
-    client: HttpsClient,
-    warned: Mutex<HashSet<String>>,
-    /// Servers that timed out or could not be reached: not tried again in this process
-    /// (a `git` checkout of many files waits for a dead server once, not once per file).
-    down: Mutex<HashMap<String, KeyServiceError>>,
-}
-
-static SERVICE: OnceLock<Result<Service, String>> = OnceLock::new();
-
-fn service() -> Result<&'static Service, KeyServiceError> {
-    SERVICE
-        .get_or_init(|| {
-            let s = settings();
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| format!("cannot start the HTTP client runtime: {e}"))?;
-            let tls = tls_config(s)?;
-            let mut http = HttpConnector::new();
-            http.enforce_http(false);
-            http.set_connect_timeout(Some(s.timeout));
-            let connector = hyper_rustls::HttpsConnectorBuilder::new()
-                .with_tls_config(tls)
-                .https_or_http()
-                .enable_http1()
-                .wrap_connector(http);
-            // The client spawns its connection tasks, so it is made inside the runtime.
-            let client = {
-                let _guard = runtime.enter();
-                Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector)
-            };
-            Ok(Service {
-                runtime,
-                client,
-                warned: Mutex::new(HashSet::new()),
-                down: Mutex::new(HashMap::new()),
+impl Service {
+    /// The runtime and the client, made the first time a server is called.
+    fn started(&self) -> Result<&Started, KeyServiceError> {
+        self.0
+            .started
+            .get_or_init(|| {
+                let s = &self.0.settings;
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| format!("cannot start the HTTP client runtime: {e}"))?;
+                let tls = tls_config(s)?;
+                let mut http = HttpConnector::new();
+                http.enforce_http(false);
+                http.set_connect_timeout(Some(s.timeout));
+                let connector = hyper_rustls::HttpsConnectorBuilder::new()
+                    .with_tls_config(tls)
+                    .https_or_http()
+                    .enable_http1()
+                    .wrap_connector(http);
+                // The client spawns its connection tasks, so it is made inside the runtime.
+                let client = {
+                    let _guard = runtime.enter();
+                    Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector)
+                };
+                Ok(Started { runtime, client })
             })
-        })
-        .as_ref()
-        .map_err(|e| KeyServiceError {
-            class: FailureClass::Other,
-            detail: e.clone(),
-        })
+            .as_ref()
+            .map_err(|e| KeyServiceError::new(FailureClass::Other, e.clone()))
+    }
+
+    /// Warns once per `key` with this service.
+    fn warn_once(&self, key: String, message: impl FnOnce() -> String) {
+        if let Some(warn) = &self.0.settings.warn
+            && self
+                .0
+                .warned
+                .lock()
+                .map(|mut w| w.insert(key))
+                .unwrap_or(false)
+        {
+            warn(&message());
+        }
+    }
 }
 
 /// rustls on aws-lc-rs, trusting `ca_cert` if given, else the system's certificates.
@@ -773,59 +809,79 @@ fn tls_config(s: &Settings) -> Result<rustls::ClientConfig, String> {
     Ok(builder.with_root_certificates(roots).with_no_client_auth())
 }
 
-/// POSTs `body` to `ACTION/NAME` under the key's mount and returns the JSON answer.
-fn call(spec: &KeySpec, action: &str, body: &str) -> Result<serde_json::Value, KeyServiceError> {
-    let s = settings();
-    // First of all, before the token is even looked at: is this a server the caller chose?
-    let allowed = s.allowed.check(spec).map_err(|detail| KeyServiceError {
-        class: FailureClass::NotAllowed,
-        detail,
-    })?;
-    let token = s.token.as_ref().ok_or_else(|| KeyServiceError {
-        class: FailureClass::NoToken,
-        detail: "set VAULT_TOKEN, or log in so that ~/.vault-token exists".into(),
-    })?;
-    let service = service()?;
-    if let Allowed::ByAll { source } = &allowed
-        && let Some(warn) = &s.warn
-        && service
-            .warned
+impl Service {
+    /// POSTs `body` to `ACTION/NAME` under the key's mount and returns the JSON answer.
+    fn call(
+        &self,
+        spec: &KeySpec,
+        action: &str,
+        body: &str,
+    ) -> Result<serde_json::Value, KeyServiceError> {
+        let s = &self.0.settings;
+        // First of all, before the token is even looked at: is this a server the caller
+        // chose?
+        let allowed = s.allowed.check(spec).map_err(|detail| KeyServiceError {
+            class: FailureClass::NotAllowed,
+            detail,
+        })?;
+        let token = s.token.as_ref().ok_or_else(|| KeyServiceError {
+            class: FailureClass::NoToken,
+            detail: "set VAULT_TOKEN, or log in so that ~/.vault-token exists".into(),
+        })?;
+        let started = self.started()?;
+        if let Allowed::ByAll { source } = &allowed {
+            self.warn_once(format!("all {}", spec.authority), || {
+                format!(
+                    "{PREFIX}{}://{}: sending the Vault token there only because {source} is `all`; a file's author chooses that server",
+                    spec.scheme, spec.authority
+                )
+            });
+        }
+        if spec.scheme == "http" {
+            self.warn_once(spec.authority.clone(), || {
+                format!(
+                    "{PREFIX}http://{}: plain HTTP, so the token and data keys cross the network unencrypted; use https:// except for a local development server",
+                    spec.authority
+                )
+            });
+        }
+        if let Some(f) = self
+            .0
+            .down
             .lock()
-            .map(|mut w| w.insert(format!("all {}", spec.authority)))
-            .unwrap_or(false)
-    {
-        warn(&format!(
-            "{PREFIX}{}://{}: sending the Vault token there only because {source} is `all`; a file's author chooses that server",
-            spec.scheme, spec.authority
-        ));
+            .ok()
+            .and_then(|d| d.get(&spec.authority).cloned())
+        {
+            return Err(KeyServiceError {
+                class: f.class,
+                detail: format!("{} (earlier in this run; not tried again)", f.detail),
+            });
+        }
+        let result = started
+            .runtime
+            .block_on(self.send(started, spec, action, body, token));
+        if let Err(f) = &result
+            && matches!(f.class, FailureClass::TimedOut | FailureClass::Unreachable)
+            && let Ok(mut d) = self.0.down.lock()
+        {
+            d.insert(spec.authority.clone(), f.clone());
+        }
+        result
     }
-    if spec.scheme == "http"
-        && let Some(warn) = &s.warn
-        && service
-            .warned
-            .lock()
-            .map(|mut w| w.insert(spec.authority.clone()))
-            .unwrap_or(false)
-    {
-        warn(&format!(
-            "{PREFIX}http://{}: plain HTTP, so the token and data keys cross the network unencrypted; use https:// except for a local development server",
-            spec.authority
-        ));
-    }
-    if let Some(f) = service
-        .down
-        .lock()
-        .ok()
-        .and_then(|d| d.get(&spec.authority).cloned())
-    {
-        return Err(KeyServiceError {
-            class: f.class,
-            detail: format!("{} (earlier in this run; not tried again)", f.detail),
-        });
-    }
-    let url = spec.endpoint(action);
-    let attempts = s.max_attempts.max(1);
-    let result = service.runtime.block_on(async {
+
+    /// Sends the request, again after a backoff while the server rate-limits it.
+    async fn send(
+        &self,
+        started: &Started,
+        spec: &KeySpec,
+        action: &str,
+        body: &str,
+        token: &SecretString,
+    ) -> Result<serde_json::Value, KeyServiceError> {
+        let s = &self.0.settings;
+        let service = started;
+        let url = spec.endpoint(action);
+        let attempts = s.max_attempts.max(1);
         let mut attempt = 1;
         loop {
             let mut req = http::Request::post(&url)
@@ -885,17 +941,10 @@ fn call(spec: &KeySpec, action: &str, body: &str) -> Result<serde_json::Value, K
             if failure.class != FailureClass::Throttled || attempt >= attempts {
                 return Err(failure);
             }
-            tokio::time::sleep(backoff(attempt)).await;
+            tokio::time::sleep(super::service::backoff(attempt)).await;
             attempt += 1;
         }
-    });
-    if let Err(f) = &result
-        && matches!(f.class, FailureClass::TimedOut | FailureClass::Unreachable)
-        && let Ok(mut d) = service.down.lock()
-    {
-        d.insert(spec.authority.clone(), f.clone());
     }
-    result
 }
 
 /// A failure before any answer: no connection, a TLS failure, a connect timeout.
@@ -934,17 +983,6 @@ fn transport_failure(
         class: FailureClass::Unreachable,
         detail: format!("{}: {chain}{hint}", spec.authority),
     }
-}
-
-/// Exponential backoff with jitter: about 100–200 ms, 200–400 ms… (capped at 5 s).
-fn backoff(attempt: u32) -> Duration {
-    let cap = 200u64.saturating_mul(1 << attempt.min(5)).min(5_000);
-    let mut r = [0u8; 2];
-    let jitter = match getrandom::getrandom(&mut r) {
-        Ok(()) => u64::from(u16::from_le_bytes(r)) % cap.max(1),
-        Err(_) => cap / 2,
-    };
-    Duration::from_millis(cap / 2 + jitter / 2)
 }
 
 #[cfg(test)]

@@ -191,9 +191,20 @@ fn open_group(
             source.sops_recipient(id, entry),
             crate::keys::sops_string(entry, "enc"),
         ) {
-            (Some(recipient), Some(enc)) => source
-                .sops_unwrap(&recipient, &enc)
-                .map_err(|e| e.to_string()),
+            (Some(recipient), Some(enc)) => {
+                // The first identity the recipient is addressed to answers (the key
+                // service's identity, made with the caller's settings).
+                let answer = src
+                    .identities
+                    .iter()
+                    .find_map(|i| i.unwrap_sops(&recipient, &enc));
+                match answer {
+                    Some(r) => r.map_err(|e| e.to_string()),
+                    None => Err(source.unavailable().unwrap_or_else(|| {
+                        format!("no {} identity was given to open it", source.name())
+                    })),
+                }
+            }
             (None, _) => Err("the entry does not name a usable key".to_owned()),
             (_, None) => Err("the entry has no 'enc'".to_owned()),
         };
@@ -279,13 +290,19 @@ pub fn master_key(
                 crate::keys::sops_source_names("and")
             ))
         })?;
-    if source.sops_kind() != Some("age") {
-        let e = source.sops_wrap(id, payload, created_at)?;
+    if let Some(entry) = recipient.sops_entry(payload, created_at) {
+        let e = entry?;
         return Ok(MasterKey::Other {
             kind: e.kind,
             id: e.id,
             entry: e.fields,
         });
+    }
+    if source.sops_kind() != Some("age") {
+        return Err(err(format!(
+            "{} keys have no SOPS entry of their own",
+            source.name()
+        )));
     }
     let enc = match DataKey::from_bytes(payload) {
         // Through vaultfile's recipient: age plugins work too.

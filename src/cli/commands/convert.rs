@@ -412,11 +412,15 @@ fn holders_of(
         CliError::new(ExitKind::Recipients, what)
             .hint("pass -r/-R to choose the vaultfile recipients")
     };
+    let context = crate::cli::key_services::context();
     let mut groups = Vec::with_capacity(meta.key_groups.len());
     for (i, group) in meta.key_groups.iter().enumerate() {
         let mut list: Vec<Box<dyn Recipient>> = Vec::new();
         for k in group {
-            match k.vaultfile_recipient().map(|id| keys::parse_recipient(&id)) {
+            match k
+                .vaultfile_recipient()
+                .map(|id| keys::parse_recipient_with(&id, &context))
+            {
                 Some(Ok(r)) => {
                     if !list.iter().any(|o| o.id() == r.id()) {
                         list.push(r);
@@ -505,7 +509,7 @@ fn to_sops(ctx: &Ctx<'_>, path: &Path, out: &Path) -> Result<(), CliError> {
                         )
                         .hint("pass -r/-R to choose the SOPS recipients"));
                     }
-                    let r = keys::parse_recipient(id)
+                    let r = keys::parse_recipient_with(id, &crate::cli::key_services::context())
                         .map_err(|e| CliError::new(ExitKind::Recipients, format!("{name}: {e}")))?;
                     list.push(r);
                 }

@@ -84,7 +84,7 @@ pub fn run(args: InitArgs, ui: &Ui) -> crate::cli::CmdResult {
         }
     };
     for r in &recipients {
-        keys::parse_recipient(r).map_err(|e| {
+        keys::parse_recipient_with(r, &crate::cli::key_services::context()).map_err(|e| {
             CliError::new(ExitKind::Recipients, e.to_string())
                 .hint("age public keys start with age1; SSH keys look like the line in ~/.ssh/id_ed25519.pub")
         })?;
@@ -241,7 +241,7 @@ fn choose_recipient(key_file: &Path, ui: &Ui) -> Result<String, CliError> {
         Choice::Typed => dialoguer::Input::<String>::new()
             .with_prompt("Recipient (age1…, ssh-ed25519 …, passphrase)")
             .validate_with(|s: &String| {
-                keys::parse_recipient(s)
+                keys::parse_recipient_with(s, &crate::cli::key_services::context())
                     .map(|_| ())
                     .map_err(|e| e.to_string())
             })

@@ -201,7 +201,10 @@ pub(super) fn rule_drift(
     let rule = config.rule_for(file)?;
     // Parsing only: nothing is wrapped, so no passphrase or plugin is ever asked for.
     let holders = rule
-        .holders(Arc::new(NoCallbacks))
+        .holders(&vaultfile::keys::Context {
+            callbacks: Arc::new(NoCallbacks),
+            ..crate::cli::key_services::context()
+        })
         .map_err(|e| format!("{}:{}: {e}", config.path.display(), rule.line));
     Some(holders.map(|h| policy::compare(meta, &h, &rule.rules)))
 }

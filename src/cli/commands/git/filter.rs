@@ -307,7 +307,7 @@ fn rule_for_file(
         )));
     };
     let holders = rule
-        .holders(crate::cli::rekey::callbacks())
+        .holders(&crate::cli::key_services::context())
         .map_err(|e| format!("{}:{}: {e}", config.path.display(), rule.line))?;
     Ok(RuleFor::Rule(holders, rule.rules.clone()))
 }

@@ -9,9 +9,9 @@ use std::path::PathBuf;
 use vaultfile::git::merge::{self, Labels, Merged};
 
 use crate::cli::error::{CliError, ExitKind};
-use crate::cli::identities;
 use crate::cli::io::{self, Output};
 use crate::cli::ui::Ui;
+use crate::cli::{identities, key_services};
 
 /// Merge the decrypted versions of a protected file (merge driver, run by git)
 #[derive(Debug, clap::Args)]
@@ -53,6 +53,7 @@ pub fn run(args: MergeArgs, ui: &Ui) -> crate::cli::CmdResult {
         ours: &l_ours,
         base: &l_base,
         theirs: &l_theirs,
+        marker_size: args.marker_size,
     };
     let found = identities::collect(&[], ui)?;
     let merged = merge::merge(
@@ -61,7 +62,7 @@ pub fn run(args: MergeArgs, ui: &Ui) -> crate::cli::CmdResult {
         &ours,
         &theirs,
         &found.identities,
-        args.marker_size,
+        &key_services::context(),
         &labels,
     )
     .map_err(|e| {
