@@ -58,9 +58,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
-use super::{RecipientError, SopsEntry, SopsFields, UnwrapError, WrapError};
-use crate::crypto::DataKey;
-use crate::metadata::WrappedKey;
+use super::service::{BadKey, KeyService, ServiceIdentity, ServiceRecipient};
+use super::{RecipientError, SopsEntry, SopsFields};
 
 /// The default bound on connecting and on each attempt of a KMS call.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -106,7 +105,7 @@ pub struct Service(Arc<Shared>);
 #[derive(Default)]
 struct Shared {
     settings: Settings,
-    runtime: OnceLock<Result<tokio::runtime::Runtime, String>>,
+    runtime: OnceLock<Result<tokio::runtime::Runtime, KeyServiceError>>,
     clients: Mutex<HashMap<ClientKey, aws_sdk_kms::Client>>,
     /// Regions that timed out or could not be reached: not tried again with this service
     /// (a `git` checkout of many files waits for a dead endpoint once, not once per file).
@@ -165,7 +164,7 @@ pub struct KeySpec {
 
 impl KeySpec {
     /// Parses `ARN[+context=k=v,…][+role=ROLE_ARN][+profile=NAME]`.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, BadKey> {
         let text = text.trim();
         let mut pieces = split_options(text).into_iter();
         let arn = pieces.next().unwrap_or_default();
@@ -177,17 +176,17 @@ impl KeySpec {
             );
         };
         if !partition.starts_with("aws") {
-            return Err(format!("unknown partition '{partition}'"));
+            return Err(format!("unknown partition '{partition}'").into());
         }
         if region.is_empty()
             || !region
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         {
-            return Err(format!("'{region}' is not a region"));
+            return Err(format!("'{region}' is not a region").into());
         }
         if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
-            return Err(format!("'{account}' is not a 12-digit account ID"));
+            return Err(format!("'{account}' is not a 12-digit account ID").into());
         }
         let name = resource
             .strip_prefix("key/")
@@ -196,12 +195,13 @@ impl KeySpec {
                 format!("'{resource}' is neither key/ID nor alias/NAME (a KMS recipient names a key or an alias)")
             })?;
         if name.is_empty() {
-            return Err(format!("'{resource}' has no key ID or alias name"));
+            return Err(format!("'{resource}' has no key ID or alias name").into());
         }
         if let Some((_, option)) = name.split_once('+') {
             return Err(format!(
                 "unknown option '+{option}' (expected +context=, +role= or +profile=)"
-            ));
+            )
+            .into());
         }
         if !name
             .chars()
@@ -209,7 +209,8 @@ impl KeySpec {
         {
             return Err(format!(
                 "'{name}' is not a key ID or alias name (letters, digits, -, _ and /)"
-            ));
+            )
+            .into());
         }
         let mut spec = KeySpec {
             arn: arn.to_owned(),
@@ -244,7 +245,9 @@ impl KeySpec {
                             .insert(k.clone(), unescape(v.trim())?)
                             .is_some()
                         {
-                            return Err(format!("encryption context key '{k}' is given twice"));
+                            return Err(
+                                format!("encryption context key '{k}' is given twice").into()
+                            );
                         }
                     }
                     if spec.context.is_empty() {
@@ -253,7 +256,7 @@ impl KeySpec {
                 }
                 "role" => {
                     if !value.starts_with("arn:") {
-                        return Err(format!("role '{value}' is not a role ARN"));
+                        return Err(format!("role '{value}' is not a role ARN").into());
                     }
                     set_once(&mut spec.role, "role", value)?;
                 }
@@ -261,7 +264,8 @@ impl KeySpec {
                 _ => {
                     return Err(format!(
                         "unknown option '+{name}=' (expected +context=, +role= or +profile=)"
-                    ));
+                    )
+                    .into());
                 }
             }
         }
@@ -312,9 +316,9 @@ fn split_options(text: &str) -> Vec<&str> {
     out
 }
 
-fn set_once(slot: &mut Option<String>, name: &str, value: &str) -> Result<(), String> {
+fn set_once(slot: &mut Option<String>, name: &str, value: &str) -> Result<(), BadKey> {
     if slot.replace(value.to_owned()).is_some() {
-        return Err(format!("+{name} is given twice"));
+        return Err(format!("+{name} is given twice").into());
     }
     Ok(())
 }
@@ -333,7 +337,7 @@ fn escape(s: &str) -> String {
     out
 }
 
-fn unescape(s: &str) -> Result<String, String> {
+fn unescape(s: &str) -> Result<String, BadKey> {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(i) = rest.find('%') {
@@ -345,9 +349,9 @@ fn unescape(s: &str) -> Result<String, String> {
             "3D" => '=',
             "2B" => '+',
             _ => {
-                return Err(format!(
-                    "'%{code}' in '{s}': only %25, %2C, %3D and %2B are escapes"
-                ));
+                return Err(
+                    format!("'%{code}' in '{s}': only %25, %2C, %3D and %2B are escapes").into(),
+                );
             }
         });
         rest = &rest[i + 3..];
@@ -357,59 +361,45 @@ fn unescape(s: &str) -> Result<String, String> {
 }
 
 /// An AWS KMS key as a recipient.
-pub struct Recipient {
-    id: String,
-    spec: KeySpec,
-    service: Service,
-}
+pub type Recipient = ServiceRecipient<Service>;
 
-impl Recipient {
-    /// Parses a KMS recipient string (see the module documentation), to be reached
-    /// through `service`.
-    pub fn parse(text: &str, service: &Service) -> Result<Self, RecipientError> {
-        let spec = KeySpec::parse(text).map_err(|reason| RecipientError::Invalid {
-            kind: "AWS KMS",
-            text: text.trim().to_owned(),
-            reason,
+/// Unwraps data keys wrapped for any KMS recipient, with the credentials at hand (the
+/// standard chain).
+pub type Identity = ServiceIdentity<Service>;
+
+impl KeyService for Service {
+    type Key = KeySpec;
+
+    const NAME: &'static str = "AWS KMS";
+
+    fn is_recipient(text: &str) -> bool {
+        is_kms_recipient(text)
+    }
+
+    fn parse_key(text: &str) -> Result<KeySpec, BadKey> {
+        KeySpec::parse(text)
+    }
+
+    fn key_id(key: &KeySpec) -> String {
+        key.id()
+    }
+
+    /// The base64 of the ciphertext blob.
+    fn wrap(&self, key: &KeySpec, payload: &[u8]) -> Result<String, KeyServiceError> {
+        self.encrypt(key, payload).map(|blob| STANDARD.encode(blob))
+    }
+
+    fn unwrap(&self, key: &KeySpec, wrapped: &str) -> Result<Zeroizing<Vec<u8>>, KeyServiceError> {
+        let blob = STANDARD.decode(wrapped.trim()).map_err(|_| {
+            KeyServiceError::new(FailureClass::Other, "the wrapped key is not valid base64")
         })?;
-        Ok(Recipient {
-            id: spec.id(),
-            spec,
-            service: service.clone(),
-        })
-    }
-}
-
-impl super::Recipient for Recipient {
-    fn id(&self) -> &str {
-        &self.id
+        self.decrypt(key, &blob)
     }
 
-    fn wrap(&self, key: &DataKey) -> Result<String, WrapError> {
-        let blob = self
-            .service
-            .encrypt(&self.spec, key.expose())
-            .map_err(|f| WrapError {
-                recipient: self.id.clone(),
-                reason: f.to_string(),
-            })?;
-        Ok(STANDARD.encode(blob))
-    }
-
-    fn sops_entry(&self, payload: &[u8], created_at: &str) -> Option<Result<SopsEntry, WrapError>> {
+    /// SOPS's `kms` entry: `aws_profile` always written, `role` and `context` only when
+    /// set.
+    fn sops_entry(spec: &KeySpec, wrapped: String, created_at: &str) -> SopsEntry {
         use serde_json::Value;
-        let blob = match self.service.encrypt(&self.spec, payload) {
-            Ok(b) => b,
-            Err(e) => {
-                return Some(Err(WrapError {
-                    recipient: self.id.clone(),
-                    reason: e.to_string(),
-                }));
-            }
-        };
-        let spec = &self.spec;
-        // SOPS's `kms` entry: `aws_profile` always written, `role` and `context` only
-        // when set.
         let mut fields = SopsFields::new();
         fields.insert("arn".into(), Value::String(spec.arn.clone()));
         fields.insert(
@@ -425,15 +415,28 @@ impl super::Recipient for Recipient {
             fields.insert("context".into(), Value::Object(c));
         }
         fields.insert("created_at".into(), Value::String(created_at.to_owned()));
-        fields.insert("enc".into(), Value::String(STANDARD.encode(blob)));
+        fields.insert("enc".into(), Value::String(wrapped));
         if let Some(r) = &spec.role {
             fields.insert("role".into(), Value::String(r.clone()));
         }
-        Some(Ok(SopsEntry {
+        SopsEntry {
             kind: "kms",
             id: spec.arn.clone(),
             fields,
-        }))
+        }
+    }
+
+    fn describe(&self) -> String {
+        let s = &self.0.settings;
+        let mut describe = "AWS KMS (standard credential chain".to_owned();
+        if let Some(p) = &s.profile {
+            describe.push_str(&format!(", profile {p}"));
+        }
+        if let Some(e) = &s.endpoint_url {
+            describe.push_str(&format!(", endpoint {e}"));
+        }
+        describe.push(')');
+        describe
     }
 }
 
@@ -493,7 +496,7 @@ impl super::KeySource for Source {
         &self,
         keys: &serde_json::Value,
         rule: &SopsFields,
-    ) -> Vec<Result<String, String>> {
+    ) -> Vec<Result<String, BadKey>> {
         use serde_json::Value;
         let profile = rule.get("aws_profile").and_then(Value::as_str);
         let one = |arn: &str, role: Option<&str>, context: Option<&Value>, p: Option<&str>| {
@@ -537,84 +540,6 @@ impl super::KeySource for Source {
                 .map(|s| one(s, None, None, profile))
                 .collect(),
         }
-    }
-}
-
-/// Unwraps data keys wrapped for any KMS recipient, with the credentials at hand.
-pub struct Identity {
-    describe: String,
-    service: Service,
-}
-
-impl Identity {
-    /// The KMS identity of this process, reaching KMS through `service` (credentials from
-    /// the standard chain).
-    pub fn new(service: Service) -> Self {
-        let s = &service.0.settings;
-        let mut describe = "AWS KMS (standard credential chain".to_owned();
-        if let Some(p) = &s.profile {
-            describe.push_str(&format!(", profile {p}"));
-        }
-        if let Some(e) = &s.endpoint_url {
-            describe.push_str(&format!(", endpoint {e}"));
-        }
-        describe.push(')');
-        Identity { describe, service }
-    }
-}
-
-impl super::Identity for Identity {
-    fn describe(&self) -> &str {
-        &self.describe
-    }
-
-    fn unwrap(&self, wrapped: &WrappedKey) -> Option<Result<DataKey, UnwrapError>> {
-        if !is_kms_recipient(&wrapped.recipient) {
-            return None;
-        }
-        let err = |reason: String| UnwrapError {
-            identity: "AWS KMS".into(),
-            reason: format!("{}: {reason}", wrapped.recipient),
-        };
-        let spec = match KeySpec::parse(&wrapped.recipient) {
-            Ok(s) => s,
-            Err(e) => return Some(Err(err(format!("not a valid KMS recipient: {e}")))),
-        };
-        let Ok(blob) = STANDARD.decode(wrapped.key.trim()) else {
-            return Some(Err(err("the wrapped key is not valid base64".into())));
-        };
-        Some(match self.service.decrypt(&spec, &blob) {
-            Ok(plain) => DataKey::from_bytes(&plain).ok_or_else(|| {
-                err("KMS returned a plaintext that is not a 32-byte data key".into())
-            }),
-            Err(f) => Err(err(f.to_string())),
-        })
-    }
-
-    fn unwrap_sops(
-        &self,
-        recipient: &str,
-        enc: &str,
-    ) -> Option<Result<Zeroizing<Vec<u8>>, KeyServiceError>> {
-        if !is_kms_recipient(recipient) {
-            return None;
-        }
-        let spec = match KeySpec::parse(recipient) {
-            Ok(s) => s,
-            Err(e) => {
-                return Some(Err(KeyServiceError::new(
-                    FailureClass::Other,
-                    format!("not a valid KMS key: {e}"),
-                )));
-            }
-        };
-        let Ok(blob) = STANDARD.decode(enc.trim()) else {
-            return Some(Err(KeyServiceError::new(
-                FailureClass::Other,
-                "the wrapped key is not valid base64",
-            )));
-        };
-        Some(self.service.decrypt(&spec, &blob))
     }
 }
 
@@ -745,10 +670,15 @@ impl Service {
                 tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
-                    .map_err(|e| format!("cannot start the AWS client runtime: {e}"))
+                    .map_err(|e| {
+                        KeyServiceError::new(
+                            FailureClass::Other,
+                            format!("cannot start the AWS client runtime: {e}"),
+                        )
+                    })
             })
             .as_ref()
-            .map_err(|e| KeyServiceError::new(FailureClass::Other, e.clone()))
+            .map_err(Clone::clone)
     }
 
     /// The client for the key's region, profile and role, made once.
@@ -993,7 +923,7 @@ mod tests {
             ("arn:aws:kms:eu-west-1:123456789012:key/", "no key ID"),
         ] {
             let e = KeySpec::parse(text).unwrap_err();
-            assert!(e.contains(why), "{text}: {e}");
+            assert!(e.0.contains(why), "{text}: {e}");
         }
         for (opt, why) in [
             ("+context=", "empty"),
@@ -1004,7 +934,7 @@ mod tests {
             ("+role=someone", "role ARN"),
         ] {
             let e = KeySpec::parse(&format!("{KEY}{opt}")).unwrap_err();
-            assert!(e.contains(why), "{opt}: {e}");
+            assert!(e.0.contains(why), "{opt}: {e}");
         }
         assert!(is_kms_recipient(KEY));
         assert!(is_kms_recipient("arn:aws-us-gov:kms:x"));

@@ -311,7 +311,7 @@ pub trait KeySource: Sync {
         &self,
         keys: &serde_json::Value,
         rule: &SopsFields,
-    ) -> Vec<Result<String, String>> {
+    ) -> Vec<Result<String, service::BadKey>> {
         let _ = (keys, rule);
         Vec::new()
     }

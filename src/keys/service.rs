@@ -4,9 +4,19 @@
 //! The class decides what the user can do (fix a policy, wait, check the network, allow a
 //! server) and what vaultfile does next (try another identity, give up on an unreachable
 //! service for the rest of the process), so it is kept as a type, not folded into a string.
+//!
+//! A key service is one [`KeyService`] implementation (how its recipient strings read, how
+//! a payload is wrapped and unwrapped); its recipient and identity are this module's
+//! [`ServiceRecipient`] and [`ServiceIdentity`], the same for every service.
 
 use std::fmt;
 use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+use super::{RecipientError, SopsEntry, UnwrapError, WrapError};
+use crate::crypto::DataKey;
+use crate::metadata::WrappedKey;
 
 /// Why a call to a key service failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,6 +112,174 @@ pub(crate) fn backoff(attempt: u32) -> Duration {
         Err(_) => cap / 2,
     };
     Duration::from_millis(cap / 2 + jitter / 2)
+}
+
+/// A key service's recipient string that cannot be used, and why.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BadKey(pub String);
+
+impl From<&str> for BadKey {
+    fn from(reason: &str) -> Self {
+        BadKey(reason.to_owned())
+    }
+}
+
+impl From<String> for BadKey {
+    fn from(reason: String) -> Self {
+        BadKey(reason)
+    }
+}
+
+/// A remote key service (a KMS) as its recipients and identities use it: its recipient
+/// strings, and a payload wrapped and unwrapped by a call to it. The value is the
+/// service's connection state (settings, clients, endpoints found down), shared by clones.
+pub trait KeyService: Clone + Send + Sync + 'static {
+    /// A parsed recipient string: the key, and the options of every call made with it.
+    type Key: Send + Sync;
+
+    /// Its name in messages (`AWS KMS`).
+    const NAME: &'static str;
+
+    /// Whether a stored recipient string is one of this service's, by its shape.
+    fn is_recipient(text: &str) -> bool;
+
+    /// Parses one of its recipient strings.
+    fn parse_key(text: &str) -> Result<Self::Key, BadKey>;
+
+    /// The recipient string of `key`, as stored in metadata.
+    fn key_id(key: &Self::Key) -> String;
+
+    /// Wraps `payload` (a data key, or a Shamir share of one) under `key`: the text stored
+    /// as the wrapped key.
+    fn wrap(&self, key: &Self::Key, payload: &[u8]) -> Result<String, KeyServiceError>;
+
+    /// Unwraps a payload that [`KeyService::wrap`] wrapped under `key`.
+    fn unwrap(&self, key: &Self::Key, wrapped: &str)
+    -> Result<Zeroizing<Vec<u8>>, KeyServiceError>;
+
+    /// SOPS's master-key entry for a payload wrapped under `key` (`wrapped`), made at
+    /// `created_at`.
+    fn sops_entry(key: &Self::Key, wrapped: String, created_at: &str) -> SopsEntry;
+
+    /// How the identity that uses this service is named in messages (the credentials it
+    /// uses).
+    fn describe(&self) -> String;
+}
+
+/// A key service's key as a recipient.
+pub struct ServiceRecipient<S: KeyService> {
+    id: String,
+    key: S::Key,
+    service: S,
+}
+
+impl<S: KeyService> ServiceRecipient<S> {
+    /// Parses one of the service's recipient strings, to be reached through `service`.
+    pub fn parse(text: &str, service: &S) -> Result<Self, RecipientError> {
+        let key = S::parse_key(text)
+            .map_err(|BadKey(reason)| RecipientError::invalid(S::NAME, text.trim(), reason))?;
+        Ok(ServiceRecipient {
+            id: S::key_id(&key),
+            key,
+            service: service.clone(),
+        })
+    }
+}
+
+impl<S: KeyService> super::Recipient for ServiceRecipient<S> {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn wrap(&self, key: &DataKey) -> Result<String, WrapError> {
+        self.service
+            .wrap(&self.key, key.expose())
+            .map_err(|e| WrapError {
+                recipient: self.id.clone(),
+                reason: e.to_string(),
+            })
+    }
+
+    fn sops_entry(&self, payload: &[u8], created_at: &str) -> Option<Result<SopsEntry, WrapError>> {
+        Some(
+            self.service
+                .wrap(&self.key, payload)
+                .map(|wrapped| S::sops_entry(&self.key, wrapped, created_at))
+                .map_err(|e| WrapError {
+                    recipient: self.id.clone(),
+                    reason: e.to_string(),
+                }),
+        )
+    }
+}
+
+/// Unwraps what was wrapped for any of a key service's recipients, with the credentials
+/// its service has.
+pub struct ServiceIdentity<S: KeyService> {
+    describe: String,
+    service: S,
+}
+
+impl<S: KeyService> ServiceIdentity<S> {
+    /// The identity that reaches the service through `service`.
+    pub fn new(service: S) -> Self {
+        ServiceIdentity {
+            describe: service.describe(),
+            service,
+        }
+    }
+
+    /// Unwraps `wrapped` for `recipient`, if `recipient` is the service's.
+    fn unwrap_for(
+        &self,
+        recipient: &str,
+        wrapped: &str,
+    ) -> Option<Result<Zeroizing<Vec<u8>>, KeyServiceError>> {
+        if !S::is_recipient(recipient.trim()) {
+            return None;
+        }
+        Some(
+            S::parse_key(recipient)
+                .map_err(|BadKey(e)| {
+                    KeyServiceError::new(
+                        FailureClass::Other,
+                        format!("not a valid {} recipient: {e}", S::NAME),
+                    )
+                })
+                .and_then(|key| self.service.unwrap(&key, wrapped)),
+        )
+    }
+}
+
+impl<S: KeyService> super::Identity for ServiceIdentity<S> {
+    fn describe(&self) -> &str {
+        &self.describe
+    }
+
+    fn unwrap(&self, wrapped: &WrappedKey) -> Option<Result<DataKey, UnwrapError>> {
+        let err = |reason: String| UnwrapError {
+            identity: S::NAME.into(),
+            reason: format!("{}: {reason}", wrapped.recipient),
+        };
+        Some(match self.unwrap_for(&wrapped.recipient, &wrapped.key)? {
+            Ok(plain) => DataKey::from_bytes(&plain).ok_or_else(|| {
+                err(format!(
+                    "{} returned a plaintext that is not a 32-byte data key",
+                    S::NAME
+                ))
+            }),
+            Err(e) => Err(err(e.to_string())),
+        })
+    }
+
+    fn unwrap_sops(
+        &self,
+        recipient: &str,
+        enc: &str,
+    ) -> Option<Result<Zeroizing<Vec<u8>>, KeyServiceError>> {
+        self.unwrap_for(recipient, enc)
+    }
 }
 
 #[cfg(test)]

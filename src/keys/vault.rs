@@ -46,9 +46,8 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use zeroize::Zeroizing;
 
-use super::{RecipientError, SopsEntry, SopsFields, UnwrapError, WrapError};
-use crate::crypto::DataKey;
-use crate::metadata::WrappedKey;
+use super::service::{BadKey, KeyService, ServiceIdentity, ServiceRecipient};
+use super::{RecipientError, SopsEntry, SopsFields};
 
 /// The prefix of every transit recipient.
 pub const PREFIX: &str = "vault:";
@@ -119,7 +118,7 @@ pub struct Service(Arc<Shared>);
 #[derive(Default)]
 struct Shared {
     settings: Settings,
-    started: OnceLock<Result<Started, String>>,
+    started: OnceLock<Result<Started, KeyServiceError>>,
     warned: Mutex<HashSet<String>>,
     /// Servers that timed out or could not be reached: not tried again with this service
     /// (a `git` checkout of many files waits for a dead server once, not once per file).
@@ -153,11 +152,11 @@ pub struct KeySpec {
 
 impl KeySpec {
     /// Parses `vault:SCHEME://HOST[:PORT]/MOUNT/keys/NAME`.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, BadKey> {
         let url = text
             .trim()
             .strip_prefix(PREFIX)
-            .ok_or("a transit recipient starts with vault:")?;
+            .ok_or(BadKey::from("a transit recipient starts with vault:"))?;
         let uri = http::Uri::from_str(url).map_err(|e| format!("'{url}' is not a URL: {e}"))?;
         let scheme = match uri.scheme_str() {
             Some(s @ ("https" | "http")) => s.to_owned(),
@@ -169,7 +168,7 @@ impl KeySpec {
         let authority = uri
             .authority()
             .filter(|a| !a.host().is_empty())
-            .ok_or("the address has no host")?;
+            .ok_or(BadKey::from("the address has no host"))?;
         if authority.as_str().contains('@') {
             return Err("the address must not hold credentials (the token comes from VAULT_TOKEN or ~/.vault-token)".into());
         }
@@ -177,9 +176,9 @@ impl KeySpec {
             return Err("the address must not have a query or fragment".into());
         }
         let path = uri.path().trim_end_matches('/');
-        let (mount, name) = path.rsplit_once("/keys/").ok_or(
+        let (mount, name) = path.rsplit_once("/keys/").ok_or(BadKey::from(
             "expected the key's path, MOUNT/keys/NAME (e.g. https://vault:8200/transit/keys/app)",
-        )?;
+        ))?;
         let mount = mount.trim_start_matches('/');
         if mount.is_empty() {
             return Err("no mount path before /keys/ (e.g. /transit/keys/NAME)".into());
@@ -188,7 +187,7 @@ impl KeySpec {
             return Err("leave out /v1/: write the mount path only (e.g. https://vault:8200/transit/keys/NAME)".into());
         }
         if name.is_empty() || name.contains('/') {
-            return Err(format!("'{name}' is not a key name"));
+            return Err(format!("'{name}' is not a key name").into());
         }
         Ok(KeySpec {
             scheme,
@@ -264,14 +263,36 @@ pub enum Allowed {
     },
 }
 
+/// An allow-list entry that cannot be read: it allows nothing.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BadEntry(pub String);
+
+impl From<&str> for BadEntry {
+    fn from(reason: &str) -> Self {
+        BadEntry(reason.to_owned())
+    }
+}
+
+impl From<String> for BadEntry {
+    fn from(reason: String) -> Self {
+        BadEntry(reason)
+    }
+}
+
+/// A server the allow-list does not allow (or cannot judge): why, and how to allow it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct NotAllowed(pub String);
+
 impl AllowList {
     /// Allows one entry (see the type's documentation); `source` names where it came from
     /// (`VAULTFILE_VAULT_ALLOWLIST`) in messages. An entry that cannot be read is an error
     /// and allows nothing.
-    pub fn allow(&mut self, entry: &str, source: &str) -> Result<(), String> {
+    pub fn allow(&mut self, entry: &str, source: &str) -> Result<(), BadEntry> {
         let entry = entry.trim();
         match entry {
-            "" => return Err(format!("{source}: an entry is empty")),
+            "" => return Err(format!("{source}: an entry is empty").into()),
             "all" => {
                 self.all.get_or_insert_with(|| source.to_owned());
                 return Ok(());
@@ -283,7 +304,7 @@ impl AllowList {
             _ => {}
         }
         let server = parse_server(entry, source)
-            .map_err(|reason| format!("{source}: '{entry}' is not a server: {reason}"))?;
+            .map_err(|reason| BadEntry(format!("{source}: '{entry}' is not a server: {reason}")))?;
         if !self.servers.contains(&server) {
             self.servers.push(server);
         }
@@ -293,7 +314,7 @@ impl AllowList {
     /// Allows each entry of a comma-separated list, as SOPS reads `SOPS_HC_VAULT_ALLOWLIST`:
     /// `all` or `none` only as the whole value. Returns the entries' errors (those entries
     /// allow nothing; the others do).
-    pub fn allow_list(&mut self, list: &str, source: &str) -> Vec<String> {
+    pub fn allow_list(&mut self, list: &str, source: &str) -> Vec<BadEntry> {
         let trimmed = list.trim();
         if trimmed == "all" || trimmed == "none" {
             return self.allow(trimmed, source).err().into_iter().collect();
@@ -301,10 +322,10 @@ impl AllowList {
         let mut errors = Vec::new();
         for entry in list.split(',') {
             if matches!(entry.trim(), "all" | "none") {
-                errors.push(format!(
+                errors.push(BadEntry(format!(
                     "{source}: '{}' must be the whole value, not one entry of a list",
                     entry.trim()
-                ));
+                )));
                 continue;
             }
             if let Err(e) = self.allow(entry, source) {
@@ -316,12 +337,12 @@ impl AllowList {
 
     /// Allows the server of a Vault address such as `VAULT_ADDR`'s (`https://HOST:PORT`),
     /// which must have its scheme.
-    pub fn allow_address(&mut self, address: &str, source: &str) -> Result<(), String> {
+    pub fn allow_address(&mut self, address: &str, source: &str) -> Result<(), BadEntry> {
         let address = address.trim();
         if !address.contains("://") {
-            return Err(format!(
+            return Err(BadEntry(format!(
                 "{source}: '{address}' is not an address (expected https://HOST[:PORT])"
-            ));
+            )));
         }
         self.allow(address, source)
     }
@@ -333,15 +354,15 @@ impl AllowList {
 
     /// Whether the server of `spec` may be called, and why; `Err` says why not (and how to
     /// allow it).
-    pub fn check(&self, spec: &KeySpec) -> Result<Allowed, String> {
+    pub fn check(&self, spec: &KeySpec) -> Result<Allowed, NotAllowed> {
         let origin = format!("{}://{}", spec.scheme, spec.authority);
         if let Some(source) = &self.none {
-            return Err(format!(
+            return Err(NotAllowed(format!(
                 "{source}=none allows no Vault server, so nothing was sent to {origin}"
-            ));
+            )));
         }
-        let (host, port) =
-            host_port(&spec.authority, &spec.scheme).map_err(|e| format!("{origin}: {e}"))?;
+        let (host, port) = host_port(&spec.authority, &spec.scheme)
+            .map_err(|e| NotAllowed(format!("{origin}: {e}")))?;
         let path = format!("/{}/keys/{}", spec.mount, spec.name);
         if let Some(s) = self.servers.iter().find(|s| {
             let scheme_ok = match s.scheme.as_deref() {
@@ -375,7 +396,7 @@ impl AllowList {
                 .collect();
             message.push_str(&format!("; allowed now: {}", now.join(", ")));
         }
-        Err(message)
+        Err(NotAllowed(message))
     }
 }
 
@@ -388,7 +409,7 @@ impl AllowedServer {
 }
 
 /// Reads an allow-list entry: a URL (`https://HOST[:PORT][/PATH]`) or `HOST[:PORT]`.
-fn parse_server(entry: &str, source: &str) -> Result<AllowedServer, String> {
+fn parse_server(entry: &str, source: &str) -> Result<AllowedServer, BadEntry> {
     if let Some((scheme, _)) = entry.split_once("://") {
         let scheme = scheme.to_ascii_lowercase();
         if scheme != "https" && scheme != "http" {
@@ -401,7 +422,7 @@ fn parse_server(entry: &str, source: &str) -> Result<AllowedServer, String> {
         if uri.query().is_some() {
             return Err("a server has no query".into());
         }
-        let authority = uri.authority().ok_or("no host")?;
+        let authority = uri.authority().ok_or(BadEntry::from("no host"))?;
         let (host, port) = host_port(authority.as_str(), &scheme)?;
         let path = uri.path().trim_end_matches('/');
         return Ok(AllowedServer {
@@ -431,7 +452,7 @@ fn parse_server(entry: &str, source: &str) -> Result<AllowedServer, String> {
 
 /// The host (lower case, no final dot) and port (the scheme's default if none) of
 /// `authority`.
-fn host_port(authority: &str, scheme: &str) -> Result<(String, u16), String> {
+fn host_port(authority: &str, scheme: &str) -> Result<(String, u16), BadEntry> {
     if authority.contains('@') {
         return Err("a server holds no credentials".into());
     }
@@ -442,7 +463,7 @@ fn host_port(authority: &str, scheme: &str) -> Result<(String, u16), String> {
     Ok((normal_host(a.host())?, port))
 }
 
-fn normal_host(host: &str) -> Result<String, String> {
+fn normal_host(host: &str) -> Result<String, BadEntry> {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     if host.is_empty() {
         return Err("no host".into());
@@ -451,69 +472,61 @@ fn normal_host(host: &str) -> Result<String, String> {
 }
 
 /// A transit key as a recipient.
-pub struct Recipient {
-    id: String,
-    spec: KeySpec,
-    service: Service,
-}
+pub type Recipient = ServiceRecipient<Service>;
 
-impl Recipient {
-    /// Parses a transit recipient string (see the module documentation), to be reached
-    /// through `service`.
-    pub fn parse(text: &str, service: &Service) -> Result<Self, RecipientError> {
-        let spec = KeySpec::parse(text).map_err(|reason| RecipientError::Invalid {
-            kind: "Vault transit",
-            text: text.trim().to_owned(),
-            reason,
-        })?;
-        Ok(Recipient {
-            id: spec.id(),
-            spec,
-            service: service.clone(),
-        })
-    }
-}
+/// Unwraps data keys wrapped for any transit recipient, with the configured token.
+pub type Identity = ServiceIdentity<Service>;
 
-impl super::Recipient for Recipient {
-    fn id(&self) -> &str {
-        &self.id
+impl KeyService for Service {
+    type Key = KeySpec;
+
+    const NAME: &'static str = "Vault transit";
+
+    fn is_recipient(text: &str) -> bool {
+        text.starts_with(PREFIX)
     }
 
-    fn wrap(&self, key: &DataKey) -> Result<String, WrapError> {
-        let err = |reason: String| WrapError {
-            recipient: self.id.clone(),
-            reason,
-        };
-        self.service
-            .encrypt(&self.spec, key.expose())
-            .map_err(|e| err(e.to_string()))
+    fn parse_key(text: &str) -> Result<KeySpec, BadKey> {
+        KeySpec::parse(text)
     }
 
-    fn sops_entry(&self, payload: &[u8], created_at: &str) -> Option<Result<SopsEntry, WrapError>> {
+    fn key_id(key: &KeySpec) -> String {
+        key.id()
+    }
+
+    /// The transit ciphertext (`vault:v1:…`).
+    fn wrap(&self, key: &KeySpec, payload: &[u8]) -> Result<String, KeyServiceError> {
+        self.encrypt(key, payload)
+    }
+
+    fn unwrap(&self, key: &KeySpec, wrapped: &str) -> Result<Zeroizing<Vec<u8>>, KeyServiceError> {
+        self.decrypt(key, wrapped)
+    }
+
+    /// SOPS's `hc_vault` entry: the server, the mount and the key's name apart.
+    fn sops_entry(spec: &KeySpec, wrapped: String, created_at: &str) -> SopsEntry {
         use serde_json::Value;
-        let spec = &self.spec;
-        let enc = match self.service.encrypt(spec, payload) {
-            Ok(e) => e,
-            Err(e) => {
-                return Some(Err(WrapError {
-                    recipient: self.id.clone(),
-                    reason: e.to_string(),
-                }));
-            }
-        };
-        // SOPS's `hc_vault` entry: the server, the mount and the key's name apart.
         let address = format!("{}://{}", spec.scheme, spec.authority);
         let mut fields = SopsFields::new();
         fields.insert("vault_address".into(), Value::String(address.clone()));
         fields.insert("engine_path".into(), Value::String(spec.mount.clone()));
         fields.insert("key_name".into(), Value::String(spec.name.clone()));
         fields.insert("created_at".into(), Value::String(created_at.to_owned()));
-        fields.insert("enc".into(), Value::String(enc));
-        Some(Ok(SopsEntry {
+        fields.insert("enc".into(), Value::String(wrapped));
+        SopsEntry {
             kind: "hc_vault",
             id: format!("{address}/v1/{}/keys/{}", spec.mount, spec.name),
             fields,
-        }))
+        }
+    }
+
+    fn describe(&self) -> String {
+        let s = &self.0.settings;
+        match &s.token {
+            Some(_) => format!("Vault/OpenBao transit (token from {})", s.token_source),
+            None => "Vault/OpenBao transit (no token: VAULT_TOKEN is unset, no ~/.vault-token)"
+                .to_owned(),
+        }
     }
 }
 
@@ -564,8 +577,8 @@ impl super::KeySource for Source {
         &self,
         keys: &serde_json::Value,
         _: &SopsFields,
-    ) -> Vec<Result<String, String>> {
-        let one = |uri: &str| -> Result<String, String> {
+    ) -> Vec<Result<String, BadKey>> {
+        let one = |uri: &str| -> Result<String, BadKey> {
             let (scheme, rest) = uri
                 .split_once("://")
                 .ok_or_else(|| format!("'{uri}' is not a URL"))?;
@@ -644,67 +657,6 @@ impl Service {
     }
 }
 
-/// Unwraps data keys wrapped for any transit recipient, with the configured token.
-pub struct Identity {
-    describe: String,
-    service: Service,
-}
-
-impl Identity {
-    /// The transit identity of this process, reaching servers through `service`.
-    pub fn new(service: Service) -> Self {
-        let s = &service.0.settings;
-        let describe = match &s.token {
-            Some(_) => format!("Vault/OpenBao transit (token from {})", s.token_source),
-            None => "Vault/OpenBao transit (no token: VAULT_TOKEN is unset, no ~/.vault-token)"
-                .to_owned(),
-        };
-        Identity { describe, service }
-    }
-}
-
-impl super::Identity for Identity {
-    fn describe(&self) -> &str {
-        &self.describe
-    }
-
-    fn unwrap(&self, wrapped: &WrappedKey) -> Option<Result<DataKey, UnwrapError>> {
-        if !wrapped.recipient.trim().starts_with(PREFIX) {
-            return None;
-        }
-        let err = |reason: String| UnwrapError {
-            identity: "Vault transit".into(),
-            reason: format!("{}: {reason}", wrapped.recipient),
-        };
-        let spec = match KeySpec::parse(&wrapped.recipient) {
-            Ok(s) => s,
-            Err(e) => return Some(Err(err(format!("not a valid transit recipient: {e}")))),
-        };
-        let plain = match self.service.decrypt(&spec, &wrapped.key) {
-            Ok(p) => p,
-            Err(e) => return Some(Err(err(e.to_string()))),
-        };
-        Some(DataKey::from_bytes(&plain).ok_or_else(|| {
-            err("the server returned a plaintext that is not a 32-byte data key".into())
-        }))
-    }
-
-    fn unwrap_sops(
-        &self,
-        recipient: &str,
-        enc: &str,
-    ) -> Option<Result<Zeroizing<Vec<u8>>, KeyServiceError>> {
-        if !recipient.trim().starts_with(PREFIX) {
-            return None;
-        }
-        Some(
-            KeySpec::parse(recipient)
-                .map_err(|e| KeyServiceError::new(FailureClass::Other, e))
-                .and_then(|spec| self.service.decrypt(&spec, enc)),
-        )
-    }
-}
-
 /// The class of an error answer, from its status and the server's messages.
 pub fn class_of(status: u16, message: &str) -> FailureClass {
     let m = message.to_ascii_lowercase();
@@ -738,7 +690,12 @@ impl Service {
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
-                    .map_err(|e| format!("cannot start the HTTP client runtime: {e}"))?;
+                    .map_err(|e| {
+                        KeyServiceError::new(
+                            FailureClass::Other,
+                            format!("cannot start the HTTP client runtime: {e}"),
+                        )
+                    })?;
                 let tls = tls_config(s)?;
                 let mut http = HttpConnector::new();
                 http.enforce_http(false);
@@ -756,7 +713,7 @@ impl Service {
                 Ok(Started { runtime, client })
             })
             .as_ref()
-            .map_err(|e| KeyServiceError::new(FailureClass::Other, e.clone()))
+            .map_err(Clone::clone)
     }
 
     /// Warns once per `key` with this service.
@@ -775,11 +732,12 @@ impl Service {
 }
 
 /// rustls on aws-lc-rs, trusting `ca_cert` if given, else the system's certificates.
-fn tls_config(s: &Settings) -> Result<rustls::ClientConfig, String> {
+fn tls_config(s: &Settings) -> Result<rustls::ClientConfig, KeyServiceError> {
+    let other = |detail: String| KeyServiceError::new(FailureClass::Other, detail);
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let builder = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| format!("TLS setup failed: {e}"))?;
+        .map_err(|e| other(format!("TLS setup failed: {e}")))?;
     let mut roots = rustls::RootCertStore::empty();
     match &s.ca_cert {
         Some(path) => {
@@ -787,13 +745,24 @@ fn tls_config(s: &Settings) -> Result<rustls::ClientConfig, String> {
             use rustls::pki_types::pem::PemObject;
             let certs = CertificateDer::pem_file_iter(path)
                 .and_then(|it| it.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| format!("cannot read the CA certificate {}: {e}", path.display()))?;
+                .map_err(|e| {
+                    other(format!(
+                        "cannot read the CA certificate {}: {e}",
+                        path.display()
+                    ))
+                })?;
             if certs.is_empty() {
-                return Err(format!("{} holds no PEM certificate", path.display()));
+                return Err(other(format!(
+                    "{} holds no PEM certificate",
+                    path.display()
+                )));
             }
             for c in certs {
                 roots.add(c).map_err(|e| {
-                    format!("cannot use the CA certificate in {}: {e}", path.display())
+                    other(format!(
+                        "cannot use the CA certificate in {}: {e}",
+                        path.display()
+                    ))
                 })?;
             }
         }
@@ -820,10 +789,13 @@ impl Service {
         let s = &self.0.settings;
         // First of all, before the token is even looked at: is this a server the caller
         // chose?
-        let allowed = s.allowed.check(spec).map_err(|detail| KeyServiceError {
-            class: FailureClass::NotAllowed,
-            detail,
-        })?;
+        let allowed = s
+            .allowed
+            .check(spec)
+            .map_err(|NotAllowed(detail)| KeyServiceError {
+                class: FailureClass::NotAllowed,
+                detail,
+            })?;
         let token = s.token.as_ref().ok_or_else(|| KeyServiceError {
             class: FailureClass::NoToken,
             detail: "set VAULT_TOKEN, or log in so that ~/.vault-token exists".into(),
@@ -1023,7 +995,7 @@ mod tests {
             ("vault:https:///transit/keys/k", "URL"),
         ] {
             let e = KeySpec::parse(text).unwrap_err();
-            assert!(e.contains(why), "{text}: {e}");
+            assert!(e.0.contains(why), "{text}: {e}");
         }
     }
 
@@ -1057,9 +1029,9 @@ mod tests {
         let e = list
             .check(&spec("vault:https://evil.example:8200/transit/keys/k"))
             .unwrap_err();
-        assert!(e.contains("https://evil.example:8200"), "{e}");
+        assert!(e.0.contains("https://evil.example:8200"), "{e}");
         assert!(
-            e.contains("VAULTFILE_VAULT_ALLOWLIST=https://evil.example:8200"),
+            e.0.contains("VAULTFILE_VAULT_ALLOWLIST=https://evil.example:8200"),
             "{e}"
         );
         assert!(Settings::default().allowed.is_empty());
@@ -1101,7 +1073,7 @@ mod tests {
         );
         assert!(list.is_empty());
         let errors = list.allow_list("https://a.example:8200,,https://b.example:8200", "SRC");
-        assert_eq!(errors, ["SRC: an entry is empty"]);
+        assert_eq!(errors, [BadEntry::from("SRC: an entry is empty")]);
     }
 
     #[test]
@@ -1131,7 +1103,7 @@ mod tests {
             .check(&spec("vault:http://vault.example:8200/transit/keys/k"))
             .unwrap_err();
         assert!(
-            e.contains("allowed now: https://vault.example:8200 from VAULT_ADDR"),
+            e.0.contains("allowed now: https://vault.example:8200 from VAULT_ADDR"),
             "{e}"
         );
 
@@ -1195,7 +1167,7 @@ mod tests {
                 .is_empty()
         );
         let e = list.check(&k).unwrap_err();
-        assert!(e.contains("VAULTFILE_VAULT_ALLOWLIST=none"), "{e}");
+        assert!(e.0.contains("VAULTFILE_VAULT_ALLOWLIST=none"), "{e}");
 
         // As SOPS: `all`/`none` only as the whole value; empty entries are errors.
         let mut list = AllowList::default();
