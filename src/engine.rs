@@ -492,7 +492,8 @@ fn read_metadata(doc: &Document, text: &str) -> Result<(Metadata, Range<usize>),
     }
     let meta = Metadata::from_value(block.value.clone())
         .map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
-    meta.check_shape().map_err(DecryptError::BadMetadata)?;
+    meta.check_shape()
+        .map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
     Ok((meta, block.span.clone()))
 }
 

@@ -272,6 +272,24 @@ fn json_string(s: &str) -> String {
     serde_json::to_string(s).expect("strings serialise")
 }
 
+/// Why a document cannot be written in another format (see [`convert`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConvertError {
+    /// TOML was asked for and the document's root is not a mapping.
+    #[error("TOML needs a mapping at the top of the document")]
+    TomlNeedsMapping,
+    /// The TOML serialiser refused the document (a null, for one).
+    #[error("cannot write it as TOML: {0}")]
+    Toml(#[source] toml::ser::Error),
+    /// dotenv was asked for and the document cannot be flattened.
+    #[error(transparent)]
+    Flatten(#[from] FlattenError),
+    /// Binary was asked for: a structured document is not a whole-file secret.
+    #[error("a structured file cannot be given as binary")]
+    Binary,
+}
+
 /// Writes a document's values (see [`View::to_json`]) in another format: JSON (pretty),
 /// YAML (block style, strings double-quoted), TOML (the root must be a mapping and hold no
 /// null) or dotenv (flattened with `opts`).
@@ -279,7 +297,7 @@ pub fn convert(
     view: &View,
     target: Format,
     opts: &FlattenOptions,
-) -> Result<Zeroizing<String>, String> {
+) -> Result<Zeroizing<String>, ConvertError> {
     let wiped = Wiped(view.to_json());
     let tree = &wiped.0;
     let out = match target {
@@ -291,19 +309,19 @@ pub fn convert(
         }
         Format::Toml => {
             if !tree.is_object() {
-                return Err("TOML needs a mapping at the top of the document".into());
+                return Err(ConvertError::TomlNeedsMapping);
             }
-            toml::to_string(tree).map_err(|e| format!("cannot write it as TOML: {e}"))?
+            toml::to_string(tree).map_err(ConvertError::Toml)?
         }
         Format::Dotenv => {
-            let flat = flatten(view, opts).map_err(|e| e.to_string())?;
+            let flat = flatten(view, opts)?;
             let vars = flat
                 .vars
                 .iter()
                 .map(|v| (v.name.as_str(), v.value.as_str()));
             return Ok(render(vars, ExportFormat::Dotenv));
         }
-        Format::Binary => return Err("a structured file cannot be given as binary".into()),
+        Format::Binary => return Err(ConvertError::Binary),
     };
     Ok(Zeroizing::new(out))
 }

@@ -157,31 +157,65 @@ impl Metadata {
 
     /// Checks the shape: recipients or key groups (not both, not neither), no empty group,
     /// and a threshold between 1 and the number of groups exactly when there are groups.
-    pub fn check_shape(&self) -> Result<(), String> {
+    pub fn check_shape(&self) -> Result<(), ShapeError> {
         match (self.recipients.is_empty(), self.key_groups.is_empty()) {
-            (true, true) => return Err("it lists no recipients".into()),
-            (false, false) => return Err("it has both `recipients` and `key_groups`".into()),
+            (true, true) => return Err(ShapeError::NoRecipients),
+            (false, false) => return Err(ShapeError::RecipientsAndGroups),
             (false, true) => {
                 if self.threshold.is_some() {
-                    return Err("it has a `threshold` but no `key_groups`".into());
+                    return Err(ShapeError::ThresholdWithoutGroups);
                 }
                 return Ok(());
             }
             (true, false) => {}
         }
         if let Some(i) = self.key_groups.iter().position(|g| g.recipients.is_empty()) {
-            return Err(format!("key group {} is empty", i + 1));
+            return Err(ShapeError::EmptyGroup(i + 1));
         }
         let n = self.key_groups.len();
         if n > crate::crypto::shamir::MAX_GROUPS {
-            return Err(format!("it has {n} key groups (at most 255)"));
+            return Err(ShapeError::TooManyGroups(n));
         }
         match self.threshold {
             Some(t) if t >= 1 && t as usize <= n => Ok(()),
-            Some(t) => Err(format!(
-                "its threshold {t} is not between 1 and the number of key groups ({n})"
-            )),
-            None => Err("it has `key_groups` but no `threshold`".into()),
+            Some(threshold) => Err(ShapeError::ThresholdOutOfRange {
+                threshold,
+                groups: n,
+            }),
+            None => Err(ShapeError::GroupsWithoutThreshold),
         }
     }
+}
+
+/// Why a metadata block's recipients and key groups do not have a shape vaultfile reads
+/// (see [`Metadata::check_shape`]).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ShapeError {
+    /// Neither `recipients` nor `key_groups`.
+    #[error("it lists no recipients")]
+    NoRecipients,
+    /// Both `recipients` and `key_groups`.
+    #[error("it has both `recipients` and `key_groups`")]
+    RecipientsAndGroups,
+    /// A `threshold` with flat recipients.
+    #[error("it has a `threshold` but no `key_groups`")]
+    ThresholdWithoutGroups,
+    /// A key group with no recipient (1-based).
+    #[error("key group {0} is empty")]
+    EmptyGroup(usize),
+    /// More key groups than Shamir's sharing over GF(256) allows.
+    #[error("it has {0} key groups (at most 255)")]
+    TooManyGroups(usize),
+    /// A threshold of 0 or above the number of groups.
+    #[error("its threshold {threshold} is not between 1 and the number of key groups ({groups})")]
+    ThresholdOutOfRange {
+        /// The threshold written.
+        threshold: u32,
+        /// How many key groups there are.
+        groups: usize,
+    },
+    /// Key groups with no `threshold`.
+    #[error("it has `key_groups` but no `threshold`")]
+    GroupsWithoutThreshold,
 }

@@ -15,6 +15,7 @@ mod rekey;
 mod scratch;
 mod secret;
 mod ui;
+mod walk;
 
 use std::process::ExitCode;
 

@@ -16,6 +16,7 @@ use vaultfile::path::RuleSpec;
 use super::error::{CliError, ExitKind};
 use super::io::{self, Output};
 use super::ui::PassphrasePrompt;
+use super::walk::{Walk, WalkError};
 
 /// A vaultfile-encrypted file: read from disk, or from git's index for a file git's filter
 /// manages (its work tree holds the plaintext).
@@ -255,25 +256,14 @@ fn walk(
     out: &mut Vec<EncryptedFile>,
     plain: &mut Vec<PathBuf>,
 ) -> Result<(), CliError> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| CliError::io("read directory", dir, e))?
-        .collect::<Result<_, _>>()
-        .map_err(|e| CliError::io("read directory", dir, e))?;
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let path = e.path();
-        let ty = e
-            .file_type()
-            .map_err(|err| CliError::io("read", &path, err))?;
-        if ty.is_dir() {
-            if e.file_name() != ".git" {
-                walk(&path, out, plain)?;
-            }
-        } else if ty.is_file() {
-            match read_encrypted(&path)? {
-                Some(f) => out.push(f),
-                None => plain.push(path),
-            }
+    for file in Walk::new(dir) {
+        let path = file.map_err(|e| match e {
+            WalkError::List { dir, source } => CliError::io("read directory", &dir, source),
+            WalkError::EntryType { path, source, .. } => CliError::io("read", &path, source),
+        })?;
+        match read_encrypted(&path)? {
+            Some(f) => out.push(f),
+            None => plain.push(path),
         }
     }
     Ok(())

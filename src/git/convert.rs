@@ -179,7 +179,7 @@ pub enum CleanError {
     ConflictMarkers,
     /// The file's `.vaultfile.yaml` cannot be read.
     #[error("{0}")]
-    Config(String),
+    Config(RuleUnavailable),
     /// Encryption failed.
     #[error(transparent)]
     Encrypt(EncryptError),
@@ -191,6 +191,25 @@ pub enum RuleFor {
     Rule(KeyHolders, RuleSpec),
     /// No rule applies; why, in words (a new file's error says it).
     NoRule(String),
+}
+
+/// Why the caller could not give a file's `.vaultfile.yaml` rule: the configuration cannot
+/// be read, or its rule cannot be used. The caller's own error is kept (as the source)
+/// because the configuration is read above this layer, which cannot name its types.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct RuleUnavailable(Box<dyn std::error::Error + Send + Sync>);
+
+impl RuleUnavailable {
+    /// Wraps the caller's error (or a message).
+    pub fn new(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        RuleUnavailable(error.into())
+    }
+
+    /// The caller's error, to downcast.
+    pub fn get_ref(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
 }
 
 /// Work tree → repository.
@@ -205,7 +224,7 @@ pub fn clean(
     content: Vec<u8>,
     baseline: Option<&[u8]>,
     identities: &[Box<dyn Identity>],
-    rule: &mut dyn FnMut() -> Result<RuleFor, String>,
+    rule: &mut dyn FnMut() -> Result<RuleFor, RuleUnavailable>,
 ) -> Result<Vec<u8>, CleanError> {
     clean_at(path, content, baseline, identities, rule, SystemTime::now())
 }
@@ -227,7 +246,7 @@ pub fn clean_at(
     content: Vec<u8>,
     baseline: Option<&[u8]>,
     identities: &[Box<dyn Identity>],
-    rule: &mut dyn FnMut() -> Result<RuleFor, String>,
+    rule: &mut dyn FnMut() -> Result<RuleFor, RuleUnavailable>,
     now: SystemTime,
 ) -> Result<Vec<u8>, CleanError> {
     let format = Format::from_path(std::path::Path::new(path));
@@ -424,7 +443,7 @@ mod tests {
 
     fn new_file_with(
         r: &[Box<dyn crate::keys::Recipient>],
-    ) -> impl FnMut() -> Result<RuleFor, String> + '_ {
+    ) -> impl FnMut() -> Result<RuleFor, RuleUnavailable> + '_ {
         move || {
             Ok(RuleFor::Rule(
                 KeyHolders::Recipients(
@@ -438,7 +457,7 @@ mod tests {
     }
 
     /// A file no `.vaultfile.yaml` rule covers.
-    fn no_rule() -> Result<RuleFor, String> {
+    fn no_rule() -> Result<RuleFor, RuleUnavailable> {
         Ok(RuleFor::NoRule("no rule".into()))
     }
 
@@ -835,7 +854,7 @@ mod tests {
         let edited = PLAIN.replace("hunter2", "NEW-PLAINTEXT-SECRET");
         // Even with a rule naming the clone's own key: the stored version cannot be opened.
         for rule in [
-            &mut no_rule as &mut dyn FnMut() -> Result<RuleFor, String>,
+            &mut no_rule as &mut dyn FnMut() -> Result<RuleFor, RuleUnavailable>,
             &mut new_file_with(&nobody_r),
         ] {
             match clean("a.yaml", edited.clone().into(), Some(&blob), &nobody, rule) {

@@ -390,15 +390,27 @@ fn rel_to_config(ctx: &Context, root: &Path, rel: &str) -> String {
         .unwrap_or_else(|| rel.to_owned())
 }
 
+/// Why a protected path's content is not what its protection demands; the start of a
+/// finding's description.
+#[derive(Debug, thiserror::Error)]
+enum Unsealed {
+    /// Encrypted, with values left in plaintext (or failing the check).
+    #[error("not fully encrypted ({0})")]
+    Partly(engine::DecryptError),
+    /// Not encrypted at all.
+    #[error("not encrypted")]
+    Plain,
+}
+
 /// Whether a protected path's content is encrypted; else why not.
-fn stored_encrypted(path: &str, content: &[u8]) -> Result<(), String> {
+fn stored_encrypted(path: &str, content: &[u8]) -> Result<(), Unsealed> {
     match convert::classify(path, content) {
         Content::Encrypted { binary: true, .. } => Ok(()),
         Content::Encrypted { store, text, .. } => engine::check_sealed(store, text)
             .map(|_| ())
-            .map_err(|e| format!("not fully encrypted ({e})")),
+            .map_err(Unsealed::Partly),
         Content::Plain if encrypted::is_encrypted_document(path, content) => Ok(()),
-        Content::Plain => Err("not encrypted".into()),
+        Content::Plain => Err(Unsealed::Plain),
     }
 }
 

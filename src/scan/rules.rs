@@ -13,7 +13,7 @@
 //! allow-list group (the global one, or the rule's own) allows it, as gitleaks does.
 
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
@@ -275,7 +275,7 @@ pub struct Rule {
     entropy: Option<f64>,
     path: Option<String>,
     allow: Vec<RawGroup>,
-    compiled: OnceLock<Result<Compiled, String>>,
+    compiled: OnceLock<Result<Compiled, RuleError>>,
 }
 
 struct Compiled {
@@ -338,10 +338,13 @@ impl Rule {
     }
 
     /// The compiled regexes; compiled on first use and kept.
-    fn compiled(&self) -> Result<&Compiled, &str> {
+    fn compiled(&self) -> Result<&Compiled, RuleError> {
         self.compiled
             .get_or_init(|| {
-                let err = |e: regex::Error| format!("rule {}: {e}", self.id);
+                let err = |source: regex::Error| RuleError::Rule {
+                    id: self.id.clone(),
+                    source,
+                };
                 let (lead_in, pattern) = match split_lead_in(&self.pattern) {
                     Some((max, rest)) => (max, rest),
                     None => (0, self.pattern.clone()),
@@ -359,7 +362,7 @@ impl Rule {
                 })
             })
             .as_ref()
-            .map_err(String::as_str)
+            .map_err(Clone::clone)
     }
 }
 
@@ -369,7 +372,7 @@ pub struct RuleSet {
     pub source: String,
     rules: Vec<Rule>,
     global_raw: RawGroup,
-    global: OnceLock<Result<Group, String>>,
+    global: OnceLock<Result<Group, RuleError>>,
     prefilter: OnceLock<Prefilter>,
 }
 
@@ -393,22 +396,38 @@ pub struct Candidate {
     pub matched: Range<usize>,
 }
 
-/// A rule set that cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[error("the built-in scan rules are invalid: {0}")]
-pub struct RuleError(String);
+/// A rule set that cannot be used. Clone, because each compiled part is cached with its
+/// result and every later use reports the same error.
+#[derive(Clone, Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RuleError {
+    /// The embedded JSON does not parse.
+    #[error("the built-in scan rules are invalid: {0}")]
+    Json(Arc<serde_json::Error>),
+    /// A rule's regex, path regex or allow-list does not compile.
+    #[error("the built-in scan rules are invalid: rule {id}: {source}")]
+    Rule {
+        /// The rule's id.
+        id: String,
+        /// The regex error.
+        source: regex::Error,
+    },
+    /// The global allow-list does not compile.
+    #[error("the built-in scan rules are invalid: global allow-list: {0}")]
+    GlobalAllowList(#[source] regex::Error),
+}
 
 impl RuleSet {
     /// The embedded rules, parsed on first use.
     pub fn builtin() -> Result<&'static RuleSet, RuleError> {
-        static SET: OnceLock<Result<RuleSet, String>> = OnceLock::new();
+        static SET: OnceLock<Result<RuleSet, RuleError>> = OnceLock::new();
         SET.get_or_init(|| RuleSet::parse(GITLEAKS_JSON))
             .as_ref()
-            .map_err(|e| RuleError(e.clone()))
+            .map_err(Clone::clone)
     }
 
-    fn parse(json: &str) -> Result<RuleSet, String> {
-        let raw: RawFile = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    fn parse(json: &str) -> Result<RuleSet, RuleError> {
+        let raw: RawFile = serde_json::from_str(json).map_err(|e| RuleError::Json(Arc::new(e)))?;
         let mut rules: Vec<Rule> = raw.rules.into_iter().map(Rule::from_raw).collect();
         rules.push(Rule::from_raw(RawRule {
             id: URL_PASSWORD_ID.into(),
@@ -450,18 +469,16 @@ impl RuleSet {
     pub fn compile_all(&self) -> Result<(), RuleError> {
         self.global()?;
         for r in &self.rules {
-            r.compiled().map_err(|e| RuleError(e.to_owned()))?;
+            r.compiled()?;
         }
         Ok(())
     }
 
     fn global(&self) -> Result<&Group, RuleError> {
         self.global
-            .get_or_init(|| {
-                Group::compile(&self.global_raw).map_err(|e| format!("global allow-list: {e}"))
-            })
+            .get_or_init(|| Group::compile(&self.global_raw).map_err(RuleError::GlobalAllowList))
             .as_ref()
-            .map_err(|e| RuleError(e.clone()))
+            .map_err(Clone::clone)
     }
 
     fn prefilter(&self) -> &Prefilter {
@@ -530,7 +547,7 @@ impl RuleSet {
             if !triggered[i] {
                 continue;
             }
-            let c = rule.compiled().map_err(|e| RuleError(e.to_owned()))?;
+            let c = rule.compiled()?;
             if c.path
                 .as_ref()
                 .is_some_and(|p| !p.is_match(path.as_bytes()))

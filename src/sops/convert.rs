@@ -22,7 +22,7 @@ pub const MATCH_NOTHING: &str = r"[^\s\S]";
 pub fn rule_for_sops(
     spec: &RuleSpec,
     has_unencrypted_suffix_keys: bool,
-) -> Result<Option<Rule>, String> {
+) -> Result<Option<Rule>, SeveralRules> {
     let mut set = Vec::new();
     if let Some(v) = &spec.encrypted_regex {
         set.push(Rule::EncryptedRegex(v.clone()));
@@ -42,8 +42,28 @@ pub fn rule_for_sops(
         }
         0 => Ok(None),
         1 => Ok(set.pop()),
-        _ => Err("the file combines several selection rules; SOPS allows only one per file".into()),
+        _ => Err(SeveralRules),
     }
+}
+
+/// A vaultfile rule set that combines selection rules, which a SOPS file cannot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the file combines several selection rules; SOPS allows only one per file")]
+pub struct SeveralRules;
+
+/// Why a `.sops.yaml` cannot be converted.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigConversionError {
+    /// The text is not YAML.
+    #[error("not valid YAML: {0}")]
+    Yaml(#[source] serde_saphyr::Error),
+    /// `creation_rules` is there and not a list.
+    #[error("creation_rules is not a list")]
+    RulesNotAList,
+    /// A creation rule (1-based) is not a mapping.
+    #[error("creation rule {0} is not a mapping")]
+    RuleNotAMapping(usize),
 }
 
 /// The result of converting `.sops.yaml`.
@@ -121,13 +141,13 @@ fn quote(s: &str) -> String {
 /// Converts a `.sops.yaml` to the equivalent `.vaultfile.yaml`, noting what could not be
 /// carried over (PGP and cloud keys other than AWS KMS and Vault transit, comment rules, `destination_rules`,
 /// `stores`). A rule left with no recipient is dropped, and noted.
-pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, String> {
-    let root: Value = serde_saphyr::from_str(text).map_err(|e| format!("not valid YAML: {e}"))?;
+pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, ConfigConversionError> {
+    let root: Value = serde_saphyr::from_str(text).map_err(ConfigConversionError::Yaml)?;
     let mut notes = Vec::new();
     let rules = match root.get("creation_rules") {
         Some(Value::Array(r)) => r.clone(),
         Some(Value::Null) | None => Vec::new(),
-        Some(_) => return Err("creation_rules is not a list".into()),
+        Some(_) => return Err(ConfigConversionError::RulesNotAList),
     };
     for key in ["destination_rules", "stores"] {
         if root.get(key).is_some() {
@@ -142,7 +162,7 @@ pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, String> 
     let mut written = 0;
     for (n, rule) in rules.iter().enumerate() {
         let Some(rule) = rule.as_object() else {
-            return Err(format!("creation rule {} is not a mapping", n + 1));
+            return Err(ConfigConversionError::RuleNotAMapping(n + 1));
         };
         let label = match rule.get("path_regex").and_then(Value::as_str) {
             Some(p) => format!("creation rule {} (path_regex {p})", n + 1),

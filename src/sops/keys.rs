@@ -46,7 +46,7 @@ pub struct Gpg {
 
 impl Gpg {
     /// Decrypts an armored PGP message; the secret key comes from gpg's keyring and agent.
-    pub fn decrypt(&self, armored: &str) -> Result<Zeroizing<Vec<u8>>, String> {
+    pub fn decrypt(&self, armored: &str) -> Result<Zeroizing<Vec<u8>>, GpgError> {
         let mut child = Command::new(&self.program)
             .args(["--batch", "--quiet", "--no-tty", "--decrypt"])
             .stdin(Stdio::piped())
@@ -55,12 +55,12 @@ impl Gpg {
             .spawn()
             .map_err(|e| {
                 if e.kind() == std::io::ErrorKind::NotFound {
-                    format!(
-                        "gpg is not installed (looked for '{}'); install GnuPG to open PGP-wrapped keys",
-                        self.program.display()
-                    )
+                    GpgError::NotInstalled(self.program.clone())
                 } else {
-                    format!("cannot run {}: {e}", self.program.display())
+                    GpgError::Run {
+                        program: self.program.clone(),
+                        source: e,
+                    }
                 }
             })?;
         let mut stdin = child.stdin.take().expect("piped");
@@ -72,16 +72,60 @@ impl Gpg {
             .take()
             .expect("piped")
             .read_to_end(&mut out)
-            .map_err(|e| format!("reading gpg's output: {e}"))?;
+            .map_err(GpgError::Read)?;
         let mut err = String::new();
         let _ = child.stderr.take().expect("piped").read_to_string(&mut err);
-        let status = child.wait().map_err(|e| format!("gpg: {e}"))?;
+        let status = child.wait().map_err(GpgError::Wait)?;
         let _ = writer.join();
         if !status.success() {
-            return Err(format!("gpg could not decrypt it: {}", err.trim()));
+            return Err(GpgError::Failed(err.trim().to_owned()));
         }
         Ok(out)
     }
+}
+
+/// Why `gpg` could not open a PGP-wrapped key.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GpgError {
+    /// The program is not there.
+    #[error(
+        "gpg is not installed (looked for '{}'); install GnuPG to open PGP-wrapped keys",
+        .0.display()
+    )]
+    NotInstalled(PathBuf),
+    /// The program could not be started.
+    #[error("cannot run {}: {source}", .program.display())]
+    Run {
+        /// The program.
+        program: PathBuf,
+        /// Why it did not start.
+        source: std::io::Error,
+    },
+    /// Its output could not be read.
+    #[error("reading gpg's output: {0}")]
+    Read(#[source] std::io::Error),
+    /// Waiting for it failed.
+    #[error("gpg: {0}")]
+    Wait(#[source] std::io::Error),
+    /// It ran and failed; what it said on its standard error.
+    #[error("gpg could not decrypt it: {0}")]
+    Failed(String),
+}
+
+/// Why an age-wrapped master key could not be opened.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AgeKeyError {
+    /// The armor or the age file is damaged.
+    #[error("the age-wrapped key is damaged: {0}")]
+    Damaged(#[source] std::io::Error),
+    /// The age header cannot be read.
+    #[error("the age-wrapped key is damaged: {0}")]
+    BadHeader(#[source] age::DecryptError),
+    /// An identity matched and failed to open it.
+    #[error("{0}")]
+    Decrypt(#[source] age::DecryptError),
 }
 
 /// Why no data key could be had.
@@ -95,11 +139,10 @@ pub struct NoKey {
 }
 
 /// Removes the ASCII armor of an age file.
-fn dearmor(enc: &str) -> Result<Vec<u8>, String> {
+fn dearmor(enc: &str) -> Result<Vec<u8>, AgeKeyError> {
     let mut r = age::armor::ArmoredReader::new(enc.as_bytes());
     let mut out = Vec::new();
-    r.read_to_end(&mut out)
-        .map_err(|e| format!("the age-wrapped key is damaged: {e}"))?;
+    r.read_to_end(&mut out).map_err(AgeKeyError::Damaged)?;
     Ok(out)
 }
 
@@ -107,24 +150,24 @@ fn dearmor(enc: &str) -> Result<Vec<u8>, String> {
 fn open_age_raw(
     file: &[u8],
     ids: &[Box<dyn age::Identity>],
-) -> Option<Result<Zeroizing<Vec<u8>>, String>> {
+) -> Option<Result<Zeroizing<Vec<u8>>, AgeKeyError>> {
     if ids.is_empty() {
         return None;
     }
     let d = match age::Decryptor::new_buffered(file) {
         Ok(d) => d,
-        Err(e) => return Some(Err(format!("the age-wrapped key is damaged: {e}"))),
+        Err(e) => return Some(Err(AgeKeyError::BadHeader(e))),
     };
     let mut r = match d.decrypt(ids.iter().map(|i| i.as_ref() as &dyn age::Identity)) {
         Ok(r) => r,
         Err(age::DecryptError::NoMatchingKeys) => return None,
-        Err(e) => return Some(Err(e.to_string())),
+        Err(e) => return Some(Err(AgeKeyError::Decrypt(e))),
     };
     let mut out = Zeroizing::new(Vec::new());
     Some(
         r.read_to_end(&mut out)
             .map(|_| out)
-            .map_err(|e| format!("the age-wrapped key is damaged: {e}")),
+            .map_err(AgeKeyError::Damaged),
     )
 }
 
@@ -262,7 +305,7 @@ pub fn data_key(meta: &Metadata, src: &KeySources<'_>) -> Result<DataKey, NoKey>
         );
         return Err(fail(failures));
     }
-    let key = Zeroizing::new(shamir::combine(&shares).map_err(|e| fail(vec![e]))?);
+    let key = Zeroizing::new(shamir::combine(&shares).map_err(|e| fail(vec![e.to_string()]))?);
     DataKey::from_bytes(&key)
         .ok_or_else(|| fail(vec!["the combined shares are not a 32-byte key".into()]))
 }
@@ -307,7 +350,7 @@ pub fn master_key(
     let enc = match DataKey::from_bytes(payload) {
         // Through vaultfile's recipient: age plugins work too.
         Some(key) => wrap_age(recipient, &key)?,
-        None => wrap_age_bytes(id, payload).map_err(err)?,
+        None => wrap_age_bytes(id, payload).map_err(|e| err(e.to_string()))?,
     };
     Ok(MasterKey::Age {
         recipient: id.to_owned(),
@@ -316,33 +359,51 @@ pub fn master_key(
 }
 
 /// Wraps any payload for an X25519 or SSH recipient with the age crate, armored.
-fn wrap_age_bytes(id: &str, payload: &[u8]) -> Result<String, String> {
+fn wrap_age_bytes(id: &str, payload: &[u8]) -> Result<String, ShareWrapError> {
     let recipient: Box<dyn age::Recipient + Send> = if id.starts_with("ssh-") {
         Box::new(
             id.parse::<age::ssh::Recipient>()
-                .map_err(|e| format!("not an SSH recipient: {e:?}"))?,
+                .map_err(|e| ShareWrapError::NotSsh(format!("{e:?}")))?,
         )
     } else {
-        Box::new(id.parse::<age::x25519::Recipient>().map_err(|_| {
-            "only X25519 and SSH recipients can hold a key group's share (not age plugins)"
-                .to_owned()
-        })?)
+        Box::new(
+            id.parse::<age::x25519::Recipient>()
+                .map_err(|_| ShareWrapError::NotX25519)?,
+        )
     };
-    let encryptor =
-        age::Encryptor::with_recipients(std::iter::once(recipient.as_ref() as &dyn age::Recipient))
-            .map_err(|e| e.to_string())?;
+    let encryptor = age::Encryptor::with_recipients(std::iter::once(
+        recipient.as_ref() as &dyn age::Recipient
+    ))?;
     let mut out = Vec::new();
-    let io = |e: std::io::Error| e.to_string();
-    let armor = age::armor::ArmoredWriter::wrap_output(&mut out, age::armor::Format::AsciiArmor)
-        .map_err(io)?;
-    let mut w = encryptor.wrap_output(armor).map_err(io)?;
-    w.write_all(payload).map_err(io)?;
-    w.finish().and_then(|a| a.finish()).map_err(io)?;
+    let armor = age::armor::ArmoredWriter::wrap_output(&mut out, age::armor::Format::AsciiArmor)?;
+    let mut w = encryptor.wrap_output(armor)?;
+    w.write_all(payload)?;
+    w.finish().and_then(|a| a.finish())?;
     let mut text = String::from_utf8(out).expect("armor is ASCII");
     if !text.ends_with('\n') {
         text.push('\n');
     }
     Ok(text)
+}
+
+/// Why a payload other than a data key (a Shamir share) could not be wrapped for an age
+/// recipient.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ShareWrapError {
+    /// The `ssh-` recipient does not parse (age's parse error, which has no `Display`).
+    #[error("not an SSH recipient: {0}")]
+    NotSsh(String),
+    /// Not an X25519 recipient: shares go through the age crate directly, which has no
+    /// plugins.
+    #[error("only X25519 and SSH recipients can hold a key group's share (not age plugins)")]
+    NotX25519,
+    /// age refused the recipient.
+    #[error("{0}")]
+    Encrypt(#[from] age::EncryptError),
+    /// Writing the age file failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
 }
 
 /// Wraps `payload` for one recipient (any vaultfile recipient: age, SSH) as SOPS stores it:
@@ -419,22 +480,40 @@ pub mod shamir {
         result
     }
 
+    /// Why shares cannot be combined (the messages are SOPS's own).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+    #[non_exhaustive]
+    pub enum CombineError {
+        /// Fewer than two shares.
+        #[error("less than two parts cannot be used to reconstruct the secret")]
+        TooFewParts,
+        /// A share shorter than one byte of secret and its x-coordinate.
+        #[error("parts must be at least two bytes")]
+        PartTooShort,
+        /// Shares of different lengths.
+        #[error("all parts must be the same length")]
+        UnequalLengths,
+        /// Two shares with the same x-coordinate.
+        #[error("duplicate part detected")]
+        DuplicatePart,
+    }
+
     /// Combines shares into the secret (`Combine`).
-    pub fn combine(parts: &[impl AsRef<[u8]>]) -> Result<Vec<u8>, String> {
+    pub fn combine(parts: &[impl AsRef<[u8]>]) -> Result<Vec<u8>, CombineError> {
         if parts.len() < 2 {
-            return Err("less than two parts cannot be used to reconstruct the secret".into());
+            return Err(CombineError::TooFewParts);
         }
         let len = parts[0].as_ref().len();
         if len < 2 {
-            return Err("parts must be at least two bytes".into());
+            return Err(CombineError::PartTooShort);
         }
         if parts.iter().any(|p| p.as_ref().len() != len) {
-            return Err("all parts must be the same length".into());
+            return Err(CombineError::UnequalLengths);
         }
         let xs: Vec<u8> = parts.iter().map(|p| p.as_ref()[len - 1]).collect();
         for (i, x) in xs.iter().enumerate() {
             if xs[..i].contains(x) {
-                return Err("duplicate part detected".into());
+                return Err(CombineError::DuplicatePart);
             }
         }
         let mut ys = vec![0u8; parts.len()];

@@ -146,25 +146,87 @@ pub struct Metadata {
     pub mac_only_encrypted: bool,
 }
 
+/// Why a `sops` metadata block cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MetadataError {
+    /// The block is not a mapping.
+    #[error("the sops metadata is not a mapping")]
+    NotAMapping,
+    /// A key list (`age`, `kms`…) is not a list.
+    #[error("'{0}' is not a list")]
+    NotAList(&'static str),
+    /// An entry of a key list is not a mapping.
+    #[error("{kind}[{index}] is not a mapping")]
+    EntryNotAMapping {
+        /// The key list.
+        kind: &'static str,
+        /// The entry's index in it.
+        index: usize,
+    },
+    /// An entry of a key list lacks a field it needs.
+    #[error("{kind}[{index}] has no '{field}'")]
+    MissingField {
+        /// The key list.
+        kind: &'static str,
+        /// The entry's index in it.
+        index: usize,
+        /// The missing field.
+        field: String,
+    },
+    /// An entry of `key_groups` is not a mapping.
+    #[error("a key group is not a mapping")]
+    GroupNotAMapping,
+    /// No key list holds a key.
+    #[error("no keys found in the sops metadata")]
+    NoKeys,
+    /// `shamir_threshold` is not a number.
+    #[error("shamir_threshold '{0}' is not a number")]
+    BadThreshold(String),
+    /// `lastmodified` is missing.
+    #[error("the sops metadata has no lastmodified")]
+    NoLastModified,
+    /// `lastmodified` is not an RFC 3339 time (it is the MAC's associated data).
+    #[error("lastmodified '{0}' is not an RFC 3339 time")]
+    BadLastModified(String),
+    /// `version` is missing.
+    #[error("the sops metadata has no version")]
+    NoVersion,
+    /// `mac_only_encrypted` is not a boolean.
+    #[error("mac_only_encrypted '{0}' is not a boolean")]
+    BadMacOnlyEncrypted(String),
+    /// More than one selection rule.
+    #[error(
+        "more than one of the encrypted/unencrypted suffix and regex rules is set (SOPS allows one)"
+    )]
+    SeveralRules,
+    /// The selection rule does not compile.
+    #[error("{0}")]
+    Rule(#[from] crate::path::RuleError),
+}
+
 const KEY_LISTS: [&str; 7] = [
     "age", "pgp", "kms", "gcp_kms", "azure_kv", "hc_vault", "hckms",
 ];
 
-fn group_from(m: &Map<String, Value>) -> Result<Vec<MasterKey>, String> {
+fn group_from(m: &Map<String, Value>) -> Result<Vec<MasterKey>, MetadataError> {
     let mut keys = Vec::new();
     for kind in KEY_LISTS {
         let list = match m.get(kind) {
             None | Some(Value::Null) => continue,
             Some(Value::Array(a)) => a,
-            Some(_) => return Err(format!("'{kind}' is not a list")),
+            Some(_) => return Err(MetadataError::NotAList(kind)),
         };
         for (i, entry) in list.iter().enumerate() {
             let e = entry
                 .as_object()
-                .ok_or_else(|| format!("{kind}[{i}] is not a mapping"))?;
+                .ok_or(MetadataError::EntryNotAMapping { kind, index: i })?;
             let need = |field: &str| {
-                crate::keys::sops_string(e, field)
-                    .ok_or_else(|| format!("{kind}[{i}] has no '{field}'"))
+                crate::keys::sops_string(e, field).ok_or_else(|| MetadataError::MissingField {
+                    kind,
+                    index: i,
+                    field: field.to_owned(),
+                })
             };
             keys.push(match kind {
                 "age" => MasterKey::Age {
@@ -219,8 +281,8 @@ fn group_from(m: &Map<String, Value>) -> Result<Vec<MasterKey>, String> {
 
 impl Metadata {
     /// Reads the metadata from its generic tree (as any store gives it).
-    pub fn from_value(v: &Value) -> Result<Metadata, String> {
-        let m = v.as_object().ok_or("the sops metadata is not a mapping")?;
+    pub fn from_value(v: &Value) -> Result<Metadata, MetadataError> {
+        let m = v.as_object().ok_or(MetadataError::NotAMapping)?;
         let flat = group_from(m)?;
         let key_groups = if !flat.is_empty() {
             // Top-level key lists take precedence over key_groups (SOPS stores.go).
@@ -231,7 +293,7 @@ impl Metadata {
                     .iter()
                     .map(|g| {
                         g.as_object()
-                            .ok_or_else(|| "a key group is not a mapping".to_owned())
+                            .ok_or(MetadataError::GroupNotAMapping)
                             .and_then(group_from)
                     })
                     .collect::<Result<Vec<_>, _>>()?,
@@ -239,24 +301,23 @@ impl Metadata {
             }
         };
         if key_groups.iter().all(Vec::is_empty) {
-            return Err("no keys found in the sops metadata".into());
+            return Err(MetadataError::NoKeys);
         }
         let shamir_threshold = match crate::keys::sops_string(m, "shamir_threshold") {
             None => 0,
             Some(s) => s
                 .parse::<usize>()
-                .map_err(|_| format!("shamir_threshold '{s}' is not a number"))?,
+                .map_err(|_| MetadataError::BadThreshold(s))?,
         };
-        let lastmodified = crate::keys::sops_string(m, "lastmodified")
-            .ok_or("the sops metadata has no lastmodified")?;
-        let version =
-            crate::keys::sops_string(m, "version").ok_or("the sops metadata has no version")?;
+        let lastmodified =
+            crate::keys::sops_string(m, "lastmodified").ok_or(MetadataError::NoLastModified)?;
+        let version = crate::keys::sops_string(m, "version").ok_or(MetadataError::NoVersion)?;
         let mac = crate::keys::sops_string(m, "mac").filter(|s| !s.is_empty());
         let mac_only_encrypted = match crate::keys::sops_string(m, "mac_only_encrypted").as_deref()
         {
             None => false,
             Some(s) => super::value::parse_bool(s)
-                .ok_or_else(|| format!("mac_only_encrypted '{s}' is not a boolean"))?,
+                .ok_or_else(|| MetadataError::BadMacOnlyEncrypted(s.to_owned()))?,
         };
         let mut rules = Vec::new();
         for (key, make) in [
@@ -275,7 +336,7 @@ impl Metadata {
             }
         }
         if rules.len() > 1 {
-            return Err("more than one of the encrypted/unencrypted suffix and regex rules is set (SOPS allows one)".into());
+            return Err(MetadataError::SeveralRules);
         }
         let rule = rules
             .pop()
@@ -293,13 +354,9 @@ impl Metadata {
 
     /// The MAC's associated data: `lastmodified` parsed and re-formatted as Go's
     /// `time.RFC3339` does (fractional seconds dropped, the offset kept, `Z` for UTC).
-    pub fn mac_aad(&self) -> Result<String, String> {
-        normalise_rfc3339(&self.lastmodified).ok_or_else(|| {
-            format!(
-                "lastmodified '{}' is not an RFC 3339 time",
-                self.lastmodified
-            )
-        })
+    pub fn mac_aad(&self) -> Result<String, MetadataError> {
+        normalise_rfc3339(&self.lastmodified)
+            .ok_or_else(|| MetadataError::BadLastModified(self.lastmodified.clone()))
     }
 
     /// Every master key, for messages.

@@ -37,8 +37,8 @@ use crate::format::{self, Format, ParseOptions};
 use crate::keys::{Recipient, WrapError};
 use crate::path::{KeyPath, RuleHits};
 
-pub use keys::{Gpg, KeySources, NoKey};
-pub use metadata::{MasterKey, Metadata, Rule};
+pub use keys::{Gpg, GpgError, KeySources, NoKey};
+pub use metadata::{MasterKey, Metadata, MetadataError, Rule};
 
 /// SOPS's stores.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -153,7 +153,7 @@ pub enum SopsError {
     Doc(#[from] doc::DocError),
     /// The `sops` metadata is malformed.
     #[error("the sops metadata is malformed: {0}")]
-    BadMetadata(String),
+    BadMetadata(#[from] MetadataError),
     /// No master key could be opened.
     #[error(transparent)]
     NoKey(#[from] NoKey),
@@ -259,14 +259,11 @@ pub fn decrypt(
     opts: DecryptOptions,
 ) -> Result<Decrypted, SopsError> {
     let doc = doc::parse(text, format)?;
-    let metadata = Metadata::from_value(&doc.metadata).map_err(SopsError::BadMetadata)?;
-    let mac_aad = metadata.mac_aad().map_err(SopsError::BadMetadata)?;
+    let metadata = Metadata::from_value(&doc.metadata)?;
+    let mac_aad = metadata.mac_aad()?;
     let key = keys::data_key(&metadata, keys)?;
     let rules = match metadata.rule.to_spec() {
-        Some(spec) => Some(
-            spec.compile()
-                .map_err(|e| SopsError::BadMetadata(e.to_string()))?,
-        ),
+        Some(spec) => Some(spec.compile().map_err(MetadataError::Rule)?),
         None => None,
     };
     let mut hash = mac::SopsMac::new(metadata.mac_only_encrypted);

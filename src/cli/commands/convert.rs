@@ -14,6 +14,7 @@ use crate::cli::error::{CliError, ExitKind};
 use crate::cli::identities;
 use crate::cli::io::{self, Output};
 use crate::cli::ui::Ui;
+use crate::cli::walk::{Walk, WalkError};
 
 /// The format `convert` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -137,7 +138,6 @@ fn read_text(path: &Path) -> Result<String, CliError> {
 fn convert_dir(ctx: &Ctx<'_>, dir: &Path) -> Result<(), CliError> {
     let mut files = Vec::new();
     walk(dir, &mut files)?;
-    files.sort();
     let mut converted = 0;
     for f in &files {
         let is_sops = std::fs::read(f)
@@ -252,21 +252,16 @@ fn find_sops_config(ctx: &Ctx<'_>, dir: &Path) -> Result<Option<(PathBuf, bool)>
     Ok(None)
 }
 
+/// The files under `dir` that may be SOPS files: hidden directories (`.git`, tools'
+/// caches) are not entered, and `.sops.yaml` is converted on its own.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| CliError::io("list", dir, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| CliError::io("list", dir, e))?;
-        let path = entry.path();
-        let name = entry.file_name();
-        let hidden = name.to_string_lossy().starts_with('.');
-        let ty = entry
-            .file_type()
-            .map_err(|e| CliError::io("list", dir, e))?;
-        if ty.is_dir() {
-            if !hidden {
-                walk(&path, out)?;
+    for file in Walk::new(dir).skip_hidden_dirs(true) {
+        let path = file.map_err(|e| match e {
+            WalkError::List { dir, source } | WalkError::EntryType { dir, source, .. } => {
+                CliError::io("list", &dir, source)
             }
-        } else if ty.is_file() && name != ".sops.yaml" {
+        })?;
+        if path.file_name() != Some(std::ffi::OsStr::new(".sops.yaml")) {
             out.push(path);
         }
     }

@@ -26,6 +26,7 @@ use crate::cli::error::{CliError, ExitKind};
 use crate::cli::identities;
 use crate::cli::io;
 use crate::cli::ui::Ui;
+use crate::cli::walk::{Walk, WalkError};
 
 /// The version of the `--json` layout; fields are only ever added within a version.
 const JSON_VERSION: u32 = 1;
@@ -542,28 +543,16 @@ fn default_scope() -> Result<(Scope, Vec<Candidate>), CliError> {
     Ok((Scope::Config(cfg), candidates))
 }
 
-/// Every regular file under `dir`, sorted, without following symbolic links or entering
-/// `.git`; a directory that cannot be read comes with the error.
+/// Every regular file under `dir` (see [`Walk`]); a directory that cannot be listed, or
+/// an entry whose type cannot be read, comes with the error, to be reported among the
+/// files.
 fn walk(dir: &Path, out: &mut Vec<(PathBuf, Option<std::io::Error>)>) {
-    let entries = std::fs::read_dir(dir).and_then(|r| r.collect::<Result<Vec<_>, _>>());
-    let mut entries = match entries {
-        Ok(e) => e,
-        Err(e) => return out.push((dir.to_owned(), Some(e))),
-    };
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let path = e.path();
-        match e.file_type() {
-            Ok(t) if t.is_dir() => {
-                if e.file_name() != ".git" {
-                    walk(&path, out);
-                }
-            }
-            Ok(t) if t.is_file() => out.push((path, None)),
-            Ok(_) => {}
-            Err(err) => out.push((path, Some(err))),
+    out.extend(Walk::new(dir).map(|file| match file {
+        Ok(path) => (path, None),
+        Err(WalkError::List { dir: path, source } | WalkError::EntryType { path, source, .. }) => {
+            (path, Some(source))
         }
-    }
+    }));
 }
 
 /// Looks at one file; `None` when it is neither encrypted nor expected to be.

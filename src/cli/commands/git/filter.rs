@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use vaultfile::config::Config;
 use vaultfile::engine::DecryptError;
-use vaultfile::git::convert::{self, CleanError, RuleFor, Smudged};
+use vaultfile::git::convert::{self, CleanError, RuleFor, RuleUnavailable, Smudged};
 use vaultfile::git::filter_process::{self, Failure, Filter};
 use vaultfile::git::repo::{BlobReader, Repo};
 use vaultfile::keys::{self, Identity};
@@ -288,10 +288,10 @@ fn locked_reason(e: &DecryptError) -> String {
 fn rule_for_file(
     configs: &mut HashMap<PathBuf, Option<Config>>,
     file: &Path,
-) -> Result<RuleFor, String> {
+) -> Result<RuleFor, RuleUnavailable> {
     let dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
     if !configs.contains_key(&dir) {
-        let c = Config::discover(&dir).map_err(|e| e.to_string())?;
+        let c = Config::discover(&dir).map_err(RuleUnavailable::new)?;
         configs.insert(dir.clone(), c);
     }
     let Some(config) = configs[&dir].as_ref() else {
@@ -308,7 +308,9 @@ fn rule_for_file(
     };
     let holders = rule
         .holders(&crate::cli::key_services::context())
-        .map_err(|e| format!("{}:{}: {e}", config.path.display(), rule.line))?;
+        .map_err(|e| {
+            RuleUnavailable::new(format!("{}:{}: {e}", config.path.display(), rule.line))
+        })?;
     Ok(RuleFor::Rule(holders, rule.rules.clone()))
 }
 
