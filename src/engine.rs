@@ -669,6 +669,25 @@ pub fn open(
     text: &str,
     identities: &[Box<dyn Identity>],
 ) -> Result<Opened, DecryptError> {
+    open_verified(store, text, identities).map(|v| v.opened)
+}
+
+/// An encrypted text parsed, its data key unwrapped and its MAC verified.
+struct Verified {
+    doc: Document,
+    opened: Opened,
+    /// Where the metadata block is in the text.
+    meta_span: Range<usize>,
+    /// Which leaves the file's rules selected: the encrypted ones.
+    selected: Vec<bool>,
+}
+
+/// Parses `text`, unwraps its data key and verifies its MAC (see [`Verified`]).
+fn open_verified(
+    store: &dyn Store,
+    text: &str,
+    identities: &[Box<dyn Identity>],
+) -> Result<Verified, DecryptError> {
     let doc = store.parse(text, ParseOptions::default())?;
     let (metadata, meta_span) = read_metadata(&doc, text)?;
     let key = unwrap_key(&metadata, identities)?;
@@ -676,8 +695,13 @@ pub fn open(
         .rules
         .compile()
         .map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
-    verify(store, text, &doc, &metadata, &meta_span, &rules, &key)?;
-    Ok(Opened { metadata, key })
+    let selected = verify(store, text, &doc, &metadata, &meta_span, &rules, &key)?;
+    Ok(Verified {
+        doc,
+        opened: Opened { metadata, key },
+        meta_span,
+        selected,
+    })
 }
 
 /// Reads the metadata of an encrypted text without any key (for `vaultfile recipients`).
@@ -735,16 +759,13 @@ pub fn decrypt_to(
     out: &mut dyn Write,
 ) -> Result<Opened, DecryptError> {
     check_len(text.len()).map_err(|_| DecryptError::TooLarge)?;
-    let doc = store.parse(text, ParseOptions::default())?;
-    let (metadata, meta_span) = read_metadata(&doc, text)?;
-    let key = unwrap_key(&metadata, identities)?;
-    let rules = metadata
-        .rules
-        .compile()
-        .map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
-    let selected = verify(store, text, &doc, &metadata, &meta_span, &rules, &key)?;
-
-    let cipher = ValueCipher::new(&key);
+    let Verified {
+        doc,
+        opened,
+        meta_span,
+        selected,
+    } = open_verified(store, text, identities)?;
+    let cipher = ValueCipher::new(&opened.key);
     // Plaintext passes through this buffer: it is wiped when dropped.
     let mut buf = Zeroizing::new(String::with_capacity(chunk_capacity(text.len())));
     let mut pos = 0;
@@ -786,7 +807,7 @@ pub fn decrypt_to(
     buf.push_str(&text[pos..meta_span.start]);
     buf.push_str(&text[meta_span.end..]);
     out.write_all(buf.as_bytes()).map_err(DecryptError::Write)?;
-    Ok(Opened { metadata, key })
+    Ok(opened)
 }
 
 /// Encrypts a binary file: the whole content becomes one value (see [`format::binary`]).

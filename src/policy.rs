@@ -148,11 +148,7 @@ mod tests {
     }
 
     fn holders(ids: &[&str]) -> KeyHolders {
-        KeyHolders::Recipients(
-            ids.iter()
-                .map(|r| keys::parse_recipient(r).unwrap())
-                .collect(),
-        )
+        keys::testkit::flat(ids)
     }
 
     fn age() -> [String; 3] {
@@ -230,17 +226,7 @@ mod tests {
             threshold: Some(u32::try_from(threshold).unwrap()),
             ..meta(&[])
         };
-        let h = KeyHolders::Groups {
-            groups: groups
-                .iter()
-                .map(|g| {
-                    g.iter()
-                        .map(|r| keys::parse_recipient(r).unwrap())
-                        .collect()
-                })
-                .collect(),
-            threshold,
-        };
+        let h = keys::testkit::grouped(groups, threshold);
         (m, h)
     }
 

@@ -247,7 +247,7 @@ fn relabel(text: Vec<u8>, n: usize, labels: &Labels<'_>) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::git::convert::{self, Smudged};
-    use crate::keys::testkit;
+    use crate::keys::testkit::{self, flat};
 
     const LABELS: Labels<'static> = Labels {
         ours: "HEAD",
@@ -291,34 +291,40 @@ mod tests {
 
     const BASE: &str = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\n";
 
-    #[test]
-    fn edits_to_different_values_merge_and_keep_unchanged_tokens() {
-        let (r, ids) = testkit::generated();
-        let base = enc("x.yaml", BASE, &ids, &r, None);
-        let ours = enc(
+    /// `x.yaml` as `BASE` encrypted for `r`, and our and their edits of it (each `(from,
+    /// to)` replaced in `BASE`), stored as re-encryptions of it.
+    fn sides(
+        ids: &[Box<dyn Identity>],
+        r: &[Box<dyn Recipient>],
+        ours: (&str, &str),
+        theirs: (&str, &str),
+    ) -> [Vec<u8>; 3] {
+        let base = enc("x.yaml", BASE, ids, r, None);
+        let edit =
+            |(from, to): (&str, &str)| enc("x.yaml", &BASE.replace(from, to), ids, r, Some(&base));
+        let (ours, theirs) = (edit(ours), edit(theirs));
+        [base, ours, theirs]
+    }
+
+    /// Merges three stored versions of `x.yaml` with the default key context.
+    fn merge_yaml(base: &[u8], ours: &[u8], theirs: &[u8], ids: &[Box<dyn Identity>]) -> Merged {
+        merge(
             "x.yaml",
-            &BASE.replace("a: 1", "a: 10"),
-            &ids,
-            &r,
-            Some(&base),
-        );
-        let theirs = enc(
-            "x.yaml",
-            &BASE.replace("e: 5", "e: 50"),
-            &ids,
-            &r,
-            Some(&base),
-        );
-        let Merged::Clean(out) = merge(
-            "x.yaml",
-            &base,
-            &ours,
-            &theirs,
-            &ids,
+            base,
+            ours,
+            theirs,
+            ids,
             &Default::default(),
             &LABELS,
         )
-        .unwrap() else {
+        .unwrap()
+    }
+
+    #[test]
+    fn edits_to_different_values_merge_and_keep_unchanged_tokens() {
+        let (r, ids) = testkit::generated();
+        let [base, ours, theirs] = sides(&ids, &r, ("a: 1", "a: 10"), ("e: 5", "e: 50"));
+        let Merged::Clean(out) = merge_yaml(&base, &ours, &theirs, &ids) else {
             panic!("conflict")
         };
         assert_eq!(
@@ -340,31 +346,8 @@ mod tests {
     #[test]
     fn edits_to_the_same_value_conflict_in_plaintext_stored_encrypted() {
         let (r, ids) = testkit::generated();
-        let base = enc("x.yaml", BASE, &ids, &r, None);
-        let ours = enc(
-            "x.yaml",
-            &BASE.replace("c: 3", "c: ours"),
-            &ids,
-            &r,
-            Some(&base),
-        );
-        let theirs = enc(
-            "x.yaml",
-            &BASE.replace("c: 3", "c: theirs"),
-            &ids,
-            &r,
-            Some(&base),
-        );
-        let Merged::Conflicts(blob) = merge(
-            "x.yaml",
-            &base,
-            &ours,
-            &theirs,
-            &ids,
-            &Default::default(),
-            &LABELS,
-        )
-        .unwrap() else {
+        let [base, ours, theirs] = sides(&ids, &r, ("c: 3", "c: ours"), ("c: 3", "c: theirs"));
+        let Merged::Conflicts(blob) = merge_yaml(&base, &ours, &theirs, &ids) else {
             panic!("no conflict")
         };
         // What git stores is ciphertext; the work tree gets it through smudge.
@@ -418,16 +401,7 @@ mod tests {
         )
         .unwrap()
         .text;
-        let Merged::Clean(out) = merge(
-            "x.yaml",
-            &base,
-            &ours,
-            theirs.as_bytes(),
-            &ids,
-            &Default::default(),
-            &LABELS,
-        )
-        .unwrap() else {
+        let Merged::Clean(out) = merge_yaml(&base, &ours, theirs.as_bytes(), &ids) else {
             panic!("conflict")
         };
         let meta = convert::metadata_of("x.yaml", &out).unwrap();
@@ -454,14 +428,6 @@ mod tests {
         .unwrap()
     }
 
-    fn flat(ids: &[&str]) -> keys::KeyHolders {
-        keys::KeyHolders::Recipients(
-            ids.iter()
-                .map(|r| keys::parse_recipient(r).unwrap())
-                .collect(),
-        )
-    }
-
     fn recipients(blob: &[u8]) -> Vec<String> {
         let meta = convert::metadata_of("x.yaml", blob).unwrap();
         meta.recipient_ids().map(str::to_owned).collect()
@@ -480,16 +446,7 @@ mod tests {
         let edit =
             |t: &str, who: &[&str]| enc_for(&BASE.replace("a: 1", t), &ids, flat(who), Some(&base));
         let merged = |ours: &[u8], theirs: &[u8]| {
-            let Merged::Clean(out) = merge(
-                "x.yaml",
-                &base,
-                ours,
-                theirs,
-                &ids,
-                &Default::default(),
-                &LABELS,
-            )
-            .unwrap() else {
+            let Merged::Clean(out) = merge_yaml(&base, ours, theirs, &ids) else {
                 panic!("conflict")
             };
             out
@@ -536,16 +493,7 @@ mod tests {
             Some(&base),
         );
         let theirs = BASE.replace("e: 5", "e: 50");
-        let Merged::Clean(out) = merge(
-            "x.yaml",
-            &base,
-            &ours,
-            theirs.as_bytes(),
-            &ids,
-            &Default::default(),
-            &LABELS,
-        )
-        .unwrap() else {
+        let Merged::Clean(out) = merge_yaml(&base, &ours, theirs.as_bytes(), &ids) else {
             panic!("conflict")
         };
         assert_eq!(recipients(&out), [a, b, c]);
@@ -559,17 +507,7 @@ mod tests {
         let (rb, ids_b) = testkit::generated();
         let (rc, _) = testkit::generated();
         let (a, b, c) = (ra[0].id(), rb[0].id(), rc[0].id());
-        let groups = |g: &[&[&str]]| keys::KeyHolders::Groups {
-            groups: g
-                .iter()
-                .map(|g| {
-                    g.iter()
-                        .map(|r| keys::parse_recipient(r).unwrap())
-                        .collect()
-                })
-                .collect(),
-            threshold: 2,
-        };
+        let groups = |g: &[&[&str]]| testkit::grouped(g, 2);
         let ids: Vec<Box<dyn Identity>> = ids_a.into_iter().chain(ids_b).collect();
         let base = enc_for(BASE, &ids, groups(&[&[a], &[b]]), None);
         let ours = enc_for(
@@ -579,16 +517,7 @@ mod tests {
             Some(&base),
         );
         let theirs = enc_for(BASE, &ids, groups(&[&[a, c], &[b]]), Some(&base));
-        let Merged::Clean(out) = merge(
-            "x.yaml",
-            &base,
-            &ours,
-            &theirs,
-            &ids,
-            &Default::default(),
-            &LABELS,
-        )
-        .unwrap() else {
+        let Merged::Clean(out) = merge_yaml(&base, &ours, &theirs, &ids) else {
             panic!("conflict")
         };
         let meta = convert::metadata_of("x.yaml", &out).unwrap();

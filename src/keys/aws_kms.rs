@@ -789,21 +789,14 @@ impl Service {
     /// `Encrypt` of any payload under `spec`'s key (a data key, or a Shamir share of one
     /// for a SOPS key group): the ciphertext blob.
     pub fn encrypt(&self, spec: &KeySpec, plaintext: &[u8]) -> Result<Vec<u8>, KeyServiceError> {
-        self.check_endpoint(spec)?;
-        let runtime = self.runtime()?;
-        let client = self.client(runtime, spec);
-        self.check_up(spec)?;
-        let out = self.note_down(
-            spec,
-            runtime.block_on(self.with_retries(|| {
-                client
-                    .encrypt()
-                    .key_id(&spec.arn)
-                    .plaintext(Blob::new(plaintext.to_vec()))
-                    .set_encryption_context(Self::context(spec))
-                    .send()
-            })),
-        )?;
+        let out = self.call(spec, |client| {
+            client
+                .encrypt()
+                .key_id(&spec.arn)
+                .plaintext(Blob::new(plaintext.to_vec()))
+                .set_encryption_context(Self::context(spec))
+                .send()
+        })?;
         out.ciphertext_blob
             .map(Blob::into_inner)
             .ok_or(KeyServiceError {
@@ -819,21 +812,14 @@ impl Service {
         spec: &KeySpec,
         blob: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, KeyServiceError> {
-        self.check_endpoint(spec)?;
-        let runtime = self.runtime()?;
-        let client = self.client(runtime, spec);
-        self.check_up(spec)?;
-        let out = self.note_down(
-            spec,
-            runtime.block_on(self.with_retries(|| {
-                client
-                    .decrypt()
-                    .key_id(&spec.arn)
-                    .ciphertext_blob(Blob::new(blob.to_vec()))
-                    .set_encryption_context(Self::context(spec))
-                    .send()
-            })),
-        )?;
+        let out = self.call(spec, |client| {
+            client
+                .decrypt()
+                .key_id(&spec.arn)
+                .ciphertext_blob(Blob::new(blob.to_vec()))
+                .set_encryption_context(Self::context(spec))
+                .send()
+        })?;
         let plain = Zeroizing::new(out.plaintext.map(Blob::into_inner).unwrap_or_default());
         if plain.is_empty() {
             return Err(KeyServiceError {
@@ -842,6 +828,22 @@ impl Service {
             });
         }
         Ok(plain)
+    }
+
+    /// Makes a call to KMS for `spec`'s key: refused before any client exists if the ARN
+    /// would choose a host that is not KMS, at once if the key's region is already known
+    /// to be down, and remembered if it times out or cannot be reached.
+    fn call<T, E, F, Fut>(&self, spec: &KeySpec, call: F) -> Result<T, KeyServiceError>
+    where
+        F: Fn(&aws_sdk_kms::Client) -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, aws_sdk_kms::config::http::HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        self.check_endpoint(spec)?;
+        let runtime = self.runtime()?;
+        let client = self.client(runtime, spec);
+        self.check_up(spec)?;
+        self.note_down(spec, runtime.block_on(self.with_retries(|| call(&client))))
     }
 }
 

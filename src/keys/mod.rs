@@ -372,22 +372,12 @@ pub static SOURCES: &[&dyn KeySource] = &[
 #[cfg(feature = "aws-kms")]
 static AWS_KMS: aws_kms::Source = aws_kms::Source;
 #[cfg(not(feature = "aws-kms"))]
-static AWS_KMS: Missing = Missing {
-    name: "AWS KMS",
-    prefix: "arn:",
-    sops_kind: "kms",
-    feature: "aws-kms",
-};
+static AWS_KMS: Missing = Missing::new("AWS KMS", "arn:", "kms", "aws-kms");
 
 #[cfg(feature = "vault")]
 static VAULT: vault::Source = vault::Source;
 #[cfg(not(feature = "vault"))]
-static VAULT: Missing = Missing {
-    name: "Vault transit",
-    prefix: "vault:",
-    sops_kind: "hc_vault",
-    feature: "vault",
-};
+static VAULT: Missing = Missing::new("Vault transit", "vault:", "hc_vault", "vault");
 
 /// The source of `text`'s recipient string, if any source claims it.
 pub fn source_of(text: &str) -> Option<&'static dyn KeySource> {
@@ -458,6 +448,25 @@ struct Missing {
     prefix: &'static str,
     sops_kind: &'static str,
     feature: &'static str,
+}
+
+#[cfg_attr(all(feature = "aws-kms", feature = "vault"), allow(dead_code))]
+impl Missing {
+    /// The source `name`, whose recipients start with `prefix` and whose SOPS entries are
+    /// `sops_kind`, left out with the cargo feature `feature`.
+    const fn new(
+        name: &'static str,
+        prefix: &'static str,
+        sops_kind: &'static str,
+        feature: &'static str,
+    ) -> Self {
+        Missing {
+            name,
+            prefix,
+            sops_kind,
+            feature,
+        }
+    }
 }
 
 impl KeySource for Missing {
@@ -635,6 +644,22 @@ pub(crate) mod testkit {
             vec![parse_recipient(&id.to_public().to_string()).unwrap()],
             load_identities("test key", secret.as_bytes(), Arc::new(NoCallbacks)).unwrap(),
         )
+    }
+
+    /// Any one of the recipients `ids`.
+    pub fn flat(ids: &[&str]) -> KeyHolders {
+        KeyHolders::Recipients(ids.iter().map(|r| parse_recipient(r).unwrap()).collect())
+    }
+
+    /// `threshold` of the key groups `groups`, each a list of recipients.
+    pub fn grouped(groups: &[&[&str]], threshold: usize) -> KeyHolders {
+        KeyHolders::Groups {
+            groups: groups
+                .iter()
+                .map(|g| g.iter().map(|r| parse_recipient(r).unwrap()).collect())
+                .collect(),
+            threshold,
+        }
     }
 }
 

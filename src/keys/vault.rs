@@ -268,18 +268,6 @@ pub enum Allowed {
 #[error("{0}")]
 pub struct BadEntry(pub String);
 
-impl From<&str> for BadEntry {
-    fn from(reason: &str) -> Self {
-        BadEntry(reason.to_owned())
-    }
-}
-
-impl From<String> for BadEntry {
-    fn from(reason: String) -> Self {
-        BadEntry(reason)
-    }
-}
-
 /// A server the allow-list does not allow (or cannot judge): why, and how to allow it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -292,7 +280,7 @@ impl AllowList {
     pub fn allow(&mut self, entry: &str, source: &str) -> Result<(), BadEntry> {
         let entry = entry.trim();
         match entry {
-            "" => return Err(format!("{source}: an entry is empty").into()),
+            "" => return Err(BadEntry(format!("{source}: an entry is empty"))),
             "all" => {
                 self.all.get_or_insert_with(|| source.to_owned());
                 return Ok(());
@@ -413,16 +401,16 @@ fn parse_server(entry: &str, source: &str) -> Result<AllowedServer, BadEntry> {
     if let Some((scheme, _)) = entry.split_once("://") {
         let scheme = scheme.to_ascii_lowercase();
         if scheme != "https" && scheme != "http" {
-            return Err("expected https:// or http://".into());
+            return Err(BadEntry("expected https:// or http://".into()));
         }
         if entry.contains('#') {
-            return Err("a server has no fragment".into());
+            return Err(BadEntry("a server has no fragment".into()));
         }
-        let uri = http::Uri::from_str(entry).map_err(|e| e.to_string())?;
+        let uri = http::Uri::from_str(entry).map_err(|e| BadEntry(e.to_string()))?;
         if uri.query().is_some() {
-            return Err("a server has no query".into());
+            return Err(BadEntry("a server has no query".into()));
         }
-        let authority = uri.authority().ok_or(BadEntry::from("no host"))?;
+        let authority = uri.authority().ok_or(BadEntry("no host".into()))?;
         let (host, port) = host_port(authority.as_str(), &scheme)?;
         let path = uri.path().trim_end_matches('/');
         return Ok(AllowedServer {
@@ -434,11 +422,13 @@ fn parse_server(entry: &str, source: &str) -> Result<AllowedServer, BadEntry> {
         });
     }
     if entry.contains('/') {
-        return Err("write a path as part of a URL (https://HOST/PATH)".into());
+        return Err(BadEntry(
+            "write a path as part of a URL (https://HOST/PATH)".into(),
+        ));
     }
-    let authority = http::uri::Authority::from_str(entry).map_err(|e| e.to_string())?;
+    let authority = http::uri::Authority::from_str(entry).map_err(|e| BadEntry(e.to_string()))?;
     if authority.as_str().contains('@') {
-        return Err("a server holds no credentials".into());
+        return Err(BadEntry("a server holds no credentials".into()));
     }
     let host = normal_host(authority.host())?;
     Ok(AllowedServer {
@@ -454,9 +444,9 @@ fn parse_server(entry: &str, source: &str) -> Result<AllowedServer, BadEntry> {
 /// `authority`.
 fn host_port(authority: &str, scheme: &str) -> Result<(String, u16), BadEntry> {
     if authority.contains('@') {
-        return Err("a server holds no credentials".into());
+        return Err(BadEntry("a server holds no credentials".into()));
     }
-    let a = http::uri::Authority::from_str(authority).map_err(|e| e.to_string())?;
+    let a = http::uri::Authority::from_str(authority).map_err(|e| BadEntry(e.to_string()))?;
     let port = a
         .port_u16()
         .unwrap_or(if scheme == "http" { 80 } else { 443 });
@@ -466,7 +456,7 @@ fn host_port(authority: &str, scheme: &str) -> Result<(String, u16), BadEntry> {
 fn normal_host(host: &str) -> Result<String, BadEntry> {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     if host.is_empty() {
-        return Err("no host".into());
+        return Err(BadEntry("no host".into()));
     }
     Ok(host)
 }
@@ -1069,11 +1059,11 @@ mod tests {
         let mut list = AllowList::default();
         assert_eq!(
             list.allow("  ", "SRC"),
-            Err("SRC: an entry is empty".into())
+            Err(BadEntry("SRC: an entry is empty".into()))
         );
         assert!(list.is_empty());
         let errors = list.allow_list("https://a.example:8200,,https://b.example:8200", "SRC");
-        assert_eq!(errors, [BadEntry::from("SRC: an entry is empty")]);
+        assert_eq!(errors, [BadEntry("SRC: an entry is empty".into())]);
     }
 
     #[test]
