@@ -239,7 +239,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             break
         }
         'vaultfile;exec-file' {
-            [CompletionResult]::new('--output-type', '--output-type', [CompletionResultType]::ParameterName, 'The format given to the command: yaml, json, toml or dotenv (dotenv flattens nested keys as exec-env does) [default: the file''s own, byte for byte]')
+            [CompletionResult]::new('--output-type', '--output-type', [CompletionResultType]::ParameterName, 'The format given to the command (dotenv flattens nested keys as exec-env does) [default: the file''s own, byte for byte]')
             [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Put PREFIX in front of every variable name (e.g. APP_)')
             [CompletionResult]::new('--separator', '--separator', [CompletionResultType]::ParameterName, 'Join the parts of a nested key with SEP')
             [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'The file''s format [default: from the file extension]')

@@ -441,7 +441,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv binary" -- "${cur}"))
                     return 0
                     ;;
                 --output-type)
@@ -533,7 +533,7 @@ _vaultfile() {
             fi
             case "${prev}" in
                 --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv binary" -- "${cur}"))
                     return 0
                     ;;
                 --recipient)
@@ -635,7 +635,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv binary" -- "${cur}"))
                     return 0
                     ;;
                 --encrypted-regex)
@@ -713,7 +713,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv binary" -- "${cur}"))
                     return 0
                     ;;
                 --identity)
@@ -755,7 +755,7 @@ _vaultfile() {
             fi
             case "${prev}" in
                 --output-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv binary" -- "${cur}"))
                     return 0
                     ;;
                 --prefix)
@@ -767,7 +767,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv binary" -- "${cur}"))
                     return 0
                     ;;
                 --identity)
@@ -821,7 +821,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv binary" -- "${cur}"))
                     return 0
                     ;;
                 --identity)
@@ -863,7 +863,7 @@ _vaultfile() {
             fi
             case "${prev}" in
                 --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv binary" -- "${cur}"))
                     return 0
                     ;;
                 --identity)
@@ -2007,7 +2007,7 @@ _vaultfile() {
             fi
             case "${prev}" in
                 --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv binary" -- "${cur}"))
                     return 0
                     ;;
                 --identity)
@@ -2091,7 +2091,7 @@ _vaultfile() {
             fi
             case "${prev}" in
                 --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv binary" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2237,7 +2237,7 @@ _vaultfile() {
             fi
             case "${prev}" in
                 --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv binary" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2397,7 +2397,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv binary" -- "${cur}"))
                     return 0
                     ;;
                 --identity)
@@ -2481,7 +2481,7 @@ _vaultfile() {
             fi
             case "${prev}" in
                 --input-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv binary" -- "${cur}"))
                     return 0
                     ;;
                 --identity)

@@ -226,7 +226,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;exec-file'= {
-            cand --output-type 'The format given to the command: yaml, json, toml or dotenv (dotenv flattens nested keys as exec-env does) [default: the file''s own, byte for byte]'
+            cand --output-type 'The format given to the command (dotenv flattens nested keys as exec-env does) [default: the file''s own, byte for byte]'
             cand --prefix 'Put PREFIX in front of every variable name (e.g. APP_)'
             cand --separator 'Join the parts of a nested key with SEP'
             cand --input-type 'The file''s format [default: from the file extension]'

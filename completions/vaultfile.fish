@@ -89,7 +89,11 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -s h -l help -
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s r -l recipient -d 'Encrypt to RECIPIENT: an age public key (age1…) or an SSH public key ("ssh-ed25519 AAAA…") (repeatable)' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s R -l recipients-file -d 'Encrypt to every recipient listed in FILE, one per line, # for comments (repeatable)' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s o -l output -d 'Write the encrypted file to OUT instead of standard output' -r -F
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l input-type -d 'The input\'s format [default: from the file extension; binary if unknown]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l input-type -d 'The input\'s format [default: from the file extension; binary if unknown]' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+binary\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l encrypted-regex -d 'Encrypt only values under keys matching REGEX (e.g. \'^(data|stringData)$\')' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l unencrypted-regex -d 'Leave values under keys matching REGEX in plaintext (e.g. \'^(user|host|port)$\')' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l encrypted-suffix -d 'Encrypt only values under keys ending with SUFFIX (e.g. _secret)' -r
@@ -111,7 +115,11 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s q -l qui
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -s o -l output -d 'Write the plaintext to OUT instead of standard output (mode 0600, also when OUT exists; through a symbolic link, to the file it points to)' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l extract -d 'Print only the value at PATH: `a.b[0].c` or `["a"]["b"][0]["c"]`; a subtree prints as JSON' -r
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l input-type -d 'The input\'s format [default: from the file extension]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l input-type -d 'The input\'s format [default: from the file extension]' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+binary\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l output-type -d 'Write the values as TYPE instead of the file as it was: yaml, json, toml, dotenv, or k8s-secret (a Kubernetes Secret manifest)' -r -f -a "yaml\t''
 json\t''
 toml\t''
@@ -135,7 +143,11 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l no-upper
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l ignore-mac -d 'SOPS files only: decrypt even if the MAC is missing or does not match. The output may then hold altered values; for recovering damaged files only'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l input-type -d 'The file\'s format [default: from the file extension; binary if unknown]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l input-type -d 'The file\'s format [default: from the file extension; binary if unknown]' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+binary\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -s r -l recipient -d 'Encrypt to RECIPIENT: an age public key (age1…) or an SSH public key ("ssh-ed25519 AAAA…") (repeatable)' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -s R -l recipients-file -d 'Encrypt to every recipient listed in FILE, one per line, # for comments (repeatable)' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l encrypted-regex -d 'Encrypt only values under keys matching REGEX (e.g. \'^(data|stringData)$\')' -r
@@ -156,7 +168,11 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l allow-all-p
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l value-file -d 'Read the value from F (exactly its bytes: a final line break is kept)' -r -F
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l input-type -d 'The file\'s format [default: from the file extension]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l input-type -d 'The file\'s format [default: from the file extension]' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+binary\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
@@ -170,7 +186,11 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l string -d 'T
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l value-stdin -d 'Read the value from standard input (exactly its bytes)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -l input-type -d 'The file\'s format [default: from the file extension]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -l input-type -d 'The file\'s format [default: from the file extension]' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+binary\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
@@ -182,7 +202,11 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -l kms-timeou
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l input-type -d 'The file\'s format [default: from the file extension]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l input-type -d 'The file\'s format [default: from the file extension]' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+binary\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
@@ -198,7 +222,11 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -s h -l help -d
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l require -d 'Fail before running the command unless NAME is set and not empty (repeatable, or NAME,NAME)' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l prefix -d 'Put PREFIX in front of every variable name (e.g. APP_)' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l separator -d 'Join the parts of a nested key with SEP' -r
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l input-type -d 'The files\' format [default: from each file\'s extension]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l input-type -d 'The files\' format [default: from each file\'s extension]' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+binary\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
@@ -215,10 +243,18 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l exec -d
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l no-upper -d 'Keep the keys\' case (database.password gives database_password)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l output-type -d 'The format given to the command: yaml, json, toml or dotenv (dotenv flattens nested keys as exec-env does) [default: the file\'s own, byte for byte]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l output-type -d 'The format given to the command (dotenv flattens nested keys as exec-env does) [default: the file\'s own, byte for byte]' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+binary\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l prefix -d 'Put PREFIX in front of every variable name (e.g. APP_)' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l separator -d 'Join the parts of a nested key with SEP' -r
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l input-type -d 'The file\'s format [default: from the file extension]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l input-type -d 'The file\'s format [default: from the file extension]' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+binary\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
@@ -235,7 +271,11 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -s h -l h
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l format -d 'Output format' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l prefix -d 'Put PREFIX in front of every variable name (e.g. APP_)' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l separator -d 'Join the parts of a nested key with SEP' -r
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l input-type -d 'The files\' format [default: from each file\'s extension]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l input-type -d 'The files\' format [default: from each file\'s extension]' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+binary\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
@@ -266,7 +306,11 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l plaintex
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l ignore-mac -d 'Convert a SOPS file even if its MAC does not match (it may have been altered): for recovering damaged files only'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -l input-type -d 'The file\'s format, when its name does not say [default: from the extension]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -l input-type -d 'The file\'s format, when its name does not say [default: from the extension]' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+binary\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -281,7 +325,11 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not 
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -a "add" -d 'Encrypt files to one more recipient; the data key is kept'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -a "rm" -d 'Stop encrypting files to a recipient; a new data key is made'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -l input-type -d 'The file\'s format, when its name does not say [default: from the extension]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -l input-type -d 'The file\'s format, when its name does not say [default: from the extension]' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+binary\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -373,7 +421,11 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Try each recipient of FILE and report which can decrypt it now (no secret is printed)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -l input-type -d 'The files\' format, when their names do not say [default: from the extension]' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -l input-type -d 'The files\' format, when their names do not say [default: from the extension]' -r -f -a "yaml\t''
+json\t''
+toml\t''
+dotenv\t''
+binary\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -s I -l identity -d 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''

@@ -12,10 +12,14 @@ use super::error::{CliError, ExitKind};
 use super::io::Input;
 use super::ui::Ui;
 
-/// clap value parser for `--input-type`.
-pub fn parse_format(s: &str) -> Result<Format, String> {
-    Format::from_name(s)
-        .ok_or_else(|| format!("unknown type '{s}' (expected yaml, json, toml, dotenv or binary)"))
+/// clap value parser for `--input-type`: the names of [`Format::ALL`] and their aliases, in
+/// any case, which the help lists and the shells complete.
+pub fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new(
+        Format::ALL.map(|f| PossibleValue::new(f.name()).aliases(f.aliases().iter().copied())),
+    )
+    .map(|name| Format::from_name(&name).expect("one of the possible values"))
 }
 
 /// Decodes a text input, or explains why it is not text.
@@ -56,8 +60,9 @@ pub fn format_for_plain(input: &Input, explicit: Option<Format>) -> Result<Forma
     match input.path() {
         Some(p) => Ok(Format::from_path(p)),
         None => Err(
-            CliError::new(ExitKind::Usage, "cannot tell the format of standard input")
-                .hint("pass --input-type yaml|json|toml|dotenv|binary"),
+            CliError::new(ExitKind::Usage, "cannot tell the format of standard input").hint(
+                format!("pass --input-type {}", Format::names(&Format::ALL, "|")),
+            ),
         ),
     }
 }

@@ -209,9 +209,10 @@ pub fn load(
                 file.display()
             ),
         )
-        .hint(
-            "pass --input-type yaml|json|toml|dotenv if the name misleads, or use `vaultfile edit`",
-        )),
+        .hint(format!(
+            "pass --input-type {} if the name misleads, or use `vaultfile edit`",
+            Format::names(&Format::structured().collect::<Vec<_>>(), "|")
+        ))),
     }
 }
 
@@ -407,7 +408,7 @@ impl NameArgs {
 #[derive(Debug, clap::Args)]
 pub struct OpenArgs {
     /// The file's format [default: from the file extension]
-    #[arg(long, value_name = "TYPE", value_parser = common::parse_format)]
+    #[arg(long, value_name = "TYPE", ignore_case = true, value_parser = common::format_parser())]
     pub input_type: Option<Format>,
 
     #[command(flatten)]
@@ -433,7 +434,7 @@ pub struct VariableArgs {
     pub names: NameArgs,
 
     /// The files' format [default: from each file's extension]
-    #[arg(long, value_name = "TYPE", value_parser = common::parse_format)]
+    #[arg(long, value_name = "TYPE", ignore_case = true, value_parser = common::format_parser())]
     pub input_type: Option<Format>,
 
     #[command(flatten)]

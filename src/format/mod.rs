@@ -55,16 +55,36 @@ impl Format {
         }
     }
 
-    /// Looks a format up by its name (`yaml`, `yml`, `json`, `toml`, `dotenv`, `env`, `binary`).
+    /// The other names it is known by on the command line (`yml`, `env`, `bin`).
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Format::Yaml => &["yml"],
+            Format::Json | Format::Toml => &[],
+            Format::Dotenv => &["env"],
+            Format::Binary => &["bin"],
+        }
+    }
+
+    /// Looks a format up by its name or an alias, in any case (`yaml`, `YML`, `env`).
     pub fn from_name(name: &str) -> Option<Format> {
-        Some(match name.to_ascii_lowercase().as_str() {
-            "yaml" | "yml" => Format::Yaml,
-            "json" => Format::Json,
-            "toml" => Format::Toml,
-            "dotenv" | "env" => Format::Dotenv,
-            "binary" | "bin" => Format::Binary,
-            _ => return None,
-        })
+        let name = name.to_ascii_lowercase();
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == name || f.aliases().contains(&name.as_str()))
+    }
+
+    /// The names of `formats`, joined by `sep` (`yaml|json|toml`), for messages.
+    pub fn names(formats: &[Format], sep: &str) -> String {
+        formats
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
+    /// The formats whose values vaultfile finds one by one: all but binary.
+    pub fn structured() -> impl Iterator<Item = Format> {
+        Format::ALL.into_iter().filter(|f| *f != Format::Binary)
     }
 
     /// Chooses a format from a file name: by extension, and `.env`, `.env.*` and `*.env`
@@ -230,6 +250,12 @@ pub trait Store: Sync {
         doc: &Document,
         block: &serde_json::Value,
     ) -> Result<Insertion, ParseError>;
+
+    /// How values are added and removed in this format (`set`, `unset`); `None` where the
+    /// store cannot edit.
+    fn edits(&self) -> Option<&'static patch::Edits> {
+        None
+    }
 }
 
 /// Writes a token as a double-quoted string (JSON and TOML basic strings alike: the token's

@@ -431,13 +431,8 @@ pub fn set(
         ));
     }
     let inside = [target.snap(path)];
-    let candidates = match format {
-        Format::Yaml => super::yaml::patch::add(text, doc, path, &target)?,
-        Format::Json => super::json::patch::add(text, doc, path, &target)?,
-        Format::Toml => super::toml::patch::add(text, doc, path, &target)?,
-        Format::Dotenv => super::dotenv::patch::add(text, doc, path, &target)?,
-        Format::Binary => return Err(binary()),
-    };
+    let edits = store.edits().ok_or_else(binary)?;
+    let candidates = (edits.add)(&Place { text, doc, path }, &target)?;
     candidates
         .into_iter()
         .find(|c| {
@@ -461,13 +456,8 @@ pub fn unset(store: &dyn Store, text: &str, query: &PathQuery) -> Result<String,
     let linked = !view.links().is_empty();
     let doc = view.document();
     let before = snapshot(doc);
-    let candidate = match format {
-        Format::Yaml => super::yaml::patch::remove(text, doc, path)?,
-        Format::Json => super::json::patch::remove(text, doc, path)?,
-        Format::Toml => super::toml::patch::remove(text, doc, path)?,
-        Format::Dotenv => super::dotenv::patch::remove(text, doc, path)?,
-        Format::Binary => return Err(binary()),
-    };
+    let edits = store.edits().ok_or_else(binary)?;
+    let candidate = (edits.remove)(&Place { text, doc, path })?;
     let shift = match last_segment(path) {
         Some(Segment::Index(i)) => Some(i),
         _ => None,
@@ -689,18 +679,34 @@ impl Target {
     pub(crate) fn renderings(&self, ctx: &Context<'_>) -> Vec<String> {
         match &self.verbatim {
             Some(v) => vec![v.clone()],
-            None => match ctx.format {
-                Format::Yaml => super::yaml::patch::strings(&self.decoded, ctx),
-                Format::Json => vec![super::json::patch::string(&self.decoded)],
-                Format::Toml => super::toml::patch::strings(&self.decoded, ctx),
-                Format::Dotenv => super::dotenv::patch::strings(&self.decoded, ctx),
-                Format::Binary => Vec::new(),
-            },
+            None => crate::format::store_for(ctx.format)
+                .and_then(|s| s.edits())
+                .map_or_else(Vec::new, |e| (e.strings)(&self.decoded, ctx)),
         }
     }
 }
 
 /// Where a value is written, for choosing its spelling.
+/// Where an edit applies: the text, its parsed document, and the path to add or remove.
+#[derive(Clone, Copy)]
+pub(crate) struct Place<'a> {
+    pub text: &'a str,
+    pub doc: &'a Document,
+    pub path: &'a KeyPath,
+}
+
+/// How one text format edits its files: the functions its `patch.rs` provides (its
+/// `EDITS`), found through [`Store::edits`]. The shared logic here chooses the path and
+/// verifies every candidate by parsing it again; these only write text.
+pub struct Edits {
+    /// The texts that would add a value at the place's path, best first.
+    pub(crate) add: fn(&Place<'_>, &Target) -> Result<Vec<String>, PatchError>,
+    /// The text without the value (or collection) at the place's path, and its key.
+    pub(crate) remove: fn(&Place<'_>) -> Result<String, PatchError>,
+    /// The spellings of a new string value in this format, best first.
+    pub(crate) strings: fn(&str, &Context<'_>) -> Vec<String>,
+}
+
 pub(crate) struct Context<'a> {
     pub format: Format,
     pub text: &'a str,

@@ -61,7 +61,7 @@ pub struct DecryptArgs {
     extract: Option<String>,
 
     /// The input's format [default: from the file extension]
-    #[arg(long, value_name = "TYPE", value_parser = common::parse_format)]
+    #[arg(long, value_name = "TYPE", ignore_case = true, value_parser = common::format_parser())]
     input_type: Option<Format>,
 
     /// Write the values as TYPE instead of the file as it was: yaml, json, toml, dotenv, or

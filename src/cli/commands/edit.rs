@@ -48,7 +48,7 @@ pub struct EditArgs {
     file: PathBuf,
 
     /// The file's format [default: from the file extension; binary if unknown]
-    #[arg(long, value_name = "TYPE", value_parser = common::parse_format)]
+    #[arg(long, value_name = "TYPE", ignore_case = true, value_parser = common::format_parser())]
     input_type: Option<Format>,
 
     /// For a new file: its recipients (an existing file keeps its own)

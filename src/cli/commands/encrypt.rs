@@ -43,7 +43,7 @@ pub struct EncryptArgs {
     output: Option<PathBuf>,
 
     /// The input's format [default: from the file extension; binary if unknown]
-    #[arg(long, value_name = "TYPE", value_parser = common::parse_format)]
+    #[arg(long, value_name = "TYPE", ignore_case = true, value_parser = common::format_parser())]
     input_type: Option<Format>,
 
     #[command(flatten)]

@@ -43,9 +43,9 @@ pub struct ExecFileArgs {
     #[arg(long)]
     no_fifo: bool,
 
-    /// The format given to the command: yaml, json, toml or dotenv (dotenv flattens nested
-    /// keys as exec-env does) [default: the file's own, byte for byte]
-    #[arg(long, value_name = "TYPE", value_parser = common::parse_format)]
+    /// The format given to the command (dotenv flattens nested keys as exec-env does)
+    /// [default: the file's own, byte for byte]
+    #[arg(long, value_name = "TYPE", ignore_case = true, value_parser = common::format_parser())]
     output_type: Option<Format>,
 
     #[command(flatten)]

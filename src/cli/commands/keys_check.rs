@@ -49,7 +49,7 @@ pub struct CheckArgs {
     files: Vec<PathBuf>,
 
     /// The files' format, when their names do not say [default: from the extension]
-    #[arg(long, value_name = "TYPE", value_parser = common::parse_format)]
+    #[arg(long, value_name = "TYPE", ignore_case = true, value_parser = common::format_parser())]
     input_type: Option<Format>,
 
     #[command(flatten)]

@@ -55,7 +55,7 @@ struct ListArgs {
     file: Option<PathBuf>,
 
     /// The file's format, when its name does not say [default: from the extension]
-    #[arg(long, value_name = "TYPE", value_parser = common::parse_format)]
+    #[arg(long, value_name = "TYPE", ignore_case = true, value_parser = common::format_parser())]
     input_type: Option<Format>,
 }
 

@@ -36,6 +36,10 @@ pub const METADATA_PREFIX: &str = "#vaultfile:";
 pub struct DotenvStore;
 
 impl Store for DotenvStore {
+    fn edits(&self) -> Option<&'static crate::format::patch::Edits> {
+        Some(&patch::EDITS)
+    }
+
     fn format(&self) -> Format {
         Format::Dotenv
     }

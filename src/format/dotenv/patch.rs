@@ -1,16 +1,21 @@
 //! dotenv edits: one `KEY=value` line per variable, new ones appended at the end.
 
-use crate::format::document::{Document, ScalarKind};
-use crate::format::patch::{Context, PatchError, Target, end_of_text, remove_ranges, whole_lines};
+use crate::format::document::ScalarKind;
+use crate::format::patch::{
+    Context, Edits, PatchError, Place, Target, end_of_text, remove_ranges, whole_lines,
+};
 use crate::format::{DoubleQuoted, line_ending};
 use crate::path::{KeyPath, Segment};
 
-pub(crate) fn add(
-    text: &str,
-    doc: &Document,
-    path: &KeyPath,
-    target: &Target,
-) -> Result<Vec<String>, PatchError> {
+/// dotenv's edits, for [`crate::format::Store::edits`].
+pub(crate) static EDITS: Edits = Edits {
+    add,
+    remove,
+    strings,
+};
+
+fn add(at: &Place<'_>, target: &Target) -> Result<Vec<String>, PatchError> {
+    let Place { text, doc, path } = *at;
     let key = single_key(path)?;
     // The style of the existing lines: `export ` prefixes and the spacing around `=`.
     let last = doc.leaves.last();
@@ -69,7 +74,8 @@ pub(crate) fn add(
         .collect())
 }
 
-pub(crate) fn remove(text: &str, doc: &Document, path: &KeyPath) -> Result<String, PatchError> {
+fn remove(at: &Place<'_>) -> Result<String, PatchError> {
+    let Place { text, doc, path } = *at;
     let ranges: Vec<_> = doc
         .leaves
         .iter()
@@ -107,7 +113,7 @@ fn single_key(path: &KeyPath) -> Result<&str, PatchError> {
 
 /// The spellings of a string value, best first: bare, single-quoted, double-quoted, with
 /// the quoting of the value being replaced (or of the last value) first.
-pub(crate) fn strings(value: &str, ctx: &Context<'_>) -> Vec<String> {
+fn strings(value: &str, ctx: &Context<'_>) -> Vec<String> {
     let bare = value
         .chars()
         .all(|c| c.is_alphanumeric() || "_./:@%+,=~-".contains(c));

@@ -28,6 +28,10 @@ const BOM: &str = "\u{feff}";
 pub struct JsonStore;
 
 impl Store for JsonStore {
+    fn edits(&self) -> Option<&'static crate::format::patch::Edits> {
+        Some(&patch::EDITS)
+    }
+
     fn format(&self) -> Format {
         Format::Json
     }

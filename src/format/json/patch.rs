@@ -3,10 +3,16 @@
 use jsonc_parser::ast::{ObjectPropName, Value};
 use jsonc_parser::common::Ranged;
 
-use crate::format::document::Document;
-use crate::format::patch::{Flow, PatchError, Target, line_indent, splice};
+use crate::format::patch::{Context, Edits, Flow, PatchError, Place, Target, line_indent, splice};
 use crate::format::{Format, line_ending};
 use crate::path::{KeyPath, Segment};
+
+/// JSON's edits, for [`crate::format::Store::edits`].
+pub(crate) static EDITS: Edits = Edits {
+    add,
+    remove,
+    strings,
+};
 
 fn parse(body: &str) -> Result<Value<'_>, PatchError> {
     super::parse_strict(body)
@@ -71,7 +77,8 @@ fn split_bom(text: &str) -> (&str, usize) {
     }
 }
 
-pub(crate) fn remove(text: &str, doc: &Document, path: &KeyPath) -> Result<String, PatchError> {
+fn remove(at: &Place<'_>) -> Result<String, PatchError> {
+    let Place { text, doc, path } = *at;
     let (body, base) = split_bom(text);
     let root = parse(body)?;
     let segs: Vec<Segment<'_>> = path.segments().collect();
@@ -88,12 +95,8 @@ pub(crate) fn remove(text: &str, doc: &Document, path: &KeyPath) -> Result<Strin
     Ok(splice(text, base + r.start..base + r.end, ""))
 }
 
-pub(crate) fn add(
-    text: &str,
-    _doc: &Document,
-    path: &KeyPath,
-    target: &Target,
-) -> Result<Vec<String>, PatchError> {
+fn add(at: &Place<'_>, target: &Target) -> Result<Vec<String>, PatchError> {
+    let Place { text, path, .. } = *at;
     let (body, base) = split_bom(text);
     let root = parse(body)?;
     let segs: Vec<Segment<'_>> = path.segments().collect();
@@ -232,6 +235,10 @@ fn separator<'a>(body: &'a str, root: &Value<'_>) -> &'a str {
 }
 
 /// A JSON string literal.
-pub(crate) fn string(s: &str) -> String {
+fn strings(value: &str, _: &Context<'_>) -> Vec<String> {
+    vec![string(value)]
+}
+
+fn string(s: &str) -> String {
     serde_json::to_string(s).expect("strings serialise")
 }

@@ -26,6 +26,10 @@ use crate::path::{KeyPath, Segment};
 pub struct TomlStore;
 
 impl Store for TomlStore {
+    fn edits(&self) -> Option<&'static crate::format::patch::Edits> {
+        Some(&patch::EDITS)
+    }
+
     fn format(&self) -> Format {
         Format::Toml
     }

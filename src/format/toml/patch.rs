@@ -5,13 +5,20 @@ use std::ops::Range;
 
 use toml_edit::{Item, Table, Value};
 
-use crate::format::document::{Document, ScalarKind};
+use crate::format::document::ScalarKind;
 use crate::format::patch::{
-    Context, Flow, PatchError, Target, after_line, deepest, end_of_text, line_indent, line_start,
-    remove_ranges, splice, whole_lines,
+    Context, Edits, Flow, PatchError, Place, Target, after_line, deepest, end_of_text, line_indent,
+    line_start, remove_ranges, splice, whole_lines,
 };
 use crate::format::{DoubleQuoted, Format, line_ending};
 use crate::path::{KeyPath, Segment};
+
+/// TOML's edits, for [`crate::format::Store::edits`].
+pub(crate) static EDITS: Edits = Edits {
+    add,
+    remove,
+    strings,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
@@ -274,7 +281,8 @@ impl Outline {
     }
 }
 
-pub(crate) fn remove(text: &str, doc: &Document, path: &KeyPath) -> Result<String, PatchError> {
+fn remove(at: &Place<'_>) -> Result<String, PatchError> {
+    let Place { text, doc, path } = *at;
     let parsed = parse(text)?;
     let o = outline(text, &parsed);
     let n = o
@@ -302,12 +310,8 @@ pub(crate) fn remove(text: &str, doc: &Document, path: &KeyPath) -> Result<Strin
     Ok(remove_ranges(text, ranges))
 }
 
-pub(crate) fn add(
-    text: &str,
-    doc: &Document,
-    path: &KeyPath,
-    target: &Target,
-) -> Result<Vec<String>, PatchError> {
+fn add(at: &Place<'_>, target: &Target) -> Result<Vec<String>, PatchError> {
+    let Place { text, doc, path } = *at;
     let parsed = parse(text)?;
     let o = outline(text, &parsed);
     let segs: Vec<Segment<'_>> = path.segments().collect();
@@ -541,7 +545,7 @@ fn key(k: &str) -> String {
 
 /// The spellings of a string value: a literal string when the value being replaced is
 /// one and the new value fits, and a basic string.
-pub(crate) fn strings(value: &str, ctx: &Context<'_>) -> Vec<String> {
+fn strings(value: &str, ctx: &Context<'_>) -> Vec<String> {
     let hint = ctx.hint.unwrap_or("");
     let mut out = Vec::new();
     if hint.starts_with('\'')

@@ -6,11 +6,18 @@ use granit_parser::{Event, Parser, StructureStyle};
 
 use crate::format::document::{Document, ScalarKind};
 use crate::format::patch::{
-    Context, Flow, PatchError, Target, after_line, deepest, line_start, next_line, splice,
-    starts_line, whole_lines,
+    Context, Edits, Flow, PatchError, Place, Target, after_line, deepest, line_start, next_line,
+    splice, starts_line, whole_lines,
 };
 use crate::format::{DoubleQuoted, Format, line_ending};
 use crate::path::{KeyPath, Segment};
+
+/// YAML's edits, for [`crate::format::Store::edits`].
+pub(crate) static EDITS: Edits = Edits {
+    add,
+    remove,
+    strings,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
@@ -409,7 +416,8 @@ pub(crate) fn owner_column(text: &str, doc: &Document, path: &KeyPath) -> Option
     Some(column(text, n.start))
 }
 
-pub(crate) fn remove(text: &str, doc: &Document, path: &KeyPath) -> Result<String, PatchError> {
+fn remove(at: &Place<'_>) -> Result<String, PatchError> {
+    let Place { text, doc, path } = *at;
     let o = outline(text, doc)?;
     let i = o
         .find(path)
@@ -455,12 +463,8 @@ pub(crate) fn remove(text: &str, doc: &Document, path: &KeyPath) -> Result<Strin
     }
 }
 
-pub(crate) fn add(
-    text: &str,
-    doc: &Document,
-    path: &KeyPath,
-    target: &Target,
-) -> Result<Vec<String>, PatchError> {
+fn add(at: &Place<'_>, target: &Target) -> Result<Vec<String>, PatchError> {
+    let Place { text, doc, path } = *at;
     let o = outline(text, doc)?;
     let (anc, used) = o
         .deepest(path)
@@ -700,7 +704,7 @@ fn yaml_key(k: &str) -> String {
 }
 
 /// The spellings of a string value, best first.
-pub(crate) fn strings(value: &str, ctx: &Context<'_>) -> Vec<String> {
+fn strings(value: &str, ctx: &Context<'_>) -> Vec<String> {
     let hint = ctx.hint.unwrap_or("");
     let multi_line = value.contains('\n');
     let mut out = Vec::new();
