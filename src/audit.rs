@@ -157,7 +157,7 @@ pub fn detect(path: &Path, content: &[u8]) -> Option<Scheme> {
 /// (`secrets.enc`) is either a binary file (one `data` value) or a structured file
 /// encrypted with `--input-type`: the content tells which.
 fn vaultfile_format(text: &str, by_name: Format) -> Option<(Format, &'static dyn Store)> {
-    let yaml = format::store_for(Format::Yaml).expect("yaml store");
+    let yaml = format::binary::envelope();
     if let Some(store) = format::store_for(by_name) {
         return has_metadata(store, text).then_some((by_name, store));
     }

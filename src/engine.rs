@@ -815,7 +815,7 @@ pub fn encrypt_binary(
     content: &[u8],
     opts: &EncryptOptions<'_>,
 ) -> Result<Encrypted, EncryptError> {
-    let store = format::store_for(Format::Yaml).expect("yaml store");
+    let store = format::binary::envelope();
     let mut warnings = Vec::new();
     let (key, mut meta_base) = choose_key(opts, &mut warnings)?;
     meta_base.whole = true;
@@ -870,8 +870,7 @@ pub fn format_of_encrypted(text: &str, by_name: Option<Format>) -> Format {
 /// prefix check.
 pub fn is_whole(text: &str) -> bool {
     text.starts_with("data: VF1.")
-        && inspect(format::store_for(Format::Yaml).expect("yaml store"), text)
-            .is_ok_and(|m| m.whole)
+        && inspect(format::binary::envelope(), text).is_ok_and(|m| m.whole)
 }
 
 /// Decrypts a binary file written by [`encrypt_binary`].
@@ -879,7 +878,7 @@ pub fn decrypt_binary(
     text: &str,
     identities: &[Box<dyn Identity>],
 ) -> Result<(Vec<u8>, Opened), DecryptError> {
-    let store = format::store_for(Format::Yaml).expect("yaml store");
+    let store = format::binary::envelope();
     let doc = store.parse(text, ParseOptions::default())?;
     let (metadata, meta_span) = read_metadata(&doc, text)?;
     let key = unwrap_key(&metadata, identities)?;

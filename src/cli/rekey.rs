@@ -89,8 +89,7 @@ fn encrypted_from(
         return Ok(None);
     };
     let format = engine::format_of_encrypted(&text, Some(Format::from_path(path)));
-    let store = format::store_for(format)
-        .unwrap_or_else(|| format::store_for(Format::Yaml).expect("yaml store"));
+    let store = format::encrypted_store_for(format);
     let metadata = match engine::inspect(store, &text) {
         Ok(m) => m,
         Err(e @ engine::DecryptError::UnsupportedVersion(_)) => return Err(e),

@@ -139,8 +139,7 @@ pub fn load_any(
     // with `vaultfile git init`: read it as it is.
     let git_plain = || {
         !text.contains("vaultfile") || {
-            let probe = format::store_for(format)
-                .unwrap_or_else(|| format::store_for(Format::Yaml).expect("yaml store"));
+            let probe = format::encrypted_store_for(format);
             engine::inspect(probe, &text).is_err()
         }
     };

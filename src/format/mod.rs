@@ -147,6 +147,12 @@ pub fn store_for(format: Format) -> Option<&'static dyn Store> {
     }
 }
 
+/// The store that reads `format`'s *encrypted* form: its own, or for binary files the
+/// YAML envelope they are stored in ([`binary::envelope`]).
+pub fn encrypted_store_for(format: Format) -> &'static dyn Store {
+    store_for(format).unwrap_or_else(binary::envelope)
+}
+
 /// The key that holds the metadata block in YAML, JSON and TOML: the root's last member
 /// (a table in TOML). dotenv has no nesting and uses comment lines instead
 /// ([`dotenv::METADATA_PREFIX`]).

@@ -42,10 +42,10 @@ pub fn classify<'a>(path: &str, content: &'a [u8]) -> Content<'a> {
         return Content::Plain;
     };
     let format = Format::from_path(std::path::Path::new(path));
-    let (store, binary) = match format::store_for(format) {
-        Some(s) => (s, false),
-        None => (format::store_for(Format::Yaml).expect("yaml store"), true),
-    };
+    let (store, binary) = (
+        format::encrypted_store_for(format),
+        format == Format::Binary,
+    );
     match engine::inspect(store, text) {
         Ok(_) => Content::Encrypted {
             store,
@@ -390,8 +390,7 @@ fn clean_locked(
         Content::Encrypted { store, text, .. } => engine::check_sealed(store, text),
         // `open_text` found metadata that `inspect` cannot read: say why.
         Content::Plain => {
-            let store = format::store_for(Format::from_path(std::path::Path::new(path)))
-                .unwrap_or_else(|| format::store_for(Format::Yaml).expect("yaml store"));
+            let store = format::encrypted_store_for(Format::from_path(std::path::Path::new(path)));
             let text = String::from_utf8_lossy(&content);
             engine::inspect(store, &text)
         }

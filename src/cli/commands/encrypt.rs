@@ -152,9 +152,8 @@ pub fn run(args: EncryptArgs, ui: &Ui) -> crate::cli::CmdResult {
         }
         None => {
             // An encrypted binary file is a YAML document with metadata: refuse to wrap it again.
-            let yaml = format::store_for(Format::Yaml).expect("yaml store");
             if let Ok(text) = std::str::from_utf8(&bytes)
-                && engine::inspect(yaml, text).is_ok()
+                && engine::inspect(format::binary::envelope(), text).is_ok()
             {
                 return Err(CliError::encrypt(
                     &name,

@@ -91,11 +91,8 @@ pub fn run(args: KeysArgs, ui: &Ui) -> crate::cli::CmdResult {
             format = f.format;
         }
         let store = format::store_for(format);
-        let meta = engine::inspect(
-            store.unwrap_or_else(|| format::store_for(Format::Yaml).expect("yaml store")),
-            &text,
-        )
-        .map_err(|e| CliError::decrypt(&name, e, &found.tried))?;
+        let meta = engine::inspect(format::encrypted_store_for(format), &text)
+            .map_err(|e| CliError::decrypt(&name, e, &found.tried))?;
         out.push_str(&format!("{name}\n"));
         let mut unwrapped = HashMap::new();
         let wrapped_keys = meta

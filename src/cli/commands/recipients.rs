@@ -122,8 +122,7 @@ fn list(args: ListArgs) -> crate::cli::CmdResult {
     let bytes = input.read()?;
     let text = common::text(&name, bytes)?;
     let format = common::format_for_encrypted(&input, args.input_type, &text);
-    let store = vaultfile::format::store_for(format)
-        .unwrap_or_else(|| vaultfile::format::store_for(Format::Yaml).unwrap());
+    let store = vaultfile::format::encrypted_store_for(format);
     common::refuse_sops(&name, &text, format, "`vaultfile recipients`")?;
     let meta = match vaultfile::engine::inspect(store, &text) {
         Ok(meta) => meta,
