@@ -256,12 +256,6 @@ pub trait Store: Sync {
         doc: &Document,
         block: &serde_json::Value,
     ) -> Result<Insertion, ParseError>;
-
-    /// How values are added and removed in this format (`set`, `unset`); `None` where the
-    /// store cannot edit.
-    fn edits(&self) -> Option<&'static patch::Edits> {
-        None
-    }
 }
 
 /// Writes a token as a double-quoted string (JSON and TOML basic strings alike: the token's
@@ -394,6 +388,13 @@ pub(crate) mod testkit {
             ],
             "mac": "Zm9vYmFy-_"
         })
+    }
+
+    /// [`round_trip`] of each of `docs`.
+    pub fn round_trip_each(store: &dyn Store, docs: &[&str]) {
+        for d in docs {
+            round_trip(store, d);
+        }
     }
 
     /// Checks the [`Store`] contract on `text`: replace every non-null leaf with a token,

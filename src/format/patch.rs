@@ -431,7 +431,7 @@ pub fn set(
         ));
     }
     let inside = [target.snap(path)];
-    let edits = store.edits().ok_or_else(binary)?;
+    let edits = edits_for(format).ok_or_else(binary)?;
     let candidates = (edits.add)(&Place { text, doc, path }, &target)?;
     candidates
         .into_iter()
@@ -456,7 +456,7 @@ pub fn unset(store: &dyn Store, text: &str, query: &PathQuery) -> Result<String,
     let linked = !view.links().is_empty();
     let doc = view.document();
     let before = snapshot(doc);
-    let edits = store.edits().ok_or_else(binary)?;
+    let edits = edits_for(format).ok_or_else(binary)?;
     let candidate = (edits.remove)(&Place { text, doc, path })?;
     let shift = match last_segment(path) {
         Some(Segment::Index(i)) => Some(i),
@@ -679,9 +679,9 @@ impl Target {
     pub(crate) fn renderings(&self, ctx: &Context<'_>) -> Vec<String> {
         match &self.verbatim {
             Some(v) => vec![v.clone()],
-            None => crate::format::store_for(ctx.format)
-                .and_then(|s| s.edits())
-                .map_or_else(Vec::new, |e| (e.strings)(&self.decoded, ctx)),
+            None => {
+                edits_for(ctx.format).map_or_else(Vec::new, |e| (e.strings)(&self.decoded, ctx))
+            }
         }
     }
 }
@@ -696,15 +696,42 @@ pub(crate) struct Place<'a> {
 }
 
 /// How one text format edits its files: the functions its `patch.rs` provides (its
-/// `EDITS`), found through [`Store::edits`]. The shared logic here chooses the path and
+/// `EDITS`), found through [`edits_for`]. The shared logic here chooses the path and
 /// verifies every candidate by parsing it again; these only write text.
-pub struct Edits {
+pub(crate) struct Edits {
     /// The texts that would add a value at the place's path, best first.
-    pub(crate) add: fn(&Place<'_>, &Target) -> Result<Vec<String>, PatchError>,
+    pub(crate) add: AddFn,
     /// The text without the value (or collection) at the place's path, and its key.
-    pub(crate) remove: fn(&Place<'_>) -> Result<String, PatchError>,
+    pub(crate) remove: RemoveFn,
     /// The spellings of a new string value in this format, best first.
-    pub(crate) strings: fn(&str, &Context<'_>) -> Vec<String>,
+    pub(crate) strings: StringsFn,
+}
+
+type AddFn = fn(&Place<'_>, &Target) -> Result<Vec<String>, PatchError>;
+type RemoveFn = fn(&Place<'_>) -> Result<String, PatchError>;
+type StringsFn = fn(&str, &Context<'_>) -> Vec<String>;
+
+impl Edits {
+    /// A format's edits: `add`, `remove` and `strings` (see the fields).
+    pub(crate) const fn new(add: AddFn, remove: RemoveFn, strings: StringsFn) -> Self {
+        Edits {
+            add,
+            remove,
+            strings,
+        }
+    }
+}
+
+/// The edits of `format`, one line per text format; `None` for binary files, which have no
+/// values to edit one by one.
+pub(crate) fn edits_for(format: Format) -> Option<&'static Edits> {
+    match format {
+        Format::Yaml => Some(&super::yaml::patch::EDITS),
+        Format::Json => Some(&super::json::patch::EDITS),
+        Format::Toml => Some(&super::toml::patch::EDITS),
+        Format::Dotenv => Some(&super::dotenv::patch::EDITS),
+        Format::Binary => None,
+    }
 }
 
 pub(crate) struct Context<'a> {

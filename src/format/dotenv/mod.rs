@@ -36,10 +36,6 @@ pub const METADATA_PREFIX: &str = "#vaultfile:";
 pub struct DotenvStore;
 
 impl Store for DotenvStore {
-    fn edits(&self) -> Option<&'static crate::format::patch::Edits> {
-        Some(&patch::EDITS)
-    }
-
     fn format(&self) -> Format {
         Format::Dotenv
     }
@@ -369,7 +365,7 @@ fn block_span(text: &str, bom: usize, start: usize) -> Range<usize> {
 mod tests {
     use super::*;
     use crate::format::apply_edits;
-    use crate::format::testkit::{parse_error, round_trip, sample_metadata};
+    use crate::format::testkit::{parse_error, round_trip, round_trip_each, sample_metadata};
     use proptest::prelude::*;
 
     fn parse(text: &str) -> Document {
@@ -620,9 +616,7 @@ mod tests {
             "A=1\n#vaultfile: a comment that is not at the end\nB=2\n",
             "A=1\n#vaultfile:x\n\n# trailing comment\n",
         ];
-        for d in docs {
-            round_trip(&DotenvStore, d);
-        }
+        round_trip_each(&DotenvStore, &docs);
     }
 
     /// `KEY=` as the last line with no line break: the empty value and the metadata

@@ -7,12 +7,8 @@ use crate::format::patch::{
 use crate::format::{DoubleQuoted, line_ending};
 use crate::path::{KeyPath, Segment};
 
-/// dotenv's edits, for [`crate::format::Store::edits`].
-pub(crate) static EDITS: Edits = Edits {
-    add,
-    remove,
-    strings,
-};
+/// dotenv's edits, for [`crate::format::patch::edits_for`].
+pub(crate) static EDITS: Edits = Edits::new(add, remove, strings);
 
 fn add(at: &Place<'_>, target: &Target) -> Result<Vec<String>, PatchError> {
     let Place { text, doc, path } = *at;

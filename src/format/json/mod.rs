@@ -28,10 +28,6 @@ const BOM: &str = "\u{feff}";
 pub struct JsonStore;
 
 impl Store for JsonStore {
-    fn edits(&self) -> Option<&'static crate::format::patch::Edits> {
-        Some(&patch::EDITS)
-    }
-
     fn format(&self) -> Format {
         Format::Json
     }
@@ -405,7 +401,7 @@ fn pretty_json(value: &serde_json::Value, unit: &str, indent: &str, le: &str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::testkit::{parse_error, round_trip, sample_metadata};
+    use crate::format::testkit::{parse_error, round_trip, round_trip_each, sample_metadata};
     use crate::path::Segment;
     use proptest::prelude::*;
 
@@ -581,9 +577,7 @@ mod tests {
             "[null, null]",
             "{\"only_null\": null}",
         ];
-        for d in docs {
-            round_trip(&JsonStore, d);
-        }
+        round_trip_each(&JsonStore, &docs);
     }
 
     #[test]

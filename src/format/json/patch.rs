@@ -7,12 +7,8 @@ use crate::format::patch::{Context, Edits, Flow, PatchError, Place, Target, line
 use crate::format::{Format, line_ending};
 use crate::path::{KeyPath, Segment};
 
-/// JSON's edits, for [`crate::format::Store::edits`].
-pub(crate) static EDITS: Edits = Edits {
-    add,
-    remove,
-    strings,
-};
+/// JSON's edits, for [`crate::format::patch::edits_for`].
+pub(crate) static EDITS: Edits = Edits::new(add, remove, strings);
 
 fn parse(body: &str) -> Result<Value<'_>, PatchError> {
     super::parse_strict(body)

@@ -26,10 +26,6 @@ use crate::path::{KeyPath, Segment};
 pub struct TomlStore;
 
 impl Store for TomlStore {
-    fn edits(&self) -> Option<&'static crate::format::patch::Edits> {
-        Some(&patch::EDITS)
-    }
-
     fn format(&self) -> Format {
         Format::Toml
     }
@@ -409,7 +405,7 @@ fn push_basic_string(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::testkit::{parse_error, round_trip, sample_metadata};
+    use crate::format::testkit::{parse_error, round_trip, round_trip_each, sample_metadata};
     use crate::format::{Insertion, apply_edits};
     use proptest::prelude::*;
 
@@ -702,9 +698,7 @@ e = 1
             "floats = [+1.0, 3.1415, -0.01, 5e+22, 1e06, -2E-2, 6.626e-34, 224_617.445_991, inf, +inf, -inf, nan, +nan, -nan]\n",
             "[app]\nx = 1\n[vaultfile-ish]\ny = 2\n",
         ];
-        for d in docs {
-            round_trip(&TomlStore, d);
-        }
+        round_trip_each(&TomlStore, &docs);
     }
 
     #[test]

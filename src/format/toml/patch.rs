@@ -13,12 +13,8 @@ use crate::format::patch::{
 use crate::format::{DoubleQuoted, Format, line_ending};
 use crate::path::{KeyPath, Segment};
 
-/// TOML's edits, for [`crate::format::Store::edits`].
-pub(crate) static EDITS: Edits = Edits {
-    add,
-    remove,
-    strings,
-};
+/// TOML's edits, for [`crate::format::patch::edits_for`].
+pub(crate) static EDITS: Edits = Edits::new(add, remove, strings);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {

@@ -45,10 +45,6 @@ use crate::path::{KeyPath, Segment};
 pub struct YamlStore;
 
 impl Store for YamlStore {
-    fn edits(&self) -> Option<&'static crate::format::patch::Edits> {
-        Some(&patch::EDITS)
-    }
-
     fn format(&self) -> Format {
         Format::Yaml
     }
