@@ -5,7 +5,7 @@
 //! canonical key path as associated data ([`ValueCipher`]); a deterministic HMAC-SHA256
 //! over the whole file text but the MAC itself ([`TextMac`], format 2; [`FileMac`] is format
 //! 1's MAC over the values, recipients and rules, kept to read old files); Shamir's secret
-//! sharing of the data key for key groups ([`shamir`]). Determinism is what keeps
+//! sharing of the data key for key groups, vaultfile's and SOPS's ([`shamir`]). Determinism is what keeps
 //! re-encryption byte-identical and git diffs to one line per changed value; it reveals
 //! only whether a value at a path changed, which the history shows anyway.
 

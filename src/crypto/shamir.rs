@@ -106,6 +106,90 @@ pub fn combine(shares: &[(usize, DataKey)]) -> Result<DataKey, ShareError> {
     }
 }
 
+/// Why shares laid out as HashiCorp Vault's cannot be combined (the messages are its own,
+/// as SOPS reports them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CombineError {
+    /// Fewer than two shares.
+    #[error("less than two parts cannot be used to reconstruct the secret")]
+    TooFewParts,
+    /// A share shorter than one byte of secret and its x-coordinate.
+    #[error("parts must be at least two bytes")]
+    PartTooShort,
+    /// Shares of different lengths.
+    #[error("all parts must be the same length")]
+    UnequalLengths,
+    /// Two shares with the same x-coordinate.
+    #[error("duplicate part detected")]
+    DuplicatePart,
+}
+
+/// Splits `secret`, of any length, into `shares` shares any `threshold` (at least 2) of
+/// which give it back, laid out as HashiCorp Vault's `shamir` package lays them out (and
+/// so SOPS's key groups): the secret's bytes evaluated at the share's x, then x. The same
+/// field and arithmetic as [`split`]; only the layout differs.
+pub fn split_bytes(
+    secret: &[u8],
+    threshold: usize,
+    shares: usize,
+) -> Result<Vec<Zeroizing<Vec<u8>>>, ShareError> {
+    let bad = ShareError::Parameters {
+        threshold,
+        groups: shares,
+    };
+    if threshold < 2 || threshold > shares || shares > MAX_GROUPS || secret.is_empty() {
+        return Err(bad);
+    }
+    let mut raw = vsss_rs::Gf256::split_bytes(threshold, shares, secret, OsRng).map_err(|_| bad)?;
+    let out = raw
+        .iter()
+        .map(|share| {
+            // vsss-rs writes `x || f(x)…`; Vault writes `f(x)… || x`.
+            let mut v = Zeroizing::new(Vec::with_capacity(share.len()));
+            v.extend_from_slice(&share[1..]);
+            v.push(share[0]);
+            v
+        })
+        .collect();
+    raw.iter_mut().for_each(Zeroize::zeroize);
+    Ok(out)
+}
+
+/// Recovers what [`split_bytes`] (or Vault's `shamir.Split`) shared, from at least the
+/// threshold of its shares; fewer give a wrong secret, which the file's MAC then rejects.
+pub fn combine_bytes(parts: &[impl AsRef<[u8]>]) -> Result<Zeroizing<Vec<u8>>, CombineError> {
+    if parts.len() < 2 {
+        return Err(CombineError::TooFewParts);
+    }
+    let len = parts[0].as_ref().len();
+    if len < 2 {
+        return Err(CombineError::PartTooShort);
+    }
+    if parts.iter().any(|p| p.as_ref().len() != len) {
+        return Err(CombineError::UnequalLengths);
+    }
+    let xs: Vec<u8> = parts.iter().map(|p| p.as_ref()[len - 1]).collect();
+    if xs.iter().enumerate().any(|(i, x)| xs[..i].contains(x)) {
+        return Err(CombineError::DuplicatePart);
+    }
+    let mut encoded: Vec<Vec<u8>> = parts
+        .iter()
+        .map(|p| {
+            let p = p.as_ref();
+            let mut v = Vec::with_capacity(len);
+            v.push(p[len - 1]);
+            v.extend_from_slice(&p[..len - 1]);
+            v
+        })
+        .collect();
+    let result = vsss_rs::Gf256::combine_bytes(&encoded).map(Zeroizing::new);
+    encoded.iter_mut().for_each(Zeroize::zeroize);
+    // x = 0 is the only point the checks above let through that the crate refuses: Vault's
+    // split never makes it, so it is a damaged share.
+    result.map_err(|_| CombineError::DuplicatePart)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,5 +271,41 @@ mod tests {
         assert_eq!(combine(&[]).unwrap_err(), ShareError::Combine);
         let dup = combine(&[(1, a[1].clone()), (1, a[1].clone())]);
         assert_eq!(dup.unwrap_err(), ShareError::Combine);
+    }
+
+    /// HashiCorp Vault's layout (SOPS's key groups): `f(x)… || x`, any length, any
+    /// threshold of the shares; a known answer from Vault's own package pins the field.
+    #[test]
+    fn shares_in_vaults_layout_recombine_and_match_its_arithmetic() {
+        let secret: Vec<u8> = (0..33).collect();
+        let shares = split_bytes(&secret, 2, 3).unwrap();
+        assert!(shares.iter().all(|s| s.len() == 34));
+        for pair in [[0, 1], [1, 2], [0, 2]] {
+            let parts = [&shares[pair[0]][..], &shares[pair[1]][..]];
+            assert_eq!(*combine_bytes(&parts).unwrap(), secret);
+        }
+        assert_eq!(*combine_bytes(&shares).unwrap(), secret);
+        assert_eq!(
+            combine_bytes(&[&shares[0][..], &shares[0][..]]).unwrap_err(),
+            CombineError::DuplicatePart
+        );
+        assert_eq!(
+            combine_bytes(&[&shares[0][..]]).unwrap_err(),
+            CombineError::TooFewParts
+        );
+        assert_eq!(
+            combine_bytes(&[&shares[0][..], &shares[1][..3]]).unwrap_err(),
+            CombineError::UnequalLengths
+        );
+        assert!(matches!(
+            split_bytes(&secret, 1, 3),
+            Err(ShareError::Parameters { .. })
+        ));
+        // Known answers for the line f(x) = s + c·x in GF(2^8) with the AES polynomial
+        // (Vault's `mult`): s = 0x07, c = 0x50 gives f(1) = 0x57, f(2) = 0xa7; s = 0,
+        // c = 0x83 needs the reduction (0x83·2 = 0x106 ^ 0x11b = 0x1d; 0x83·3 = 0x9e).
+        assert_eq!(*combine_bytes(&[[0x57, 1], [0xa7, 2]]).unwrap(), [0x07]);
+        assert_eq!(*combine_bytes(&[[0x1d, 2], [0x9e, 3]]).unwrap(), [0x00]);
+        assert_eq!(*combine_bytes(&[[0x83, 1], [0x9e, 3]]).unwrap(), [0x00]);
     }
 }

@@ -10,7 +10,8 @@
 //! ciphertext (`vault:v1:…`) of the base64 payload. Each key group gives one result: the first
 //! key in it that opens (age first, then PGP, as SOPS's default decryption order). With one
 //! group that result is the data key; with several, at least `shamir_threshold` shares are
-//! combined with HashiCorp Vault's Shamir scheme over GF(2^8), as SOPS's `shamir` package.
+//! combined with HashiCorp Vault's Shamir scheme over GF(2^8), as SOPS's `shamir` package,
+//! by the same sharing code as vaultfile's own key groups ([`crate::crypto::shamir`]).
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -305,7 +306,8 @@ pub fn data_key(meta: &Metadata, src: &KeySources<'_>) -> Result<DataKey, NoKey>
         );
         return Err(fail(failures));
     }
-    let key = Zeroizing::new(shamir::combine(&shares).map_err(|e| fail(vec![e.to_string()]))?);
+    let key =
+        crate::crypto::shamir::combine_bytes(&shares).map_err(|e| fail(vec![e.to_string()]))?;
     DataKey::from_bytes(&key)
         .ok_or_else(|| fail(vec!["the combined shares are not a 32-byte key".into()]))
 }
@@ -429,157 +431,4 @@ pub fn wrap_age(recipient: &dyn Recipient, key: &DataKey) -> Result<String, Wrap
         text.push('\n');
     }
     Ok(text)
-}
-
-/// HashiCorp Vault's Shamir secret sharing over GF(2^8) (the AES field, reduction 0x1B),
-/// as vendored by SOPS (`shamir/shamir.go`): a share is the y-bytes followed by one
-/// x-coordinate byte. Arithmetic is constant-time (no tables, no secret-dependent branches).
-pub mod shamir {
-    /// Multiplies in GF(2^8) with the AES polynomial.
-    fn mult(a: u8, b: u8) -> u8 {
-        let (mut a, mut b, mut r) = (a, b, 0u8);
-        for _ in 0..8 {
-            r ^= a & (0u8.wrapping_sub(b & 1));
-            let carry = 0u8.wrapping_sub(a >> 7);
-            a = (a << 1) ^ (0x1B & carry);
-            b >>= 1;
-        }
-        r
-    }
-
-    /// The inverse (a^254); 0 maps to 0 and is never used as a divisor.
-    fn inverse(a: u8) -> u8 {
-        let mut r = 1u8;
-        let mut base = a;
-        let mut e = 254u8;
-        while e > 0 {
-            if e & 1 == 1 {
-                r = mult(r, base);
-            }
-            base = mult(base, base);
-            e >>= 1;
-        }
-        r
-    }
-
-    /// Lagrange interpolation at x = 0 (`interpolatePolynomial`).
-    fn interpolate_at_zero(xs: &[u8], ys: &[u8]) -> u8 {
-        let mut result = 0u8;
-        for i in 0..xs.len() {
-            let mut basis = 1u8;
-            for j in 0..xs.len() {
-                if i == j {
-                    continue;
-                }
-                // num = 0 + x_j, denom = x_i + x_j (addition is XOR).
-                let term = mult(xs[j], inverse(xs[i] ^ xs[j]));
-                basis = mult(basis, term);
-            }
-            result ^= mult(ys[i], basis);
-        }
-        result
-    }
-
-    /// Why shares cannot be combined (the messages are SOPS's own).
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-    #[non_exhaustive]
-    pub enum CombineError {
-        /// Fewer than two shares.
-        #[error("less than two parts cannot be used to reconstruct the secret")]
-        TooFewParts,
-        /// A share shorter than one byte of secret and its x-coordinate.
-        #[error("parts must be at least two bytes")]
-        PartTooShort,
-        /// Shares of different lengths.
-        #[error("all parts must be the same length")]
-        UnequalLengths,
-        /// Two shares with the same x-coordinate.
-        #[error("duplicate part detected")]
-        DuplicatePart,
-    }
-
-    /// Combines shares into the secret (`Combine`).
-    pub fn combine(parts: &[impl AsRef<[u8]>]) -> Result<Vec<u8>, CombineError> {
-        if parts.len() < 2 {
-            return Err(CombineError::TooFewParts);
-        }
-        let len = parts[0].as_ref().len();
-        if len < 2 {
-            return Err(CombineError::PartTooShort);
-        }
-        if parts.iter().any(|p| p.as_ref().len() != len) {
-            return Err(CombineError::UnequalLengths);
-        }
-        let xs: Vec<u8> = parts.iter().map(|p| p.as_ref()[len - 1]).collect();
-        for (i, x) in xs.iter().enumerate() {
-            if xs[..i].contains(x) {
-                return Err(CombineError::DuplicatePart);
-            }
-        }
-        let mut ys = vec![0u8; parts.len()];
-        let mut secret = Vec::with_capacity(len - 1);
-        for idx in 0..len - 1 {
-            for (y, p) in ys.iter_mut().zip(parts) {
-                *y = p.as_ref()[idx];
-            }
-            secret.push(interpolate_at_zero(&xs, &ys));
-        }
-        zeroize::Zeroize::zeroize(&mut ys);
-        Ok(secret)
-    }
-
-    /// Splits `secret` into `n` shares, any `k` of which recombine it (`Split`; for tests
-    /// and for writing key groups). x-coordinates are 1..=n.
-    pub fn split(secret: &[u8], n: u8, k: u8) -> Vec<Vec<u8>> {
-        assert!(k >= 2 && n >= k);
-        let mut shares: Vec<Vec<u8>> = (1..=n)
-            .map(|_| Vec::with_capacity(secret.len() + 1))
-            .collect();
-        let mut coeffs = vec![0u8; k as usize - 1];
-        for &s in secret {
-            getrandom::getrandom(&mut coeffs).expect("the operating system RNG is unavailable");
-            for (i, share) in shares.iter_mut().enumerate() {
-                let x = i as u8 + 1;
-                // Horner: s + c1 x + c2 x^2 …
-                let mut y = 0u8;
-                for &c in coeffs.iter().rev() {
-                    y = mult(y, x) ^ c;
-                }
-                share.push(mult(y, x) ^ s);
-            }
-        }
-        zeroize::Zeroize::zeroize(&mut coeffs);
-        for (i, share) in shares.iter_mut().enumerate() {
-            share.push(i as u8 + 1);
-        }
-        shares
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[test]
-        fn field_arithmetic() {
-            // FIPS-197's worked example: {57} • {83} = {c1}.
-            assert_eq!(mult(0x57, 0x83), 0xc1);
-            for a in 1..=255u8 {
-                assert_eq!(mult(a, inverse(a)), 1, "inverse of {a}");
-            }
-        }
-
-        #[test]
-        fn split_and_combine() {
-            let secret: Vec<u8> = (0..32).collect();
-            let shares = split(&secret, 3, 2);
-            assert_eq!(shares[0].len(), 33);
-            for pair in [[0, 1], [1, 2], [0, 2]] {
-                let parts = [&shares[pair[0]], &shares[pair[1]]];
-                assert_eq!(combine(&parts).unwrap(), secret);
-            }
-            assert_eq!(combine(&shares).unwrap(), secret);
-            assert!(combine(&[&shares[0], &shares[0]]).is_err());
-            assert!(combine(&[&shares[0]]).is_err());
-        }
-    }
 }

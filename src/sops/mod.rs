@@ -600,10 +600,10 @@ fn wrap_for(
             if n == 1 || threshold == 1 {
                 return Ok((flat(&mut groups.iter().flatten())?, 0));
             }
-            let shares = keys::shamir::split(key.expose(), n as u8, threshold as u8);
+            let shares = crate::crypto::shamir::split_bytes(key.expose(), threshold, n)
+                .map_err(|e| SopsError::Unsupported(e.to_string()))?;
             let mut out = Vec::with_capacity(n);
             for (group, share) in groups.iter().zip(shares) {
-                let share = Zeroizing::new(share);
                 out.push(
                     group
                         .iter()
