@@ -210,14 +210,9 @@ fn from_git_index(plain: &[PathBuf]) -> (Vec<EncryptedFile>, Vec<PathBuf>) {
         .filter_map(|p| rel_of(p).map(|r| (p.clone(), r)))
         .collect();
     let names: Vec<String> = rels.iter().map(|(_, r)| r.clone()).collect();
-    let Ok(attrs) = repo.check_attr("filter", &names) else {
+    let Ok(managed) = repo.filtered(&names) else {
         return (found, unstaged);
     };
-    let managed: std::collections::HashSet<&str> = attrs
-        .iter()
-        .filter(|(_, v)| v == vaultfile::git::setup::DRIVER)
-        .map(|(p, _)| p.as_str())
-        .collect();
     if managed.is_empty() {
         return (found, unstaged);
     }

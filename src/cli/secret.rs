@@ -71,32 +71,6 @@ pub enum AnyLoaded {
     },
 }
 
-/// Whether git's vaultfile filter protects `file` (`filter=vaultfile` in its attributes).
-pub fn protected_by_git(file: &Path) -> bool {
-    let Ok(abs) = std::path::absolute(file) else {
-        return false;
-    };
-    let Some(dir) = abs.parent() else {
-        return false;
-    };
-    let Ok(repo) = vaultfile::git::repo::Repo::discover(dir) else {
-        return false;
-    };
-    let Some(top) = repo.work_tree.clone() else {
-        return false;
-    };
-    let top = top.canonicalize().unwrap_or(top);
-    let abs = abs.canonicalize().unwrap_or(abs);
-    let Ok(rel) = abs.strip_prefix(&top) else {
-        return false;
-    };
-    let rel = rel.to_string_lossy().replace('\\', "/");
-    repo.check_attr("filter", &[rel]).is_ok_and(|v| {
-        v.iter()
-            .any(|(_, value)| value == vaultfile::git::setup::DRIVER)
-    })
-}
-
 /// Decrypts `file`; structured or binary.
 pub fn load_any(
     file: &Path,
@@ -143,7 +117,7 @@ pub fn load_any(
             engine::inspect(probe, &text).is_err()
         }
     };
-    if git_plain() && protected_by_git(file) {
+    if git_plain() && vaultfile::git::repo::Repo::protects(file) {
         return Ok(match format::store_for(format) {
             Some(store) => AnyLoaded::Text(Loaded {
                 name,

@@ -185,6 +185,47 @@ impl Repo {
             .is_ok()
     }
 
+    /// The paths among `paths` (relative to the top of the work tree) whose attributes
+    /// give them `filter=vaultfile`: the files git's filter keeps encrypted. The one place
+    /// that decides which paths are protected.
+    pub fn filtered(
+        &self,
+        paths: &[String],
+    ) -> Result<std::collections::BTreeSet<String>, GitError> {
+        Ok(self
+            .check_attr("filter", paths)?
+            .into_iter()
+            .filter(|(_, v)| v == super::setup::DRIVER)
+            .map(|(p, _)| p)
+            .collect())
+    }
+
+    /// The tracked paths that git's filter protects (see [`Repo::filtered`]).
+    pub fn filtered_tracked(&self) -> Result<std::collections::BTreeSet<String>, GitError> {
+        self.filtered(&self.ls_files(None)?)
+    }
+
+    /// Whether git's filter protects `file`, a path anywhere: false outside a repository
+    /// (or when git cannot say).
+    pub fn protects(file: &Path) -> bool {
+        let Ok(abs) = std::path::absolute(file) else {
+            return false;
+        };
+        let Some(repo) = abs.parent().and_then(|d| Repo::discover(d).ok()) else {
+            return false;
+        };
+        let Some(top) = repo.work_tree.clone() else {
+            return false;
+        };
+        let top = top.canonicalize().unwrap_or(top);
+        let abs = abs.canonicalize().unwrap_or(abs);
+        let Ok(rel) = abs.strip_prefix(&top) else {
+            return false;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        repo.filtered(&[rel]).is_ok_and(|f| !f.is_empty())
+    }
+
     /// The value of attribute `attr` for each path (`unspecified`, `set`, `unset` or a
     /// value), read from the index's and the work tree's `.gitattributes` as git does.
     pub fn check_attr(

@@ -453,7 +453,7 @@ fn worktree_targets(
                 .filter(|(_, abs)| abs.starts_with(root))
                 .map(|(rel, _)| rel.clone())
                 .collect();
-            filter_protected(repo, &inside)?
+            repo.filtered(&inside)?
         }
         None => BTreeSet::new(),
     };
@@ -514,7 +514,7 @@ fn index_targets(
     // git lists the index in path order already; `scan` relies on it, so make it certain.
     targets.sort_by(|a, b| a.rel.cmp(&b.rel));
     let rels: Vec<String> = targets.iter().map(|t| t.rel.clone()).collect();
-    let filtered = filter_protected(&top, &rels)?;
+    let filtered = top.filtered(&rels)?;
     for t in &mut targets {
         t.must_be_encrypted = filtered.contains(&t.rel) || ctx.rule_protected(&t.abs);
     }
@@ -537,16 +537,6 @@ fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {
     let mut file = std::fs::File::open(path)?;
     file.by_ref().take(u64::MAX).read_to_end(buf)?;
     Ok(())
-}
-
-/// The paths among `rels` (repository-relative) that have `filter=vaultfile`.
-fn filter_protected(repo: &Repo, rels: &[String]) -> Result<BTreeSet<String>, ScanError> {
-    Ok(repo
-        .check_attr("filter", rels)?
-        .into_iter()
-        .filter(|(_, v)| v == crate::git::setup::DRIVER)
-        .map(|(p, _)| p)
-        .collect())
 }
 
 /// `abs` relative to `root` with `/` separators, or as it is when outside.

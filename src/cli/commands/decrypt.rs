@@ -128,7 +128,7 @@ pub fn run(args: DecryptArgs, ui: &Ui) -> crate::cli::CmdResult {
     if let Some(path) = input.path()
         && !text.contains("vaultfile")
         && vaultfile::sops::sniff(&text, format).is_none()
-        && secret::protected_by_git(path)
+        && vaultfile::git::repo::Repo::protects(path)
     {
         return Err(CliError::new(
             ExitKind::State,

@@ -129,7 +129,7 @@ pub fn run(args: EncryptArgs, ui: &Ui) -> crate::cli::CmdResult {
     // would leave ciphertext where people edit, and the next checkout would undo it.
     if let Some(path) = input.path()
         && args.in_place
-        && crate::cli::secret::protected_by_git(path)
+        && vaultfile::git::repo::Repo::protects(path)
     {
         return Err(CliError::new(
             ExitKind::State,

@@ -467,13 +467,7 @@ impl GitScope {
 
     fn build(repo: &Repo, top: PathBuf) -> Option<GitScope> {
         let tracked = repo.ls_files(None).ok()?;
-        let mut protected: BTreeSet<String> = repo
-            .check_attr("filter", &tracked)
-            .ok()?
-            .into_iter()
-            .filter(|(_, v)| v == vaultfile::git::setup::DRIVER)
-            .map(|(p, _)| p)
-            .collect();
+        let mut protected: BTreeSet<String> = repo.filtered(&tracked).ok()?;
         if let Ok(Some(cfg)) = Config::discover(&top) {
             protected.extend(
                 tracked

@@ -27,7 +27,6 @@ use vaultfile::git::repo::{BlobReader, Repo};
 use vaultfile::keys::Identity;
 
 use super::super::status::rule_drift;
-use super::init::protected_paths;
 use super::{current_repo, git_error};
 use crate::cli::error::{CliError, ExitKind};
 use crate::cli::identities;
@@ -69,14 +68,8 @@ pub struct StatusArgs {}
 
 /// Tracked paths that are protected by attributes or by a `.vaultfile.yaml` rule.
 fn protected(repo: &Repo, top: &Path, paths: &[String]) -> Result<BTreeSet<String>, CliError> {
-    let mut out: BTreeSet<String> = protected_paths(repo)?.into_iter().collect();
-    let by_attr = repo.check_attr("filter", paths).map_err(git_error)?;
-    out.extend(
-        by_attr
-            .into_iter()
-            .filter(|(_, v)| v == vaultfile::git::setup::DRIVER)
-            .map(|(p, _)| p),
-    );
+    let mut out = repo.filtered_tracked().map_err(git_error)?;
+    out.extend(repo.filtered(paths).map_err(git_error)?);
     if let Some(cfg) =
         Config::discover(top).map_err(|e| CliError::new(ExitKind::Usage, e.to_string()))?
     {

@@ -243,22 +243,14 @@ fn install_hook(repo: &Repo) -> Result<usize, CliError> {
     Ok(1)
 }
 
-/// The tracked paths that have `filter=vaultfile`.
-pub fn protected_paths(repo: &Repo) -> Result<Vec<String>, CliError> {
-    let files = repo.ls_files(None).map_err(git_error)?;
-    Ok(repo
-        .check_attr("filter", &files)
-        .map_err(git_error)?
-        .into_iter()
-        .filter(|(_, v)| v == setup::DRIVER)
-        .map(|(p, _)| p)
-        .collect())
-}
-
 /// Re-checks-out protected files whose work-tree copy is the (encrypted) index blob, so
 /// the smudge filter now decrypts them. Files with other content are left alone.
 fn unlock(repo: &Repo, top: &Path, ui: &Ui) -> Result<usize, CliError> {
-    let paths = protected_paths(repo)?;
+    let paths: Vec<String> = repo
+        .filtered_tracked()
+        .map_err(git_error)?
+        .into_iter()
+        .collect();
     let mut blobs = BlobReader::start(repo).map_err(git_error)?;
     let mut stale = Vec::new();
     for (p, _, on_disk) in read_work_tree(ui, top, paths, "checking protected files") {
@@ -305,7 +297,11 @@ fn unlock(repo: &Repo, top: &Path, ui: &Ui) -> Result<usize, CliError> {
 /// Warns about protected paths whose index blob is plaintext (committed before the
 /// attributes): the attributes alone do not re-encrypt them.
 fn report_plaintext_in_index(repo: &Repo, ui: &Ui) -> Result<(), CliError> {
-    let paths = protected_paths(repo)?;
+    let paths: Vec<String> = repo
+        .filtered_tracked()
+        .map_err(git_error)?
+        .into_iter()
+        .collect();
     let mut blobs = BlobReader::start(repo).map_err(git_error)?;
     let plain: Vec<String> = paths
         .into_iter()
@@ -381,7 +377,11 @@ pub fn run_deinit(args: DeinitArgs, ui: &Ui) -> crate::cli::CmdResult {
 /// no plaintext stays in a work tree that no longer has a filter (and `git commit -a`
 /// cannot pick it up). Changed files are reported and left alone.
 fn lock(repo: &Repo, top: &Path, ui: &Ui) -> Result<usize, CliError> {
-    let paths = protected_paths(repo)?;
+    let paths: Vec<String> = repo
+        .filtered_tracked()
+        .map_err(git_error)?
+        .into_iter()
+        .collect();
     let mut blobs = BlobReader::start(repo).map_err(git_error)?;
     let mut count = 0;
     let mut modified = Vec::new();
