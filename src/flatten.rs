@@ -19,7 +19,8 @@ use zeroize::Zeroizing;
 
 use crate::format::document::ScalarKind;
 use crate::format::view::View;
-use crate::format::{DoubleQuoted, Format, yaml};
+use crate::format::yaml::emit;
+use crate::format::{DoubleQuoted, Format};
 use crate::path::{KeyPath, PathRef, Segment};
 
 /// How names are made.
@@ -214,9 +215,9 @@ pub fn render<'a>(
             let mut any = false;
             for (name, value) in vars {
                 any = true;
-                out.push_str(name);
+                out.push_str(&emit::key(name));
                 out.push_str(": ");
-                out.push_str(&json_string(value));
+                emit::push_double_quoted(&mut out, value);
                 out.push('\n');
             }
             if !any {
@@ -268,10 +269,6 @@ pub fn shell_quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', "'\\''"))
 }
 
-fn json_string(s: &str) -> String {
-    serde_json::to_string(s).expect("strings serialise")
-}
-
 /// Why a document cannot be written in another format (see [`convert`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -304,7 +301,7 @@ pub fn convert(
         Format::Json => serde_json::to_string_pretty(tree).expect("JSON serialises") + "\n",
         Format::Yaml => {
             let mut out = String::new();
-            yaml_node(tree, 0, &mut out);
+            emit::block(&mut out, tree, 0, "\n");
             out
         }
         Format::Toml => {
@@ -324,75 +321,6 @@ pub fn convert(
         Format::Binary => return Err(ConvertError::Binary),
     };
     Ok(Zeroizing::new(out))
-}
-
-fn yaml_scalar(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => json_string(s),
-        serde_json::Value::Object(_) => "{}".into(),
-        serde_json::Value::Array(_) => "[]".into(),
-        other => other.to_string(),
-    }
-}
-
-fn is_block(v: &serde_json::Value) -> bool {
-    match v {
-        serde_json::Value::Object(m) => !m.is_empty(),
-        serde_json::Value::Array(a) => !a.is_empty(),
-        _ => false,
-    }
-}
-
-/// A YAML scalar for a key or a name: plain when it cannot be read as anything but a
-/// string, else double-quoted. Kubernetes manifests (`k8s`) write names the same way.
-pub(crate) fn yaml_key(k: &str) -> String {
-    if k.bytes()
-        .next()
-        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
-        && k.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
-        && !yaml::reads_as_other_type(k)
-    {
-        k.to_owned()
-    } else {
-        json_string(k)
-    }
-}
-
-/// A mapping entry or list item: `lead` (`key:` or `-`, indented), then `child` on the same
-/// line if it is a scalar, else as a block below, two spaces further in.
-fn yaml_entry(lead: &str, child: &serde_json::Value, indent: usize, out: &mut String) {
-    out.push_str(lead);
-    if is_block(child) {
-        out.push('\n');
-        yaml_node(child, indent + 2, out);
-    } else {
-        out.push(' ');
-        out.push_str(&yaml_scalar(child));
-        out.push('\n');
-    }
-}
-
-/// Block-style YAML for a JSON value, each line indented by `indent`.
-fn yaml_node(v: &serde_json::Value, indent: usize, out: &mut String) {
-    let pad = " ".repeat(indent);
-    match v {
-        serde_json::Value::Object(m) if !m.is_empty() => {
-            for (k, child) in m {
-                yaml_entry(&format!("{pad}{}:", yaml_key(k)), child, indent, out);
-            }
-        }
-        serde_json::Value::Array(a) if !a.is_empty() => {
-            for child in a {
-                yaml_entry(&format!("{pad}-"), child, indent, out);
-            }
-        }
-        other => {
-            out.push_str(&pad);
-            out.push_str(&yaml_scalar(other));
-            out.push('\n');
-        }
-    }
 }
 
 #[cfg(test)]

@@ -184,11 +184,11 @@ pub fn render<'a>(
     check_metadata(name, namespace)?;
     let mut out = Zeroizing::new(String::new());
     out.push_str("apiVersion: v1\nkind: Secret\nmetadata:\n  name: ");
-    out.push_str(&flatten::yaml_key(name));
+    out.push_str(&crate::format::yaml::emit::key(name));
     out.push('\n');
     if let Some(ns) = namespace {
         out.push_str("  namespace: ");
-        out.push_str(&flatten::yaml_key(ns));
+        out.push_str(&crate::format::yaml::emit::key(ns));
         out.push('\n');
     }
     out.push_str("type: Opaque\ndata:");
@@ -202,7 +202,7 @@ pub fn render<'a>(
         }
         any = true;
         out.push_str("\n  ");
-        out.push_str(&flatten::yaml_key(key));
+        out.push_str(&crate::format::yaml::emit::key(key));
         out.push_str(": ");
         let encoded = Zeroizing::new(STANDARD.encode(value));
         if encoded.is_empty() {

@@ -16,6 +16,7 @@ use zeroize::Zeroizing;
 
 use super::value::{ValueType, format_bool, format_float, parse_float};
 use crate::format::ScalarKind;
+use crate::format::yaml::emit;
 
 /// A value with its SOPS type and canonical bytes.
 pub struct Typed {
@@ -285,35 +286,17 @@ pub fn yaml_string(s: &str, indent: usize) -> String {
     if yaml_plain_safe(s) {
         return s.to_owned();
     }
+    // Where go-yaml writes a literal block: several lines, none ending in a blank.
     let body = s.trim_end_matches('\n');
     let block_ok = indent > 0
         && s.contains('\n')
         && !body.is_empty()
-        && !s.starts_with([' ', '\t', '\n'])
-        && !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+        && !s.starts_with('\n')
         && !body.lines().any(|l| l.ends_with([' ', '\t']));
-    if block_ok {
-        let trailing = s.len() - body.len();
-        let chomp = match trailing {
-            0 => "|-",
-            1 => "|",
-            _ => "|+",
-        };
-        let pad = " ".repeat(indent);
-        let mut out = String::from(chomp);
-        for line in body.split('\n') {
-            out.push('\n');
-            if !line.is_empty() {
-                out.push_str(&pad);
-                out.push_str(line);
-            }
-        }
-        for _ in 1..trailing {
-            out.push('\n');
-        }
-        return out;
+    if block_ok && let Some(block) = emit::literal_block(s, indent, "\n") {
+        return block;
     }
-    serde_json::to_string(s).expect("strings serialise")
+    emit::double_quoted(s)
 }
 
 #[cfg(test)]

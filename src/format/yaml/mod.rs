@@ -26,6 +26,7 @@
 //! anchors, tags, escapes, multi-line scalars, documents, tabs…) to the granit walker in the
 //! `full` module. Both must give identical results; the tests check that differentially.
 
+pub(crate) mod emit;
 pub(crate) mod patch;
 
 use std::borrow::Cow;
@@ -35,8 +36,8 @@ use granit_parser::{Event, Parser, ScalarStyle, ScanError, StructureStyle, Tag};
 use serde_json::{Map, Value};
 
 use super::{
-    Document, DoubleQuoted, Format, Insertion, Leaves, METADATA_KEY, MetadataBlock, ParseError,
-    ParseOptions, ScalarKind, Store, line_ending,
+    Document, Format, Insertion, Leaves, METADATA_KEY, MetadataBlock, ParseError, ParseOptions,
+    ScalarKind, Store, line_ending,
 };
 use crate::format::document::{Alias, Anchor, AnchoredNode, DuplicateKey, Links};
 use crate::path::{KeyPath, Segment};
@@ -193,7 +194,7 @@ fn insertion(
     }
     out.push_str(METADATA_KEY);
     out.push(':');
-    render_child(&mut out, block, 0, le);
+    emit::child(&mut out, block, 0, le);
     if !ends_with_break {
         out.truncate(out.len() - le.len());
     }
@@ -256,97 +257,6 @@ fn at_column_zero(text: &str, pos: usize) -> bool {
 
 // ---------------------------------------------------------------------------------------------
 // Rendering the metadata block.
-
-/// Writes what follows `key:` for `value` at a mapping whose keys sit at `indent`.
-fn render_child(out: &mut String, value: &Value, indent: usize, le: &str) {
-    match value {
-        Value::Object(m) if !m.is_empty() => {
-            out.push_str(le);
-            render_object(out, m, indent + 2, le, false);
-        }
-        Value::Array(a) if !a.is_empty() => {
-            out.push_str(le);
-            render_array(out, a, indent + 2, le, false);
-        }
-        _ => {
-            out.push(' ');
-            render_scalar(out, value);
-            out.push_str(le);
-        }
-    }
-}
-
-fn push_indent(out: &mut String, indent: usize) {
-    out.extend(std::iter::repeat_n(' ', indent));
-}
-
-fn render_object(out: &mut String, m: &Map<String, Value>, indent: usize, le: &str, inline: bool) {
-    for (i, (k, v)) in m.iter().enumerate() {
-        if !(inline && i == 0) {
-            push_indent(out, indent);
-        }
-        if is_safe_plain_key(k) {
-            out.push_str(k);
-        } else {
-            push_double_quoted(out, k);
-        }
-        out.push(':');
-        render_child(out, v, indent, le);
-    }
-}
-
-fn render_array(out: &mut String, a: &[Value], indent: usize, le: &str, inline: bool) {
-    for (i, v) in a.iter().enumerate() {
-        if !(inline && i == 0) {
-            push_indent(out, indent);
-        }
-        out.push_str("- ");
-        match v {
-            Value::Object(m) if !m.is_empty() => render_object(out, m, indent + 2, le, true),
-            Value::Array(a) if !a.is_empty() => render_array(out, a, indent + 2, le, true),
-            _ => {
-                render_scalar(out, v);
-                out.push_str(le);
-            }
-        }
-    }
-}
-
-fn render_scalar(out: &mut String, value: &Value) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&n.to_string()),
-        Value::String(s) => push_double_quoted(out, s),
-        Value::Object(_) => out.push_str("{}"),
-        Value::Array(_) => out.push_str("[]"),
-    }
-}
-
-fn is_safe_plain_key(k: &str) -> bool {
-    let mut chars = k.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        && resolve_plain(k) == ScalarKind::String
-}
-
-/// Writes `s` as a YAML double-quoted scalar. For ordinary text this is exactly what
-/// `serde_json::to_string` gives; it also escapes what JSON allows raw but YAML does not
-/// (DEL, C1 controls, U+2028/U+2029, U+FEFF, U+FFFE, U+FFFF).
-fn push_double_quoted(out: &mut String, s: &str) {
-    const JSON_LIKE: DoubleQuoted = DoubleQuoted {
-        named: &[
-            ('\n', "\\n"),
-            ('\r', "\\r"),
-            ('\t', "\\t"),
-            ('\u{8}', "\\b"),
-            ('\u{c}', "\\f"),
-        ],
-        unicode: needs_unicode_escape,
-        upper_hex: false,
-    };
-    JSON_LIKE.push(out, s);
-}
 
 /// Whether a plain scalar `k` reads as a boolean or null in YAML 1.2 or 1.1 (`yes`, `off`,
 /// `n`…: the words 1.1 readers, PyYAML among them, take for booleans), in any case; such a

@@ -9,7 +9,7 @@ use crate::format::patch::{
     Context, Edits, Flow, PatchError, Place, Target, after_line, deepest, line_start, next_line,
     splice, starts_line, whole_lines,
 };
-use crate::format::{DoubleQuoted, Format, line_ending};
+use crate::format::{Format, line_ending};
 use crate::path::{KeyPath, Segment};
 
 /// YAML's edits, for [`crate::format::patch::edits_for`].
@@ -534,7 +534,7 @@ fn add(at: &Place<'_>, target: &Target) -> Result<Vec<String>, PatchError> {
                     .map(|k| {
                         let value = flow_nested(&rest[1..], &renderings(0, true)[k]);
                         let entry = match rest[0] {
-                            Segment::Key(key) => format!("{}: {value}", yaml_key(key)),
+                            Segment::Key(key) => format!("{}: {value}", super::emit::key(key)),
                             _ => value,
                         };
                         let (range, ins) = flow.append(text, &entry, true, "", None);
@@ -560,7 +560,7 @@ fn add(at: &Place<'_>, target: &Target) -> Result<Vec<String>, PatchError> {
                             format!(
                                 "{}{}:{}",
                                 " ".repeat(col),
-                                yaml_key(key),
+                                super::emit::key(key),
                                 block_nested(&rest[1..], col, unit, le, &r)
                             )
                         }
@@ -642,7 +642,7 @@ fn block_nested(
             format!(
                 "{le}{}{}:{}",
                 " ".repeat(c),
-                yaml_key(k),
+                super::emit::key(k),
                 block_nested(&rest[1..], c, unit, le, scalar)
             )
         }
@@ -662,7 +662,11 @@ fn flow_nested(rest: &[Segment<'_>], scalar: &str) -> String {
     match rest.first() {
         None => scalar.to_owned(),
         Some(Segment::Key(k)) => {
-            format!("{{{}: {}}}", yaml_key(k), flow_nested(&rest[1..], scalar))
+            format!(
+                "{{{}: {}}}",
+                super::emit::key(k),
+                flow_nested(&rest[1..], scalar)
+            )
         }
         Some(_) => format!("[{}]", flow_nested(&rest[1..], scalar)),
     }
@@ -683,28 +687,12 @@ fn string_hint(text: &str, doc: &Document, path: &KeyPath) -> Option<String> {
         .map(|l| text[l.span.clone()].to_owned())
 }
 
-/// A mapping key: plain when that reads back as the same string, else double-quoted.
-fn yaml_key(k: &str) -> String {
-    let plain = k
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_')
-        && k.chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
-        && !super::reads_as_other_type(k);
-    if plain {
-        k.to_owned()
-    } else {
-        double_quoted(k)
-    }
-}
-
 /// The spellings of a string value, best first.
 fn strings(value: &str, ctx: &Context<'_>) -> Vec<String> {
     let hint = ctx.hint.unwrap_or("");
     let multi_line = value.contains('\n');
     let mut out = Vec::new();
-    let double = double_quoted(value);
+    let double = super::emit::double_quoted(value);
     let single = (!value.chars().any(|c| c.is_control() && c != '\t'))
         .then(|| format!("'{}'", value.replace('\'', "''")));
     let plain = plain_ok(value, ctx.flow).then(|| value.to_owned());
@@ -721,7 +709,7 @@ fn strings(value: &str, ctx: &Context<'_>) -> Vec<String> {
             let start = line_start(ctx.text, ctx.at.min(ctx.text.len()));
             crate::format::patch::line_indent(ctx.text, start).len()
         });
-        block_literal(value, kept.unwrap_or(col + 2), line_ending(ctx.text))
+        super::emit::literal_block(value, kept.unwrap_or(col + 2), line_ending(ctx.text))
     };
     match hint.as_bytes().first() {
         Some(b'"') => out.push(double.clone()),
@@ -755,45 +743,4 @@ fn plain_ok(value: &str, flow: bool) -> bool {
         && !value.chars().any(|c| c.is_control())
         && !"-?:,[]{}#&*!|>'\"%@`".contains(first)
         && !(flow && value.contains([',', '[', ']', '{', '}']))
-}
-
-/// A literal block scalar (`|`, `|-`, `|+`) with its content indented to `indent`.
-fn block_literal(value: &str, indent: usize, le: &str) -> Option<String> {
-    if value.starts_with([' ', '\t'])
-        || value
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\t')
-        || value.contains('\r')
-    {
-        return None;
-    }
-    let body = value.trim_end_matches('\n');
-    let trailing = value.len() - body.len();
-    let chomp = match trailing {
-        0 => "-",
-        1 => "",
-        _ => "+",
-    };
-    let mut out = format!("|{chomp}");
-    for line in body.split('\n') {
-        out.push_str(le);
-        if !line.is_empty() {
-            out.push_str(&" ".repeat(indent));
-            out.push_str(line);
-        }
-    }
-    for _ in 1..trailing {
-        out.push_str(le);
-    }
-    Some(out)
-}
-
-/// A double-quoted scalar, with escapes for what YAML cannot hold as it is.
-pub(super) fn double_quoted(s: &str) -> String {
-    const ESCAPED: DoubleQuoted = DoubleQuoted {
-        named: &[('\n', "\\n"), ('\r', "\\r"), ('\t', "\\t")],
-        unicode: super::needs_unicode_escape,
-        upper_hex: false,
-    };
-    ESCAPED.quote(s)
 }
