@@ -25,7 +25,7 @@ use crate::crypto::{
     DataKey, FileMac, MAC_LEN, MacInput, TextMac, TokenError, ValueCipher, shamir,
 };
 use crate::format::{self, Document, Format, ParseError, ParseOptions, ScalarKind, Store};
-use crate::keys::{Identity, KeyHolders, Recipient, UnwrapError, WrapError};
+use crate::keys::{Holders, Identity, KeyHolders, Recipient, UnwrapError, WrapError};
 use crate::metadata::{self, KeyGroup, Metadata, WrappedKey};
 use crate::path::{KeyPath, RuleError, RuleHits, RuleSpec, Rules};
 

@@ -19,7 +19,7 @@ pub(super) fn choose_key(
         Some(base) => {
             let rekeyed = rekey_with(
                 base,
-                Holders::Any(opts.recipients),
+                Holders::Recipients(opts.recipients),
                 Rotation::OnRemoval,
                 opts.now,
             )?;
@@ -35,7 +35,7 @@ pub(super) fn choose_key(
             let key = DataKey::generate();
             let meta = wrap_for(
                 &key,
-                Holders::Any(opts.recipients),
+                Holders::Recipients(opts.recipients),
                 timestamp(opts.now),
                 None,
             )?;
@@ -60,40 +60,6 @@ pub(super) fn rotation_warning(removed: &[String]) -> String {
             if removed.len() > 1 { "s" } else { "" },
             removed.join(", ")
         )
-    }
-}
-
-/// [`KeyHolders`], borrowed: what the wrapping code works on.
-#[derive(Clone, Copy)]
-pub(super) enum Holders<'a> {
-    Any(&'a [Box<dyn Recipient>]),
-    Groups(&'a [Vec<Box<dyn Recipient>>], usize),
-}
-
-impl<'a> From<&'a KeyHolders> for Holders<'a> {
-    fn from(h: &'a KeyHolders) -> Self {
-        match h {
-            KeyHolders::Recipients(r) => Holders::Any(r),
-            KeyHolders::Groups { groups, threshold } => Holders::Groups(groups, *threshold),
-        }
-    }
-}
-
-impl<'a> Holders<'a> {
-    fn ids(self) -> (Vec<Vec<&'a str>>, usize) {
-        match self {
-            Holders::Any(r) => (vec![r.iter().map(|r| r.id()).collect()], 1),
-            Holders::Groups(g, t) => (
-                g.iter()
-                    .map(|g| g.iter().map(|r| r.id()).collect())
-                    .collect(),
-                t,
-            ),
-        }
-    }
-
-    fn is_grouped(self) -> bool {
-        matches!(self, Holders::Groups(..))
     }
 }
 
@@ -129,7 +95,7 @@ pub(super) fn wrap_for(
         mac: String::new(),
     };
     match holders {
-        Holders::Any(recipients) => {
+        Holders::Recipients(recipients) => {
             if recipients.is_empty() {
                 return Err(EncryptError::NoRecipients);
             }
@@ -148,7 +114,7 @@ pub(super) fn wrap_for(
             });
             meta.recipients = wrapped;
         }
-        Holders::Groups(groups, threshold) => {
+        Holders::Groups { groups, threshold } => {
             if let Some(i) = groups.iter().position(|g| g.is_empty()) {
                 return Err(EncryptError::KeyGroups(format!(
                     "key group {} has no recipient",

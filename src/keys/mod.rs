@@ -557,21 +557,62 @@ pub enum KeyHolders {
     },
 }
 
+/// [`KeyHolders`], borrowed: what the code that wraps a data key (vaultfile's engine,
+/// SOPS's writer) works on, from owned holders or from slices it has at hand.
+#[derive(Clone, Copy)]
+pub enum Holders<'a> {
+    /// Any one of these recipients.
+    Recipients(&'a [Box<dyn Recipient>]),
+    /// One recipient from each of `threshold` groups.
+    Groups {
+        /// The groups, in order; none is empty.
+        groups: &'a [Vec<Box<dyn Recipient>>],
+        /// How many groups are needed: between 1 and the number of groups.
+        threshold: usize,
+    },
+}
+
+impl<'a> From<&'a KeyHolders> for Holders<'a> {
+    fn from(h: &'a KeyHolders) -> Self {
+        match h {
+            KeyHolders::Recipients(r) => Holders::Recipients(r),
+            KeyHolders::Groups { groups, threshold } => Holders::Groups {
+                groups,
+                threshold: *threshold,
+            },
+        }
+    }
+}
+
+impl<'a> Holders<'a> {
+    /// The recipient strings of each group (one group for [`Holders::Recipients`]) and the
+    /// threshold (1 for [`Holders::Recipients`]), in the shape of
+    /// [`crate::metadata::Metadata::groups`].
+    pub fn ids(self) -> (Vec<Vec<&'a str>>, usize) {
+        match self {
+            Holders::Recipients(r) => (vec![r.iter().map(|r| r.id()).collect()], 1),
+            Holders::Groups { groups, threshold } => (
+                groups
+                    .iter()
+                    .map(|g| g.iter().map(|r| r.id()).collect())
+                    .collect(),
+                threshold,
+            ),
+        }
+    }
+
+    /// Whether the holders are key groups.
+    pub fn is_grouped(self) -> bool {
+        matches!(self, Holders::Groups { .. })
+    }
+}
+
 impl KeyHolders {
     /// The recipient strings of each group (one group for [`KeyHolders::Recipients`]) and
     /// the threshold (1 for [`KeyHolders::Recipients`]), in the shape of
     /// [`crate::metadata::Metadata::groups`].
     pub fn ids(&self) -> (Vec<Vec<&str>>, usize) {
-        match self {
-            KeyHolders::Recipients(r) => (vec![r.iter().map(|r| r.id()).collect()], 1),
-            KeyHolders::Groups { groups, threshold } => (
-                groups
-                    .iter()
-                    .map(|g| g.iter().map(|r| r.id()).collect())
-                    .collect(),
-                *threshold,
-            ),
-        }
+        Holders::from(self).ids()
     }
 
     /// Whether there is nobody to encrypt to.

@@ -34,6 +34,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto::DataKey;
 use crate::format::{self, Format, ParseOptions};
+pub use crate::keys::Holders;
 use crate::keys::{Recipient, WrapError};
 use crate::path::{KeyPath, RuleHits};
 
@@ -356,39 +357,11 @@ pub fn decrypt(
     })
 }
 
-/// Who can open a SOPS file that [`encrypt`] writes.
-#[derive(Clone, Copy)]
-pub enum Holders<'a> {
-    /// Any one of these recipients (age, SSH, AWS KMS).
-    Recipients(&'a [Box<dyn Recipient>]),
-    /// One recipient from each of `threshold` groups: the data key is split with Shamir's
-    /// secret sharing, as SOPS does (`key_groups` and `shamir_threshold`). SOPS combines
-    /// at least two shares, so a threshold of 1 (any one group opens the file) is written
-    /// as one group holding every recipient, which the same people open; so is a single
-    /// group.
-    Groups {
-        /// The groups, in order; none is empty.
-        groups: &'a [Vec<Box<dyn Recipient>>],
-        /// How many groups are needed (between 1 and the number of groups).
-        threshold: usize,
-    },
-}
-
-impl<'a> From<&'a crate::keys::KeyHolders> for Holders<'a> {
-    fn from(h: &'a crate::keys::KeyHolders) -> Self {
-        match h {
-            crate::keys::KeyHolders::Recipients(r) => Holders::Recipients(r),
-            crate::keys::KeyHolders::Groups { groups, threshold } => Holders::Groups {
-                groups,
-                threshold: *threshold,
-            },
-        }
-    }
-}
-
 /// What to encrypt a SOPS file with.
 pub struct EncryptOptions<'a> {
-    /// Who can open the file.
+    /// Who can open the file. SOPS combines at least two shares, so a threshold of 1 (any
+    /// one group opens the file) is written as one group holding every recipient, which
+    /// the same people open; so is a single group.
     pub holders: Holders<'a>,
     /// The selection rule; `None` writes SOPS's default, `unencrypted_suffix: _unencrypted`.
     pub rule: Option<Rule>,
