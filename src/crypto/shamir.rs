@@ -297,10 +297,26 @@ mod tests {
             combine_bytes(&[&shares[0][..], &shares[1][..3]]).unwrap_err(),
             CombineError::UnequalLengths
         );
-        assert!(matches!(
-            split_bytes(&secret, 1, 3),
-            Err(ShareError::Parameters { .. })
-        ));
+        // Vault's layout needs two shares to combine, at most 255 x-coordinates, and a
+        // secret to share: each limit on its own.
+        for (secret, threshold, shares) in [
+            (&secret[..], 1, 3),
+            (&secret[..], 4, 3),
+            (&secret[..], 2, 256),
+            (&[][..], 2, 3),
+        ] {
+            assert!(
+                matches!(
+                    split_bytes(secret, threshold, shares),
+                    Err(ShareError::Parameters { .. })
+                ),
+                "{threshold} of {shares}, {} bytes",
+                secret.len()
+            );
+        }
+        let all = split_bytes(&secret, 3, 3).unwrap();
+        assert_eq!(*combine_bytes(&all).unwrap(), secret);
+        assert_eq!(split_bytes(&secret, 2, MAX_GROUPS).unwrap().len(), MAX_GROUPS);
         // Known answers for the line f(x) = s + c·x in GF(2^8) with the AES polynomial
         // (Vault's `mult`): s = 0x07, c = 0x50 gives f(1) = 0x57, f(2) = 0xa7; s = 0,
         // c = 0x83 needs the reduction (0x83·2 = 0x106 ^ 0x11b = 0x1d; 0x83·3 = 0x9e).
