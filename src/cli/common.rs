@@ -255,7 +255,10 @@ fn load_config(config_flag: Option<&Path>, file: Option<&Path>) -> Result<Config
                 "a {} at the repository root with `creation_rules:` (path_regex, recipients) says who can decrypt which files; --config FILE names one elsewhere",
                 config::FILE_NAME
             ))
-            .hint("`vaultfile keygen -o ~/.config/vaultfile/keys.txt` creates a key and prints its public key"))
+            .hint(format!(
+                "`vaultfile keygen -o {}` creates a key and prints its public key",
+                super::identities::default_keys_file_shown()
+            )))
         }
     }
 }

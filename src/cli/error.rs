@@ -119,7 +119,10 @@ impl CliError {
                 .hint("rename the key (an encrypted file keeps its metadata under `vaultfile`), or encrypt the file whole with --input-type binary"),
             EncryptError::NoRecipients => CliError::new(ExitKind::Recipients, format!("no recipients for {file}"))
                 .hint("pass -r age1… (repeatable), -R FILE or set VAULTFILE_RECIPIENTS")
-                .hint("`vaultfile keygen -o ~/.config/vaultfile/keys.txt` creates a key and prints its public key"),
+                .hint(format!(
+                    "`vaultfile keygen -o {}` creates a key and prints its public key",
+                    super::identities::default_keys_file_shown()
+                )),
             EncryptError::NothingEncrypted(_) => CliError::new(ExitKind::Usage, format!("{file}: {err}"))
                 .hint("check the selection rules (--encrypted-regex, --unencrypted-regex, the suffixes, or the creation rule in .vaultfile.yaml): one matches no key, or every key")
                 .hint("to write a file whose values all stay in plaintext (only authenticated), pass --allow-all-plaintext"),
@@ -152,7 +155,10 @@ impl CliError {
                 }
                 push_tried(&mut msg, tried, &failures);
                 CliError::new(ExitKind::NoIdentity, msg)
-                    .hint("pass -I/--identity FILE, or set VAULTFILE_AGE_KEY_FILE, or put your key in ~/.config/vaultfile/keys.txt")
+                    .hint(format!(
+                        "pass -I/--identity FILE, or set VAULTFILE_AGE_KEY_FILE, or put your key in {}",
+                        super::identities::default_keys_file_shown()
+                    ))
                     .hint("someone who can decrypt the file can add your public key as a recipient")
             }
             e @ DecryptError::NotEnoughKeyGroups { .. } => {

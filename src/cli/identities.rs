@@ -29,6 +29,23 @@ pub fn default_keys_file() -> Option<PathBuf> {
     Some(base.join("vaultfile").join("keys.txt"))
 }
 
+/// The default identity file as a hint names it: `~/…` under the home directory (so
+/// `~/.config/vaultfile/keys.txt` unless `XDG_CONFIG_HOME` says otherwise).
+pub fn default_keys_file_shown() -> String {
+    match default_keys_file() {
+        Some(file) => shown(&file, home().as_deref()),
+        None => "~/.config/vaultfile/keys.txt".to_owned(),
+    }
+}
+
+/// `file`, written `~/…` when it is under `home`.
+fn shown(file: &std::path::Path, home: Option<&std::path::Path>) -> String {
+    match home.and_then(|h| file.strip_prefix(h).ok()) {
+        Some(rel) => format!("~/{}", rel.display()),
+        None => file.display().to_string(),
+    }
+}
+
 fn home() -> Option<PathBuf> {
     std::env::var_os("HOME")
         .filter(|v| !v.is_empty())
@@ -121,4 +138,20 @@ pub fn collect_with(
         .identities
         .push(keys::passphrase_identity(callbacks.clone()));
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_key_file_is_named_as_the_user_would_type_it() {
+        use std::path::Path;
+        let home = Path::new("/home/ann");
+        let xdg = Path::new("/home/ann/.cfg/vaultfile/keys.txt");
+        assert_eq!(shown(xdg, Some(home)), "~/.cfg/vaultfile/keys.txt");
+        let elsewhere = Path::new("/etc/xdg/vaultfile/keys.txt");
+        assert_eq!(shown(elsewhere, Some(home)), "/etc/xdg/vaultfile/keys.txt");
+        assert_eq!(shown(xdg, None), "/home/ann/.cfg/vaultfile/keys.txt");
+    }
 }

@@ -316,7 +316,10 @@ mod tests {
         }
         let all = split_bytes(&secret, 3, 3).unwrap();
         assert_eq!(*combine_bytes(&all).unwrap(), secret);
-        assert_eq!(split_bytes(&secret, 2, MAX_GROUPS).unwrap().len(), MAX_GROUPS);
+        assert_eq!(
+            split_bytes(&secret, 2, MAX_GROUPS).unwrap().len(),
+            MAX_GROUPS
+        );
         // Known answers for the line f(x) = s + c·x in GF(2^8) with the AES polynomial
         // (Vault's `mult`): s = 0x07, c = 0x50 gives f(1) = 0x57, f(2) = 0xa7; s = 0,
         // c = 0x83 needs the reduction (0x83·2 = 0x106 ^ 0x11b = 0x1d; 0x83·3 = 0x9e).

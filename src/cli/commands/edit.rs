@@ -25,11 +25,14 @@ use crate::cli::ui::Ui;
 /// $XDG_RUNTIME_DIR or /dev/shm, never in the repository or the working directory) and
 /// opened with $VAULTFILE_EDITOR, $VISUAL or $EDITOR (a command with arguments, such as
 /// `code --wait`), else vi. After the editor exits:
-///   - nothing changed: "no changes", and the file is left as it was, byte for byte;
-///   - changed: it is encrypted with the old version as baseline, so only the changed
-///     values' ciphertext and the MAC change;
-///   - a syntax error: it is shown with its line and column and, on a terminal, you can
-///     re-open the editor; otherwise nothing is written.
+///
+/// - nothing changed: "no changes", and the file is left as it was, byte for byte;
+///
+/// - changed: it is encrypted with the old version as baseline, so only the changed values'
+///   ciphertext and the MAC change;
+///
+/// - a syntax error: it is shown with its line and column and, on a terminal, you can
+///   re-open the editor; otherwise nothing is written.
 ///
 /// The plaintext file is overwritten and removed on every way out (also when the editor
 /// fails or vaultfile gets SIGINT, SIGTERM or SIGHUP).
@@ -40,7 +43,8 @@ use crate::cli::ui::Ui;
 #[command(after_help = "Examples:
   vaultfile edit config/prod.yaml
   EDITOR='code --wait' vaultfile edit .env.production
-  vaultfile edit -r age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p new.yaml
+  vaultfile edit new.yaml \\
+      -r age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
   VAULTFILE_EDITOR=nano vaultfile edit secrets.toml")]
 pub struct EditArgs {
     /// The encrypted file (created if it does not exist)

@@ -26,7 +26,8 @@ use crate::cli::ui::Ui;
     subcommand_negates_reqs = true,
     after_help = "Examples:
   vaultfile recipients config/prod.yaml
-  vaultfile recipients add config/prod.yaml config/dev.yaml age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
+  vaultfile recipients add config/prod.yaml config/dev.yaml \\
+      age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
   vaultfile recipients rm config/prod.yaml \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI…\"
   vaultfile recipients add secrets.env passphrase:break-glass   # asks for a passphrase"
 )]
@@ -62,12 +63,18 @@ struct ListArgs {
 /// Encrypt files to one more recipient; the data key is kept
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
-  vaultfile recipients add config/prod.yaml age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
+  vaultfile recipients add config/prod.yaml \\
+      age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
   vaultfile recipients add --group 2 secrets/prod.yaml age1…   # a file with key groups")]
 struct AddArgs {
-    /// The encrypted files, then the recipient (age1…, age1PLUGIN1…, \"ssh-ed25519 …\", passphrase[:LABEL])
-    #[arg(value_name = "FILE… RECIPIENT", required = true, num_args = 2..)]
-    args: Vec<String>,
+    /// The encrypted files
+    #[arg(value_name = "FILE", required = true, num_args = 1..)]
+    files: Vec<PathBuf>,
+
+    /// The recipient to add: age1…, age1PLUGIN1…, 'ssh-ed25519 AAAA…', passphrase[:LABEL],
+    /// an AWS KMS key's ARN, or vault:https://HOST/MOUNT/keys/NAME
+    #[arg(value_name = "RECIPIENT")]
+    recipient: String,
 
     /// The key group (1, 2, …) the recipient joins, for files with key groups
     #[arg(long, value_name = "N")]
@@ -80,11 +87,16 @@ struct AddArgs {
 /// Stop encrypting files to a recipient; a new data key is made
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:
-  vaultfile recipients rm config/prod.yaml age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p")]
+  vaultfile recipients rm config/prod.yaml \\
+      age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p")]
 struct RmArgs {
-    /// The encrypted files, then the recipient to remove
-    #[arg(value_name = "FILE… RECIPIENT", required = true, num_args = 2..)]
-    args: Vec<String>,
+    /// The encrypted files
+    #[arg(value_name = "FILE", required = true, num_args = 1..)]
+    files: Vec<PathBuf>,
+
+    /// The recipient to remove, as `vaultfile recipients FILE` lists it
+    #[arg(value_name = "RECIPIENT")]
+    recipient: String,
 
     /// Keep the data key (the removed recipient can still decrypt this and earlier
     /// versions with a copy of the old key)
@@ -100,7 +112,14 @@ pub fn run(args: RecipientsArgs, ui: &Ui) -> crate::cli::CmdResult {
         None => list(args.list),
         Some(RecipientsCommand::List(a)) => list(a),
         Some(RecipientsCommand::Add(a)) => {
-            change(&a.args, true, a.group, Rotation::OnRemoval, &a.identity, ui)
+            let change_of = Change {
+                files: &a.files,
+                recipient: &a.recipient,
+                add: true,
+                group: a.group,
+                rotation: Rotation::OnRemoval,
+            };
+            change(change_of, &a.identity, ui)
         }
         Some(RecipientsCommand::Rm(a)) => {
             let rotation = if a.no_rotate {
@@ -108,7 +127,14 @@ pub fn run(args: RecipientsArgs, ui: &Ui) -> crate::cli::CmdResult {
             } else {
                 Rotation::OnRemoval
             };
-            change(&a.args, false, None, rotation, &a.identity, ui)
+            let change_of = Change {
+                files: &a.files,
+                recipient: &a.recipient,
+                add: false,
+                group: None,
+                rotation,
+            };
+            change(change_of, &a.identity, ui)
         }
     }
 }
@@ -167,17 +193,25 @@ fn list(args: ListArgs) -> crate::cli::CmdResult {
     crate::cli::io::write_stdout(out.as_bytes())
 }
 
-fn change(
-    args: &[String],
+/// A recipient added to or removed from files.
+struct Change<'a> {
+    files: &'a [PathBuf],
+    recipient: &'a String,
     add: bool,
+    /// The key group an added recipient joins.
     group: Option<usize>,
     rotation: Rotation,
-    ids: &IdentityArgs,
-    ui: &Ui,
-) -> crate::cli::CmdResult {
-    let (recipient, files) = args.split_last().expect("clap requires two values");
-    let paths: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
-    for p in &paths {
+}
+
+fn change(c: Change<'_>, ids: &IdentityArgs, ui: &Ui) -> crate::cli::CmdResult {
+    let Change {
+        files: paths,
+        recipient,
+        add,
+        group,
+        rotation,
+    } = c;
+    for p in paths {
         if p.is_dir() {
             return Err(CliError::new(
                 ExitKind::Usage,
@@ -186,7 +220,7 @@ fn change(
             .hint("name files; `vaultfile updatekeys DIR` updates a directory from .vaultfile.yaml"));
         }
     }
-    let files = rekey::find_encrypted(&paths)?;
+    let files = rekey::find_encrypted(paths)?;
     let one = std::slice::from_ref(recipient);
     let (to_add, to_rm): (&[String], &[String]) = if add { (one, &[]) } else { (&[], one) };
     let mut planned = Vec::with_capacity(files.len());

@@ -21,7 +21,8 @@ use crate::cli::ui::Ui;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   vaultfile rotate secrets/prod.yaml
-  vaultfile rotate --rm age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p config/
+  vaultfile rotate config/ \\
+      --rm age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
   vaultfile rotate --add age1… --group 2 secrets/prod.yaml   # a file with key groups")]
 pub struct RotateArgs {
     /// Encrypted files, or directories to search

@@ -47,15 +47,9 @@ pub struct UpgradeArgs {
 }
 
 pub fn run(args: UpgradeArgs, ui: &Ui) -> crate::cli::CmdResult {
-    let mut files = Vec::new();
-    for p in &args.paths {
-        let meta = std::fs::metadata(p).map_err(|e| CliError::io("read", p, e))?;
-        if meta.is_dir() {
-            files.extend(rekey::find_encrypted(std::slice::from_ref(p))?);
-        } else if let Some(f) = rekey::read_any(p)? {
-            files.push(f);
-        }
-    }
+    // A file named on the command line that is not a vaultfile file (plaintext, SOPS) is
+    // refused as every re-keying command refuses it, not counted as "nothing to upgrade".
+    let files = rekey::find_encrypted(&args.paths)?;
     let looked_at = files.len();
     let old: Vec<EncryptedFile> = files
         .into_iter()
