@@ -3,8 +3,10 @@
 //! This is the one place that reads the environment for keys: `--identity` files first,
 //! then `VAULTFILE_AGE_KEY` (key text), `VAULTFILE_AGE_KEY_FILE`,
 //! `$XDG_CONFIG_HOME/vaultfile/keys.txt` (default `~/.config/vaultfile/keys.txt`),
-//! `SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE` (for people coming from SOPS), and the SSH keys
-//! `~/.ssh/id_ed25519` and `~/.ssh/id_rsa`.
+//! `SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE` (for people coming from SOPS), the SSH keys
+//! `~/.ssh/id_ed25519` and `~/.ssh/id_rsa`, and last the identities printed by
+//! `VAULTFILE_AGE_KEY_CMD` or `SOPS_AGE_KEY_CMD` (run only if nothing before opened the
+//! file; see [`super::key_command`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -128,6 +130,18 @@ pub fn collect_with(
     if let Some(h) = home() {
         for name in ["id_ed25519", "id_rsa"] {
             file_source("SSH key", &h.join(".ssh").join(name), &mut found);
+        }
+    }
+    // A command that prints identities (a password manager) after every key on this
+    // machine: it runs only when none of them opened the file.
+    for variable in ["VAULTFILE_AGE_KEY_CMD", "SOPS_AGE_KEY_CMD"] {
+        if let Ok(command) = std::env::var(variable)
+            && !command.trim().is_empty()
+        {
+            let ids =
+                super::key_command::CommandIdentities::new(variable, command, callbacks.clone());
+            found.tried.push(ids.describe().to_owned());
+            found.identities.push(Box::new(ids));
         }
     }
     // Key services (AWS KMS, Vault) after the local keys, unless --prefer says otherwise.

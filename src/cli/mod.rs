@@ -10,6 +10,7 @@ mod common;
 mod error;
 mod identities;
 mod io;
+mod key_command;
 mod key_services;
 mod rekey;
 mod scratch;

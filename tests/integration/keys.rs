@@ -261,3 +261,61 @@ fn init_writes_a_config_and_creates_a_key_when_there_is_none() {
         config
     );
 }
+
+/// `VAULTFILE_AGE_KEY_CMD` and SOPS's `SOPS_AGE_KEY_CMD`: the identities a command prints
+/// (a password manager's `op read …`, `pass show …`) open the file, the command runs only
+/// when no key on the machine does, and a failing command is named in the error.
+#[test]
+fn identities_from_a_command_are_used_only_when_needed() {
+    let env = Env::new();
+    let f = env.write("a.yaml", PLAIN);
+    let enc = env.write("a.enc.yaml", env.encrypt(&f, &[]));
+    let marker = env.path("command-ran");
+    // Prints the key file as a password manager would print the secret, and leaves a
+    // marker to tell whether it ran.
+    let command = format!(
+        "sh -c 'touch {}; cat {}'",
+        marker.display(),
+        env.key_file.display()
+    );
+    for variable in ["VAULTFILE_AGE_KEY_CMD", "SOPS_AGE_KEY_CMD"] {
+        let _ = std::fs::remove_file(&marker);
+        let out = env
+            .bare_cmd()
+            .env(variable, &command)
+            .args(["decrypt"])
+            .arg(&enc)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{variable}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), PLAIN);
+        assert!(marker.exists(), "{variable}: the command ran");
+    }
+    // A key on this machine opens the file: the command is not run.
+    let _ = std::fs::remove_file(&marker);
+    env.cmd()
+        .env("VAULTFILE_AGE_KEY_CMD", &command)
+        .arg("decrypt")
+        .arg(&enc)
+        .assert()
+        .success();
+    assert!(
+        !marker.exists(),
+        "the command ran although a local key opened the file"
+    );
+    // A command that fails: exit 6, the variable and the program named.
+    env.bare_cmd()
+        .env("VAULTFILE_AGE_KEY_CMD", "sh -c 'echo locked >&2; exit 1'")
+        .arg("decrypt")
+        .arg(&enc)
+        .assert()
+        .code(6)
+        .stderr(predicate::str::contains("locked"))
+        .stderr(predicate::str::contains(
+            "`sh` (from $VAULTFILE_AGE_KEY_CMD) failed (exit status: 1)",
+        ));
+}
