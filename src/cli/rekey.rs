@@ -164,7 +164,10 @@ pub fn find_encrypted(paths: &[PathBuf]) -> Result<Vec<EncryptedFile>, CliError>
             }
             return Err(CliError::new(
                 ExitKind::State,
-                format!("{} is not encrypted by vaultfile", p.display()),
+                format!(
+                    "{} is not encrypted (it has no vaultfile metadata)",
+                    p.display()
+                ),
             )
             .hint("encrypt it first with `vaultfile encrypt -i`"));
         }

@@ -263,7 +263,9 @@ fn updatekeys_names_files_that_no_rule_covers() {
         .arg(&plain)
         .assert()
         .code(4)
-        .stderr(predicate::str::contains("is not encrypted by vaultfile"));
+        .stderr(predicate::str::contains(
+            "is not encrypted (it has no vaultfile metadata)",
+        ));
 }
 
 /// The line of an encrypted file's metadata that holds the data key's creation time.
