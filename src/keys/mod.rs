@@ -4,17 +4,20 @@
 //! file's data key into the string stored in the metadata, and an [`Identity`] tries to
 //! unwrap one. Each key source lives in its own file ([`age`] for X25519 keys and identity
 //! files, [`ssh`] for SSH keys, [`plugin`] for age plugins, [`passphrase`] for a
-//! break-glass passphrase); adding one is a new file plus a line in [`parse_recipient_with`]
-//! and [`load_identities`].
+//! break-glass passphrase; `aws_kms`, `vault` and `gcp_kms` for the key services, each
+//! behind its cargo feature); adding one is a new file plus a line in [`SOURCES`].
 //!
 //! Recipient strings, by shape: `age1…` (X25519), `age1NAME1…` (the age plugin
-//! `age-plugin-NAME`, e.g. `age1yubikey1…`), `ssh-ed25519 …`/`ssh-rsa …`, and `passphrase`
-//! or `passphrase:LABEL`. [`KeyHolders`] says who can open a file: any one of a list of
+//! `age-plugin-NAME`, e.g. `age1yubikey1…`), `ssh-ed25519 …`/`ssh-rsa …`, `passphrase`
+//! or `passphrase:LABEL`, and the key services' (`arn:aws:kms:…`, `vault:https://…`,
+//! `gcpkms:projects/…`). [`KeyHolders`] says who can open a file: any one of a list of
 //! recipients, or one recipient from each of `threshold` key groups.
 
 pub mod age;
 #[cfg(feature = "aws-kms")]
 pub mod aws_kms;
+#[cfg(feature = "gcp-kms")]
+pub mod gcp_kms;
 pub mod passphrase;
 pub mod plugin;
 pub mod remembering;
@@ -76,6 +79,9 @@ pub struct Context {
     /// How Vault / OpenBao transit is reached.
     #[cfg(feature = "vault")]
     pub vault: vault::Service,
+    /// How Google Cloud KMS is reached.
+    #[cfg(feature = "gcp-kms")]
+    pub gcp_kms: gcp_kms::Service,
 }
 
 impl Context {
@@ -87,6 +93,8 @@ impl Context {
             aws_kms: aws_kms::Service::default(),
             #[cfg(feature = "vault")]
             vault: vault::Service::default(),
+            #[cfg(feature = "gcp-kms")]
+            gcp_kms: gcp_kms::Service::default(),
         }
     }
 }
@@ -105,6 +113,8 @@ impl std::fmt::Debug for Context {
         d.field("aws_kms", &self.aws_kms);
         #[cfg(feature = "vault")]
         d.field("vault", &self.vault);
+        #[cfg(feature = "gcp-kms")]
+        d.field("gcp_kms", &self.gcp_kms);
         d.finish_non_exhaustive()
     }
 }
@@ -367,17 +377,35 @@ pub static SOURCES: &[&dyn KeySource] = &[
     &passphrase::SOURCE,
     &AWS_KMS,
     &VAULT,
+    &GCP_KMS,
 ];
 
 #[cfg(feature = "aws-kms")]
 static AWS_KMS: aws_kms::Source = aws_kms::Source;
 #[cfg(not(feature = "aws-kms"))]
-static AWS_KMS: Missing = Missing::new("AWS KMS", "arn:", "kms", "aws-kms");
+static AWS_KMS: Missing = Missing::new("AWS KMS", "arn:", "kms", ("kms", "kms"), "aws-kms");
 
 #[cfg(feature = "vault")]
 static VAULT: vault::Source = vault::Source;
 #[cfg(not(feature = "vault"))]
-static VAULT: Missing = Missing::new("Vault transit", "vault:", "hc_vault", "vault");
+static VAULT: Missing = Missing::new(
+    "Vault transit",
+    "vault:",
+    "hc_vault",
+    ("hc_vault_transit_uri", "hc_vault"),
+    "vault",
+);
+
+#[cfg(feature = "gcp-kms")]
+static GCP_KMS: gcp_kms::Source = gcp_kms::Source;
+#[cfg(not(feature = "gcp-kms"))]
+static GCP_KMS: Missing = Missing::new(
+    "GCP KMS",
+    "gcpkms:",
+    "gcp_kms",
+    ("gcp_kms", "gcp_kms"),
+    "gcp-kms",
+);
 
 /// The source of `text`'s recipient string, if any source claims it.
 pub fn source_of(text: &str) -> Option<&'static dyn KeySource> {
@@ -386,7 +414,7 @@ pub fn source_of(text: &str) -> Option<&'static dyn KeySource> {
 }
 
 /// The kinds of key a SOPS file can hold that vaultfile reads and writes, for messages:
-/// `age plugin, age, SSH, AWS KMS or Vault transit` (`joiner` is "or" or "and").
+/// `age plugin, age, SSH, AWS KMS, Vault transit or GCP KMS` (`joiner` is "or" or "and").
 pub fn sops_source_names(joiner: &str) -> String {
     let names: Vec<&str> = SOURCES
         .iter()
@@ -442,28 +470,38 @@ impl KeySource for LocalSource {
 
 /// A key source this build left out (a cargo feature not enabled): it still claims its
 /// recipients, so that they get an error that says why rather than "not a recipient".
-#[cfg_attr(all(feature = "aws-kms", feature = "vault"), allow(dead_code))]
+#[cfg_attr(
+    all(feature = "aws-kms", feature = "vault", feature = "gcp-kms"),
+    allow(dead_code)
+)]
 struct Missing {
     name: &'static str,
     prefix: &'static str,
     sops_kind: &'static str,
+    sops_config: (&'static str, &'static str),
     feature: &'static str,
 }
 
-#[cfg_attr(all(feature = "aws-kms", feature = "vault"), allow(dead_code))]
+#[cfg_attr(
+    all(feature = "aws-kms", feature = "vault", feature = "gcp-kms"),
+    allow(dead_code)
+)]
 impl Missing {
-    /// The source `name`, whose recipients start with `prefix` and whose SOPS entries are
-    /// `sops_kind`, left out with the cargo feature `feature`.
+    /// The source `name`, whose recipients start with `prefix`, whose SOPS entries are
+    /// `sops_kind` and whose `.sops.yaml` fields are `sops_config`, left out with the cargo
+    /// feature `feature`.
     const fn new(
         name: &'static str,
         prefix: &'static str,
         sops_kind: &'static str,
+        sops_config: (&'static str, &'static str),
         feature: &'static str,
     ) -> Self {
         Missing {
             name,
             prefix,
             sops_kind,
+            sops_config,
             feature,
         }
     }
@@ -499,6 +537,27 @@ impl KeySource for Missing {
 
     fn sops_recipient(&self, id: &str, _: &SopsFields) -> Option<String> {
         Some(id.to_owned())
+    }
+
+    fn sops_config_fields(&self) -> Option<(&'static str, &'static str)> {
+        Some(self.sops_config)
+    }
+
+    /// Each key listed, refused with the reason (so that a conversion notes it rather than
+    /// dropping it unsaid).
+    fn sops_config_recipients(
+        &self,
+        keys: &serde_json::Value,
+        _: &SopsFields,
+    ) -> Vec<Result<String, service::BadKey>> {
+        let count = match keys {
+            serde_json::Value::Array(a) => a.len(),
+            other => sops_list(other).len(),
+        };
+        let reason = self.unavailable().unwrap_or_default();
+        (0..count)
+            .map(|_| Err(service::BadKey(reason.clone())))
+            .collect()
     }
 }
 
@@ -667,6 +726,17 @@ pub(crate) mod examples {
     pub fn transit(url: &str) -> String {
         format!("vault:{url}")
     }
+
+    /// A Cloud KMS recipient: the crypto key `key` in key ring `ring` of `project`, in
+    /// `global`.
+    pub fn gcp_key(project: &str, key: &str) -> String {
+        format!("gcpkms:{}", gcp_resource(project, key))
+    }
+
+    /// The resource name of [`gcp_key`]'s key (SOPS's `resource_id`).
+    pub fn gcp_resource(project: &str, key: &str) -> String {
+        format!("projects/{project}/locations/global/keyRings/ring/cryptoKeys/{key}")
+    }
 }
 
 /// Keys made up for unit tests.
@@ -715,6 +785,7 @@ mod recipient_tests {
         let age = ::age::x25519::Identity::generate().to_public().to_string();
         let kms = examples::kms_arn("eu-west-1", "key/x");
         let transit = examples::transit("https://vault.internal:8200/transit/keys/a");
+        let gcp = examples::gcp_key("my-project", "app");
         for (text, name) in [
             (age.as_str(), "age"),
             ("age1vftest17nyvuwrn8xvqk3hfe03w53pdkcnzf3np", "age plugin"),
@@ -723,6 +794,7 @@ mod recipient_tests {
             ("passphrase:ops", "passphrase"),
             (kms.as_str(), "AWS KMS"),
             (transit.as_str(), "Vault transit"),
+            (gcp.as_str(), "GCP KMS"),
         ] {
             assert_eq!(source_of(text).map(|s| s.name()), Some(name), "{text}");
         }
@@ -735,7 +807,11 @@ mod recipient_tests {
             source_of_sops_kind("hc_vault").map(|s| s.name()),
             Some("Vault transit")
         );
-        assert!(source_of_sops_kind("age").is_none() && source_of_sops_kind("gcp_kms").is_none());
+        assert_eq!(
+            source_of_sops_kind("gcp_kms").map(|s| s.name()),
+            Some("GCP KMS")
+        );
+        assert!(source_of_sops_kind("age").is_none() && source_of_sops_kind("azure_kv").is_none());
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! What the key services (AWS KMS, Vault/OpenBao transit) have in common: why a call
-//! failed, by class.
+//! What the key services (AWS KMS, Vault/OpenBao transit, Google Cloud KMS) have in
+//! common: why a call failed, by class.
 //!
 //! The class decides what the user can do (fix a policy, wait, check the network, allow a
 //! server) and what vaultfile does next (try another identity, give up on an unreachable
@@ -23,7 +23,7 @@ use crate::metadata::WrappedKey;
 pub enum FailureClass {
     /// The credentials may not use the key, or are invalid or expired.
     Denied,
-    /// The key (alias, mount) does not exist.
+    /// The key (alias, mount, resource) does not exist.
     NotFound,
     /// The key is disabled or pending deletion.
     Disabled,
@@ -41,7 +41,7 @@ pub enum FailureClass {
     TimedOut,
     /// No connection could be made.
     Unreachable,
-    /// AWS: no credentials could be found or obtained.
+    /// AWS, Google: no credentials could be found or obtained.
     NoCredentials,
     /// Vault: no token was configured.
     NoToken,
@@ -67,7 +67,7 @@ impl FailureClass {
             FailureClass::Unavailable => "unavailable",
             FailureClass::TimedOut => "timed out",
             FailureClass::Unreachable => "unreachable",
-            FailureClass::NoCredentials => "no AWS credentials",
+            FailureClass::NoCredentials => "no credentials",
             FailureClass::NoToken => "no Vault token",
             FailureClass::NotAllowed => "refused",
             FailureClass::Other => "failed",
@@ -103,7 +103,10 @@ impl fmt::Display for KeyServiceError {
 /// How long to wait before trying a throttled call again: exponential backoff with jitter,
 /// half the cap plus up to half again, for a cap of 400 ms, 800 ms… (capped at 5 s), so
 /// that many clients throttled together do not retry together.
-#[cfg_attr(not(any(feature = "aws-kms", feature = "vault")), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "aws-kms", feature = "vault", feature = "gcp-kms")),
+    allow(dead_code)
+)]
 pub(crate) fn backoff(attempt: u32) -> Duration {
     let cap = 200u64.saturating_mul(1 << attempt.min(5)).min(5_000);
     let mut r = [0u8; 2];

@@ -4,8 +4,9 @@
 //! [`crate::engine`] / [`super::encrypt`] on the other. What is here is the mapping of
 //! what they do not share: SOPS allows one selection rule and defaults to
 //! `unencrypted_suffix: _unencrypted`; vaultfile combines rules and defaults to encrypting
-//! everything. SOPS's configuration names PGP and cloud keys that vaultfile cannot use,
-//! except AWS KMS keys, which become `ARN+context=…` recipients.
+//! everything. SOPS's configuration names PGP and cloud keys; the key services vaultfile
+//! has a source for (AWS KMS, Vault transit, GCP KMS) carry over as recipients, the others
+//! are noted.
 
 use serde_json::{Map, Value};
 
@@ -127,9 +128,8 @@ fn carry_services(
     }
 }
 
-const OTHER_KEYS: [(&str, &str); 4] = [
+const OTHER_KEYS: [(&str, &str); 3] = [
     ("pgp", "PGP keys"),
-    ("gcp_kms", "GCP KMS keys"),
     ("azure_keyvault", "Azure Key Vault keys"),
     ("hckms", "Huawei Cloud KMS keys"),
 ];
@@ -139,8 +139,8 @@ fn quote(s: &str) -> String {
 }
 
 /// Converts a `.sops.yaml` to the equivalent `.vaultfile.yaml`, noting what could not be
-/// carried over (PGP and cloud keys other than AWS KMS and Vault transit, comment rules, `destination_rules`,
-/// `stores`). A rule left with no recipient is dropped, and noted.
+/// carried over (PGP keys and the cloud keys vaultfile has no source for, comment rules,
+/// `destination_rules`, `stores`). A rule left with no recipient is dropped, and noted.
 pub fn sops_config_to_vaultfile(text: &str) -> Result<ConfigConversion, ConfigConversionError> {
     let root: Value = serde_saphyr::from_str(text).map_err(ConfigConversionError::Yaml)?;
     let mut notes = Vec::new();
@@ -385,10 +385,9 @@ creation_rules:
         let notes = c.notes.join("\n");
         assert!(notes.contains("mac_only_encrypted"));
         assert!(notes.contains("PGP keys (FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4)"));
-        assert!(
-            notes
-                .contains("creation rule 3: no age plugin, age, SSH, AWS KMS or Vault transit key")
-        );
+        assert!(notes.contains(
+            "creation rule 3: no age plugin, age, SSH, AWS KMS, Vault transit or GCP KMS key"
+        ));
     }
 
     #[cfg(feature = "vault")]
@@ -426,6 +425,68 @@ creation_rules:
         let notes = c.notes.join("\n");
         assert!(
             notes.contains("creation rule 3 (path_regex bad/): Vault transit key left out"),
+            "{notes}"
+        );
+    }
+
+    #[cfg(feature = "gcp-kms")]
+    #[test]
+    fn gcp_kms_keys_are_carried_over() {
+        use crate::keys::examples::{gcp_key, gcp_resource};
+        let text = format!(
+            r#"
+creation_rules:
+  - path_regex: prod/
+    gcp_kms: {a}, {b}
+  - path_regex: groups/
+    key_groups:
+      - gcp_kms:
+          - resource_id: {c}
+      - age: [age1ddd]
+    shamir_threshold: 2
+  - path_regex: bad/
+    gcp_kms: projects/p/keyRings/r
+"#,
+            a = gcp_resource("my-project", "a"),
+            b = gcp_resource("my-project", "b"),
+            c = gcp_resource("my-project", "c"),
+        );
+        let c = sops_config_to_vaultfile(&text).unwrap();
+        assert_has(
+            &c.text,
+            &format!(
+                r#"recipients: ["{}", "{}"]"#,
+                gcp_key("my-project", "a"),
+                gcp_key("my-project", "b")
+            ),
+        );
+        assert_has(
+            &c.text,
+            &two_of_two_groups(&gcp_key("my-project", "c"), "age1ddd"),
+        );
+        let notes = c.notes.join("\n");
+        assert!(
+            notes.contains("creation rule 3 (path_regex bad/): GCP KMS key left out (projects/p/keyRings/r: expected projects/"),
+            "{notes}"
+        );
+        assert!(!notes.contains("cannot be used by vaultfile"), "{notes}");
+    }
+
+    /// Without the feature, a `.sops.yaml`'s GCP keys are noted as left out, with the
+    /// reason, not dropped unsaid.
+    #[cfg(not(feature = "gcp-kms"))]
+    #[test]
+    fn gcp_kms_keys_without_the_feature_are_noted() {
+        let text = format!(
+            "creation_rules:\n  - gcp_kms: {}\n    age: age1aaa\n",
+            crate::keys::examples::gcp_resource("my-project", "a")
+        );
+        let c = sops_config_to_vaultfile(&text).unwrap();
+        let notes = c.notes.join("\n");
+        assert!(
+            notes.contains(
+                "GCP KMS key left out (this vaultfile was built without the gcp-kms feature)"
+            ),
             "{notes}"
         );
     }

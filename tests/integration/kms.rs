@@ -271,7 +271,7 @@ fn kms_web_identity_credentials_through_moto_sts() {
     let out = web_identity(false);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(6), "{err}");
-    assert!(err.contains(&format!("{key}: no AWS credentials")), "{err}");
+    assert!(err.contains(&format!("{key}: no credentials")), "{err}");
 }
 
 #[test]

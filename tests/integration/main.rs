@@ -12,6 +12,7 @@ mod escapes;
 mod exec;
 mod fixtures;
 mod format_v2;
+mod gcp_kms;
 mod git;
 mod git_policy;
 mod groups;

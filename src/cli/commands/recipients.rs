@@ -72,7 +72,8 @@ struct AddArgs {
     files: Vec<PathBuf>,
 
     /// The recipient to add: age1…, age1PLUGIN1…, 'ssh-ed25519 AAAA…', passphrase[:LABEL],
-    /// an AWS KMS key's ARN, or vault:https://HOST/MOUNT/keys/NAME
+    /// an AWS KMS key's ARN, vault:https://HOST/MOUNT/keys/NAME, or
+    /// gcpkms:projects/P/locations/L/keyRings/R/cryptoKeys/K
     #[arg(value_name = "RECIPIENT")]
     recipient: String,
 

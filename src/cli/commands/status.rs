@@ -201,6 +201,11 @@ pub(super) fn rule_drift(
 ) -> Option<Result<Drift, String>> {
     let rule = config.rule_for(file)?;
     // Parsing only: nothing is wrapped, so no passphrase or plugin is ever asked for.
+    // (Built without any key service, the context has no other field to keep.)
+    #[cfg_attr(
+        not(any(feature = "aws-kms", feature = "vault", feature = "gcp-kms")),
+        allow(clippy::needless_update)
+    )]
     let holders = rule
         .holders(&vaultfile::keys::Context {
             callbacks: Arc::new(NoCallbacks),
