@@ -46,10 +46,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
 use zeroize::Zeroizing;
 
+use super::http::Started;
 use super::service::{
     BadKey, FailureClass, KeyService, KeyServiceError, ServiceIdentity, ServiceRecipient,
 };
@@ -159,14 +158,6 @@ struct Shared {
     /// file).
     down: Mutex<HashMap<String, KeyServiceError>>,
 }
-
-/// The runtime and the client, made the first time a host is called.
-struct Started {
-    runtime: tokio::runtime::Runtime,
-    client: HttpsClient,
-}
-
-type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
 
 impl fmt::Debug for Service {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -587,7 +578,7 @@ impl Service {
                         humantime::format_duration(s.timeout)
                     ),
                 ),
-                Ok(Err(e)) => transport_failure(&authority, e.as_ref(), s.timeout),
+                Ok(Err(e)) => super::http::transport_failure(&authority, e.as_ref(), s.timeout, ""),
                 Ok(Ok((429, _))) if attempt < attempts => {
                     std::thread::sleep(super::service::backoff(attempt));
                     attempt += 1;
@@ -604,54 +595,13 @@ impl Service {
 
     /// The runtime and the client, made the first time a host is called.
     fn started(&self) -> Result<&Started, KeyServiceError> {
+        let s = &self.0.settings;
         self.0
             .started
-            .get_or_init(|| {
-                let s = &self.0.settings;
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .map_err(|e| {
-                        KeyServiceError::new(
-                            FailureClass::Other,
-                            format!("cannot start the HTTP client runtime: {e}"),
-                        )
-                    })?;
-                let mut http = HttpConnector::new();
-                http.enforce_http(false);
-                http.set_connect_timeout(Some(s.timeout));
-                let connector = hyper_rustls::HttpsConnectorBuilder::new()
-                    .with_tls_config(tls_config()?)
-                    .https_or_http()
-                    .enable_http1()
-                    .wrap_connector(http);
-                // The client spawns its connection tasks, so it is made inside the runtime.
-                let client = {
-                    let _guard = runtime.enter();
-                    Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector)
-                };
-                Ok(Started { runtime, client })
-            })
+            .get_or_init(|| Started::new(s.timeout, None))
             .as_ref()
             .map_err(Clone::clone)
     }
-}
-
-/// rustls on aws-lc-rs, trusting the system's certificates.
-fn tls_config() -> Result<rustls::ClientConfig, KeyServiceError> {
-    use hyper_rustls::ConfigBuilderExt;
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let builder = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| KeyServiceError::new(FailureClass::Other, format!("TLS setup failed: {e}")))?;
-    // No system certificates is not an error until an https:// host is called, which then
-    // fails verification.
-    if let Ok(b) = builder.clone().with_native_roots() {
-        return Ok(b.with_no_client_auth());
-    }
-    Ok(builder
-        .with_root_certificates(rustls::RootCertStore::empty())
-        .with_no_client_auth())
 }
 
 /// The endpoint without its final `/`, if it is an `https://` or `http://` URL with a host
@@ -730,35 +680,6 @@ pub fn class_of(status: u16, code: &str, action: &str) -> FailureClass {
         ("DEADLINE_EXCEEDED", _) | (_, 504) => FailureClass::TimedOut,
         _ => FailureClass::Other,
     }
-}
-
-/// A failure before any answer: no connection, a TLS failure, a connect timeout.
-fn transport_failure(
-    authority: &str,
-    e: &(dyn std::error::Error + 'static),
-    timeout: Duration,
-) -> KeyServiceError {
-    let mut parts: Vec<String> = Vec::new();
-    let mut next = Some(e);
-    while let Some(err) = next {
-        let text = err.to_string();
-        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        next = err.source();
-    }
-    let chain = parts.join(": ");
-    let lower = chain.to_ascii_lowercase();
-    if lower.contains("timed out") || lower.contains("timeout") {
-        return KeyServiceError::new(
-            FailureClass::TimedOut,
-            format!(
-                "could not connect to {authority} within {}",
-                humantime::format_duration(timeout)
-            ),
-        );
-    }
-    KeyServiceError::new(FailureClass::Unreachable, format!("{authority}: {chain}"))
 }
 
 #[cfg(test)]

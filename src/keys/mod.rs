@@ -18,6 +18,8 @@ pub mod age;
 pub mod aws_kms;
 #[cfg(feature = "gcp-kms")]
 pub mod gcp_kms;
+#[cfg(any(feature = "vault", feature = "gcp-kms"))]
+mod http;
 pub mod passphrase;
 pub mod plugin;
 pub mod remembering;

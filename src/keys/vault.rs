@@ -42,10 +42,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
 use zeroize::Zeroizing;
 
+use super::http::Started;
 use super::service::{BadKey, KeyService, ServiceIdentity, ServiceRecipient};
 use super::{RecipientError, SopsEntry, SopsFields};
 
@@ -123,12 +122,6 @@ struct Shared {
     /// Servers that timed out or could not be reached: not tried again with this service
     /// (a `git` checkout of many files waits for a dead server once, not once per file).
     down: Mutex<HashMap<String, KeyServiceError>>,
-}
-
-/// The runtime and the client, made the first time a server is called.
-struct Started {
-    runtime: tokio::runtime::Runtime,
-    client: HttpsClient,
 }
 
 impl fmt::Debug for Service {
@@ -668,40 +661,13 @@ pub fn class_of(status: u16, message: &str) -> FailureClass {
     }
 }
 
-type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
-
 impl Service {
     /// The runtime and the client, made the first time a server is called.
     fn started(&self) -> Result<&Started, KeyServiceError> {
+        let s = &self.0.settings;
         self.0
             .started
-            .get_or_init(|| {
-                let s = &self.0.settings;
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .map_err(|e| {
-                        KeyServiceError::new(
-                            FailureClass::Other,
-                            format!("cannot start the HTTP client runtime: {e}"),
-                        )
-                    })?;
-                let tls = tls_config(s)?;
-                let mut http = HttpConnector::new();
-                http.enforce_http(false);
-                http.set_connect_timeout(Some(s.timeout));
-                let connector = hyper_rustls::HttpsConnectorBuilder::new()
-                    .with_tls_config(tls)
-                    .https_or_http()
-                    .enable_http1()
-                    .wrap_connector(http);
-                // The client spawns its connection tasks, so it is made inside the runtime.
-                let client = {
-                    let _guard = runtime.enter();
-                    Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector)
-                };
-                Ok(Started { runtime, client })
-            })
+            .get_or_init(|| Started::new(s.timeout, s.ca_cert.as_deref()))
             .as_ref()
             .map_err(Clone::clone)
     }
@@ -719,53 +685,6 @@ impl Service {
             warn(&message());
         }
     }
-}
-
-/// rustls on aws-lc-rs, trusting `ca_cert` if given, else the system's certificates.
-fn tls_config(s: &Settings) -> Result<rustls::ClientConfig, KeyServiceError> {
-    let other = |detail: String| KeyServiceError::new(FailureClass::Other, detail);
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let builder = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| other(format!("TLS setup failed: {e}")))?;
-    let mut roots = rustls::RootCertStore::empty();
-    match &s.ca_cert {
-        Some(path) => {
-            use rustls::pki_types::CertificateDer;
-            use rustls::pki_types::pem::PemObject;
-            let certs = CertificateDer::pem_file_iter(path)
-                .and_then(|it| it.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| {
-                    other(format!(
-                        "cannot read the CA certificate {}: {e}",
-                        path.display()
-                    ))
-                })?;
-            if certs.is_empty() {
-                return Err(other(format!(
-                    "{} holds no PEM certificate",
-                    path.display()
-                )));
-            }
-            for c in certs {
-                roots.add(c).map_err(|e| {
-                    other(format!(
-                        "cannot use the CA certificate in {}: {e}",
-                        path.display()
-                    ))
-                })?;
-            }
-        }
-        None => {
-            use hyper_rustls::ConfigBuilderExt;
-            // No system certificates is not an error until an https:// server is called,
-            // which then fails verification (and the hint is VAULT_CACERT).
-            if let Ok(b) = builder.clone().with_native_roots() {
-                return Ok(b.with_no_client_auth());
-            }
-        }
-    }
-    Ok(builder.with_root_certificates(roots).with_no_client_auth())
 }
 
 impl Service {
@@ -875,7 +794,12 @@ impl Service {
                         humantime::format_duration(s.timeout)
                     ),
                 },
-                Ok(Err(e)) => transport_failure(spec, e.as_ref(), s.timeout),
+                Ok(Err(e)) => super::http::transport_failure(
+                    &spec.authority,
+                    e.as_ref(),
+                    s.timeout,
+                    " (set VAULT_CACERT to the server's CA certificate)",
+                ),
                 Ok(Ok((status, bytes))) => {
                     let bytes = Zeroizing::new(bytes.to_vec());
                     let json: serde_json::Value =
@@ -906,44 +830,6 @@ impl Service {
             tokio::time::sleep(super::service::backoff(attempt)).await;
             attempt += 1;
         }
-    }
-}
-
-/// A failure before any answer: no connection, a TLS failure, a connect timeout.
-fn transport_failure(
-    spec: &KeySpec,
-    e: &(dyn std::error::Error + 'static),
-    timeout: Duration,
-) -> KeyServiceError {
-    let mut parts: Vec<String> = Vec::new();
-    let mut next = Some(e);
-    while let Some(err) = next {
-        let text = err.to_string();
-        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        next = err.source();
-    }
-    let chain = parts.join(": ");
-    let lower = chain.to_ascii_lowercase();
-    if lower.contains("timed out") || lower.contains("timeout") {
-        return KeyServiceError {
-            class: FailureClass::TimedOut,
-            detail: format!(
-                "could not connect to {} within {}",
-                spec.authority,
-                humantime::format_duration(timeout)
-            ),
-        };
-    }
-    let hint = if lower.contains("certificate") {
-        " (set VAULT_CACERT to the server's CA certificate)"
-    } else {
-        ""
-    };
-    KeyServiceError {
-        class: FailureClass::Unreachable,
-        detail: format!("{}: {chain}{hint}", spec.authority),
     }
 }
 
