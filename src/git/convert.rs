@@ -212,25 +212,14 @@ impl RuleUnavailable {
     }
 }
 
-/// Work tree → repository.
+/// Work tree → repository, at `now` (the time a new data key is dated: `created` in its
+/// metadata, which `vaultfile status --max-age` judges).
 ///
 /// `baseline` is the index (else HEAD) version of the same path, if any. `rule` is asked
 /// for the file's `.vaultfile.yaml` rule, which is the truth about who can open it and
 /// which values are encrypted: a new file gets the rule's key holders and selection rules,
-/// and a stored one is made to match them (see [`clean_at`]). An `Err` from `rule` (a
+/// and a stored one is made to match them (below). An `Err` from `rule` (a
 /// configuration that cannot be read) fails the clean.
-pub fn clean(
-    path: &str,
-    content: Vec<u8>,
-    baseline: Option<&[u8]>,
-    identities: &[Box<dyn Identity>],
-    rule: &mut dyn FnMut() -> Result<RuleFor, RuleUnavailable>,
-) -> Result<Vec<u8>, CleanError> {
-    clean_at(path, content, baseline, identities, rule, SystemTime::now())
-}
-
-/// [`clean`] with the time a new data key is dated (`created` in its metadata, which
-/// `vaultfile status --max-age` judges), for callers with a clock of their own.
 ///
 /// A stored file in an older format whose plaintext is unchanged keeps its bytes, so that
 /// a checkout never shows files as modified because vaultfile was upgraded (`vaultfile
@@ -440,6 +429,50 @@ mod tests {
         keys::testkit::generated()
     }
 
+    /// `content` of `a.yaml` cleaned when no rule names it.
+    fn clean_no_rule(
+        content: Vec<u8>,
+        base: Option<&[u8]>,
+        ids: &[Box<dyn Identity>],
+    ) -> Result<Vec<u8>, CleanError> {
+        clean_at(
+            "a.yaml",
+            content,
+            base,
+            ids,
+            &mut || no_rule(),
+            SystemTime::now(),
+        )
+    }
+
+    /// `content` of `a.yaml` cleaned (see [`new_file_with`] for `r`).
+    fn try_clean_yaml(
+        content: impl Into<Vec<u8>>,
+        base: Option<&[u8]>,
+        ids: &[Box<dyn Identity>],
+        r: &[Box<dyn crate::keys::Recipient>],
+    ) -> Result<Vec<u8>, CleanError> {
+        let now = SystemTime::now();
+        clean_at(
+            "a.yaml",
+            content.into(),
+            base,
+            ids,
+            &mut new_file_with(r),
+            now,
+        )
+    }
+
+    /// [`try_clean_yaml`], which must succeed.
+    fn clean_yaml(
+        content: impl Into<Vec<u8>>,
+        base: Option<&[u8]>,
+        ids: &[Box<dyn Identity>],
+        r: &[Box<dyn crate::keys::Recipient>],
+    ) -> Vec<u8> {
+        try_clean_yaml(content, base, ids, r).unwrap()
+    }
+
     fn new_file_with(
         r: &[Box<dyn crate::keys::Recipient>],
     ) -> impl FnMut() -> Result<RuleFor, RuleUnavailable> + '_ {
@@ -465,39 +498,36 @@ mod tests {
     #[test]
     fn clean_of_smudge_is_the_identity_on_stored_blobs() {
         let (r, ids) = key();
-        let blob = clean("a.yaml", PLAIN.into(), None, &ids, &mut new_file_with(&r)).unwrap();
+        let blob = clean_yaml(PLAIN, None, &ids, &r);
         let Smudged::Decrypted(plain) = smudge("a.yaml", blob.clone(), &ids).unwrap() else {
             panic!("not decrypted")
         };
         assert_eq!(plain, PLAIN.as_bytes());
-        let again = clean("a.yaml", plain, Some(&blob), &ids, &mut || no_rule()).unwrap();
+        let again = clean_no_rule(plain, Some(&blob), &ids).unwrap();
         assert_eq!(again, blob);
         // clean∘clean = clean (gitattributes(5)).
-        let twice = clean("a.yaml", blob.clone(), Some(&blob), &ids, &mut || no_rule()).unwrap();
+        let twice = clean_no_rule(blob.clone(), Some(&blob), &ids).unwrap();
         assert_eq!(twice, blob);
     }
 
     #[test]
     fn smudge_without_a_key_passes_ciphertext_through() {
         let (r, ids) = key();
-        let blob = clean("a.yaml", PLAIN.into(), None, &ids, &mut new_file_with(&r)).unwrap();
+        let blob = clean_yaml(PLAIN, None, &ids, &r);
         let (_, other) = key();
         assert!(matches!(
             smudge("a.yaml", blob.clone(), &other).unwrap(),
             Smudged::Locked(b, _) if b == blob
         ));
         // …and clean of that locked file stores it unchanged.
-        let back = clean("a.yaml", blob.clone(), Some(&blob), &other, &mut || {
-            no_rule()
-        })
-        .unwrap();
+        let back = clean_no_rule(blob.clone(), Some(&blob), &other).unwrap();
         assert_eq!(back, blob);
     }
 
     #[test]
     fn smudge_refuses_an_altered_blob() {
         let (r, ids) = key();
-        let blob = clean("a.yaml", PLAIN.into(), None, &ids, &mut new_file_with(&r)).unwrap();
+        let blob = clean_yaml(PLAIN, None, &ids, &r);
         // Swap the two values' tokens: each is valid, but not at the other's path.
         let text = String::from_utf8(blob).unwrap();
         let token = |key: &str| {
@@ -518,31 +548,17 @@ mod tests {
     #[test]
     fn a_locked_file_with_a_plaintext_value_is_not_stored() {
         let (r, ids) = key();
-        let blob = clean("a.yaml", PLAIN.into(), None, &ids, &mut new_file_with(&r)).unwrap();
+        let blob = clean_yaml(PLAIN, None, &ids, &r);
         let text = String::from_utf8(blob.clone()).unwrap();
         let start = text.find("password: ").unwrap() + "password: ".len();
         let end = start + text[start..].find('\n').unwrap();
         let edited = format!("{}letmein{}", &text[..start], &text[end..]);
         let (_, nobody) = key();
         // A new path (no stored version): every value it should encrypt must be a token.
-        let err = clean(
-            "a.yaml",
-            edited.clone().into_bytes(),
-            None,
-            &nobody,
-            &mut || no_rule(),
-        )
-        .unwrap_err();
+        let err = clean_no_rule(edited.clone().into_bytes(), None, &nobody).unwrap_err();
         assert!(matches!(err, CleanError::PlaintextInLockedFile(_)), "{err}");
         // A stored version: the file may not differ from it at all.
-        let err = clean(
-            "a.yaml",
-            edited.into_bytes(),
-            Some(&blob),
-            &nobody,
-            &mut || no_rule(),
-        )
-        .unwrap_err();
+        let err = clean_no_rule(edited.into_bytes(), Some(&blob), &nobody).unwrap_err();
         assert!(matches!(err, CleanError::LockedChange { .. }), "{err}");
     }
 
@@ -551,16 +567,13 @@ mod tests {
     #[test]
     fn a_locked_file_refuses_a_comment_change_and_names_who_can_make_it() {
         let (r, ids) = key();
-        let blob = clean("a.yaml", PLAIN.into(), None, &ids, &mut new_file_with(&r)).unwrap();
+        let blob = clean_yaml(PLAIN, None, &ids, &r);
         let (_, nobody) = key();
-        let same = clean("a.yaml", blob.clone(), Some(&blob), &nobody, &mut || {
-            no_rule()
-        })
-        .unwrap();
+        let same = clean_no_rule(blob.clone(), Some(&blob), &nobody).unwrap();
         assert_eq!(same, blob);
         let mut commented = b"# harmless?\n".to_vec();
         commented.extend_from_slice(&blob);
-        match clean("a.yaml", commented, Some(&blob), &nobody, &mut || no_rule()) {
+        match clean_no_rule(commented, Some(&blob), &nobody) {
             Err(CleanError::LockedChange { recipients }) => {
                 assert_eq!(recipients, vec![r[0].id().to_owned()]);
             }
@@ -599,7 +612,7 @@ mod tests {
     #[test]
     fn a_new_file_without_recipients_is_refused() {
         let (_, ids) = key();
-        let err = clean("a.yaml", PLAIN.into(), None, &ids, &mut || no_rule()).unwrap_err();
+        let err = clean_no_rule(PLAIN.into(), None, &ids).unwrap_err();
         assert!(matches!(err, CleanError::NoRecipients(_)));
     }
 
@@ -607,11 +620,19 @@ mod tests {
     fn unresolved_conflict_markers_are_named() {
         let (r, ids) = key();
         let text = "a: 1\n<<<<<<< ours\nb: 2\n=======\nb: 3\n>>>>>>> theirs\n";
-        let err = clean("a.yaml", text.into(), None, &ids, &mut new_file_with(&r)).unwrap_err();
+        let err = try_clean_yaml(text, None, &ids, &r).unwrap_err();
         assert!(matches!(err, CleanError::ConflictMarkers), "{err}");
         // A dotenv file whose markers still parse (as odd lines) is refused too.
         let env = "A=1\n<<<<<<< ours\nB=2\n=======\nB=3\n>>>>>>> theirs\n";
-        let err = clean(".env", env.into(), None, &ids, &mut new_file_with(&r)).unwrap_err();
+        let err = clean_at(
+            ".env",
+            env.into(),
+            None,
+            &ids,
+            &mut new_file_with(&r),
+            SystemTime::now(),
+        )
+        .unwrap_err();
         assert!(matches!(err, CleanError::ConflictMarkers), "{err}");
     }
 
@@ -619,12 +640,28 @@ mod tests {
     fn binary_files_round_trip_through_clean_and_smudge() {
         let (r, ids) = key();
         let content = vec![0u8, 159, 146, 150, 10, 13];
-        let blob = clean("k.bin", content.clone(), None, &ids, &mut new_file_with(&r)).unwrap();
+        let blob = clean_at(
+            "k.bin",
+            content.clone(),
+            None,
+            &ids,
+            &mut new_file_with(&r),
+            SystemTime::now(),
+        )
+        .unwrap();
         let Smudged::Decrypted(plain) = smudge("k.bin", blob.clone(), &ids).unwrap() else {
             panic!()
         };
         assert_eq!(plain, content);
-        let again = clean("k.bin", plain, Some(&blob), &ids, &mut new_file_with(&r)).unwrap();
+        let again = clean_at(
+            "k.bin",
+            plain,
+            Some(&blob),
+            &ids,
+            &mut new_file_with(&r),
+            SystemTime::now(),
+        )
+        .unwrap();
         assert_eq!(again, blob);
     }
 
@@ -659,7 +696,7 @@ mod tests {
     #[test]
     fn textconv_shows_plaintext_only_with_a_key() {
         let (r, ids) = key();
-        let blob = clean("a.yaml", PLAIN.into(), None, &ids, &mut new_file_with(&r)).unwrap();
+        let blob = clean_yaml(PLAIN, None, &ids, &r);
         assert_eq!(textconv("a.yaml", blob.clone(), &ids), PLAIN.as_bytes());
         let (_, other) = key();
         assert_eq!(textconv("a.yaml", blob.clone(), &other), blob);
@@ -688,20 +725,13 @@ mod tests {
     fn a_stored_file_gains_the_recipient_its_rule_adds_with_the_same_key() {
         let (a, ids_a) = key();
         let (b, ids_b) = key();
-        let blob = clean("a.yaml", PLAIN.into(), None, &ids_a, &mut new_file_with(&a)).unwrap();
+        let blob = clean_yaml(PLAIN, None, &ids_a, &a);
         let both: Vec<_> = a
             .iter()
             .chain(&b)
             .map(|r| keys::parse_recipient(r.id()).unwrap())
             .collect();
-        let again = clean(
-            "a.yaml",
-            PLAIN.into(),
-            Some(&blob),
-            &ids_a,
-            &mut new_file_with(&both),
-        )
-        .unwrap();
+        let again = clean_yaml(PLAIN, Some(&blob), &ids_a, &both);
         assert_eq!(recipients_of(&again), vec![a[0].id(), b[0].id()]);
         assert_eq!(tokens(&again), tokens(&blob));
         assert!(matches!(
@@ -723,23 +753,9 @@ mod tests {
             .map(|r| keys::parse_recipient(r.id()).unwrap())
             .collect();
         // Written with an extra recipient, as a pushed blob would be.
-        let planted = clean(
-            "a.yaml",
-            PLAIN.into(),
-            None,
-            &ids_a,
-            &mut new_file_with(&both),
-        )
-        .unwrap();
+        let planted = clean_yaml(PLAIN, None, &ids_a, &both);
         let edited = PLAIN.replace("hunter2", "correct-horse");
-        let cleaned = clean(
-            "a.yaml",
-            edited.into(),
-            Some(&planted),
-            &ids_a,
-            &mut new_file_with(&a),
-        )
-        .unwrap();
+        let cleaned = clean_yaml(edited, Some(&planted), &ids_a, &a);
         assert_eq!(recipients_of(&cleaned), vec![a[0].id()]);
         assert!(matches!(
             smudge("a.yaml", cleaned.clone(), &ids_x).unwrap(),
@@ -754,28 +770,21 @@ mod tests {
             "a new data key changes every token: {kept:?}"
         );
         // Even unchanged plaintext: the planted blob is not kept.
-        let unchanged = clean(
+        let unchanged = clean_yaml(PLAIN, Some(&planted), &ids_a, &a);
+        assert_eq!(recipients_of(&unchanged), vec![a[0].id()]);
+        // Ciphertext with the extra recipient added as it is: made to match the rule too.
+        let added = clean_yaml(planted.clone(), None, &ids_a, &a);
+        assert_eq!(recipients_of(&added), vec![a[0].id()]);
+        // Without a rule, the stored holders stay.
+        let no_rule_kept = clean_at(
             "a.yaml",
             PLAIN.into(),
             Some(&planted),
             &ids_a,
-            &mut new_file_with(&a),
+            &mut no_rule,
+            SystemTime::now(),
         )
         .unwrap();
-        assert_eq!(recipients_of(&unchanged), vec![a[0].id()]);
-        // Ciphertext with the extra recipient added as it is: made to match the rule too.
-        let added = clean(
-            "a.yaml",
-            planted.clone(),
-            None,
-            &ids_a,
-            &mut new_file_with(&a),
-        )
-        .unwrap();
-        assert_eq!(recipients_of(&added), vec![a[0].id()]);
-        // Without a rule, the stored holders stay.
-        let no_rule_kept =
-            clean("a.yaml", PLAIN.into(), Some(&planted), &ids_a, &mut no_rule).unwrap();
         assert_eq!(no_rule_kept, planted);
     }
 
@@ -795,19 +804,17 @@ mod tests {
                     .collect(),
             )
         };
-        let blob = clean("a.yaml", PLAIN.into(), None, &ids, &mut || {
-            Ok(RuleFor::Rule(holders(), loose.clone()))
-        })
-        .unwrap();
-        assert!(String::from_utf8_lossy(&blob).contains("password: hunter2"));
-        let strict = clean(
+        let blob = clean_at(
             "a.yaml",
             PLAIN.into(),
-            Some(&blob),
+            None,
             &ids,
-            &mut new_file_with(&a),
+            &mut || Ok(RuleFor::Rule(holders(), loose.clone())),
+            SystemTime::now(),
         )
         .unwrap();
+        assert!(String::from_utf8_lossy(&blob).contains("password: hunter2"));
+        let strict = clean_yaml(PLAIN, Some(&blob), &ids, &a);
         let text = String::from_utf8(strict).unwrap();
         assert!(!text.contains("hunter2"), "{text}");
         assert_eq!(
@@ -822,21 +829,38 @@ mod tests {
     fn a_top_level_vaultfile_key_of_the_files_own_is_an_error_not_a_panic() {
         let (r, ids) = key();
         let text = "app:\n  name: x\nvaultfile:\n  enabled: true\n";
-        let err = clean("a.yaml", text.into(), None, &ids, &mut new_file_with(&r)).unwrap_err();
+        let err = try_clean_yaml(text, None, &ids, &r).unwrap_err();
         assert!(
             matches!(err, CleanError::Encrypt(EncryptError::ReservedKey)),
             "{err}"
         );
         // With a stored version, and without a key: still an error, never a panic.
-        let blob = clean("a.yaml", PLAIN.into(), None, &ids, &mut new_file_with(&r)).unwrap();
+        let blob = clean_yaml(PLAIN, None, &ids, &r);
         let (_, nobody) = key();
-        assert!(clean("a.yaml", text.into(), Some(&blob), &nobody, &mut no_rule).is_err());
+        assert!(
+            clean_at(
+                "a.yaml",
+                text.into(),
+                Some(&blob),
+                &nobody,
+                &mut no_rule,
+                SystemTime::now()
+            )
+            .is_err()
+        );
         // Metadata of a newer format is not stored as if it were plaintext.
         let newer = String::from_utf8(blob.clone())
             .unwrap()
             .replace("version: 2", "version: 9");
         assert!(matches!(
-            clean("a.yaml", newer.into(), Some(&blob), &ids, &mut no_rule),
+            clean_at(
+                "a.yaml",
+                newer.into(),
+                Some(&blob),
+                &ids,
+                &mut no_rule,
+                SystemTime::now()
+            ),
             Err(CleanError::Unreadable(DecryptError::UnsupportedVersion(9)))
         ));
     }
@@ -848,7 +872,7 @@ mod tests {
     #[test]
     fn a_plaintext_edit_over_a_locked_stored_version_is_refused_not_stored() {
         let (r, ids) = key();
-        let blob = clean("a.yaml", PLAIN.into(), None, &ids, &mut new_file_with(&r)).unwrap();
+        let blob = clean_yaml(PLAIN, None, &ids, &r);
         let (nobody_r, nobody) = key();
         let edited = PLAIN.replace("hunter2", "NEW-PLAINTEXT-SECRET");
         // Even with a rule naming the clone's own key: the stored version cannot be opened.
@@ -856,7 +880,14 @@ mod tests {
             &mut no_rule as &mut dyn FnMut() -> Result<RuleFor, RuleUnavailable>,
             &mut new_file_with(&nobody_r),
         ] {
-            match clean("a.yaml", edited.clone().into(), Some(&blob), &nobody, rule) {
+            match clean_at(
+                "a.yaml",
+                edited.clone().into(),
+                Some(&blob),
+                &nobody,
+                rule,
+                SystemTime::now(),
+            ) {
                 Err(CleanError::BaselineLocked(_)) => {}
                 Err(e) => panic!("refused for another reason: {e}"),
                 Ok(stored) => panic!("stored: {}", String::from_utf8_lossy(&stored)),

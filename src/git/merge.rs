@@ -265,20 +265,27 @@ mod tests {
     ) -> Vec<u8> {
         // A new file gets `r`; a stored one keeps its holders (no rule to match).
         let new_file = base.is_none();
-        convert::clean(path, text.into(), base, ids, &mut || {
-            Ok(if new_file {
-                convert::RuleFor::Rule(
-                    keys::KeyHolders::Recipients(
-                        r.iter()
-                            .map(|r| keys::parse_recipient(r.id()).unwrap())
-                            .collect(),
-                    ),
-                    crate::path::RuleSpec::default(),
-                )
-            } else {
-                convert::RuleFor::NoRule("no rule".into())
-            })
-        })
+        convert::clean_at(
+            path,
+            text.into(),
+            base,
+            ids,
+            &mut || {
+                Ok(if new_file {
+                    convert::RuleFor::Rule(
+                        keys::KeyHolders::Recipients(
+                            r.iter()
+                                .map(|r| keys::parse_recipient(r.id()).unwrap())
+                                .collect(),
+                        ),
+                        crate::path::RuleSpec::default(),
+                    )
+                } else {
+                    convert::RuleFor::NoRule("no rule".into())
+                })
+            },
+            SystemTime::now(),
+        )
         .unwrap()
     }
 
@@ -306,6 +313,22 @@ mod tests {
         [base, ours, theirs]
     }
 
+    /// The merge of three stored versions of `x.yaml`; `conflicts` says whether it must
+    /// have conflicts.
+    fn merged(
+        base: &[u8],
+        ours: &[u8],
+        theirs: &[u8],
+        ids: &[Box<dyn Identity>],
+        conflicts: bool,
+    ) -> Vec<u8> {
+        match (merge_yaml(base, ours, theirs, ids), conflicts) {
+            (Merged::Clean(out), false) | (Merged::Conflicts(out), true) => out,
+            (Merged::Clean(_), true) => panic!("no conflict"),
+            (Merged::Conflicts(_), false) => panic!("conflict"),
+        }
+    }
+
     /// Merges three stored versions of `x.yaml` with the default key context.
     fn merge_yaml(base: &[u8], ours: &[u8], theirs: &[u8], ids: &[Box<dyn Identity>]) -> Merged {
         merge(
@@ -324,9 +347,7 @@ mod tests {
     fn edits_to_different_values_merge_and_keep_unchanged_tokens() {
         let (r, ids) = testkit::generated();
         let [base, ours, theirs] = sides(&ids, &r, ("a: 1", "a: 10"), ("e: 5", "e: 50"));
-        let Merged::Clean(out) = merge_yaml(&base, &ours, &theirs, &ids) else {
-            panic!("conflict")
-        };
+        let out = merged(&base, &ours, &theirs, &ids, false);
         assert_eq!(
             dec("x.yaml", out.clone(), &ids),
             "a: 10\nb: 2\nc: 3\nd: 4\ne: 50\n"
@@ -347,9 +368,7 @@ mod tests {
     fn edits_to_the_same_value_conflict_in_plaintext_stored_encrypted() {
         let (r, ids) = testkit::generated();
         let [base, ours, theirs] = sides(&ids, &r, ("c: 3", "c: ours"), ("c: 3", "c: theirs"));
-        let Merged::Conflicts(blob) = merge_yaml(&base, &ours, &theirs, &ids) else {
-            panic!("no conflict")
-        };
+        let blob = merged(&base, &ours, &theirs, &ids, true);
         // What git stores is ciphertext; the work tree gets it through smudge.
         let stored = String::from_utf8(blob.clone()).unwrap();
         assert!(
@@ -401,9 +420,7 @@ mod tests {
         )
         .unwrap()
         .text;
-        let Merged::Clean(out) = merge_yaml(&base, &ours, theirs.as_bytes(), &ids) else {
-            panic!("conflict")
-        };
+        let out = merged(&base, &ours, theirs.as_bytes(), &ids, false);
         let meta = convert::metadata_of("x.yaml", &out).unwrap();
         let got: Vec<&str> = meta.recipient_ids().collect();
         assert_eq!(got, [r[0].id(), r2[0].id()]);
@@ -419,13 +436,29 @@ mod tests {
         base: Option<&[u8]>,
     ) -> Vec<u8> {
         let mut holders = Some(holders);
-        convert::clean("x.yaml", text.into(), base, ids, &mut || {
-            Ok(convert::RuleFor::Rule(
-                holders.take().expect("asked once"),
-                crate::path::RuleSpec::default(),
-            ))
-        })
+        convert::clean_at(
+            "x.yaml",
+            text.into(),
+            base,
+            ids,
+            &mut || {
+                Ok(convert::RuleFor::Rule(
+                    holders.take().expect("asked once"),
+                    crate::path::RuleSpec::default(),
+                ))
+            },
+            SystemTime::now(),
+        )
         .unwrap()
+    }
+
+    /// The identities of a new key, and the recipient strings of that key and of two
+    /// other new ones.
+    fn three_keys() -> (Vec<Box<dyn Identity>>, [String; 3]) {
+        let (ra, ids) = testkit::generated();
+        let others = [testkit::generated().0, testkit::generated().0];
+        let id = |r: &[Box<dyn Recipient>]| r[0].id().to_owned();
+        (ids, [id(&ra), id(&others[0]), id(&others[1])])
     }
 
     fn recipients(blob: &[u8]) -> Vec<String> {
@@ -438,27 +471,20 @@ mod tests {
     /// one side removed is not brought back because the other side still lists it.
     #[test]
     fn recipients_merge_as_sets_in_both_directions() {
-        let (ra, ids) = testkit::generated();
-        let (rb, _) = testkit::generated();
-        let (rc, _) = testkit::generated();
-        let (a, b, c) = (ra[0].id(), rb[0].id(), rc[0].id());
+        let (ids, [a, b, c]) = three_keys();
+        let (a, b, c) = (a.as_str(), b.as_str(), c.as_str());
         let base = enc_for(BASE, &ids, flat(&[a, b]), None);
         let edit =
             |t: &str, who: &[&str]| enc_for(&BASE.replace("a: 1", t), &ids, flat(who), Some(&base));
-        let merged = |ours: &[u8], theirs: &[u8]| {
-            let Merged::Clean(out) = merge_yaml(&base, ours, theirs, &ids) else {
-                panic!("conflict")
-            };
-            out
-        };
+        let merge_sides = |ours: &[u8], theirs: &[u8]| merged(&base, ours, theirs, &ids, false);
         // Theirs removes b; ours edits a value: b stays removed.
-        let out = merged(
+        let out = merge_sides(
             &edit("a: 10", &[a, b]),
             &enc_for(BASE, &ids, flat(&[a]), Some(&base)),
         );
         assert_eq!(recipients(&out), [a]);
         // Ours removes b; theirs, unchanged in recipients, does not bring it back.
-        let out = merged(
+        let out = merge_sides(
             &edit("a: 10", &[a]),
             &enc_for(
                 &BASE.replace("e: 5", "e: 50"),
@@ -469,7 +495,7 @@ mod tests {
         );
         assert_eq!(recipients(&out), [a]);
         // Theirs adds c to what ours has: c is added, once.
-        let out = merged(
+        let out = merge_sides(
             &edit("a: 10", &[a, b]),
             &enc_for(BASE, &ids, flat(&[a, b, c]), Some(&base)),
         );
@@ -481,10 +507,8 @@ mod tests {
     /// away from ours, neither those of the common ancestor nor those ours added.
     #[test]
     fn a_plaintext_side_removes_no_recipient() {
-        let (ra, ids) = testkit::generated();
-        let (rb, _) = testkit::generated();
-        let (rc, _) = testkit::generated();
-        let (a, b, c) = (ra[0].id(), rb[0].id(), rc[0].id());
+        let (ids, [a, b, c]) = three_keys();
+        let (a, b, c) = (a.as_str(), b.as_str(), c.as_str());
         let base = enc_for(BASE, &ids, flat(&[a, b]), None);
         let ours = enc_for(
             &BASE.replace("a: 1", "a: 10"),
@@ -493,9 +517,7 @@ mod tests {
             Some(&base),
         );
         let theirs = BASE.replace("e: 5", "e: 50");
-        let Merged::Clean(out) = merge_yaml(&base, &ours, theirs.as_bytes(), &ids) else {
-            panic!("conflict")
-        };
+        let out = merged(&base, &ours, theirs.as_bytes(), &ids, false);
         assert_eq!(recipients(&out), [a, b, c]);
     }
 
@@ -517,9 +539,7 @@ mod tests {
             Some(&base),
         );
         let theirs = enc_for(BASE, &ids, groups(&[&[a, c], &[b]]), Some(&base));
-        let Merged::Clean(out) = merge_yaml(&base, &ours, &theirs, &ids) else {
-            panic!("conflict")
-        };
+        let out = merged(&base, &ours, &theirs, &ids, false);
         let meta = convert::metadata_of("x.yaml", &out).unwrap();
         assert!(meta.has_key_groups(), "the merge flattened the key groups");
         assert_eq!(dec("x.yaml", out, &ids), BASE.replace("a: 1", "a: 10"));
@@ -531,12 +551,19 @@ mod tests {
     fn a_binary_file_changed_on_one_side_takes_that_side() {
         let (r, ids) = testkit::generated();
         let bin = |bytes: &[u8], base: Option<&[u8]>| {
-            convert::clean("k.bin", bytes.to_vec(), base, &ids, &mut || {
-                Ok(convert::RuleFor::Rule(
-                    flat(&[r[0].id()]),
-                    crate::path::RuleSpec::default(),
-                ))
-            })
+            convert::clean_at(
+                "k.bin",
+                bytes.to_vec(),
+                base,
+                &ids,
+                &mut || {
+                    Ok(convert::RuleFor::Rule(
+                        flat(&[r[0].id()]),
+                        crate::path::RuleSpec::default(),
+                    ))
+                },
+                SystemTime::now(),
+            )
             .unwrap()
         };
         let base = bin(&[0, 1, 2], None);

@@ -58,7 +58,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
-use super::service::{BadKey, KeyService, ServiceIdentity, ServiceRecipient};
+use super::service::{BadKey, KeyService, ServiceIdentity, ServiceKey, ServiceRecipient};
 use super::{RecipientError, SopsEntry, SopsFields};
 
 /// The default bound on connecting and on each attempt of a KMS call.
@@ -107,9 +107,8 @@ struct Shared {
     settings: Settings,
     runtime: OnceLock<Result<tokio::runtime::Runtime, KeyServiceError>>,
     clients: Mutex<HashMap<ClientKey, aws_sdk_kms::Client>>,
-    /// Regions that timed out or could not be reached: not tried again with this service
-    /// (a `git` checkout of many files waits for a dead endpoint once, not once per file).
-    down: Mutex<HashMap<String, KeyServiceError>>,
+    /// Regions found down.
+    down: super::service::Down,
 }
 
 impl std::fmt::Debug for Service {
@@ -162,9 +161,9 @@ pub struct KeySpec {
     pub profile: Option<String>,
 }
 
-impl KeySpec {
+impl ServiceKey for KeySpec {
     /// Parses `ARN[+context=k=v,…][+role=ROLE_ARN][+profile=NAME]`.
-    pub fn parse(text: &str) -> Result<Self, BadKey> {
+    fn parse(text: &str) -> Result<Self, BadKey> {
         let text = text.trim();
         let mut pieces = split_options(text).into_iter();
         let arn = pieces.next().unwrap_or_default();
@@ -273,7 +272,7 @@ impl KeySpec {
     }
 
     /// The canonical recipient string: the ARN, then the context (sorted), role and profile.
-    pub fn id(&self) -> String {
+    fn id(&self) -> String {
         let mut id = self.arn.clone();
         if !self.context.is_empty() {
             id.push_str("+context=");
@@ -374,14 +373,6 @@ impl KeyService for Service {
 
     fn is_recipient(text: &str) -> bool {
         is_kms_recipient(text)
-    }
-
-    fn parse_key(text: &str) -> Result<KeySpec, BadKey> {
-        KeySpec::parse(text)
-    }
-
-    fn key_id(key: &KeySpec) -> String {
-        key.id()
     }
 
     /// The base64 of the ciphertext blob.
@@ -600,16 +591,7 @@ where
 
 /// An error and its sources, one after the other (`a: b: c`), without repeats.
 fn chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut next = Some(err);
-    while let Some(e) = next {
-        let text = e.to_string();
-        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        next = e.source();
-    }
-    let joined = parts.join(": ");
+    let joined = super::service::error_chain(err);
     joined
         .strip_prefix("dispatch failure: ")
         .unwrap_or(&joined)
@@ -754,38 +736,6 @@ impl Service {
         })
     }
 
-    /// Fails at once if the key's region already timed out or was unreachable.
-    fn check_up(&self, spec: &KeySpec) -> Result<(), KeyServiceError> {
-        match self
-            .0
-            .down
-            .lock()
-            .ok()
-            .and_then(|d| d.get(&spec.region).cloned())
-        {
-            Some(f) => Err(KeyServiceError {
-                class: f.class,
-                detail: format!("{} (earlier in this run; not tried again)", f.detail),
-            }),
-            None => Ok(()),
-        }
-    }
-
-    /// Remembers a time-out or an unreachable endpoint for the key's region.
-    fn note_down<T>(
-        &self,
-        spec: &KeySpec,
-        result: Result<T, KeyServiceError>,
-    ) -> Result<T, KeyServiceError> {
-        if let Err(f) = &result
-            && matches!(f.class, FailureClass::TimedOut | FailureClass::Unreachable)
-            && let Ok(mut d) = self.0.down.lock()
-        {
-            d.insert(spec.region.clone(), f.clone());
-        }
-        result
-    }
-
     /// `Encrypt` of any payload under `spec`'s key (a data key, or a Shamir share of one
     /// for a SOPS key group): the ciphertext blob.
     pub fn encrypt(&self, spec: &KeySpec, plaintext: &[u8]) -> Result<Vec<u8>, KeyServiceError> {
@@ -842,8 +792,9 @@ impl Service {
         self.check_endpoint(spec)?;
         let runtime = self.runtime()?;
         let client = self.client(runtime, spec);
-        self.check_up(spec)?;
-        self.note_down(spec, runtime.block_on(self.with_retries(|| call(&client))))
+        self.0.down.check(&spec.region)?;
+        let result = runtime.block_on(self.with_retries(|| call(&client)));
+        self.0.down.note(&spec.region, result)
     }
 }
 

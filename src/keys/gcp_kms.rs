@@ -34,7 +34,6 @@
 
 mod credentials;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -50,7 +49,8 @@ use zeroize::Zeroizing;
 
 use super::http::Started;
 use super::service::{
-    BadKey, FailureClass, KeyService, KeyServiceError, ServiceIdentity, ServiceRecipient,
+    BadKey, FailureClass, KeyService, KeyServiceError, ServiceIdentity, ServiceKey,
+    ServiceRecipient,
 };
 use super::{RecipientError, SopsEntry, SopsFields};
 
@@ -153,10 +153,8 @@ struct Shared {
     started: OnceLock<Result<Started, KeyServiceError>>,
     /// The access token obtained from the credentials, while it lasts.
     token: Mutex<Option<credentials::Cached>>,
-    /// Hosts (`host:port`) that timed out or could not be reached: not tried again with this
-    /// service (a `git` checkout of many files waits for a dead host once, not once per
-    /// file).
-    down: Mutex<HashMap<String, KeyServiceError>>,
+    /// Hosts (`host:port`) found down.
+    down: super::service::Down,
 }
 
 impl fmt::Debug for Service {
@@ -178,9 +176,9 @@ pub struct KeySpec {
     pub key: String,
 }
 
-impl KeySpec {
+impl ServiceKey for KeySpec {
     /// Parses `gcpkms:projects/P/locations/L/keyRings/R/cryptoKeys/K`.
-    pub fn parse(text: &str) -> Result<Self, BadKey> {
+    fn parse(text: &str) -> Result<Self, BadKey> {
         let resource = text
             .trim()
             .strip_prefix(PREFIX)
@@ -188,6 +186,13 @@ impl KeySpec {
         Self::parse_resource(resource)
     }
 
+    /// The recipient string, `gcpkms:` and the resource name.
+    fn id(&self) -> String {
+        format!("{PREFIX}{}", self.resource())
+    }
+}
+
+impl KeySpec {
     /// Parses a crypto key's resource name, `projects/P/locations/L/keyRings/R/cryptoKeys/K`
     /// (SOPS's `resource_id`).
     pub fn parse_resource(resource: &str) -> Result<Self, BadKey> {
@@ -240,11 +245,6 @@ impl KeySpec {
             "projects/{}/locations/{}/keyRings/{}/cryptoKeys/{}",
             self.project, self.location, self.key_ring, self.key
         )
-    }
-
-    /// The recipient string, `gcpkms:` and the resource name.
-    pub fn id(&self) -> String {
-        format!("{PREFIX}{}", self.resource())
     }
 }
 
@@ -330,14 +330,6 @@ impl KeyService for Service {
 
     fn is_recipient(text: &str) -> bool {
         text.starts_with(PREFIX)
-    }
-
-    fn parse_key(text: &str) -> Result<KeySpec, BadKey> {
-        KeySpec::parse(text)
-    }
-
-    fn key_id(key: &KeySpec) -> String {
-        key.id()
     }
 
     /// The base64 ciphertext Cloud KMS returns.
@@ -539,18 +531,7 @@ impl Service {
     {
         let s = &self.0.settings;
         let authority = authority_of(url)?;
-        if let Some(f) = self
-            .0
-            .down
-            .lock()
-            .ok()
-            .and_then(|d| d.get(&authority).cloned())
-        {
-            return Err(KeyServiceError {
-                class: f.class,
-                detail: format!("{} (earlier in this run; not tried again)", f.detail),
-            });
-        }
+        self.0.down.check(&authority)?;
         let started = self.started()?;
         let attempts = s.max_attempts.max(1);
         let mut attempt = 1;
@@ -586,10 +567,7 @@ impl Service {
                 }
                 Ok(Ok((status, bytes))) => return Ok((status, Zeroizing::new(bytes.to_vec()))),
             };
-            if let Ok(mut d) = self.0.down.lock() {
-                d.insert(authority, failure.clone());
-            }
-            return Err(failure);
+            return self.0.down.note(&authority, Err(failure));
         }
     }
 

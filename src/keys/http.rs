@@ -106,16 +106,7 @@ pub(crate) fn transport_failure(
     timeout: Duration,
     certificate_hint: &str,
 ) -> KeyServiceError {
-    let mut parts: Vec<String> = Vec::new();
-    let mut next = Some(e);
-    while let Some(err) = next {
-        let text = err.to_string();
-        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        next = err.source();
-    }
-    let chain = parts.join(": ");
+    let chain = super::service::error_chain(e);
     let lower = chain.to_ascii_lowercase();
     if lower.contains("timed out") || lower.contains("timeout") {
         return KeyServiceError::new(

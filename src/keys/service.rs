@@ -117,6 +117,64 @@ pub(crate) fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(cap / 2 + jitter / 2)
 }
 
+/// An error and its sources, one after the other (`a: b: c`), each said once: what a
+/// transport or SDK failure says, for messages.
+#[cfg_attr(
+    not(any(feature = "aws-kms", feature = "vault", feature = "gcp-kms")),
+    allow(dead_code)
+)]
+pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
+}
+
+/// The endpoints of a key service found down in this process (timed out or unreachable):
+/// not tried again, so that a `git` checkout of many files waits for a dead endpoint once,
+/// not once per file.
+#[derive(Default)]
+pub(crate) struct Down(std::sync::Mutex<std::collections::HashMap<String, KeyServiceError>>);
+
+#[cfg_attr(
+    not(any(feature = "aws-kms", feature = "vault", feature = "gcp-kms")),
+    allow(dead_code)
+)]
+impl Down {
+    /// Fails at once, with the earlier failure, if `endpoint` was found down.
+    pub fn check(&self, endpoint: &str) -> Result<(), KeyServiceError> {
+        match self.0.lock().ok().and_then(|d| d.get(endpoint).cloned()) {
+            Some(f) => Err(KeyServiceError {
+                class: f.class,
+                detail: format!("{} (earlier in this run; not tried again)", f.detail),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// `result`, after remembering `endpoint` as down if it is a time-out or an
+    /// unreachable endpoint.
+    pub fn note<T>(
+        &self,
+        endpoint: &str,
+        result: Result<T, KeyServiceError>,
+    ) -> Result<T, KeyServiceError> {
+        if let Err(f) = &result
+            && matches!(f.class, FailureClass::TimedOut | FailureClass::Unreachable)
+            && let Ok(mut d) = self.0.lock()
+        {
+            d.insert(endpoint.to_owned(), f.clone());
+        }
+        result
+    }
+}
+
 /// A key service's recipient string that cannot be used, and why.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -134,24 +192,28 @@ impl From<String> for BadKey {
     }
 }
 
+/// A key service's recipient string, parsed: the key, and the options of every call made
+/// with it.
+pub trait ServiceKey: Sized + Send + Sync {
+    /// Parses one of the service's recipient strings.
+    fn parse(text: &str) -> Result<Self, BadKey>;
+
+    /// The recipient string, as stored in metadata (canonical: parsing it gives this key).
+    fn id(&self) -> String;
+}
+
 /// A remote key service (a KMS) as its recipients and identities use it: its recipient
 /// strings, and a payload wrapped and unwrapped by a call to it. The value is the
 /// service's connection state (settings, clients, endpoints found down), shared by clones.
 pub trait KeyService: Clone + Send + Sync + 'static {
-    /// A parsed recipient string: the key, and the options of every call made with it.
-    type Key: Send + Sync;
+    /// Its parsed recipient strings.
+    type Key: ServiceKey;
 
     /// Its name in messages (`AWS KMS`).
     const NAME: &'static str;
 
     /// Whether a stored recipient string is one of this service's, by its shape.
     fn is_recipient(text: &str) -> bool;
-
-    /// Parses one of its recipient strings.
-    fn parse_key(text: &str) -> Result<Self::Key, BadKey>;
-
-    /// The recipient string of `key`, as stored in metadata.
-    fn key_id(key: &Self::Key) -> String;
 
     /// Wraps `payload` (a data key, or a Shamir share of one) under `key`: the text stored
     /// as the wrapped key.
@@ -180,10 +242,10 @@ pub struct ServiceRecipient<S: KeyService> {
 impl<S: KeyService> ServiceRecipient<S> {
     /// Parses one of the service's recipient strings, to be reached through `service`.
     pub fn parse(text: &str, service: &S) -> Result<Self, RecipientError> {
-        let key = S::parse_key(text)
+        let key = S::Key::parse(text)
             .map_err(|BadKey(reason)| RecipientError::invalid(S::NAME, text.trim(), reason))?;
         Ok(ServiceRecipient {
-            id: S::key_id(&key),
+            id: key.id(),
             key,
             service: service.clone(),
         })
@@ -243,7 +305,7 @@ impl<S: KeyService> ServiceIdentity<S> {
             return None;
         }
         Some(
-            S::parse_key(recipient)
+            S::Key::parse(recipient)
                 .map_err(|BadKey(e)| {
                     KeyServiceError::new(
                         FailureClass::Other,

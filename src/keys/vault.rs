@@ -30,7 +30,7 @@
 //! exponential backoff and jitter, only when the server answers 429 (rate limited).
 
 use crate::keys::service::{FailureClass, KeyServiceError};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -45,7 +45,7 @@ use http_body_util::{BodyExt, Full};
 use zeroize::Zeroizing;
 
 use super::http::Started;
-use super::service::{BadKey, KeyService, ServiceIdentity, ServiceRecipient};
+use super::service::{BadKey, KeyService, ServiceIdentity, ServiceKey, ServiceRecipient};
 use super::{RecipientError, SopsEntry, SopsFields};
 
 /// The prefix of every transit recipient.
@@ -119,9 +119,8 @@ struct Shared {
     settings: Settings,
     started: OnceLock<Result<Started, KeyServiceError>>,
     warned: Mutex<HashSet<String>>,
-    /// Servers that timed out or could not be reached: not tried again with this service
-    /// (a `git` checkout of many files waits for a dead server once, not once per file).
-    down: Mutex<HashMap<String, KeyServiceError>>,
+    /// Servers found down.
+    down: super::service::Down,
 }
 
 impl fmt::Debug for Service {
@@ -143,9 +142,9 @@ pub struct KeySpec {
     pub name: String,
 }
 
-impl KeySpec {
+impl ServiceKey for KeySpec {
     /// Parses `vault:SCHEME://HOST[:PORT]/MOUNT/keys/NAME`.
-    pub fn parse(text: &str) -> Result<Self, BadKey> {
+    fn parse(text: &str) -> Result<Self, BadKey> {
         let url = text
             .trim()
             .strip_prefix(PREFIX)
@@ -191,13 +190,15 @@ impl KeySpec {
     }
 
     /// The canonical recipient string.
-    pub fn id(&self) -> String {
+    fn id(&self) -> String {
         format!(
             "{PREFIX}{}://{}/{}/keys/{}",
             self.scheme, self.authority, self.mount, self.name
         )
     }
+}
 
+impl KeySpec {
     fn endpoint(&self, action: &str) -> String {
         format!(
             "{}://{}/v1/{}/{action}/{}",
@@ -469,14 +470,6 @@ impl KeyService for Service {
         text.starts_with(PREFIX)
     }
 
-    fn parse_key(text: &str) -> Result<KeySpec, BadKey> {
-        KeySpec::parse(text)
-    }
-
-    fn key_id(key: &KeySpec) -> String {
-        key.id()
-    }
-
     /// The transit ciphertext (`vault:v1:…`).
     fn wrap(&self, key: &KeySpec, payload: &[u8]) -> Result<String, KeyServiceError> {
         self.encrypt(key, payload)
@@ -726,28 +719,11 @@ impl Service {
                 )
             });
         }
-        if let Some(f) = self
-            .0
-            .down
-            .lock()
-            .ok()
-            .and_then(|d| d.get(&spec.authority).cloned())
-        {
-            return Err(KeyServiceError {
-                class: f.class,
-                detail: format!("{} (earlier in this run; not tried again)", f.detail),
-            });
-        }
+        self.0.down.check(&spec.authority)?;
         let result = started
             .runtime
             .block_on(self.send(started, spec, action, body, token));
-        if let Err(f) = &result
-            && matches!(f.class, FailureClass::TimedOut | FailureClass::Unreachable)
-            && let Ok(mut d) = self.0.down.lock()
-        {
-            d.insert(spec.authority.clone(), f.clone());
-        }
-        result
+        self.0.down.note(&spec.authority, result)
     }
 
     /// Sends the request, again after a backoff while the server rate-limits it.

@@ -2,26 +2,6 @@
 use super::*;
 use crate::format::testkit::{parse_error, round_trip, sample_metadata};
 
-/// The granit walker alone, to run the contract on it without the fast path.
-struct FullYaml;
-
-impl Store for FullYaml {
-    fn format(&self) -> Format {
-        Format::Yaml
-    }
-    fn parse(&self, text: &str, options: ParseOptions) -> Result<Document, ParseError> {
-        parse_noting_shape(text, options, false)
-    }
-    fn metadata_insertion(
-        &self,
-        text: &str,
-        doc: &Document,
-        block: &Value,
-    ) -> Result<Insertion, ParseError> {
-        insertion(text, doc, block, false)
-    }
-}
-
 /// Runs the contract on the public store and on the granit walker alone, checks that the
 /// fast path agrees with the walker, and returns the encrypted text.
 fn check(text: &str) -> String {

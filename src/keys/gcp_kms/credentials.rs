@@ -356,15 +356,14 @@ fn token_answer(
 /// `application/x-www-form-urlencoded` for one value: unreserved characters as they are,
 /// everything else `%XX`.
 fn form_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    // Everything but RFC 3986's unreserved characters (`application/x-www-form-urlencoded`
+    // as RFC 6749 asks for, spaces included).
+    const FORM: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(value, FORM).to_string()
 }
 
 #[cfg(test)]

@@ -243,14 +243,19 @@ fn install_hook(repo: &Repo) -> Result<usize, CliError> {
     Ok(1)
 }
 
-/// Re-checks-out protected files whose work-tree copy is the (encrypted) index blob, so
-/// the smudge filter now decrypts them. Files with other content are left alone.
-fn unlock(repo: &Repo, top: &Path, ui: &Ui) -> Result<usize, CliError> {
-    let paths: Vec<String> = repo
+/// The tracked paths git's filter protects.
+fn protected_paths(repo: &Repo) -> Result<Vec<String>, CliError> {
+    Ok(repo
         .filtered_tracked()
         .map_err(git_error)?
         .into_iter()
-        .collect();
+        .collect())
+}
+
+/// Re-checks-out protected files whose work-tree copy is the (encrypted) index blob, so
+/// the smudge filter now decrypts them. Files with other content are left alone.
+fn unlock(repo: &Repo, top: &Path, ui: &Ui) -> Result<usize, CliError> {
+    let paths = protected_paths(repo)?;
     let mut blobs = BlobReader::start(repo).map_err(git_error)?;
     let mut stale = Vec::new();
     for (p, _, on_disk) in read_work_tree(ui, top, paths, "checking protected files") {
@@ -297,11 +302,7 @@ fn unlock(repo: &Repo, top: &Path, ui: &Ui) -> Result<usize, CliError> {
 /// Warns about protected paths whose index blob is plaintext (committed before the
 /// attributes): the attributes alone do not re-encrypt them.
 fn report_plaintext_in_index(repo: &Repo, ui: &Ui) -> Result<(), CliError> {
-    let paths: Vec<String> = repo
-        .filtered_tracked()
-        .map_err(git_error)?
-        .into_iter()
-        .collect();
+    let paths = protected_paths(repo)?;
     let mut blobs = BlobReader::start(repo).map_err(git_error)?;
     let plain: Vec<String> = paths
         .into_iter()
@@ -377,11 +378,7 @@ pub fn run_deinit(args: DeinitArgs, ui: &Ui) -> crate::cli::CmdResult {
 /// no plaintext stays in a work tree that no longer has a filter (and `git commit -a`
 /// cannot pick it up). Changed files are reported and left alone.
 fn lock(repo: &Repo, top: &Path, ui: &Ui) -> Result<usize, CliError> {
-    let paths: Vec<String> = repo
-        .filtered_tracked()
-        .map_err(git_error)?
-        .into_iter()
-        .collect();
+    let paths = protected_paths(repo)?;
     let mut blobs = BlobReader::start(repo).map_err(git_error)?;
     let mut count = 0;
     let mut modified = Vec::new();
