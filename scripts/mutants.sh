@@ -67,16 +67,20 @@ for g in "${groups[@]}"; do
          else
            run cli src/cli/io.rs src/cli/scratch.rs -- --bin vaultfile -- cli::io cli::scratch || status=1
          fi ;;
-    # The key services' host checks: the Vault server allow-list and the AWS region check,
-    # which decide where a credential may be sent.
+    # The key services' host checks, which decide where a credential may be sent: the
+    # Vault server allow-list, the AWS region check, and the GCP Cloud KMS resource names
+    # and endpoint (a recipient must not be able to add a host, a path or a query).
     # --full adds `call`, where the allow-list is consulted before anything is sent, and
-    # the tests against OpenBao and moto that see what reaches a server.
-    keys) if ((full)); then
-            extra+=(--re 'AllowList|parse_server|host_port|normal_host|is_region_name|check_endpoint|in call')
-            run keys src/keys/vault.rs src/keys/aws_kms.rs -- --lib --test integration -- keys:: vault:: kms:: || status=1
+    # the tests against OpenBao, moto and the Cloud KMS stand-in that see what reaches a
+    # server.
+    keys) checks='AllowList|parse_server|host_port|normal_host|is_region_name|check_endpoint|check_project|check_location|check_id|parse_resource|endpoint_base'
+          files=(src/keys/vault.rs src/keys/aws_kms.rs src/keys/gcp_kms.rs)
+          if ((full)); then
+            extra+=(--re "$checks|in call")
+            run keys "${files[@]}" -- --lib --test integration -- keys:: vault:: kms:: gcp_kms:: || status=1
           else
-            extra+=(--re 'AllowList|parse_server|host_port|normal_host|is_region_name|check_endpoint')
-            run keys src/keys/vault.rs src/keys/aws_kms.rs -- --lib -- keys:: || status=1
+            extra+=(--re "$checks")
+            run keys "${files[@]}" -- --lib -- keys:: || status=1
           fi ;;
     *) echo "unknown group: $g (crypto, engine, git, cli, keys)" >&2; exit 2 ;;
   esac
