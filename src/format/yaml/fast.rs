@@ -135,7 +135,9 @@ fn tail(text: &str, start: usize, leaves: Leaves) -> Option<Analysis> {
             metadata: Some(finish_metadata(text, raw)),
             placement_hint: None,
         },
-        shape: Shape::AppendKey,
+        // As the walker judges the whole text: a stream that ends with `...` takes a new
+        // document, even when its last root mapping would otherwise take the key.
+        shape: w.shape,
     })
 }
 

@@ -809,3 +809,12 @@ fn block_scalar_trailing_tab_line_stays_inside_the_span() {
         "the tab line must be encrypted with the block: {enc:?}"
     );
 }
+
+/// Regression (found by `simple_documents_agree_with_granit`): a top-level `vaultfile:`
+/// mapping of the file's own, followed by the document end marker.
+#[test]
+fn a_files_own_vaultfile_key_before_a_document_end_marker() {
+    let text = "vaultfile:\n a: A\n...\n";
+    same_as_full(text);
+    check_plaintext(&FullYaml, text);
+}
