@@ -86,8 +86,8 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;encrypt'= {
-            cand -r 'Encrypt to RECIPIENT: an age public key (age1…) or an SSH public key ("ssh-ed25519 AAAA…") (repeatable)'
-            cand --recipient 'Encrypt to RECIPIENT: an age public key (age1…) or an SSH public key ("ssh-ed25519 AAAA…") (repeatable)'
+            cand -r 'Encrypt to RECIPIENT: an age public key (age1…), an SSH public key ("ssh-ed25519 AAAA…"), `passphrase`, or a key service''s key (see "Key services" in the README) (repeatable)'
+            cand --recipient 'Encrypt to RECIPIENT: an age public key (age1…), an SSH public key ("ssh-ed25519 AAAA…"), `passphrase`, or a key service''s key (see "Key services" in the README) (repeatable)'
             cand -R 'Encrypt to every recipient listed in FILE, one per line, # for comments (repeatable)'
             cand --recipients-file 'Encrypt to every recipient listed in FILE, one per line, # for comments (repeatable)'
             cand -o 'Write the encrypted file to OUT instead of standard output'
@@ -140,8 +140,8 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;edit'= {
             cand --input-type 'The file''s format [default: from the file extension; binary if unknown]'
-            cand -r 'Encrypt to RECIPIENT: an age public key (age1…) or an SSH public key ("ssh-ed25519 AAAA…") (repeatable)'
-            cand --recipient 'Encrypt to RECIPIENT: an age public key (age1…) or an SSH public key ("ssh-ed25519 AAAA…") (repeatable)'
+            cand -r 'Encrypt to RECIPIENT: an age public key (age1…), an SSH public key ("ssh-ed25519 AAAA…"), `passphrase`, or a key service''s key (see "Key services" in the README) (repeatable)'
+            cand --recipient 'Encrypt to RECIPIENT: an age public key (age1…), an SSH public key ("ssh-ed25519 AAAA…"), `passphrase`, or a key service''s key (see "Key services" in the README) (repeatable)'
             cand -R 'Encrypt to every recipient listed in FILE, one per line, # for comments (repeatable)'
             cand --recipients-file 'Encrypt to every recipient listed in FILE, one per line, # for comments (repeatable)'
             cand --encrypted-regex 'Encrypt only values under keys matching REGEX (e.g. ''^(data|stringData)$'')'

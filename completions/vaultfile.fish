@@ -89,7 +89,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -s y -l yes -d
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -l force -d 'Replace an existing configuration file'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s r -l recipient -d 'Encrypt to RECIPIENT: an age public key (age1…) or an SSH public key ("ssh-ed25519 AAAA…") (repeatable)' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s r -l recipient -d 'Encrypt to RECIPIENT: an age public key (age1…), an SSH public key ("ssh-ed25519 AAAA…"), `passphrase`, or a key service\'s key (see "Key services" in the README) (repeatable)' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s R -l recipients-file -d 'Encrypt to every recipient listed in FILE, one per line, # for comments (repeatable)' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s o -l output -d 'Write the encrypted file to OUT instead of standard output' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l input-type -d 'The input\'s format [default: from the file extension; binary if unknown]' -r -f -a "yaml\t''
@@ -153,7 +153,7 @@ json\t''
 toml\t''
 dotenv\t''
 binary\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -s r -l recipient -d 'Encrypt to RECIPIENT: an age public key (age1…) or an SSH public key ("ssh-ed25519 AAAA…") (repeatable)' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -s r -l recipient -d 'Encrypt to RECIPIENT: an age public key (age1…), an SSH public key ("ssh-ed25519 AAAA…"), `passphrase`, or a key service\'s key (see "Key services" in the README) (repeatable)' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -s R -l recipients-file -d 'Encrypt to every recipient listed in FILE, one per line, # for comments (repeatable)' -r -F
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l encrypted-regex -d 'Encrypt only values under keys matching REGEX (e.g. \'^(data|stringData)$\')' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l unencrypted-regex -d 'Leave values under keys matching REGEX in plaintext (e.g. \'^(user|host|port)$\')' -r

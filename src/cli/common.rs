@@ -111,7 +111,7 @@ impl RuleArgs {
 /// The recipient flags.
 #[derive(Debug, Default, clap::Args)]
 pub struct RecipientArgs {
-    /// Encrypt to RECIPIENT: an age public key (age1…) or an SSH public key ("ssh-ed25519 AAAA…") (repeatable)
+    /// Encrypt to RECIPIENT: an age public key (age1…), an SSH public key ("ssh-ed25519 AAAA…"), `passphrase`, or a key service's key (see "Key services" in the README) (repeatable)
     #[arg(
         short = 'r',
         long = "recipient",
@@ -134,14 +134,13 @@ impl RecipientArgs {
     /// Parses every recipient given, de-duplicated, in order.
     pub fn parse(&self) -> Result<Vec<Box<dyn Recipient>>, CliError> {
         let mut out: Vec<Box<dyn Recipient>> = Vec::new();
-        let bad = |e: keys::RecipientError| {
-            CliError::new(ExitKind::Recipients, e.to_string())
-            .hint("age public keys start with age1; SSH keys look like the line in ~/.ssh/id_ed25519.pub")
-        };
         // `-r ARN+context=a=1,b=2`: clap split the context at its comma; join it back.
         let recipients = keys::rejoin_split_recipients(&self.recipients);
         for r in recipients.iter().filter(|r| !r.trim().is_empty()) {
-            out.push(keys::parse_recipient_with(r, &super::key_services::context()).map_err(bad)?);
+            out.push(
+                keys::parse_recipient_with(r, &super::key_services::context())
+                    .map_err(|e| CliError::recipient(r, e))?,
+            );
         }
         for f in &self.recipients_files {
             let text = std::fs::read_to_string(f)

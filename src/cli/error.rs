@@ -79,6 +79,23 @@ impl CliError {
         self
     }
 
+    /// A recipient string (`text`, as given) that cannot be used, with a hint for its kind.
+    pub fn recipient(text: &str, err: vaultfile::keys::RecipientError) -> Self {
+        // A key service's recipient (a KMS key's name) gets no hint about age keys.
+        let service = vaultfile::keys::source_of(text)
+            .filter(|s| s.sops_config_fields().is_some())
+            .map(|s| s.name());
+        let hint = match service {
+            Some(name) => format!(
+                "check the {name} key's name: the README's \"Key services\" section shows its form"
+            ),
+            None => "age public keys start with age1; SSH keys look like the line in \
+                     ~/.ssh/id_ed25519.pub; `passphrase` asks for one"
+                .to_owned(),
+        };
+        CliError::new(ExitKind::Recipients, err.to_string()).hint(hint)
+    }
+
     /// An I/O error on `path`.
     pub fn io(action: &str, path: &Path, err: std::io::Error) -> Self {
         let hint = match err.kind() {

@@ -320,10 +320,8 @@ pub fn change_holders(
     let usage = |m: String| CliError::new(ExitKind::Usage, m);
     let mut parsed = Vec::new();
     for a in add {
-        parsed.push(keys::parse_recipient_with(a, &context).map_err(|e| {
-            CliError::new(ExitKind::Recipients, e.to_string())
-                .hint("age public keys start with age1; SSH keys look like the line in ~/.ssh/id_ed25519.pub; `passphrase` asks for one")
-        })?);
+        parsed
+            .push(keys::parse_recipient_with(a, &context).map_err(|e| CliError::recipient(a, e))?);
     }
     let remove = |list: &mut Vec<Box<dyn Recipient>>| -> usize {
         let before = list.len();

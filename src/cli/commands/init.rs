@@ -84,10 +84,8 @@ pub fn run(args: InitArgs, ui: &Ui) -> crate::cli::CmdResult {
         }
     };
     for r in &recipients {
-        keys::parse_recipient_with(r, &crate::cli::key_services::context()).map_err(|e| {
-            CliError::new(ExitKind::Recipients, e.to_string())
-                .hint("age public keys start with age1; SSH keys look like the line in ~/.ssh/id_ed25519.pub")
-        })?;
+        keys::parse_recipient_with(r, &crate::cli::key_services::context())
+            .map_err(|e| CliError::recipient(r, e))?;
     }
 
     let path_regex = match (&args.path_regex, ask) {
