@@ -688,6 +688,7 @@ mod tests {
         for ok in [
             "gcpkms:projects/123456789012/locations/global/keyRings/r/cryptoKeys/k",
             "gcpkms:projects/example.com:my-project/locations/us/keyRings/R-1/cryptoKeys/K_2",
+            "gcpkms:projects/example-corp.co.uk:my-project/locations/us/keyRings/r/cryptoKeys/k",
             "  gcpkms:projects/abcdef/locations/nam-eur-asia1/keyRings/r/cryptoKeys/k  ",
         ] {
             assert!(KeySpec::parse(ok).is_ok(), "{ok}");
@@ -736,6 +737,10 @@ mod tests {
             ),
             (
                 "gcpkms:projects/evil..com:my-project/locations/global/keyRings/r/cryptoKeys/k",
+                "not a project ID",
+            ),
+            (
+                "gcpkms:projects/exa_mple.com:my-project/locations/global/keyRings/r/cryptoKeys/k",
                 "not a project ID",
             ),
             (
