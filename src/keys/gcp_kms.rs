@@ -747,6 +747,19 @@ mod tests {
                 "gcpkms:projects/my-project/locations/Global/keyRings/r/cryptoKeys/k",
                 "not a location",
             ),
+            // Each condition on its own: a leading hyphen (every character allowed), and
+            // a name too long (every character allowed, starting with a letter).
+            (
+                "gcpkms:projects/my-project/locations/-eu/keyRings/r/cryptoKeys/k",
+                "not a location",
+            ),
+            (
+                &format!(
+                    "gcpkms:projects/my-project/locations/{}/keyRings/r/cryptoKeys/k",
+                    "a".repeat(64)
+                ),
+                "not a location",
+            ),
             (
                 "gcpkms:projects/my-project/locations/global/keyRings/r.s/cryptoKeys/k",
                 "not a key ring ID",
