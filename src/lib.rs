@@ -8,7 +8,7 @@
 //! `docs/ARCHITECTURE.md` has the map):
 //! - [`path`]: canonical key paths (the AEAD associated data) and the selection rules.
 //! - [`crypto`]: the data key, the deterministic value cipher (AES-SIV) and the file MAC.
-//! - [`format`]: one folder per file format: a [`format::Store`] finds each leaf value's
+//! - [`format`](mod@format): one folder per file format: a [`format::Store`] finds each leaf value's
 //!   byte span and places the metadata block; [`format::patch`] edits one value in the
 //!   file's own style; [`format::view`] is the read model (YAML aliases, merge keys and
 //!   documents resolved) that every command reading values goes through.
