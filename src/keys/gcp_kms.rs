@@ -44,10 +44,10 @@ use ::age::secrecy::{ExposeSecret, SecretString};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use zeroize::Zeroizing;
 
-use super::http::Started;
+use super::http::{Exchange, Started};
 use super::service::{
     BadKey, FailureClass, KeyService, KeyServiceError, ServiceIdentity, ServiceKey,
     ServiceRecipient,
@@ -523,52 +523,20 @@ impl Service {
         Err(error_answer(status, &json, action))
     }
 
-    /// Sends the request `build` makes to `url`, again after a backoff while the host
-    /// answers 429; returns the status and body of the last answer.
+    /// Sends the request `build` makes to `url` (see [`Started::exchange`]).
     fn exchange<F>(&self, url: &str, build: F) -> Result<(u16, Zeroizing<Vec<u8>>), KeyServiceError>
     where
         F: Fn() -> Result<http::Request<Full<Bytes>>, http::Error>,
     {
         let s = &self.0.settings;
         let authority = authority_of(url)?;
-        self.0.down.check(&authority)?;
-        let started = self.started()?;
-        let attempts = s.max_attempts.max(1);
-        let mut attempt = 1;
-        loop {
-            let req = build().map_err(|e| {
-                KeyServiceError::new(
-                    FailureClass::Other,
-                    format!("cannot build the request to {authority}: {e}"),
-                )
-            })?;
-            let result = started.runtime.block_on(async {
-                tokio::time::timeout(s.timeout, async {
-                    let response = started.client.request(req).await?;
-                    let status = response.status().as_u16();
-                    let bytes = response.into_body().collect().await?.to_bytes();
-                    Ok::<_, Box<dyn std::error::Error + Send + Sync>>((status, bytes))
-                })
-                .await
-            });
-            let failure = match result {
-                Err(_) => KeyServiceError::new(
-                    FailureClass::TimedOut,
-                    format!(
-                        "no answer from {authority} within {}",
-                        humantime::format_duration(s.timeout)
-                    ),
-                ),
-                Ok(Err(e)) => super::http::transport_failure(&authority, e.as_ref(), s.timeout, ""),
-                Ok(Ok((429, _))) if attempt < attempts => {
-                    std::thread::sleep(super::service::backoff(attempt));
-                    attempt += 1;
-                    continue;
-                }
-                Ok(Ok((status, bytes))) => return Ok((status, Zeroizing::new(bytes.to_vec()))),
-            };
-            return self.0.down.note(&authority, Err(failure));
-        }
+        let x = Exchange {
+            authority: &authority,
+            timeout: s.timeout,
+            attempts: s.max_attempts,
+            certificate_hint: "",
+        };
+        self.started()?.exchange(&self.0.down, &x, build)
     }
 
     /// The runtime and the client, made the first time a host is called.

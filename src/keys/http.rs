@@ -8,11 +8,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::Full;
+use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
+use zeroize::Zeroizing;
 
-use super::service::{FailureClass, KeyServiceError};
+use super::service::{Down, FailureClass, KeyServiceError};
 
 /// The client the services send their requests with.
 pub(crate) type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
@@ -45,6 +46,70 @@ impl Started {
             Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector)
         };
         Ok(Started { runtime, client })
+    }
+}
+
+/// How a request is sent: to whom (for messages, and the memory of hosts found down), how
+/// long to wait for it, and how many times to try it while the host rate-limits.
+pub(crate) struct Exchange<'a> {
+    /// The host's `host:port`.
+    pub authority: &'a str,
+    /// The bound on the whole request.
+    pub timeout: Duration,
+    /// How many times a request the host answers 429 is tried (at least once).
+    pub attempts: u32,
+    /// Added to a transport failure that speaks of a certificate (see [`transport_failure`]).
+    pub certificate_hint: &'a str,
+}
+
+impl Started {
+    /// Sends the request `build` makes, again after a backoff while the host answers 429:
+    /// the status and body of the last answer. A host in `down` is not tried, and one that
+    /// times out or cannot be reached is added to it.
+    pub fn exchange<F>(
+        &self,
+        down: &Down,
+        x: &Exchange<'_>,
+        build: F,
+    ) -> Result<(u16, Zeroizing<Vec<u8>>), KeyServiceError>
+    where
+        F: Fn() -> Result<http::Request<Full<Bytes>>, http::Error>,
+    {
+        down.check(x.authority)?;
+        let mut attempt = 1;
+        loop {
+            let req = build()
+                .map_err(|e| other(format!("cannot build the request to {}: {e}", x.authority)))?;
+            let result = self.runtime.block_on(async {
+                tokio::time::timeout(x.timeout, async {
+                    let response = self.client.request(req).await?;
+                    let status = response.status().as_u16();
+                    let bytes = response.into_body().collect().await?.to_bytes();
+                    Ok::<_, Box<dyn std::error::Error + Send + Sync>>((status, bytes))
+                })
+                .await
+            });
+            let failure = match result {
+                Err(_) => KeyServiceError::new(
+                    FailureClass::TimedOut,
+                    format!(
+                        "no answer from {} within {}",
+                        x.authority,
+                        humantime::format_duration(x.timeout)
+                    ),
+                ),
+                Ok(Err(e)) => {
+                    transport_failure(x.authority, e.as_ref(), x.timeout, x.certificate_hint)
+                }
+                Ok(Ok((429, _))) if attempt < x.attempts.max(1) => {
+                    std::thread::sleep(super::service::backoff(attempt));
+                    attempt += 1;
+                    continue;
+                }
+                Ok(Ok((status, bytes))) => return Ok((status, Zeroizing::new(bytes.to_vec()))),
+            };
+            return down.note(x.authority, Err(failure));
+        }
     }
 }
 

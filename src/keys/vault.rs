@@ -41,10 +41,10 @@ use ::age::secrecy::{ExposeSecret, SecretString};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use zeroize::Zeroizing;
 
-use super::http::Started;
+use super::http::{Exchange, Started};
 use super::service::{BadKey, KeyService, ServiceIdentity, ServiceKey, ServiceRecipient};
 use super::{RecipientError, SopsEntry, SopsFields};
 
@@ -719,28 +719,14 @@ impl Service {
                 )
             });
         }
-        self.0.down.check(&spec.authority)?;
-        let result = started
-            .runtime
-            .block_on(self.send(started, spec, action, body, token));
-        self.0.down.note(&spec.authority, result)
-    }
-
-    /// Sends the request, again after a backoff while the server rate-limits it.
-    async fn send(
-        &self,
-        started: &Started,
-        spec: &KeySpec,
-        action: &str,
-        body: &str,
-        token: &SecretString,
-    ) -> Result<serde_json::Value, KeyServiceError> {
-        let s = &self.0.settings;
-        let service = started;
         let url = spec.endpoint(action);
-        let attempts = s.max_attempts.max(1);
-        let mut attempt = 1;
-        loop {
+        let x = Exchange {
+            authority: &spec.authority,
+            timeout: s.timeout,
+            attempts: s.max_attempts,
+            certificate_hint: " (set VAULT_CACERT to the server's CA certificate)",
+        };
+        let (status, bytes) = started.exchange(&self.0.down, &x, || {
             let mut req = http::Request::post(&url)
                 .header("X-Vault-Token", token.expose_secret())
                 .header("X-Vault-Request", "true")
@@ -748,64 +734,28 @@ impl Service {
             if let Some(ns) = &s.namespace {
                 req = req.header("X-Vault-Namespace", ns.as_str());
             }
-            let req = req
-                .body(Full::new(Bytes::copy_from_slice(body.as_bytes())))
-                .map_err(|e| KeyServiceError {
-                    class: FailureClass::Other,
-                    detail: format!("cannot build the request: {e}"),
-                })?;
-            let result = tokio::time::timeout(s.timeout, async {
-                let response = service.client.request(req).await?;
-                let status = response.status().as_u16();
-                let bytes = response.into_body().collect().await?.to_bytes();
-                Ok::<_, Box<dyn std::error::Error + Send + Sync>>((status, bytes))
-            })
-            .await;
-            let failure = match result {
-                Err(_) => KeyServiceError {
-                    class: FailureClass::TimedOut,
-                    detail: format!(
-                        "no answer from {} within {}",
-                        spec.authority,
-                        humantime::format_duration(s.timeout)
-                    ),
-                },
-                Ok(Err(e)) => super::http::transport_failure(
-                    &spec.authority,
-                    e.as_ref(),
-                    s.timeout,
-                    " (set VAULT_CACERT to the server's CA certificate)",
-                ),
-                Ok(Ok((status, bytes))) => {
-                    let bytes = Zeroizing::new(bytes.to_vec());
-                    let json: serde_json::Value =
-                        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
-                    if (200..300).contains(&status) {
-                        return Ok(json);
-                    }
-                    let messages: Vec<&str> = json
-                        .get("errors")
-                        .and_then(|e| e.as_array())
-                        .map(|a| a.iter().filter_map(|m| m.as_str()).collect())
-                        .unwrap_or_default();
-                    let message = messages.join("; ").replace('\n', " ");
-                    let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
-                    KeyServiceError {
-                        class: class_of(status, &message),
-                        detail: if message.is_empty() {
-                            format!("HTTP {status} from {url}")
-                        } else {
-                            format!("{message} (HTTP {status})")
-                        },
-                    }
-                }
-            };
-            if failure.class != FailureClass::Throttled || attempt >= attempts {
-                return Err(failure);
-            }
-            tokio::time::sleep(super::service::backoff(attempt)).await;
-            attempt += 1;
+            req.body(Full::new(Bytes::copy_from_slice(body.as_bytes())))
+        })?;
+        let json: serde_json::Value =
+            serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+        if (200..300).contains(&status) {
+            return Ok(json);
         }
+        let messages: Vec<&str> = json
+            .get("errors")
+            .and_then(|e| e.as_array())
+            .map(|a| a.iter().filter_map(|m| m.as_str()).collect())
+            .unwrap_or_default();
+        let message = messages.join("; ").replace('\n', " ");
+        let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
+        Err(KeyServiceError {
+            class: class_of(status, &message),
+            detail: if message.is_empty() {
+                format!("HTTP {status} from {url}")
+            } else {
+                format!("{message} (HTTP {status})")
+            },
+        })
     }
 }
 
