@@ -96,6 +96,35 @@ impl Env {
         out.stdout
     }
 
+    /// Writes `plain` as `plain-NAME` and encrypts it to `recipients` with `c`, a `vaultfile`
+    /// command whose environment the caller prepared (a key service's endpoint and
+    /// credentials); returns the encrypted file, `NAME`.
+    pub fn encrypt_with(
+        &self,
+        mut c: Command,
+        name: &str,
+        plain: &str,
+        recipients: &[&str],
+    ) -> PathBuf {
+        let input = self.write(&format!("plain-{name}"), plain);
+        c.arg("encrypt");
+        for r in recipients {
+            c.args(["-r", r]);
+        }
+        let out = c
+            .arg(&input)
+            .arg("-o")
+            .arg(self.path(name))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "encrypt failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        self.path(name)
+    }
+
     /// Decrypts `file` and returns stdout.
     pub fn decrypt(&self, file: &Path, extra: &[&str]) -> Vec<u8> {
         let out = self

@@ -166,26 +166,9 @@ fn closed_port() -> u16 {
     services::free_port()
 }
 
-/// Encrypts PLAIN to `recipients` with `creds`; returns the file.
+/// Encrypts PLAIN to `recipients` with an access token; returns the file.
 fn encrypt_to(env: &Env, gcp: &Gcp, name: &str, recipients: &[&str]) -> std::path::PathBuf {
-    let plain = env.write(&format!("plain-{name}"), PLAIN);
-    let mut c = cmd(env, gcp, Creds::Token(TOKEN));
-    c.arg("encrypt");
-    for r in recipients {
-        c.args(["-r", r]);
-    }
-    let out = c
-        .arg(&plain)
-        .arg("-o")
-        .arg(env.path(name))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "encrypt failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    env.path(name)
+    env.encrypt_with(cmd(env, gcp, Creds::Token(TOKEN)), name, PLAIN, recipients)
 }
 
 /// Runs `c` (with its arguments); returns the exit code, stdout and stderr.

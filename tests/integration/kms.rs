@@ -90,25 +90,9 @@ fn kms_env(c: &mut Command, endpoint: &str) {
 
 /// Encrypts PLAIN (as `name`) to `recipients` with KMS at `endpoint`; returns the file.
 fn encrypt_to(env: &Env, name: &str, recipients: &[&str], endpoint: &str) -> std::path::PathBuf {
-    let plain = env.write(&format!("plain-{name}"), PLAIN);
     let mut c = env.bare_cmd();
     kms_env(&mut c, endpoint);
-    c.arg("encrypt");
-    for r in recipients {
-        c.args(["-r", r]);
-    }
-    let out = c
-        .arg(&plain)
-        .arg("-o")
-        .arg(env.path(name))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "encrypt failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    env.path(name)
+    env.encrypt_with(c, name, PLAIN, recipients)
 }
 
 /// Decrypts `file` with KMS only (no local key); returns (success, stdout, stderr).

@@ -135,25 +135,9 @@ fn settled(count: &AtomicUsize) -> usize {
 
 /// Encrypts PLAIN to `recipients` with `token`; returns the file.
 fn encrypt_to(env: &Env, name: &str, recipients: &[&str], token: &str) -> std::path::PathBuf {
-    let plain = env.write(&format!("plain-{name}"), PLAIN);
     let mut c = env.bare_cmd();
     with_token(&mut c, token);
-    c.arg("encrypt");
-    for r in recipients {
-        c.args(["-r", r]);
-    }
-    let out = c
-        .arg(&plain)
-        .arg("-o")
-        .arg(env.path(name))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "encrypt failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    env.path(name)
+    env.encrypt_with(c, name, PLAIN, recipients)
 }
 
 fn decrypt_with(env: &Env, c: &mut Command, file: &std::path::Path) -> (bool, String, String) {
