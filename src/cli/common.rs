@@ -61,7 +61,7 @@ pub fn format_for_plain(input: &Input, explicit: Option<Format>) -> Result<Forma
         Some(p) => Ok(Format::from_path(p)),
         None => Err(
             CliError::new(ExitKind::Usage, "cannot tell the format of standard input").hint(
-                format!("pass --input-type {}", Format::names(&Format::ALL, "|")),
+                format!("pass --input-type {}", Format::names(Format::ALL, "|")),
             ),
         ),
     }

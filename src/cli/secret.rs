@@ -184,7 +184,7 @@ pub fn load(
         )
         .hint(format!(
             "pass --input-type {} if the name misleads, or use `vaultfile edit`",
-            Format::names(&Format::structured().collect::<Vec<_>>(), "|")
+            Format::names(Format::structured(), "|")
         ))),
     }
 }

@@ -74,12 +74,9 @@ impl Format {
     }
 
     /// The names of `formats`, joined by `sep` (`yaml|json|toml`), for messages.
-    pub fn names(formats: &[Format], sep: &str) -> String {
-        formats
-            .iter()
-            .map(|f| f.name())
-            .collect::<Vec<_>>()
-            .join(sep)
+    pub fn names(formats: impl IntoIterator<Item = Format>, sep: &str) -> String {
+        let names: Vec<&str> = formats.into_iter().map(Format::name).collect();
+        names.join(sep)
     }
 
     /// The formats whose values vaultfile finds one by one: all but binary.
