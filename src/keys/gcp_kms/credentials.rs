@@ -80,9 +80,8 @@ impl Service {
     /// An access token: the one given, the one kept while it lasts, or a new one.
     pub(super) fn access_token(&self) -> Result<SecretString, KeyServiceError> {
         let credentials = &self.0.settings.credentials;
-        if let Credentials::AccessToken { token, .. } = credentials {
-            return Ok(token.clone());
-        }
+        // A token given is used as it is (and never kept below); the others are kept while
+        // they last.
         if let Ok(cached) = self.0.token.lock()
             && let Some(c) = cached.as_ref()
             && Instant::now() + EARLY < c.until
