@@ -31,7 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate an age identity (X25519 key pair)')
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate an age identity (post-quantum by default)')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a starter .vaultfile.yaml (who can decrypt which files)')
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt the values of a YAML, JSON, TOML or dotenv file (any other file whole)')
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a file encrypted by vaultfile (or by SOPS)')
@@ -65,6 +65,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]')
             [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
             [CompletionResult]::new('--vault-allow', '--vault-allow', [CompletionResultType]::ParameterName, 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed')
+            [CompletionResult]::new('--x25519', '--x25519', [CompletionResultType]::ParameterName, 'Make a classical X25519 key (`age1…`) instead of a post-quantum one')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -679,7 +680,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             break
         }
         'vaultfile;help' {
-            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate an age identity (X25519 key pair)')
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate an age identity (post-quantum by default)')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a starter .vaultfile.yaml (who can decrypt which files)')
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt the values of a YAML, JSON, TOML or dotenv file (any other file whole)')
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a file encrypted by vaultfile (or by SOPS)')

@@ -1924,7 +1924,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__keygen)
-            opts="-o -y -q -h --output --public --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-o -y -q -h --output --public --x25519 --quiet --color --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -28,7 +28,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand keygen 'Generate an age identity (X25519 key pair)'
+            cand keygen 'Generate an age identity (post-quantum by default)'
             cand init 'Write a starter .vaultfile.yaml (who can decrypt which files)'
             cand encrypt 'Encrypt the values of a YAML, JSON, TOML or dotenv file (any other file whole)'
             cand decrypt 'Decrypt a file encrypted by vaultfile (or by SOPS)'
@@ -61,6 +61,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
+            cand --x25519 'Make a classical X25519 key (`age1…`) instead of a post-quantum one'
             cand -q 'Print no warnings or progress on stderr'
             cand --quiet 'Print no warnings or progress on stderr'
             cand -h 'Print help (see more with ''--help'')'
@@ -621,7 +622,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'vaultfile;help'= {
-            cand keygen 'Generate an age identity (X25519 key pair)'
+            cand keygen 'Generate an age identity (post-quantum by default)'
             cand init 'Write a starter .vaultfile.yaml (who can decrypt which files)'
             cand encrypt 'Encrypt the values of a YAML, JSON, TOML or dotenv file (any other file whole)'
             cand decrypt 'Decrypt a file encrypted by vaultfile (or by SOPS)'

@@ -36,7 +36,7 @@ complete -c vaultfile -n "__fish_vaultfile_needs_command" -l vault-allow -d 'Vau
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -s V -l version -d 'Print version'
-complete -c vaultfile -n "__fish_vaultfile_needs_command" -f -a "keygen" -d 'Generate an age identity (X25519 key pair)'
+complete -c vaultfile -n "__fish_vaultfile_needs_command" -f -a "keygen" -d 'Generate an age identity (post-quantum by default)'
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -f -a "init" -d 'Write a starter .vaultfile.yaml (who can decrypt which files)'
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -f -a "encrypt" -d 'Encrypt the values of a YAML, JSON, TOML or dotenv file (any other file whole)'
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -f -a "decrypt" -d 'Decrypt a file encrypted by vaultfile (or by SOPS)'
@@ -70,6 +70,7 @@ vault\t'Vault / OpenBao transit'
 gcp-kms\t'Google Cloud KMS'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -l x25519 -d 'Make a classical X25519 key (`age1…`) instead of a post-quantum one'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -s r -l recipient -d 'Encrypt to RECIPIENT (repeatable) instead of your own key' -r
@@ -647,7 +648,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -l kms-
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate upgrade keys status demo git scan completions help" -f -a "keygen" -d 'Generate an age identity (X25519 key pair)'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate upgrade keys status demo git scan completions help" -f -a "keygen" -d 'Generate an age identity (post-quantum by default)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate upgrade keys status demo git scan completions help" -f -a "init" -d 'Write a starter .vaultfile.yaml (who can decrypt which files)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate upgrade keys status demo git scan completions help" -f -a "encrypt" -d 'Encrypt the values of a YAML, JSON, TOML or dotenv file (any other file whole)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand help; and not __fish_seen_subcommand_from keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate upgrade keys status demo git scan completions help" -f -a "decrypt" -d 'Decrypt a file encrypted by vaultfile (or by SOPS)'

@@ -6,6 +6,8 @@
 //! One age file per recipient (not one for all) keeps each recipient's entry independent,
 //! so adding or removing one changes one line of the metadata.
 
+pub mod pq;
+
 use std::io::{Read, Write};
 use std::str::FromStr;
 use std::sync::Arc;
@@ -154,6 +156,69 @@ impl super::Identity for Identity {
     }
 }
 
+/// A passphrase-protected identity file (`age -p keys.txt`), opened the first time a key
+/// wrapped for an age recipient is to be unwrapped. Its content is then read as any
+/// identity file, so it may hold post-quantum keys, which the `age` crate's own
+/// `encrypted::Identity` does not read yet.
+struct ProtectedFile {
+    name: String,
+    /// The encrypted file (not secret).
+    content: Vec<u8>,
+    callbacks: Arc<dyn Callbacks>,
+    opened: std::sync::OnceLock<Result<Vec<Box<dyn super::Identity>>, String>>,
+}
+
+impl ProtectedFile {
+    fn open(&self) -> Result<Vec<Box<dyn super::Identity>>, String> {
+        let reader = ::age::armor::ArmoredReader::new(&self.content[..]);
+        let decryptor = ::age::Decryptor::new_buffered(reader).map_err(|e| e.to_string())?;
+        if !decryptor.is_scrypt() {
+            return Err(
+                "is an age file but not passphrase-protected: it is not an identity file".into(),
+            );
+        }
+        let passphrase = self
+            .callbacks
+            .request_passphrase(&format!("Passphrase for the identity file {}", self.name))
+            .ok_or("no passphrase was given for it")?;
+        let identity = ::age::scrypt::Identity::new(passphrase);
+        let mut reader = decryptor
+            .decrypt(std::iter::once(&identity as &dyn ::age::Identity))
+            .map_err(|e| match e {
+                ::age::DecryptError::DecryptionFailed | ::age::DecryptError::NoMatchingKeys => {
+                    "the passphrase is wrong".to_owned()
+                }
+                e => e.to_string(),
+            })?;
+        let mut text = zeroize::Zeroizing::new(Vec::new());
+        reader
+            .read_to_end(&mut text)
+            .map_err(|e| format!("cannot be decrypted: {e}"))?;
+        load_identities(&self.name, &text, self.callbacks.clone()).map_err(|e| e.reason)
+    }
+}
+
+impl super::Identity for ProtectedFile {
+    fn describe(&self) -> &str {
+        &self.name
+    }
+
+    fn unwrap(&self, wrapped: &WrappedKey) -> Option<Result<DataKey, UnwrapError>> {
+        // Only age-family keys can be in an age identity file: a key service's wrapped key
+        // must not cost a passphrase prompt.
+        if !wrapped.recipient.starts_with("age1") {
+            return None;
+        }
+        match self.opened.get_or_init(|| self.open()) {
+            Ok(ids) => ids.iter().find_map(|id| id.unwrap(wrapped)),
+            Err(reason) => Some(Err(UnwrapError {
+                identity: self.name.clone(),
+                reason: reason.clone(),
+            })),
+        }
+    }
+}
+
 /// Adapts the library's [`Callbacks`] to the age crate's trait.
 #[derive(Clone)]
 pub(crate) struct AgeCallbacks(pub(crate) Arc<dyn Callbacks>);
@@ -191,29 +256,35 @@ pub(crate) fn load_identities(
     if trimmed.starts_with("-----BEGIN AGE ENCRYPTED FILE-----")
         || trimmed.starts_with("age-encryption.org/")
     {
-        // A passphrase-protected identity file (`age -p keys.txt`); age asks for the
-        // passphrase the first time the identity is used, not now.
-        let reader = ::age::armor::ArmoredReader::new(std::io::Cursor::new(content.to_vec()));
-        let id = ::age::encrypted::Identity::from_buffer(
-            reader,
-            Some(name.to_owned()),
-            AgeCallbacks(callbacks),
-            None,
-        )
-        .map_err(|e| err(e.to_string()))?
-        .ok_or_else(|| {
-            err("is an age file but not passphrase-protected: it is not an identity file".into())
-        })?;
-        return Ok(vec![Box::new(Identity::new(name.to_owned(), Box::new(id)))]);
+        // A passphrase-protected identity file (`age -p keys.txt`): opened, with a
+        // passphrase, the first time one of its keys is needed, not now.
+        return Ok(vec![Box::new(ProtectedFile {
+            name: name.to_owned(),
+            content: content.to_vec(),
+            callbacks,
+            opened: std::sync::OnceLock::new(),
+        })]);
     }
     // Plugin identities (`AGE-PLUGIN-NAME-1…`) are taken out here, so that a plugin that is
     // not installed fails only the files addressed to it, when they are opened, instead of
     // the whole identity file now. Their lines are blanked, which keeps age's line numbers.
     let mut plugins: Vec<Box<dyn super::Identity>> = Vec::new();
+    let mut pq_ids: Vec<pq::Identity> = Vec::new();
     let mut native = zeroize::Zeroizing::new(String::with_capacity(text.len()));
     for (i, line) in text.lines().enumerate() {
         let t = line.trim();
-        if t.starts_with("AGE-PLUGIN-") {
+        if t.len() > pq::IDENTITY_PREFIX.len()
+            && t[..pq::IDENTITY_PREFIX.len()].eq_ignore_ascii_case(pq::IDENTITY_PREFIX)
+        {
+            // Post-quantum identities are not the age crate's yet (see `pq`).
+            let id = pq::Identity::parse(t).map_err(|e| {
+                err(format!(
+                    "line {}: not a post-quantum age identity: {e}",
+                    i + 1
+                ))
+            })?;
+            pq_ids.push(id);
+        } else if t.starts_with("AGE-PLUGIN-") {
             let id = super::plugin::Identity::parse(name, t, callbacks.clone())
                 .map_err(|e| err(format!("line {}: not a plugin identity: {e}", i + 1)))?;
             plugins.push(Box::new(id));
@@ -225,7 +296,12 @@ pub(crate) fn load_identities(
     let file = ::age::IdentityFile::from_buffer(native.as_bytes())
         .map_err(|e| err(format!("not an age identity file: {e}")))?
         .with_callbacks(AgeCallbacks(callbacks));
-    let ids = file.into_identities().map_err(|e| err(e.to_string()))?;
+    let mut ids = file.into_identities().map_err(|e| err(e.to_string()))?;
+    ids.extend(
+        pq_ids
+            .into_iter()
+            .map(|id| Box::new(id) as Box<dyn ::age::Identity + Send + Sync>),
+    );
     if ids.is_empty() && plugins.is_empty() {
         return Err(err("contains no identity".into()));
     }

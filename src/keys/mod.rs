@@ -372,7 +372,9 @@ pub struct SopsEntry {
 
 /// Every key source, in the order they are asked to claim a recipient string.
 pub static SOURCES: &[&dyn KeySource] = &[
-    // Before age: a plugin's `age1NAME1…` starts as an X25519 `age1…` key does.
+    // First the post-quantum `age1pq1…`, which would read as a plugin named `pq`; then the
+    // plugins, whose `age1NAME1…` starts as an X25519 `age1…` key does.
+    &age::pq::SOURCE,
     &plugin::SOURCE,
     &age::SOURCE,
     &ssh::SOURCE,
@@ -416,13 +418,15 @@ pub fn source_of(text: &str) -> Option<&'static dyn KeySource> {
 }
 
 /// The kinds of key a SOPS file can hold that vaultfile reads and writes, for messages:
-/// `age plugin, age, SSH, AWS KMS, Vault transit or GCP KMS` (`joiner` is "or" or "and").
+/// `age, age plugin, SSH, AWS KMS, Vault transit or GCP KMS` (`joiner` is "or" or "and").
 pub fn sops_source_names(joiner: &str) -> String {
-    let names: Vec<&str> = SOURCES
-        .iter()
-        .filter(|s| s.sops_kind().is_some())
-        .map(|s| s.name())
-        .collect();
+    let mut names: Vec<&str> = Vec::new();
+    // Post-quantum and X25519 keys are both "age" to SOPS (and in messages).
+    for s in SOURCES.iter().filter(|s| s.sops_kind().is_some()) {
+        if !names.contains(&s.name()) {
+            names.push(s.name());
+        }
+    }
     match names.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} {joiner} {last}", rest.join(", ")),
         _ => names.join(""),

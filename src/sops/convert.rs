@@ -386,7 +386,7 @@ creation_rules:
         assert!(notes.contains("mac_only_encrypted"));
         assert!(notes.contains("PGP keys (FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4)"));
         assert!(notes.contains(
-            "creation rule 3: no age plugin, age, SSH, AWS KMS, Vault transit or GCP KMS key"
+            "creation rule 3: no age, age plugin, SSH, AWS KMS, Vault transit or GCP KMS key"
         ));
     }
 

@@ -22,7 +22,7 @@ fn keygen_writes_private_file_and_refuses_to_overwrite() {
     let env = Env::new();
     let text = std::fs::read_to_string(&env.key_file).unwrap();
     assert!(text.contains(&format!("# public key: {}", env.public)));
-    assert!(text.lines().any(|l| l.starts_with("AGE-SECRET-KEY-1")));
+    assert!(text.lines().any(|l| l.starts_with("AGE-SECRET-KEY-PQ-1")));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -498,7 +498,7 @@ fn a_secret_key_given_as_a_recipient_is_not_echoed() {
     let secret = std::fs::read_to_string(&env.key_file)
         .unwrap()
         .lines()
-        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
+        .find(|l| l.starts_with("AGE-SECRET-KEY-"))
         .unwrap()
         .to_owned();
     let f = env.write("a.yaml", "a: 1\n");

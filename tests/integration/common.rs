@@ -17,14 +17,27 @@ pub struct Env {
 }
 
 impl Env {
+    /// An environment whose key is `vaultfile keygen`'s default kind (post-quantum).
     pub fn new() -> Self {
+        Env::with_keygen(&[])
+    }
+
+    /// An environment whose key is a classical X25519 one (`keygen --x25519`), for tests
+    /// that hand it to tools without post-quantum keys (SOPS before 3.12).
+    pub fn x25519() -> Self {
+        Env::with_keygen(&["--x25519"])
+    }
+
+    fn with_keygen(extra: &[&str]) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let key_file = dir.path().join("keys.txt");
         let out = Command::cargo_bin("vaultfile")
             .unwrap()
             .env_clear()
             .env("HOME", dir.path())
-            .args(["keygen", "-o"])
+            .arg("keygen")
+            .args(extra)
+            .arg("-o")
             .arg(&key_file)
             .output()
             .expect("keygen runs");

@@ -12,7 +12,7 @@ use super::services::{self, Server};
 
 const PLAIN: &str = "# service config\ndatabase:\n  user: app\n  password: s3cr3t-db-password\napi_token: tok-0123456789\nreplicas: 3\n";
 
-struct Moto {
+pub(super) struct Moto {
     server: Server,
 }
 
@@ -30,7 +30,7 @@ impl Moto {
         Moto { server }
     }
 
-    fn endpoint(&self) -> String {
+    pub(super) fn endpoint(&self) -> String {
         self.server.url()
     }
 
@@ -62,7 +62,7 @@ impl Moto {
 
     /// Creates a key (and, when `alias` is given, `alias/ALIAS` for it); returns the key
     /// ARN and the alias ARN.
-    fn create_key(&self, alias: Option<&str>) -> (String, String) {
+    pub(super) fn create_key(&self, alias: Option<&str>) -> (String, String) {
         let alias = alias.unwrap_or("");
         let lines = self.admin(&format!(
             "k = kms.create_key(Description='vaultfile test')['KeyMetadata']\n\
@@ -74,14 +74,14 @@ impl Moto {
     }
 }
 
-fn moto() -> &'static Moto {
+pub(super) fn moto() -> &'static Moto {
     static MOTO: OnceLock<Moto> = OnceLock::new();
     MOTO.get_or_init(Moto::start)
 }
 
 /// Environment for talking to KMS at `endpoint` with static test credentials. The
 /// instance metadata service is switched off so that nothing leaves 127.0.0.1.
-fn kms_env(c: &mut Command, endpoint: &str) {
+pub(super) fn kms_env(c: &mut Command, endpoint: &str) {
     c.env("AWS_ENDPOINT_URL", endpoint)
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `vaultfile` binary. One test binary (see Cargo.toml), one
 //! module per area.
 
+mod age_pq;
 mod architecture;
 mod cli;
 mod cli_cases;

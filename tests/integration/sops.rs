@@ -164,7 +164,7 @@ fn expected() -> Value {
 /// through gpg). `no_mac.yaml` is refused, and read with `--ignore-mac`.
 #[test]
 fn every_sops_fixture_decrypts_to_its_expected_values() {
-    let env = Env::new();
+    let env = Env::x25519();
     let gnupg = gnupg_home(&env);
     let all = expected();
     let files = all["files"].as_object().unwrap();
@@ -257,7 +257,7 @@ fn assert_refused(env: &Env, key: &Path, text: &str, why: &str) {
 /// swapped is refused (exit 7, nothing written).
 #[test]
 fn tampered_sops_files_are_refused() {
-    let env = Env::new();
+    let env = Env::x25519();
     let (_, key, text) = age_fixture(&env);
     // One value's ciphertext (a flipped base64 character in `data`).
     let at = text.find("myapp1: ENC[AES256_GCM,data:").unwrap() + 30;
@@ -317,7 +317,7 @@ fn tampered_sops_files_are_refused() {
 /// `--extract` and `-o` work on SOPS files; a wrong key is exit 6 with the file's keys.
 #[test]
 fn sops_extract_output_and_wrong_key() {
-    let env = Env::new();
+    let env = Env::x25519();
     let (p, key, _) = age_fixture(&env);
     env.bare_cmd()
         .args(["decrypt", "--extract", "app2.db.password", "-I"])
@@ -353,7 +353,7 @@ fn sops_extract_output_and_wrong_key() {
 /// A KMS key names itself in the error when no other key opens the file.
 #[test]
 fn kms_only_file_names_the_kms_key() {
-    let env = Env::new();
+    let env = Env::x25519();
     let (_, _, text) = age_fixture(&env);
     // Keep the values; replace the key lists by one AWS KMS key.
     let start = text.find("sops:\n").unwrap();
@@ -507,7 +507,7 @@ fn assert_same_plaintext(format: &str, got: &[u8], want: &[u8], what: &str) {
 /// `sops decrypt` prints.
 #[test]
 fn files_written_by_sops_decrypt_in_vaultfile_as_in_sops() {
-    let env = Env::new();
+    let env = Env::x25519();
     let key = env.key_file.clone();
     let age = env.public.clone();
     env.write(
@@ -566,8 +566,8 @@ fn files_written_by_sops_decrypt_in_vaultfile_as_in_sops() {
 /// with a key from each group.
 #[test]
 fn sops_key_groups_two_of_two() {
-    let env = Env::new();
-    let other = Env::new();
+    let env = Env::x25519();
+    let other = Env::x25519();
     env.write(
         ".sops.yaml",
         format!(
@@ -600,7 +600,7 @@ fn sops_key_groups_two_of_two() {
 /// the SSH key in ~/.ssh opens its group's share, together with the age key for the other.
 #[test]
 fn sops_key_groups_with_an_ssh_key() {
-    let env = Env::new();
+    let env = Env::x25519();
     let ssh_dir = env.path(".ssh");
     std::fs::create_dir_all(&ssh_dir).unwrap();
     let key = ssh_dir.join("id_ed25519");
@@ -654,7 +654,7 @@ fn sops_key_groups_with_an_ssh_key() {
 /// mismatch, to the original values; converting back gives the same values in vaultfile.
 #[test]
 fn convert_to_sops_opens_in_sops_and_back() {
-    let env = Env::new();
+    let env = Env::x25519();
     let yaml_no_date = YAML.replace("  when: 2024-01-01\n", "");
     let key = env.key_file.clone();
     let cases: Vec<(&str, &str, &str, Vec<&str>)> = vec![
@@ -734,7 +734,7 @@ fn convert_to_sops_opens_in_sops_and_back() {
 /// comments need `--plaintext-comments`; PGP keys are reported as left out.
 #[test]
 fn convert_sops_fixture_to_vaultfile() {
-    let env = Env::new();
+    let env = Env::x25519();
     let (p, key, _) = age_fixture(&env);
     let sops_plain = vf_decrypt(&env, &p, &[&key]);
     let out = env.path("converted.yaml");
@@ -769,7 +769,7 @@ fn convert_sops_fixture_to_vaultfile() {
 /// `.vaultfile.yaml`, and what cannot be carried over is reported.
 #[test]
 fn convert_directory_with_sops_yaml() {
-    let env = Env::new();
+    let env = Env::x25519();
     let dir = env.path("repo");
     let age = env.public.clone();
     let sops_config = |pgp: &str| {
@@ -836,7 +836,7 @@ fn convert_directory_with_sops_yaml() {
 /// the error names its PGP key otherwise.
 #[test]
 fn convert_pgp_only_file_needs_recipients() {
-    let env = Env::new();
+    let env = Env::x25519();
     let gnupg = gnupg_home(&env);
     let text = std::fs::read_to_string(
         sops_fixtures().join("getsops-sops/pgp-head/functional-tests/res/format.enc.yaml"),
@@ -872,7 +872,7 @@ fn convert_pgp_only_file_needs_recipients() {
 /// Without gpg, a PGP-only file fails with an error that says so.
 #[test]
 fn pgp_without_gpg_says_so() {
-    let env = Env::new();
+    let env = Env::x25519();
     let p = sops_fixtures().join("getsops-sops/pgp-head/functional-tests/res/format.enc.json");
     env.bare_cmd()
         .env("SOPS_GPG_EXEC", env.path("no-such-gpg"))
@@ -888,7 +888,7 @@ fn pgp_without_gpg_says_so() {
 
 #[test]
 fn get_exec_env_and_export_read_sops_files_and_set_refuses_them() {
-    let env = Env::new();
+    let env = Env::x25519();
     let (p, key, text) = age_fixture(&env);
     env.bare_cmd()
         .args(["get", "-I"])
@@ -1004,8 +1004,8 @@ fn convert_with(env: &Env, to: &str, keys: &[&Path], args: &[&std::ffi::OsStr]) 
 /// to a vaultfile file with the same groups and threshold, which opens likewise.
 #[test]
 fn convert_two_of_two_key_groups_both_ways() {
-    let env = Env::new();
-    let (alice, bob) = (Env::new(), Env::new());
+    let env = Env::x25519();
+    let (alice, bob) = (Env::x25519(), Env::x25519());
     let (a, b) = (alice.key_file.as_path(), bob.key_file.as_path());
     let plain = YAML.replace("  when: 2024-01-01\n", "");
     // vaultfile → SOPS.
@@ -1044,7 +1044,7 @@ fn convert_two_of_two_key_groups_both_ways() {
     vf_decrypt_fails(&env, &to_sops, &[a]);
 
     // SOPS (written by sops itself) → vaultfile.
-    let other = Env::new();
+    let other = Env::x25519();
     other.write(
         ".sops.yaml",
         format!(
@@ -1097,8 +1097,8 @@ fn convert_two_of_two_key_groups_both_ways() {
 /// with both recipients, and either key alone opens it in `sops`, as in vaultfile.
 #[test]
 fn convert_one_of_two_key_groups_to_sops() {
-    let env = Env::new();
-    let (alice, bob) = (Env::new(), Env::new());
+    let env = Env::x25519();
+    let (alice, bob) = (Env::x25519(), Env::x25519());
     vaultfile_groups(&env, &alice, &bob, 1);
     let f = env.write("db.yaml", "user: app\npassword: s3cr3t\n");
     env.bare_cmd()
@@ -1132,8 +1132,8 @@ fn convert_one_of_two_key_groups_to_sops() {
 /// `.vaultfile.yaml` gets the same groups and threshold, which `vaultfile encrypt` uses.
 #[test]
 fn convert_directory_with_key_groups() {
-    let env = Env::new();
-    let (alice, bob) = (Env::new(), Env::new());
+    let env = Env::x25519();
+    let (alice, bob) = (Env::x25519(), Env::x25519());
     let dir = env.path("repo");
     std::fs::create_dir_all(dir.join(".git")).unwrap();
     env.write(
@@ -1179,7 +1179,7 @@ fn convert_directory_with_key_groups() {
 /// same values; converting back gives the original file.
 #[test]
 fn convert_ini_to_sops_and_back() {
-    let env = Env::new();
+    let env = Env::x25519();
     let plain = "top = 1\n\n[db]\npassword = s3cr3t\nurl = postgres://u:p@h/db?x=1\nempty =\n\n[app]\nname = demo\n";
     let p = env.write("app.ini", plain);
     let enc = env.encrypt(&p, &[]);
@@ -1286,7 +1286,7 @@ fn sops_kms(env: &Env, kms: &Server) -> StdCommand {
 #[test]
 fn sops_kms_keys_decrypt_and_convert() {
     let kms = moto();
-    let env = Env::new();
+    let env = Env::x25519();
     let arn = moto_key(kms);
     let plain = "user: app\npassword: s3cr3t\n";
     let p = env.write("kms.yaml", plain);
@@ -1424,8 +1424,8 @@ fn sops_decrypt_kms(env: &Env, kms: &Server, file: &Path, key: &Path) -> Vec<u8>
 /// the JSON and binary layouts, open in `sops` with a key from each group.
 #[test]
 fn convert_key_groups_to_sops_in_every_store() {
-    let env = Env::new();
-    let (alice, bob) = (Env::new(), Env::new());
+    let env = Env::x25519();
+    let (alice, bob) = (Env::x25519(), Env::x25519());
     let (a, b) = (alice.key_file.as_path(), bob.key_file.as_path());
     vaultfile_groups(&env, &alice, &bob, 2);
     for (name, plain) in [
@@ -1465,7 +1465,7 @@ fn convert_key_groups_to_sops_in_every_store() {
 /// vaultfile files only, and each says what to run instead. Nothing is written.
 #[test]
 fn a_sops_file_is_not_encrypted_again_and_commands_say_what_to_run() {
-    let env = Env::new();
+    let env = Env::x25519();
     let (file, _key, _) = age_fixture(&env);
     let before = std::fs::read(&file).unwrap();
     let name = file.display().to_string();
@@ -1491,7 +1491,7 @@ fn a_sops_file_is_not_encrypted_again_and_commands_say_what_to_run() {
 #[test]
 fn decrypt_output_of_a_sops_file_is_private() {
     use std::os::unix::fs::PermissionsExt;
-    let env = Env::new();
+    let env = Env::x25519();
     let (file, key, _) = age_fixture(&env);
     let existing = env.write("existing.yaml", "old\n");
     std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o644)).unwrap();

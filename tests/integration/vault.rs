@@ -484,7 +484,7 @@ fn convert_in_place(env: &Env, file: &std::path::Path, to: &str) {
 #[test]
 fn sops_key_group_with_a_vault_share() {
     let bao = bao();
-    let env = Env::new();
+    let env = Env::x25519();
     bao.admin(ROOT_TOKEN, &["write", "-f", "transit/keys/sops-group"]);
     let uri = format!("{}/v1/transit/keys/sops-group", bao.addr());
     env.write(

@@ -1,6 +1,5 @@
 //! `vaultfile demo`: the whole cycle on an embedded example, in a temporary directory.
 
-use age::secrecy::ExposeSecret;
 use vaultfile::engine::{self, EncryptOptions};
 use vaultfile::format::{self, Format};
 use vaultfile::keys;
@@ -45,17 +44,9 @@ pub fn run(_args: DemoArgs, ui: &Ui) -> crate::cli::CmdResult {
     let store = format::store_for(Format::Yaml).expect("yaml store");
 
     step(ui, "1. Make a key (vaultfile keygen)")?;
-    let identity = age::x25519::Identity::generate();
-    let public = identity.to_public().to_string();
+    let (public, key_text) = super::keygen::new_identity(super::keygen::KeyKind::PostQuantum);
     let key_file = dir.path().join("keys.txt");
-    std::fs::write(
-        &key_file,
-        format!(
-            "# public key: {public}\n{}\n",
-            identity.to_string().expose_secret()
-        ),
-    )
-    .map_err(|e| fail(e.to_string()))?;
+    std::fs::write(&key_file, key_text.as_bytes()).map_err(|e| fail(e.to_string()))?;
     ui.line(&format!(
         "identity in {}\npublic key: {public}",
         key_file.display()
@@ -66,7 +57,7 @@ pub fn run(_args: DemoArgs, ui: &Ui) -> crate::cli::CmdResult {
 
     step(
         ui,
-        "3. Encrypt it (vaultfile encrypt -i -r age1… prod.yaml)",
+        "3. Encrypt it (vaultfile encrypt -i -r age1pq1… prod.yaml)",
     )?;
     let recipients = vec![keys::parse_recipient(&public).map_err(|e| fail(e.to_string()))?];
     let opts = EncryptOptions {

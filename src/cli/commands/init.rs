@@ -151,7 +151,7 @@ fn prompt_error(e: dialoguer::Error) -> CliError {
 }
 
 /// The public keys in an age key file: `# public key:` / `# recipient:` comments, and those
-/// of its `AGE-SECRET-KEY-1…` lines. `None` when the file does not exist.
+/// of its age secret-key lines. `None` when the file does not exist.
 fn public_keys(key_file: &Path) -> Result<Option<Vec<String>>, CliError> {
     let text = match std::fs::read_to_string(key_file) {
         Ok(t) => zeroize::Zeroizing::new(t),
@@ -165,12 +165,8 @@ fn public_keys(key_file: &Path) -> Result<Option<Vec<String>>, CliError> {
             .or_else(|| line.strip_prefix("# recipient:"))
         {
             Some(p.trim().to_owned())
-        } else if line.starts_with("AGE-SECRET-KEY-1") {
-            line.parse::<age::x25519::Identity>()
-                .ok()
-                .map(|i| i.to_public().to_string())
         } else {
-            None
+            super::keygen::public_of(line).and_then(Result::ok)
         };
         if let Some(p) = public
             && !out.contains(&p)
@@ -251,7 +247,7 @@ fn choose_recipient(key_file: &Path, ui: &Ui) -> Result<String, CliError> {
 /// Makes a new age identity in `key_file` (mode 0600, in a 0700 directory, never over an
 /// existing file), in age-keygen's format; returns its public key.
 fn create_key(key_file: &Path, ui: &Ui) -> Result<String, CliError> {
-    let (public, text) = super::keygen::new_identity();
+    let (public, text) = super::keygen::new_identity(super::keygen::KeyKind::PostQuantum);
     if let Some(dir) = key_file.parent().filter(|d| !d.as_os_str().is_empty()) {
         super::keygen::create_private_dir(dir)
             .map_err(|e| CliError::io("create directory", dir, e))?;
