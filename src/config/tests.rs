@@ -484,3 +484,28 @@ fn path_regex_to_patterns_agrees_with_git() {
         assert_eq!(text.lines().count(), paths.len());
     }
 }
+
+/// `require_post_quantum` takes post-quantum age keys and key services' symmetric keys,
+/// and refuses X25519 and SSH keys, naming the rule's line.
+#[test]
+fn require_post_quantum_refuses_classical_recipients() {
+    let pq = crate::keys::age::pq::Identity::generate()
+        .to_public()
+        .to_string();
+    let kms = crate::keys::examples::kms_arn("eu-west-1", "alias/prod");
+    let ok =
+        format!("creation_rules:\n  - recipients: [{pq}, {kms}]\n    require_post_quantum: true\n");
+    assert!(Config::parse(&ok, Path::new("/r/.vaultfile.yaml")).is_ok());
+    let x25519 = ::age::x25519::Identity::generate().to_public().to_string();
+    for classical in [
+        x25519.as_str(),
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl test",
+    ] {
+        let bad = format!(
+            "creation_rules:\n  - key_groups: [[{pq}], [\"{classical}\"]]\n    require_post_quantum: true\n"
+        );
+        let e = Config::parse(&bad, Path::new("/r/.vaultfile.yaml")).unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(e.message.contains("require_post_quantum"), "{e}");
+    }
+}

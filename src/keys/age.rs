@@ -25,6 +25,7 @@ pub static SOURCE: LocalSource = LocalSource {
     name: "age",
     claims: |text| text.starts_with("age1"),
     parse: |text, _| Recipient::parse(text).map(|r| Box::new(r) as _),
+    quantum_resistant: false,
     sops_kind: Some("age"),
 };
 

@@ -439,6 +439,12 @@ impl super::KeySource for Source {
         "AWS KMS"
     }
 
+    // The key never leaves the service and is symmetric (AES-256), which a quantum computer
+    // does not break.
+    fn quantum_resistant(&self) -> bool {
+        true
+    }
+
     fn claims(&self, text: &str) -> bool {
         text.starts_with("arn:")
     }

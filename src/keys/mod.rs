@@ -296,6 +296,14 @@ pub trait KeySource: Sync {
         None
     }
 
+    /// Whether keys wrapped for its recipients stay secret from a quantum computer: a
+    /// post-quantum public-key scheme, or a symmetric key (a passphrase, a key service's
+    /// AES-256 key). X25519, SSH and RSA keys fall to Shor's algorithm; an age plugin's kind
+    /// is not known, so it counts as classical.
+    fn quantum_resistant(&self) -> bool {
+        false
+    }
+
     /// SOPS's name for the master keys its recipients become (`age`, `kms`, `hc_vault`);
     /// `None` when a SOPS file cannot hold them.
     fn sops_kind(&self) -> Option<&'static str> {
@@ -417,6 +425,12 @@ pub fn source_of(text: &str) -> Option<&'static dyn KeySource> {
     SOURCES.iter().copied().find(|s| s.claims(text))
 }
 
+/// Whether a key wrapped for `recipient` stays secret from a quantum computer (see
+/// [`KeySource::quantum_resistant`]); `false` for a string no source claims.
+pub fn quantum_resistant(recipient: &str) -> bool {
+    source_of(recipient).is_some_and(|s| s.quantum_resistant())
+}
+
 /// The kinds of key a SOPS file can hold that vaultfile reads and writes, for messages:
 /// `age, age plugin, SSH, AWS KMS, Vault transit or GCP KMS` (`joiner` is "or" or "and").
 pub fn sops_source_names(joiner: &str) -> String {
@@ -453,12 +467,17 @@ pub struct LocalSource {
     pub(crate) name: &'static str,
     pub(crate) claims: fn(&str) -> bool,
     pub(crate) parse: ParseRecipient,
+    pub(crate) quantum_resistant: bool,
     pub(crate) sops_kind: Option<&'static str>,
 }
 
 impl KeySource for LocalSource {
     fn name(&self) -> &'static str {
         self.name
+    }
+
+    fn quantum_resistant(&self) -> bool {
+        self.quantum_resistant
     }
 
     fn claims(&self, text: &str) -> bool {

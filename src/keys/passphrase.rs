@@ -33,6 +33,8 @@ pub static SOURCE: LocalSource = LocalSource {
     name: "passphrase",
     claims: |text| text.starts_with(PREFIX),
     parse: |text, callbacks| Recipient::parse(text, callbacks).map(|r| Box::new(r) as _),
+    // scrypt and ChaCha20-Poly1305: symmetric, so only Grover's square root applies.
+    quantum_resistant: true,
     sops_kind: None,
 };
 

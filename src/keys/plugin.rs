@@ -29,6 +29,7 @@ pub static SOURCE: LocalSource = LocalSource {
     name: "age plugin",
     claims: |text| text.starts_with("age1") && plugin_name(text).is_some(),
     parse: |text, callbacks| Recipient::parse(text, callbacks).map(|r| Box::new(r) as _),
+    quantum_resistant: false,
     sops_kind: Some("age"),
 };
 

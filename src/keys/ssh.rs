@@ -18,6 +18,7 @@ pub static SOURCE: LocalSource = LocalSource {
     name: "SSH",
     claims: |text| text.starts_with("ssh-"),
     parse: |text, _| Recipient::parse(text).map(|r| Box::new(r) as _),
+    quantum_resistant: false,
     sops_kind: Some("age"),
 };
 

@@ -428,3 +428,125 @@ fn post_quantum_keys_survive_conversion_to_sops_and_back() {
         PLAIN
     );
 }
+
+#[test]
+fn status_and_keys_check_name_the_files_classical_keys_can_open() {
+    let env = Env::new();
+    let (_, x_public) = keygen(&env, "x.txt", &["--x25519"]);
+    let pq_only = env.encrypt_with(env.bare_cmd(), "pq.yaml", PLAIN, &[&env.public]);
+    let mixed = env.encrypt_with(
+        env.bare_cmd(),
+        "mixed.yaml",
+        PLAIN,
+        &[&env.public, &x_public],
+    );
+
+    let out = env
+        .cmd()
+        .args(["status", "--json"])
+        .arg(&pq_only)
+        .arg(&mixed)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["summary"]["quantum_exposed"], 1, "{json}");
+    let files = json["files"].as_array().unwrap();
+    let by_name = |n: &str| {
+        files
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(n))
+            .unwrap()
+    };
+    assert_eq!(
+        by_name("pq.yaml")["classical_recipients"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        by_name("mixed.yaml")["classical_recipients"],
+        serde_json::json!([x_public])
+    );
+
+    let out = env
+        .cmd()
+        .arg("status")
+        .arg(&pq_only)
+        .arg(&mixed)
+        .output()
+        .unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        table.contains("quantum-exposed (a key that a quantum computer could break"),
+        "{table}"
+    );
+    assert!(table.contains("mixed.yaml: age1"), "{table}");
+    assert!(!table.contains("pq.yaml: age1"), "{table}");
+    assert!(table.contains("; 1 quantum-exposed"), "{table}");
+
+    let check = |f: &Path| {
+        let out = env.cmd().args(["keys", "check"]).arg(f).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(check(&mixed).contains("(quantum-exposed: 1 of its keys is classical"));
+    assert!(!check(&pq_only).contains("quantum-exposed"));
+}
+
+#[test]
+fn a_rule_can_require_post_quantum_recipients() {
+    let env = Env::new();
+    let (_, x_public) = keygen(&env, "x.txt", &["--x25519"]);
+    env.write(
+        ".vaultfile.yaml",
+        format!(
+            "creation_rules:\n  - path_regex: ^secure/\n    recipients: [{}, {x_public}]\n    require_post_quantum: true\n",
+            env.public
+        ),
+    );
+    let plain = env.write("secure/app.yaml", PLAIN);
+    let out = env
+        .cmd()
+        .args(["encrypt", "-i"])
+        .arg(&plain)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains(".vaultfile.yaml:2"), "{stderr}");
+    assert!(stderr.contains("require_post_quantum"), "{stderr}");
+    assert!(stderr.contains(&x_public[..24]), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&plain).unwrap(),
+        PLAIN,
+        "nothing written"
+    );
+
+    // With post-quantum keys only, the rule encrypts.
+    env.write(
+        ".vaultfile.yaml",
+        format!(
+            "creation_rules:\n  - path_regex: ^secure/\n    recipients: [{}]\n    require_post_quantum: true\n",
+            env.public
+        ),
+    );
+    let out = env
+        .cmd()
+        .args(["encrypt", "-i"])
+        .arg(&plain)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(env.decrypt(&plain, &[])).unwrap(), PLAIN);
+}

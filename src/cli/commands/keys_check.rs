@@ -126,6 +126,23 @@ pub fn run(args: KeysArgs, ui: &Ui) -> crate::cli::CmdResult {
                 closed.push(name.clone());
             }
         }
+        let classical: Vec<&str> = meta
+            .recipients
+            .iter()
+            .chain(meta.key_groups.iter().flat_map(|g| g.recipients.iter()))
+            .map(|w| w.recipient.as_str())
+            .filter(|r| !vaultfile::keys::quantum_resistant(r))
+            .collect();
+        if !classical.is_empty() {
+            // Not a failure today, but a copy of the file taken now opens with any one of
+            // these keys once a large enough quantum computer exists.
+            out.push_str(&format!(
+                "  (quantum-exposed: {} of its keys {} classical (X25519, SSH, RSA or an age plugin); \
+                 add a post-quantum key (age1pq1…) with `vaultfile recipients add`, then remove those with `vaultfile recipients remove`)\n",
+                classical.len(),
+                if classical.len() == 1 { "is" } else { "are" },
+            ));
+        }
         if meta.version < vaultfile::metadata::VERSION {
             out.push_str(&format!(
                 "  (file format {}: comments and layout are not authenticated; `vaultfile upgrade {name}`)\n",

@@ -149,6 +149,19 @@ struct Entry {
     rule: RuleCheck,
 }
 
+impl Entry {
+    /// The recipients of the file whose keys a quantum computer could break.
+    fn classical(&self) -> Vec<&str> {
+        match &self.outcome {
+            Outcome::Inspected(s) => s
+                .recipients()
+                .filter(|r| !vaultfile::keys::quantum_resistant(r))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// A vaultfile file compared with its `.vaultfile.yaml` rule.
 enum RuleCheck {
     /// Not compared: no rule applies, or not a vaultfile file.
@@ -712,6 +725,7 @@ fn json(entries: &[Entry], now: SystemTime, max_age: Option<&MaxAge>) -> serde_j
                 "detail": e.detail(),
                 "stale": e.stale,
                 "drift": e.rule.lines(),
+                "classical_recipients": e.classical(),
             })
         })
         .collect();
@@ -722,6 +736,14 @@ fn json(entries: &[Entry], now: SystemTime, max_age: Option<&MaxAge>) -> serde_j
         summary.insert(state.replace('-', "_"), (*n).into());
     }
     summary.insert("stale".into(), c.stale.into());
+    summary.insert(
+        "quantum_exposed".into(),
+        entries
+            .iter()
+            .filter(|e| !e.classical().is_empty())
+            .count()
+            .into(),
+    );
     summary.insert("oldest_data_key_age_days".into(), c.oldest.map(days).into());
     json!({
         "version": JSON_VERSION,
@@ -862,6 +884,21 @@ fn table(entries: &[Entry], now: SystemTime, max_age: Option<&MaxAge>) -> String
             }
         }
     }
+    // Files a quantum computer could open from a copy taken today: not a failure (most
+    // repositories have X25519 keys), but worth seeing before it is too late to re-key.
+    let exposed: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| !e.classical().is_empty())
+        .collect();
+    if !exposed.is_empty() {
+        out.push_str(
+            "quantum-exposed (a key that a quantum computer could break can open them):\n",
+        );
+        for e in &exposed {
+            let keys: Vec<String> = e.classical().iter().map(|r| short(r)).collect();
+            out.push_str(&format!("  {}: {}\n", e.path, keys.join(", ")));
+        }
+    }
     let c = counts(entries);
     let parts: Vec<String> = c
         .by_state
@@ -880,6 +917,9 @@ fn table(entries: &[Entry], now: SystemTime, max_age: Option<&MaxAge>) -> String
             "; {} with a data key older than {}",
             c.stale, m.text
         ));
+    }
+    if !exposed.is_empty() {
+        out.push_str(&format!("; {} quantum-exposed", exposed.len()));
     }
     if !drifted.is_empty() {
         out.push_str(&format!(

@@ -59,6 +59,7 @@ pub static SOURCE: LocalSource = LocalSource {
     name: "age",
     claims: |text| text.starts_with(RECIPIENT_PREFIX),
     parse: |text, _| Recipient::parse(text).map(|r| Box::new(r) as _),
+    quantum_resistant: true,
     // SOPS 3.12 keeps these in its `age` list, with the X25519 keys.
     sops_kind: Some("age"),
 };
