@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process git benchmark: a repository of 2,000 small YAML files
 # (gen_corpus.py OUT 2000 24), side by side in one run for plain git, git-crypt and
-# vaultfile: `git add` + `git commit`, a full checkout (`rm -rf secrets` then
+# vaultfile (with an X25519 key, and with a post-quantum one): `git add` + `git commit`, a full checkout (`rm -rf secrets` then
 # `git checkout -- .`), and `git status` afterwards.
 # Usage: ./scripts/bench-git.sh [RUNS]     Results: bench-out/git/results.md (and stdout)
 set -euo pipefail
@@ -22,9 +22,14 @@ export HOME=$ROOT/home GIT_CONFIG_NOSYSTEM=1
 mkdir -p "$HOME"
 git config --global user.name bench && git config --global user.email bench@example.com
 git config --global init.defaultBranch main
+# Two keys, one identity file: the X25519 repository's files are wrapped for the first, the
+# post-quantum one's for the second.
 KEY=$ROOT/key.txt
-[ -f "$KEY" ] || "$VF" keygen -o "$KEY" 2>/dev/null
-PUB=$(grep -o 'age1[0-9a-z]*' "$KEY" | head -1)
+[ -f "$ROOT/x25519.txt" ] || "$VF" keygen --x25519 -o "$ROOT/x25519.txt" 2>/dev/null
+[ -f "$ROOT/pq.txt" ] || "$VF" keygen -o "$ROOT/pq.txt" 2>/dev/null
+cat "$ROOT/x25519.txt" "$ROOT/pq.txt" > "$KEY"
+PUB=$(grep -o 'age1[0-9a-z]*' "$ROOT/x25519.txt" | head -1)
+PQ_PUB=$(grep -o 'age1pq1[0-9a-z]*' "$ROOT/pq.txt" | head -1)
 export VAULTFILE_AGE_KEY_FILE=$KEY
 
 [ -f "$ROOT/corpus/secrets/00000.yaml" ] || python3 scripts/gen_corpus.py "$ROOT/corpus" 2000 24
@@ -38,13 +43,14 @@ setup_git-crypt() {
 }
 setup_vaultfile() {
   setup_git "$1" && (cd "$1" &&
-    printf 'creation_rules:\n  - path_regex: ^secrets/\n    recipients: [%s]\n' "$PUB" > .vaultfile.yaml &&
+    printf 'creation_rules:\n  - path_regex: ^secrets/\n    recipients: [%s]\n' "${2:-$PUB}" > .vaultfile.yaml &&
     "$VF" -q git init 'secrets/**')
 }
-export -f setup_git setup_git-crypt setup_vaultfile
-export ROOT VF PUB
+setup_vaultfile-pq() { setup_vaultfile "$1" "$PQ_PUB"; }
+export -f setup_git setup_git-crypt setup_vaultfile setup_vaultfile-pq
+export ROOT VF PUB PQ_PUB
 
-TOOLS=(git git-crypt vaultfile)
+TOOLS=(git git-crypt vaultfile vaultfile-pq)
 add_cmds=() co_cmds=() st_cmds=() add_prep=() co_prep=()
 for t in "${TOOLS[@]}"; do
   d=$ROOT/repo-$t
@@ -55,6 +61,7 @@ for t in "${TOOLS[@]}"; do
     git) git -C "$d" show HEAD:secrets/00000.yaml | grep -q 'password' ;;
     git-crypt) git -C "$d" show HEAD:secrets/00000.yaml | head -c 10 | grep -q GITCRYPT ;;
     vaultfile) git -C "$d" show HEAD:secrets/00000.yaml | grep -q 'VF1\.' ;;
+    vaultfile-pq) git -C "$d" show HEAD:secrets/00000.yaml | grep -q 'recipient: "age1pq1' ;;
   esac || { echo "$t did not store what it should" >&2; exit 1; }
   rm -rf "$d/secrets" && git -C "$d" checkout -- . && cmp -s "$d/secrets/00000.yaml" "$ROOT/corpus/secrets/00000.yaml" \
     || { echo "$t: checkout does not give the plaintext back" >&2; exit 1; }
@@ -68,22 +75,25 @@ done
 
 # hyperfine pairs each --prepare with the command in the same position.
 args=()
-for i in 0 1 2; do args+=("${add_prep[@]:$((2*i)):2}" -n "${TOOLS[$i]}" "${add_cmds[$i]}"); done
+for i in 0 1 2 3; do args+=("${add_prep[@]:$((2*i)):2}" -n "${TOOLS[$i]}" "${add_cmds[$i]}"); done
 hyperfine --shell bash --runs "$RUNS" --export-json "$ROOT/add.json" "${args[@]}" >/dev/null
 # The commits exist now (the last add run left each repository committed).
 hyperfine --shell bash --runs "$RUNS" --warmup 1 --export-json "$ROOT/checkout.json" \
-  -n git "${co_cmds[0]}" -n git-crypt "${co_cmds[1]}" -n vaultfile "${co_cmds[2]}" >/dev/null
+  -n git "${co_cmds[0]}" -n git-crypt "${co_cmds[1]}" -n vaultfile "${co_cmds[2]}" \
+  -n vaultfile-pq "${co_cmds[3]}" >/dev/null
 hyperfine --shell bash --runs "$RUNS" --warmup 1 --export-json "$ROOT/status.json" \
-  -n git "${st_cmds[0]}" -n git-crypt "${st_cmds[1]}" -n vaultfile "${st_cmds[2]}" >/dev/null
+  -n git "${st_cmds[0]}" -n git-crypt "${st_cmds[1]}" -n vaultfile "${st_cmds[2]}" \
+  -n vaultfile-pq "${st_cmds[3]}" >/dev/null
 
 python3 - "$ROOT" "$FILES" "$(git --version)" "$(git-crypt --version 2>&1 | head -1)" "$("$VF" --version)" <<'PY' | tee "$ROOT/results.md"
 import json, statistics, sys
 root, files, gitv, gcv, vfv = sys.argv[1:]
 print(f"Corpus: {files} YAML files of 24 values (gen_corpus.py OUT 2000 24). Tools: {gitv}; {gcv}; {vfv}\n")
-print("| step | plain git | git-crypt | vaultfile | vaultfile / git | git-crypt / vaultfile |")
-print("|---|---|---|---|---|---|")
+print("| step | plain git | git-crypt | vaultfile (X25519) | vaultfile (post-quantum) | vaultfile / git | git-crypt / vaultfile | post-quantum cost per file |")
+print("|---|---|---|---|---|---|---|---|")
 for step, f in (("add + commit", "add"), ("checkout (rm -rf, checkout -- .)", "checkout"), ("status after checkout", "status")):
     r = {x["command"]: statistics.median(x["times"]) for x in json.load(open(f"{root}/{f}.json"))["results"]}
-    g, c, v = r["git"], r["git-crypt"], r["vaultfile"]
-    print(f"| {step} | {g:.2f} s | {c:.2f} s | {v:.2f} s | {v/g:.1f}x | {c/v:.0f}x |")
+    g, c, v, q = r["git"], r["git-crypt"], r["vaultfile"], r["vaultfile-pq"]
+    per_file = (q - v) / int(files) * 1000
+    print(f"| {step} | {g:.2f} s | {c:.2f} s | {v:.2f} s | {q:.2f} s | {v/g:.1f}x | {c/v:.0f}x | {per_file:+.2f} ms |")
 PY
