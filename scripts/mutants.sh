@@ -6,7 +6,7 @@
 # missed.txt, caught.txt, unviable.txt). TESTING.md has the last figures.
 #
 # Usage: ./scripts/mutants.sh [--full] [GROUP…] [-- extra cargo-mutants args]
-#   GROUP: crypto, engine, git, cli, keys (default: all five).
+#   GROUP: crypto, engine, git, cli, keys, pq (default: all six).
 #   Each mutant costs one incremental build plus the group's tests. By default those are
 #   the unit tests beside the code, a few seconds a mutant; --full adds the integration
 #   tests that drive the same code through the binary (real git, files on disk), which
@@ -30,7 +30,7 @@ while (($#)); do
     *) groups+=("$1"); shift ;;
   esac
 done
-((${#groups[@]})) || groups=(crypto engine git cli keys)
+((${#groups[@]})) || groups=(crypto engine git cli keys pq)
 
 # run NAME FILE… -- CARGO-TEST-ARGS…
 run() {
@@ -82,7 +82,14 @@ for g in "${groups[@]}"; do
             extra+=(--re "$checks")
             run keys "${files[@]}" -- --lib -- keys:: || status=1
           fi ;;
-    *) echo "unknown group: $g (crypto, engine, git, cli, keys)" >&2; exit 2 ;;
+    # Post-quantum age keys: the stanza checks and the KEM adapter; the official test
+    # vectors and the TypeScript interop run in the full pass.
+    pq) if ((full)); then
+          run pq src/keys/age/pq.rs src/keys/age/pq/xwing.rs -- --lib --test integration -- keys::age::pq age_pq:: || status=1
+        else
+          run pq src/keys/age/pq.rs src/keys/age/pq/xwing.rs -- --lib -- keys::age::pq || status=1
+        fi ;;
+    *) echo "unknown group: $g (crypto, engine, git, cli, keys, pq)" >&2; exit 2 ;;
   esac
 done
 exit $status

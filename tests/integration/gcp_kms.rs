@@ -50,6 +50,8 @@ impl Gcp {
             .join("gcp_kms.py");
         let sa = dir.path().join("service-account.json");
         let user = dir.path().join("application_default_credentials.json");
+        let external = dir.path().join("external-account.json");
+        let external_url = dir.path().join("external-account-url.json");
         let mut args: Vec<String> = vec![
             script.display().to_string(),
             "--port".into(),
@@ -62,6 +64,10 @@ impl Gcp {
             sa.display().to_string(),
             "--write-authorized-user".into(),
             user.display().to_string(),
+            "--write-external-account".into(),
+            external.display().to_string(),
+            "--write-external-account-url".into(),
+            external_url.display().to_string(),
         ];
         for k in keys {
             args.push("--key".into());
@@ -85,6 +91,17 @@ impl Gcp {
 
     fn service_account(&self) -> std::path::PathBuf {
         self.dir.path().join("service-account.json")
+    }
+
+    /// Workload identity federation: a file-sourced subject token, impersonating the
+    /// service account.
+    fn external_account(&self) -> std::path::PathBuf {
+        self.dir.path().join("external-account.json")
+    }
+
+    /// Workload identity federation: a URL-sourced subject token (JSON), used directly.
+    fn external_account_url(&self) -> std::path::PathBuf {
+        self.dir.path().join("external-account-url.json")
     }
 
     /// A gcloud configuration directory holding the authorized user's application-default
@@ -130,6 +147,10 @@ impl Gcp {
 enum Creds<'a> {
     Token(&'a str),
     ServiceAccount,
+    /// An external account (workload identity federation), file-sourced, impersonating.
+    External,
+    /// An external account, URL-sourced, without impersonation.
+    ExternalUrl,
     /// gcloud's application-default credentials (an authorized user's refresh token).
     Gcloud,
     Metadata,
@@ -149,6 +170,12 @@ fn cmd(env: &Env, gcp: &Gcp, creds: Creds<'_>) -> Command {
         }
         Creds::ServiceAccount => {
             c.env("GOOGLE_APPLICATION_CREDENTIALS", gcp.service_account());
+        }
+        Creds::External => {
+            c.env("GOOGLE_APPLICATION_CREDENTIALS", gcp.external_account());
+        }
+        Creds::ExternalUrl => {
+            c.env("GOOGLE_APPLICATION_CREDENTIALS", gcp.external_account_url());
         }
         Creds::Gcloud => {
             c.env("CLOUDSDK_CONFIG", gcp.gcloud_config());
@@ -194,6 +221,8 @@ fn gcp_kms_round_trip_with_each_kind_of_credentials() {
     for (creds, what) in [
         (Creds::Token(TOKEN), "token"),
         (Creds::ServiceAccount, "token"),
+        (Creds::External, "impersonate"),
+        (Creds::ExternalUrl, "sts"),
         (Creds::Gcloud, "token"),
         (Creds::Metadata, "metadata"),
     ] {
@@ -203,12 +232,20 @@ fn gcp_kms_round_trip_with_each_kind_of_credentials() {
         assert_eq!(out, PLAIN);
         let after = gcp.stats();
         assert_eq!(after["decrypt"], before["decrypt"].as_u64().unwrap() + 1);
-        // A service account, a gcloud login and the metadata server each got a token first;
-        // a given token is used as it is.
+        // A service account, a federated identity, a gcloud login and the metadata server
+        // each got a token first; a given token is used as it is.
         let fetched = after[what].as_u64().unwrap() - before[what].as_u64().unwrap();
         let expected = u64::from(!matches!(creds, Creds::Token(_)));
         assert_eq!(fetched, expected, "{what}: {after}");
     }
+    // A federated identity whose subject token is not the provider's is refused, and named.
+    let token_file = gcp.external_account().with_extension("json.token");
+    std::fs::write(&token_file, "eyJhbGciOiJSUzI1NiJ9.not-the-issued-one.sig\n").unwrap();
+    let (code, _, err) = run(cmd(&env, &gcp, Creds::External).arg("decrypt").arg(&file));
+    assert_ne!(code, Some(0));
+    assert!(err.contains("workload identity federation"), "{err}");
+    assert!(err.contains("invalid_grant"), "{err}");
+    assert!(!err.contains("not-the-issued-one"), "{err}");
     // One token per process, however many files: `keys check` of two files fetches one.
     let second = encrypt_to(&env, &gcp, "second.env", &[&recipient("app")]);
     let before = gcp.stats()["token"].as_u64().unwrap();
@@ -233,6 +270,8 @@ fn gcp_kms_server_answers_as_google_libraries_expect() {
         .arg(gcp.server.port.to_string())
         .arg(gcp.service_account())
         .args([resource("app"), resource("off"), resource("other")])
+        .arg(gcp.external_account())
+        .arg(gcp.external_account_url())
         .output()
         .unwrap();
     assert!(
@@ -311,7 +350,7 @@ fn gcp_kms_failures_are_classified_with_their_exit_codes() {
     // A credentials file of a kind vaultfile does not use: refused, naming what works.
     let external = env.write(
         "external.json",
-        r#"{"type": "external_account", "audience": "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/q", "subject_token_type": "urn:ietf:params:oauth:token-type:jwt", "token_url": "https://sts.googleapis.com/v1/token", "credential_source": {"file": "/dev/null"}}"#,
+        r#"{"type": "external_account", "audience": "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/q", "subject_token_type": "urn:ietf:params:aws:token-type:aws4_request", "token_url": "https://sts.googleapis.com/v1/token", "credential_source": {"environment_id": "aws1", "region_url": "http://169.254.169.254/latest/meta-data/placement/availability-zone"}}"#,
     );
     let (code, _, err) = run(cmd(&env, &gcp, Creds::Nothing)
         .env("GOOGLE_APPLICATION_CREDENTIALS", &external)
@@ -319,7 +358,9 @@ fn gcp_kms_failures_are_classified_with_their_exit_codes() {
         .arg(&file));
     assert_eq!(code, Some(6), "{err}");
     assert!(
-        err.contains("external-account (workload identity federation) credentials are not supported; use a service-account key file"),
+        err.contains(
+            "AWS-sourced external accounts are not supported; use a file- or URL-sourced one"
+        ),
         "{err}"
     );
 

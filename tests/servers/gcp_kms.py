@@ -4,7 +4,8 @@ for vaultfile's tests (tests/integration/gcp_kms.rs). TEST-ONLY: it holds no rea
 
 Run: python3 gcp_kms.py [--port N] [--key RESOURCE[=DISABLED]]... [--token T]...
      [--deny-token T]... [--throttle N] [--write-service-account FILE]
-     [--write-authorized-user FILE]
+     [--write-authorized-user FILE] [--write-external-account FILE]
+     [--write-external-account-url FILE]
 
 It listens on 127.0.0.1 (port 0: a free one) and prints the port on stdout. What it serves,
 as Google documents it:
@@ -25,6 +26,14 @@ as Google documents it:
   account's self-signed JWT as a bearer token, as Google's APIs do. The refresh-token grant (RFC 6749
   section 6) for the authorized user --write-authorized-user wrote. Answers
   {"access_token", "expires_in", "token_type"} or {"error", "error_description"}.
+- POST /v1/token: Security Token Service's token exchange (RFC 8693,
+  https://cloud.google.com/iam/docs/reference/sts/rest/v1/TopLevel/token) for workload
+  identity federation: the subject token written next to --write-external-account's file
+  (or served at GET /subject-token with the header it names, for
+  --write-external-account-url), for the pool provider's audience. Answers
+  {"access_token", "issued_token_type", "token_type", "expires_in"} or an OAuth error.
+- POST /v1/projects/-/serviceAccounts/EMAIL:generateAccessToken, with a federated token:
+  the service account's token (IAM Credentials API), {"accessToken", "expireTime"}.
 - GET /computeMetadata/v1/instance/service-accounts/default/token: the metadata server's
   token, only with the header Metadata-Flavor: Google.
 - GET /admin/stats, POST /admin/key {"name", "state"}: for the tests only (call counts;
@@ -53,6 +62,10 @@ NAME = re.compile(
     r"^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/:]+$"
 )
 CLIENT_EMAIL = "vaultfile-test@test-project.iam.gserviceaccount.com"
+AUDIENCE = (
+    "//iam.googleapis.com/projects/123456789/locations/global/"
+    "workloadIdentityPools/vaultfile-pool/providers/vaultfile-oidc"
+)
 
 
 def crc32c(data):
@@ -78,6 +91,10 @@ class State:
         self.stats = {"encrypt": 0, "decrypt": 0, "token": 0, "metadata": 0, "throttled": 0}
         self.sa_public = None
         self.refresh = None
+        self.subject = None  # the external identity provider's token
+        self.federated = set()  # tokens STS issued (good for impersonation only)
+        self.stats["sts"] = 0
+        self.stats["impersonate"] = 0
 
     def issue(self, lifetime=3600):
         token = "ya29.test-" + secrets.token_urlsafe(24)
@@ -179,6 +196,11 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 st.stats["metadata"] += 1
             return self.answer(200, st.issue(), [("Metadata-Flavor", "Google")])
+        if path == "/subject-token":
+            # An identity provider's token served at a URL (as on Azure or a custom IdP).
+            if self.headers.get("X-Subject-Token-Access") != "granted" or st.subject is None:
+                return self.error(403, "PERMISSION_DENIED", "no subject token for this caller")
+            return self.answer(200, {"id_token": st.subject})
         if path in ("/", "/computeMetadata/v1/", "/computeMetadata/v1"):
             # google-auth's metadata ping.
             return self.answer(200, {}, [("Metadata-Flavor", "Google")])
@@ -189,6 +211,11 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.body()
         if path == "/token":
             return self.token(raw)
+        if path == "/v1/token":
+            return self.sts(raw)
+        m = re.match(r"^/v1/projects/-/serviceAccounts/([^/:]+):generateAccessToken$", path)
+        if m:
+            return self.impersonate(urllib.parse.unquote(m.group(1)), raw)
         if path == "/admin/key":
             req = json.loads(raw)
             st = self.server.state
@@ -303,6 +330,56 @@ class Handler(BaseHTTPRequestHandler):
             },
         )
 
+    def sts(self, raw):
+        st = self.server.state
+        form = urllib.parse.parse_qs(raw.decode(), keep_blank_values=True)
+        one = lambda k: (form.get(k) or [""])[0]
+        with st.lock:
+            st.stats["sts"] += 1
+        bad = lambda code, why: self.answer(400, {"error": code, "error_description": why})
+        if one("grant_type") != "urn:ietf:params:oauth:grant-type:token-exchange":
+            return bad("unsupported_grant_type", "Unsupported grant_type")
+        if one("requested_token_type") != "urn:ietf:params:oauth:token-type:access_token":
+            return bad("invalid_request", "Invalid requested_token_type")
+        if one("subject_token_type") != "urn:ietf:params:oauth:token-type:jwt":
+            return bad("invalid_request", "Invalid subject_token_type")
+        if one("audience") != AUDIENCE:
+            return bad("invalid_target", "The target service indicated by the \"audience\" parameters is invalid.")
+        if st.subject is None or one("subject_token") != st.subject:
+            return bad("invalid_grant", "The caller does not have permission")
+        if not one("scope"):
+            return bad("invalid_scope", "A scope is required")
+        answer = st.issue()
+        token = answer["access_token"]
+        with st.lock:
+            # A federated token: KMS takes it (the principal is granted the key), and so
+            # does generateAccessToken.
+            st.federated.add(token)
+        answer["issued_token_type"] = "urn:ietf:params:oauth:token-type:access_token"
+        self.answer(200, answer)
+
+    def impersonate(self, email, raw):
+        st = self.server.state
+        auth = self.headers.get("Authorization", "")
+        token = auth[len("Bearer "):] if auth.startswith("Bearer ") else ""
+        with st.lock:
+            st.stats["impersonate"] += 1
+            federated = token in st.federated
+        if not federated:
+            return self.error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.")
+        if email != CLIENT_EMAIL:
+            return self.error(403, "PERMISSION_DENIED", "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist).")
+        try:
+            req = json.loads(raw)
+        except ValueError:
+            return self.error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
+        scopes = req.get("scope") or []
+        if not scopes:
+            return self.error(400, "INVALID_ARGUMENT", "Scope required.")
+        issued = st.issue()
+        expire = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + issued["expires_in"]))
+        self.answer(200, {"accessToken": issued["access_token"], "expireTime": expire})
+
     def token(self, raw):
         st = self.server.state
         form = urllib.parse.parse_qs(raw.decode(), keep_blank_values=True)
@@ -361,6 +438,8 @@ def main():
     p.add_argument("--throttle", type=int, default=0)
     p.add_argument("--write-service-account")
     p.add_argument("--write-authorized-user")
+    p.add_argument("--write-external-account")
+    p.add_argument("--write-external-account-url")
     args = p.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
@@ -402,6 +481,47 @@ def main():
                 "client_secret": state.refresh[1],
                 "refresh_token": state.refresh[2],
                 "token_uri": server.token_uri,
+            },
+        )
+    base = f"http://127.0.0.1:{port}"
+    if args.write_external_account or args.write_external_account_url:
+        # What a Kubernetes or CI identity provider would issue: an opaque JWT-shaped token.
+        state.subject = "eyJhbGciOiJSUzI1NiJ9." + b64e(secrets.token_bytes(24)) + ".sig"
+    if args.write_external_account:
+        token_file = args.write_external_account + ".token"
+        with open(token_file, "w") as f:
+            # As Kubernetes projects a token: no final newline (google-auth sends the file's
+            # text as it is).
+            f.write(state.subject)
+        # As `gcloud iam workload-identity-pools create-cred-config
+        # --service-account=... --credential-source-file=...` writes it.
+        write_json(
+            args.write_external_account,
+            {
+                "universe_domain": "googleapis.com",
+                "type": "external_account",
+                "audience": AUDIENCE,
+                "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
+                "token_url": base + "/v1/token",
+                "service_account_impersonation_url": base
+                + f"/v1/projects/-/serviceAccounts/{CLIENT_EMAIL}:generateAccessToken",
+                "credential_source": {"file": token_file, "format": {"type": "text"}},
+            },
+        )
+    if args.write_external_account_url:
+        # URL-sourced, JSON answer, no impersonation (the federated token is used directly).
+        write_json(
+            args.write_external_account_url,
+            {
+                "type": "external_account",
+                "audience": AUDIENCE,
+                "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
+                "token_url": base + "/v1/token",
+                "credential_source": {
+                    "url": base + "/subject-token",
+                    "headers": {"X-Subject-Token-Access": "granted"},
+                    "format": {"type": "json", "subject_token_field_name": "id_token"},
+                },
             },
         )
     print(port, flush=True)

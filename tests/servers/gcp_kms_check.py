@@ -6,7 +6,11 @@ official google-cloud-kms client (REST transport) encrypts, decrypts and gets Go
 errors from it. Run by tests/integration/gcp_kms.rs.
 
 Usage: gcp_kms_check.py PORT SERVICE_ACCOUNT_FILE KEY DISABLED_KEY OTHER_KEY
-(KEY and OTHER_KEY enabled, DISABLED_KEY disabled; MISSING is a key the server lacks).
+       [EXTERNAL_ACCOUNT_FILE...]
+(KEY and OTHER_KEY enabled, DISABLED_KEY disabled; MISSING is a key the server lacks;
+each EXTERNAL_ACCOUNT_FILE is a workload identity federation configuration, which
+google-auth's identity_pool credentials refresh against the server's STS and IAM
+Credentials endpoints before the KMS client uses them).
 """
 
 import sys
@@ -33,6 +37,7 @@ def expect(error, call, status):
 
 def main():
     port, sa_file, key, disabled, other = sys.argv[1:6]
+    external_files = sys.argv[6:]
     endpoint = f"http://127.0.0.1:{port}"
 
     # google-auth: the service account's JWT bearer grant at the file's token_uri.
@@ -66,6 +71,24 @@ def main():
     )
     again = by_token.decrypt(request={"name": key, "ciphertext": enc.ciphertext})
     assert again.plaintext == secret
+
+    # Workload identity federation: google-auth's identity_pool credentials (file- and
+    # URL-sourced subject tokens, with and without impersonation) against the server's STS.
+    from google.auth import identity_pool
+
+    for f in external_files:
+        fed = identity_pool.Credentials.from_file(
+            f, scopes=["https://www.googleapis.com/auth/cloudkms"]
+        )
+        fed.refresh(Request())
+        assert fed.token and fed.token.startswith("ya29."), fed.token
+        by_federation = kms.KeyManagementServiceClient(
+            credentials=fed,
+            transport="rest",
+            client_options=ClientOptions(api_endpoint=endpoint),
+        )
+        federated = by_federation.decrypt(request={"name": key, "ciphertext": enc.ciphertext})
+        assert federated.plaintext == secret
 
     # Bound to its key: another key cannot open it.
     expect(

@@ -1,8 +1,10 @@
 //! Access tokens for Cloud KMS, from the [`Credentials`] the caller chose: a token given as
 //! it is, a credentials file (a service-account key: a JWT signed RS256 and exchanged at
 //! the file's `token_uri`, RFC 7523; an authorized user: its refresh token exchanged there,
-//! RFC 6749 section 6), or the metadata server. Tokens obtained are kept until a minute
-//! before they expire.
+//! RFC 6749 section 6; an external account, for workload identity federation: another
+//! identity provider's token, read from a file or a URL, exchanged at Google's Security
+//! Token Service, RFC 8693, then for a service account's token if the file says so), or
+//! the metadata server. Tokens obtained are kept until a minute before they expire.
 
 use std::path::Path;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -55,11 +57,50 @@ struct AuthorizedUser {
     token_uri: String,
 }
 
+/// Workload identity federation (`"type": "external_account"`, as `gcloud iam
+/// workload-identity-pools create-cred-config` writes it): a Kubernetes, GitHub Actions or
+/// other OIDC token, traded for a Google token
+/// (<https://google.aip.dev/auth/4117>).
+struct ExternalAccount {
+    /// The workload identity pool provider (`//iam.googleapis.com/projects/…/providers/…`).
+    audience: String,
+    /// What the subject token is (`urn:ietf:params:oauth:token-type:jwt`, `…:id_token`).
+    subject_token_type: String,
+    /// Google's Security Token Service endpoint.
+    token_url: String,
+    /// The IAM Credentials `generateAccessToken` URL of the service account to act as;
+    /// `None` when the federated token is used directly.
+    impersonation_url: Option<String>,
+    /// Where the subject token is read, each time a token is made (they are short-lived).
+    source: SubjectSource,
+}
+
+/// Where an external account's subject token comes from.
+enum SubjectSource {
+    /// A file (a Kubernetes projected service-account token, a CI job's OIDC token).
+    File {
+        path: String,
+        /// With a JSON file, the field that holds the token.
+        json_field: Option<String>,
+    },
+    /// A URL, fetched with these headers.
+    Url {
+        url: String,
+        headers: Vec<(String, String)>,
+        json_field: Option<String>,
+    },
+}
+
 /// What a credentials file holds.
 enum FileCredentials {
     ServiceAccount(ServiceAccount),
     AuthorizedUser(AuthorizedUser),
+    ExternalAccount(ExternalAccount),
 }
+
+/// The scope a federated token is asked for when a service account is impersonated
+/// (what Google's libraries ask for; the account's own token then gets Cloud KMS's).
+const CLOUD_PLATFORM: &str = "https://www.googleapis.com/auth/cloud-platform";
 
 /// A credentials file's fields, as far as they are used. The secrets move into
 /// [`Zeroizing`] buffers as soon as the file is read.
@@ -74,6 +115,32 @@ struct RawFile {
     client_id: Option<String>,
     client_secret: Option<String>,
     refresh_token: Option<String>,
+    audience: Option<String>,
+    subject_token_type: Option<String>,
+    token_url: Option<String>,
+    service_account_impersonation_url: Option<String>,
+    credential_source: Option<RawSource>,
+}
+
+/// An external account's `credential_source`.
+#[derive(serde::Deserialize)]
+struct RawSource {
+    file: Option<String>,
+    url: Option<String>,
+    #[serde(default)]
+    headers: std::collections::BTreeMap<String, String>,
+    format: Option<RawFormat>,
+    /// AWS-sourced credentials (`aws1`): not supported.
+    environment_id: Option<String>,
+    /// Executable-sourced credentials: not supported.
+    executable: Option<serde_json::Value>,
+}
+
+#[derive(serde::Deserialize)]
+struct RawFormat {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    subject_token_field_name: Option<String>,
 }
 
 impl Service {
@@ -93,6 +160,7 @@ impl Service {
             Credentials::File { path, source } => match read_file(path, source)? {
                 FileCredentials::ServiceAccount(sa) => self.service_account_token(&sa)?,
                 FileCredentials::AuthorizedUser(user) => self.refresh_token(&user)?,
+                FileCredentials::ExternalAccount(account) => self.federated_token(&account)?,
             },
             Credentials::Metadata { host } => self.metadata_token(host)?,
         };
@@ -137,6 +205,133 @@ impl Service {
         ));
         self.token_request(&user.token_uri, &body)
             .map_err(|e| context(e, "authorized user's refresh token"))
+    }
+
+    /// Workload identity federation: the subject token, exchanged at the Security Token
+    /// Service (RFC 8693), then, when the file names a service account, for its token.
+    fn federated_token(
+        &self,
+        account: &ExternalAccount,
+    ) -> Result<(SecretString, Duration), KeyServiceError> {
+        use ::age::secrecy::ExposeSecret;
+        let subject = self.subject_token(&account.source)?;
+        let scope = if account.impersonation_url.is_some() {
+            CLOUD_PLATFORM
+        } else {
+            SCOPE
+        };
+        let body = Zeroizing::new(format!(
+            "grant_type={}&audience={}&scope={}&requested_token_type={}&subject_token={}&subject_token_type={}",
+            form_encode("urn:ietf:params:oauth:grant-type:token-exchange"),
+            form_encode(&account.audience),
+            form_encode(scope),
+            form_encode("urn:ietf:params:oauth:token-type:access_token"),
+            form_encode(&subject),
+            form_encode(&account.subject_token_type),
+        ));
+        let (federated, lifetime) = self
+            .token_request(&account.token_url, &body)
+            .map_err(|e| context(e, "workload identity federation"))?;
+        let Some(url) = &account.impersonation_url else {
+            return Ok((federated, lifetime));
+        };
+        // IAM Credentials' generateAccessToken
+        // (https://cloud.google.com/iam/docs/reference/credentials/rest/v1/projects.serviceAccounts/generateAccessToken).
+        let request = serde_json::json!({ "scope": [SCOPE], "lifetime": "3600s" }).to_string();
+        let bearer = Zeroizing::new(format!("Bearer {}", federated.expose_secret()));
+        let (status, answer) = self.exchange(url, || {
+            http::Request::post(url.as_str())
+                .header(http::header::AUTHORIZATION, bearer.as_str())
+                .header(http::header::CONTENT_TYPE, "application/json")
+                .body(Full::new(Bytes::copy_from_slice(request.as_bytes())))
+        })?;
+        let json: serde_json::Value =
+            serde_json::from_slice(&answer).unwrap_or(serde_json::Value::Null);
+        if !(200..300).contains(&status) {
+            let message = json["error"]["message"].as_str().unwrap_or("");
+            let class = match status {
+                401 | 403 => FailureClass::Denied,
+                404 => FailureClass::NotFound,
+                429 => FailureClass::Throttled,
+                _ => FailureClass::Other,
+            };
+            return Err(KeyServiceError::new(
+                class,
+                format!(
+                    "impersonating the service account at {url} failed: HTTP {status} {message}"
+                ),
+            ));
+        }
+        let token = json["accessToken"]
+            .as_str()
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                KeyServiceError::new(
+                    FailureClass::Other,
+                    format!("the answer of {url} has no accessToken"),
+                )
+            })?;
+        let lifetime = json["expireTime"]
+            .as_str()
+            .and_then(|t| humantime::parse_rfc3339(t).ok())
+            .and_then(|t| t.duration_since(SystemTime::now()).ok())
+            .unwrap_or(Duration::from_secs(3600));
+        Ok((SecretString::from(token.to_owned()), lifetime))
+    }
+
+    /// An external account's subject token, read now.
+    fn subject_token(&self, source: &SubjectSource) -> Result<Zeroizing<String>, KeyServiceError> {
+        let (text, field, from) = match source {
+            SubjectSource::File { path, json_field } => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    KeyServiceError::new(
+                        FailureClass::NoCredentials,
+                        format!("cannot read the subject token file {path}: {e}"),
+                    )
+                })?;
+                (Zeroizing::new(text), json_field, path.as_str())
+            }
+            SubjectSource::Url {
+                url,
+                headers,
+                json_field,
+            } => {
+                let (status, body) = self.exchange(url, || {
+                    let mut r = http::Request::get(url.as_str());
+                    for (k, v) in headers {
+                        r = r.header(k.as_str(), v.as_str());
+                    }
+                    r.body(Full::new(Bytes::new()))
+                })?;
+                if !(200..300).contains(&status) {
+                    return Err(KeyServiceError::new(
+                        FailureClass::NoCredentials,
+                        format!("the subject token URL {url} answered HTTP {status}"),
+                    ));
+                }
+                let text = Zeroizing::new(String::from_utf8_lossy(&body).into_owned());
+                (text, json_field, url.as_str())
+            }
+        };
+        let token = match field {
+            None => Zeroizing::new(text.trim().to_owned()),
+            Some(field) => {
+                let json: serde_json::Value = serde_json::from_str(&text).map_err(|_| {
+                    KeyServiceError::new(
+                        FailureClass::NoCredentials,
+                        format!("the subject token from {from} is not JSON"),
+                    )
+                })?;
+                Zeroizing::new(json[field.as_str()].as_str().unwrap_or("").to_owned())
+            }
+        };
+        if token.is_empty() {
+            return Err(KeyServiceError::new(
+                FailureClass::NoCredentials,
+                format!("no subject token in {from}"),
+            ));
+        }
+        Ok(token)
     }
 
     /// POSTs a token request; reads the token answer.
@@ -244,14 +439,65 @@ fn read_file(path: &Path, source: &str) -> Result<FileCredentials, KeyServiceErr
             refresh_token: refresh_token.ok_or_else(|| missing("refresh_token"))?,
             token_uri,
         })),
+        Some("external_account") => {
+            let source = raw
+                .credential_source
+                .ok_or_else(|| missing("credential_source"))?;
+            let unsupported = |what: &str| {
+                fail(
+                    FailureClass::NoCredentials,
+                    format!(
+                        "{what} external accounts are not supported; use a file- or URL-sourced one (a Kubernetes or CI OIDC token), a service-account key file, or an access token in GOOGLE_OAUTH_ACCESS_TOKEN (`gcloud auth print-access-token`)"
+                    ),
+                )
+            };
+            if source.environment_id.is_some() {
+                return Err(unsupported("AWS-sourced"));
+            }
+            if source.executable.is_some() {
+                return Err(unsupported("executable-sourced"));
+            }
+            let json_field =
+                match source.format {
+                    Some(RawFormat {
+                        kind: Some(kind),
+                        subject_token_field_name,
+                    }) if kind == "json" => Some(subject_token_field_name.ok_or_else(|| {
+                        missing("credential_source.format.subject_token_field_name")
+                    })?),
+                    _ => None,
+                };
+            let source = match (source.file, source.url) {
+                (Some(path), None) => SubjectSource::File { path, json_field },
+                (None, Some(url)) => SubjectSource::Url {
+                    url,
+                    headers: source.headers.into_iter().collect(),
+                    json_field,
+                },
+                _ => {
+                    return Err(fail(
+                        FailureClass::Other,
+                        "the credential_source must name a file or a url (one of them)".into(),
+                    ));
+                }
+            };
+            Ok(FileCredentials::ExternalAccount(ExternalAccount {
+                audience: raw.audience.ok_or_else(|| missing("audience"))?,
+                subject_token_type: raw
+                    .subject_token_type
+                    .ok_or_else(|| missing("subject_token_type"))?,
+                token_url: raw
+                    .token_url
+                    .unwrap_or_else(|| "https://sts.googleapis.com/v1/token".to_owned()),
+                impersonation_url: raw.service_account_impersonation_url,
+                source,
+            }))
+        }
         other => Err(fail(
             FailureClass::NoCredentials,
             format!(
-                "{} credentials are not supported; use a service-account key file, an authorized user's file (`gcloud auth application-default login`), an access token in GOOGLE_OAUTH_ACCESS_TOKEN (`gcloud auth print-access-token`), or the metadata server",
+                "{} credentials are not supported; use a service-account key file, an authorized user's file (`gcloud auth application-default login`), an external account (workload identity federation), an access token in GOOGLE_OAUTH_ACCESS_TOKEN (`gcloud auth print-access-token`), or the metadata server",
                 match other {
-                    Some("external_account") => {
-                        "external-account (workload identity federation)".to_owned()
-                    }
                     Some(kind) => format!("'{kind}'"),
                     None => "untyped".to_owned(),
                 }
@@ -466,13 +712,32 @@ mod tests {
         assert_eq!(user.token_uri, DEFAULT_TOKEN_URI);
         let external = write(
             "ext.json",
-            serde_json::json!({"type": "external_account", "audience": "//iam.googleapis.com/x", "subject_token_type": "urn:ietf:params:oauth:token-type:jwt"}),
+            serde_json::json!({"type": "external_account", "audience": "//iam.googleapis.com/x", "subject_token_type": "urn:ietf:params:oauth:token-type:jwt", "credential_source": {"file": "/var/run/token"}}),
         );
-        let Err(e) = read_file(&external, "GOOGLE_APPLICATION_CREDENTIALS") else {
+        let Ok(FileCredentials::ExternalAccount(ext)) = read_file(&external, "X") else {
+            panic!("not read as an external account")
+        };
+        assert_eq!(ext.token_url, "https://sts.googleapis.com/v1/token");
+        assert!(matches!(
+            ext.source,
+            SubjectSource::File {
+                json_field: None,
+                ..
+            }
+        ));
+        let aws = write(
+            "aws.json",
+            serde_json::json!({"type": "external_account", "audience": "//iam.googleapis.com/x", "subject_token_type": "urn:ietf:params:aws:token-type:aws4_request", "credential_source": {"environment_id": "aws1", "regional_cred_verification_url": "https://sts.{region}.amazonaws.com"}}),
+        );
+        let Err(e) = read_file(&aws, "GOOGLE_APPLICATION_CREDENTIALS") else {
             panic!("accepted")
         };
         assert_eq!(e.class, FailureClass::NoCredentials);
-        assert!(e.detail.contains("external-account (workload identity federation) credentials are not supported; use a service-account key file"), "{e}");
+        assert!(
+            e.detail
+                .contains("AWS-sourced external accounts are not supported"),
+            "{e}"
+        );
         let partial = write(
             "partial.json",
             serde_json::json!({"type": "service_account", "private_key": "PEM-SECRET"}),
