@@ -2,6 +2,7 @@
 //! module per area.
 
 mod architecture;
+mod azure_kv;
 mod cli;
 mod cli_cases;
 mod common;
