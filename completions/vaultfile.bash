@@ -307,7 +307,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -337,7 +337,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -403,7 +403,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -477,7 +477,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -507,7 +507,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -585,7 +585,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -675,7 +675,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -729,7 +729,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -783,7 +783,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -837,7 +837,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -879,7 +879,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -909,7 +909,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -939,7 +939,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -969,7 +969,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -999,7 +999,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -1029,7 +1029,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -1213,7 +1213,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -1243,7 +1243,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -1273,7 +1273,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -1303,7 +1303,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -1333,7 +1333,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -1905,7 +1905,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -1951,7 +1951,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -1981,7 +1981,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -2023,7 +2023,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -2099,7 +2099,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -2141,7 +2141,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -2245,7 +2245,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -2283,7 +2283,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -2333,7 +2333,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -2367,7 +2367,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -2413,7 +2413,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -2455,7 +2455,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -2497,7 +2497,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -2539,7 +2539,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)
@@ -2577,7 +2577,7 @@ _vaultfile() {
                     return 0
                     ;;
                 --prefer)
-                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
                     ;;
                 --kms-timeout)

@@ -27,11 +27,12 @@ end
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_needs_command" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_needs_command" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_needs_command" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_needs_command" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -64,11 +65,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -s y -l publ
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -l x25519 -d 'Make a classical X25519 key (`age1…`) instead of a post-quantum one'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -s q -l quiet -d 'Print no warnings or progress on stderr'
@@ -80,11 +82,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -s o -l output
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -s y -l yes -d 'Ask nothing; use the flags and defaults'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -l force -d 'Replace an existing configuration file'
@@ -108,11 +111,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s I -l ide
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s i -l in-place -d 'Encrypt the file in place'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l allow-all-plaintext -d 'Write the file even if the rules leave every value in plaintext (it is then only authenticated); without it such a file is refused, as a mistyped rule would be'
@@ -138,11 +142,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -s I -l ide
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -s i -l in-place -d 'Decrypt the file in place (it ends with mode 0600; a symbolic link stays a link and the file it points to is replaced)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l no-upper -d 'Keep the keys\' case (database.password gives database_password)'
@@ -165,11 +170,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -s I -l identi
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l allow-all-plaintext -d 'Write the file even if the rules leave every value in plaintext (it is then only authenticated); without it such a file is refused, as a mistyped rule would be'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -s q -l quiet -d 'Print no warnings or progress on stderr'
@@ -184,11 +190,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -s I -l identit
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l string -d 'Take the value as a string, whatever it looks like'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l value-stdin -d 'Read the value from standard input (exactly its bytes)'
@@ -203,11 +210,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -s I -l ident
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -220,11 +228,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -s I -l identit
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l json -d 'Print JSON (with a final line break): typed scalars, mappings and lists'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -s q -l quiet -d 'Print no warnings or progress on stderr'
@@ -241,11 +250,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -s I -l id
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l pristine -d 'Start from an empty environment: only the secrets plus PATH, HOME, TERM and LANG'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l no-override -d 'Keep a variable that is already set in the environment instead of the file\'s value'
@@ -270,11 +280,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -s I -l i
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l no-fifo -d 'Give the command a regular 0600 file (removed afterwards) instead of a FIFO, for programs that read the file more than once or seek in it'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l no-upper -d 'Keep the keys\' case (database.password gives database_password)'
@@ -292,11 +303,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -s I -l iden
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l no-upper -d 'Keep the keys\' case (database.password gives database_password)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -s q -l quiet -d 'Print no warnings or progress on stderr'
@@ -310,11 +322,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -s I -l ide
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l plaintext-comments -d 'Let comments that SOPS encrypted become plaintext comments (vaultfile leaves comments unencrypted)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l ignore-mac -d 'Convert a SOPS file even if its MAC does not match (it may have been altered): for recovering damaged files only'
@@ -328,11 +341,12 @@ binary\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -348,11 +362,12 @@ binary\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -361,11 +376,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fi
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -373,11 +389,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fi
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from rm" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from rm" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from rm" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from rm" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from rm" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from rm" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from rm" -l no-rotate -d 'Keep the data key (the removed recipient can still decrypt this and earlier versions with a copy of the old key)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print no warnings or progress on stderr'
@@ -391,11 +408,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -s I -l 
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -s y -l yes -d 'Update without asking'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -s n -l dry-run -d 'Only show what would change; write nothing'
@@ -409,11 +427,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -s I -l iden
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -421,11 +440,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -s I -l ide
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -s n -l dry-run -d 'Only list what would be upgraded; write nothing'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -s q -l quiet -d 'Print no warnings or progress on stderr'
@@ -433,11 +453,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -s h -l hel
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -452,11 +473,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_see
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -467,11 +489,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -s I -l iden
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -l json -d 'Print a JSON object instead of a table (its layout is stable and documented in the README)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -s q -l quiet -d 'Print no warnings or progress on stderr'
@@ -479,22 +502,24 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -s h -l help
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -511,11 +536,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -l hooks -d 'Also install a pre-commit hook that refuses to commit a protected file in plaintext'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -l global -d 'Write the drivers to your global git configuration (~/.gitconfig) instead, so every clone decrypts on checkout; no .gitattributes change'
@@ -524,11 +550,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -l global -d 'Remove the drivers from your global git configuration instead'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -s q -l quiet -d 'Print no warnings or progress on stderr'
@@ -536,22 +563,24 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from status" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from status" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from status" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from status" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from status" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from status" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -l staged -d 'Check only what is staged (the index)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -l all-history -d 'Also check every blob in the history of every branch and tag (a shallow or partial clone is refused: it has no history to check; fetch it first)'
@@ -560,55 +589,60 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from merge" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from merge" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from merge" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from merge" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from merge" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from merge" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from merge" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -628,11 +662,12 @@ sarif\t'SARIF 2.1.0, for GitHub code scanning'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l staged -d 'Scan what is staged (the git index), not the work tree'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -s q -l quiet -d 'Print no warnings or progress on stderr'
@@ -640,11 +675,12 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -s h -l help -
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
-gcp-kms\t'Google Cloud KMS'"
-complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
+gcp-kms\t'Google Cloud KMS'
+azure-kv\t'Azure Key Vault'"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'

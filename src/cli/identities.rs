@@ -144,7 +144,7 @@ pub fn collect_with(
             found.identities.push(Box::new(ids));
         }
     }
-    // Key services (AWS KMS, Vault, GCP KMS) after the local keys, unless --prefer says otherwise.
+    // Key services (AWS KMS, Vault, GCP KMS, Azure Key Vault) after the local keys, unless --prefer says otherwise.
     super::key_services::add_identities(&mut found);
     // Last: keys wrapped for `passphrase` recipients, asked for only when nothing else opens
     // the file (VAULTFILE_PASSPHRASE, else a prompt).

@@ -1,4 +1,5 @@
-//! Network key services (AWS KMS, Vault/OpenBao transit, Google Cloud KMS): their settings,
+//! Network key services (AWS KMS, Vault/OpenBao transit, Google Cloud KMS, Azure Key
+//! Vault): their settings,
 //! read here from the environment and the global flags and passed into the library once,
 //! and their identities, which [`super::identities::collect`] puts after the local keys
 //! unless `--prefer` says otherwise.
@@ -17,8 +18,15 @@
 //! `GOOGLE_OAUTH_ACCESS_TOKEN`, else the file `GOOGLE_APPLICATION_CREDENTIALS` names, else
 //! gcloud's application-default credentials file (`CLOUDSDK_CONFIG` or `~/.config/gcloud`),
 //! else the metadata server (`GCE_METADATA_HOST`, else `metadata.google.internal`). A GCP
-//! recipient names no host, so none of this can come from a file. `AWS_MAX_ATTEMPTS` and
-//! `--kms-timeout` apply to every service.
+//! recipient names no host, so none of this can come from a file. Azure Key Vault:
+//! `VAULTFILE_AZURE_KEYVAULT_ENDPOINT` (else each vault's own host, which must be one of
+//! Azure's), `AZURE_AUTHORITY_HOST`; credentials in the order of the Azure SDKs'
+//! `DefaultAzureCredential`: a client secret (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`,
+//! `AZURE_CLIENT_SECRET`), a workload identity (`AZURE_FEDERATED_TOKEN_FILE` with the tenant
+//! and client IDs), a managed identity (`IDENTITY_ENDPOINT` and `IDENTITY_HEADER`, else the
+//! instance metadata service at `AZURE_POD_IDENTITY_AUTHORITY_HOST` or 169.254.169.254;
+//! `AZURE_CLIENT_ID` names a user-assigned one). `AWS_MAX_ATTEMPTS` and `--kms-timeout`
+//! apply to every service.
 //!
 //! There is no user configuration file for these settings: the environment and flags only
 //! (the repository's `.vaultfile.yaml` is not the user's, and a pull request can change it).
@@ -45,12 +53,15 @@ pub enum Source {
     /// Google Cloud KMS.
     #[value(alias = "gcp")]
     GcpKms,
+    /// Azure Key Vault.
+    #[value(alias = "azure")]
+    AzureKv,
 }
 
 /// The global flags for key services.
 #[derive(Debug, Default, clap::Args)]
 pub struct ServiceArgs {
-    /// Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS]
+    /// Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]
     #[arg(
         long,
         global = true,
@@ -60,7 +71,7 @@ pub struct ServiceArgs {
     )]
     prefer: Vec<Source>,
 
-    /// Give up on a key service (AWS KMS, Vault, GCP KMS) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]
+    /// Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]
     #[arg(
         long,
         global = true,
@@ -102,7 +113,12 @@ fn parse_timeout(s: &str) -> Result<Duration, String> {
 static PREFER: OnceLock<Vec<Source>> = OnceLock::new();
 
 #[cfg_attr(
-    not(any(feature = "aws-kms", feature = "vault", feature = "gcp-kms")),
+    not(any(
+        feature = "aws-kms",
+        feature = "vault",
+        feature = "gcp-kms",
+        feature = "azure-kv"
+    )),
     allow(dead_code)
 )]
 fn env(name: &str) -> Option<String> {
@@ -125,7 +141,12 @@ pub fn context() -> vaultfile::keys::Context {
 pub fn configure(args: &ServiceArgs, ui: &Ui) {
     let _ = PREFER.set(args.prefer.clone());
     #[cfg_attr(
-        not(any(feature = "aws-kms", feature = "vault", feature = "gcp-kms")),
+        not(any(
+            feature = "aws-kms",
+            feature = "vault",
+            feature = "gcp-kms",
+            feature = "azure-kv"
+        )),
         allow(unused_mut)
     )]
     let mut context = vaultfile::keys::Context::new(super::rekey::callbacks());
@@ -189,6 +210,20 @@ pub fn configure(args: &ServiceArgs, ui: &Ui) {
                 .unwrap_or(defaults.max_attempts),
         });
     }
+    #[cfg(feature = "azure-kv")]
+    {
+        use vaultfile::keys::azure_kv;
+        let defaults = azure_kv::Settings::default();
+        context.azure_kv = azure_kv::Service::new(azure_kv::Settings {
+            endpoint: env("VAULTFILE_AZURE_KEYVAULT_ENDPOINT"),
+            authority_host: env("AZURE_AUTHORITY_HOST").unwrap_or(defaults.authority_host),
+            credentials: azure_credentials(),
+            timeout: args.kms_timeout.unwrap_or(defaults.timeout),
+            max_attempts: env("AWS_MAX_ATTEMPTS")
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(defaults.max_attempts),
+        });
+    }
     let _ = CONTEXT.set(context);
     let _ = ui;
 }
@@ -231,6 +266,51 @@ fn gcp_credentials() -> vaultfile::keys::gcp_kms::Credentials {
     }
     Credentials::Metadata {
         host: env("GCE_METADATA_HOST").unwrap_or_else(|| DEFAULT_METADATA_HOST.to_owned()),
+    }
+}
+
+/// Azure credentials, in the order of the Azure SDKs' `DefaultAzureCredential`
+/// (<https://learn.microsoft.com/en-us/azure/developer/python/sdk/authentication/credential-chains#defaultazurecredential-overview>)
+/// and with the environment variables they read
+/// (<https://learn.microsoft.com/en-us/python/api/azure-identity/azure.identity.environmentcredential>):
+/// a service principal's client secret, a workload identity's federated token file, then
+/// a managed identity: App Service's endpoint, else the instance metadata service
+/// (`AZURE_POD_IDENTITY_AUTHORITY_HOST` overrides its address, as in the Azure SDKs).
+#[cfg(feature = "azure-kv")]
+fn azure_credentials() -> vaultfile::keys::azure_kv::Credentials {
+    use vaultfile::keys::SecretString;
+    use vaultfile::keys::azure_kv::{Credentials, DEFAULT_IMDS_ENDPOINT};
+    let tenant = env("AZURE_TENANT_ID").map(|t| t.trim().to_owned());
+    let client = env("AZURE_CLIENT_ID").map(|c| c.trim().to_owned());
+    if let (Some(tenant_id), Some(client_id), Some(secret)) =
+        (&tenant, &client, env("AZURE_CLIENT_SECRET"))
+    {
+        return Credentials::ClientSecret {
+            tenant_id: tenant_id.clone(),
+            client_id: client_id.clone(),
+            secret: SecretString::from(secret),
+        };
+    }
+    if let (Some(tenant_id), Some(client_id), Some(file)) =
+        (&tenant, &client, env("AZURE_FEDERATED_TOKEN_FILE"))
+    {
+        return Credentials::WorkloadIdentity {
+            tenant_id: tenant_id.clone(),
+            client_id: client_id.clone(),
+            token_file: file.into(),
+        };
+    }
+    if let (Some(endpoint), Some(header)) = (env("IDENTITY_ENDPOINT"), env("IDENTITY_HEADER")) {
+        return Credentials::AppService {
+            endpoint,
+            header: SecretString::from(header),
+            client_id: client,
+        };
+    }
+    Credentials::Imds {
+        endpoint: env("AZURE_POD_IDENTITY_AUTHORITY_HOST")
+            .unwrap_or_else(|| DEFAULT_IMDS_ENDPOINT.to_owned()),
+        client_id: client,
     }
 }
 
@@ -279,6 +359,11 @@ pub fn add_identities(found: &mut Found) {
     {
         let id = vaultfile::keys::gcp_kms::Identity::new(context().gcp_kms);
         by_source.push((Source::GcpKms, vec![Box::new(id)]));
+    }
+    #[cfg(feature = "azure-kv")]
+    {
+        let id = vaultfile::keys::azure_kv::Identity::new(context().azure_kv);
+        by_source.push((Source::AzureKv, vec![Box::new(id)]));
     }
     let prefer = PREFER.get().map(Vec::as_slice).unwrap_or(&[]);
     // A stable sort: the preferred sources in the order given, then the rest as they were.

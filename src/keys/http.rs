@@ -1,9 +1,10 @@
 //! The HTTP client of the key services that vaultfile calls over REST itself (Vault /
-//! OpenBao transit, GCP Cloud KMS): one current-thread tokio runtime and one hyper client
-//! on rustls (aws-lc-rs, the TLS stack the AWS SDK brings too) per service, and what a
-//! failure before any answer means.
+//! OpenBao transit, GCP Cloud KMS, Azure Key Vault): one current-thread tokio runtime and
+//! one hyper client on rustls (aws-lc-rs, the TLS stack the AWS SDK brings too) per
+//! service, what a failure before any answer means, and the URL and form helpers they share.
 
 use std::path::Path;
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -117,6 +118,52 @@ fn other(detail: String) -> KeyServiceError {
     KeyServiceError::new(FailureClass::Other, detail)
 }
 
+/// The endpoint without its final `/`, if it is an `https://` or `http://` URL with a host
+/// and no query; `what` names it in the error (`the Cloud KMS endpoint`).
+#[cfg_attr(not(any(feature = "gcp-kms", feature = "azure-kv")), allow(dead_code))]
+pub(crate) fn endpoint_base<'a>(endpoint: &'a str, what: &str) -> Result<&'a str, KeyServiceError> {
+    let base = endpoint.trim().trim_end_matches('/');
+    let bad = |why: &str| other(format!("{what} '{base}' {why}"));
+    let uri = http::Uri::from_str(base).map_err(|_| bad("is not a URL"))?;
+    if !matches!(uri.scheme_str(), Some("https" | "http")) {
+        return Err(bad(
+            "must start with https:// (or http:// for a local server)",
+        ));
+    }
+    if uri
+        .authority()
+        .is_none_or(|a| a.host().is_empty() || a.as_str().contains('@'))
+    {
+        return Err(bad("has no host (or holds credentials)"));
+    }
+    if uri.query().is_some() || base.contains('#') {
+        return Err(bad("must not have a query or fragment"));
+    }
+    Ok(base)
+}
+
+/// The `host:port` of `url`, the key of the "down" memory.
+#[cfg_attr(not(any(feature = "gcp-kms", feature = "azure-kv")), allow(dead_code))]
+pub(crate) fn authority_of(url: &str) -> Result<String, KeyServiceError> {
+    http::Uri::from_str(url)
+        .ok()
+        .and_then(|u| u.authority().map(|a| a.as_str().to_owned()))
+        .ok_or_else(|| other(format!("'{url}' is not a URL")))
+}
+
+/// `application/x-www-form-urlencoded` for one value (OAuth token requests, RFC 6749
+/// appendix B), and a URL query's value: RFC 3986's unreserved characters as they are,
+/// everything else `%XX`.
+#[cfg_attr(not(any(feature = "gcp-kms", feature = "azure-kv")), allow(dead_code))]
+pub(crate) fn form_encode(value: &str) -> String {
+    const FORM: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(value, FORM).to_string()
+}
+
 /// rustls on aws-lc-rs, trusting `ca_cert` if given, else the system's certificates.
 fn tls_config(ca_cert: Option<&Path>) -> Result<rustls::ClientConfig, KeyServiceError> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
@@ -191,4 +238,51 @@ pub(crate) fn transport_failure(
         FailureClass::Unreachable,
         format!("{authority}: {chain}{hint}"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_are_checked() {
+        assert_eq!(
+            endpoint_base("https://cloudkms.googleapis.com/", "E").unwrap(),
+            "https://cloudkms.googleapis.com"
+        );
+        assert!(endpoint_base("http://127.0.0.1:9000", "E").is_ok());
+        for bad in [
+            "cloudkms.googleapis.com",
+            "ftp://h",
+            "https://u:p@h",
+            "https://h/?x=1",
+            "https://h/#x",
+        ] {
+            let e = endpoint_base(bad, "the endpoint").unwrap_err();
+            assert!(e.detail.starts_with("the endpoint '"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn authorities_are_host_and_port() {
+        assert_eq!(
+            authority_of("https://v.vault.azure.net/keys/k").unwrap(),
+            "v.vault.azure.net"
+        );
+        assert_eq!(
+            authority_of("http://127.0.0.1:8080/x?y=1").unwrap(),
+            "127.0.0.1:8080"
+        );
+        assert!(authority_of("not a url").is_err());
+    }
+
+    #[test]
+    fn form_values_are_encoded() {
+        assert_eq!(
+            form_encode("urn:ietf:params:oauth:grant-type:jwt-bearer"),
+            "urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer"
+        );
+        assert_eq!(form_encode("a.b_c-d~e"), "a.b_c-d~e");
+        assert_eq!(form_encode("1//0g+/= "), "1%2F%2F0g%2B%2F%3D%20");
+    }
 }

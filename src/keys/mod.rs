@@ -4,21 +4,23 @@
 //! file's data key into the string stored in the metadata, and an [`Identity`] tries to
 //! unwrap one. Each key source lives in its own file ([`age`] for X25519 keys and identity
 //! files, [`ssh`] for SSH keys, [`plugin`] for age plugins, [`passphrase`] for a
-//! break-glass passphrase; `aws_kms`, `vault` and `gcp_kms` for the key services, each
+//! break-glass passphrase; `aws_kms`, `vault`, `gcp_kms` and `azure_kv` for the key services, each
 //! behind its cargo feature); adding one is a new file plus a line in [`SOURCES`].
 //!
 //! Recipient strings, by shape: `age1…` (X25519), `age1NAME1…` (the age plugin
 //! `age-plugin-NAME`, e.g. `age1yubikey1…`), `ssh-ed25519 …`/`ssh-rsa …`, `passphrase`
 //! or `passphrase:LABEL`, and the key services' (`arn:aws:kms:…`, `vault:https://…`,
-//! `gcpkms:projects/…`). [`KeyHolders`] says who can open a file: any one of a list of
+//! `gcpkms:projects/…`, `azkv:https://…`). [`KeyHolders`] says who can open a file: any one of a list of
 //! recipients, or one recipient from each of `threshold` key groups.
 
 pub mod age;
 #[cfg(feature = "aws-kms")]
 pub mod aws_kms;
+#[cfg(feature = "azure-kv")]
+pub mod azure_kv;
 #[cfg(feature = "gcp-kms")]
 pub mod gcp_kms;
-#[cfg(any(feature = "vault", feature = "gcp-kms"))]
+#[cfg(any(feature = "vault", feature = "gcp-kms", feature = "azure-kv"))]
 mod http;
 pub mod passphrase;
 pub mod plugin;
@@ -84,6 +86,9 @@ pub struct Context {
     /// How Google Cloud KMS is reached.
     #[cfg(feature = "gcp-kms")]
     pub gcp_kms: gcp_kms::Service,
+    /// How Azure Key Vault is reached.
+    #[cfg(feature = "azure-kv")]
+    pub azure_kv: azure_kv::Service,
 }
 
 impl Context {
@@ -97,6 +102,8 @@ impl Context {
             vault: vault::Service::default(),
             #[cfg(feature = "gcp-kms")]
             gcp_kms: gcp_kms::Service::default(),
+            #[cfg(feature = "azure-kv")]
+            azure_kv: azure_kv::Service::default(),
         }
     }
 }
@@ -117,6 +124,8 @@ impl std::fmt::Debug for Context {
         d.field("vault", &self.vault);
         #[cfg(feature = "gcp-kms")]
         d.field("gcp_kms", &self.gcp_kms);
+        #[cfg(feature = "azure-kv")]
+        d.field("azure_kv", &self.azure_kv);
         d.finish_non_exhaustive()
     }
 }
@@ -390,6 +399,7 @@ pub static SOURCES: &[&dyn KeySource] = &[
     &AWS_KMS,
     &VAULT,
     &GCP_KMS,
+    &AZURE_KV,
 ];
 
 #[cfg(feature = "aws-kms")]
@@ -419,6 +429,17 @@ static GCP_KMS: Missing = Missing::new(
     "gcp-kms",
 );
 
+#[cfg(feature = "azure-kv")]
+static AZURE_KV: azure_kv::Source = azure_kv::Source;
+#[cfg(not(feature = "azure-kv"))]
+static AZURE_KV: Missing = Missing::new(
+    "Azure Key Vault",
+    "azkv:",
+    "azure_kv",
+    ("azure_keyvault", "azure_keyvault"),
+    "azure-kv",
+);
+
 /// The source of `text`'s recipient string, if any source claims it.
 pub fn source_of(text: &str) -> Option<&'static dyn KeySource> {
     let text = text.trim();
@@ -432,7 +453,8 @@ pub fn quantum_resistant(recipient: &str) -> bool {
 }
 
 /// The kinds of key a SOPS file can hold that vaultfile reads and writes, for messages:
-/// `age, age plugin, SSH, AWS KMS, Vault transit or GCP KMS` (`joiner` is "or" or "and").
+/// `age, age plugin, SSH, AWS KMS, Vault transit, GCP KMS or Azure Key Vault` (`joiner` is
+/// "or" or "and").
 pub fn sops_source_names(joiner: &str) -> String {
     let mut names: Vec<&str> = Vec::new();
     // Post-quantum and X25519 keys are both "age" to SOPS (and in messages).
@@ -496,7 +518,12 @@ impl KeySource for LocalSource {
 /// A key source this build left out (a cargo feature not enabled): it still claims its
 /// recipients, so that they get an error that says why rather than "not a recipient".
 #[cfg_attr(
-    all(feature = "aws-kms", feature = "vault", feature = "gcp-kms"),
+    all(
+        feature = "aws-kms",
+        feature = "vault",
+        feature = "gcp-kms",
+        feature = "azure-kv"
+    ),
     allow(dead_code)
 )]
 struct Missing {
@@ -508,7 +535,12 @@ struct Missing {
 }
 
 #[cfg_attr(
-    all(feature = "aws-kms", feature = "vault", feature = "gcp-kms"),
+    all(
+        feature = "aws-kms",
+        feature = "vault",
+        feature = "gcp-kms",
+        feature = "azure-kv"
+    ),
     allow(dead_code)
 )]
 impl Missing {
@@ -762,6 +794,17 @@ pub(crate) mod examples {
     pub fn gcp_resource(project: &str, key: &str) -> String {
         format!("projects/{project}/locations/global/keyRings/ring/cryptoKeys/{key}")
     }
+
+    /// An Azure Key Vault recipient: the key `key` in the vault `vault` of Azure's public
+    /// cloud.
+    pub fn azure_key(vault: &str, key: &str) -> String {
+        format!("azkv:{}", azure_url(vault, key))
+    }
+
+    /// The URL of [`azure_key`]'s key (as `.sops.yaml`'s `azure_keyvault` lists it).
+    pub fn azure_url(vault: &str, key: &str) -> String {
+        format!("https://{vault}.vault.azure.net/keys/{key}")
+    }
 }
 
 /// Keys made up for unit tests.
@@ -811,6 +854,7 @@ mod recipient_tests {
         let kms = examples::kms_arn("eu-west-1", "key/x");
         let transit = examples::transit("https://vault.internal:8200/transit/keys/a");
         let gcp = examples::gcp_key("my-project", "app");
+        let azure = examples::azure_key("my-vault", "app");
         for (text, name) in [
             (age.as_str(), "age"),
             ("age1vftest17nyvuwrn8xvqk3hfe03w53pdkcnzf3np", "age plugin"),
@@ -820,6 +864,7 @@ mod recipient_tests {
             (kms.as_str(), "AWS KMS"),
             (transit.as_str(), "Vault transit"),
             (gcp.as_str(), "GCP KMS"),
+            (azure.as_str(), "Azure Key Vault"),
         ] {
             assert_eq!(source_of(text).map(|s| s.name()), Some(name), "{text}");
         }
@@ -836,7 +881,11 @@ mod recipient_tests {
             source_of_sops_kind("gcp_kms").map(|s| s.name()),
             Some("GCP KMS")
         );
-        assert!(source_of_sops_kind("age").is_none() && source_of_sops_kind("azure_kv").is_none());
+        assert_eq!(
+            source_of_sops_kind("azure_kv").map(|s| s.name()),
+            Some("Azure Key Vault")
+        );
+        assert!(source_of_sops_kind("age").is_none() && source_of_sops_kind("hckms").is_none());
     }
 
     #[test]

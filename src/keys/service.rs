@@ -1,5 +1,5 @@
-//! What the key services (AWS KMS, Vault/OpenBao transit, Google Cloud KMS) have in
-//! common: why a call failed, by class.
+//! What the key services (AWS KMS, Vault/OpenBao transit, Google Cloud KMS, Azure Key
+//! Vault) have in common: why a call failed, by class.
 //!
 //! The class decides what the user can do (fix a policy, wait, check the network, allow a
 //! server) and what vaultfile does next (try another identity, give up on an unreachable
@@ -41,7 +41,7 @@ pub enum FailureClass {
     TimedOut,
     /// No connection could be made.
     Unreachable,
-    /// AWS, Google: no credentials could be found or obtained.
+    /// AWS, Google, Azure: no credentials could be found or obtained.
     NoCredentials,
     /// Vault: no token was configured.
     NoToken,
@@ -104,7 +104,12 @@ impl fmt::Display for KeyServiceError {
 /// half the cap plus up to half again, for a cap of 400 ms, 800 ms… (capped at 5 s), so
 /// that many clients throttled together do not retry together.
 #[cfg_attr(
-    not(any(feature = "aws-kms", feature = "vault", feature = "gcp-kms")),
+    not(any(
+        feature = "aws-kms",
+        feature = "vault",
+        feature = "gcp-kms",
+        feature = "azure-kv"
+    )),
     allow(dead_code)
 )]
 pub(crate) fn backoff(attempt: u32) -> Duration {
@@ -120,7 +125,12 @@ pub(crate) fn backoff(attempt: u32) -> Duration {
 /// An error and its sources, one after the other (`a: b: c`), each said once: what a
 /// transport or SDK failure says, for messages.
 #[cfg_attr(
-    not(any(feature = "aws-kms", feature = "vault", feature = "gcp-kms")),
+    not(any(
+        feature = "aws-kms",
+        feature = "vault",
+        feature = "gcp-kms",
+        feature = "azure-kv"
+    )),
     allow(dead_code)
 )]
 pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
@@ -143,7 +153,12 @@ pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
 pub(crate) struct Down(std::sync::Mutex<std::collections::HashMap<String, KeyServiceError>>);
 
 #[cfg_attr(
-    not(any(feature = "aws-kms", feature = "vault", feature = "gcp-kms")),
+    not(any(
+        feature = "aws-kms",
+        feature = "vault",
+        feature = "gcp-kms",
+        feature = "azure-kv"
+    )),
     allow(dead_code)
 )]
 impl Down {
@@ -223,6 +238,24 @@ pub trait KeyService: Clone + Send + Sync + 'static {
     fn unwrap(&self, key: &Self::Key, wrapped: &str)
     -> Result<Zeroizing<Vec<u8>>, KeyServiceError>;
 
+    /// Wraps `payload` under `key` for a SOPS entry, as SOPS itself does
+    /// ([`KeyService::sops_entry`] is given the text). By default, [`KeyService::wrap`];
+    /// a service whose SOPS entries use other operations (Azure Key Vault: `encrypt`, not
+    /// `wrapkey`) says so here.
+    fn wrap_sops(&self, key: &Self::Key, payload: &[u8]) -> Result<String, KeyServiceError> {
+        self.wrap(key, payload)
+    }
+
+    /// Unwraps a SOPS entry's `enc` under `key`, as SOPS itself does. By default,
+    /// [`KeyService::unwrap`].
+    fn unwrap_sops(
+        &self,
+        key: &Self::Key,
+        enc: &str,
+    ) -> Result<Zeroizing<Vec<u8>>, KeyServiceError> {
+        self.unwrap(key, enc)
+    }
+
     /// SOPS's master-key entry for a payload wrapped under `key` (`wrapped`), made at
     /// `created_at`.
     fn sops_entry(key: &Self::Key, wrapped: String, created_at: &str) -> SopsEntry;
@@ -269,7 +302,7 @@ impl<S: KeyService> super::Recipient for ServiceRecipient<S> {
     fn sops_entry(&self, payload: &[u8], created_at: &str) -> Option<Result<SopsEntry, WrapError>> {
         Some(
             self.service
-                .wrap(&self.key, payload)
+                .wrap_sops(&self.key, payload)
                 .map(|wrapped| S::sops_entry(&self.key, wrapped, created_at))
                 .map_err(|e| WrapError {
                     recipient: self.id.clone(),
@@ -295,11 +328,13 @@ impl<S: KeyService> ServiceIdentity<S> {
         }
     }
 
-    /// Unwraps `wrapped` for `recipient`, if `recipient` is the service's.
+    /// Unwraps `wrapped` for `recipient`, if `recipient` is the service's (as SOPS does
+    /// if `sops`).
     fn unwrap_for(
         &self,
         recipient: &str,
         wrapped: &str,
+        sops: bool,
     ) -> Option<Result<Zeroizing<Vec<u8>>, KeyServiceError>> {
         if !S::is_recipient(recipient.trim()) {
             return None;
@@ -312,7 +347,13 @@ impl<S: KeyService> ServiceIdentity<S> {
                         format!("not a valid {} recipient: {e}", S::NAME),
                     )
                 })
-                .and_then(|key| self.service.unwrap(&key, wrapped)),
+                .and_then(|key| {
+                    if sops {
+                        self.service.unwrap_sops(&key, wrapped)
+                    } else {
+                        self.service.unwrap(&key, wrapped)
+                    }
+                }),
         )
     }
 }
@@ -327,15 +368,17 @@ impl<S: KeyService> super::Identity for ServiceIdentity<S> {
             identity: S::NAME.into(),
             reason: format!("{}: {reason}", wrapped.recipient),
         };
-        Some(match self.unwrap_for(&wrapped.recipient, &wrapped.key)? {
-            Ok(plain) => DataKey::from_bytes(&plain).ok_or_else(|| {
-                err(format!(
-                    "{} returned a plaintext that is not a 32-byte data key",
-                    S::NAME
-                ))
-            }),
-            Err(e) => Err(err(e.to_string())),
-        })
+        Some(
+            match self.unwrap_for(&wrapped.recipient, &wrapped.key, false)? {
+                Ok(plain) => DataKey::from_bytes(&plain).ok_or_else(|| {
+                    err(format!(
+                        "{} returned a plaintext that is not a 32-byte data key",
+                        S::NAME
+                    ))
+                }),
+                Err(e) => Err(err(e.to_string())),
+            },
+        )
     }
 
     fn unwrap_sops(
@@ -343,7 +386,7 @@ impl<S: KeyService> super::Identity for ServiceIdentity<S> {
         recipient: &str,
         enc: &str,
     ) -> Option<Result<Zeroizing<Vec<u8>>, KeyServiceError>> {
-        self.unwrap_for(recipient, enc)
+        self.unwrap_for(recipient, enc, true)
     }
 }
 

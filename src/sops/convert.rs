@@ -5,7 +5,7 @@
 //! what they do not share: SOPS allows one selection rule and defaults to
 //! `unencrypted_suffix: _unencrypted`; vaultfile combines rules and defaults to encrypting
 //! everything. SOPS's configuration names PGP and cloud keys; the key services vaultfile
-//! has a source for (AWS KMS, Vault transit, GCP KMS) carry over as recipients, the others
+//! has a source for (AWS KMS, Vault transit, GCP KMS, Azure Key Vault) carry over as recipients, the others
 //! are noted.
 
 use serde_json::{Map, Value};
@@ -128,11 +128,7 @@ fn carry_services(
     }
 }
 
-const OTHER_KEYS: [(&str, &str); 3] = [
-    ("pgp", "PGP keys"),
-    ("azure_keyvault", "Azure Key Vault keys"),
-    ("hckms", "Huawei Cloud KMS keys"),
-];
+const OTHER_KEYS: [(&str, &str); 2] = [("pgp", "PGP keys"), ("hckms", "Huawei Cloud KMS keys")];
 
 fn quote(s: &str) -> String {
     serde_json::to_string(s).expect("strings serialise")
@@ -386,7 +382,7 @@ creation_rules:
         assert!(notes.contains("mac_only_encrypted"));
         assert!(notes.contains("PGP keys (FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4)"));
         assert!(notes.contains(
-            "creation rule 3: no age, age plugin, SSH, AWS KMS, Vault transit or GCP KMS key"
+            "creation rule 3: no age, age plugin, SSH, AWS KMS, Vault transit, GCP KMS or Azure Key Vault key"
         ));
     }
 
@@ -486,6 +482,70 @@ creation_rules:
         assert!(
             notes.contains(
                 "GCP KMS key left out (this vaultfile was built without the gcp-kms feature)"
+            ),
+            "{notes}"
+        );
+    }
+
+    #[cfg(feature = "azure-kv")]
+    #[test]
+    fn azure_keyvault_keys_are_carried_over() {
+        use crate::keys::examples::{azure_key, azure_url};
+        let v = "0123456789abcdef0123456789abcdef";
+        let text = format!(
+            r#"
+creation_rules:
+  - path_regex: prod/
+    azure_keyvault: {a}/{v},{b}
+  - path_regex: groups/
+    key_groups:
+      - azure_keyvault:
+          - vaultUrl: https://my-vault.vault.azure.net
+            key: c
+            version: ""
+      - age: [age1ddd]
+    shamir_threshold: 2
+  - path_regex: bad/
+    azure_keyvault: https://evil.example/keys/x
+"#,
+            a = azure_url("my-vault", "a"),
+            b = azure_url("my-vault", "b"),
+        );
+        let c = sops_config_to_vaultfile(&text).unwrap();
+        assert_has(
+            &c.text,
+            &format!(
+                r#"recipients: ["{}/{v}", "{}"]"#,
+                azure_key("my-vault", "a"),
+                azure_key("my-vault", "b")
+            ),
+        );
+        assert_has(
+            &c.text,
+            &two_of_two_groups(&azure_key("my-vault", "c"), "age1ddd"),
+        );
+        let notes = c.notes.join("\n");
+        assert!(
+            notes.contains("creation rule 3 (path_regex bad/): Azure Key Vault key left out (https://evil.example/keys/x: 'evil.example' is not an Azure Key Vault host"),
+            "{notes}"
+        );
+        assert!(!notes.contains("cannot be used by vaultfile"), "{notes}");
+    }
+
+    /// Without the feature, a `.sops.yaml`'s Azure keys are noted as left out, with the
+    /// reason, not dropped unsaid.
+    #[cfg(not(feature = "azure-kv"))]
+    #[test]
+    fn azure_keyvault_keys_without_the_feature_are_noted() {
+        let text = format!(
+            "creation_rules:\n  - azure_keyvault: {}\n    age: age1aaa\n",
+            crate::keys::examples::azure_url("my-vault", "a")
+        );
+        let c = sops_config_to_vaultfile(&text).unwrap();
+        let notes = c.notes.join("\n");
+        assert!(
+            notes.contains(
+                "Azure Key Vault key left out (this vaultfile was built without the azure-kv feature)"
             ),
             "{notes}"
         );

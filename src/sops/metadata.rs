@@ -31,9 +31,9 @@ pub enum MasterKey {
         /// The armored PGP message.
         enc: String,
     },
-    /// A key held by a key service: AWS KMS, Vault transit and GCP KMS (which vaultfile
-    /// opens, with the `aws-kms`, `vault` and `gcp-kms` features), Azure Key Vault, Huawei
-    /// Cloud KMS.
+    /// A key held by a key service: AWS KMS, Vault transit, GCP KMS and Azure Key Vault
+    /// (which vaultfile opens, with the `aws-kms`, `vault`, `gcp-kms` and `azure-kv`
+    /// features), Huawei Cloud KMS.
     Other {
         /// The metadata list it came from (`kms`, `gcp_kms`, …).
         kind: &'static str,

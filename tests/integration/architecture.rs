@@ -164,7 +164,10 @@ fn key_service_prefixes_are_named_only_in_keys() {
         .filter(|f| !f.starts_with(src().join("keys")))
         .filter(|f| {
             let text = std::fs::read_to_string(f).unwrap();
-            text.contains("arn:aws") || text.contains("\"vault:") || text.contains("\"gcpkms:")
+            text.contains("arn:aws")
+                || text.contains("\"vault:")
+                || text.contains("\"gcpkms:")
+                || text.contains("\"azkv:")
         })
         .map(|f| f.strip_prefix(src()).unwrap().display().to_string())
         .collect();

@@ -3,6 +3,7 @@
 
 mod age_pq;
 mod architecture;
+mod azure_kv;
 mod cli;
 mod cli_cases;
 mod common;

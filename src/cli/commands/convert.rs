@@ -30,9 +30,9 @@ pub enum Target {
 /// The values are decrypted and encrypted again, to the same recipients, in the other
 /// format: the file is replaced (or written to -o). Reading needs a key that opens the
 /// file. Key groups and their threshold are kept, AWS KMS keys carried over with their
-/// encryption context, Vault transit keys as `vault:` recipients and GCP KMS keys as
-/// `gcpkms:` recipients; SOPS's PGP and Azure keys cannot be: pass -r/-R to choose the
-/// recipients instead. A directory converts
+/// encryption context, Vault transit keys as `vault:` recipients, GCP KMS keys as
+/// `gcpkms:` recipients and Azure Key Vault keys as `azkv:` recipients; SOPS's PGP keys
+/// cannot be: pass -r/-R to choose the recipients instead. A directory converts
 /// every SOPS file under it, and turns the `.sops.yaml` that applies to it (found as SOPS
 /// finds it: in the directory or above) into the equivalent `.vaultfile.yaml` beside it,
 /// listing what could not be carried over.
@@ -307,7 +307,7 @@ fn to_vaultfile(ctx: &Ctx<'_>, path: &Path, out: &Path, explicit: bool) -> Resul
     let meta = &dec.metadata;
     let mut dropped = Vec::new();
     // The file's own key holders, when -r/-R does not choose them: every key vaultfile can
-    // encrypt to (age, SSH, AWS KMS, Vault transit, GCP KMS), in the same key groups with the same
+    // encrypt to (age, SSH, AWS KMS, Vault transit, GCP KMS, Azure Key Vault), in the same key groups with the same
     // threshold.
     let holders = match &ctx.recipients {
         Some(_) => None,

@@ -1,7 +1,7 @@
 //! `vaultfile keys check`: which of a file's recipients can decrypt it here and now.
 //!
 //! Each recipient's wrapped key is tried with the identities at hand (local keys, AWS KMS,
-//! Vault, GCP KMS), one by one, and the result is printed per recipient: who opened it, or why not
+//! Vault, GCP KMS, Azure Key Vault), one by one, and the result is printed per recipient: who opened it, or why not
 //! (denied, not found, unreachable, timed out…). Then the file is opened with the keys that
 //! were unwrapped, which also checks its integrity. Nothing secret is printed.
 
@@ -36,7 +36,8 @@ enum KeysCommand {
 ///
 /// Every recipient's wrapped data key is tried with every identity at hand: local age and
 /// SSH keys, AWS KMS (with the standard credential chain), Vault/OpenBao transit (with
-/// VAULT_TOKEN) and GCP KMS (with Google's application-default credentials). Exits 0 when each file can be decrypted, 6 otherwise.
+/// VAULT_TOKEN), GCP KMS (with Google's application-default credentials) and Azure Key Vault
+/// (with the Azure SDKs' default credentials). Exits 0 when each file can be decrypted, 6 otherwise.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:
   vaultfile keys check config/prod.yaml

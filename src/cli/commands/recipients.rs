@@ -72,8 +72,9 @@ struct AddArgs {
     files: Vec<PathBuf>,
 
     /// The recipient to add: age1…, age1PLUGIN1…, 'ssh-ed25519 AAAA…', passphrase[:LABEL],
-    /// an AWS KMS key's ARN, vault:https://HOST/MOUNT/keys/NAME, or
-    /// gcpkms:projects/P/locations/L/keyRings/R/cryptoKeys/K
+    /// an AWS KMS key's ARN, vault:https://HOST/MOUNT/keys/NAME,
+    /// gcpkms:projects/P/locations/L/keyRings/R/cryptoKeys/K, or
+    /// azkv:https://VAULT.vault.azure.net/keys/NAME
     #[arg(value_name = "RECIPIENT")]
     recipient: String,
 

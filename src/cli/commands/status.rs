@@ -216,7 +216,12 @@ pub(super) fn rule_drift(
     // Parsing only: nothing is wrapped, so no passphrase or plugin is ever asked for.
     // (Built without any key service, the context has no other field to keep.)
     #[cfg_attr(
-        not(any(feature = "aws-kms", feature = "vault", feature = "gcp-kms")),
+        not(any(
+            feature = "aws-kms",
+            feature = "vault",
+            feature = "gcp-kms",
+            feature = "azure-kv"
+        )),
         allow(clippy::needless_update)
     )]
     let holders = rule

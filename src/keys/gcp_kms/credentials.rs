@@ -16,6 +16,7 @@ use bytes::Bytes;
 use http_body_util::Full;
 use zeroize::Zeroizing;
 
+use super::super::http::form_encode;
 use super::{Credentials, FailureClass, KeyServiceError, Service};
 
 /// The OAuth scope of Cloud KMS
@@ -598,19 +599,6 @@ fn token_answer(
     ))
 }
 
-/// `application/x-www-form-urlencoded` for one value: unreserved characters as they are,
-/// everything else `%XX`.
-fn form_encode(value: &str) -> String {
-    // Everything but RFC 3986's unreserved characters (`application/x-www-form-urlencoded`
-    // as RFC 6749 asks for, spaces included).
-    const FORM: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'.')
-        .remove(b'_')
-        .remove(b'~');
-    percent_encoding::utf8_percent_encode(value, FORM).to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -784,15 +772,5 @@ mod tests {
             token_answer(200, b"{}", "u").unwrap_err().class,
             FailureClass::Other
         );
-    }
-
-    #[test]
-    fn form_values_are_encoded() {
-        assert_eq!(
-            form_encode("urn:ietf:params:oauth:grant-type:jwt-bearer"),
-            "urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer"
-        );
-        assert_eq!(form_encode("a.b_c-d~e"), "a.b_c-d~e");
-        assert_eq!(form_encode("1//0g+/="), "1%2F%2F0g%2B%2F%3D");
     }
 }
