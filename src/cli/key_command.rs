@@ -11,9 +11,9 @@
 //! standard input is closed. Its output is parsed in memory, wiped when dropped and never
 //! written anywhere.
 
-use std::cell::OnceCell;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
+use std::sync::OnceLock;
 
 use vaultfile::crypto::DataKey;
 use vaultfile::keys::{self, Callbacks, Identity, UnwrapError};
@@ -29,7 +29,7 @@ pub struct CommandIdentities {
     variable: &'static str,
     command: String,
     callbacks: Arc<dyn Callbacks>,
-    loaded: OnceCell<Result<Vec<Box<dyn Identity>>, String>>,
+    loaded: OnceLock<Result<Vec<Box<dyn Identity>>, String>>,
 }
 
 impl CommandIdentities {
@@ -42,7 +42,7 @@ impl CommandIdentities {
             variable,
             command,
             callbacks,
-            loaded: OnceCell::new(),
+            loaded: OnceLock::new(),
         }
     }
 

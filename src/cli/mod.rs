@@ -12,6 +12,7 @@ mod identities;
 mod io;
 mod key_command;
 mod key_services;
+mod pool;
 mod rekey;
 mod scratch;
 mod secret;

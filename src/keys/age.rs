@@ -137,12 +137,12 @@ pub(crate) fn unwrap_explained(
 /// Any age identity (X25519, plugin, passphrase-protected file, SSH), with a name.
 pub struct Identity {
     describe: String,
-    inner: Box<dyn ::age::Identity>,
+    inner: Box<dyn ::age::Identity + Send + Sync>,
 }
 
 impl Identity {
     /// Wraps an age identity.
-    pub fn new(describe: String, inner: Box<dyn ::age::Identity>) -> Self {
+    pub fn new(describe: String, inner: Box<dyn ::age::Identity + Send + Sync>) -> Self {
         Identity { describe, inner }
     }
 }

@@ -148,7 +148,10 @@ pub trait Recipient: Send + Sync {
 }
 
 /// Something that may unwrap a data key.
-pub trait Identity {
+///
+/// `Send + Sync`: a git checkout opens files on several threads at once (key services'
+/// round trips overlap), all with the same identities.
+pub trait Identity: Send + Sync {
     /// Names the identity for messages (`keys.txt line 3`, `~/.ssh/id_ed25519`).
     fn describe(&self) -> &str;
 

@@ -88,6 +88,9 @@ pub struct Identity {
     describe: String,
     inner: ::age::plugin::Identity,
     callbacks: Arc<dyn Callbacks>,
+    /// One plugin run at a time: a hardware key (a YubiKey, a TPM) serves one client, and
+    /// asks for one touch or PIN at a time, even when files are opened on several threads.
+    one_at_a_time: std::sync::Mutex<()>,
 }
 
 impl Identity {
@@ -102,6 +105,7 @@ impl Identity {
             describe: format!("{source} (age-plugin-{} identity)", inner.plugin()),
             inner,
             callbacks,
+            one_at_a_time: std::sync::Mutex::new(()),
         })
     }
 }
@@ -116,6 +120,10 @@ impl super::Identity for Identity {
         if plugin_name(&wrapped.recipient).as_deref() != Some(name) {
             return None;
         }
+        let _running = self
+            .one_at_a_time
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let plugin = match ::age::plugin::IdentityPluginV1::new(
             name,
             std::slice::from_ref(&self.inner),

@@ -92,8 +92,8 @@ mod tests {
             recipient: r[0].id().to_owned(),
             key: r[0].wrap(&key).unwrap(),
         };
-        let counting = std::rc::Rc::new(Counting(ids.remove(0), 0.into()));
-        struct Shared(std::rc::Rc<Counting>);
+        let counting = std::sync::Arc::new(Counting(ids.remove(0), 0.into()));
+        struct Shared(std::sync::Arc<Counting>);
         impl Identity for Shared {
             fn describe(&self) -> &str {
                 "shared"

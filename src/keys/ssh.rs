@@ -39,10 +39,13 @@ impl Recipient {
 /// An OpenSSH private key (ed25519 or RSA, passphrase-protected or not).
 pub struct Identity {
     describe: String,
-    inner: Box<dyn ::age::Identity>,
+    inner: Box<dyn ::age::Identity + Send + Sync>,
     /// The public key, when known (from the matching `.pub` file): lets us skip a
     /// passphrase prompt for files that are not addressed to this key.
     public: Option<String>,
+    /// One unwrap at a time: a passphrase-protected key asks on the terminal, and two
+    /// files opened on two threads must not ask at once.
+    one_at_a_time: std::sync::Mutex<()>,
 }
 
 impl Identity {
@@ -64,6 +67,10 @@ impl super::Identity for Identity {
         {
             return None;
         }
+        let _one = self
+            .one_at_a_time
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         unwrap_with(&self.describe, self.inner.as_ref(), wrapped)
     }
 }
@@ -93,6 +100,7 @@ pub(crate) fn load_identity(
             describe: name.to_owned(),
             inner: Box::new(id.with_callbacks(AgeCallbacks(callbacks))),
             public: None,
+            one_at_a_time: std::sync::Mutex::new(()),
         },
     )))
 }

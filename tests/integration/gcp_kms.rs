@@ -21,7 +21,7 @@ use super::common::Env;
 use super::services::{self, Server};
 
 const PLAIN: &str = "DATABASE_URL=postgres://app:pg-pass-4711@db/app\nAPI_TOKEN=gcp-test-9931\n";
-const TOKEN: &str = "ya29.vaultfile-test-token";
+pub(super) const TOKEN: &str = "ya29.vaultfile-test-token";
 const DENIED_TOKEN: &str = "ya29.vaultfile-test-no-permission";
 const RING: &str = "projects/vaultfile-test/locations/global/keyRings/ring/cryptoKeys";
 
@@ -29,19 +29,19 @@ fn resource(key: &str) -> String {
     format!("{RING}/{key}")
 }
 
-fn recipient(key: &str) -> String {
+pub(super) fn recipient(key: &str) -> String {
     format!("gcpkms:{}", resource(key))
 }
 
 /// A running stand-in, with its credential files.
-struct Gcp {
+pub(super) struct Gcp {
     server: Server,
     dir: tempfile::TempDir,
 }
 
 impl Gcp {
     /// Starts a server with the keys `keys` (`NAME` or `NAME=DISABLED`) and `extra` flags.
-    fn start(keys: &[&str], extra: &[&str]) -> Gcp {
+    pub(super) fn start(keys: &[&str], extra: &[&str]) -> Gcp {
         let port = services::free_port();
         let dir = tempfile::tempdir().unwrap();
         let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -81,7 +81,7 @@ impl Gcp {
         Gcp { server, dir }
     }
 
-    fn endpoint(&self) -> String {
+    pub(super) fn endpoint(&self) -> String {
         self.server.url()
     }
 
@@ -111,7 +111,7 @@ impl Gcp {
     }
 
     /// The server's call counts (`encrypt`, `decrypt`, `token`, `metadata`, `throttled`).
-    fn stats(&self) -> serde_json::Value {
+    pub(super) fn stats(&self) -> serde_json::Value {
         let out = std::process::Command::new(services::venv_bin("python3"))
             .args([
                 "-c",
@@ -121,6 +121,24 @@ impl Gcp {
             .output()
             .unwrap();
         serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// Throttles the next `n` calls (429 RESOURCE_EXHAUSTED).
+    pub(super) fn throttle(&self, n: u32) {
+        let out = std::process::Command::new(services::venv_bin("python3"))
+            .args([
+                "-c",
+                "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=sys.argv[2].encode(), method='POST'))",
+                &format!("{}/admin/throttle", self.endpoint()),
+                &serde_json::json!({ "n": n }).to_string(),
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     /// Sets a key's state (`ENABLED`, `DISABLED`).

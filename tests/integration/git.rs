@@ -509,10 +509,25 @@ fn filter_process_protocol_handles_several_files_and_isolates_errors() {
         &[b"command=smudge\n", b"pathname=secrets/db.yaml\n"],
         Some(blob.as_bytes()),
     );
+    // Delayed (git's `delay` capability): started now, listed as ready, then fetched with
+    // no content.
     add(
-        &[b"command=list_available_blobs\n", b"pathname=x\n"],
+        &[
+            b"command=smudge\n",
+            b"pathname=secrets/db.yaml\n",
+            b"can-delay=1\n",
+        ],
+        Some(blob.as_bytes()),
+    );
+    add(&[b"command=list_available_blobs\n"], None);
+    add(
+        &[b"command=smudge\n", b"pathname=secrets/db.yaml\n"],
         Some(b""),
     );
+    // Nothing left: an empty list.
+    add(&[b"command=list_available_blobs\n"], None);
+    // A command that was never negotiated.
+    add(&[b"command=frobnicate\n", b"pathname=x\n"], Some(b""));
 
     let mut child = w
         .command("vaultfile", &repo, true)
@@ -550,7 +565,14 @@ fn filter_process_protocol_handles_several_files_and_isolates_errors() {
         v
     };
     assert_eq!(list(), ["git-filter-server\n", "version=2\n"]);
-    assert_eq!(list(), ["capability=clean\n", "capability=smudge\n"]);
+    assert_eq!(
+        list(),
+        [
+            "capability=clean\n",
+            "capability=smudge\n",
+            "capability=delay\n"
+        ]
+    );
     let mut reply = |content: bool| {
         let status = list();
         let body = if content {
@@ -572,6 +594,14 @@ fn filter_process_protocol_handles_several_files_and_isolates_errors() {
     let (s, db) = reply(true);
     assert_eq!(s, ["status=success\n"]);
     assert_eq!(db, DB);
+    assert_eq!(reply(false).0, ["status=delayed\n"]);
+    assert_eq!(reply(false).0, ["pathname=secrets/db.yaml\n"]);
+    assert_eq!(reply(false).0, ["status=success\n"]);
+    let (s, db) = reply(true);
+    assert_eq!(s, ["status=success\n"]);
+    assert_eq!(db, DB);
+    assert!(reply(false).0.is_empty(), "nothing is left to list");
+    assert_eq!(reply(false).0, ["status=success\n"]);
     assert_eq!(reply(false).0, ["status=abort\n"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -7,6 +7,7 @@ mod azure_kv;
 mod cli;
 mod cli_cases;
 mod common;
+mod concurrency;
 mod config;
 mod differential;
 mod edit;

@@ -118,6 +118,22 @@ pub fn http_get_status(port: u16, path: &str) -> Option<u16> {
 
 /// A socket on 127.0.0.1 that accepts connections and never answers (a hung server).
 /// Returns its port; the connections are held open until the process exits.
+/// [`silent_server`], and how many connections it has accepted.
+pub fn silent_server_counted() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().unwrap().port();
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = std::sync::Arc::clone(&count);
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().flatten() {
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            held.push(conn);
+        }
+    });
+    (port, count)
+}
+
 pub fn silent_server() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().unwrap().port();

@@ -36,8 +36,8 @@ as Google documents it:
   the service account's token (IAM Credentials API), {"accessToken", "expireTime"}.
 - GET /computeMetadata/v1/instance/service-accounts/default/token: the metadata server's
   token, only with the header Metadata-Flavor: Google.
-- GET /admin/stats, POST /admin/key {"name", "state"}: for the tests only (call counts;
-  enable or disable a key).
+- GET /admin/stats, POST /admin/key {"name", "state"}, POST /admin/throttle {"n"}: for
+  the tests only (call counts; enable or disable a key; throttle the next n calls).
 """
 
 import argparse
@@ -216,6 +216,11 @@ class Handler(BaseHTTPRequestHandler):
         m = re.match(r"^/v1/projects/-/serviceAccounts/([^/:]+):generateAccessToken$", path)
         if m:
             return self.impersonate(urllib.parse.unquote(m.group(1)), raw)
+        if path == "/admin/throttle":
+            st = self.server.state
+            with st.lock:
+                st.throttle = int(json.loads(raw)["n"])
+            return self.answer(200, {})
         if path == "/admin/key":
             req = json.loads(raw)
             st = self.server.state

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use vaultfile::config::Config;
 use vaultfile::engine::DecryptError;
@@ -16,6 +17,7 @@ use vaultfile::keys::{self, Identity};
 
 use crate::cli::error::{CliError, ExitKind};
 use crate::cli::identities;
+use crate::cli::pool::{self, Pool};
 use crate::cli::ui::Ui;
 
 /// Serve git's long-running filter protocol on stdin/stdout (run by git)
@@ -55,6 +57,9 @@ struct Known {
     has_head: bool,
 }
 
+/// A smudge's outcome, as the workers give it back.
+type Opened = Result<(Smudged, Option<vaultfile::metadata::Metadata>), DecryptError>;
+
 /// The state shared by every file one git command sends.
 struct GitFilter<'a> {
     ui: &'a Ui,
@@ -62,7 +67,11 @@ struct GitFilter<'a> {
     blobs: Option<BlobReader>,
     /// The index's blob ids and whether HEAD exists, read at the first clean.
     known: Option<Known>,
-    identities: Vec<Box<dyn Identity>>,
+    identities: Arc<Vec<Box<dyn Identity>>>,
+    /// How many files are smudged at once (`VAULTFILE_JOBS`); 1: no delayed smudges.
+    jobs: usize,
+    /// The workers for delayed smudges, started at the first.
+    pool: Option<Pool<Vec<u8>, Opened>>,
     configs: HashMap<PathBuf, Option<Config>>,
     locked: usize,
     /// Decided at the first locked file: see [`GitFilter::writes_work_tree`].
@@ -81,13 +90,17 @@ impl<'a> GitFilter<'a> {
             // One filter process sees the same file more than once: unwrap each key once.
             // One cache per identity keeps the lookup order (local keys before network
             // services): the engine tries identities in order.
-            identities: found
-                .identities
-                .into_iter()
-                .map(|i| {
-                    Box::new(keys::remembering::Remembering::new(vec![i])) as Box<dyn Identity>
-                })
-                .collect(),
+            identities: Arc::new(
+                found
+                    .identities
+                    .into_iter()
+                    .map(|i| {
+                        Box::new(keys::remembering::Remembering::new(vec![i])) as Box<dyn Identity>
+                    })
+                    .collect(),
+            ),
+            jobs: pool::jobs()?,
+            pool: None,
             configs: HashMap::new(),
             locked: 0,
             writes_work_tree: None,
@@ -154,7 +167,13 @@ impl<'a> GitFilter<'a> {
     }
 
     fn smudge_file(&mut self, path: &str, content: Vec<u8>) -> Result<Vec<u8>, CliError> {
-        match convert::smudge_opened(path, content, &self.identities) {
+        let opened = convert::smudge_opened(path, content, &self.identities);
+        self.smudged(path, opened)
+    }
+
+    /// What git gets for a smudged file, with the warnings it calls for.
+    fn smudged(&mut self, path: &str, opened: Opened) -> Result<Vec<u8>, CliError> {
+        match opened {
             Ok((Smudged::Decrypted(p), Some(metadata))) => {
                 self.warn_drift(path, &metadata);
                 Ok(p)
@@ -375,6 +394,47 @@ impl Filter for GitFilter<'_> {
             self.ui.error(&e);
             Failure::Error
         })
+    }
+
+    fn can_delay(&self) -> bool {
+        self.jobs > 1
+    }
+
+    /// Hands the file to a worker: a checkout of files that each need a key service's
+    /// round trip then waits for the slowest of `jobs` at a time, not for every one in
+    /// turn, and both cores decrypt.
+    fn start_smudge(&mut self, path: &str, content: Vec<u8>) -> Result<(), Vec<u8>> {
+        if self.jobs <= 1 {
+            return Err(content);
+        }
+        let (jobs, identities) = (self.jobs, Arc::clone(&self.identities));
+        let pool = self.pool.get_or_insert_with(|| {
+            Pool::new(
+                jobs,
+                Arc::new(move |path: &str, content: Vec<u8>| {
+                    convert::smudge_opened(path, content, &identities)
+                }),
+            )
+        });
+        pool.submit(path.to_owned(), content);
+        Ok(())
+    }
+
+    fn finished_smudges(&mut self) -> Vec<(String, Result<Vec<u8>, Failure>)> {
+        let finished = match self.pool.as_mut() {
+            Some(pool) => pool.finished(),
+            None => return Vec::new(),
+        };
+        finished
+            .into_iter()
+            .map(|(path, opened)| {
+                let result = self.smudged(&path, opened).map_err(|e| {
+                    self.ui.error(&e);
+                    Failure::Error
+                });
+                (path, result)
+            })
+            .collect()
     }
 }
 

@@ -1,0 +1,243 @@
+//! Many files, one key service: a real git checks out files whose only recipient is a
+//! Cloud KMS key (the local stand-in, tests/servers/gcp_kms.py), and vaultfile's filter
+//! answers through git's `delay` capability, so the key service's round trips overlap.
+//! Whatever the concurrency, the files, the number of requests and the errors are those of
+//! one file at a time.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use super::common::Env;
+use super::gcp_kms::{Gcp, TOKEN, recipient};
+use super::services;
+
+const FILES: usize = 24;
+
+fn plain(n: usize) -> String {
+    format!("service: s{n}\npassword: pw-{n}-secret\ntoken: tok-{n}\n")
+}
+
+/// A repository whose `secrets/` files are encrypted to a Cloud KMS key only.
+struct KmsRepo {
+    env: Env,
+    gcp: Gcp,
+    home: PathBuf,
+    dir: PathBuf,
+}
+
+impl KmsRepo {
+    fn new() -> KmsRepo {
+        let gcp = Gcp::start(&["app"], &[]);
+        let env = Env::new();
+        let home = env.path("home");
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::write(
+            home.join(".gitconfig"),
+            "[user]\n\tname = Test\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n",
+        )
+        .unwrap();
+        let dir = env.path("repo");
+        std::fs::create_dir_all(dir.join("secrets")).unwrap();
+        let r = KmsRepo {
+            env,
+            gcp,
+            home,
+            dir,
+        };
+        r.git(&r.dir, &["init", "-q"], &[]);
+        std::fs::write(
+            r.dir.join(".vaultfile.yaml"),
+            format!(
+                "creation_rules:\n  - path_regex: ^secrets/\n    recipients: [\"{}\"]\n",
+                recipient("app")
+            ),
+        )
+        .unwrap();
+        let out = r
+            .command(&assert_cmd::cargo::cargo_bin("vaultfile"), &r.dir)
+            .args(["git", "init", "secrets/**"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        for n in 0..FILES {
+            std::fs::write(r.dir.join(format!("secrets/f{n:02}.yaml")), plain(n)).unwrap();
+        }
+        r.git(&r.dir, &["add", "-A"], &[]);
+        r.git(&r.dir, &["commit", "-qm", "secrets"], &[]);
+        r
+    }
+
+    /// A hermetic command that reaches the stand-in with a token, and has no age key.
+    fn command(&self, program: &Path, dir: &Path) -> Command {
+        let mut c = Command::new(program);
+        c.env_clear()
+            .env("HOME", &self.home)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("LANG", "C")
+            .env("VAULTFILE_GCP_KMS_ENDPOINT", self.gcp.endpoint())
+            .env("GOOGLE_OAUTH_ACCESS_TOKEN", TOKEN)
+            .env(
+                "GCE_METADATA_HOST",
+                format!("127.0.0.1:{}", services::free_port()),
+            )
+            .current_dir(dir);
+        c
+    }
+
+    fn git(&self, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut c = self.command(Path::new("git"), dir);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c.args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            stderr(&out)
+        );
+        out
+    }
+
+    /// Removes `secrets/` and checks it out again with `env`; returns git's packet trace.
+    fn checkout(&self, env: &[(&str, &str)]) -> (Output, String) {
+        std::fs::remove_dir_all(self.dir.join("secrets")).unwrap();
+        let trace = self.env.path("trace.txt");
+        let _ = std::fs::remove_file(&trace);
+        let trace_s = trace.display().to_string();
+        let mut all = vec![("GIT_TRACE_PACKET", trace_s.as_str())];
+        all.extend_from_slice(env);
+        let out = self.git(&self.dir, &["checkout", "--", "."], &all);
+        (out, std::fs::read_to_string(&trace).unwrap_or_default())
+    }
+
+    fn decrypts(&self) -> u64 {
+        self.gcp.stats()["decrypt"].as_u64().unwrap()
+    }
+
+    fn assert_plaintext(&self, dir: &Path) {
+        for n in 0..FILES {
+            let f = dir.join(format!("secrets/f{n:02}.yaml"));
+            assert_eq!(
+                std::fs::read_to_string(&f).unwrap(),
+                plain(n),
+                "{}",
+                f.display()
+            );
+        }
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_checkout_overlaps_key_service_requests_and_matches_one_at_a_time() {
+    let r = KmsRepo::new();
+    let committed = r.git(&r.dir, &["show", "HEAD:secrets/f00.yaml"], &[]);
+    assert!(String::from_utf8_lossy(&committed.stdout).contains("VF1."));
+
+    // Delayed: git is told "later" and collects the files when they are ready.
+    let before = r.decrypts();
+    let (_, trace) = r.checkout(&[]);
+    r.assert_plaintext(&r.dir);
+    assert!(trace.contains("status=delayed"), "the filter delayed");
+    assert!(trace.contains("command=list_available_blobs"));
+    assert_eq!(r.decrypts() - before, FILES as u64, "one request per file");
+    assert_eq!(r.git(&r.dir, &["status", "--porcelain"], &[]).stdout, b"");
+
+    // One at a time: no delay is negotiated, and the files and the requests are the same.
+    let before = r.decrypts();
+    let (_, trace) = r.checkout(&[("VAULTFILE_JOBS", "1")]);
+    r.assert_plaintext(&r.dir);
+    assert!(!trace.contains("status=delayed"), "{trace}");
+    assert_eq!(r.decrypts() - before, FILES as u64);
+
+    // A clone (the filter from ~/.gitconfig, as `git lfs install` does it).
+    let out = r
+        .command(&assert_cmd::cargo::cargo_bin("vaultfile"), &r.home)
+        .args(["git", "init", "--global"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = r.decrypts();
+    let clone = r.env.path("clone");
+    let trace = r.env.path("clone-trace.txt");
+    r.git(
+        r.env.dir.path(),
+        &["clone", "-q", r.dir.to_str().unwrap(), "clone"],
+        &[("GIT_TRACE_PACKET", trace.to_str().unwrap())],
+    );
+    r.assert_plaintext(&clone);
+    assert!(
+        std::fs::read_to_string(&trace)
+            .unwrap()
+            .contains("status=delayed")
+    );
+    assert_eq!(r.decrypts() - before, FILES as u64);
+
+    // Stash and rebase in the clone still leave plaintext, and only what they touch.
+    std::fs::write(clone.join("secrets/f03.yaml"), "service: changed\n").unwrap();
+    r.git(&clone, &["stash", "-q"], &[]);
+    r.assert_plaintext(&clone);
+    r.git(&clone, &["stash", "pop", "-q"], &[]);
+    assert_eq!(
+        std::fs::read_to_string(clone.join("secrets/f03.yaml")).unwrap(),
+        "service: changed\n"
+    );
+    r.git(&clone, &["commit", "-qam", "change f03"], &[]);
+    r.git(&clone, &["checkout", "-q", "-b", "side", "HEAD~1"], &[]);
+    std::fs::write(
+        clone.join("secrets/f05.yaml"),
+        plain(5).replace("s5", "s5b"),
+    )
+    .unwrap();
+    r.git(&clone, &["commit", "-qam", "change f05"], &[]);
+    r.git(&clone, &["rebase", "-q", "main"], &[]);
+    assert_eq!(
+        std::fs::read_to_string(clone.join("secrets/f03.yaml")).unwrap(),
+        "service: changed\n"
+    );
+    assert!(
+        std::fs::read_to_string(clone.join("secrets/f05.yaml"))
+            .unwrap()
+            .contains("s5b")
+    );
+    assert_eq!(r.git(&clone, &["status", "--porcelain"], &[]).stdout, b"");
+}
+
+#[test]
+fn a_throttling_key_service_still_gives_every_file_during_a_delayed_checkout() {
+    let r = KmsRepo::new();
+    r.gcp.throttle(6);
+    let (out, trace) = r.checkout(&[]);
+    r.assert_plaintext(&r.dir);
+    assert!(trace.contains("status=delayed"));
+    assert_eq!(r.gcp.stats()["throttled"], 6, "{}", stderr(&out));
+}
+
+#[test]
+fn an_unreachable_key_service_is_not_waited_for_once_per_file() {
+    let r = KmsRepo::new();
+    let (port, connections) = services::silent_server_counted();
+    let hung = format!("http://127.0.0.1:{port}");
+    // Four at a time: at most four requests wait for the timeout together; the files
+    // after them are not tried again ("earlier in this run").
+    let (out, _) = r.checkout(&[
+        ("VAULTFILE_GCP_KMS_ENDPOINT", &hung),
+        ("VAULTFILE_KMS_TIMEOUT", "1s"),
+        ("VAULTFILE_JOBS", "4"),
+    ]);
+    let err = stderr(&out);
+    // Left encrypted in the work tree, with a warning, as with no key at all.
+    assert!(err.contains("left encrypted in the work tree"), "{err}");
+    let tried = connections.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        (1..FILES).contains(&tried),
+        "{tried} connections for {FILES} files: {err}"
+    );
+    let text = std::fs::read_to_string(r.dir.join("secrets/f00.yaml")).unwrap();
+    assert!(text.contains("VF1."), "{text}");
+}
