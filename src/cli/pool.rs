@@ -37,6 +37,42 @@ pub fn jobs() -> Result<usize, CliError> {
     }
 }
 
+/// `work` applied to every item, `jobs` items at a time, the results in the items' order:
+/// a command over many files gives what it gives one file at a time, only sooner.
+pub fn map_ordered<T: Sync, R: Send>(
+    jobs: usize,
+    items: &[T],
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    if jobs <= 1 || items.len() <= 1 {
+        return items.iter().map(work).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.min(items.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { return };
+                    let r = work(item);
+                    *results[i]
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(r);
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|m| {
+            m.into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .expect("every item was worked on")
+        })
+        .collect()
+}
+
 /// What the workers run: a tagged input to its output.
 pub type Work<I, O> = Arc<dyn Fn(&str, I) -> O + Send + Sync>;
 
@@ -148,6 +184,18 @@ mod tests {
         expected.sort();
         assert_eq!(seen, expected);
         assert!(pool.finished().is_empty());
+    }
+
+    #[test]
+    fn map_ordered_keeps_the_order_whatever_finishes_first() {
+        let items: Vec<u64> = (0..50).collect();
+        // Later items finish first.
+        let out = map_ordered(8, &items, |n| {
+            std::thread::sleep(std::time::Duration::from_micros(50 * (50 - n)));
+            n * 3
+        });
+        assert_eq!(out, items.iter().map(|n| n * 3).collect::<Vec<_>>());
+        assert_eq!(map_ordered(1, &items, |n| n + 1)[49], 50);
     }
 
     #[test]

@@ -437,8 +437,13 @@ pub fn variables(
     // Name → index in `out`: a linear search per variable is quadratic on large files.
     let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut nulls = Vec::new();
-    for file in files {
-        let loaded = load(file, args.input_type, &args.identity, ui)?;
+    // Opened several at a time (each may wait for a key service), used in order: the
+    // variables, and the first error, are those of one file after another.
+    let opened = super::pool::map_ordered(super::pool::jobs()?, files, |file| {
+        load(file, args.input_type, &args.identity, ui)
+    });
+    for loaded in opened {
+        let loaded = loaded?;
         let view = view(&loaded.name, loaded.store, &loaded.plain)?;
         let flat = flatten::flatten(&view, &opts).map_err(|e| {
             CliError::new(ExitKind::Other, format!("{}: {e}", loaded.name)).hint(

@@ -212,6 +212,9 @@ impl Drop for Progress {
 /// Asks for passphrases: `VAULTFILE_PASSPHRASE` when set, else a prompt on the terminal.
 pub struct PassphrasePrompt;
 
+/// One terminal prompt at a time: files opened on several threads may each need one.
+static PROMPTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 impl Callbacks for PassphrasePrompt {
     fn request_passphrase(&self, description: &str) -> Option<SecretString> {
         if let Ok(p) = std::env::var("VAULTFILE_PASSPHRASE") {
@@ -220,6 +223,9 @@ impl Callbacks for PassphrasePrompt {
         if !std::io::stderr().is_terminal() && !std::io::stdin().is_terminal() {
             return None;
         }
+        let _one = PROMPTING
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         rpassword::prompt_password(format!("{description}: "))
             .ok()
             .map(SecretString::from)
@@ -233,6 +239,9 @@ impl Callbacks for PassphrasePrompt {
         if !std::io::stderr().is_terminal() && !std::io::stdin().is_terminal() {
             return None;
         }
+        let _one = PROMPTING
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         loop {
             let first = zeroize::Zeroizing::new(
                 rpassword::prompt_password(format!("{description}: ")).ok()?,

@@ -336,7 +336,10 @@ mod tests {
             w.flush_pkt().unwrap();
         };
         list(&mut w, &["git-filter-client", "version=2"]);
-        list(&mut w, &["capability=clean", "capability=smudge", "capability=delay"]);
+        list(
+            &mut w,
+            &["capability=clean", "capability=smudge", "capability=delay"],
+        );
         for (path, content) in [("a", &b"A"[..]), ("bad", b"B"), ("c", b"C")] {
             list(
                 &mut w,

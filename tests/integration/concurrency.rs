@@ -241,3 +241,79 @@ fn an_unreachable_key_service_is_not_waited_for_once_per_file() {
     let text = std::fs::read_to_string(r.dir.join("secrets/f00.yaml")).unwrap();
     assert!(text.contains("VF1."), "{text}");
 }
+
+#[test]
+fn export_and_exec_env_over_many_kms_files_match_one_at_a_time() {
+    let gcp = Gcp::start(&["app"], &[]);
+    let env = Env::new();
+    let cmd = || {
+        let mut c = env.bare_cmd();
+        c.env("VAULTFILE_GCP_KMS_ENDPOINT", gcp.endpoint())
+            .env("GOOGLE_OAUTH_ACCESS_TOKEN", TOKEN)
+            .env(
+                "GCE_METADATA_HOST",
+                format!("127.0.0.1:{}", services::free_port()),
+            );
+        c
+    };
+    let mut files = Vec::new();
+    for n in 0..12 {
+        // Every file sets SHARED: the last one given must win, as one at a time.
+        let text = format!("VAR_{n}=value-{n}\nSHARED=from-{n}\n");
+        files.push(env.encrypt_with(cmd(), &format!("f{n:02}.env"), &text, &[&recipient("app")]));
+    }
+    let decrypts = || gcp.stats()["decrypt"].as_u64().unwrap();
+    let export = |jobs: Option<&str>| {
+        let mut c = cmd();
+        if let Some(j) = jobs {
+            c.env("VAULTFILE_JOBS", j);
+        }
+        let before = decrypts();
+        let out = c.arg("export").args(&files).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        (String::from_utf8(out.stdout).unwrap(), decrypts() - before)
+    };
+    let (together, requests) = export(None);
+    let (alone, requests_alone) = export(Some("1"));
+    assert_eq!(together, alone);
+    assert_eq!((requests, requests_alone), (12, 12));
+    assert!(together.contains("VAR_0=value-0\n") && together.contains("VAR_11=value-11\n"));
+    assert!(together.contains("SHARED=from-11\n"), "{together}");
+
+    // exec-env sees the same variables.
+    let out = cmd()
+        .arg("exec-env")
+        .args(&files)
+        .args(["--", "sh", "-c", "echo $VAR_3 $SHARED"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "value-3 from-11\n");
+
+    // A damaged file among them: the same error, naming it, either way.
+    let text = std::fs::read_to_string(&files[5]).unwrap();
+    std::fs::write(&files[5], text.replace("VAR_5=VF1.", "VAR_5=VF1.A")).unwrap();
+    let failing = |jobs: &str| {
+        let out = cmd()
+            .env("VAULTFILE_JOBS", jobs)
+            .arg("export")
+            .args(&files)
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        (out.status.code(), stderr(&out))
+    };
+    let (code, err) = failing("16");
+    assert!(err.contains("f05.env"), "{err}");
+    assert_eq!((code, err), failing("1"));
+
+    // A setting that is not a number is refused, saying what it takes.
+    let out = cmd()
+        .env("VAULTFILE_JOBS", "many")
+        .arg("export")
+        .args(&files[..1])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("VAULTFILE_JOBS"), "{}", stderr(&out));
+}
