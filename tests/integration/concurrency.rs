@@ -317,3 +317,65 @@ fn export_and_exec_env_over_many_kms_files_match_one_at_a_time() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("VAULTFILE_JOBS"), "{}", stderr(&out));
 }
+
+#[test]
+fn updatekeys_and_rotate_over_many_kms_files_match_one_at_a_time() {
+    let gcp = Gcp::start(&["app"], &[]);
+    let env = Env::new();
+    let cmd = |jobs: &str| {
+        let mut c = env.cmd();
+        c.env("VAULTFILE_GCP_KMS_ENDPOINT", gcp.endpoint())
+            .env("GOOGLE_OAUTH_ACCESS_TOKEN", TOKEN)
+            .env(
+                "GCE_METADATA_HOST",
+                format!("127.0.0.1:{}", services::free_port()),
+            )
+            .env("VAULTFILE_JOBS", jobs)
+            // Only the key service opens the files: the age key is the one being added.
+            .env("VAULTFILE_PREFER", "gcp-kms,local");
+        c
+    };
+    let count = |what: &str| gcp.stats()[what].as_u64().unwrap();
+    for (dir, jobs) in [("together", "16"), ("alone", "1")] {
+        std::fs::create_dir_all(env.path(dir)).unwrap();
+        for n in 0..10 {
+            env.encrypt_with(
+                cmd(jobs),
+                &format!("{dir}/f{n}.yaml"),
+                &plain(n),
+                &[&recipient("app")],
+            );
+        }
+        // The rule adds the age key: one unwrap per file, no new data key.
+        env.write(
+            &format!("{dir}/.vaultfile.yaml"),
+            format!(
+                "creation_rules:\n  - recipients: [\"{}\", {}]\n",
+                recipient("app"),
+                env.public
+            ),
+        );
+        let before = count("decrypt");
+        let out = cmd(jobs)
+            .args(["updatekeys", "--yes"])
+            .arg(env.path(dir))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(count("decrypt") - before, 10, "{dir}");
+        // Rotation: a new data key per file: one request to open, one to wrap.
+        let (decrypt, encrypt) = (count("decrypt"), count("encrypt"));
+        let out = cmd(jobs).arg("rotate").arg(env.path(dir)).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(
+            (count("decrypt") - decrypt, count("encrypt") - encrypt),
+            (10, 10),
+            "{dir}: the service (preferred) opens each file once and wraps each new key"
+        );
+        for n in 0..10 {
+            // The age key alone opens each file.
+            let f = env.path(&format!("{dir}/f{n}.yaml"));
+            assert_eq!(String::from_utf8(env.decrypt(&f, &[])).unwrap(), plain(n));
+        }
+    }
+}

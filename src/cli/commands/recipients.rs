@@ -238,16 +238,23 @@ fn change(c: Change<'_>, ids: &IdentityArgs, ui: &Ui) -> crate::cli::CmdResult {
     }
     let found = identities::collect(&ids.identities, ui)?;
     let progress = ui.progress(planned.len(), if add { "adding" } else { "removing" });
-    for (f, holders) in &planned {
-        progress.inc();
-        let (text, r) = rekey::reencrypt(
-            f,
-            &found.identities,
-            &found.tried,
-            Some(holders),
-            None,
-            rotation,
-        )?;
+    // Re-encrypted several at a time, written one after another in order; the first
+    // failure stops the writing, as one file at a time.
+    let reencrypted =
+        crate::cli::pool::map_ordered(crate::cli::pool::jobs()?, &planned, |(f, holders)| {
+            let r = rekey::reencrypt(
+                f,
+                &found.identities,
+                &found.tried,
+                Some(holders),
+                None,
+                rotation,
+            );
+            progress.inc();
+            r
+        });
+    for ((f, _), result) in planned.iter().zip(reencrypted) {
+        let (text, r) = result?;
         if r.unchanged {
             progress.suspend(|| {
                 ui.info(&format!(

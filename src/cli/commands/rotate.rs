@@ -79,16 +79,25 @@ pub fn run(args: RotateArgs, ui: &Ui) -> crate::cli::CmdResult {
     let mut failures: Vec<CliError> = Vec::new();
     let mut done = 0;
     let progress = ui.progress(planned.len(), "rotating");
-    for (f, holders, rules) in &planned {
-        let result = rekey::reencrypt(
-            f,
-            &found.identities,
-            &found.tried,
-            Some(holders),
-            rules.clone(),
-            Rotation::Always,
-        )
-        .and_then(|(text, r)| rekey::write(f, &text).map(|()| r));
+    // Re-encrypted several at a time, written one after another in order.
+    let reencrypted = crate::cli::pool::map_ordered(
+        crate::cli::pool::jobs()?,
+        &planned,
+        |(f, holders, rules)| {
+            let r = rekey::reencrypt(
+                f,
+                &found.identities,
+                &found.tried,
+                Some(holders),
+                rules.clone(),
+                Rotation::Always,
+            );
+            progress.inc();
+            r
+        },
+    );
+    for ((f, _, _), result) in planned.iter().zip(reencrypted) {
+        let result = result.and_then(|(text, r)| rekey::write(f, &text).map(|()| r));
         match result {
             Ok(r) => {
                 done += 1;
@@ -103,7 +112,6 @@ pub fn run(args: RotateArgs, ui: &Ui) -> crate::cli::CmdResult {
             }
             Err(e) => failures.push(e),
         }
-        progress.inc();
     }
     drop(progress);
     if planned.len() > 1 {

@@ -160,16 +160,22 @@ pub fn run(args: UpdatekeysArgs, ui: &Ui) -> crate::cli::CmdResult {
     };
     let progress = ui.progress(plans.len(), "updating");
     let (mut updated, mut rotated) = (0, 0);
-    for p in &plans {
-        let result = rekey::reencrypt(
+    // Re-encrypted several at a time (key services' round trips overlap), written one
+    // after another in the plan's order (a file in git's index is staged by git).
+    let reencrypted = crate::cli::pool::map_ordered(crate::cli::pool::jobs()?, &plans, |p| {
+        let r = rekey::reencrypt(
             &p.file,
             &found.identities,
             &found.tried,
             Some(&parsed[p.holders].0),
             Some(parsed[p.holders].1.clone()),
             rotation,
-        )
-        .and_then(|(text, r)| rekey::write(&p.file, &text).map(|()| r));
+        );
+        progress.inc();
+        r
+    });
+    for (p, result) in plans.iter().zip(reencrypted) {
+        let result = result.and_then(|(text, r)| rekey::write(&p.file, &text).map(|()| r));
         match result {
             Ok(r) => {
                 updated += 1;
@@ -185,7 +191,6 @@ pub fn run(args: UpdatekeysArgs, ui: &Ui) -> crate::cli::CmdResult {
             }
             Err(e) => failures.push(e),
         }
-        progress.inc();
     }
     drop(progress);
     ui.line(&summary(updated, rotated, failures.len()))?;
