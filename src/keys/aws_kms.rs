@@ -798,9 +798,9 @@ impl Service {
         self.check_endpoint(spec)?;
         let runtime = self.runtime()?;
         let client = self.client(runtime, spec);
-        self.0.down.check(&spec.region)?;
+        let probe = self.0.down.check(&spec.region)?;
         let result = runtime.block_on(self.with_retries(|| call(&client)));
-        self.0.down.note(&spec.region, result)
+        probe.note(result)
     }
 }
 

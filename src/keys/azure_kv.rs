@@ -219,6 +219,8 @@ struct Shared {
     started: OnceLock<Result<Started, KeyServiceError>>,
     /// The access tokens obtained from the credentials, by resource, while they last.
     tokens: Mutex<std::collections::HashMap<String, credentials::Cached>>,
+    /// Held while a token is fetched: threads that need one wait for it, not fetch more.
+    fetching: Mutex<()>,
     /// Hosts (`host:port`) found down.
     down: super::service::Down,
 }

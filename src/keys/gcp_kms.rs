@@ -152,6 +152,8 @@ struct Shared {
     started: OnceLock<Result<Started, KeyServiceError>>,
     /// The access token obtained from the credentials, while it lasts.
     token: Mutex<Option<credentials::Cached>>,
+    /// Held while a token is fetched: threads that need one wait for it, not fetch more.
+    fetching: Mutex<()>,
     /// Hosts (`host:port`) found down.
     down: super::service::Down,
 }

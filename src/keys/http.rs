@@ -76,7 +76,7 @@ impl Started {
     where
         F: Fn() -> Result<http::Request<Full<Bytes>>, http::Error>,
     {
-        down.check(x.authority)?;
+        let probe = down.check(x.authority)?;
         let mut attempt = 1;
         loop {
             let req = build()
@@ -107,9 +107,11 @@ impl Started {
                     attempt += 1;
                     continue;
                 }
-                Ok(Ok((status, bytes))) => return Ok((status, Zeroizing::new(bytes.to_vec()))),
+                Ok(Ok((status, bytes))) => {
+                    return probe.note(Ok((status, Zeroizing::new(bytes.to_vec()))));
+                }
             };
-            return down.note(x.authority, Err(failure));
+            return probe.note(Err(failure));
         }
     }
 }

@@ -149,8 +149,44 @@ pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
 /// The endpoints of a key service found down in this process (timed out or unreachable):
 /// not tried again, so that a `git` checkout of many files waits for a dead endpoint once,
 /// not once per file.
+///
+/// Files are opened on several threads at once, so the first request to an endpoint goes
+/// alone: the others wait for its outcome, then either go ahead together (it answered) or
+/// fail at once with its failure (it did not). A checkout while KMS is down then reports
+/// what one file at a time would, and never waits for more than one timeout.
 #[derive(Default)]
-pub(crate) struct Down(std::sync::Mutex<std::collections::HashMap<String, KeyServiceError>>);
+pub(crate) struct Down {
+    reach: std::sync::Mutex<std::collections::HashMap<String, Reach>>,
+    changed: std::sync::Condvar,
+}
+
+/// What this process knows of an endpoint.
+#[cfg_attr(
+    not(any(
+        feature = "aws-kms",
+        feature = "vault",
+        feature = "gcp-kms",
+        feature = "azure-kv"
+    )),
+    allow(dead_code)
+)]
+enum Reach {
+    /// Its first request is under way.
+    Probing,
+    /// It answered.
+    Up,
+    /// It timed out or could not be reached.
+    Down(KeyServiceError),
+}
+
+/// A request to an endpoint, let through by [`Down::check`]; [`Probe::note`] records how
+/// it went.
+pub(crate) struct Probe<'a> {
+    down: &'a Down,
+    endpoint: String,
+    first: bool,
+    noted: bool,
+}
 
 #[cfg_attr(
     not(any(
@@ -162,31 +198,90 @@ pub(crate) struct Down(std::sync::Mutex<std::collections::HashMap<String, KeySer
     allow(dead_code)
 )]
 impl Down {
-    /// Fails at once, with the earlier failure, if `endpoint` was found down.
-    pub fn check(&self, endpoint: &str) -> Result<(), KeyServiceError> {
-        match self.0.lock().ok().and_then(|d| d.get(endpoint).cloned()) {
-            Some(f) => Err(KeyServiceError {
-                class: f.class,
-                detail: format!("{} (earlier in this run; not tried again)", f.detail),
-            }),
-            None => Ok(()),
+    /// Lets a request to `endpoint` go, after waiting for the first one's outcome if it is
+    /// under way; fails at once, with the earlier failure, if `endpoint` was found down.
+    pub fn check(&self, endpoint: &str) -> Result<Probe<'_>, KeyServiceError> {
+        let mut reach = self
+            .reach
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        loop {
+            match reach.get(endpoint) {
+                None => {
+                    reach.insert(endpoint.to_owned(), Reach::Probing);
+                    return Ok(self.probe(endpoint, true));
+                }
+                Some(Reach::Up) => return Ok(self.probe(endpoint, false)),
+                Some(Reach::Down(f)) => {
+                    return Err(KeyServiceError {
+                        class: f.class,
+                        detail: format!("{} (earlier in this run; not tried again)", f.detail),
+                    });
+                }
+                Some(Reach::Probing) => {
+                    reach = self
+                        .changed
+                        .wait(reach)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                }
+            }
         }
     }
 
-    /// `result`, after remembering `endpoint` as down if it is a time-out or an
-    /// unreachable endpoint.
-    pub fn note<T>(
-        &self,
-        endpoint: &str,
-        result: Result<T, KeyServiceError>,
-    ) -> Result<T, KeyServiceError> {
-        if let Err(f) = &result
-            && matches!(f.class, FailureClass::TimedOut | FailureClass::Unreachable)
-            && let Ok(mut d) = self.0.lock()
-        {
-            d.insert(endpoint.to_owned(), f.clone());
+    fn probe(&self, endpoint: &str, first: bool) -> Probe<'_> {
+        Probe {
+            down: self,
+            endpoint: endpoint.to_owned(),
+            first,
+            noted: false,
+        }
+    }
+
+    fn set(&self, endpoint: &str, state: Option<Reach>) {
+        let mut reach = self
+            .reach
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match state {
+            Some(s) => reach.insert(endpoint.to_owned(), s),
+            None => reach.remove(endpoint),
+        };
+        self.changed.notify_all();
+    }
+}
+
+#[cfg_attr(
+    not(any(
+        feature = "aws-kms",
+        feature = "vault",
+        feature = "gcp-kms",
+        feature = "azure-kv"
+    )),
+    allow(dead_code)
+)]
+impl Probe<'_> {
+    /// `result`, after remembering the endpoint as down if it is a time-out or an
+    /// unreachable endpoint, and as up otherwise (any answer, even a refusal, is one).
+    pub fn note<T>(mut self, result: Result<T, KeyServiceError>) -> Result<T, KeyServiceError> {
+        self.noted = true;
+        match &result {
+            Err(f) if matches!(f.class, FailureClass::TimedOut | FailureClass::Unreachable) => {
+                self.down.set(&self.endpoint, Some(Reach::Down(f.clone())));
+            }
+            _ if self.first => self.down.set(&self.endpoint, Some(Reach::Up)),
+            _ => {}
         }
         result
+    }
+}
+
+impl Drop for Probe<'_> {
+    fn drop(&mut self) {
+        // A first request that ended before it was made (a request that could not be
+        // built): the next one probes instead, rather than everyone waiting for ever.
+        if self.first && !self.noted {
+            self.down.set(&self.endpoint, None);
+        }
     }
 }
 

@@ -211,7 +211,9 @@ fn a_checkout_overlaps_key_service_requests_and_matches_one_at_a_time() {
 #[test]
 fn a_throttling_key_service_still_gives_every_file_during_a_delayed_checkout() {
     let r = KmsRepo::new();
-    r.gcp.throttle(6);
+    // Six requests throttled once each, while up to 16 are under way: each is retried
+    // after a backoff and every file arrives.
+    r.gcp.throttle_once_each(6);
     let (out, trace) = r.checkout(&[]);
     r.assert_plaintext(&r.dir);
     assert!(trace.contains("status=delayed"));

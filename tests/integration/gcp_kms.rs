@@ -123,14 +123,15 @@ impl Gcp {
         serde_json::from_slice(&out.stdout).unwrap()
     }
 
-    /// Throttles the next `n` calls (429 RESOURCE_EXHAUSTED).
-    pub(super) fn throttle(&self, n: u32) {
+    /// Throttles (429 RESOURCE_EXHAUSTED) the next `n` requests, each once: its retry goes
+    /// through.
+    pub(super) fn throttle_once_each(&self, n: u32) {
         let out = std::process::Command::new(services::venv_bin("python3"))
             .args([
                 "-c",
                 "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=sys.argv[2].encode(), method='POST'))",
                 &format!("{}/admin/throttle", self.endpoint()),
-                &serde_json::json!({ "n": n }).to_string(),
+                &serde_json::json!({ "n": n, "once_per_request": true }).to_string(),
             ])
             .output()
             .unwrap();

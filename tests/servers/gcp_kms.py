@@ -36,8 +36,9 @@ as Google documents it:
   the service account's token (IAM Credentials API), {"accessToken", "expireTime"}.
 - GET /computeMetadata/v1/instance/service-accounts/default/token: the metadata server's
   token, only with the header Metadata-Flavor: Google.
-- GET /admin/stats, POST /admin/key {"name", "state"}, POST /admin/throttle {"n"}: for
-  the tests only (call counts; enable or disable a key; throttle the next n calls).
+- GET /admin/stats, POST /admin/key {"name", "state"}, POST /admin/throttle {"n",
+  "once_per_request"}: for the tests only (call counts; enable or disable a key; throttle
+  the next n calls, or the next n requests once each, their retries let through).
 """
 
 import argparse
@@ -88,6 +89,8 @@ class State:
         self.tokens = {t: None for t in args.token}  # token -> expiry (None: never)
         self.deny = set(args.deny_token)
         self.throttle = args.throttle
+        self.once_per_request = False
+        self.throttled_bodies = set()
         self.stats = {"encrypt": 0, "decrypt": 0, "token": 0, "metadata": 0, "throttled": 0}
         self.sa_public = None
         self.refresh = None
@@ -218,8 +221,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.impersonate(urllib.parse.unquote(m.group(1)), raw)
         if path == "/admin/throttle":
             st = self.server.state
+            req = json.loads(raw)
             with st.lock:
-                st.throttle = int(json.loads(raw)["n"])
+                st.throttle = int(req["n"])
+                st.once_per_request = bool(req.get("once_per_request"))
             return self.answer(200, {})
         if path == "/admin/key":
             req = json.loads(raw)
@@ -246,8 +251,13 @@ class Handler(BaseHTTPRequestHandler):
                 "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
             )
         with st.lock:
-            if st.throttle > 0:
+            # With once_per_request, a request is throttled at most once (its retry, the
+            # same body, goes through): many clients at once, each retrying, all succeed.
+            again = st.once_per_request and raw in st.throttled_bodies
+            if st.throttle > 0 and not again:
                 st.throttle -= 1
+                if st.once_per_request:
+                    st.throttled_bodies.add(raw)
                 st.stats["throttled"] += 1
                 throttled = True
             else:

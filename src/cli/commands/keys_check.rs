@@ -74,82 +74,19 @@ impl Identity for Unwrapped {
 pub fn run(args: KeysArgs, ui: &Ui) -> crate::cli::CmdResult {
     let KeysCommand::Check(args) = args.command;
     let found = identities::collect(&args.identity.identities, ui)?;
+    // Several files are checked at once (each may wait for key services), and reported
+    // in the order given.
+    let checked = crate::cli::pool::map_ordered(crate::cli::pool::jobs()?, &args.files, |file| {
+        check_file(file, args.input_type, &found)
+    });
     let mut out = String::new();
     let mut closed = Vec::new();
     let mut altered = Vec::new();
-    for file in &args.files {
-        let input = Input::new(Some(file));
-        let mut name = input.name();
-        let mut text = common::text(&name, input.read()?)?;
-        let mut format = common::format_for_encrypted(&input, args.input_type, &text);
-        common::refuse_sops(&name, &text, format, "`vaultfile keys check`")?;
-        // A work-tree file git's filter manages is plaintext: check what git stores.
-        if !text.contains("vaultfile")
-            && let Some(f) = crate::cli::rekey::read_any(file)?
-        {
-            name = format!("{name}{}", f.where_note());
-            text = f.text;
-            format = f.format;
-        }
-        let store = format::store_for(format);
-        let meta = engine::inspect(format::encrypted_store_for(format), &text)
-            .map_err(|e| CliError::decrypt(&name, e, &found.tried))?;
-        out.push_str(&format!("{name}\n"));
-        let mut unwrapped = HashMap::new();
-        let wrapped_keys = meta
-            .recipients
-            .iter()
-            .chain(meta.key_groups.iter().flat_map(|g| g.recipients.iter()));
-        for wrapped in wrapped_keys {
-            let (status, note) = try_one(&found.identities, wrapped, &mut unwrapped);
-            out.push_str(&format!("  {status:<7} {}   {note}\n", wrapped.recipient));
-        }
-        let ids: Vec<Box<dyn Identity>> = vec![Box::new(Unwrapped(unwrapped))];
-        let opened = match store {
-            Some(store) => engine::open(store, &text, &ids).map(drop),
-            None => engine::decrypt_binary(&text, &ids)
-                .map(|(plain, _)| drop(zeroize::Zeroizing::new(plain))),
-        };
-        match opened {
-            Ok(()) => out.push_str(&format!(
-                "  => {name} can be decrypted (integrity checked)\n"
-            )),
-            Err(engine::DecryptError::NoMatchingIdentity { .. }) => {
-                out.push_str(&format!("  => {name} cannot be decrypted here\n"));
-                closed.push(name.clone());
-            }
-            Err(e @ engine::DecryptError::Integrity(_)) => {
-                out.push_str(&format!("  => {name} FAILED its integrity check: {e}\n"));
-                altered.push(name.clone());
-            }
-            Err(e) => {
-                out.push_str(&format!("  => {name} cannot be decrypted: {e}\n"));
-                closed.push(name.clone());
-            }
-        }
-        let classical: Vec<&str> = meta
-            .recipients
-            .iter()
-            .chain(meta.key_groups.iter().flat_map(|g| g.recipients.iter()))
-            .map(|w| w.recipient.as_str())
-            .filter(|r| !vaultfile::keys::quantum_resistant(r))
-            .collect();
-        if !classical.is_empty() {
-            // Not a failure today, but a copy of the file taken now opens with any one of
-            // these keys once a large enough quantum computer exists.
-            out.push_str(&format!(
-                "  (quantum-exposed: {} of its keys {} classical (X25519, SSH, RSA or an age plugin); \
-                 add a post-quantum key (age1pq1…) with `vaultfile recipients add`, then remove those with `vaultfile recipients remove`)\n",
-                classical.len(),
-                if classical.len() == 1 { "is" } else { "are" },
-            ));
-        }
-        if meta.version < vaultfile::metadata::VERSION {
-            out.push_str(&format!(
-                "  (file format {}: comments and layout are not authenticated; `vaultfile upgrade {name}`)\n",
-                meta.version
-            ));
-        }
+    for c in checked {
+        let c = c?;
+        out.push_str(&c.out);
+        closed.extend(c.closed);
+        altered.extend(c.altered);
     }
     crate::cli::io::write_stdout(out.as_bytes())?;
     // An altered file is the more serious finding: it is reported whatever else failed.
@@ -182,6 +119,101 @@ pub fn run(args: KeysArgs, ui: &Ui) -> crate::cli::CmdResult {
         format!("identities tried: {}", found.tried.join("; "))
     });
     Err(err.hint("the lines above say why each recipient failed; someone who can decrypt a file can add a key of yours with `vaultfile recipients add FILE RECIPIENT`"))
+}
+
+/// One file's report: its lines, and whether it cannot be opened or was altered.
+struct FileCheck {
+    out: String,
+    closed: Option<String>,
+    altered: Option<String>,
+}
+
+/// Tries every recipient of `file`, then opens it with the keys unwrapped.
+fn check_file(
+    file: &std::path::Path,
+    input_type: Option<Format>,
+    found: &identities::Found,
+) -> Result<FileCheck, CliError> {
+    let mut out = String::new();
+    let mut closed = None;
+    let mut altered = None;
+    let input = Input::new(Some(file));
+    let mut name = input.name();
+    let mut text = common::text(&name, input.read()?)?;
+    let mut format = common::format_for_encrypted(&input, input_type, &text);
+    common::refuse_sops(&name, &text, format, "`vaultfile keys check`")?;
+    // A work-tree file git's filter manages is plaintext: check what git stores.
+    if !text.contains("vaultfile")
+        && let Some(f) = crate::cli::rekey::read_any(file)?
+    {
+        name = format!("{name}{}", f.where_note());
+        text = f.text;
+        format = f.format;
+    }
+    let store = format::store_for(format);
+    let meta = engine::inspect(format::encrypted_store_for(format), &text)
+        .map_err(|e| CliError::decrypt(&name, e, &found.tried))?;
+    out.push_str(&format!("{name}\n"));
+    let mut unwrapped = HashMap::new();
+    let wrapped_keys = meta
+        .recipients
+        .iter()
+        .chain(meta.key_groups.iter().flat_map(|g| g.recipients.iter()));
+    for wrapped in wrapped_keys {
+        let (status, note) = try_one(&found.identities, wrapped, &mut unwrapped);
+        out.push_str(&format!("  {status:<7} {}   {note}\n", wrapped.recipient));
+    }
+    let ids: Vec<Box<dyn Identity>> = vec![Box::new(Unwrapped(unwrapped))];
+    let opened = match store {
+        Some(store) => engine::open(store, &text, &ids).map(drop),
+        None => engine::decrypt_binary(&text, &ids)
+            .map(|(plain, _)| drop(zeroize::Zeroizing::new(plain))),
+    };
+    match opened {
+        Ok(()) => out.push_str(&format!(
+            "  => {name} can be decrypted (integrity checked)\n"
+        )),
+        Err(engine::DecryptError::NoMatchingIdentity { .. }) => {
+            out.push_str(&format!("  => {name} cannot be decrypted here\n"));
+            closed = Some(name.clone());
+        }
+        Err(e @ engine::DecryptError::Integrity(_)) => {
+            out.push_str(&format!("  => {name} FAILED its integrity check: {e}\n"));
+            altered = Some(name.clone());
+        }
+        Err(e) => {
+            out.push_str(&format!("  => {name} cannot be decrypted: {e}\n"));
+            closed = Some(name.clone());
+        }
+    }
+    let classical: Vec<&str> = meta
+        .recipients
+        .iter()
+        .chain(meta.key_groups.iter().flat_map(|g| g.recipients.iter()))
+        .map(|w| w.recipient.as_str())
+        .filter(|r| !vaultfile::keys::quantum_resistant(r))
+        .collect();
+    if !classical.is_empty() {
+        // Not a failure today, but a copy of the file taken now opens with any one of
+        // these keys once a large enough quantum computer exists.
+        out.push_str(&format!(
+            "  (quantum-exposed: {} of its keys {} classical (X25519, SSH, RSA or an age plugin); \
+             add a post-quantum key (age1pq1…) with `vaultfile recipients add`, then remove those with `vaultfile recipients remove`)\n",
+            classical.len(),
+            if classical.len() == 1 { "is" } else { "are" },
+        ));
+    }
+    if meta.version < vaultfile::metadata::VERSION {
+        out.push_str(&format!(
+            "  (file format {}: comments and layout are not authenticated; `vaultfile upgrade {name}`)\n",
+            meta.version
+        ));
+    }
+    Ok(FileCheck {
+        out,
+        closed,
+        altered,
+    })
 }
 
 /// Tries every identity on one wrapped key; returns the status word and a note.

@@ -40,11 +40,22 @@ impl Service {
     /// An access token for `resource` (`https://vault.azure.net`): the one kept while it
     /// lasts, or a new one.
     pub(super) fn access_token(&self, resource: &str) -> Result<SecretString, KeyServiceError> {
-        if let Ok(cached) = self.0.tokens.lock()
-            && let Some(c) = cached.get(resource)
-            && Instant::now() + EARLY < c.until
-        {
-            return Ok(c.token.clone());
+        let cached = || {
+            let cached = self.0.tokens.lock().ok()?;
+            let c = cached.get(resource)?;
+            (Instant::now() + EARLY < c.until).then(|| c.token.clone())
+        };
+        if let Some(token) = cached() {
+            return Ok(token);
+        }
+        // One token request at a time: files opened on several threads share the first.
+        let _fetching = self
+            .0
+            .fetching
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(token) = cached() {
+            return Ok(token);
         }
         let (token, lifetime) = match &self.0.settings.credentials {
             Credentials::ClientSecret {

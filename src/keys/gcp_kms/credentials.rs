@@ -150,11 +150,22 @@ impl Service {
         let credentials = &self.0.settings.credentials;
         // A token given is used as it is (and never kept below); the others are kept while
         // they last.
-        if let Ok(cached) = self.0.token.lock()
-            && let Some(c) = cached.as_ref()
-            && Instant::now() + EARLY < c.until
-        {
-            return Ok(c.token.clone());
+        let cached = || {
+            let cached = self.0.token.lock().ok()?;
+            let c = cached.as_ref()?;
+            (Instant::now() + EARLY < c.until).then(|| c.token.clone())
+        };
+        if let Some(token) = cached() {
+            return Ok(token);
+        }
+        // One token request at a time: files opened on several threads share the first.
+        let _fetching = self
+            .0
+            .fetching
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(token) = cached() {
+            return Ok(token);
         }
         let (token, lifetime) = match credentials {
             Credentials::AccessToken { token, .. } => return Ok(token.clone()),
