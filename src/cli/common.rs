@@ -315,15 +315,12 @@ fn pick_rule<'c>(config: &'c Config, file: Option<&Path>) -> Result<&'c Creation
 /// 32-byte data keys) cannot hand back; files without key groups are opened by vaultfile's
 /// identities too, passphrase-protected keys included. Passphrase-protected keys are
 /// skipped here.
-pub fn sops_age_identities(explicit: &[PathBuf]) -> (Vec<Box<dyn age::Identity>>, Vec<String>) {
-    let mut ids: Vec<Box<dyn age::Identity>> = Vec::new();
+pub fn sops_age_identities(explicit: &[PathBuf]) -> (SopsAgeIds, Vec<String>) {
+    let mut ids: SopsAgeIds = Vec::new();
     let mut tried = Vec::new();
     let mut add = |bytes: &[u8], name: String| {
-        if let Ok(file) = age::IdentityFile::from_buffer(bytes)
-            && let Ok(list) = file.into_identities()
-            && !list.is_empty()
-        {
-            ids.extend(list.into_iter().map(|i| i as Box<dyn age::Identity>));
+        if let Some(list) = vaultfile::keys::age::native_identities(bytes) {
+            ids.extend(list);
             tried.push(name);
         }
     };
@@ -384,7 +381,10 @@ pub fn sops_age_identities(explicit: &[PathBuf]) -> (Vec<Box<dyn age::Identity>>
 }
 
 /// [`sops_age_identities`]'s result, shared.
-type SopsAgeIdentities = std::rc::Rc<(Vec<Box<dyn age::Identity>>, Vec<String>)>;
+type SopsAgeIdentities = std::rc::Rc<(SopsAgeIds, Vec<String>)>;
+
+/// The age identities SOPS files are opened with directly.
+pub type SopsAgeIds = Vec<Box<dyn age::Identity + Send + Sync>>;
 
 /// The identities of [`sops_age_identities`], loaded once (per thread) for the same
 /// `--identity` files: `convert` over a directory and the git filters open many SOPS

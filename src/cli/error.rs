@@ -168,7 +168,7 @@ impl CliError {
             DecryptError::NoMatchingIdentity { recipients, failures } => {
                 let mut msg = format!("no identity can decrypt {file}\n  the file's recipients:");
                 for r in &recipients {
-                    msg.push_str(&format!("\n    {r}"));
+                    msg.push_str(&format!("\n    {}", vaultfile::keys::short_id(r)));
                 }
                 push_tried(&mut msg, tried, &failures);
                 CliError::new(ExitKind::NoIdentity, msg)

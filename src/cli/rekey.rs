@@ -427,6 +427,7 @@ pub fn plan(meta: &Metadata, holders: &KeyHolders) -> Vec<String> {
         for (i, g) in new.iter().enumerate() {
             for id in g {
                 let tag = if all_old.contains(id) { " " } else { "+" };
+                let id = vaultfile::keys::short_id(id);
                 if new_grouped {
                     lines.push(format!("{tag} {id}  (group {})", i + 1));
                 } else {
@@ -435,7 +436,7 @@ pub fn plan(meta: &Metadata, holders: &KeyHolders) -> Vec<String> {
             }
         }
         for id in all_old.iter().filter(|id| !all_new.contains(id)) {
-            lines.push(format!("- {id}"));
+            lines.push(format!("- {}", vaultfile::keys::short_id(id)));
         }
         return lines;
     }
@@ -446,10 +447,10 @@ pub fn plan(meta: &Metadata, holders: &KeyHolders) -> Vec<String> {
             String::new()
         };
         for id in n.iter().filter(|id| !o.contains(id)) {
-            lines.push(format!("+ {id}{at}"));
+            lines.push(format!("+ {}{at}", vaultfile::keys::short_id(id)));
         }
         for id in o.iter().filter(|id| !n.contains(id)) {
-            lines.push(format!("- {id}{at}"));
+            lines.push(format!("- {}{at}", vaultfile::keys::short_id(id)));
         }
     }
     lines
@@ -495,8 +496,16 @@ pub fn conform_to_rule(
         .map_err(|e| CliError::encrypt(name, e))?;
     let mut notes = Vec::new();
     if !r.unchanged {
-        let mut what: Vec<String> = r.added.iter().map(|a| format!("+ {a}")).collect();
-        what.extend(r.removed.iter().map(|a| format!("- {a}")));
+        let mut what: Vec<String> = r
+            .added
+            .iter()
+            .map(|a| format!("+ {}", vaultfile::keys::short_id(a)))
+            .collect();
+        what.extend(
+            r.removed
+                .iter()
+                .map(|a| format!("- {}", vaultfile::keys::short_id(a))),
+        );
         notes.push(format!(
             "{name}: recipients made to match its rule at {} ({}){}",
             rule.at,

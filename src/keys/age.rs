@@ -242,6 +242,33 @@ impl ::age::Callbacks for AgeCallbacks {
     }
 }
 
+/// The age identities of an identity file's text in `keys.txt` format, X25519 and
+/// post-quantum, as the `age` crate's own trait objects (for SOPS's age stanzas, which
+/// hold Shamir shares rather than data keys); plugin lines are left out. `None` when the
+/// text is not such a file, or holds none.
+pub fn native_identities(text: &[u8]) -> Option<Vec<Box<dyn ::age::Identity + Send + Sync>>> {
+    let text = std::str::from_utf8(text).ok()?;
+    let mut pq_ids: Vec<Box<dyn ::age::Identity + Send + Sync>> = Vec::new();
+    let mut native = zeroize::Zeroizing::new(String::with_capacity(text.len()));
+    for line in text.lines() {
+        let t = line.trim();
+        if t.len() > pq::IDENTITY_PREFIX.len()
+            && t[..pq::IDENTITY_PREFIX.len()].eq_ignore_ascii_case(pq::IDENTITY_PREFIX)
+        {
+            pq_ids.push(Box::new(pq::Identity::parse(t).ok()?));
+        } else if !t.starts_with("AGE-PLUGIN-") {
+            native.push_str(line);
+        }
+        native.push('\n');
+    }
+    let mut ids = ::age::IdentityFile::from_buffer(native.as_bytes())
+        .ok()?
+        .into_identities()
+        .ok()?;
+    ids.extend(pq_ids);
+    (!ids.is_empty()).then_some(ids)
+}
+
 /// Loads an age identity file: `keys.txt` format, or a passphrase-protected age file.
 pub(crate) fn load_identities(
     name: &str,

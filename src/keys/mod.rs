@@ -214,7 +214,7 @@ impl RecipientError {
 
 /// Wrapping a data key failed.
 #[derive(Debug, thiserror::Error)]
-#[error("could not wrap the data key for {recipient}: {reason}")]
+#[error("could not wrap the data key for {}: {reason}", short_id(recipient))]
 pub struct WrapError {
     /// The recipient.
     pub recipient: String,
@@ -447,6 +447,21 @@ static AZURE_KV: Missing = Missing::new(
 pub fn source_of(text: &str) -> Option<&'static dyn KeySource> {
     let text = text.trim();
     SOURCES.iter().copied().find(|s| s.claims(text))
+}
+
+/// A recipient as messages show it: a post-quantum key's 1,959 characters cut to its
+/// start and end (`age1pq1abcdefghijklmnop…stuvwxyz`), anything else whole. Lists meant
+/// to be copied (`vaultfile recipients FILE`) show the whole key.
+pub fn short_id(recipient: &str) -> std::borrow::Cow<'_, str> {
+    if recipient.starts_with(age::pq::RECIPIENT_PREFIX) && recipient.len() > 60 {
+        std::borrow::Cow::Owned(format!(
+            "{}…{}",
+            &recipient[..24],
+            &recipient[recipient.len() - 8..]
+        ))
+    } else {
+        std::borrow::Cow::Borrowed(recipient)
+    }
 }
 
 /// Whether a key wrapped for `recipient` stays secret from a quantum computer (see

@@ -33,7 +33,7 @@ pub struct KeySources<'a> {
     /// They return 32-byte data keys only, so they open files with one key group.
     pub identities: &'a [Box<dyn Identity>],
     /// age identities used directly, for any payload (Shamir shares included).
-    pub age: &'a [Box<dyn age::Identity>],
+    pub age: &'a [Box<dyn age::Identity + Send + Sync>],
     /// The `gpg` program for PGP keys; `None` when PGP is not to be used.
     pub gpg: Option<Gpg>,
 }
@@ -150,7 +150,7 @@ fn dearmor(enc: &str) -> Result<Vec<u8>, AgeKeyError> {
 /// Opens one age `enc` with the age identities; `None` if none of them is a recipient.
 fn open_age_raw(
     file: &[u8],
-    ids: &[Box<dyn age::Identity>],
+    ids: &[Box<dyn age::Identity + Send + Sync>],
 ) -> Option<Result<Zeroizing<Vec<u8>>, AgeKeyError>> {
     if ids.is_empty() {
         return None;
@@ -360,12 +360,18 @@ pub fn master_key(
     })
 }
 
-/// Wraps any payload for an X25519 or SSH recipient with the age crate, armored.
+/// Wraps any payload for an X25519, post-quantum or SSH recipient with the age crate,
+/// armored.
 fn wrap_age_bytes(id: &str, payload: &[u8]) -> Result<String, ShareWrapError> {
     let recipient: Box<dyn age::Recipient + Send> = if id.starts_with("ssh-") {
         Box::new(
             id.parse::<age::ssh::Recipient>()
                 .map_err(|e| ShareWrapError::NotSsh(format!("{e:?}")))?,
+        )
+    } else if id.starts_with(crate::keys::age::pq::RECIPIENT_PREFIX) {
+        Box::new(
+            id.parse::<crate::keys::age::pq::PublicKey>()
+                .map_err(|_| ShareWrapError::NotX25519)?,
         )
     } else {
         Box::new(
@@ -398,7 +404,9 @@ pub enum ShareWrapError {
     NotSsh(String),
     /// Not an X25519 recipient: shares go through the age crate directly, which has no
     /// plugins.
-    #[error("only X25519 and SSH recipients can hold a key group's share (not age plugins)")]
+    #[error(
+        "only X25519, post-quantum (age1pq1…) and SSH recipients can hold a key group's share (not age plugins)"
+    )]
     NotX25519,
     /// age refused the recipient.
     #[error("{0}")]

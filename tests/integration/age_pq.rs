@@ -550,3 +550,57 @@ fn a_rule_can_require_post_quantum_recipients() {
     );
     assert_eq!(String::from_utf8(env.decrypt(&plain, &[])).unwrap(), PLAIN);
 }
+
+/// SOPS key groups wrap Shamir shares, which go through the age crate's identities
+/// directly: a post-quantum key there works as in a vaultfile file.
+#[test]
+fn a_post_quantum_key_in_a_sops_key_group_opens_its_share() {
+    let env = Env::new();
+    let (x_file, x_public) = keygen(&env, "x.txt", &["--x25519"]);
+    env.write(
+        ".vaultfile.yaml",
+        format!(
+            "creation_rules:\n  - key_groups: [[{}], [{x_public}]]\n    threshold: 2\n",
+            env.public
+        ),
+    );
+    let plain = env.write("app.yaml", PLAIN);
+    let both = env.write(
+        "both.txt",
+        format!(
+            "{}{}",
+            std::fs::read_to_string(&env.key_file).unwrap(),
+            std::fs::read_to_string(&x_file).unwrap()
+        ),
+    );
+    let run = |args: &[&str]| {
+        let out = env
+            .bare_cmd()
+            .env("VAULTFILE_AGE_KEY_FILE", &both)
+            .args(args)
+            .arg(&plain)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    run(&["encrypt", "-i"]);
+    run(&["convert", "--to", "sops"]);
+    let sops = std::fs::read_to_string(&plain).unwrap();
+    assert!(sops.contains("key_groups"), "{sops}");
+    assert!(sops.contains(&env.public), "{sops}");
+    assert_eq!(String::from_utf8(run(&["decrypt"])).unwrap(), PLAIN);
+    // Without the post-quantum key, one group is missing: it does not open.
+    let out = env
+        .bare_cmd()
+        .env("VAULTFILE_AGE_KEY_FILE", &x_file)
+        .arg("decrypt")
+        .arg(&plain)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+}

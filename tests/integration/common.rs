@@ -157,6 +157,11 @@ impl Env {
     }
 }
 
+/// A recipient as vaultfile's messages show it (a post-quantum key cut short).
+pub fn shown(recipient: &str) -> String {
+    vaultfile::keys::short_id(recipient).into_owned()
+}
+
 /// The repository's `tests/fixtures` directory.
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1086,7 +1086,7 @@ fn updatekeys_and_renormalize_give_committed_blobs_the_rules_recipients() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stdout(&out).contains("secrets/db.yaml (in git's index)")
-            && stdout(&out).contains(&format!("+ {}", bob.public))
+            && stdout(&out).contains(&format!("+ {}", super::common::shown(&bob.public)))
             && stdout(&out).contains("2 files updated, 0 up to date"),
         "{}",
         stdout(&out)

@@ -157,8 +157,11 @@ fn updatekeys_and_recipients_add_work_on_key_groups() {
     c.args(["updatekeys", "--yes", "-I"]).arg(&alice.key_file);
     c.arg("-I").arg(&dave.key_file).arg(&f);
     c.assert().success().stdout(
-        predicate::str::contains(format!("  + {}  (group 2)", erin.public))
-            .and(predicate::str::contains("1 file updated, 0 up to date")),
+        predicate::str::contains(format!(
+            "  + {}  (group 2)",
+            super::common::shown(&erin.public)
+        ))
+        .and(predicate::str::contains("1 file updated, 0 up to date")),
     );
     let after = std::fs::read_to_string(&f).unwrap();
     assert_eq!(tokens(&before), tokens(&after));

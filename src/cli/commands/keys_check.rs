@@ -161,7 +161,10 @@ fn check_file(
         .chain(meta.key_groups.iter().flat_map(|g| g.recipients.iter()));
     for wrapped in wrapped_keys {
         let (status, note) = try_one(&found.identities, wrapped, &mut unwrapped);
-        out.push_str(&format!("  {status:<7} {}   {note}\n", wrapped.recipient));
+        out.push_str(&format!(
+            "  {status:<7} {}   {note}\n",
+            vaultfile::keys::short_id(&wrapped.recipient)
+        ));
     }
     let ids: Vec<Box<dyn Identity>> = vec![Box::new(Unwrapped(unwrapped))];
     let opened = match store {

@@ -267,10 +267,18 @@ fn change(c: Change<'_>, ids: &IdentityArgs, ui: &Ui) -> crate::cli::CmdResult {
         rekey::write(f, &text)?;
         let mut msg = String::new();
         for a in &r.added {
-            msg.push_str(&format!("{}: + {a}\n", f.name()));
+            msg.push_str(&format!(
+                "{}: + {}\n",
+                f.name(),
+                vaultfile::keys::short_id(a)
+            ));
         }
         for a in &r.removed {
-            msg.push_str(&format!("{}: - {a}\n", f.name()));
+            msg.push_str(&format!(
+                "{}: - {}\n",
+                f.name(),
+                vaultfile::keys::short_id(a)
+            ));
         }
         if r.rotated {
             msg.push_str(&format!("{}: new data key\n", f.name()));

@@ -103,10 +103,10 @@ pub fn run(args: RotateArgs, ui: &Ui) -> crate::cli::CmdResult {
                 done += 1;
                 let mut msg = format!("{}: new data key{}", f.name(), f.written_note());
                 for a in &r.added {
-                    msg.push_str(&format!("\n  + {a}"));
+                    msg.push_str(&format!("\n  + {}", vaultfile::keys::short_id(a)));
                 }
                 for a in &r.removed {
-                    msg.push_str(&format!("\n  - {a}"));
+                    msg.push_str(&format!("\n  - {}", vaultfile::keys::short_id(a)));
                 }
                 progress.suspend(|| ui.line(&msg))?;
             }

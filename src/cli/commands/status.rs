@@ -337,11 +337,35 @@ pub fn run(args: StatusArgs, ui: &Ui) -> crate::cli::CmdResult {
         }
     }
     let mut rules = RuleCache::new();
-    let entries: Vec<Entry> = candidates
+    // Read one after another (git's blobs come through one `cat-file`), inspected several
+    // at a time (each may wait for key services), judged against the rules in order.
+    let read: Vec<(PathBuf, Read)> = candidates
         .into_iter()
-        .filter_map(|(c, at)| {
+        .map(|(c, at)| {
             let path = c.path.clone();
-            let mut e = examine(c, &mut scopes[at], &keys, now, args.max_age.as_ref())?;
+            (
+                path,
+                read_candidate(c, &mut scopes[at], now, args.max_age.as_ref()),
+            )
+        })
+        .collect();
+    let max_age = args.max_age.as_ref();
+    let read: Vec<std::sync::Mutex<Option<(PathBuf, Read)>>> = read
+        .into_iter()
+        .map(|r| std::sync::Mutex::new(Some(r)))
+        .collect();
+    let examined = crate::cli::pool::map_ordered(crate::cli::pool::jobs()?, &read, |r| {
+        let (path, read) = r
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+            .expect("each file is examined once");
+        (path, examine(read, &keys, now, max_age))
+    });
+    let entries: Vec<Entry> = examined
+        .into_iter()
+        .filter_map(|(path, e)| {
+            let mut e = e?;
             if let Outcome::Inspected(s) = &e.outcome {
                 e.rule = check_rule(&path, s, &mut rules);
             }
@@ -573,16 +597,30 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, Option<std::io::Error>)>) {
 }
 
 /// Looks at one file; `None` when it is neither encrypted nor expected to be.
-fn examine(
+/// A candidate read: what to inspect, or already judged.
+enum Read {
+    /// Its bytes, to inspect (which may wait for key services, so several at once).
+    Inspect {
+        c: Candidate,
+        source: Source,
+        bytes: Vec<u8>,
+        expected: bool,
+    },
+    /// Reported (or left out) without inspecting.
+    Judged(Option<Entry>),
+}
+
+/// Reads a candidate: the file, or for a plaintext work-tree copy of a protected file what
+/// git stores (through `scope`, one file after another).
+fn read_candidate(
     c: Candidate,
     scope: &mut Scope,
-    keys: &audit::Keys<'_>,
     now: SystemTime,
     max_age: Option<&MaxAge>,
-) -> Option<Entry> {
+) -> Read {
     if let Some(e) = c.unreadable {
         let outcome = Outcome::Error(format!("cannot read it: {e}"));
-        return Some(entry(c.display, Source::File, outcome, now, max_age));
+        return Read::Judged(Some(entry(c.display, Source::File, outcome, now, max_age)));
     }
     let protected = scope.protects(&c.path);
     let expected = c.named || protected;
@@ -600,14 +638,38 @@ fn examine(
                     } else {
                         "it has no vaultfile or SOPS metadata".into()
                     }),
-                    Ok(_) => return None,
+                    Ok(_) => return Read::Judged(None),
                     Err(e) if expected => Outcome::Error(format!("cannot read it: {e}")),
                     // A tracked file deleted from the work tree, say.
-                    Err(_) => return None,
+                    Err(_) => return Read::Judged(None),
                 };
-                return Some(entry(c.display, Source::File, outcome, now, max_age));
+                return Read::Judged(Some(entry(c.display, Source::File, outcome, now, max_age)));
             }
         },
+    };
+    Read::Inspect {
+        c,
+        source,
+        bytes,
+        expected,
+    }
+}
+
+/// Inspects what [`read_candidate`] read.
+fn examine(
+    read: Read,
+    keys: &audit::Keys<'_>,
+    now: SystemTime,
+    max_age: Option<&MaxAge>,
+) -> Option<Entry> {
+    let (c, source, bytes, expected) = match read {
+        Read::Judged(e) => return e,
+        Read::Inspect {
+            c,
+            source,
+            bytes,
+            expected,
+        } => (c, source, bytes, expected),
     };
     let outcome = match audit::inspect(&c.path, &bytes, keys) {
         Ok(s) => Outcome::Inspected(Box::new(s)),

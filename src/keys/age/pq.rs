@@ -334,6 +334,22 @@ mod tests {
         assert!(!e.contains(&text[20..]), "{e}");
     }
 
+    /// Messages show a post-quantum recipient cut short, other recipients whole.
+    #[test]
+    fn messages_cut_post_quantum_recipients_short() {
+        let public = Identity::generate().to_public().to_string();
+        let short = crate::keys::short_id(&public);
+        assert_eq!(short.chars().count(), 24 + 1 + 8, "{short}");
+        assert!(short.starts_with("age1pq1") && short.ends_with(&public[public.len() - 8..]));
+        let x25519 = ::age::x25519::Identity::generate().to_public().to_string();
+        assert_eq!(crate::keys::short_id(&x25519), x25519);
+        let e = crate::keys::WrapError {
+            recipient: public.clone(),
+            reason: "r".into(),
+        };
+        assert!(e.to_string().len() < 100, "{e}");
+    }
+
     #[test]
     fn debug_does_not_show_the_secret() {
         let id = Identity::generate();
