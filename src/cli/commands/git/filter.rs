@@ -48,6 +48,9 @@ pub struct TextconvArgs {
     file: PathBuf,
 }
 
+/// How many bytes of delayed smudges may wait in memory for git to collect them.
+const DELAY_BUDGET: usize = 256 << 20;
+
 /// Files left encrypted are named one by one up to this many, then counted.
 const LOCKED_NAMED: usize = 5;
 
@@ -72,6 +75,11 @@ struct GitFilter<'a> {
     jobs: usize,
     /// The workers for delayed smudges, started at the first.
     pool: Option<Pool<Vec<u8>, Opened>>,
+    /// The bytes of the delayed smudges not yet handed back: git collects them only once
+    /// it has sent every file, so they are all in memory at once.
+    delayed_bytes: usize,
+    /// Each delayed file's share of `delayed_bytes`.
+    delayed: HashMap<String, usize>,
     configs: HashMap<PathBuf, Option<Config>>,
     locked: usize,
     /// Decided at the first locked file: see [`GitFilter::writes_work_tree`].
@@ -101,6 +109,8 @@ impl<'a> GitFilter<'a> {
             ),
             jobs: pool::jobs()?,
             pool: None,
+            delayed_bytes: 0,
+            delayed: HashMap::new(),
             configs: HashMap::new(),
             locked: 0,
             writes_work_tree: None,
@@ -404,9 +414,13 @@ impl Filter for GitFilter<'_> {
     /// round trip then waits for the slowest of `jobs` at a time, not for every one in
     /// turn, and both cores decrypt.
     fn start_smudge(&mut self, path: &str, content: Vec<u8>) -> Result<(), Vec<u8>> {
-        if self.jobs <= 1 {
+        // Past the budget, files are smudged at once: a checkout of large encrypted files
+        // does not hold them all in memory.
+        if self.jobs <= 1 || self.delayed_bytes + content.len() > DELAY_BUDGET {
             return Err(content);
         }
+        self.delayed_bytes += content.len();
+        *self.delayed.entry(path.to_owned()).or_default() += content.len();
         let (jobs, identities) = (self.jobs, Arc::clone(&self.identities));
         let pool = self.pool.get_or_insert_with(|| {
             Pool::new(
@@ -428,6 +442,8 @@ impl Filter for GitFilter<'_> {
         finished
             .into_iter()
             .map(|(path, opened)| {
+                let size = self.delayed.remove(&path).unwrap_or(0);
+                self.delayed_bytes = self.delayed_bytes.saturating_sub(size);
                 let result = self.smudged(&path, opened).map_err(|e| {
                     self.ui.error(&e);
                     Failure::Error
