@@ -48,8 +48,10 @@ pub fn run(_args: DemoArgs, ui: &Ui) -> crate::cli::CmdResult {
     let key_file = dir.path().join("keys.txt");
     std::fs::write(&key_file, key_text.as_bytes()).map_err(|e| fail(e.to_string()))?;
     ui.line(&format!(
-        "identity in {}\npublic key: {public}",
-        key_file.display()
+        "identity in {}\npublic key: {} ({} characters: a post-quantum key, ML-KEM-768 + X25519)",
+        key_file.display(),
+        keys::short_id(&public),
+        public.len()
     ))?;
 
     step(ui, "2. The plaintext file (prod.yaml)")?;
