@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 N=${1:-400} DELAY_MS=${2:-50} RUNS=${3:-3}
 ROOT=$(realpath -m bench-out/kms)
 VENV=$(realpath -m .venv)
-rm -rf "$ROOT/json" "$ROOT/log" "$ROOT/kms" "$ROOT/vault" "$ROOT/home"
+rm -rf "$ROOT/json" "$ROOT/log" "$ROOT/kms" "$ROOT/vault" "$ROOT/home" "$ROOT/bao-home"
 mkdir -p "$ROOT/json" "$ROOT/log"
 
 need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2"; }; }
@@ -156,6 +156,7 @@ stats() {
 requests() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["requests"])' "$ROOT/json/$1.proxy.json"; }
 
 JOBS1='export VAULTFILE_JOBS=1; '
+STARTED="$(date -u '+%Y-%m-%d %H:%M') UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for SERVICE in kms vault; do
   case $SERVICE in
     kms) PORT=$KMS_PORT R=$KMS_ARN SOPS_KEY="--kms $KMS_ARN" ;;
@@ -207,10 +208,11 @@ for SERVICE in kms vault; do
   measure "$SERVICE-sops" "$PORT" -n sops "cd $SOPS_DIR && for f in *.yaml; do $SOPS decrypt \"\$f\" >/dev/null; done"
 done
 
+FINISHED="$(date -u '+%Y-%m-%d %H:%M') UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$ROOT/json" "$N" "$DELAY_MS" "$RUNS" "$("$VF" --version)" "$("$SOPS" --version 2>/dev/null | head -1)" \
-  "$(git --version)" "$(nproc)" <<'PY' | tee "$ROOT/results.md"
+  "$(git --version)" "$(nproc)" "$STARTED" "$FINISHED" <<'PY' | tee "$ROOT/results.md"
 import json, statistics, sys
-d, n, delay, runs, vfv, sopsv, gitv, cpus = sys.argv[1:]
+d, n, delay, runs, vfv, sopsv, gitv, cpus, started, finished = sys.argv[1:]
 n, runs = int(n), int(runs)
 def median(name):
     return statistics.median(json.load(open(f"{d}/{name}.json"))["results"][0]["times"])
@@ -225,7 +227,7 @@ steps = [("add", "add + commit"), ("checkout", "checkout (rm -rf, checkout -- .)
 
 print(f"{n} YAML files of 24 values (gen_corpus.py OUT {n} 24), one key-service recipient each; "
       f"+{delay} ms per HTTP request (latency_proxy.py); medians of {runs} run{'s' if runs != 1 else ''}. "
-      f"Tools: {vfv}; {sopsv}; {gitv}; {cpus} CPUs\n")
+      f"Tools: {vfv}; {sopsv}; {gitv}; {cpus} CPUs. Timed from {started} to {finished}.\n")
 print("| key service | step | files | vaultfile | vaultfile, one at a time (VAULTFILE_JOBS=1) | one at a time / vaultfile | requests per file | SOPS, one process per file (requests per file) |")
 print("|---|---|---|---|---|---|---|---|")
 for s, label in services.items():
