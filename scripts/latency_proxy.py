@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """An HTTP/1.1 reverse proxy on 127.0.0.1 that adds a fixed delay to every request.
 
-usage: latency_proxy.py --port PORT --target PORT [--delay-ms 50] [--ready-file FILE]
+usage: latency_proxy.py --port PORT --target PORT [--delay-ms 50]
 
 For benchmarks of key services (AWS KMS, Vault transit) on one machine: each request is
 held for --delay-ms before it is forwarded to 127.0.0.1:TARGET, which models the round
@@ -24,7 +24,6 @@ Plain HTTP only (the key services' development servers speak it); no TLS, no HTT
 import argparse
 import http.client
 import json
-import os
 import sys
 import threading
 import time
@@ -82,7 +81,7 @@ def make_handler(target, delay, stats):
             return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
         def reply(self, status, body, headers=()):
-            self.send_response(status)
+            self.send_response_only(status)  # the target's own Date and Server headers follow
             for k, v in headers:
                 self.send_header(k, v)
             self.send_header("Content-Length", str(len(body)))
@@ -162,13 +161,9 @@ def main():
     p.add_argument("--port", type=int, required=True, help="port to listen on (127.0.0.1)")
     p.add_argument("--target", type=int, required=True, help="port to forward to (127.0.0.1)")
     p.add_argument("--delay-ms", type=float, default=50.0, help="delay added to each request")
-    p.add_argument("--ready-file", help="written once the proxy is listening")
     a = p.parse_args()
     stats = Stats()
     server = Server(("127.0.0.1", a.port), make_handler(a.target, a.delay_ms / 1000, stats))
-    if a.ready_file:
-        with open(a.ready_file, "w") as f:
-            f.write(f"{os.getpid()}\n")
     print(f"latency proxy: 127.0.0.1:{a.port} -> 127.0.0.1:{a.target}, +{a.delay_ms:g} ms per request",
           file=sys.stderr)
     try:
