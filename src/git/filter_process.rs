@@ -34,6 +34,12 @@ pub trait Filter {
     /// Repository → work tree.
     fn smudge(&mut self, path: &str, content: Vec<u8>) -> Result<Vec<u8>, Failure>;
 
+    /// The blob a smudge request is for (`blob=`, which git sends since 2.27 when it
+    /// knows it), told before [`Filter::smudge`] or [`Filter::start_smudge`] is asked.
+    fn smudge_blob(&mut self, path: &str, blob: &str) {
+        let _ = (path, blob);
+    }
+
     /// Whether smudges may be started now and collected later (git's `delay` capability).
     fn can_delay(&self) -> bool {
         false
@@ -154,6 +160,11 @@ pub fn serve<R: Read, W: Write>(
         };
         let mut content = Vec::new();
         rd.read_content(&mut content)?;
+        if command == "smudge"
+            && let Some(blob) = value("blob")
+        {
+            filter.smudge_blob(path, blob);
+        }
         let finished = match ready.get_mut(path) {
             Some(results) if command == "smudge" && !results.is_empty() => Some(results.remove(0)),
             _ => None,

@@ -6,6 +6,7 @@
 //! - [`filter_process`] and [`pktline`]: git's long-running filter protocol.
 //! - [`repo`]: the `git` program, for baselines, attributes and configuration.
 //! - [`setup`]: the configuration and `.gitattributes` lines `vaultfile git init` writes.
+//! - [`smudged`]: what the filter decrypted, so that clean recognises it without a key.
 
 pub mod convert;
 pub mod filter_process;
@@ -13,3 +14,4 @@ pub mod merge;
 pub mod pktline;
 pub mod repo;
 pub mod setup;
+pub mod smudged;

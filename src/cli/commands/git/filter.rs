@@ -80,6 +80,10 @@ struct GitFilter<'a> {
     delayed_bytes: usize,
     /// Each delayed file's share of `delayed_bytes`.
     delayed: HashMap<String, usize>,
+    /// The blob each file being smudged comes from (git's `blob=`).
+    blobs_smudged: HashMap<String, String>,
+    /// What this clone's filter decrypted, opened at the first use.
+    smudged: Option<Option<vaultfile::git::smudged::Smudged>>,
     configs: HashMap<PathBuf, Option<Config>>,
     locked: usize,
     /// Decided at the first locked file: see [`GitFilter::writes_work_tree`].
@@ -111,6 +115,8 @@ impl<'a> GitFilter<'a> {
             pool: None,
             delayed_bytes: 0,
             delayed: HashMap::new(),
+            blobs_smudged: HashMap::new(),
+            smudged: None,
             configs: HashMap::new(),
             locked: 0,
             writes_work_tree: None,
@@ -147,8 +153,37 @@ impl<'a> GitFilter<'a> {
         }
     }
 
+    /// The record of what this clone's filter decrypted (`None`: not in a repository, or
+    /// its directory cannot hold one).
+    fn smudged(&mut self) -> Option<&mut vaultfile::git::smudged::Smudged> {
+        let repo = self.repo.as_ref();
+        self.smudged
+            .get_or_insert_with(|| {
+                repo.and_then(|r| vaultfile::git::smudged::Smudged::open(&r.common_dir))
+            })
+            .as_mut()
+    }
+
     fn clean_file(&mut self, path: &str, content: Vec<u8>) -> Result<Vec<u8>, CliError> {
         let baseline = self.baseline(path);
+        // Unchanged plaintext of a blob this clone's filter decrypted (a checkout's
+        // "racily clean" files, which git cleans again): the blob itself, without its data
+        // key, if it already has its rule's recipients and selection rules.
+        if let Some(base) = &baseline
+            && let Some(oid) = self.known.as_ref().and_then(|k| k.index.get(path)).cloned()
+            && self.smudged().is_some_and(|s| s.gave(&oid, &content))
+        {
+            let top = self
+                .repo
+                .as_ref()
+                .and_then(|r| r.work_tree.clone())
+                .unwrap_or_else(|| PathBuf::from("."));
+            if let Ok(target) = rule_for_file(&mut self.configs, &top.join(path))
+                && conforms(path, base, &target)
+            {
+                return Ok(base.clone());
+            }
+        }
         let top = self
             .repo
             .as_ref()
@@ -178,14 +213,20 @@ impl<'a> GitFilter<'a> {
 
     fn smudge_file(&mut self, path: &str, content: Vec<u8>) -> Result<Vec<u8>, CliError> {
         let opened = convert::smudge_opened(path, content, &self.identities);
-        self.smudged(path, opened)
+        self.smudged_file(path, opened)
     }
 
     /// What git gets for a smudged file, with the warnings it calls for.
-    fn smudged(&mut self, path: &str, opened: Opened) -> Result<Vec<u8>, CliError> {
+    fn smudged_file(&mut self, path: &str, opened: Opened) -> Result<Vec<u8>, CliError> {
+        let blob = self.blobs_smudged.remove(path);
         match opened {
             Ok((Smudged::Decrypted(p), Some(metadata))) => {
                 self.warn_drift(path, &metadata);
+                if let Some(oid) = blob
+                    && let Some(record) = self.smudged()
+                {
+                    record.note(&oid, &p);
+                }
                 Ok(p)
             }
             Ok((Smudged::Decrypted(p) | Smudged::Plain(p), _)) => Ok(p),
@@ -228,7 +269,10 @@ impl<'a> GitFilter<'a> {
         }
     }
 
-    fn finish(&self) {
+    fn finish(&mut self) {
+        if let Some(Some(record)) = self.smudged.as_mut() {
+            record.save();
+        }
         if self.locked > LOCKED_NAMED {
             self.ui.warn(&format!(
                 "…and {} more files left encrypted: no identity at hand opens them",
@@ -240,6 +284,28 @@ impl<'a> GitFilter<'a> {
                 "hint: put your key in ~/.config/vaultfile/keys.txt (or set VAULTFILE_AGE_KEY_FILE), then `vaultfile git init` decrypts them",
             );
         }
+    }
+}
+
+/// Whether `stored`, an encrypted blob, already has the recipients (or key groups) and
+/// selection rules of `target`, judged from its metadata alone (no key): then clean may
+/// give it back as it is for unchanged plaintext (`vaultfile::git::smudged`). A blob
+/// without readable metadata, or with no rule to match, does not.
+fn conforms(path: &str, stored: &[u8], target: &RuleFor) -> bool {
+    use vaultfile::format::{self, Format};
+    let RuleFor::Rule(holders, rules) = target else {
+        return false;
+    };
+    let Ok(text) = std::str::from_utf8(stored) else {
+        return false;
+    };
+    let mut format = Format::from_path(Path::new(path));
+    if format != Format::Binary && vaultfile::engine::is_whole(text) {
+        format = Format::Binary;
+    }
+    match vaultfile::engine::inspect(format::encrypted_store_for(format), text) {
+        Ok(meta) => vaultfile::policy::compare(&meta, holders, rules).is_empty(),
+        Err(_) => false,
     }
 }
 
@@ -406,6 +472,10 @@ impl Filter for GitFilter<'_> {
         })
     }
 
+    fn smudge_blob(&mut self, path: &str, blob: &str) {
+        self.blobs_smudged.insert(path.to_owned(), blob.to_owned());
+    }
+
     fn can_delay(&self) -> bool {
         self.jobs > 1
     }
@@ -444,7 +514,7 @@ impl Filter for GitFilter<'_> {
             .map(|(path, opened)| {
                 let size = self.delayed.remove(&path).unwrap_or(0);
                 self.delayed_bytes = self.delayed_bytes.saturating_sub(size);
-                let result = self.smudged(&path, opened).map_err(|e| {
+                let result = self.smudged_file(&path, opened).map_err(|e| {
                     self.ui.error(&e);
                     Failure::Error
                 });

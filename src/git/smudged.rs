@@ -1,0 +1,218 @@
+//! What this clone's filter decrypted: for each blob, a keyed hash of the plaintext it gave
+//! the work tree, so that clean can give the same blob back without its data key.
+//!
+//! git re-runs the clean filter on files whose stat data it cannot trust: after a
+//! checkout, every file written in the same second as the index ("racily clean"
+//! entries, gitformat-index(5)). Clean must then answer with the stored blob when the
+//! plaintext is unchanged, which costs a key service's round trip per file when the key
+//! is held there: a fast checkout of 2,000 such files made the next `git status` wait for
+//! 2,000 requests one after another. With this record, clean compares the plaintext with
+//! what smudge wrote for that very blob, and only a changed file needs its key.
+//!
+//! The record lives in the repository's own directory (`.git/vaultfile/smudged`), never
+//! in the work tree or a commit, next to a random key made for this clone. Its entries are
+//! HMAC-SHA-256 values, so a copy of the record without the key tells nothing about the
+//! plaintexts; whoever can read the key can read the work tree anyway.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+/// The record's file, in the repository's common directory.
+const RECORD: &str = "vaultfile/smudged";
+/// The key of its hashes, beside it.
+const KEY: &str = "vaultfile/smudged.key";
+/// Entries kept when the record is rewritten: enough for a few checkouts of a large
+/// repository, small enough to read at every filter start.
+const KEEP: usize = 100_000;
+
+/// The record of one repository, as one filter process reads and extends it.
+pub struct Smudged {
+    dir: PathBuf,
+    key: Zeroizing<[u8; 32]>,
+    /// Blob id → the hash of the plaintext smudge gave for it.
+    known: HashMap<String, [u8; 32]>,
+    /// Entries added by this process, appended on [`Smudged::save`].
+    added: Vec<(String, [u8; 32])>,
+    /// Lines in the file when it was read (to know when to rewrite it).
+    lines: usize,
+}
+
+impl Smudged {
+    /// Reads the record of the repository whose common git directory is `common_dir`,
+    /// making its key the first time; `None` when the directory cannot hold it.
+    pub fn open(common_dir: &Path) -> Option<Smudged> {
+        let key = read_or_make_key(&common_dir.join(KEY))?;
+        let mut known = HashMap::new();
+        let mut lines = 0;
+        if let Ok(text) = std::fs::read_to_string(common_dir.join(RECORD)) {
+            for line in text.lines() {
+                lines += 1;
+                let Some((oid, mac)) = line.split_once(' ') else {
+                    continue;
+                };
+                if let Some(mac) = from_hex(mac) {
+                    known.insert(oid.to_owned(), mac);
+                }
+            }
+        }
+        Some(Smudged {
+            dir: common_dir.to_owned(),
+            key,
+            known,
+            added: Vec::new(),
+            lines,
+        })
+    }
+
+    fn mac(&self, plaintext: &[u8]) -> [u8; 32] {
+        let mut m = <Hmac<Sha256> as Mac>::new_from_slice(self.key.as_ref())
+            .expect("HMAC takes any key length");
+        m.update(plaintext);
+        m.finalize().into_bytes().into()
+    }
+
+    /// Records that smudge gave `plaintext` for the blob `oid`.
+    pub fn note(&mut self, oid: &str, plaintext: &[u8]) {
+        let mac = self.mac(plaintext);
+        if self.known.get(oid) != Some(&mac) {
+            self.known.insert(oid.to_owned(), mac);
+            self.added.push((oid.to_owned(), mac));
+        }
+    }
+
+    /// Whether `content` is exactly the plaintext smudge gave for the blob `oid`.
+    pub fn gave(&self, oid: &str, content: &[u8]) -> bool {
+        use subtle::ConstantTimeEq;
+        self.known
+            .get(oid)
+            .is_some_and(|mac| bool::from(mac.ct_eq(&self.mac(content))))
+    }
+
+    /// Writes this process's entries: appended, or the whole record rewritten (this
+    /// process's entries and others, [`KEEP`] in all) when it has grown past twice that. Failures are ignored: the
+    /// record only saves requests.
+    pub fn save(&mut self) {
+        if self.added.is_empty() {
+            return;
+        }
+        let path = self.dir.join(RECORD);
+        let line = |(oid, mac): &(String, [u8; 32])| format!("{oid} {}\n", to_hex(mac));
+        if self.lines + self.added.len() > 2 * KEEP {
+            // This process's entries, and as many of the others as fit in KEEP.
+            let mut text: String = self.added.iter().map(line).collect();
+            let room = KEEP.saturating_sub(self.added.len());
+            let added: std::collections::HashSet<&str> =
+                self.added.iter().map(|(o, _)| o.as_str()).collect();
+            for (oid, mac) in self
+                .known
+                .iter()
+                .filter(|(o, _)| !added.contains(o.as_str()))
+                .take(room)
+            {
+                text.push_str(&line(&(oid.clone(), *mac)));
+            }
+            let tmp = path.with_extension("tmp");
+            if std::fs::write(&tmp, text).is_ok() {
+                let _ = std::fs::rename(&tmp, &path);
+            }
+        } else {
+            let text: String = self.added.iter().map(line).collect();
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path);
+            if let Ok(mut f) = file {
+                let _ = f.write_all(text.as_bytes());
+            }
+        }
+        self.lines += self.added.len();
+        self.added.clear();
+    }
+}
+
+/// The record's key: read, or made (32 random bytes, readable by the user only).
+fn read_or_make_key(path: &Path) -> Option<Zeroizing<[u8; 32]>> {
+    if let Ok(bytes) = std::fs::read(path)
+        && let Ok(key) = <[u8; 32]>::try_from(bytes.as_slice())
+    {
+        return Some(Zeroizing::new(key));
+    }
+    let dir = path.parent()?;
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir).ok()?;
+    let mut key = Zeroizing::new([0u8; 32]);
+    getrandom::getrandom(key.as_mut()).ok()?;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    match opts.open(path) {
+        Ok(mut f) => {
+            f.write_all(key.as_ref()).ok()?;
+            Some(key)
+        }
+        // Another filter made it first: use theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let bytes = std::fs::read(path).ok()?;
+            Some(Zeroizing::new(<[u8; 32]>::try_from(bytes.as_slice()).ok()?))
+        }
+        Err(_) => None,
+    }
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn from_hex(text: &str) -> Option<[u8; 32]> {
+    if text.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recorded_plaintext_is_recognised_and_nothing_else_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Smudged::open(dir.path()).unwrap();
+        s.note("abc123", b"password: hunter2\n");
+        assert!(s.gave("abc123", b"password: hunter2\n"));
+        assert!(!s.gave("abc123", b"password: hunter3\n"));
+        assert!(!s.gave("other", b"password: hunter2\n"));
+        s.save();
+        // Another process reads what this one wrote, with the same key.
+        let again = Smudged::open(dir.path()).unwrap();
+        assert!(again.gave("abc123", b"password: hunter2\n"));
+        // The record holds no plaintext, and a record made with another key says nothing.
+        let text = std::fs::read_to_string(dir.path().join(RECORD)).unwrap();
+        assert!(!text.contains("hunter2"), "{text}");
+        std::fs::remove_file(dir.path().join(KEY)).unwrap();
+        let other = Smudged::open(dir.path()).unwrap();
+        assert!(!other.gave("abc123", b"password: hunter2\n"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join(KEY))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}
