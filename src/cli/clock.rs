@@ -15,9 +15,12 @@
 
 use std::time::SystemTime;
 
-use super::error::{CliError, ExitKind};
+use super::error::CliError;
+#[cfg(any(debug_assertions, feature = "test-clock", test))]
+use super::error::ExitKind;
 
 /// The environment variable that sets the clock, for tests only.
+#[cfg(any(debug_assertions, feature = "test-clock", test))]
 pub const TEST_NOW_VAR: &str = "VAULTFILE_TEST_NOW";
 
 /// The current time: `VAULTFILE_TEST_NOW` when it is set (tests only), else the system clock.
