@@ -296,7 +296,7 @@ _vaultfile() {
 
     case "${cmd}" in
         vaultfile)
-            opts="-q -h -V --quiet --color --prefer --kms-timeout --vault-allow --help --version keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate upgrade keys status demo git scan completions help"
+            opts="-q -h -V --quiet --color --jobs --prefer --kms-timeout --vault-allow --help --version keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate upgrade keys status demo git scan completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -304,6 +304,10 @@ _vaultfile() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -326,7 +330,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__completions)
-            opts="-q -h --quiet --color --prefer --kms-timeout --vault-allow --help bash elvish fish powershell zsh"
+            opts="-q -h --quiet --color --jobs --prefer --kms-timeout --vault-allow --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -334,6 +338,10 @@ _vaultfile() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -356,7 +364,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__convert)
-            opts="-o -r -R -I -q -h --to --output --plaintext-comments --ignore-mac --recipient --recipients-file --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-o -r -R -I -q -h --to --output --plaintext-comments --ignore-mac --recipient --recipients-file --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -402,6 +410,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
@@ -422,7 +434,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__decrypt)
-            opts="-i -o -I -q -h --in-place --output --extract --input-type --output-type --name --namespace --prefix --separator --no-upper --ignore-mac --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-i -o -I -q -h --in-place --output --extract --input-type --output-type --name --namespace --prefix --separator --no-upper --ignore-mac --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -476,6 +488,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
@@ -496,7 +512,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__demo)
-            opts="-q -h --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-q -h --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -504,6 +520,10 @@ _vaultfile() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -526,7 +546,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__edit)
-            opts="-r -R -I -q -h --input-type --recipient --recipients-file --encrypted-regex --unencrypted-regex --encrypted-suffix --unencrypted-suffix --allow-all-plaintext --config --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-r -R -I -q -h --input-type --recipient --recipients-file --encrypted-regex --unencrypted-regex --encrypted-suffix --unencrypted-suffix --allow-all-plaintext --config --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -584,6 +604,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
@@ -604,7 +628,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__encrypt)
-            opts="-r -R -i -o -I -q -h --recipient --recipients-file --in-place --output --input-type --encrypted-regex --unencrypted-regex --encrypted-suffix --unencrypted-suffix --allow-all-plaintext --baseline --config --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-r -R -i -o -I -q -h --recipient --recipients-file --in-place --output --input-type --encrypted-regex --unencrypted-regex --encrypted-suffix --unencrypted-suffix --allow-all-plaintext --baseline --config --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -674,6 +698,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
@@ -694,7 +722,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__exec__subcmd__env)
-            opts="-I -q -h --pristine --no-override --require --strict --exec --prefix --separator --no-upper --input-type --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-I -q -h --pristine --no-override --require --strict --exec --prefix --separator --no-upper --input-type --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -728,6 +756,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
@@ -748,7 +780,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__exec__subcmd__file)
-            opts="-I -q -h --no-fifo --output-type --prefix --separator --no-upper --input-type --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-I -q -h --no-fifo --output-type --prefix --separator --no-upper --input-type --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -782,6 +814,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
@@ -802,7 +838,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__export)
-            opts="-I -q -h --format --prefix --separator --no-upper --input-type --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-I -q -h --format --prefix --separator --no-upper --input-type --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -836,6 +872,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
@@ -856,7 +896,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__get)
-            opts="-I -q -h --json --input-type --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-I -q -h --json --input-type --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -876,6 +916,10 @@ _vaultfile() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -898,7 +942,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git)
-            opts="-q -h --quiet --color --prefer --kms-timeout --vault-allow --help init deinit status check filter-process clean smudge textconv merge help"
+            opts="-q -h --quiet --color --jobs --prefer --kms-timeout --vault-allow --help init deinit status check filter-process clean smudge textconv merge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -906,6 +950,10 @@ _vaultfile() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -928,7 +976,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__check)
-            opts="-q -h --staged --all-history --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-q -h --staged --all-history --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -936,6 +984,10 @@ _vaultfile() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -958,7 +1010,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__clean)
-            opts="-q -h --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-q -h --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -966,6 +1018,10 @@ _vaultfile() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -988,7 +1044,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__deinit)
-            opts="-q -h --global --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-q -h --global --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -996,6 +1052,10 @@ _vaultfile() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -1018,7 +1078,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__filter__subcmd__process)
-            opts="-q -h --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-q -h --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1026,6 +1086,10 @@ _vaultfile() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -1202,7 +1266,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__init)
-            opts="-q -h --hooks --global --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-q -h --hooks --global --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1210,6 +1274,10 @@ _vaultfile() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -1232,7 +1300,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__merge)
-            opts="-q -h --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-q -h --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1240,6 +1308,10 @@ _vaultfile() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -1262,7 +1334,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__smudge)
-            opts="-q -h --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-q -h --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1270,6 +1342,10 @@ _vaultfile() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -1292,7 +1368,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__status)
-            opts="-q -h --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-q -h --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1300,6 +1376,10 @@ _vaultfile() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -1322,7 +1402,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__textconv)
-            opts="-q -h --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-q -h --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1330,6 +1410,10 @@ _vaultfile() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -1870,7 +1954,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__init)
-            opts="-y -r -o -q -h --yes --recipient --path-regex --key --output --force --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-y -r -o -q -h --yes --recipient --path-regex --key --output --force --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1904,6 +1988,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
@@ -1924,7 +2012,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__keygen)
-            opts="-o -y -q -h --output --public --x25519 --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-o -y -q -h --output --public --x25519 --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1950,6 +2038,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
@@ -1970,7 +2062,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__keys)
-            opts="-q -h --quiet --color --prefer --kms-timeout --vault-allow --help check help"
+            opts="-q -h --quiet --color --jobs --prefer --kms-timeout --vault-allow --help check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1978,6 +2070,10 @@ _vaultfile() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -2000,7 +2096,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__keys__subcmd__check)
-            opts="-I -q -h --input-type --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-I -q -h --input-type --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2020,6 +2116,10 @@ _vaultfile() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -2084,7 +2184,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__recipients)
-            opts="-q -h --input-type --quiet --color --prefer --kms-timeout --vault-allow --help list add rm help"
+            opts="-q -h --input-type --quiet --color --jobs --prefer --kms-timeout --vault-allow --help list add rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2096,6 +2196,10 @@ _vaultfile() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -2118,7 +2222,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__recipients__subcmd__add)
-            opts="-I -q -h --group --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-I -q -h --group --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2138,6 +2242,10 @@ _vaultfile() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -2230,7 +2338,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__recipients__subcmd__list)
-            opts="-q -h --input-type --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-q -h --input-type --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2242,6 +2350,10 @@ _vaultfile() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -2264,7 +2376,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__recipients__subcmd__rm)
-            opts="-I -q -h --no-rotate --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-I -q -h --no-rotate --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2280,6 +2392,10 @@ _vaultfile() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -2302,7 +2418,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__rotate)
-            opts="-I -q -h --add --rm --group --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-I -q -h --add --rm --group --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2332,6 +2448,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
@@ -2352,7 +2472,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__scan)
-            opts="-q -h --staged --format --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-q -h --staged --format --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2364,6 +2484,10 @@ _vaultfile() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -2386,7 +2510,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__set)
-            opts="-I -q -h --string --value-file --value-stdin --input-type --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-I -q -h --string --value-file --value-stdin --input-type --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2412,6 +2536,10 @@ _vaultfile() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefer)
                     COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
                     return 0
@@ -2432,7 +2560,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__status)
-            opts="-I -q -h --json --max-age --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-I -q -h --json --max-age --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2452,6 +2580,10 @@ _vaultfile() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -2474,7 +2606,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__unset)
-            opts="-I -q -h --input-type --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-I -q -h --input-type --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2494,6 +2626,10 @@ _vaultfile() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -2516,7 +2652,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__updatekeys)
-            opts="-y -n -I -q -h --yes --dry-run --no-rotate --config --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-y -n -I -q -h --yes --dry-run --no-rotate --config --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2536,6 +2672,10 @@ _vaultfile() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)
@@ -2558,7 +2698,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__upgrade)
-            opts="-n -I -q -h --dry-run --identity --quiet --color --prefer --kms-timeout --vault-allow --help"
+            opts="-n -I -q -h --dry-run --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2574,6 +2714,10 @@ _vaultfile() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --prefer)

@@ -19,6 +19,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
     var completions = [
         &'vaultfile'= {
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -58,6 +59,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand -y 'Print the public key of each age identity in KEYFILE (`-` for standard input) instead of making a new one, as `age-keygen -y` does'
             cand --public 'Print the public key of each age identity in KEYFILE (`-` for standard input) instead of making a new one, as `age-keygen -y` does'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -75,6 +77,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand -o 'Write the configuration to FILE instead'
             cand --output 'Write the configuration to FILE instead'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -103,6 +106,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -127,6 +131,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -153,6 +158,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -168,6 +174,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -183,6 +190,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -196,6 +204,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -213,6 +222,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -234,6 +244,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -252,6 +263,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -272,6 +284,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -285,6 +298,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         &'vaultfile;recipients'= {
             cand --input-type 'The file''s format, when its name does not say [default: from the extension]'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -300,6 +314,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         &'vaultfile;recipients;list'= {
             cand --input-type 'The file''s format, when its name does not say [default: from the extension]'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -313,6 +328,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -325,6 +341,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -353,6 +370,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -373,6 +391,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -385,6 +404,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -397,6 +417,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;keys'= {
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -412,6 +433,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -433,6 +455,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -444,6 +467,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;demo'= {
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -454,6 +478,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;git'= {
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -474,6 +499,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;git;init'= {
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -486,6 +512,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;git;deinit'= {
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -497,6 +524,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;git;status'= {
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -507,6 +535,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;git;check'= {
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -519,6 +548,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;git;filter-process'= {
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -529,6 +559,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;git;clean'= {
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -539,6 +570,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;git;smudge'= {
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -549,6 +581,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;git;textconv'= {
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -559,6 +592,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;git;merge'= {
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -602,6 +636,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         &'vaultfile;scan'= {
             cand --format 'Output format'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
@@ -613,6 +648,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;completions'= {
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'

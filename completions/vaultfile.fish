@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_vaultfile_global_optspecs
-    string join \n q/quiet color= prefer= kms-timeout= vault-allow= h/help V/version
+    string join \n q/quiet color= jobs= prefer= kms-timeout= vault-allow= h/help V/version
 end
 
 function __fish_vaultfile_needs_command
@@ -27,6 +27,7 @@ end
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_needs_command" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_needs_command" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -65,6 +66,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -s y -l publ
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keygen" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -82,6 +84,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -s o -l output
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand init" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -111,6 +114,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -s I -l ide
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand encrypt" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -142,6 +146,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -s I -l ide
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand decrypt" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -170,6 +175,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -s I -l identi
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand edit" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -190,6 +196,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -s I -l identit
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand set" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -210,6 +217,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -s I -l ident
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand unset" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -228,6 +236,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -s I -l identit
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand get" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -250,6 +259,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -s I -l id
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-env" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -280,6 +290,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -s I -l i
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand exec-file" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -303,6 +314,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -s I -l iden
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand export" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -322,6 +334,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -s I -l ide
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand convert" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -341,6 +354,7 @@ binary\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and not __fish_seen_subcommand_from list add rm help" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -362,6 +376,7 @@ binary\t''"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from list" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -376,6 +391,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fi
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from add" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -389,6 +405,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fi
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from rm" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from rm" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand recipients; and __fish_seen_subcommand_from rm" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -408,6 +425,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -s I -l 
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand updatekeys" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -427,6 +445,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -s I -l iden
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand rotate" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -440,6 +459,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -s I -l ide
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -453,6 +473,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand upgrade" -s h -l hel
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and not __fish_seen_subcommand_from check help" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -473,6 +494,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_see
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand keys; and __fish_seen_subcommand_from check" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -489,6 +511,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -s I -l iden
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -502,6 +525,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand status" -s h -l help
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -514,6 +538,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand demo" -s h -l help -
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_seen_subcommand_from init deinit status check filter-process clean smudge textconv merge help" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -536,6 +561,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and not __fish_
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from init" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -550,6 +576,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from deinit" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -563,6 +590,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from status" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from status" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from status" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -575,6 +603,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from check" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -589,6 +618,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from filter-process" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -601,6 +631,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from clean" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -613,6 +644,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from smudge" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -625,6 +657,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from textconv" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -637,6 +670,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from merge" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from merge" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from merge" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -662,6 +696,7 @@ sarif\t'SARIF 2.1.0, for GitHub code scanning'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'
@@ -675,6 +710,7 @@ complete -c vaultfile -n "__fish_vaultfile_using_subcommand scan" -s h -l help -
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -l color -d 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -l jobs -d 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services\' round trips overlap; 1 works on one file at a time [default: 16]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand completions" -l prefer -d 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]' -r -f -a "local\t'Age, SSH and plugin identities on this machine'
 aws-kms\t'AWS KMS'
 vault\t'Vault / OpenBao transit'

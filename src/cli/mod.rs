@@ -42,6 +42,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "WHEN", default_value_t = clap::ColorChoice::Auto, help_heading = GLOBAL)]
     color: clap::ColorChoice,
 
+    /// Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services' round trips overlap; 1 works on one file at a time [default: 16]
+    #[arg(long, global = true, value_name = "N", env = pool::JOBS_VAR, value_parser = clap::value_parser!(u16).range(1..=256), help_heading = GLOBAL)]
+    jobs: Option<u16>,
+
     // Global too (key services are reached from most commands): under the same heading,
     // so that each command's own options stand apart in its help.
     #[command(flatten, next_help_heading = GLOBAL)]
@@ -90,6 +94,7 @@ pub fn main() -> ExitCode {
     ui::init_color(cli.color);
     let ui = Ui { quiet: cli.quiet };
     key_services::configure(&cli.services, &ui);
+    pool::set_jobs(cli.jobs.map_or(pool::DEFAULT_JOBS, usize::from));
     let result = match cli.command {
         Command::Keygen(args) => keygen::run(args, &ui),
         Command::Init(args) => init::run(args, &ui),

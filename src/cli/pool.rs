@@ -3,14 +3,15 @@
 //! Opening a file whose only recipient is a key service costs one network round trip
 //! (10-150 ms), against well under a millisecond of local work, so files handled one after
 //! another spend nearly all their time waiting. Workers overlap the waits, and use every
-//! core for the local work. `VAULTFILE_JOBS` bounds them (`1`: one file at a time, as
-//! before); the key services' own retry and backoff on throttling still apply per request.
+//! core for the local work. `--jobs` / `VAULTFILE_JOBS` bounds them (`1`: one file at a
+//! time, as before); the key services' own retry and backoff on throttling still apply per
+//! request.
 
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use crate::cli::error::{CliError, ExitKind};
+use crate::cli::error::CliError;
 
 /// The environment variable that bounds how many files are worked on at once.
 pub const JOBS_VAR: &str = "VAULTFILE_JOBS";
@@ -20,21 +21,18 @@ pub const JOBS_VAR: &str = "VAULTFILE_JOBS";
 /// quotas of AWS KMS (thousands a second) and Cloud KMS.
 pub const DEFAULT_JOBS: usize = 16;
 
-/// How many files to work on at once: `VAULTFILE_JOBS`, else [`DEFAULT_JOBS`].
+/// How many files to work on at once, as `--jobs` / `VAULTFILE_JOBS` set it (clap checks
+/// the range); [`DEFAULT_JOBS`] until it is set.
+static JOBS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+
+/// Sets how many files to work on at once (once, from the command line).
+pub fn set_jobs(n: usize) {
+    let _ = JOBS.set(n.max(1));
+}
+
+/// How many files to work on at once.
 pub fn jobs() -> Result<usize, CliError> {
-    match std::env::var(JOBS_VAR) {
-        Err(_) => Ok(DEFAULT_JOBS),
-        Ok(v) => match v.trim().parse::<usize>() {
-            Ok(n) if (1..=256).contains(&n) => Ok(n),
-            _ => Err(CliError::new(
-                ExitKind::Usage,
-                format!("{JOBS_VAR}={v:?} is not a number of files from 1 to 256"),
-            )
-            .hint(format!(
-                "unset it for the default ({DEFAULT_JOBS}), or set 1 to work on one file at a time"
-            ))),
-        },
-    }
+    Ok(*JOBS.get().unwrap_or(&DEFAULT_JOBS))
 }
 
 /// `work` applied to every item, `jobs` items at a time, the results in the items' order:

@@ -349,7 +349,11 @@ fn export_and_exec_env_over_many_kms_files_match_one_at_a_time() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("VAULTFILE_JOBS"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("'many' for '--jobs <N>'"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
