@@ -131,6 +131,32 @@ impl Tmux {
     }
 
     /// The screen with its escape sequences (`-e`), once `text` is on it.
+    /// Waits until the program in the pane has turned echo off (a password prompt prints
+    /// its text first, then turns echo off: keys sent in between would be shown).
+    fn wait_for_no_echo(&self) {
+        let out = self
+            .tmux(&["display-message", "-p", "-t", "t", "#{pane_tty}"])
+            .output()
+            .unwrap();
+        let tty = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        let start = Instant::now();
+        loop {
+            let out = StdCommand::new("stty")
+                .args(["-F", &tty, "-a"])
+                .output()
+                .unwrap();
+            let modes = String::from_utf8_lossy(&out.stdout).into_owned();
+            if modes.split_whitespace().any(|m| m == "-echo") {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "echo never went off on {tty}: {modes}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     fn wait_for_text(&self, text: &str) -> String {
         let start = Instant::now();
         loop {
@@ -745,6 +771,7 @@ fn tmux_set_without_a_value_asks_for_it_hidden() {
     make_executable(&script);
     let tmux = Tmux::start("set", &script);
     tmux.wait_for_text("Value for db.password (not shown):");
+    tmux.wait_for_no_echo();
     assert!(
         tmux.tmux(&["send-keys", "-t", "t", "n3w-s3cret", "Enter"])
             .status()
@@ -752,6 +779,7 @@ fn tmux_set_without_a_value_asks_for_it_hidden() {
             .success()
     );
     tmux.wait_for_text("Type it again:");
+    tmux.wait_for_no_echo();
     assert!(
         tmux.tmux(&["send-keys", "-t", "t", "n3w-s3cret", "Enter"])
             .status()
