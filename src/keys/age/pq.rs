@@ -354,6 +354,51 @@ mod tests {
     fn debug_does_not_show_the_secret() {
         let id = Identity::generate();
         let debug = format!("{id:?}");
-        assert!(!debug.contains("AGE-SECRET"), "{debug}");
+        assert_eq!(debug, "age::pq::Identity(…)");
+    }
+
+    /// An X25519 share of low order makes the all-zero shared secret: the stanza is
+    /// refused as malformed (as age's test vectors `hybrid_identity` and `hybrid_low_order`
+    /// require), not merely left unopened.
+    #[test]
+    fn a_low_order_x25519_share_is_a_header_error() {
+        use ::age::{Identity as _, Recipient as _};
+        let id = Identity::generate();
+        let key = FileKey::new(Box::new([3u8; 16]));
+        let (mut stanzas, _) = id.to_public().wrap_file_key(&key).unwrap();
+        let mut enc = STANDARD_NO_PAD.decode(&stanzas[0].args[0]).unwrap();
+        // The identity point (u = 0), and u = 1 (order 4): both give an all-zero secret.
+        for u in [0u8, 1] {
+            enc[ENC_LEN - 32..].fill(0);
+            enc[ENC_LEN - 32] = u;
+            stanzas[0].args[0] = STANDARD_NO_PAD.encode(&enc);
+            assert!(
+                matches!(
+                    id.unwrap_stanza(&stanzas[0]),
+                    Some(Err(::age::DecryptError::InvalidHeader))
+                ),
+                "u = {u}"
+            );
+        }
+    }
+
+    /// A recipient that does not parse is named cut short in the error.
+    #[test]
+    fn a_bad_long_recipient_is_named_cut_short() {
+        let public = Identity::generate().to_public().to_string();
+        let bad = format!("{}x", &public[..public.len() - 1]);
+        let Err(e) = Recipient::parse(&bad) else {
+            panic!("a damaged key parsed")
+        };
+        let shown = e.to_string();
+        assert!(
+            shown.contains(&format!("{}…{}", &bad[..20], &bad[bad.len() - 8..])),
+            "{shown}"
+        );
+        assert!(!shown.contains(&bad[30..60]), "{shown}");
+        assert_eq!(short("age1pq1short"), "age1pq1short");
+        let forty_one = "a".repeat(41);
+        assert_eq!(short(&forty_one).chars().count(), 20 + 1 + 8);
+        assert_eq!(short(&"a".repeat(40)), "a".repeat(40));
     }
 }
