@@ -251,17 +251,21 @@ mod tests {
 
     /// The example identity and recipient in the age specification (c2sp.org/age): the
     /// key derivation (seed → X-Wing public key) is the reference one.
-    const SPEC_IDENTITY: &str =
-        "AGE-SECRET-KEY-PQ-1XX76JRALNLXDMEW0CRK45QMCCH4X06SE84UN3VPM33W6HWDX0H3SK3ZQFR"; // vaultfile:allow (the specification's published example)
+    /// The published example, test data only (`tests/fixtures/age-spec/`).
+    const SPEC_IDENTITY_FILE: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/age-spec/example-pq-identity.txt"
+    ));
     const SPEC_RECIPIENT_START: &str = "age1pq1x34nzsvr0rxjsgdn8zgyhfe8j7ceq5r9rdelkjuh3y235jzxshfg87pzf5zrqtzdxz95paef6caq5aapdmwjjqpjfdyxnzr2zampc3uxy0dg4z2n2gm9su72p0pc3u0jvev55l694v78snxg3yzvcl7yda0eyytqj6a0ec477lnhcy5hzpz4zq3pxanve4cn62gqj3pjy5lqj9c6kyj4v2z8alktn8zh99970x79gjkv7522hv9kfz35zsnxhsx8wwtmu9cy3ftzjgwcp4sshn3llnylnpdsy";
 
     #[test]
     fn the_specifications_identity_has_its_recipient() {
-        let id = Identity::parse(SPEC_IDENTITY).unwrap();
+        let spec_identity = SPEC_IDENTITY_FILE.trim();
+        let id = Identity::parse(spec_identity).unwrap();
         let public = id.to_public().to_string();
         assert!(public.starts_with(SPEC_RECIPIENT_START), "{public}");
         assert_eq!(public.len(), 1959);
-        assert_eq!(id.to_secret_string().as_str(), SPEC_IDENTITY);
+        assert_eq!(id.to_secret_string().as_str(), spec_identity);
         let parsed: PublicKey = public.parse().unwrap();
         assert_eq!(parsed.to_string(), public);
     }
@@ -324,12 +328,9 @@ mod tests {
         let id = Identity::generate();
         let text = id.to_secret_string();
         assert!(Identity::parse(&text.to_lowercase()).is_ok());
-        assert!(
-            Identity::parse(
-                "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX" // vaultfile:allow (the specification's example X25519 key)
-            )
-            .is_err()
-        );
+        // A classical key is not a post-quantum one.
+        let x25519 = ::age::x25519::Identity::generate().to_string();
+        assert!(Identity::parse(x25519.expose_secret()).is_err());
         let e = Identity::parse(&text[..text.len() - 1]).unwrap_err();
         assert!(!e.contains(&text[20..]), "{e}");
     }
