@@ -14,6 +14,9 @@
 //! path that gives another key is an error that names it, never renamed silently. The name
 //! must be a DNS-1123 subdomain and the namespace a DNS-1123 label, as the API server checks.
 
+pub mod generator;
+pub mod krm;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;

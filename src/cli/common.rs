@@ -536,3 +536,20 @@ pub fn refuse_sops(name: &str, text: &str, format: Format, command: &str) -> Res
         "to read it as it is: `vaultfile decrypt {name}`, `vaultfile get`, `vaultfile exec-env`; `vaultfile status {name}` shows its recipients and checks its MAC"
     )))
 }
+
+/// How another program should start vaultfile: `vaultfile` when that is what PATH finds,
+/// else this program's absolute path, quoted for a POSIX shell (git's filters, Kustomize's
+/// plugin).
+pub fn self_command() -> String {
+    let me = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.canonicalize().ok());
+    let on_path = which::which("vaultfile")
+        .ok()
+        .and_then(|p| p.canonicalize().ok());
+    match (&me, &on_path) {
+        (Some(a), Some(b)) if a == b => "vaultfile".to_owned(),
+        (Some(a), _) => vaultfile::git::setup::shell_quote(&a.to_string_lossy()),
+        _ => "vaultfile".to_owned(),
+    }
+}

@@ -77,6 +77,8 @@ enum Command {
     Status(status::StatusArgs),
     Demo(demo::DemoArgs),
     Git(git::GitArgs),
+    Kustomize(kustomize::KustomizeArgs),
+    Render(render::RenderArgs),
     Scan(scan::ScanArgs),
     Completions(completions::CompletionsArgs),
 }
@@ -116,6 +118,8 @@ pub fn main() -> ExitCode {
         Command::Status(args) => status::run(args, &ui),
         Command::Demo(args) => demo::run(args, &ui),
         Command::Git(args) => git::run(args, &ui),
+        Command::Kustomize(args) => kustomize::run(args, &ui),
+        Command::Render(args) => render::run(args, &ui),
         Command::Scan(args) => scan::run(args, &ui),
         Command::Completions(args) => completions::run(args, &ui),
     };

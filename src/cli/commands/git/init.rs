@@ -50,25 +50,9 @@ pub struct DeinitArgs {
     global: bool,
 }
 
-/// How git should start vaultfile: `vaultfile` when that is what PATH finds, else this
-/// program's absolute path (quoted for the shell git runs it with).
-fn program() -> String {
-    let me = std::env::current_exe()
-        .ok()
-        .and_then(|p| p.canonicalize().ok());
-    let on_path = which::which("vaultfile")
-        .ok()
-        .and_then(|p| p.canonicalize().ok());
-    match (&me, &on_path) {
-        (Some(a), Some(b)) if a == b => "vaultfile".to_owned(),
-        (Some(a), _) => setup::shell_quote(&a.to_string_lossy()),
-        _ => "vaultfile".to_owned(),
-    }
-}
-
 fn set_config(repo: &Repo, scope: &str, ui: &Ui) -> Result<usize, CliError> {
     let mut changed = 0;
-    for (key, value) in setup::config_entries(&program()) {
+    for (key, value) in setup::config_entries(&crate::cli::common::self_command()) {
         let current = repo
             .run(&["config", scope, "--get", key])
             .ok()
@@ -215,7 +199,7 @@ fn patterns_from_config(top: &Path) -> Result<Vec<String>, CliError> {
 
 fn install_hook(repo: &Repo) -> Result<usize, CliError> {
     let hook = repo.git_path("hooks/pre-commit").map_err(git_error)?;
-    let script = setup::hook_script(&program());
+    let script = setup::hook_script(&crate::cli::common::self_command());
     match std::fs::read_to_string(&hook) {
         Ok(t) if t == script => return Ok(0),
         Ok(t) if !t.contains(setup::HOOK_MARKER) => {
@@ -225,7 +209,7 @@ fn install_hook(repo: &Repo) -> Result<usize, CliError> {
             )
             .hint(format!(
                 "add this line to it yourself: {} git check --staged",
-                program()
+                crate::cli::common::self_command()
             )));
         }
         _ => {}

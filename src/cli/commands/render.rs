@@ -1,0 +1,208 @@
+//! `vaultfile render`: a directory's Kubernetes manifests with its encrypted files
+//! decrypted, for Argo CD's config-management plugin and for CI jobs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use vaultfile::engine;
+use vaultfile::format::{self, Format};
+use vaultfile::k8s::generator::{self, Decrypted, Generator, Objects};
+use vaultfile::k8s::krm;
+
+use super::kustomize::{self, GenerateArgs};
+use crate::cli::error::{CliError, ExitKind};
+use crate::cli::io;
+use crate::cli::pool;
+use crate::cli::ui::Ui;
+
+/// The names Kustomize takes for a kustomization.
+const KUSTOMIZATIONS: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// Print a directory's Kubernetes manifests with encrypted files decrypted (Argo CD, CI)
+///
+/// With a kustomization in DIR, runs `kustomize build --enable-alpha-plugins --enable-exec
+/// DIR` (or, when only kubectl is installed, `kubectl kustomize --enable-alpha-plugins
+/// DIR`), with vaultfile's generator found without `vaultfile kustomize install`.
+/// Otherwise reads DIR's .yaml, .yml and .json files (not hidden ones) in name order:
+/// vaultfile and SOPS files decrypted, vaultfile SecretGenerators run, others as they are;
+/// every document must be a Kubernetes object. Nothing is printed unless all of it
+/// succeeded. This is the generate command of the Argo CD plugin in
+/// examples/argocd/plugin.yaml.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  vaultfile render deploy/prod | kubectl apply --server-side -f -
+  vaultfile render .          # Argo CD runs this in the application's directory")]
+pub struct RenderArgs {
+    /// The directory
+    #[arg(value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+
+    /// Read subdirectories too (a directory without a kustomization)
+    #[arg(long)]
+    recursive: bool,
+
+    #[command(flatten)]
+    generate: GenerateArgs,
+}
+
+pub fn run(args: RenderArgs, ui: &Ui) -> crate::cli::CmdResult {
+    if !args.dir.is_dir() {
+        return Err(CliError::new(
+            ExitKind::Other,
+            format!("{} is not a directory", args.dir.display()),
+        ));
+    }
+    if KUSTOMIZATIONS.iter().any(|k| args.dir.join(k).is_file()) {
+        return kustomize_build(&args, ui);
+    }
+    let files = manifest_files(&args.dir, args.recursive)?;
+    let opened = pool::map_ordered(pool::jobs()?, &files, |file| open(file, &args, ui));
+    // The documents in order; a generator's place is kept for what it makes.
+    let mut objects: Vec<Option<serde_json::Value>> = Vec::new();
+    let mut generators = Vec::new();
+    let mut all = Objects::default();
+    for docs in opened {
+        for doc in std::mem::take(&mut docs?.0) {
+            if generator::is_generator(&doc) {
+                generators.push(Generator::from_value(doc).map_err(kustomize::generator_error)?);
+                objects.push(None);
+            } else {
+                objects.push(Some(doc));
+            }
+        }
+    }
+    let mut generated = kustomize::generate(&generators, &args.dir, &args.generate, ui)?;
+    let mut next = generated.iter_mut();
+    for o in objects {
+        match o {
+            Some(doc) => all.0.push(doc),
+            None => all
+                .0
+                .append(&mut next.next().expect("one output per generator").0),
+        }
+    }
+    io::write_stdout(krm::yaml_stream(&all).as_bytes())
+}
+
+/// DIR's manifest files in name order: .yaml, .yml and .json, hidden ones left out (the
+/// configuration of vaultfile and SOPS lives in dot files).
+fn manifest_files(dir: &Path, recursive: bool) -> Result<Vec<PathBuf>, CliError> {
+    let mut out = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| CliError::io("read", dir, e))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            if recursive {
+                out.extend(manifest_files(&path, true)?);
+            }
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "json")
+        ) {
+            out.push(path);
+        }
+    }
+    Ok(out)
+}
+
+/// One file's documents: decrypted when it is a vaultfile or SOPS file.
+fn open(file: &Path, args: &RenderArgs, ui: &Ui) -> Result<Objects, CliError> {
+    let name = file.display().to_string();
+    let bytes = std::fs::read(file).map_err(|e| CliError::io("read", file, e))?;
+    let text = crate::cli::common::text(&name, bytes)?;
+    let fmt = Format::from_path(file);
+    let encrypted = vaultfile::sops::sniff(&text, fmt).is_some()
+        || (text.contains("vaultfile")
+            && engine::inspect(format::encrypted_store_for(fmt), &text).is_ok());
+    let d = if encrypted {
+        kustomize::decrypt(file, &args.generate, ui)?
+    } else {
+        Decrypted {
+            format: fmt,
+            plain: zeroize::Zeroizing::new(text.into_bytes()),
+        }
+    };
+    generator::manifests(&name, &d).map_err(kustomize::generator_error)
+}
+
+/// `kustomize build` of a kustomization, with vaultfile's legacy plugin in a plugin home of
+/// its own; the output is printed only when the build succeeds.
+fn kustomize_build(args: &RenderArgs, ui: &Ui) -> crate::cli::CmdResult {
+    let home = tempfile::Builder::new()
+        .prefix("vaultfile-kustomize-")
+        .tempdir()
+        .map_err(|e| CliError::io("create", Path::new("a temporary directory"), e))?;
+    kustomize::install_plugin_with(home.path(), &args.generate)?;
+    let mut cmd = if let Ok(k) = which::which("kustomize") {
+        let mut c = Command::new(k);
+        c.args(["build", "--enable-alpha-plugins", "--enable-exec"]);
+        c
+    } else if let Ok(k) = which::which("kubectl") {
+        refuse_krm_functions(&args.dir)?;
+        let mut c = Command::new(k);
+        c.args(["kustomize", "--enable-alpha-plugins"]);
+        c
+    } else {
+        return Err(CliError::new(
+            ExitKind::Other,
+            format!("{} holds a kustomization, and neither kustomize nor kubectl is on PATH", args.dir.display()),
+        )
+        .hint("install kustomize (https://kubectl.docs.kubernetes.io/installation/kustomize/) or kubectl"));
+    };
+    cmd.arg(&args.dir)
+        .env("KUSTOMIZE_PLUGIN_HOME", home.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    let program = cmd.get_program().to_string_lossy().into_owned();
+    let out = cmd
+        .output()
+        .map_err(|e| CliError::io("run", Path::new(&program), e))?;
+    let stdout = zeroize::Zeroizing::new(out.stdout);
+    if !out.status.success() {
+        return Err(CliError::new(
+            ExitKind::Other,
+            format!(
+                "{program} failed on {} ({})",
+                args.dir.display(),
+                out.status
+            ),
+        )
+        .hint("its message is above"));
+    }
+    ui.info(&format!("rendered {} with {program}", args.dir.display()));
+    io::write_stdout(&stdout)
+}
+
+/// `kubectl kustomize` has no `--enable-exec`: it skips an exec KRM function without a
+/// word, and the Secret would be missing from the output. A generator in that form in DIR
+/// is refused instead.
+fn refuse_krm_functions(dir: &Path) -> Result<(), CliError> {
+    for file in manifest_files(dir, false)? {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        if text.contains(generator::API_VERSION) && text.contains("config.kubernetes.io/function") {
+            return Err(CliError::new(
+                ExitKind::Usage,
+                format!(
+                    "{} is a KRM function, which `kubectl kustomize` skips silently (it has no --enable-exec), and kustomize is not on PATH",
+                    file.display()
+                ),
+            )
+            .hint("install kustomize, or drop the `config.kubernetes.io/function` annotation so that the generator runs as a legacy plugin"));
+        }
+    }
+    Ok(())
+}
