@@ -18,6 +18,7 @@ mod format_v2;
 mod gcp_kms;
 mod git;
 mod git_policy;
+mod gitops;
 mod groups;
 mod guides;
 mod keys;

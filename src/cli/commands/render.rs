@@ -193,7 +193,13 @@ fn refuse_krm_functions(dir: &Path) -> Result<(), CliError> {
         let Ok(text) = std::fs::read_to_string(&file) else {
             continue;
         };
-        if text.contains(generator::API_VERSION) && text.contains("config.kubernetes.io/function") {
+        let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(&text).unwrap_or_default();
+        let krm_function = docs.iter().any(|d| {
+            generator::is_generator(d)
+                && krm::annotations(d)
+                    .is_some_and(|a| a.contains_key("config.kubernetes.io/function"))
+        });
+        if krm_function {
             return Err(CliError::new(
                 ExitKind::Usage,
                 format!(

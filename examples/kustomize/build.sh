@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds this example with the real Kustomize, as a deployment pipeline would, and prints
+# the manifests: the generator decrypts secrets/ with the example's test-only key.
+# Needs `vaultfile` and `kubectl` on PATH (or `kustomize`).
+set -euo pipefail
+cd "$(dirname "$0")"
+# TEST ONLY: the example's published key; a real pipeline gets its key from a CI secret,
+# a mounted Kubernetes Secret, or a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault).
+export VAULTFILE_AGE_KEY_FILE="$PWD/test-key.txt"
+# The legacy plugin, installed into a plugin home of this run's own.
+home=$(mktemp -d)
+trap 'rm -rf "$home"' EXIT
+vaultfile --quiet kustomize install --dir "$home"
+export KUSTOMIZE_PLUGIN_HOME="$home"
+if command -v kustomize >/dev/null; then
+  kustomize build --enable-alpha-plugins --enable-exec .
+else
+  kubectl kustomize --enable-alpha-plugins .
+fi
