@@ -36,6 +36,14 @@ const GENERIC_ID: &str = "generic-api-key";
 const HIGH_ENTROPY_REGEX: &str = r#"["'`]([A-Za-z0-9+/_=-]{20,})["'`]"#;
 const HIGH_ENTROPY_THRESHOLD: f64 = 4.5;
 
+/// The id of vaultfile's own rule for post-quantum age identities.
+pub const AGE_PQ_ID: &str = "age-pq-secret-key";
+
+/// age's `mlkem768x25519` identities (`vaultfile keygen`'s default): gitleaks' age rule
+/// matches only `AGE-SECRET-KEY-1…`. A 32-byte seed in Bech32, 58 characters with the
+/// checksum, as for X25519 identities.
+const AGE_PQ_REGEX: &str = "AGE-SECRET-KEY-PQ-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}";
+
 /// The id of vaultfile's own rule for passwords in URLs.
 pub const URL_PASSWORD_ID: &str = "url-password";
 
@@ -430,6 +438,18 @@ impl RuleSet {
         let raw: RawFile = serde_json::from_str(json).map_err(|e| RuleError::Json(Arc::new(e)))?;
         let mut rules: Vec<Rule> = raw.rules.into_iter().map(Rule::from_raw).collect();
         rules.push(Rule::from_raw(RawRule {
+            id: AGE_PQ_ID.into(),
+            description: "A post-quantum age identity (AGE-SECRET-KEY-PQ-1…): it opens every \
+                          file encrypted to its recipient"
+                .into(),
+            regex: AGE_PQ_REGEX.into(),
+            secret_group: None,
+            keywords: vec!["age-secret-key-pq-1".into()],
+            entropy: None,
+            path: None,
+            allowlists: Vec::new(),
+        }));
+        rules.push(Rule::from_raw(RawRule {
             id: URL_PASSWORD_ID.into(),
             description: "A password in a URL (scheme://user:password@host)".into(),
             regex: URL_PASSWORD_REGEX.into(),
@@ -657,8 +677,9 @@ mod tests {
     fn all_rules_load_and_compile() {
         let s = set();
         // 221 gitleaks rules (gitleaks v8.30.1 has 222; keyspoor drops the path-only
-        // pkcs12-file rule) and vaultfile's own URL-password and high-entropy rules.
-        assert_eq!(s.rules().len(), 223);
+        // pkcs12-file rule) and vaultfile's own post-quantum age, URL-password and
+        // high-entropy rules.
+        assert_eq!(s.rules().len(), 224);
         assert_eq!(s.rules().last().unwrap().id, HIGH_ENTROPY_ID);
         s.compile_all().expect("every rule compiles");
         assert!(s.source.contains("gitleaks"));
@@ -666,6 +687,22 @@ mod tests {
         assert!(
             s.rules().iter().all(|r| seen.insert(r.id.as_str())),
             "ids are unique"
+        );
+    }
+
+    #[test]
+    fn finds_post_quantum_age_identities() {
+        // Assembled here so that no identity-shaped literal sits in the source.
+        let key = format!(
+            "{}{}",
+            "AGE-SECRET-KEY-PQ-1",
+            "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L".repeat(2)[..58].to_owned() // Bech32's alphabet. vaultfile:allow
+        );
+        assert_eq!(ids("keys.txt", &format!("{key}\n")), [AGE_PQ_ID]);
+        // The classical form stays gitleaks' rule.
+        assert!(
+            !ids("keys.txt", &format!("{}\n", key.replace("-PQ-1", "-1")))
+                .contains(&AGE_PQ_ID.to_owned())
         );
     }
 
