@@ -61,8 +61,14 @@ _vaultfile() {
             vaultfile,keys)
                 cmd="vaultfile__subcmd__keys"
                 ;;
+            vaultfile,kustomize)
+                cmd="vaultfile__subcmd__kustomize"
+                ;;
             vaultfile,recipients)
                 cmd="vaultfile__subcmd__recipients"
+                ;;
+            vaultfile,render)
+                cmd="vaultfile__subcmd__render"
                 ;;
             vaultfile,rotate)
                 cmd="vaultfile__subcmd__rotate"
@@ -190,8 +196,14 @@ _vaultfile() {
             vaultfile__subcmd__help,keys)
                 cmd="vaultfile__subcmd__help__subcmd__keys"
                 ;;
+            vaultfile__subcmd__help,kustomize)
+                cmd="vaultfile__subcmd__help__subcmd__kustomize"
+                ;;
             vaultfile__subcmd__help,recipients)
                 cmd="vaultfile__subcmd__help__subcmd__recipients"
+                ;;
+            vaultfile__subcmd__help,render)
+                cmd="vaultfile__subcmd__help__subcmd__render"
                 ;;
             vaultfile__subcmd__help,rotate)
                 cmd="vaultfile__subcmd__help__subcmd__rotate"
@@ -244,6 +256,15 @@ _vaultfile() {
             vaultfile__subcmd__help__subcmd__keys,check)
                 cmd="vaultfile__subcmd__help__subcmd__keys__subcmd__check"
                 ;;
+            vaultfile__subcmd__help__subcmd__kustomize,install)
+                cmd="vaultfile__subcmd__help__subcmd__kustomize__subcmd__install"
+                ;;
+            vaultfile__subcmd__help__subcmd__kustomize,krm)
+                cmd="vaultfile__subcmd__help__subcmd__kustomize__subcmd__krm"
+                ;;
+            vaultfile__subcmd__help__subcmd__kustomize,plugin)
+                cmd="vaultfile__subcmd__help__subcmd__kustomize__subcmd__plugin"
+                ;;
             vaultfile__subcmd__help__subcmd__recipients,add)
                 cmd="vaultfile__subcmd__help__subcmd__recipients__subcmd__add"
                 ;;
@@ -264,6 +285,30 @@ _vaultfile() {
                 ;;
             vaultfile__subcmd__keys__subcmd__help,help)
                 cmd="vaultfile__subcmd__keys__subcmd__help__subcmd__help"
+                ;;
+            vaultfile__subcmd__kustomize,help)
+                cmd="vaultfile__subcmd__kustomize__subcmd__help"
+                ;;
+            vaultfile__subcmd__kustomize,install)
+                cmd="vaultfile__subcmd__kustomize__subcmd__install"
+                ;;
+            vaultfile__subcmd__kustomize,krm)
+                cmd="vaultfile__subcmd__kustomize__subcmd__krm"
+                ;;
+            vaultfile__subcmd__kustomize,plugin)
+                cmd="vaultfile__subcmd__kustomize__subcmd__plugin"
+                ;;
+            vaultfile__subcmd__kustomize__subcmd__help,help)
+                cmd="vaultfile__subcmd__kustomize__subcmd__help__subcmd__help"
+                ;;
+            vaultfile__subcmd__kustomize__subcmd__help,install)
+                cmd="vaultfile__subcmd__kustomize__subcmd__help__subcmd__install"
+                ;;
+            vaultfile__subcmd__kustomize__subcmd__help,krm)
+                cmd="vaultfile__subcmd__kustomize__subcmd__help__subcmd__krm"
+                ;;
+            vaultfile__subcmd__kustomize__subcmd__help,plugin)
+                cmd="vaultfile__subcmd__kustomize__subcmd__help__subcmd__plugin"
                 ;;
             vaultfile__subcmd__recipients,add)
                 cmd="vaultfile__subcmd__recipients__subcmd__add"
@@ -296,7 +341,7 @@ _vaultfile() {
 
     case "${cmd}" in
         vaultfile)
-            opts="-q -h -V --quiet --color --jobs --prefer --kms-timeout --vault-allow --help --version keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate upgrade keys status demo git scan completions help"
+            opts="-q -h -V --quiet --color --jobs --prefer --kms-timeout --vault-allow --help --version keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate upgrade keys status demo git kustomize render scan completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1436,7 +1481,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__help)
-            opts="keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate upgrade keys status demo git scan completions help"
+            opts="keygen init encrypt decrypt edit set unset get exec-env exec-file export convert recipients updatekeys rotate upgrade keys status demo git kustomize render scan completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1799,6 +1844,62 @@ _vaultfile() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vaultfile__subcmd__help__subcmd__kustomize)
+            opts="krm plugin install"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__help__subcmd__kustomize__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__help__subcmd__kustomize__subcmd__krm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__help__subcmd__kustomize__subcmd__plugin)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vaultfile__subcmd__help__subcmd__recipients)
             opts="list add rm"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1844,6 +1945,20 @@ _vaultfile() {
         vaultfile__subcmd__help__subcmd__recipients__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__help__subcmd__render)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2183,6 +2298,232 @@ _vaultfile() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vaultfile__subcmd__kustomize)
+            opts="-q -h --quiet --color --jobs --prefer --kms-timeout --vault-allow --help krm plugin install help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefer)
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
+                    return 0
+                    ;;
+                --kms-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__kustomize__subcmd__help)
+            opts="krm plugin install help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__kustomize__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__kustomize__subcmd__help__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__kustomize__subcmd__help__subcmd__krm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__kustomize__subcmd__help__subcmd__plugin)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__kustomize__subcmd__install)
+            opts="-q -h --dir --print --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefer)
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
+                    return 0
+                    ;;
+                --kms-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__kustomize__subcmd__krm)
+            opts="-I -q -h --allow-outside-root --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -I)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefer)
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
+                    return 0
+                    ;;
+                --kms-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__kustomize__subcmd__plugin)
+            opts="-I -q -h --allow-outside-root --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -I)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefer)
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
+                    return 0
+                    ;;
+                --kms-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vaultfile__subcmd__recipients)
             opts="-q -h --input-type --quiet --color --jobs --prefer --kms-timeout --vault-allow --help list add rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2378,6 +2719,48 @@ _vaultfile() {
         vaultfile__subcmd__recipients__subcmd__rm)
             opts="-I -q -h --no-rotate --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -I)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefer)
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
+                    return 0
+                    ;;
+                --kms-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__render)
+            opts="-I -q -h --recursive --allow-outside-root --identity --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

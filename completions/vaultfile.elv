@@ -49,6 +49,8 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand status 'Show each encrypted file''s key holders, data-key age and integrity'
             cand demo 'Show the whole cycle on an embedded example: key, encrypt, a one-value change, decrypt'
             cand git 'Store protected files encrypted in git while working on plaintext'
+            cand kustomize 'Make Kubernetes Secrets from encrypted files inside `kustomize build`'
+            cand render 'Print a directory''s Kubernetes manifests with encrypted files decrypted (Argo CD, CI)'
             cand scan 'Find secrets that are not protected: plaintext protected files and credentials'
             cand completions 'Print shell completions for bash, zsh, fish, PowerShell or elvish'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -633,6 +635,91 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         }
         &'vaultfile;git;help;help'= {
         }
+        &'vaultfile;kustomize'= {
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand krm 'Run as a KRM function: a ResourceList on standard input, one on standard output'
+            cand plugin 'Run as a legacy Kustomize exec plugin: the generator''s file in, manifests out'
+            cand install 'Install the legacy exec plugin where Kustomize looks for it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vaultfile;kustomize;krm'= {
+            cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
+            cand --allow-outside-root 'Let the generator read files outside the kustomization''s directory (Kustomize''s `--load-restrictor LoadRestrictionsNone`); by default a path that leaves it is refused, so that a generator cannot copy another application''s secrets'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'vaultfile;kustomize;plugin'= {
+            cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
+            cand --allow-outside-root 'Let the generator read files outside the kustomization''s directory (Kustomize''s `--load-restrictor LoadRestrictionsNone`); by default a path that leaves it is refused, so that a generator cannot copy another application''s secrets'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'vaultfile;kustomize;install'= {
+            cand --dir 'The plugin home to install into'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
+            cand --print 'Print the plugin to standard output instead of installing it'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'vaultfile;kustomize;help'= {
+            cand krm 'Run as a KRM function: a ResourceList on standard input, one on standard output'
+            cand plugin 'Run as a legacy Kustomize exec plugin: the generator''s file in, manifests out'
+            cand install 'Install the legacy exec plugin where Kustomize looks for it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vaultfile;kustomize;help;krm'= {
+        }
+        &'vaultfile;kustomize;help;plugin'= {
+        }
+        &'vaultfile;kustomize;help;install'= {
+        }
+        &'vaultfile;kustomize;help;help'= {
+        }
+        &'vaultfile;render'= {
+            cand -I 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --identity 'Identity file to decrypt with: age keys.txt, passphrase-protected age file, or SSH private key; tried before the default places (repeatable)'
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
+            cand --recursive 'Read subdirectories too (a directory without a kustomization)'
+            cand --allow-outside-root 'Let the generator read files outside the kustomization''s directory (Kustomize''s `--load-restrictor LoadRestrictionsNone`); by default a path that leaves it is refused, so that a generator cannot copy another application''s secrets'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'vaultfile;scan'= {
             cand --format 'Output format'
             cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
@@ -678,6 +765,8 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand status 'Show each encrypted file''s key holders, data-key age and integrity'
             cand demo 'Show the whole cycle on an embedded example: key, encrypt, a one-value change, decrypt'
             cand git 'Store protected files encrypted in git while working on plaintext'
+            cand kustomize 'Make Kubernetes Secrets from encrypted files inside `kustomize build`'
+            cand render 'Print a directory''s Kubernetes manifests with encrypted files decrypted (Argo CD, CI)'
             cand scan 'Find secrets that are not protected: plaintext protected files and credentials'
             cand completions 'Print shell completions for bash, zsh, fish, PowerShell or elvish'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -760,6 +849,19 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         &'vaultfile;help;git;textconv'= {
         }
         &'vaultfile;help;git;merge'= {
+        }
+        &'vaultfile;help;kustomize'= {
+            cand krm 'Run as a KRM function: a ResourceList on standard input, one on standard output'
+            cand plugin 'Run as a legacy Kustomize exec plugin: the generator''s file in, manifests out'
+            cand install 'Install the legacy exec plugin where Kustomize looks for it'
+        }
+        &'vaultfile;help;kustomize;krm'= {
+        }
+        &'vaultfile;help;kustomize;plugin'= {
+        }
+        &'vaultfile;help;kustomize;install'= {
+        }
+        &'vaultfile;help;render'= {
         }
         &'vaultfile;help;scan'= {
         }

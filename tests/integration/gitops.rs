@@ -476,3 +476,43 @@ fn render_refuses_a_krm_function_that_kubectl_would_skip_silently() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("skips silently"), "{err}");
 }
+
+#[test]
+fn helm_reads_values_through_exec_file_as_documented() {
+    let ex = Example::new();
+    // A stand-in for helm (none can be installed here): it prints the values files it is
+    // given with -f, as Helm would read them.
+    let bin = ex.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let helm = bin.join("helm");
+    std::fs::write(
+        &helm,
+        "#!/bin/sh\nwhile [ $# -gt 0 ]; do if [ \"$1\" = -f ]; then cat \"$2\"; shift; fi; shift; done\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&helm, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    std::fs::write(ex.app().join("values.yaml"), "replicas: 2\n").unwrap();
+    let out = ex
+        .cmd(assert_cmd::cargo::cargo_bin("vaultfile"))
+        .args([
+            "exec-file",
+            "secrets/web.yaml",
+            "--",
+            "helm",
+            "upgrade",
+            "--install",
+            "web",
+            "./chart",
+            "-f",
+            "values.yaml",
+            "-f",
+            "{}",
+        ])
+        .env("PATH", format!("{}:{}", bin.display(), path_var()))
+        .env("VAULTFILE_AGE_KEY_FILE", ex.key())
+        .output()
+        .unwrap();
+    let values = ok(&out);
+    assert!(values.starts_with("replicas: 2\n"), "{values}");
+    assert!(values.contains("  password: hunter2\n"), "{values}");
+}
