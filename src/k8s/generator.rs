@@ -314,7 +314,7 @@ impl Generator {
                 .expect("the caller decrypts every path the generator names")
         };
         for path in &self.files {
-            out.0.extend(manifests(path, get(path))?.0.drain(..));
+            out.0.append(&mut manifests(path, get(path))?.0);
         }
         for s in &self.secret_from {
             out.0.push(s.secret(get)?);

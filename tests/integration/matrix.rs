@@ -185,7 +185,7 @@ fn inputs(env: &Env) -> Vec<Input> {
 }
 
 /// The commands, by name, and their arguments for `file` and `probe` path.
-const COMMANDS: [&str; 10] = [
+const COMMANDS: [&str; 11] = [
     "decrypt",
     "decrypt --extract",
     "decrypt --output-type json",
@@ -196,6 +196,7 @@ const COMMANDS: [&str; 10] = [
     "keys check",
     "status",
     "encrypt",
+    "kustomize plugin",
 ];
 
 fn args(command: &str, file: &Path, path: &str) -> Vec<String> {
@@ -217,6 +218,19 @@ fn args(command: &str, file: &Path, path: &str) -> Vec<String> {
             "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
             &f,
         ]),
+        "kustomize plugin" => {
+            // A generator beside the file, making a Secret of its values.
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            let generator = file.with_file_name(format!("{name}.generator"));
+            std::fs::write(
+                &generator,
+                format!(
+                    "apiVersion: vaultfile.dev/v1\nkind: SecretGenerator\nsecretFrom:\n  - metadata: {{name: app}}\n    envs: [\"{name}\"]\n"
+                ),
+            )
+            .unwrap();
+            v(&["kustomize", "plugin", &generator.display().to_string()])
+        }
         other => panic!("unknown command {other}"),
     }
 }
@@ -230,7 +244,12 @@ fn expect(input: &str, command: &str) -> Expect {
         // A file encrypted whole has no keys to look up or flatten, nor a JSON form.
         (
             "binary",
-            "decrypt --extract" | "get" | "exec-env" | "export" | "decrypt --output-type json",
+            "decrypt --extract"
+            | "get"
+            | "exec-env"
+            | "export"
+            | "decrypt --output-type json"
+            | "kustomize plugin",
         ) => Refused(2),
         // Documents after the first give names starting with a digit: refused, naming the
         // key and --prefix.
@@ -267,6 +286,15 @@ fn value_in(command: &str, out: &str, probe: &Probe) -> Option<String> {
     match command {
         "get" | "decrypt --extract" => Some(out.to_owned()),
         "exec-env" | "export" => var(out),
+        "kustomize plugin" => {
+            use base64::Engine as _;
+            let secret: serde_json::Value = serde_saphyr::from_str(out).ok()?;
+            let value = secret["data"][probe.var].as_str()?;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(value)
+                .ok()?;
+            String::from_utf8(bytes).ok()
+        }
         "decrypt --output-type json" => {
             let json: serde_json::Value = serde_json::from_str(out).ok()?;
             let mut v = &json;
@@ -330,7 +358,11 @@ fn every_command_on_every_input_gives_the_right_result_or_a_documented_refusal()
                         | "exec-env"
                         | "export"
                         | "decrypt --output-type json"
+                        | "kustomize plugin"
                 )
+                // "-": no variable name (documents after the first; the Secret's keys
+                // for them start with the document's number, as decrypt gives them).
+                && !(command == "kustomize plugin" && probe.var == "-")
                 && value_in(command, &stdout, probe).is_none()
             {
                 failures.push(format!(
