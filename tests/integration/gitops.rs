@@ -516,3 +516,42 @@ fn helm_reads_values_through_exec_file_as_documented() {
     assert!(values.starts_with("replicas: 2\n"), "{values}");
     assert!(values.contains("  password: hunter2\n"), "{values}");
 }
+
+#[test]
+fn render_does_not_follow_a_link_out_of_the_directory() {
+    let ex = Example::new();
+    std::fs::remove_file(ex.app().join("kustomization.yaml")).unwrap();
+    std::fs::remove_file(ex.app().join("secret-generator.yaml")).unwrap();
+    // Another application's encrypted Secret, which the same key opens, linked in.
+    let other = ex.dir.path().join("other");
+    copy_dir(&ex.app().join("secrets"), &other);
+    std::os::unix::fs::symlink(
+        other.join("db-credentials.yaml"),
+        ex.app().join("stolen.yaml"),
+    )
+    .unwrap();
+    let out = ex
+        .cmd(assert_cmd::cargo::cargo_bin("vaultfile"))
+        .arg("render")
+        .env("VAULTFILE_AGE_KEY_FILE", ex.key())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("stolen.yaml is a symbolic link that leads outside"),
+        "{err}"
+    );
+    // A link inside the directory is followed.
+    std::fs::remove_file(ex.app().join("stolen.yaml")).unwrap();
+    std::os::unix::fs::symlink("secrets/db-credentials.yaml", ex.app().join("db.yaml")).unwrap();
+    let out = ex
+        .cmd(assert_cmd::cargo::cargo_bin("vaultfile"))
+        .arg("render")
+        .env("VAULTFILE_AGE_KEY_FILE", ex.key())
+        .output()
+        .unwrap();
+    let objects = docs(&ok(&out));
+    find(&objects, "Secret", "db-credentials");
+}

@@ -33,25 +33,29 @@ use crate::cli::ui::Ui;
 /// --enable-alpha-plugins` also runs, after `vaultfile kustomize install`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "A generator (secret-generator.yaml, listed under `generators:`):
+    after_help = "A generator (secret-generator.yaml, listed under `generators:` in kustomization.yaml):
   apiVersion: vaultfile.dev/v1
   kind: SecretGenerator
   metadata:
     name: web-secrets
-    annotations:
-      config.kubernetes.io/function: |
-        exec:
-          path: vaultfile
-          args: [kustomize, krm]
   secretFrom:
     - metadata:
         name: web
       envs: [secrets/web.yaml]
 
-Examples:
-  vaultfile kustomize install                      # then: kubectl kustomize --enable-alpha-plugins DIR
+With kubectl, as a legacy exec plugin:
+  vaultfile kustomize install
+  kubectl kustomize --enable-alpha-plugins DIR
+
+With the standalone kustomize, as a KRM function: add to the generator's metadata
+    annotations:
+      config.kubernetes.io/function: |
+        exec: {path: vaultfile, args: [kustomize, krm]}
   kustomize build --enable-alpha-plugins --enable-exec DIR
-  vaultfile kustomize plugin secret-generator.yaml # what the legacy plugin prints"
+(`kubectl kustomize` skips a KRM function without a word: the Secret would be missing.)
+
+Try a generator by hand:
+  vaultfile kustomize plugin secret-generator.yaml"
 )]
 pub struct KustomizeArgs {
     #[command(subcommand)]
@@ -66,13 +70,13 @@ enum KustomizeCommand {
 }
 
 /// How the generator finds its files and keys.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct GenerateArgs {
-    /// Let the generator read files outside the kustomization's directory (Kustomize's
-    /// `--load-restrictor LoadRestrictionsNone`); by default a path that leaves it is
+    /// Read files outside the kustomization's (or rendered) directory, as Kustomize's
+    /// `--load-restrictor LoadRestrictionsNone`; by default a path or link that leaves it is
     /// refused, so that a generator cannot copy another application's secrets
     #[arg(long)]
-    allow_outside_root: bool,
+    pub(super) allow_outside_root: bool,
 
     #[command(flatten)]
     identity: IdentityArgs,
@@ -129,6 +133,14 @@ pub fn run(args: KustomizeArgs, ui: &Ui) -> crate::cli::CmdResult {
 }
 
 fn run_krm(args: KrmArgs, ui: &Ui) -> crate::cli::CmdResult {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        return Err(CliError::new(
+            ExitKind::Usage,
+            "`vaultfile kustomize krm` reads a ResourceList on standard input, and it is a terminal",
+        )
+        .hint("Kustomize runs it (kustomize build --enable-alpha-plugins --enable-exec); to try a generator by hand: vaultfile kustomize plugin CONFIG"));
+    }
     let mut text = String::new();
     std::io::stdin()
         .read_to_string(&mut text)

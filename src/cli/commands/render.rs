@@ -22,7 +22,8 @@ const KUSTOMIZATIONS: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "K
 ///
 /// With a kustomization in DIR, runs `kustomize build --enable-alpha-plugins --enable-exec
 /// DIR` (or, when only kubectl is installed, `kubectl kustomize --enable-alpha-plugins
-/// DIR`), with vaultfile's generator found without `vaultfile kustomize install`.
+/// DIR`), with vaultfile's generator found without `vaultfile kustomize install` (in a
+/// plugin home of its own, where other legacy plugins are not found).
 /// Otherwise reads DIR's .yaml, .yml and .json files (not hidden ones) in name order:
 /// vaultfile and SOPS files decrypted, vaultfile SecretGenerators run, others as they are;
 /// every document must be a Kubernetes object. Nothing is printed unless all of it
@@ -55,7 +56,7 @@ pub fn run(args: RenderArgs, ui: &Ui) -> crate::cli::CmdResult {
     if KUSTOMIZATIONS.iter().any(|k| args.dir.join(k).is_file()) {
         return kustomize_build(&args, ui);
     }
-    let files = manifest_files(&args.dir, args.recursive)?;
+    let files = manifest_files(&args.dir, args.recursive, &args.generate)?;
     let opened = pool::map_ordered(pool::jobs()?, &files, |file| open(file, &args, ui));
     // The documents in order; a generator's place is kept for what it makes.
     let mut objects: Vec<Option<serde_json::Value>> = Vec::new();
@@ -85,26 +86,60 @@ pub fn run(args: RenderArgs, ui: &Ui) -> crate::cli::CmdResult {
 }
 
 /// DIR's manifest files in name order: .yaml, .yml and .json, hidden ones left out (the
-/// configuration of vaultfile and SOPS lives in dot files).
-fn manifest_files(dir: &Path, recursive: bool) -> Result<Vec<PathBuf>, CliError> {
+/// configuration of vaultfile and SOPS lives in dot files). A symbolic link is followed only
+/// when it stays inside DIR, as a generator's paths do: a repository's link to another
+/// application's encrypted file would otherwise render that application's secrets here.
+fn manifest_files(
+    dir: &Path,
+    recursive: bool,
+    args: &GenerateArgs,
+) -> Result<Vec<PathBuf>, CliError> {
+    let root = dir
+        .canonicalize()
+        .map_err(|e| CliError::io("read", dir, e))?;
     let mut out = Vec::new();
+    walk(dir, &root, recursive, args, &mut out)?;
+    Ok(out)
+}
+
+fn walk(
+    dir: &Path,
+    root: &Path,
+    recursive: bool,
+    args: &GenerateArgs,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), CliError> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| CliError::io("read", dir, e))?
         .filter_map(Result::ok)
-        .map(|e| e.path())
         .collect();
-    entries.sort();
-    for path in entries {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if name.starts_with('.') {
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_symlink() && !args.allow_outside_root {
+            let inside = path.canonicalize().is_ok_and(|real| real.starts_with(root));
+            if !inside {
+                return Err(CliError::new(
+                    ExitKind::Usage,
+                    format!(
+                        "{} is a symbolic link that leads outside {}",
+                        path.display(),
+                        root.display()
+                    ),
+                )
+                .hint("remove the link, or pass --allow-outside-root"));
+            }
+        }
         if path.is_dir() {
-            if recursive {
-                out.extend(manifest_files(&path, true)?);
+            // Linked directories are not descended into: a link cycle would never end.
+            if recursive && !kind.is_symlink() {
+                walk(&path, root, true, args, out)?;
             }
         } else if matches!(
             path.extension().and_then(|e| e.to_str()),
@@ -113,7 +148,7 @@ fn manifest_files(dir: &Path, recursive: bool) -> Result<Vec<PathBuf>, CliError>
             out.push(path);
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// One file's documents: decrypted when it is a vaultfile or SOPS file.
@@ -189,7 +224,7 @@ fn kustomize_build(args: &RenderArgs, ui: &Ui) -> crate::cli::CmdResult {
 /// word, and the Secret would be missing from the output. A generator in that form in DIR
 /// is refused instead.
 fn refuse_krm_functions(dir: &Path) -> Result<(), CliError> {
-    for file in manifest_files(dir, false)? {
+    for file in manifest_files(dir, false, &GenerateArgs::default())? {
         let Ok(text) = std::fs::read_to_string(&file) else {
             continue;
         };
