@@ -555,3 +555,47 @@ fn render_does_not_follow_a_link_out_of_the_directory() {
     let objects = docs(&ok(&out));
     find(&objects, "Secret", "db-credentials");
 }
+
+#[test]
+fn behavior_merge_adds_the_values_to_a_base_secret() {
+    let ex = Example::new();
+    // A base with a Secret of its own; the overlay's generator merges into it, as KSOPS'
+    // and Kustomize's own generators do with `kustomize.config.k8s.io/behavior: merge`.
+    let base = ex.dir.path().join("base");
+    std::fs::create_dir_all(&base).unwrap();
+    std::fs::write(
+        base.join("kustomization.yaml"),
+        "resources: [secret.yaml]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        base.join("secret.yaml"),
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: web\ndata:\n  LOG_LEVEL: aW5mbw==\n",
+    )
+    .unwrap();
+    std::fs::write(
+        ex.app().join("kustomization.yaml"),
+        "resources: [../base]\ngenerators: [secret-generator.yaml]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        ex.app().join("secret-generator.yaml"),
+        "apiVersion: vaultfile.dev/v1\nkind: SecretGenerator\nmetadata:\n  name: web-secrets\nsecretFrom:\n  - metadata:\n      name: web\n      annotations:\n        kustomize.config.k8s.io/behavior: merge\n    envs: [secrets/web.yaml]\n",
+    )
+    .unwrap();
+    let home = install_plugin(&ex);
+    let out = ex
+        .cmd(kubectl())
+        .args(["kustomize", "--enable-alpha-plugins", "."])
+        .env("KUSTOMIZE_PLUGIN_HOME", &home)
+        .env("VAULTFILE_AGE_KEY_FILE", ex.key())
+        .output()
+        .unwrap();
+    let objects = docs(&ok(&out));
+    assert_eq!(objects.len(), 1, "{objects:#?}");
+    let web = &objects[0];
+    assert_eq!(web["metadata"]["name"], "web");
+    assert_eq!(b64(&web["data"]["LOG_LEVEL"]), "info");
+    assert_eq!(b64(&web["data"]["DATABASE_PASSWORD"]), "hunter2");
+    assert!(web["metadata"].get("annotations").is_none(), "{web:#?}");
+}
