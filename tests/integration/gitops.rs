@@ -69,6 +69,13 @@ impl Example {
     fn key(&self) -> PathBuf {
         self.app().join("test-key.txt")
     }
+
+    /// `vaultfile` with the example's key.
+    fn vaultfile(&self) -> Command {
+        let mut c = self.cmd(assert_cmd::cargo::cargo_bin("vaultfile"));
+        c.env("VAULTFILE_AGE_KEY_FILE", self.key());
+        c
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -465,12 +472,7 @@ fn render_refuses_a_krm_function_that_kubectl_would_skip_silently() {
         "{objects:#?}"
     );
     // ...so `vaultfile render`, with only kubectl to run it, refuses.
-    let out = ex
-        .cmd(assert_cmd::cargo::cargo_bin("vaultfile"))
-        .arg("render")
-        .env("VAULTFILE_AGE_KEY_FILE", ex.key())
-        .output()
-        .unwrap();
+    let out = ex.vaultfile().arg("render").output().unwrap();
     assert!(!out.status.success());
     assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
@@ -493,7 +495,7 @@ fn helm_reads_values_through_exec_file_as_documented() {
     std::fs::set_permissions(&helm, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     std::fs::write(ex.app().join("values.yaml"), "replicas: 2\n").unwrap();
     let out = ex
-        .cmd(assert_cmd::cargo::cargo_bin("vaultfile"))
+        .vaultfile()
         .args([
             "exec-file",
             "secrets/web.yaml",
@@ -509,7 +511,6 @@ fn helm_reads_values_through_exec_file_as_documented() {
             "{}",
         ])
         .env("PATH", format!("{}:{}", bin.display(), path_var()))
-        .env("VAULTFILE_AGE_KEY_FILE", ex.key())
         .output()
         .unwrap();
     let values = ok(&out);
@@ -530,12 +531,7 @@ fn render_does_not_follow_a_link_out_of_the_directory() {
         ex.app().join("stolen.yaml"),
     )
     .unwrap();
-    let out = ex
-        .cmd(assert_cmd::cargo::cargo_bin("vaultfile"))
-        .arg("render")
-        .env("VAULTFILE_AGE_KEY_FILE", ex.key())
-        .output()
-        .unwrap();
+    let out = ex.vaultfile().arg("render").output().unwrap();
     assert!(!out.status.success());
     assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
@@ -546,12 +542,7 @@ fn render_does_not_follow_a_link_out_of_the_directory() {
     // A link inside the directory is followed.
     std::fs::remove_file(ex.app().join("stolen.yaml")).unwrap();
     std::os::unix::fs::symlink("secrets/db-credentials.yaml", ex.app().join("db.yaml")).unwrap();
-    let out = ex
-        .cmd(assert_cmd::cargo::cargo_bin("vaultfile"))
-        .arg("render")
-        .env("VAULTFILE_AGE_KEY_FILE", ex.key())
-        .output()
-        .unwrap();
+    let out = ex.vaultfile().arg("render").output().unwrap();
     let objects = docs(&ok(&out));
     find(&objects, "Secret", "db-credentials");
 }
