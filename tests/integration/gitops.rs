@@ -590,3 +590,61 @@ fn behavior_merge_adds_the_values_to_a_base_secret() {
     assert_eq!(b64(&web["data"]["DATABASE_PASSWORD"]), "hunter2");
     assert!(web["metadata"].get("annotations").is_none(), "{web:#?}");
 }
+
+#[test]
+fn argocd_plugin_takes_the_key_from_kms_through_the_pods_identity() {
+    let kms = super::kms::moto();
+    let (key, _) = kms.create_key(None);
+    let ex = Example::new();
+    let public = std::fs::read_to_string(ex.key())
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: ").map(str::to_owned))
+        .expect("the key file names its public key");
+    // The example's files, kept for the KMS key only, as a team whose deploy key lives in
+    // AWS KMS keeps them: the rules name the key, and updatekeys follows them.
+    let config = ex.app().join(".vaultfile.yaml");
+    let rules = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace(&public, &key);
+    std::fs::write(&config, rules).unwrap();
+    let mut c = ex.vaultfile();
+    aws_test_credentials(&mut c, &kms.endpoint());
+    ok(&c.args(["updatekeys", "--yes", "secrets"]).output().unwrap());
+    for f in ["secrets/web.yaml", "secrets/db-credentials.yaml"] {
+        let text = std::fs::read_to_string(ex.app().join(f)).unwrap();
+        assert!(
+            text.contains(&key) && !text.contains(&public),
+            "{f}: {text}"
+        );
+    }
+    std::fs::remove_file(ex.key()).unwrap();
+
+    // The sidecar as EKS sets it up for a service account with an IAM role (IRSA): a role
+    // and a projected token file, no key and no static credentials.
+    let token = ex.dir.path().join("eks-token");
+    std::fs::write(&token, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhcmdvY2QifQ.c2ln").unwrap();
+    let argv = generate_command();
+    let mut c = ex.cmd(&argv[0]);
+    c.args(&argv[1..])
+        .env("AWS_ENDPOINT_URL", kms.endpoint())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_REGION", "us-east-1")
+        .env(
+            "AWS_ROLE_ARN",
+            "arn:aws:iam::123456789012:role/argocd-repo-server",
+        )
+        .env("AWS_WEB_IDENTITY_TOKEN_FILE", &token);
+    argocd_env(&mut c);
+    let objects = docs(&ok(&c.output().unwrap()));
+    assert_example_secrets(&objects, true);
+}
+
+/// Static test credentials for moto at `endpoint` (the sidecar itself gets none).
+fn aws_test_credentials(c: &mut Command, endpoint: &str) {
+    c.env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+}
