@@ -39,7 +39,7 @@ mod credentials;
 
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use ::age::secrecy::{ExposeSecret, SecretString};
@@ -218,9 +218,7 @@ struct Shared {
     settings: Settings,
     started: OnceLock<Result<Started, KeyServiceError>>,
     /// The access tokens obtained from the credentials, by resource, while they last.
-    tokens: Mutex<std::collections::HashMap<String, credentials::Cached>>,
-    /// Held while a token is fetched: threads that need one wait for it, not fetch more.
-    fetching: Mutex<()>,
+    tokens: super::access_token::TokenCache,
     /// Hosts (`host:port`) found down.
     down: super::service::Down,
 }
@@ -693,11 +691,9 @@ impl Service {
             };
             return Ok((version, value.to_owned()));
         }
-        if status == 401
-            && let Ok(mut t) = self.0.tokens.lock()
-        {
+        if status == 401 {
             // A token that expired early or was revoked: the next call gets a new one.
-            t.remove(&resource);
+            self.0.tokens.forget(&resource);
         }
         Err(error_answer(status, &json, op, &key.id()))
     }

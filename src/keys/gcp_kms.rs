@@ -36,7 +36,7 @@ mod credentials;
 
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use ::age::secrecy::{ExposeSecret, SecretString};
@@ -151,9 +151,7 @@ struct Shared {
     settings: Settings,
     started: OnceLock<Result<Started, KeyServiceError>>,
     /// The access token obtained from the credentials, while it lasts.
-    token: Mutex<Option<credentials::Cached>>,
-    /// Held while a token is fetched: threads that need one wait for it, not fetch more.
-    fetching: Mutex<()>,
+    token: super::access_token::TokenCache,
     /// Hosts (`host:port`) found down.
     down: super::service::Down,
 }
@@ -523,9 +521,7 @@ impl Service {
         }
         if status == 401 {
             // A token that expired early or was revoked: the next call gets a new one.
-            if let Ok(mut t) = self.0.token.lock() {
-                *t = None;
-            }
+            self.0.token.forget("");
         }
         Err(error_answer(status, &json, action))
     }

@@ -13,6 +13,8 @@
 //! `gcpkms:projects/…`, `azkv:https://…`). [`KeyHolders`] says who can open a file: any one of a list of
 //! recipients, or one recipient from each of `threshold` key groups.
 
+#[cfg(any(feature = "gcp-kms", feature = "azure-kv"))]
+mod access_token;
 pub mod age;
 #[cfg(feature = "aws-kms")]
 pub mod aws_kms;

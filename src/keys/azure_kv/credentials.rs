@@ -8,7 +8,7 @@
 //! <https://learn.microsoft.com/en-us/azure/app-service/overview-managed-identity#rest-endpoint-reference>).
 //! Tokens obtained are kept, per resource, until a minute before they expire.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ::age::secrecy::{ExposeSecret, SecretString};
 use bytes::Bytes;
@@ -17,9 +17,6 @@ use zeroize::Zeroizing;
 
 use super::super::http::{endpoint_base, form_encode};
 use super::{Credentials, FailureClass, KeyServiceError, Service};
-
-/// How before its expiry a token is replaced, so that it does not expire in flight.
-const EARLY: Duration = Duration::from_secs(60);
 
 /// The client assertion type of a federated token (RFC 7521, section 4.2).
 pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -30,34 +27,16 @@ const APP_SERVICE_API_VERSION: &str = "2019-08-01";
 /// The API version of the instance metadata service's token endpoint.
 const IMDS_API_VERSION: &str = "2018-02-01";
 
-/// An access token obtained from credentials, and until when it may be used.
-pub(super) struct Cached {
-    token: SecretString,
-    until: Instant,
-}
-
 impl Service {
     /// An access token for `resource` (`https://vault.azure.net`): the one kept while it
     /// lasts, or a new one.
     pub(super) fn access_token(&self, resource: &str) -> Result<SecretString, KeyServiceError> {
-        let cached = || {
-            let cached = self.0.tokens.lock().ok()?;
-            let c = cached.get(resource)?;
-            (Instant::now() + EARLY < c.until).then(|| c.token.clone())
-        };
-        if let Some(token) = cached() {
-            return Ok(token);
-        }
-        // One token request at a time: files opened on several threads share the first.
-        let _fetching = self
-            .0
-            .fetching
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(token) = cached() {
-            return Ok(token);
-        }
-        let (token, lifetime) = match &self.0.settings.credentials {
+        self.0.tokens.get(resource, || self.new_token(resource))
+    }
+
+    /// A new access token for `resource`, and how long it lasts.
+    fn new_token(&self, resource: &str) -> Result<(SecretString, Duration), KeyServiceError> {
+        Ok(match &self.0.settings.credentials {
             Credentials::ClientSecret {
                 tenant_id,
                 client_id,
@@ -122,17 +101,7 @@ impl Service {
                 );
                 self.managed_identity_token(&url, ("Metadata", "true"))?
             }
-        };
-        if let Ok(mut cached) = self.0.tokens.lock() {
-            cached.insert(
-                resource.to_owned(),
-                Cached {
-                    token: token.clone(),
-                    until: Instant::now() + lifetime,
-                },
-            );
-        }
-        Ok(token)
+        })
     }
 
     /// The client credentials grant at `{authority}/{tenant}/oauth2/v2.0/token`, with the

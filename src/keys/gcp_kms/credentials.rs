@@ -7,7 +7,7 @@
 //! the metadata server. Tokens obtained are kept until a minute before they expire.
 
 use std::path::Path;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ::age::secrecy::SecretString;
 use base64::Engine as _;
@@ -28,15 +28,6 @@ pub const DEFAULT_TOKEN_URI: &str = "https://oauth2.googleapis.com/token";
 
 /// How long a signed assertion is valid: Google accepts at most an hour.
 const ASSERTION_LIFETIME: u64 = 3600;
-
-/// How long before its expiry a token is replaced, so that it does not expire in flight.
-const EARLY: Duration = Duration::from_secs(60);
-
-/// An access token obtained from credentials, and until when it may be used.
-pub(super) struct Cached {
-    token: SecretString,
-    until: Instant,
-}
 
 /// A service-account key, as a credentials file of `"type": "service_account"` holds it.
 struct ServiceAccount {
@@ -147,42 +138,21 @@ struct RawFormat {
 impl Service {
     /// An access token: the one given, the one kept while it lasts, or a new one.
     pub(super) fn access_token(&self) -> Result<SecretString, KeyServiceError> {
+        // A token given is used as it is (and never kept); the others are kept while they
+        // last, under one key: a service has one set of credentials.
         let credentials = &self.0.settings.credentials;
-        // A token given is used as it is (and never kept below); the others are kept while
-        // they last.
-        let cached = || {
-            let cached = self.0.token.lock().ok()?;
-            let c = cached.as_ref()?;
-            (Instant::now() + EARLY < c.until).then(|| c.token.clone())
-        };
-        if let Some(token) = cached() {
-            return Ok(token);
+        if let Credentials::AccessToken { token, .. } = credentials {
+            return Ok(token.clone());
         }
-        // One token request at a time: files opened on several threads share the first.
-        let _fetching = self
-            .0
-            .fetching
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(token) = cached() {
-            return Ok(token);
-        }
-        let (token, lifetime) = match credentials {
-            Credentials::AccessToken { token, .. } => return Ok(token.clone()),
+        self.0.token.get("", || match credentials {
             Credentials::File { path, source } => match read_file(path, source)? {
-                FileCredentials::ServiceAccount(sa) => self.service_account_token(&sa)?,
-                FileCredentials::AuthorizedUser(user) => self.refresh_token(&user)?,
-                FileCredentials::ExternalAccount(account) => self.federated_token(&account)?,
+                FileCredentials::ServiceAccount(sa) => self.service_account_token(&sa),
+                FileCredentials::AuthorizedUser(user) => self.refresh_token(&user),
+                FileCredentials::ExternalAccount(account) => self.federated_token(&account),
             },
-            Credentials::Metadata { host } => self.metadata_token(host)?,
-        };
-        if let Ok(mut cached) = self.0.token.lock() {
-            *cached = Some(Cached {
-                token: token.clone(),
-                until: Instant::now() + lifetime,
-            });
-        }
-        Ok(token)
+            Credentials::Metadata { host } => self.metadata_token(host),
+            Credentials::AccessToken { .. } => unreachable!("a token given is returned above"),
+        })
     }
 
     /// Exchanges a signed assertion for a token at the key's `token_uri` (RFC 7523).
