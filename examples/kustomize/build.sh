@@ -4,6 +4,15 @@
 # Needs `vaultfile` and `kubectl` on PATH (or `kustomize`).
 set -euo pipefail
 cd "$(dirname "$0")"
+if ! command -v vaultfile >/dev/null; then
+  echo "build.sh: vaultfile is not on PATH: run 'cargo build --release' in the repository and" \
+       "then PATH=\"\$PWD/target/release:\$PATH\" $0" >&2
+  exit 1
+fi
+if ! command -v kustomize >/dev/null && ! command -v kubectl >/dev/null; then
+  echo "build.sh: needs kubectl (or kustomize) on PATH: https://kubernetes.io/docs/tasks/tools/" >&2
+  exit 1
+fi
 # TEST ONLY: the example's published key; a real pipeline gets its key from a CI secret,
 # a mounted Kubernetes Secret, or a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault).
 export VAULTFILE_AGE_KEY_FILE="$PWD/test-key.txt"
