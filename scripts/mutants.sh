@@ -6,7 +6,7 @@
 # missed.txt, caught.txt, unviable.txt). TESTING.md has the last figures.
 #
 # Usage: ./scripts/mutants.sh [--full] [GROUP…] [-- extra cargo-mutants args]
-#   GROUP: crypto, engine, git, cli, keys, pq (default: all six).
+#   GROUP: crypto, engine, git, cli, keys, pq, k8s (default: all seven).
 #   Each mutant costs one incremental build plus the group's tests. By default those are
 #   the unit tests beside the code, a few seconds a mutant; --full adds the integration
 #   tests that drive the same code through the binary (real git, files on disk), which
@@ -30,7 +30,7 @@ while (($#)); do
     *) groups+=("$1"); shift ;;
   esac
 done
-((${#groups[@]})) || groups=(crypto engine git cli keys pq)
+((${#groups[@]})) || groups=(crypto engine git cli keys pq k8s)
 
 # run NAME FILE… -- CARGO-TEST-ARGS…
 run() {
@@ -91,7 +91,14 @@ for g in "${groups[@]}"; do
         else
           run pq src/keys/age/pq.rs src/keys/age/pq/xwing.rs -- --lib -- keys::age::pq || status=1
         fi ;;
-    *) echo "unknown group: $g (crypto, engine, git, cli, keys, pq)" >&2; exit 2 ;;
+    # The Kustomize generator: paths kept inside the kustomization, the checks of its
+    # configuration, what goes into a Secret; the full pass adds kubectl and Argo CD.
+    k8s) if ((full)); then
+           run k8s src/k8s/generator.rs src/k8s/krm.rs -- --lib --test integration -- k8s:: gitops:: || status=1
+         else
+           run k8s src/k8s/generator.rs src/k8s/krm.rs -- --lib -- k8s:: || status=1
+         fi ;;
+    *) echo "unknown group: $g (crypto, engine, git, cli, keys, pq, k8s)" >&2; exit 2 ;;
   esac
 done
 exit $status
