@@ -193,8 +193,8 @@ fn run_krm(args: KrmArgs, ui: &Ui) -> crate::cli::CmdResult {
             }
         }
     }
-    let root = current_dir()?;
-    let mut generated = generate(&generators, &root, &args.generate, ui)?;
+    let root = Path::new(KUSTOMIZATION_DIR);
+    let mut generated = generate(&generators, root, &args.generate, ui)?;
     let mut out = Objects::default();
     if from_config {
         out.0.append(&mut items.0);
@@ -221,15 +221,14 @@ fn run_plugin(args: PluginArgs, ui: &Ui) -> crate::cli::CmdResult {
     let text = common::text(&name, bytes)?;
     let generator =
         Generator::parse(&text).map_err(|e| generator_error(e).hint(format!("in {name}")))?;
-    let root = current_dir()?;
-    let generated = generate(std::slice::from_ref(&generator), &root, &args.generate, ui)?;
+    let root = Path::new(KUSTOMIZATION_DIR);
+    let generated = generate(std::slice::from_ref(&generator), root, &args.generate, ui)?;
     io::write_stdout(krm::yaml_stream(&generated[0]).as_bytes())
 }
 
-/// The kustomization's directory: Kustomize runs both plugin forms there.
-fn current_dir() -> Result<PathBuf, CliError> {
-    Ok(PathBuf::from("."))
-}
+/// The kustomization's directory: Kustomize runs both plugin forms there (kustomize's
+/// `execplugin.go` and `kyaml/fn/runtime/exec` set the command's directory to it).
+const KUSTOMIZATION_DIR: &str = ".";
 
 /// Runs `generators` with the files under `root`: each file decrypted once, several at a
 /// time (each may wait for a key service), then every generator's objects, in order.
