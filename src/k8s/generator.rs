@@ -580,6 +580,10 @@ secretFrom:
         let s = &out.0[2];
         assert_eq!(s["metadata"]["namespace"], "prod");
         assert_eq!(s["metadata"]["labels"]["app"], "web");
+        assert_eq!(
+            s["metadata"]["annotations"]["kustomize.config.k8s.io/needs-hash"],
+            "true"
+        );
         assert_eq!(s["type"], "Opaque");
         let data = s["data"].as_object().unwrap();
         let keys: Vec<&str> = data.keys().map(String::as_str).collect();
@@ -597,6 +601,14 @@ secretFrom:
         let mut files = HashMap::new();
         files.insert("a.env".into(), dec(Format::Dotenv, "X=1\n"));
         files.insert("b.env".into(), dec(Format::Dotenv, "X=2\n"));
+        // Without labels or annotations, the Secret has neither field.
+        let one = Generator::parse(
+            "apiVersion: vaultfile.dev/v1\nkind: SecretGenerator\nsecretFrom:\n  - metadata: {name: s}\n    envs: [a.env]\n",
+        )
+        .unwrap();
+        let out = one.generate(&files).unwrap();
+        let metadata = out.0[0]["metadata"].as_object().unwrap();
+        assert_eq!(metadata.keys().collect::<Vec<_>>(), ["name"]);
         let err = g.generate(&files).err().unwrap();
         assert!(
             matches!(err, GeneratorError::Clash { ref key, ref first, ref second, .. }
@@ -696,5 +708,17 @@ secretFrom:
         let mut v: Value = serde_json::json!({"data": {"k": "secret"}, "l": ["x"]});
         wipe(&mut v);
         assert_eq!(v, serde_json::json!({}));
+        // Strings are overwritten and emptied, in lists too.
+        let mut v: Value = serde_json::json!(["secret", ["x"]]);
+        wipe(&mut v);
+        assert_eq!(v, serde_json::json!(["", [""]]));
+    }
+
+    #[test]
+    fn only_the_generators_kind_is_a_generator() {
+        let v = |api: &str, kind: &str| serde_json::json!({"apiVersion": api, "kind": kind});
+        assert!(is_generator(&v(API_VERSION, KIND)));
+        assert!(!is_generator(&v(API_VERSION, "ksops")));
+        assert!(!is_generator(&v("viaduct.ai/v1", KIND)));
     }
 }
