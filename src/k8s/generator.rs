@@ -667,6 +667,19 @@ secretFrom:
         .err()
         .unwrap();
         assert!(matches!(err, GeneratorError::NotManifest { index: 2, .. }));
+        // Both fields are needed, as strings.
+        for doc in [
+            "apiVersion: v1\n",
+            "kind: Secret\n",
+            "apiVersion: v1\nkind: 3\n",
+            "[1]\n",
+        ] {
+            let err = manifests("m.yaml", &dec(Format::Yaml, doc)).err();
+            assert!(
+                matches!(err, Some(GeneratorError::NotManifest { index: 1, .. })),
+                "{doc}"
+            );
+        }
         // A parse error gives a position, never the decrypted text.
         let err = manifests("m.yaml", &dec(Format::Yaml, "a: [hunter2\n"))
             .err()
