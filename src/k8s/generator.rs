@@ -685,6 +685,7 @@ secretFrom:
             .err()
             .unwrap();
         assert!(!err.to_string().contains("hunter2"), "{err}");
+        assert!(err.to_string().contains("line 1 column"), "{err}");
     }
 
     #[test]
@@ -695,7 +696,16 @@ secretFrom:
         std::fs::write(root.join("a.yaml"), "x").unwrap();
         std::fs::write(dir.path().join("other.yaml"), "x").unwrap();
         assert!(resolve(&root, "a.yaml").is_ok());
-        for p in ["../other.yaml", "/etc/passwd", "./../other.yaml"] {
+        // A path is refused as written, even where it would land inside again: a
+        // generator names its files plainly.
+        let inside_again = format!("{}", root.join("a.yaml").display());
+        for p in [
+            "../other.yaml",
+            "/etc/passwd",
+            "./../other.yaml",
+            "../app/a.yaml",
+            inside_again.as_str(),
+        ] {
             assert!(
                 matches!(resolve(&root, p), Err(GeneratorError::OutsideRoot { .. })),
                 "{p}"
