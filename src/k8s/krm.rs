@@ -175,6 +175,9 @@ functionConfig:
         let empty = resource_list(&mut Objects::default());
         assert!(empty.ends_with("items: []\n"), "{}", empty.as_str());
         let stream = yaml_stream(&items);
+        // Documents are separated, not preceded, by `---`.
+        assert!(stream.starts_with("apiVersion: "), "{}", stream.as_str());
+        assert_eq!(stream.matches("---\n").count(), 1);
         let docs: Vec<Value> = serde_saphyr::from_multiple(&stream).unwrap();
         assert_eq!(docs, items.0);
     }
