@@ -387,7 +387,9 @@ mod tests {
     #[test]
     fn a_bad_long_recipient_is_named_cut_short() {
         let public = Identity::generate().to_public().to_string();
-        let bad = format!("{}x", &public[..public.len() - 1]);
+        // The last character changed (to `x`, or `q` when it is `x`): a checksum error.
+        let other = if public.ends_with('x') { 'q' } else { 'x' };
+        let bad = format!("{}{other}", &public[..public.len() - 1]);
         let Err(e) = Recipient::parse(&bad) else {
             panic!("a damaged key parsed")
         };
