@@ -86,8 +86,9 @@ struct GitFilter<'a> {
     smudged: Option<Option<vaultfile::git::smudged::Smudged>>,
     rules: Rules,
     /// New files' data keys, wrapped ahead on a second thread for local recipients: git
-    /// waits for each clean in turn, so this is how `git add` gets a second core.
-    reserve: vaultfile::engine::KeyReserve,
+    /// waits for each clean in turn, so this is how `git add` gets a second core. `None`
+    /// for a one-shot clean, which has one file and would only waste the keys made ahead.
+    reserve: Option<vaultfile::engine::KeyReserve>,
     /// The repository's object format, read at the first clean (`None` inside: unknown).
     object_format: Option<Option<ObjectFormat>>,
     locked: usize,
@@ -123,7 +124,7 @@ impl<'a> GitFilter<'a> {
             blobs_smudged: HashMap::new(),
             smudged: None,
             rules: Rules::default(),
-            reserve: vaultfile::engine::KeyReserve::new(),
+            reserve: Some(vaultfile::engine::KeyReserve::new()),
             object_format: None,
             locked: 0,
             writes_work_tree: None,
@@ -211,7 +212,7 @@ impl<'a> GitFilter<'a> {
             &self.identities,
             &mut rule,
             crate::cli::clock::now()?,
-            Some(&mut self.reserve),
+            self.reserve.as_mut(),
         )
         .map_err(|e| clean_error(path, e))?;
         // git cleans a file again when its stat data cannot be trusted: a file written in
@@ -593,6 +594,7 @@ fn write_stdout(data: &[u8]) -> crate::cli::CmdResult {
 
 pub fn run_clean(args: CleanArgs, ui: &Ui) -> crate::cli::CmdResult {
     let mut filter = GitFilter::new(ui)?;
+    filter.reserve = None;
     let out = filter.clean_file(&args.path, read_stdin()?)?;
     write_stdout(&out)
 }
