@@ -4,18 +4,25 @@
 # vaultfile (with an X25519 key, and with a post-quantum one): `git add` + `git commit`, a full checkout (`rm -rf secrets` then
 # `git checkout -- .`), and `git status` afterwards.
 # Usage: ./scripts/bench-git.sh [RUNS]     Results: bench-out/git/results.md (and stdout)
+# BENCH_ROOT=DIR puts the repositories there instead (e.g. /dev/shm/bench-git, a tmpfs:
+# see BENCHMARKS.md for why the disk's figures can mislead); BENCH_VF=/path/to/vaultfile
+# times that build instead of building this tree (before/after figures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
-ROOT=$(realpath -m bench-out/git)
+ROOT=$(realpath -m "${BENCH_ROOT:-bench-out/git}")
 mkdir -p "$ROOT"
 
 need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2"; }; }
 need hyperfine hyperfine
 need git-crypt git-crypt
 
-cargo build --release --locked -q ${BENCH_CARGO_ARGS:-}   # e.g. --no-default-features
-VF=$(realpath "${CARGO_TARGET_DIR:-target}/release/vaultfile")
+if [ -n "${BENCH_VF:-}" ]; then
+  VF=$(realpath "$BENCH_VF")
+else
+  cargo build --release --locked -q ${BENCH_CARGO_ARGS:-}   # e.g. --no-default-features
+  VF=$(realpath "${CARGO_TARGET_DIR:-target}/release/vaultfile")
+fi
 
 # A hermetic HOME: no user config, no user keys.
 export HOME=$ROOT/home GIT_CONFIG_NOSYSTEM=1

@@ -32,6 +32,8 @@ use crate::path::{KeyPath, RuleError, RuleHits, RuleSpec, Rules};
 mod holders;
 use holders::*;
 pub use holders::{Rekeyed, Rotation, new_key};
+mod reserve;
+pub use reserve::KeyReserve;
 
 /// Below this many leaves, values are sealed on one thread: spawning costs more than it saves.
 const PARALLEL_THRESHOLD: usize = 2048;

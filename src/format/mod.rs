@@ -108,12 +108,17 @@ impl Format {
     /// file's name: a line that starts the block in that format.
     pub fn sniff_encrypted(text: &str) -> Option<Format> {
         let t = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // memchr's vectorised search: the other formats' markers are absent from most
+        // files, so each test reads the whole text, and `str`'s search made these tests
+        // (with the others of `decrypt`) about a tenth of decrypting a 7 MB file.
         let has_line = |prefix: &str| {
             t.starts_with(prefix)
-                || t.match_indices(prefix)
-                    .any(|(i, _)| matches!(t.as_bytes()[i - 1], b'\n' | b'\r'))
+                || memchr::memmem::find_iter(t.as_bytes(), prefix.as_bytes())
+                    .any(|i| i > 0 && matches!(t.as_bytes()[i - 1], b'\n' | b'\r'))
         };
-        if t.trim_start().starts_with(['{', '[']) && t.contains("\"vaultfile\"") {
+        if t.trim_start().starts_with(['{', '['])
+            && memchr::memmem::rfind(t.as_bytes(), b"\"vaultfile\"").is_some()
+        {
             Some(Format::Json)
         } else if has_line("[vaultfile]") {
             Some(Format::Toml)

@@ -11,7 +11,9 @@
 
 use std::time::SystemTime;
 
-use crate::engine::{self, DecryptError, EncryptError, EncryptOptions, Opened, Rotation};
+use crate::engine::{
+    self, DecryptError, EncryptError, EncryptOptions, KeyReserve, Opened, Rotation,
+};
 use crate::format::{self, Format, ParseError, Store};
 use crate::keys::{Identity, KeyHolders};
 use crate::metadata::Metadata;
@@ -238,6 +240,21 @@ pub fn clean_at(
     rule: &mut dyn FnMut() -> Result<RuleFor, RuleUnavailable>,
     now: SystemTime,
 ) -> Result<Vec<u8>, CleanError> {
+    clean_with(path, content, baseline, identities, rule, now, None)
+}
+
+/// [`clean_at`], taking a new file's data key from `reserve` (keys wrapped ahead of need
+/// on another thread, for local recipients only): for a filter process that cleans many
+/// files in turn.
+pub fn clean_with(
+    path: &str,
+    content: Vec<u8>,
+    baseline: Option<&[u8]>,
+    identities: &[Box<dyn Identity>],
+    rule: &mut dyn FnMut() -> Result<RuleFor, RuleUnavailable>,
+    now: SystemTime,
+    reserve: Option<&mut KeyReserve>,
+) -> Result<Vec<u8>, CleanError> {
     let format = Format::from_path(std::path::Path::new(path));
     match open_text(path, &content, identities, false) {
         None => {}
@@ -277,7 +294,11 @@ pub fn clean_at(
             return Err(CleanError::NoRecipients(why));
         };
         // A fresh data key for the rule's holders, used as the baseline.
-        let fresh = engine::new_key(&holders, now).map_err(CleanError::Encrypt)?;
+        let fresh = match reserve {
+            Some(reserve) => reserve.new_key(holders, now),
+            None => engine::new_key(&holders, now),
+        }
+        .map_err(CleanError::Encrypt)?;
         return encrypt_plain(format, &content, &fresh, rules, now);
     };
     let (base, rules) = match conform(&base, &target, now)? {

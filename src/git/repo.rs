@@ -179,6 +179,16 @@ impl Repo {
         Ok(entries)
     }
 
+    /// The hash the repository names objects by (`extensions.objectFormat`).
+    pub fn object_format(&self) -> Result<ObjectFormat, GitError> {
+        let out = self.run(&["rev-parse", "--show-object-format"])?;
+        match String::from_utf8_lossy(&out).trim_end() {
+            "sha1" => Ok(ObjectFormat::Sha1),
+            "sha256" => Ok(ObjectFormat::Sha256),
+            _ => Err(GitError::Output("rev-parse --show-object-format".into())),
+        }
+    }
+
     /// Whether `HEAD` names a commit (false in a repository with no commit yet).
     pub fn has_head(&self) -> bool {
         self.run(&["rev-parse", "--verify", "-q", "HEAD^{commit}"])
@@ -266,6 +276,43 @@ fn spawn_piped(cwd: &Path, args: &[&str], stderr: Stdio) -> Result<Child, GitErr
         .stderr(stderr)
         .spawn()
         .map_err(GitError::Spawn)
+}
+
+/// The hash a repository names its objects by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectFormat {
+    /// SHA-1, git's default.
+    Sha1,
+    /// SHA-256 (`git init --object-format=sha256`).
+    Sha256,
+}
+
+/// The id git gives a blob of `content` (what `git hash-object` prints), computed here so
+/// that the filter can name the blob a clean produces without asking git.
+pub fn blob_id(format: ObjectFormat, content: &[u8]) -> String {
+    use sha2::Digest as _;
+    fn hex(bytes: &[u8]) -> String {
+        use std::fmt::Write as _;
+        bytes.iter().fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+    }
+    let header = format!("blob {}\0", content.len());
+    match format {
+        ObjectFormat::Sha1 => {
+            let mut h = sha1::Sha1::new();
+            h.update(header.as_bytes());
+            h.update(content);
+            hex(&h.finalize())
+        }
+        ObjectFormat::Sha256 => {
+            let mut h = sha2::Sha256::new();
+            h.update(header.as_bytes());
+            h.update(content);
+            hex(&h.finalize())
+        }
+    }
 }
 
 fn run_in(cwd: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
@@ -400,5 +447,23 @@ mod tests {
             ],
         );
         assert!(repo.has_head());
+    }
+
+    #[test]
+    fn blob_ids_are_gits_in_both_object_formats() {
+        for (format, name) in [
+            (ObjectFormat::Sha1, "sha1"),
+            (ObjectFormat::Sha256, "sha256"),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let top = dir.path();
+            git(top, &["init", "-q", &format!("--object-format={name}")]);
+            let repo = Repo::discover(top).unwrap();
+            assert_eq!(repo.object_format().unwrap(), format);
+            for content in [&b""[..], b"a: 1\n", b"bin\0ary\r\n"] {
+                std::fs::write(top.join("f"), content).unwrap();
+                assert_eq!(blob_id(format, content), git(top, &["hash-object", "f"]));
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
-//! What this clone's filter decrypted: for each blob, a keyed hash of the plaintext it gave
-//! the work tree, so that clean can give the same blob back without its data key.
+//! What this clone's filter decrypted or encrypted: for each blob, a keyed hash of its
+//! plaintext in the work tree, so that clean can give the same blob back without its data
+//! key.
 //!
 //! git re-runs the clean filter on files whose stat data it cannot trust: after a
 //! checkout, every file written in the same second as the index ("racily clean"
@@ -8,6 +9,9 @@
 //! is held there: a fast checkout of 2,000 such files made the next `git status` wait for
 //! 2,000 requests one after another. With this record, clean compares the plaintext with
 //! what smudge wrote for that very blob, and only a changed file needs its key.
+//!
+//! Clean records the blobs it makes of plaintext too: a `git add` of files saved in the
+//! same second leaves them racily clean, and the next `git commit` cleans every one again.
 //!
 //! The record lives in the repository's own directory (`.git/vaultfile/smudged`), never
 //! in the work tree or a commit, next to a random key made for this clone. Its entries are
@@ -29,6 +33,9 @@ const KEY: &str = "vaultfile/smudged.key";
 /// Entries kept when the record is rewritten: enough for a few checkouts of a large
 /// repository, small enough to read at every filter start.
 const KEEP: usize = 100_000;
+
+/// A plaintext's keyed hash under one record's key ([`Smudged::fingerprint`]).
+pub struct Fingerprint([u8; 32]);
 
 /// The record of one repository, as one filter process reads and extends it.
 pub struct Smudged {
@@ -78,7 +85,30 @@ impl Smudged {
 
     /// Records that smudge gave `plaintext` for the blob `oid`.
     pub fn note(&mut self, oid: &str, plaintext: &[u8]) {
-        let mac = self.mac(plaintext);
+        let fingerprint = self.fingerprint(plaintext);
+        self.note_fingerprint(oid, fingerprint);
+    }
+
+    /// The keyed hash this record keeps of `plaintext`: taken before the plaintext is
+    /// consumed, for [`Smudged::note_fingerprint`] once the blob is known.
+    pub fn fingerprint(&self, plaintext: &[u8]) -> Fingerprint {
+        Fingerprint(self.mac(plaintext))
+    }
+
+    /// The fingerprint of what clean is given, when the blob clean makes of it will
+    /// decrypt to exactly these bytes: plaintext, which never mentions `vaultfile`. Not
+    /// for ciphertext (clean keeps or re-keys it: its blob does not decrypt to it) nor a
+    /// conflicted merge result (stored whole).
+    pub fn plaintext_fingerprint(&self, content: &[u8]) -> Option<Fingerprint> {
+        memchr::memmem::find(content, b"vaultfile")
+            .is_none()
+            .then(|| self.fingerprint(content))
+    }
+
+    /// Records that the blob `oid` decrypts to the plaintext of `fingerprint`: smudge
+    /// gave it, or clean made the blob of it.
+    pub fn note_fingerprint(&mut self, oid: &str, fingerprint: Fingerprint) {
+        let Fingerprint(mac) = fingerprint;
         if self.known.get(oid) != Some(&mac) {
             self.known.insert(oid.to_owned(), mac);
             self.added.push((oid.to_owned(), mac));
@@ -199,6 +229,17 @@ mod tests {
         // Another process reads what this one wrote, with the same key.
         let again = Smudged::open(dir.path()).unwrap();
         assert!(again.gave("abc123", b"password: hunter2\n"));
+        // What clean makes of plaintext is recorded under the blob's id; ciphertext given
+        // to clean is not plaintext of any blob.
+        let mut again = again;
+        let fingerprint = again.plaintext_fingerprint(b"token: t0\n").unwrap();
+        again.note_fingerprint("def456", fingerprint);
+        assert!(again.gave("def456", b"token: t0\n"));
+        assert!(
+            again
+                .plaintext_fingerprint(b"a: VF1.x\nvaultfile:\n")
+                .is_none()
+        );
         // The record holds no plaintext, and a record made with another key says nothing.
         let text = std::fs::read_to_string(dir.path().join(RECORD)).unwrap();
         assert!(!text.contains("hunter2"), "{text}");

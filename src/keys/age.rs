@@ -44,6 +44,11 @@ impl<R: ::age::Recipient + Send + Sync> super::Recipient for AgeRecipient<R> {
     fn wrap(&self, key: &DataKey) -> Result<String, WrapError> {
         wrap_with(&self.id, &self.inner, key)
     }
+
+    /// X25519, SSH and post-quantum keys: age's arithmetic, nothing else.
+    fn computed_locally(&self) -> bool {
+        true
+    }
 }
 
 /// An age X25519 recipient (`age1…`).

@@ -140,6 +140,15 @@ pub trait Recipient: Send + Sync {
     /// Wraps `key` for this recipient; returns the encoded wrapped key.
     fn wrap(&self, key: &DataKey) -> Result<String, WrapError>;
 
+    /// Whether wrapping is arithmetic on this machine alone: no key service, no plugin
+    /// program, no passphrase to ask for. Only such recipients may have keys wrapped for
+    /// them ahead of need ([`crate::engine::KeyReserve`]): a wrap made in advance and never
+    /// used must cost nothing but CPU. `false` unless a source says otherwise, so a new
+    /// source is never wrapped for in advance by mistake.
+    fn computed_locally(&self) -> bool {
+        false
+    }
+
     /// For a key service: a SOPS master-key entry holding `payload` (a data key, or a
     /// Shamir share of one) wrapped for this recipient; `None` for keys SOPS holds as its
     /// own kind (age), which `sops` writes itself. `created_at` is the entry's time.
@@ -760,6 +769,74 @@ impl KeyHolders {
     }
 }
 
+/// [`KeyHolders`] parsed once and handed out for many files ([`SharedHolders::holders`]):
+/// the git filter cleans and checks file after file of one rule, and parsing its
+/// recipients for each was half the filter's own work for a post-quantum rule (1,216
+/// bytes of Bech32 and an ML-KEM key to decode per recipient).
+#[derive(Clone)]
+pub struct SharedHolders {
+    groups: Vec<Vec<Arc<dyn Recipient>>>,
+    /// `None` for [`KeyHolders::Recipients`] (one list, kept as the only group).
+    threshold: Option<usize>,
+}
+
+impl From<KeyHolders> for SharedHolders {
+    fn from(holders: KeyHolders) -> Self {
+        let share = |list: Vec<Box<dyn Recipient>>| list.into_iter().map(Arc::from).collect();
+        match holders {
+            KeyHolders::Recipients(r) => SharedHolders {
+                groups: vec![share(r)],
+                threshold: None,
+            },
+            KeyHolders::Groups { groups, threshold } => SharedHolders {
+                groups: groups.into_iter().map(share).collect(),
+                threshold: Some(threshold),
+            },
+        }
+    }
+}
+
+impl SharedHolders {
+    /// The holders, sharing the parsed recipients.
+    pub fn holders(&self) -> KeyHolders {
+        let list = |g: &[Arc<dyn Recipient>]| {
+            g.iter()
+                .map(|r| Box::new(SharedRecipient(Arc::clone(r))) as Box<dyn Recipient>)
+                .collect()
+        };
+        match self.threshold {
+            None => {
+                KeyHolders::Recipients(self.groups.first().map(|g| list(g)).unwrap_or_default())
+            }
+            Some(threshold) => KeyHolders::Groups {
+                groups: self.groups.iter().map(|g| list(g)).collect(),
+                threshold,
+            },
+        }
+    }
+}
+
+/// One recipient of [`SharedHolders`]: the parsed recipient, behind every method.
+struct SharedRecipient(Arc<dyn Recipient>);
+
+impl Recipient for SharedRecipient {
+    fn id(&self) -> &str {
+        self.0.id()
+    }
+
+    fn wrap(&self, key: &DataKey) -> Result<String, WrapError> {
+        self.0.wrap(key)
+    }
+
+    fn computed_locally(&self) -> bool {
+        self.0.computed_locally()
+    }
+
+    fn sops_entry(&self, payload: &[u8], created_at: &str) -> Option<Result<SopsEntry, WrapError>> {
+        self.0.sops_entry(payload, created_at)
+    }
+}
+
 /// Loads the identities in one identity source, choosing the parser by content: an
 /// OpenSSH or PEM private key, a passphrase-protected age identity file, or age's
 /// `keys.txt` format (comments and blank lines allowed, several keys per file).
@@ -981,5 +1058,38 @@ mod recipient_tests {
             .map(|r| r.id().to_owned())
             .collect();
         assert_eq!(ids, vec![a, b]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_holders_give_the_parsed_holders_again_and_again() {
+        let ids: Vec<String> = (0..3)
+            .map(|_| ::age::x25519::Identity::generate().to_public().to_string())
+            .collect();
+        let parse = |i: usize| parse_recipient(&ids[i]).unwrap();
+        let flat = SharedHolders::from(KeyHolders::Recipients(vec![parse(0), parse(1)]));
+        let grouped = SharedHolders::from(KeyHolders::Groups {
+            groups: vec![vec![parse(0)], vec![parse(1), parse(2)]],
+            threshold: 1,
+        });
+        for _ in 0..2 {
+            let h = flat.holders();
+            assert!(matches!(h, KeyHolders::Recipients(_)));
+            assert_eq!(h.ids(), (vec![vec![&*ids[0], &*ids[1]]], 1));
+            let g = grouped.holders();
+            assert!(Holders::from(&g).is_grouped());
+            assert_eq!(g.ids(), (vec![vec![&*ids[0]], vec![&*ids[1], &*ids[2]]], 1));
+        }
+        // Every method reaches the parsed recipient.
+        let KeyHolders::Recipients(r) = flat.holders() else {
+            unreachable!()
+        };
+        assert!(r[0].computed_locally());
+        assert!(r[0].sops_entry(b"k", "now").is_none());
+        assert!(r[0].wrap(&DataKey::generate()).unwrap().len() > 100);
     }
 }

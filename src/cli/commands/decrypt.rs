@@ -126,7 +126,8 @@ pub fn run(args: DecryptArgs, ui: &Ui) -> crate::cli::CmdResult {
     // The work-tree copy of a file git's filter manages is already plaintext: say so, rather
     // than "not encrypted, encrypt it" (which would put ciphertext where people edit).
     if let Some(path) = input.path()
-        && !text.contains("vaultfile")
+        // From the end (where the metadata is), vectorised: not a scan of a large file.
+        && memchr::memmem::rfind(text.as_bytes(), b"vaultfile").is_none()
         && vaultfile::sops::sniff(&text, format).is_none()
         && vaultfile::git::repo::Repo::protects(path)
     {

@@ -12,7 +12,7 @@ use vaultfile::config::Config;
 use vaultfile::engine::DecryptError;
 use vaultfile::git::convert::{self, CleanError, RuleFor, RuleUnavailable, Smudged};
 use vaultfile::git::filter_process::{self, Failure, Filter};
-use vaultfile::git::repo::{BlobReader, Repo};
+use vaultfile::git::repo::{BlobReader, ObjectFormat, Repo, blob_id};
 use vaultfile::keys::{self, Identity};
 
 use crate::cli::error::{CliError, ExitKind};
@@ -84,7 +84,13 @@ struct GitFilter<'a> {
     blobs_smudged: HashMap<String, String>,
     /// What this clone's filter decrypted, opened at the first use.
     smudged: Option<Option<vaultfile::git::smudged::Smudged>>,
-    configs: HashMap<PathBuf, Option<Config>>,
+    rules: Rules,
+    /// New files' data keys, wrapped ahead on a second thread for local recipients: git
+    /// waits for each clean in turn, so this is how `git add` gets a second core. `None`
+    /// for a one-shot clean, which has one file and would only waste the keys made ahead.
+    reserve: Option<vaultfile::engine::KeyReserve>,
+    /// The repository's object format, read at the first clean (`None` inside: unknown).
+    object_format: Option<Option<ObjectFormat>>,
     locked: usize,
     /// Decided at the first locked file: see [`GitFilter::writes_work_tree`].
     writes_work_tree: Option<bool>,
@@ -117,7 +123,9 @@ impl<'a> GitFilter<'a> {
             delayed: HashMap::new(),
             blobs_smudged: HashMap::new(),
             smudged: None,
-            configs: HashMap::new(),
+            rules: Rules::default(),
+            reserve: Some(vaultfile::engine::KeyReserve::new()),
+            object_format: None,
             locked: 0,
             writes_work_tree: None,
         })
@@ -178,7 +186,7 @@ impl<'a> GitFilter<'a> {
                 .as_ref()
                 .and_then(|r| r.work_tree.clone())
                 .unwrap_or_else(|| PathBuf::from("."));
-            if let Ok(target) = rule_for_file(&mut self.configs, &top.join(path))
+            if let Ok(target) = rule_for_file(&mut self.rules, &top.join(path))
                 && conforms(path, base, &target)
             {
                 return Ok(base.clone());
@@ -190,17 +198,43 @@ impl<'a> GitFilter<'a> {
             .and_then(|r| r.work_tree.clone())
             .unwrap_or_else(|| PathBuf::from("."));
         let file = top.join(path);
-        let configs = &mut self.configs;
-        let mut rule = || rule_for_file(configs, &file);
-        convert::clean_at(
+        // Plaintext comes back from the blob clean makes of it: remember that blob's
+        // plaintext.
+        let plain = self
+            .smudged()
+            .and_then(|s| s.plaintext_fingerprint(&content));
+        let rules = &mut self.rules;
+        let mut rule = || rule_for_file(rules, &file);
+        let out = convert::clean_with(
             path,
             content,
             baseline.as_deref(),
             &self.identities,
             &mut rule,
             crate::cli::clock::now()?,
+            self.reserve.as_mut(),
         )
-        .map_err(|e| clean_error(path, e))
+        .map_err(|e| clean_error(path, e))?;
+        // git cleans a file again when its stat data cannot be trusted: a file written in
+        // the same second as the index, as a `git add` of files just saved leaves them, is
+        // cleaned again by the next `git commit` or `git status`. The record lets that
+        // second clean give the blob back without the data key and without encrypting
+        // (a post-quantum key's decapsulation and the whole encryption, per file).
+        if let Some(fingerprint) = plain
+            && let Some(format) = self.object_format()
+            && let Some(record) = self.smudged()
+        {
+            record.note_fingerprint(&blob_id(format, &out), fingerprint);
+        }
+        Ok(out)
+    }
+
+    /// The repository's object format, asked once.
+    fn object_format(&mut self) -> Option<ObjectFormat> {
+        let repo = self.repo.as_ref();
+        *self
+            .object_format
+            .get_or_insert_with(|| repo.and_then(|r| r.object_format().ok()))
     }
 
     /// Whether the locked-file warnings apply: not when git smudges blobs only to show
@@ -256,7 +290,7 @@ impl<'a> GitFilter<'a> {
             .as_ref()
             .and_then(|r| r.work_tree.clone())
             .unwrap_or_else(|| PathBuf::from("."));
-        let Ok(RuleFor::Rule(holders, rules)) = rule_for_file(&mut self.configs, &top.join(path))
+        let Ok(RuleFor::Rule(holders, rules)) = rule_for_file(&mut self.rules, &top.join(path))
         else {
             return;
         };
@@ -377,13 +411,19 @@ fn locked_reason(e: &DecryptError) -> String {
     }
 }
 
+/// The configurations read and the rules' holders parsed so far, by directory and by
+/// (configuration, rule line): one git command sends many files of the same few rules.
+#[derive(Default)]
+struct Rules {
+    configs: HashMap<PathBuf, Option<Config>>,
+    holders: HashMap<(PathBuf, usize), keys::SharedHolders>,
+}
+
 /// The `.vaultfile.yaml` rule for a file: who may read it and which values are encrypted.
 /// No configuration above it, or no rule matching it, is [`RuleFor::NoRule`]; a
 /// configuration that cannot be read is an error (its rules cannot be checked).
-fn rule_for_file(
-    configs: &mut HashMap<PathBuf, Option<Config>>,
-    file: &Path,
-) -> Result<RuleFor, RuleUnavailable> {
+fn rule_for_file(rules: &mut Rules, file: &Path) -> Result<RuleFor, RuleUnavailable> {
+    let Rules { configs, holders } = rules;
     let dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
     if !configs.contains_key(&dir) {
         let c = Config::discover(&dir).map_err(RuleUnavailable::new)?;
@@ -401,12 +441,16 @@ fn rule_for_file(
             config.path.display()
         )));
     };
-    let holders = rule
-        .holders(&crate::cli::key_services::context())
-        .map_err(|e| {
-            RuleUnavailable::new(format!("{}:{}: {e}", config.path.display(), rule.line))
-        })?;
-    Ok(RuleFor::Rule(holders, rule.rules.clone()))
+    let at = (config.path.clone(), rule.line);
+    if !holders.contains_key(&at) {
+        let parsed = rule
+            .holders(&crate::cli::key_services::context())
+            .map_err(|e| {
+                RuleUnavailable::new(format!("{}:{}: {e}", config.path.display(), rule.line))
+            })?;
+        holders.insert(at.clone(), parsed.into());
+    }
+    Ok(RuleFor::Rule(holders[&at].holders(), rule.rules.clone()))
 }
 
 fn clean_error(path: &str, e: CleanError) -> CliError {
@@ -550,6 +594,7 @@ fn write_stdout(data: &[u8]) -> crate::cli::CmdResult {
 
 pub fn run_clean(args: CleanArgs, ui: &Ui) -> crate::cli::CmdResult {
     let mut filter = GitFilter::new(ui)?;
+    filter.reserve = None;
     let out = filter.clean_file(&args.path, read_stdin()?)?;
     write_stdout(&out)
 }
