@@ -339,13 +339,7 @@ pub fn sops_age_identities(explicit: &[PathBuf]) -> (SopsAgeIds, Vec<String>) {
         .filter_map(|v| std::env::var_os(v).map(PathBuf::from))
         .collect();
     files.extend(super::identities::default_keys_file());
-    let config_home = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")));
-    if let Some(c) = config_home {
-        files.push(c.join("sops").join("age").join("keys.txt"));
-    }
+    files.extend(super::identities::sops_default_keys_files());
     for f in files {
         if let Ok(b) = std::fs::read(&f) {
             add(&b, f.display().to_string());

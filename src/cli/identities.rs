@@ -3,7 +3,8 @@
 //! This is the one place that reads the environment for keys: `--identity` files first,
 //! then `VAULTFILE_AGE_KEY` (key text), `VAULTFILE_AGE_KEY_FILE`,
 //! `$XDG_CONFIG_HOME/vaultfile/keys.txt` (default `~/.config/vaultfile/keys.txt`),
-//! `SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE` (for people coming from SOPS), the SSH keys
+//! `SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE` and SOPS's default key file
+//! `$XDG_CONFIG_HOME/sops/age/keys.txt` (for people coming from SOPS), the SSH keys
 //! `~/.ssh/id_ed25519` and `~/.ssh/id_rsa`, and last the identities printed by
 //! `VAULTFILE_AGE_KEY_CMD` or `SOPS_AGE_KEY_CMD` (run only if nothing before opened the
 //! file; see [`super::key_command`]).
@@ -29,6 +30,24 @@ pub fn default_keys_file() -> Option<PathBuf> {
         .map(PathBuf::from)
         .or_else(|| home().map(|h| h.join(".config")))?;
     Some(base.join("vaultfile").join("keys.txt"))
+}
+
+/// SOPS's default age key file: `$XDG_CONFIG_HOME/sops/age/keys.txt`, else
+/// `~/.config/sops/age/keys.txt` (and, on macOS, where Go's `os.UserConfigDir` puts it:
+/// `~/Library/Application Support/sops/age/keys.txt`).
+pub fn sops_default_keys_files() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let config = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| home().map(|h| h.join(".config")));
+    out.extend(config.map(|c| c.join("sops").join("age").join("keys.txt")));
+    if cfg!(target_os = "macos")
+        && let Some(h) = home()
+    {
+        out.push(h.join("Library/Application Support/sops/age/keys.txt"));
+    }
+    out
 }
 
 /// The default identity file as a hint names it: `~/…` under the home directory (so
@@ -126,6 +145,11 @@ pub fn collect_with(
     }
     if let Some(p) = std::env::var_os("SOPS_AGE_KEY_FILE") {
         file_source("$SOPS_AGE_KEY_FILE", Path::new(&p), &mut found);
+    }
+    // A SOPS user's key where SOPS keeps it: without it, the files `convert` turned into
+    // vaultfile's format would not open with the key that opened them as SOPS files.
+    for p in sops_default_keys_files() {
+        file_source("SOPS's default key file", &p, &mut found);
     }
     if let Some(h) = home() {
         for name in ["id_ed25519", "id_rsa"] {

@@ -1507,3 +1507,50 @@ fn decrypt_output_of_a_sops_file_is_private() {
         assert_eq!(mode, 0o600, "{}", out.display());
     }
 }
+
+/// A SOPS user's key in SOPS's default place (`~/.config/sops/age/keys.txt`) opens the
+/// SOPS file, and still opens it once `convert` made it a vaultfile file: the converted
+/// file must not need the key moved first.
+#[test]
+fn a_file_converted_from_sops_opens_with_the_key_in_sops_default_place() {
+    let env = Env::x25519();
+    let sops_keys = env.dir.path().join(".config/sops/age/keys.txt");
+    std::fs::create_dir_all(sops_keys.parent().unwrap()).unwrap();
+    std::fs::copy(&env.key_file, &sops_keys).unwrap();
+    let file = sops_encrypt(
+        &env,
+        "app.yaml",
+        "db:\n  password: hunter2\n",
+        &["--age", &env.public],
+    );
+    // No VAULTFILE_AGE_KEY_FILE, no SOPS_AGE_KEY_FILE: only the default place.
+    let decrypt = |what: &str| {
+        let out = env.bare_cmd().arg("decrypt").arg(&file).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{what}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // SOPS writes its own indentation: the value is what counts.
+        let plain = String::from_utf8(out.stdout).unwrap();
+        assert!(plain.contains("password: hunter2\n"), "{what}: {plain}");
+    };
+    decrypt("the SOPS file");
+    let out = env
+        .bare_cmd()
+        .args(["convert", "--to", "vaultfile"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("vaultfile:")
+    );
+    decrypt("the converted file");
+}
