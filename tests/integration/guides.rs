@@ -694,6 +694,53 @@ fn convert_dir_finds_the_sops_yaml_above_it() {
 }
 
 // ---------------------------------------------------------------------------------------
+// migrating-from-ksops.md
+
+#[test]
+fn guide_migrating_from_ksops_runs_as_written() {
+    let w = World::new();
+    let sops = venv_tool("sops");
+    w.sh("git init", "git init -q .");
+    w.write(
+        ".sops.yaml",
+        &format!(
+            "creation_rules:\n  - path_regex: secret\\.enc\\.yaml$\n    encrypted_regex: ^(data|stringData)$\n    age: {a}\n  - path_regex: \\.enc\\.env$\n    age: {a}\n",
+            a = w.alice.public
+        ),
+    );
+    w.write(
+        "secret.enc.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db-credentials\ntype: kubernetes.io/basic-auth\nstringData:\n  username: app\n  password: correct-horse-battery-staple\n",
+    );
+    w.write("app.enc.env", "API_TOKEN=sk-live-123\nLOG_LEVEL=info\n");
+    for f in ["secret.enc.yaml", "app.enc.env"] {
+        let out = w.cmd(&sops).args(["encrypt", "-i", f]).output().unwrap();
+        assert!(
+            out.status.success(),
+            "sops encrypt {f}: {}",
+            text(&out.stderr)
+        );
+    }
+    w.write(
+        "kustomization.yaml",
+        "generators:\n  - secret-generator.yaml\n",
+    );
+    // KSOPS's generator, as the guide shows it; the guide's first step replaces it.
+    let guide = guide("migrating-from-ksops.md");
+    let before = blocks(&guide)
+        .into_iter()
+        .find(|b| b.lang == "yaml" && b.text.contains("kind: ksops"))
+        .expect("the guide shows the KSOPS generator");
+    w.write("secret-generator.yaml", &before.text);
+
+    w.run_guide("migrating-from-ksops.md");
+
+    // The files are vaultfile's now, and .vaultfile.yaml was written from .sops.yaml.
+    assert!(w.read("secret.enc.yaml").contains("vaultfile:"));
+    assert!(w.read(".vaultfile.yaml").contains(&w.alice.public));
+}
+
+// ---------------------------------------------------------------------------------------
 // migrating-from-git-crypt.md
 
 #[test]
