@@ -112,15 +112,7 @@ fn parse_timeout(s: &str) -> Result<Duration, String> {
 
 static PREFER: OnceLock<Vec<Source>> = OnceLock::new();
 
-#[cfg_attr(
-    not(any(
-        feature = "aws-kms",
-        feature = "vault",
-        feature = "gcp-kms",
-        feature = "azure-kv"
-    )),
-    allow(dead_code)
-)]
+#[cfg_attr(not(feature = "key-service"), allow(dead_code))]
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
@@ -140,15 +132,7 @@ pub fn context() -> vaultfile::keys::Context {
 /// process's [`context`]; called once, before any command.
 pub fn configure(args: &ServiceArgs, ui: &Ui) {
     let _ = PREFER.set(args.prefer.clone());
-    #[cfg_attr(
-        not(any(
-            feature = "aws-kms",
-            feature = "vault",
-            feature = "gcp-kms",
-            feature = "azure-kv"
-        )),
-        allow(unused_mut)
-    )]
+    #[cfg_attr(not(feature = "key-service"), allow(unused_mut))]
     let mut context = vaultfile::keys::Context::new(super::rekey::callbacks());
     #[cfg(feature = "aws-kms")]
     {

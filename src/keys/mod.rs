@@ -22,7 +22,7 @@ pub mod aws_kms;
 pub mod azure_kv;
 #[cfg(feature = "gcp-kms")]
 pub mod gcp_kms;
-#[cfg(any(feature = "vault", feature = "gcp-kms", feature = "azure-kv"))]
+#[cfg(feature = "rest-client")]
 mod http;
 pub mod passphrase;
 pub mod plugin;

@@ -103,15 +103,7 @@ impl fmt::Display for KeyServiceError {
 /// How long to wait before trying a throttled call again: exponential backoff with jitter,
 /// half the cap plus up to half again, for a cap of 400 ms, 800 ms… (capped at 5 s), so
 /// that many clients throttled together do not retry together.
-#[cfg_attr(
-    not(any(
-        feature = "aws-kms",
-        feature = "vault",
-        feature = "gcp-kms",
-        feature = "azure-kv"
-    )),
-    allow(dead_code)
-)]
+#[cfg_attr(not(feature = "key-service"), allow(dead_code))]
 pub(crate) fn backoff(attempt: u32) -> Duration {
     let cap = 200u64.saturating_mul(1 << attempt.min(5)).min(5_000);
     let mut r = [0u8; 2];
@@ -124,15 +116,7 @@ pub(crate) fn backoff(attempt: u32) -> Duration {
 
 /// An error and its sources, one after the other (`a: b: c`), each said once: what a
 /// transport or SDK failure says, for messages.
-#[cfg_attr(
-    not(any(
-        feature = "aws-kms",
-        feature = "vault",
-        feature = "gcp-kms",
-        feature = "azure-kv"
-    )),
-    allow(dead_code)
-)]
+#[cfg_attr(not(feature = "key-service"), allow(dead_code))]
 pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut next = Some(err);
@@ -161,15 +145,7 @@ pub(crate) struct Down {
 }
 
 /// What this process knows of an endpoint.
-#[cfg_attr(
-    not(any(
-        feature = "aws-kms",
-        feature = "vault",
-        feature = "gcp-kms",
-        feature = "azure-kv"
-    )),
-    allow(dead_code)
-)]
+#[cfg_attr(not(feature = "key-service"), allow(dead_code))]
 enum Reach {
     /// Its first request is under way.
     Probing,
@@ -188,15 +164,7 @@ pub(crate) struct Probe<'a> {
     noted: bool,
 }
 
-#[cfg_attr(
-    not(any(
-        feature = "aws-kms",
-        feature = "vault",
-        feature = "gcp-kms",
-        feature = "azure-kv"
-    )),
-    allow(dead_code)
-)]
+#[cfg_attr(not(feature = "key-service"), allow(dead_code))]
 impl Down {
     /// Lets a request to `endpoint` go, after waiting for the first one's outcome if it is
     /// under way; fails at once, with the earlier failure, if `endpoint` was found down.
@@ -250,15 +218,7 @@ impl Down {
     }
 }
 
-#[cfg_attr(
-    not(any(
-        feature = "aws-kms",
-        feature = "vault",
-        feature = "gcp-kms",
-        feature = "azure-kv"
-    )),
-    allow(dead_code)
-)]
+#[cfg_attr(not(feature = "key-service"), allow(dead_code))]
 impl Probe<'_> {
     /// `result`, after remembering the endpoint as down if it is a time-out or an
     /// unreachable endpoint, and as up otherwise (any answer, even a refusal, is one).

@@ -215,15 +215,7 @@ pub(super) fn rule_drift(
     let rule = config.rule_for(file)?;
     // Parsing only: nothing is wrapped, so no passphrase or plugin is ever asked for.
     // (Built without any key service, the context has no other field to keep.)
-    #[cfg_attr(
-        not(any(
-            feature = "aws-kms",
-            feature = "vault",
-            feature = "gcp-kms",
-            feature = "azure-kv"
-        )),
-        allow(clippy::needless_update)
-    )]
+    #[cfg_attr(not(feature = "key-service"), allow(clippy::needless_update))]
     let holders = rule
         .holders(&vaultfile::keys::Context {
             callbacks: Arc::new(NoCallbacks),
