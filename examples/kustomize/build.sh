@@ -13,9 +13,10 @@ if ! command -v kustomize >/dev/null && ! command -v kubectl >/dev/null; then
   echo "build.sh: needs kubectl (or kustomize) on PATH: https://kubernetes.io/docs/tasks/tools/" >&2
   exit 1
 fi
-# TEST ONLY: the example's published key; a real pipeline gets its key from a CI secret,
-# a mounted Kubernetes Secret, or a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault).
-export VAULTFILE_AGE_KEY_FILE="$PWD/test-key.txt"
+# TEST ONLY: the example's published key, kept with the test data, unless a key is given;
+# a real pipeline gets its key from a CI secret, a mounted Kubernetes Secret, or a key
+# service (AWS KMS, Vault, GCP KMS, Azure Key Vault).
+export VAULTFILE_AGE_KEY_FILE="${VAULTFILE_AGE_KEY_FILE:-$PWD/../../tests/fixtures/kustomize-example/test-key.txt}"
 # The legacy plugin, installed into a plugin home of this run's own.
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT

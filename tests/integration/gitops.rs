@@ -66,8 +66,9 @@ impl Example {
         c
     }
 
+    /// The example's test-only key (tests/fixtures/kustomize-example).
     fn key(&self) -> PathBuf {
-        self.app().join("test-key.txt")
+        repo().join("tests/fixtures/kustomize-example/test-key.txt")
     }
 
     /// `vaultfile` with the example's key.
@@ -139,7 +140,11 @@ fn assert_example_secrets(objects: &[Value], hashed: bool) {
 #[test]
 fn example_builds_with_kubectl_kustomize_through_the_exec_plugin() {
     let ex = Example::new();
-    let out = ex.cmd(ex.app().join("build.sh")).output().unwrap();
+    // The example as it is in the repository, with the key it finds by default.
+    let out = ex
+        .cmd(repo().join("examples/kustomize/build.sh"))
+        .output()
+        .unwrap();
     let objects = docs(&ok(&out));
     assert_example_secrets(&objects, true);
     for o in &objects {
@@ -618,10 +623,10 @@ fn argocd_plugin_takes_the_key_from_kms_through_the_pods_identity() {
             "{f}: {text}"
         );
     }
-    std::fs::remove_file(ex.key()).unwrap();
 
     // The sidecar as EKS sets it up for a service account with an IAM role (IRSA): a role
-    // and a projected token file, no key and no static credentials.
+    // and a projected token file, no key (ex.cmd names none, and HOME holds none) and no
+    // static credentials.
     let token = ex.dir.path().join("eks-token");
     std::fs::write(&token, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhcmdvY2QifQ.c2ln").unwrap();
     let argv = generate_command();
