@@ -291,6 +291,22 @@ impl World {
         assert!(out.status.success(), "encrypt {rel}: {}", text(&out.stderr));
     }
 
+    /// Writes a plaintext file and encrypts it in place with the real `sops`, by the
+    /// `.sops.yaml` already written.
+    fn sops_encrypted(&self, rel: &str, plain: &str) {
+        self.write(rel, plain);
+        let out = self
+            .cmd(venv_tool("sops"))
+            .args(["encrypt", "-i", rel])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "sops encrypt {rel}: {}",
+            text(&out.stderr)
+        );
+    }
+
     /// Runs the guide's `test` blocks in order; returns how many ran.
     fn run_guide(&self, name: &str) -> usize {
         let md = guide(name);
@@ -551,7 +567,6 @@ fn guide_kubernetes_runs_as_written() {
 #[test]
 fn guide_migrating_from_sops_runs_as_written() {
     let w = World::new();
-    let sops = venv_tool("sops");
     w.sh("git init", "git init -q .");
     w.write(
         ".sops.yaml",
@@ -560,16 +575,10 @@ fn guide_migrating_from_sops_runs_as_written() {
             w.alice.public
         ),
     );
-    w.write(
+    w.sops_encrypted(
         "secrets/prod.enc.yaml",
         "db:\n  user: app\n  password: hunter2\n",
     );
-    let out = w
-        .cmd(&sops)
-        .args(["encrypt", "-i", "secrets/prod.enc.yaml"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "sops encrypt: {}", text(&out.stderr));
     w.sh("commit", "git add -A && git commit -q -m 'SOPS files'");
 
     w.run_guide("migrating-from-sops.md");
@@ -585,8 +594,8 @@ fn guide_migrating_from_sops_runs_as_written() {
 /// read, as SOPS does.
 #[test]
 fn convert_dir_finds_the_sops_yaml_above_it() {
-    let w = World::new();
     let sops = venv_tool("sops");
+    let w = World::new();
     w.sh("git init", "git init -q .");
     w.write(
         ".sops.yaml",
@@ -699,7 +708,6 @@ fn convert_dir_finds_the_sops_yaml_above_it() {
 #[test]
 fn guide_migrating_from_ksops_runs_as_written() {
     let w = World::new();
-    let sops = venv_tool("sops");
     w.sh("git init", "git init -q .");
     w.write(
         ".sops.yaml",
@@ -708,19 +716,11 @@ fn guide_migrating_from_ksops_runs_as_written() {
             a = w.alice.public
         ),
     );
-    w.write(
+    w.sops_encrypted(
         "secret.enc.yaml",
         "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db-credentials\ntype: kubernetes.io/basic-auth\nstringData:\n  username: app\n  password: correct-horse-battery-staple\n",
     );
-    w.write("app.enc.env", "API_TOKEN=sk-live-123\nLOG_LEVEL=info\n");
-    for f in ["secret.enc.yaml", "app.enc.env"] {
-        let out = w.cmd(&sops).args(["encrypt", "-i", f]).output().unwrap();
-        assert!(
-            out.status.success(),
-            "sops encrypt {f}: {}",
-            text(&out.stderr)
-        );
-    }
+    w.sops_encrypted("app.enc.env", "API_TOKEN=sk-live-123\nLOG_LEVEL=info\n");
     w.write(
         "kustomization.yaml",
         "generators:\n  - secret-generator.yaml\n",
