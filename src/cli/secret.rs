@@ -111,13 +111,7 @@ pub fn load_any(
     }
     // A plaintext file that git's filter protects is the work tree of a repository set up
     // with `vaultfile git init`: read it as it is.
-    let git_plain = || {
-        !text.contains("vaultfile") || {
-            let probe = format::encrypted_store_for(format);
-            engine::inspect(probe, &text).is_err()
-        }
-    };
-    if git_plain() && vaultfile::git::repo::Repo::protects(file) {
+    if !is_vaultfile(&text, format) && vaultfile::git::repo::Repo::protects(file) {
         return Ok(match format::store_for(format) {
             Some(store) => AnyLoaded::Text(Loaded {
                 name,
@@ -164,6 +158,12 @@ pub fn load_any(
             })
         }
     }
+}
+
+/// Whether `text` is a vaultfile-encrypted file in `format`: its metadata block reads (the
+/// word first, so that a large plaintext file costs one search).
+pub fn is_vaultfile(text: &str, format: Format) -> bool {
+    text.contains("vaultfile") && engine::inspect(format::encrypted_store_for(format), text).is_ok()
 }
 
 /// Decrypts a structured `file` (YAML, JSON, TOML or dotenv).

@@ -4,8 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use vaultfile::engine;
-use vaultfile::format::{self, Format};
+use vaultfile::format::Format;
 use vaultfile::k8s::generator::{self, Decrypted, Generator, Objects};
 use vaultfile::k8s::krm;
 
@@ -158,8 +157,7 @@ fn open(file: &Path, args: &RenderArgs, ui: &Ui) -> Result<Objects, CliError> {
     let text = crate::cli::common::text(&name, bytes)?;
     let fmt = Format::from_path(file);
     let encrypted = vaultfile::sops::sniff(&text, fmt).is_some()
-        || (text.contains("vaultfile")
-            && engine::inspect(format::encrypted_store_for(fmt), &text).is_ok());
+        || crate::cli::secret::is_vaultfile(&text, fmt);
     let d = if encrypted {
         kustomize::decrypt(file, &args.generate, ui)?
     } else {
