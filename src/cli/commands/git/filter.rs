@@ -161,6 +161,15 @@ impl<'a> GitFilter<'a> {
         }
     }
 
+    /// Where git's `path` (relative to the work tree's top) is on disk: its rule is found
+    /// from there.
+    fn in_work_tree(&self, path: &str) -> PathBuf {
+        // Outside a known work tree, the current directory (as git runs the filter at the
+        // top): "./" so that a file at the top still has a directory to look for rules in.
+        let top = self.repo.as_ref().and_then(|r| r.work_tree.as_deref());
+        top.unwrap_or(Path::new(".")).join(path)
+    }
+
     /// The record of what this clone's filter decrypted (`None`: not in a repository, or
     /// its directory cannot hold one).
     fn smudged(&mut self) -> Option<&mut vaultfile::git::smudged::Smudged> {
@@ -181,23 +190,14 @@ impl<'a> GitFilter<'a> {
             && let Some(oid) = self.known.as_ref().and_then(|k| k.index.get(path)).cloned()
             && self.smudged().is_some_and(|s| s.gave(&oid, &content))
         {
-            let top = self
-                .repo
-                .as_ref()
-                .and_then(|r| r.work_tree.clone())
-                .unwrap_or_else(|| PathBuf::from("."));
-            if let Ok(target) = rule_for_file(&mut self.rules, &top.join(path))
+            let file = self.in_work_tree(path);
+            if let Ok(target) = rule_for_file(&mut self.rules, &file)
                 && conforms(path, base, &target)
             {
                 return Ok(base.clone());
             }
         }
-        let top = self
-            .repo
-            .as_ref()
-            .and_then(|r| r.work_tree.clone())
-            .unwrap_or_else(|| PathBuf::from("."));
-        let file = top.join(path);
+        let file = self.in_work_tree(path);
         // Plaintext comes back from the blob clean makes of it: remember that blob's
         // plaintext.
         let plain = self
@@ -285,13 +285,8 @@ impl<'a> GitFilter<'a> {
     /// who could push may have added a recipient. The next `git add` by a key holder
     /// makes the file match its rule.
     fn warn_drift(&mut self, path: &str, metadata: &vaultfile::metadata::Metadata) {
-        let top = self
-            .repo
-            .as_ref()
-            .and_then(|r| r.work_tree.clone())
-            .unwrap_or_else(|| PathBuf::from("."));
-        let Ok(RuleFor::Rule(holders, rules)) = rule_for_file(&mut self.rules, &top.join(path))
-        else {
+        let file = self.in_work_tree(path);
+        let Ok(RuleFor::Rule(holders, rules)) = rule_for_file(&mut self.rules, &file) else {
             return;
         };
         let drift = vaultfile::policy::compare(metadata, &holders, &rules);
