@@ -527,6 +527,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('deinit', 'deinit', [CompletionResultType]::ParameterValue, 'Undo `vaultfile git init` in this repository')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'List protected files: locked or decrypted in the work tree, and their recipients')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Find protected files stored in plaintext, altered, or differing from their rule')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Stage files as `git add` does, encrypting protected files several at a time')
             [CompletionResult]::new('filter-process', 'filter-process', [CompletionResultType]::ParameterValue, 'Serve git''s long-running filter protocol on stdin/stdout (run by git)')
             [CompletionResult]::new('clean', 'clean', [CompletionResultType]::ParameterValue, 'Encrypt stdin for the repository (one-shot clean filter, run by git)')
             [CompletionResult]::new('smudge', 'smudge', [CompletionResultType]::ParameterValue, 'Decrypt stdin for the work tree (one-shot smudge filter, run by git)')
@@ -582,6 +583,18 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('--vault-allow', '--vault-allow', [CompletionResultType]::ParameterName, 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed')
             [CompletionResult]::new('--staged', '--staged', [CompletionResultType]::ParameterName, 'Check only what is staged (the index)')
             [CompletionResult]::new('--all-history', '--all-history', [CompletionResultType]::ParameterName, 'Also check every blob in the history of every branch and tag (a shallow or partial clone is refused: it has no history to check; fetch it first)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'vaultfile;git;add' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]')
+            [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]')
+            [CompletionResult]::new('--kms-timeout', '--kms-timeout', [CompletionResultType]::ParameterName, 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]')
+            [CompletionResult]::new('--vault-allow', '--vault-allow', [CompletionResultType]::ParameterName, 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -653,6 +666,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('deinit', 'deinit', [CompletionResultType]::ParameterValue, 'Undo `vaultfile git init` in this repository')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'List protected files: locked or decrypted in the work tree, and their recipients')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Find protected files stored in plaintext, altered, or differing from their rule')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Stage files as `git add` does, encrypting protected files several at a time')
             [CompletionResult]::new('filter-process', 'filter-process', [CompletionResultType]::ParameterValue, 'Serve git''s long-running filter protocol on stdin/stdout (run by git)')
             [CompletionResult]::new('clean', 'clean', [CompletionResultType]::ParameterValue, 'Encrypt stdin for the repository (one-shot clean filter, run by git)')
             [CompletionResult]::new('smudge', 'smudge', [CompletionResultType]::ParameterValue, 'Decrypt stdin for the work tree (one-shot smudge filter, run by git)')
@@ -671,6 +685,9 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             break
         }
         'vaultfile;git;help;check' {
+            break
+        }
+        'vaultfile;git;help;add' {
             break
         }
         'vaultfile;git;help;filter-process' {
@@ -918,6 +935,7 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             [CompletionResult]::new('deinit', 'deinit', [CompletionResultType]::ParameterValue, 'Undo `vaultfile git init` in this repository')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'List protected files: locked or decrypted in the work tree, and their recipients')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Find protected files stored in plaintext, altered, or differing from their rule')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Stage files as `git add` does, encrypting protected files several at a time')
             [CompletionResult]::new('filter-process', 'filter-process', [CompletionResultType]::ParameterValue, 'Serve git''s long-running filter protocol on stdin/stdout (run by git)')
             [CompletionResult]::new('clean', 'clean', [CompletionResultType]::ParameterValue, 'Encrypt stdin for the repository (one-shot clean filter, run by git)')
             [CompletionResult]::new('smudge', 'smudge', [CompletionResultType]::ParameterValue, 'Decrypt stdin for the work tree (one-shot smudge filter, run by git)')
@@ -935,6 +953,9 @@ Register-ArgumentCompleter -Native -CommandName 'vaultfile' -ScriptBlock {
             break
         }
         'vaultfile;help;git;check' {
+            break
+        }
+        'vaultfile;help;git;add' {
             break
         }
         'vaultfile;help;git;filter-process' {

@@ -91,6 +91,9 @@ _vaultfile() {
             vaultfile,upgrade)
                 cmd="vaultfile__subcmd__upgrade"
                 ;;
+            vaultfile__subcmd__git,add)
+                cmd="vaultfile__subcmd__git__subcmd__add"
+                ;;
             vaultfile__subcmd__git,check)
                 cmd="vaultfile__subcmd__git__subcmd__check"
                 ;;
@@ -120,6 +123,9 @@ _vaultfile() {
                 ;;
             vaultfile__subcmd__git,textconv)
                 cmd="vaultfile__subcmd__git__subcmd__textconv"
+                ;;
+            vaultfile__subcmd__git__subcmd__help,add)
+                cmd="vaultfile__subcmd__git__subcmd__help__subcmd__add"
                 ;;
             vaultfile__subcmd__git__subcmd__help,check)
                 cmd="vaultfile__subcmd__git__subcmd__help__subcmd__check"
@@ -225,6 +231,9 @@ _vaultfile() {
                 ;;
             vaultfile__subcmd__help,upgrade)
                 cmd="vaultfile__subcmd__help__subcmd__upgrade"
+                ;;
+            vaultfile__subcmd__help__subcmd__git,add)
+                cmd="vaultfile__subcmd__help__subcmd__git__subcmd__add"
                 ;;
             vaultfile__subcmd__help__subcmd__git,check)
                 cmd="vaultfile__subcmd__help__subcmd__git__subcmd__check"
@@ -987,8 +996,42 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git)
-            opts="-q -h --quiet --color --jobs --prefer --kms-timeout --vault-allow --help init deinit status check filter-process clean smudge textconv merge help"
+            opts="-q -h --quiet --color --jobs --prefer --kms-timeout --vault-allow --help init deinit status check add filter-process clean smudge textconv merge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefer)
+                    COMPREPLY=($(compgen -W "local aws-kms vault gcp-kms azure-kv" -- "${cur}"))
+                    return 0
+                    ;;
+                --kms-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__git__subcmd__add)
+            opts="-q -h --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1157,8 +1200,22 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__help)
-            opts="init deinit status check filter-process clean smudge textconv merge help"
+            opts="init deinit status check add filter-process clean smudge textconv merge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__git__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1635,8 +1692,22 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__help__subcmd__git)
-            opts="init deinit status check filter-process clean smudge textconv merge"
+            opts="init deinit status check add filter-process clean smudge textconv merge"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vaultfile__subcmd__help__subcmd__git__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

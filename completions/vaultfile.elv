@@ -492,6 +492,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand deinit 'Undo `vaultfile git init` in this repository'
             cand status 'List protected files: locked or decrypted in the work tree, and their recipients'
             cand check 'Find protected files stored in plaintext, altered, or differing from their rule'
+            cand add 'Stage files as `git add` does, encrypting protected files several at a time'
             cand filter-process 'Serve git''s long-running filter protocol on stdin/stdout (run by git)'
             cand clean 'Encrypt stdin for the repository (one-shot clean filter, run by git)'
             cand smudge 'Decrypt stdin for the work tree (one-shot smudge filter, run by git)'
@@ -543,6 +544,17 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
             cand --staged 'Check only what is staged (the index)'
             cand --all-history 'Also check every blob in the history of every branch and tag (a shallow or partial clone is refused: it has no history to check; fetch it first)'
+            cand -q 'Print no warnings or progress on stderr'
+            cand --quiet 'Print no warnings or progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'vaultfile;git;add'= {
+            cand --color 'When to use colour: auto (on a terminal, unless NO_COLOR is set), always or never'
+            cand --jobs 'Work on up to N files at once where there are many (a git checkout, exec-env and export over several files, updatekeys, rotate, recipients, status, keys check), so that key services'' round trips overlap; 1 works on one file at a time [default: 16]'
+            cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
+            cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
+            cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
             cand -q 'Print no warnings or progress on stderr'
             cand --quiet 'Print no warnings or progress on stderr'
             cand -h 'Print help (see more with ''--help'')'
@@ -608,6 +620,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand deinit 'Undo `vaultfile git init` in this repository'
             cand status 'List protected files: locked or decrypted in the work tree, and their recipients'
             cand check 'Find protected files stored in plaintext, altered, or differing from their rule'
+            cand add 'Stage files as `git add` does, encrypting protected files several at a time'
             cand filter-process 'Serve git''s long-running filter protocol on stdin/stdout (run by git)'
             cand clean 'Encrypt stdin for the repository (one-shot clean filter, run by git)'
             cand smudge 'Decrypt stdin for the work tree (one-shot smudge filter, run by git)'
@@ -622,6 +635,8 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         &'vaultfile;git;help;status'= {
         }
         &'vaultfile;git;help;check'= {
+        }
+        &'vaultfile;git;help;add'= {
         }
         &'vaultfile;git;help;filter-process'= {
         }
@@ -826,6 +841,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand deinit 'Undo `vaultfile git init` in this repository'
             cand status 'List protected files: locked or decrypted in the work tree, and their recipients'
             cand check 'Find protected files stored in plaintext, altered, or differing from their rule'
+            cand add 'Stage files as `git add` does, encrypting protected files several at a time'
             cand filter-process 'Serve git''s long-running filter protocol on stdin/stdout (run by git)'
             cand clean 'Encrypt stdin for the repository (one-shot clean filter, run by git)'
             cand smudge 'Decrypt stdin for the work tree (one-shot smudge filter, run by git)'
@@ -839,6 +855,8 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
         &'vaultfile;help;git;status'= {
         }
         &'vaultfile;help;git;check'= {
+        }
+        &'vaultfile;help;git;add'= {
         }
         &'vaultfile;help;git;filter-process'= {
         }

@@ -165,6 +165,68 @@ impl Smudged {
     }
 }
 
+/// Blobs made ahead of a `git add` by `vaultfile git add`: for each path, the blob its
+/// content was cleaned into, which the filter gives back when git cleans that path with the
+/// same content ([`Smudged::gave`] checks the content, by the record's keyed hash).
+///
+/// One list per `vaultfile git add`, in a file of its own that it removes when git is done;
+/// the filter learns the file's name from the command's environment. Lines are
+/// `OID SP PATH`; a path with a line break is not listed (that file is cleaned as usual).
+#[derive(Debug, Default)]
+pub struct Prepared(HashMap<String, String>);
+
+impl Prepared {
+    /// Adds `path`'s blob `oid`.
+    pub fn insert(&mut self, path: &str, oid: &str) {
+        if !path.contains(['\n', '\r']) {
+            self.0.insert(path.to_owned(), oid.to_owned());
+        }
+    }
+
+    /// The blob made ahead for `path`.
+    pub fn get(&self, path: &str) -> Option<&str> {
+        self.0.get(path).map(String::as_str)
+    }
+
+    /// How many paths have a blob.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no path has a blob.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Writes the list to `file` (readable by the user only).
+    pub fn write(&self, file: &Path) -> std::io::Result<()> {
+        let text: String = self
+            .0
+            .iter()
+            .map(|(path, oid)| format!("{oid} {path}\n"))
+            .collect();
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        opts.open(file)?.write_all(text.as_bytes())
+    }
+
+    /// Reads the list in `file`; empty when it cannot be read (the files are then cleaned
+    /// as usual).
+    pub fn read(file: &Path) -> Prepared {
+        let mut list = Prepared::default();
+        if let Ok(text) = std::fs::read_to_string(file) {
+            for line in text.lines() {
+                if let Some((oid, path)) = line.split_once(' ') {
+                    list.insert(path, oid);
+                }
+            }
+        }
+        list
+    }
+}
+
 /// The record's key: read, or made (32 random bytes, readable by the user only).
 fn read_or_make_key(path: &Path) -> Option<Zeroizing<[u8; 32]>> {
     if let Ok(bytes) = std::fs::read(path)
@@ -216,6 +278,21 @@ fn from_hex(text: &str) -> Option<[u8; 32]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_prepared_list_reads_back_and_skips_what_it_cannot_hold() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("list");
+        let mut list = Prepared::default();
+        list.insert("secrets/a b.yaml", "abc123");
+        list.insert("line\nbreak.yaml", "def456");
+        assert_eq!(list.len(), 1);
+        list.write(&file).unwrap();
+        let again = Prepared::read(&file);
+        assert_eq!(again.get("secrets/a b.yaml"), Some("abc123"));
+        assert_eq!(again.get("line\nbreak.yaml"), None);
+        assert!(Prepared::read(&dir.path().join("missing")).is_empty());
+    }
 
     #[test]
     fn a_recorded_plaintext_is_recognised_and_nothing_else_is() {

@@ -417,3 +417,122 @@ fn updatekeys_and_rotate_over_many_kms_files_match_one_at_a_time() {
         }
     }
 }
+
+#[test]
+fn vaultfile_git_add_wraps_many_keys_at_once_and_git_add_reuses_them() {
+    let r = KmsRepo::new();
+    let vaultfile = assert_cmd::cargo::cargo_bin("vaultfile");
+    let count = |what: &str| r.gcp.stats()[what].as_u64().unwrap();
+    let add = |args: &[&str], jobs: &str| {
+        let out = r
+            .command(&vaultfile, &r.dir)
+            .env("VAULTFILE_JOBS", jobs)
+            .args(["git", "add"])
+            .args(args)
+            .output()
+            .unwrap();
+        (out.status.success(), stderr(&out))
+    };
+    let staged = || {
+        let out = r.git(&r.dir, &["diff", "--cached", "--name-only"], &[]);
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let new_file = |n: usize| format!("secrets/n{n:02}.yaml");
+    for n in 0..FILES {
+        std::fs::write(r.dir.join(new_file(n)), plain(100 + n)).unwrap();
+    }
+    // Two changed files: their committed data keys are kept (opened once each).
+    std::fs::write(r.dir.join("secrets/f01.yaml"), plain(201)).unwrap();
+    std::fs::write(r.dir.join("secrets/f02.yaml"), plain(202)).unwrap();
+    std::fs::write(r.dir.join("notes.txt"), "not protected\n").unwrap();
+
+    // A pathspec is what git would stage, and only its files are asked for: one file.
+    let (encrypt, decrypt) = (count("encrypt"), count("decrypt"));
+    let (ok, err) = add(&["secrets/n00.yaml"], "16");
+    assert!(ok, "{err}");
+    assert_eq!(staged(), "secrets/n00.yaml\n");
+    assert_eq!(
+        (count("encrypt") - encrypt, count("decrypt") - decrypt),
+        (1, 0)
+    );
+
+    // Everything: one request per file, made by vaultfile before git runs; git's filter
+    // then gives each file the blob made for it, with no request of its own (else each
+    // file would cost two). Neither does the commit's second clean of the racy files.
+    let (encrypt, decrypt) = (count("encrypt"), count("decrypt"));
+    let (ok, err) = add(&["."], "16");
+    assert!(ok, "{err}");
+    r.git(&r.dir, &["commit", "-qm", "more"], &[]);
+    assert_eq!(
+        (count("encrypt") - encrypt, count("decrypt") - decrypt),
+        (FILES as u64 - 1, 2),
+        "one wrap per new file, one unwrap per changed file"
+    );
+    assert_eq!(r.git(&r.dir, &["status", "--porcelain"], &[]).stdout, b"");
+    let committed = r
+        .git(&r.dir, &["show", "HEAD:secrets/n05.yaml"], &[])
+        .stdout;
+    let committed = String::from_utf8(committed).unwrap();
+    assert!(committed.contains("VF1.") && !committed.contains("pw-105-secret"));
+    let changed = r
+        .git(&r.dir, &["show", "HEAD:secrets/f01.yaml"], &[])
+        .stdout;
+    let before = r
+        .git(&r.dir, &["show", "HEAD~1:secrets/f01.yaml"], &[])
+        .stdout;
+    let data_key = |blob: &[u8]| {
+        let text = String::from_utf8_lossy(blob).into_owned();
+        let keys: Vec<&str> = text
+            .lines()
+            .filter(|l| l.trim_start().starts_with("key:"))
+            .collect();
+        assert_eq!(keys.len(), 1, "{text}");
+        keys[0].to_owned()
+    };
+    assert_eq!(
+        data_key(&changed),
+        data_key(&before),
+        "the data key was kept"
+    );
+    assert_eq!(
+        String::from_utf8(r.git(&r.dir, &["show", "HEAD:notes.txt"], &[]).stdout).unwrap(),
+        "not protected\n"
+    );
+
+    // What was committed opens to the plaintext, as one at a time would give it.
+    std::fs::remove_dir_all(r.dir.join("secrets")).unwrap();
+    r.git(&r.dir, &["checkout", "--", "."], &[]);
+    for n in 0..FILES {
+        let text = std::fs::read_to_string(r.dir.join(new_file(n))).unwrap();
+        assert_eq!(text, plain(100 + n));
+    }
+    assert_eq!(
+        std::fs::read_to_string(r.dir.join("secrets/f01.yaml")).unwrap(),
+        plain(201)
+    );
+    assert!(
+        !r.dir.join(".git/vaultfile").read_dir().unwrap().any(|e| {
+            let name = e.unwrap().file_name();
+            name.to_string_lossy().starts_with("add-")
+        }),
+        "no list or blob file is left behind"
+    );
+
+    // A file that cannot be encrypted: each is named, the same error one at a time, and
+    // nothing is staged.
+    std::fs::write(r.dir.join("secrets/bad1.yaml"), "a: [unclosed\n").unwrap();
+    std::fs::write(r.dir.join("secrets/bad2.yaml"), "b: {unclosed\n").unwrap();
+    std::fs::write(r.dir.join("secrets/good.yaml"), plain(300)).unwrap();
+    let (ok, err) = add(&["."], "16");
+    assert!(!ok);
+    assert!(
+        err.contains("secrets/bad1.yaml") && err.contains("secrets/bad2.yaml"),
+        "{err}"
+    );
+    assert!(err.contains("2 files cannot be encrypted"), "{err}");
+    assert_eq!(staged(), "");
+    let (ok, alone) = add(&["."], "1");
+    assert!(!ok);
+    assert_eq!(err, alone);
+    assert_eq!(staged(), "");
+}

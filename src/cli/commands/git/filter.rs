@@ -64,7 +64,7 @@ struct Known {
 type Opened = Result<(Smudged, Option<vaultfile::metadata::Metadata>), DecryptError>;
 
 /// The state shared by every file one git command sends.
-struct GitFilter<'a> {
+pub(super) struct GitFilter<'a> {
     ui: &'a Ui,
     repo: Option<Repo>,
     blobs: Option<BlobReader>,
@@ -91,13 +91,15 @@ struct GitFilter<'a> {
     reserve: Option<vaultfile::engine::KeyReserve>,
     /// The repository's object format, read at the first clean (`None` inside: unknown).
     object_format: Option<Option<ObjectFormat>>,
+    /// Blobs `vaultfile git add` made ahead of this `git add`, by path.
+    prepared: vaultfile::git::smudged::Prepared,
     locked: usize,
     /// Decided at the first locked file: see [`GitFilter::writes_work_tree`].
     writes_work_tree: Option<bool>,
 }
 
 impl<'a> GitFilter<'a> {
-    fn new(ui: &'a Ui) -> Result<Self, CliError> {
+    pub(super) fn new(ui: &'a Ui) -> Result<Self, CliError> {
         let found = identities::collect(&[], ui)?;
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         Ok(GitFilter {
@@ -126,6 +128,7 @@ impl<'a> GitFilter<'a> {
             rules: Rules::default(),
             reserve: Some(vaultfile::engine::KeyReserve::new()),
             object_format: None,
+            prepared: super::add::prepared_by_parent(),
             locked: 0,
             writes_work_tree: None,
         })
@@ -149,10 +152,15 @@ impl<'a> GitFilter<'a> {
             None if known.has_head => format!("HEAD:{path}"),
             None => return None,
         };
+        self.read_blob(&spec)
+    }
+
+    /// The blob `spec` names (an id, or `REV:PATH`), read through one `git cat-file`.
+    fn read_blob(&mut self, spec: &str) -> Option<Vec<u8>> {
         if self.blobs.is_none() {
-            self.blobs = BlobReader::start(repo).ok();
+            self.blobs = BlobReader::start(self.repo.as_ref()?).ok();
         }
-        match self.blobs.as_mut()?.read(&spec) {
+        match self.blobs.as_mut()?.read(spec) {
             Ok(found) => found,
             Err(_) => {
                 self.blobs = None;
@@ -182,6 +190,14 @@ impl<'a> GitFilter<'a> {
     }
 
     fn clean_file(&mut self, path: &str, content: Vec<u8>) -> Result<Vec<u8>, CliError> {
+        // Cleaned a moment ago by `vaultfile git add`, several files at a time: the blob
+        // it made, if the content is still what it cleaned.
+        if let Some(oid) = self.prepared.get(path).map(str::to_owned)
+            && self.smudged().is_some_and(|s| s.gave(&oid, &content))
+            && let Some(blob) = self.read_blob(&oid)
+        {
+            return Ok(blob);
+        }
         let baseline = self.baseline(path);
         // Unchanged plaintext of a blob this clone's filter decrypted (a checkout's
         // "racily clean" files, which git cleans again): the blob itself, without its data
@@ -227,6 +243,79 @@ impl<'a> GitFilter<'a> {
             record.note_fingerprint(&blob_id(format, &out), fingerprint);
         }
         Ok(out)
+    }
+
+    /// Cleans `files` (git's paths, with their content in the work tree) `jobs` at a
+    /// time, each as [`GitFilter::clean_file`] would one after another (same baseline,
+    /// rule, output and errors), and records the blob each plaintext becomes. The work of
+    /// `vaultfile git add`, before it runs git.
+    pub(super) fn clean_ahead(
+        &mut self,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> Result<Vec<Result<Vec<u8>, CliError>>, CliError> {
+        use std::sync::Mutex;
+        /// One file, with what only this thread can look up (git's blobs, the rules'
+        /// cache) looked up; the content and the rule are taken by the worker.
+        struct Ahead {
+            path: String,
+            content: Mutex<Option<Vec<u8>>>,
+            baseline: Option<Vec<u8>>,
+            rule: Mutex<Option<Result<RuleFor, RuleUnavailable>>>,
+        }
+        let now = crate::cli::clock::now()?;
+        let mut fingerprints = Vec::with_capacity(files.len());
+        let mut ahead = Vec::with_capacity(files.len());
+        for (path, content) in files {
+            let baseline = self.baseline(&path);
+            let file = self.in_work_tree(&path);
+            let rule = rule_for_file(&mut self.rules, &file);
+            fingerprints.push(
+                self.smudged()
+                    .and_then(|s| s.plaintext_fingerprint(&content)),
+            );
+            ahead.push(Ahead {
+                path,
+                content: Mutex::new(Some(content)),
+                baseline,
+                rule: Mutex::new(Some(rule)),
+            });
+        }
+        let identities = Arc::clone(&self.identities);
+        fn take<T>(m: &Mutex<Option<T>>) -> Option<T> {
+            m.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take()
+        }
+        let outs = pool::map_ordered(self.jobs, &ahead, |a| {
+            let content = take(&a.content).unwrap_or_default();
+            let mut found = take(&a.rule);
+            // clean asks for the rule at most once.
+            let mut rule = || {
+                found
+                    .take()
+                    .unwrap_or_else(|| Err(RuleUnavailable::new("the rule was asked for twice")))
+            };
+            convert::clean_with(
+                &a.path,
+                content,
+                a.baseline.as_deref(),
+                &identities,
+                &mut rule,
+                now,
+                None,
+            )
+            .map_err(|e| clean_error(&a.path, e))
+        });
+        if let Some(format) = self.object_format() {
+            for (fingerprint, out) in fingerprints.into_iter().zip(&outs) {
+                if let (Some(fingerprint), Ok(out)) = (fingerprint, out)
+                    && let Some(record) = self.smudged()
+                {
+                    record.note_fingerprint(&blob_id(format, out), fingerprint);
+                }
+            }
+        }
+        Ok(outs)
     }
 
     /// The repository's object format, asked once.
@@ -298,7 +387,7 @@ impl<'a> GitFilter<'a> {
         }
     }
 
-    fn finish(&mut self) {
+    pub(super) fn finish(&mut self) {
         if let Some(Some(record)) = self.smudged.as_mut() {
             record.save();
         }

@@ -1,6 +1,7 @@
 //! `vaultfile git …`: set a repository up, and the programs git runs as filter, diff and
 //! merge drivers.
 
+mod add;
 mod check;
 mod filter;
 mod init;
@@ -23,7 +24,8 @@ use crate::cli::ui::Ui;
   vaultfile git init '*.enc.yaml' 'secrets/**'   # protect these paths in this repository
   vaultfile git init --global                    # filters for every clone (as git lfs install)
   vaultfile git status                           # protected files, locked or not
-  vaultfile git check --staged                   # is anything protected staged in plaintext?")]
+  vaultfile git check --staged                   # is anything protected staged in plaintext?
+  vaultfile git add .                            # git add, many files encrypted at once")]
 pub struct GitArgs {
     #[command(subcommand)]
     command: GitCommand,
@@ -35,6 +37,7 @@ enum GitCommand {
     Deinit(init::DeinitArgs),
     Status(check::StatusArgs),
     Check(check::CheckArgs),
+    Add(add::AddArgs),
     FilterProcess(filter::FilterProcessArgs),
     Clean(filter::CleanArgs),
     Smudge(filter::SmudgeArgs),
@@ -48,6 +51,7 @@ pub fn run(args: GitArgs, ui: &Ui) -> crate::cli::CmdResult {
         GitCommand::Deinit(a) => init::run_deinit(a, ui),
         GitCommand::Status(a) => check::run_status(a, ui),
         GitCommand::Check(a) => check::run_check(a, ui),
+        GitCommand::Add(a) => add::run(a, ui),
         GitCommand::FilterProcess(a) => filter::run_process(a, ui),
         GitCommand::Clean(a) => filter::run_clean(a, ui),
         GitCommand::Smudge(a) => filter::run_smudge(a, ui),

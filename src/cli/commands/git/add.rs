@@ -1,0 +1,224 @@
+//! `vaultfile git add`: `git add`, with the protected files encrypted several at a time
+//! first.
+//!
+//! git hands its clean filter one file at a time and waits for each answer: the filter
+//! protocol's `delay` capability is for smudge only (gitattributes(5)). A file whose only
+//! recipient is a key service needs one round trip to wrap its new data key, so `git add`
+//! of 2,000 such files at 50 ms a request waits 100 s, one request after another. This
+//! command encrypts the files `git add` would clean, `--jobs` at a time (the requests
+//! overlap, and every core encrypts), writes their blobs into the repository, and then runs
+//! `git add` itself: the filter finds each file's blob made ahead, checks by the clone's
+//! keyed hash (`vaultfile::git::smudged`) that the file is unchanged since, and answers at
+//! once. Requests are made for exactly the files git cleans: the list comes from git.
+
+use std::path::{Path, PathBuf};
+
+use vaultfile::git::repo::{Repo, blob_id};
+use vaultfile::git::smudged::Prepared;
+
+use super::filter::GitFilter;
+use crate::cli::error::{CliError, ExitKind};
+use crate::cli::ui::Ui;
+
+/// Tells the filter that git runs where `vaultfile git add` left its blobs made ahead.
+const PREPARED_VAR: &str = "VAULTFILE_GIT_ADD_PREPARED";
+
+/// Files read and encrypted per round: bounds the plaintext and ciphertext held at once.
+const BATCH: usize = 512;
+
+/// Stage files as `git add` does, encrypting protected files several at a time
+///
+/// git gives its clean filter one file at a time and waits for each: when files are
+/// encrypted to a key service (AWS KMS, Vault…), every new file's data key costs one round
+/// trip, one after another. This encrypts the protected files that `git add PATHSPEC…`
+/// would stage, `--jobs` at a time (VAULTFILE_JOBS, 16 by default), then runs `git add`,
+/// whose filter uses what was encrypted. What is staged is what `git add` stages; if a
+/// file cannot be encrypted, nothing is staged.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  vaultfile git add .                      # everything under the current directory
+  vaultfile git add secrets/ && git commit -m 'new secrets'")]
+pub struct AddArgs {
+    /// What to stage, as `git add` takes it (files, directories, globs)
+    #[arg(value_name = "PATHSPEC", required = true)]
+    pathspec: Vec<String>,
+}
+
+pub fn run(args: AddArgs, ui: &Ui) -> crate::cli::CmdResult {
+    let repo = super::current_repo()?;
+    let Some(top) = repo.work_tree.clone() else {
+        return Err(CliError::new(
+            ExitKind::State,
+            format!(
+                "{} is a bare repository: it has no files to add",
+                repo.git_dir.display()
+            ),
+        ));
+    };
+    let dir = repo.common_dir.join("vaultfile");
+    std::fs::create_dir_all(&dir).map_err(|e| CliError::io("create", &dir, e))?;
+    let list = Removed(dir.join(format!("add-{}.prepared", std::process::id())));
+    let paths = to_clean(&repo, &args.pathspec)?;
+    if !paths.is_empty() {
+        let prepared = clean_ahead(&repo, &top, &paths, ui)?;
+        prepared
+            .write(&list.0)
+            .map_err(|e| CliError::io("write", &list.0, e))?;
+    }
+    let status = std::process::Command::new("git")
+        .arg("add")
+        .arg("--")
+        .args(&args.pathspec)
+        .env(PREPARED_VAR, &list.0)
+        .status()
+        .map_err(|e| {
+            CliError::new(ExitKind::Other, format!("cannot run git: {e}"))
+                .hint("install git (https://git-scm.com) and make sure it is on PATH")
+        })?;
+    drop(list);
+    if !status.success() {
+        // git said what went wrong; its exit code is the answer.
+        std::process::exit(crate::cli::child::exit_code(status));
+    }
+    Ok(())
+}
+
+/// The blobs made ahead of `git add` by this command, as the filter that git runs finds
+/// them (none when git was not started by `vaultfile git add`).
+pub(super) fn prepared_by_parent() -> Prepared {
+    std::env::var_os(PREPARED_VAR)
+        .map(|f| Prepared::read(Path::new(&f)))
+        .unwrap_or_default()
+}
+
+/// The protected files `git add PATHSPEC…` cleans: changed tracked files and untracked
+/// files git does not ignore, under the pathspecs, whose attributes give them vaultfile's
+/// filter. Paths are relative to the top of the work tree, as git gives them to the filter.
+fn to_clean(repo: &Repo, pathspec: &[String]) -> Result<Vec<String>, CliError> {
+    let mut args = vec![
+        "ls-files",
+        "-z",
+        "--full-name",
+        "--modified",
+        "--others",
+        "--exclude-standard",
+        "--",
+    ];
+    args.extend(pathspec.iter().map(String::as_str));
+    let out = repo.run(&args).map_err(super::git_error)?;
+    let listed: std::collections::BTreeSet<String> = out
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect();
+    let listed: Vec<String> = listed.into_iter().collect();
+    Ok(repo
+        .filtered(&listed)
+        .map_err(super::git_error)?
+        .into_iter()
+        .collect())
+}
+
+/// Encrypts `paths` as the filter would, several at a time, writes their blobs into the
+/// repository and returns which blob is whose. Any file that cannot be encrypted stops
+/// everything, with each such file's error shown.
+fn clean_ahead(repo: &Repo, top: &Path, paths: &[String], ui: &Ui) -> Result<Prepared, CliError> {
+    let format = repo.object_format().map_err(super::git_error)?;
+    let mut filter = GitFilter::new(ui)?;
+    let mut prepared = Prepared::default();
+    let mut failed: Vec<CliError> = Vec::new();
+    for batch in paths.chunks(BATCH) {
+        // Regular files only: git does not filter symbolic links, and a deleted file is
+        // staged as removed.
+        let files: Vec<(String, Vec<u8>)> = batch
+            .iter()
+            .filter_map(|p| {
+                let file = top.join(p);
+                let meta = std::fs::symlink_metadata(&file).ok()?;
+                let content = meta.is_file().then(|| std::fs::read(&file).ok())??;
+                Some((p.clone(), content))
+            })
+            .collect();
+        let names: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
+        let mut blobs = Vec::new();
+        for (path, out) in names.into_iter().zip(filter.clean_ahead(files)?) {
+            match out {
+                Ok(blob) => blobs.push((path, blob)),
+                Err(e) => failed.push(e),
+            }
+        }
+        if failed.is_empty() {
+            for (path, oid) in write_blobs(repo, format, &blobs)? {
+                prepared.insert(&path, &oid);
+            }
+        }
+    }
+    filter.finish();
+    match failed.len() {
+        0 => Ok(prepared),
+        1 => Err(failed.remove(0)),
+        n => {
+            let kind = failed[0].kind;
+            for e in &failed {
+                ui.error(e);
+            }
+            Err(CliError::new(
+                kind,
+                format!("{n} files cannot be encrypted for the repository (above)"),
+            )
+            .hint("git stored nothing: fix them, then run this again"))
+        }
+    }
+}
+
+/// Writes `blobs` into the repository's objects, through one `git hash-object`, and
+/// returns each path with its blob's id. A blob whose id is not the one computed here is
+/// left out (the filter then cleans that file as usual).
+fn write_blobs(
+    repo: &Repo,
+    format: vaultfile::git::repo::ObjectFormat,
+    blobs: &[(String, Vec<u8>)],
+) -> Result<Vec<(String, String)>, CliError> {
+    if blobs.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Ciphertext only, in the repository's own directory, removed on the way out.
+    let dir = Removed(
+        repo.common_dir
+            .join(format!("vaultfile/add-{}.blobs", std::process::id())),
+    );
+    std::fs::create_dir_all(&dir.0).map_err(|e| CliError::io("create", &dir.0, e))?;
+    let mut input = String::new();
+    for (i, (_, blob)) in blobs.iter().enumerate() {
+        let file = dir.0.join(i.to_string());
+        std::fs::write(&file, blob).map_err(|e| CliError::io("write", &file, e))?;
+        input.push_str(&file.to_string_lossy());
+        input.push('\n');
+    }
+    let out = repo
+        .run_with_input(
+            &["hash-object", "-w", "--no-filters", "--stdin-paths"],
+            input.as_bytes(),
+        )
+        .map_err(super::git_error)?;
+    let text = String::from_utf8_lossy(&out);
+    Ok(blobs
+        .iter()
+        .zip(text.lines())
+        .filter(|((_, blob), oid)| blob_id(format, blob) == *oid)
+        .map(|((path, _), oid)| (path.clone(), oid.to_owned()))
+        .collect())
+}
+
+/// A file or directory of this command's, removed when dropped, whatever happened.
+struct Removed(PathBuf);
+
+impl Drop for Removed {
+    fn drop(&mut self) {
+        if self.0.is_dir() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        } else {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+}
