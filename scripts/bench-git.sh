@@ -2,7 +2,8 @@
 # Whole-process git benchmark: a repository of 2,000 small YAML files
 # (gen_corpus.py OUT 2000 24), side by side in one run for plain git, git-crypt and
 # vaultfile (with an X25519 key, and with a post-quantum one): `git add` + `git commit`, a full checkout (`rm -rf secrets` then
-# `git checkout -- .`), and `git status` afterwards.
+# `git checkout -- .`), and `git status` afterwards; add + commit also with `vaultfile git add`
+# (X25519), which encrypts the files on every core before git runs.
 # Usage: ./scripts/bench-git.sh [RUNS]     Results: bench-out/git/results.md (and stdout)
 # BENCH_ROOT=DIR puts the repositories there instead (e.g. /dev/shm/bench-git, a tmpfs:
 # see BENCHMARKS.md for why the disk's figures can mislead); BENCH_VF=/path/to/vaultfile
@@ -83,6 +84,13 @@ done
 # hyperfine pairs each --prepare with the command in the same position.
 args=()
 for i in 0 1 2 3; do args+=("${add_prep[@]:$((2*i)):2}" -n "${TOOLS[$i]}" "${add_cmds[$i]}"); done
+# vaultfile git add, checked once, then timed beside the others.
+d=$ROOT/repo-vaultfile-add
+setup_vaultfile "$d" && (cd "$d" && "$VF" -q git add . && git commit -qm corpus)
+git -C "$d" show HEAD:secrets/00000.yaml | grep -q 'VF1\.' && rm -rf "$d/secrets" && git -C "$d" checkout -- . &&
+  cmp -s "$d/secrets/00000.yaml" "$ROOT/corpus/secrets/00000.yaml" && [ -z "$(git -C "$d" status --porcelain)" ] ||
+  { echo "vaultfile git add did not store what it should" >&2; exit 1; }
+args+=(--prepare "setup_vaultfile $d" -n "vaultfile git add" "cd $d && $VF -q git add . && git commit -qm corpus")
 hyperfine --shell bash --runs "$RUNS" --export-json "$ROOT/add.json" "${args[@]}" >/dev/null
 # The commits exist now (the last add run left each repository committed).
 hyperfine --shell bash --runs "$RUNS" --warmup 1 --export-json "$ROOT/checkout.json" \
@@ -103,4 +111,7 @@ for step, f in (("add + commit", "add"), ("checkout (rm -rf, checkout -- .)", "c
     g, c, v, q = r["git"], r["git-crypt"], r["vaultfile"], r["vaultfile-pq"]
     per_file = (q - v) / int(files) * 1000
     print(f"| {step} | {g:.2f} s | {c:.2f} s | {v:.2f} s | {q:.2f} s | {v/g:.1f}x | {c/v:.0f}x | {per_file:+.2f} ms |")
+    if "vaultfile git add" in r:
+        a = r["vaultfile git add"]
+        print(f"| add + commit with `vaultfile git add` (X25519) | {g:.2f} s | - | {a:.2f} s | - | {a/g:.1f}x | {c/a:.0f}x | - |")
 PY

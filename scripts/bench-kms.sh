@@ -3,7 +3,8 @@
 # YAML files whose only recipient is an AWS KMS key (moto), then N whose only recipient is a
 # Vault transit key (OpenBao dev server). Each server sits behind scripts/latency_proxy.py,
 # which adds DELAY_MS to every HTTP request and counts them. Timed with hyperfine (medians):
-#   add + commit in a fresh `vaultfile git init` repository; a full checkout (rm -rf, checkout
+#   add + commit in a fresh `vaultfile git init` repository (with `git add`, and with
+#   `vaultfile git add`, which encrypts the files several at a time); a full checkout (rm -rf, checkout
 #   -- .); `vaultfile exec-env` over the N files; and SOPS decrypting copies of the same files
 #   (made by `sops encrypt` to the same key) one process per file.
 # Each vaultfile step runs as it is and "one at a time" (VAULTFILE_JOBS=1).
@@ -172,6 +173,17 @@ for SERVICE in kms vault; do
   blob=$(git -C "$repo" show "HEAD:secrets/$(basename "$LAST")")
   grep -q 'VF1\.' <<<"$blob" && grep -qF "recipient: \"$R\"" <<<"$blob" && ! grep -qF "$CHECK_VALUE" <<<"$blob" ||
     fail "the committed blob is not ciphertext for $R"
+  # vaultfile git add: the same blobs' plaintext, one request per file.
+  vfrepo=$ROOT/$SERVICE/vfrepo
+  setup_repo "$vfrepo" "$R" 2>>"$ROOT/log/check.log"
+  stats "$SERVICE-check-vfadd" "$PORT" bash -c "cd '$vfrepo' && '$VF' -q git add . && git commit -qm corpus" 2>>"$ROOT/log/check.log" ||
+    fail "vaultfile git add failed (see $ROOT/log/check.log)"
+  vblob=$(git -C "$vfrepo" show "HEAD:secrets/$(basename "$LAST")")
+  grep -q 'VF1\.' <<<"$vblob" && grep -qF "recipient: \"$R\"" <<<"$vblob" && ! grep -qF "$CHECK_VALUE" <<<"$vblob" ||
+    fail "the blob vaultfile git add committed is not ciphertext for $R"
+  [ "$(requests "$SERVICE-check-vfadd")" -eq "$N" ] || fail "vaultfile git add made $(requests "$SERVICE-check-vfadd") requests for $N files"
+  (cd "$vfrepo" && rm -rf secrets && git checkout -- . 2>>"$ROOT/log/check.log") && diff -rq "$CORPUS/secrets" "$vfrepo/secrets" >/dev/null ||
+    fail "what vaultfile git add committed does not check out as the plaintext"
   stats "$SERVICE-check-checkout" "$PORT" bash -c "cd '$repo' && rm -rf secrets && git checkout -- ." 2>>"$ROOT/log/check.log"
   diff -rq "$CORPUS/secrets" "$repo/secrets" >/dev/null || fail "checkout does not give the plaintext back"
   # Each file has its own data key: opening N files takes at least N requests.
@@ -199,6 +211,9 @@ for SERVICE in kms vault; do
   add="cd $repo && git add -A && git commit -qm corpus"
   measure "$SERVICE-add" "$PORT" --prepare "setup_repo $repo '$R'" -n vaultfile "$add"
   measure "$SERVICE-add-jobs1" "$PORT" --prepare "setup_repo $repo '$R'" -n "vaultfile, VAULTFILE_JOBS=1" "$JOBS1$add"
+  vfadd="cd $vfrepo && $VF -q git add . && git commit -qm corpus"
+  measure "$SERVICE-vfadd" "$PORT" --prepare "setup_repo $vfrepo '$R'" -n "vaultfile git add" "$vfadd"
+  measure "$SERVICE-vfadd-jobs1" "$PORT" --prepare "setup_repo $vfrepo '$R'" -n "vaultfile git add, VAULTFILE_JOBS=1" "$JOBS1$vfadd"
   checkout="cd $repo && rm -rf secrets && git checkout -- ."
   measure "$SERVICE-checkout" "$PORT" -n vaultfile "$checkout"
   measure "$SERVICE-checkout-jobs1" "$PORT" -n "vaultfile, VAULTFILE_JOBS=1" "$JOBS1$checkout"
@@ -223,7 +238,7 @@ def per_file(name, minus=0):
 def secs(t):
     return f"{t:.2f} s"
 services = {"kms": "AWS KMS (moto)", "vault": "Vault transit (OpenBao)"}
-steps = [("add", "add + commit"), ("checkout", "checkout (rm -rf, checkout -- .)"), ("exec-env", "exec-env over the N files")]
+steps = [("add", "git add + commit"), ("vfadd", "vaultfile git add + commit"), ("checkout", "checkout (rm -rf, checkout -- .)"), ("exec-env", "exec-env over the N files")]
 
 print(f"{n} YAML files of 24 values (gen_corpus.py OUT {n} 24), one key-service recipient each; "
       f"+{delay} ms per HTTP request (latency_proxy.py); medians of {runs} run{'s' if runs != 1 else ''}. "
@@ -235,10 +250,10 @@ for s, label in services.items():
     sops = median(f"{s}-sops")
     for step, step_label in steps:
         a, b = median(f"{s}-{step}"), median(f"{s}-{step}-jobs1")
-        minus = setup * runs if step == "add" else 0
+        minus = setup * runs if step in ("add", "vfadd") else 0
         ra, rb = per_file(f"{s}-{step}", minus=minus), per_file(f"{s}-{step}-jobs1", minus=minus)
         req = f"{ra:.2f}" if abs(ra - rb) < 0.005 else f"{ra:.2f} / {rb:.2f}"
-        sops_cell = f"{secs(sops)} ({per_file(f'{s}-sops'):.2f}); {sops / a:.1f}x vaultfile" if step != "add" else "-"
+        sops_cell = f"{secs(sops)} ({per_file(f'{s}-sops'):.2f}); {sops / a:.1f}x vaultfile" if step not in ("add", "vfadd") else "-"
         print(f"| {label} | {step_label} | {n} | {secs(a)} | {secs(b)} | {b / a:.2f}x | {req} | {sops_cell} |")
 print(f"\nThe SOPS column is one measurement (`sops decrypt` of each file in turn) set against both "
       f"decrypting steps. Two figures for requests per file: the default run's, then VAULTFILE_JOBS=1's. "
@@ -250,7 +265,8 @@ print("| key service | step | variant | requests | connections | most requests a
 print("|---|---|---|---|---|---|")
 for s, label in services.items():
     rows = [("setup (vaultfile git init; once)", "", f"{s}-setup", 1),
-            ("add + commit (check run, once)", "", f"{s}-check-add", 1),
+            ("git add + commit (check run, once)", "", f"{s}-check-add", 1),
+            ("vaultfile git add + commit (check run, once)", "", f"{s}-check-vfadd", 1),
             ("checkout (check run, once)", "", f"{s}-check-checkout", 1),
             ("git status after checkout (once)", "", f"{s}-check-status", 1),
             ("exec-env (check run, once)", "", f"{s}-check-exec-env", 1)]
