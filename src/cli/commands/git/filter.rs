@@ -57,8 +57,16 @@ const LOCKED_NAMED: usize = 5;
 /// What the repository held when the first file was cleaned: the baselines to look for.
 struct Known {
     index: HashMap<String, String>,
+    /// The index's paths in order, with their blob ids: git cleans in this order.
+    sorted: Vec<(String, String)>,
     has_head: bool,
 }
+
+/// Index blobs read ahead with the one asked for (see [`GitFilter::baseline`]).
+const READ_AHEAD: usize = 32;
+/// A batch whose blobs average more than this is not followed by a read-ahead: large
+/// blobs gain nothing from saved round trips and would only sit in memory.
+const READ_AHEAD_BLOB: usize = 64 << 10;
 
 /// A smudge's outcome, as the workers give it back.
 type Opened = Result<(Smudged, Option<vaultfile::metadata::Metadata>), DecryptError>;
@@ -70,6 +78,10 @@ pub(super) struct GitFilter<'a> {
     blobs: Option<BlobReader>,
     /// The index's blob ids and whether HEAD exists, read at the first clean.
     known: Option<Known>,
+    /// Index blobs read ahead, by id, until git asks for them.
+    ahead: HashMap<String, Option<Vec<u8>>>,
+    /// Whether the last read-ahead's blobs were small enough to read ahead again.
+    read_ahead: bool,
     identities: Arc<Vec<Box<dyn Identity>>>,
     /// How many files are smudged at once (`VAULTFILE_JOBS`); 1: no delayed smudges.
     jobs: usize,
@@ -107,6 +119,8 @@ impl<'a> GitFilter<'a> {
             repo: Repo::discover(&cwd).ok(),
             blobs: None,
             known: None,
+            ahead: HashMap::new(),
+            read_ahead: true,
             // One filter process sees the same file more than once: unwrap each key once.
             // One cache per identity keeps the lookup order (local keys before network
             // services): the engine tries identities in order.
@@ -143,16 +157,53 @@ impl<'a> GitFilter<'a> {
     /// nothing to find (BENCHMARKS.md, git benchmark).
     fn baseline(&mut self, path: &str) -> Option<Vec<u8>> {
         let repo = self.repo.as_ref()?;
-        let known = self.known.get_or_insert_with(|| Known {
-            index: repo.index_blobs().unwrap_or_default(),
-            has_head: repo.has_head(),
+        let known = self.known.get_or_insert_with(|| {
+            let index = repo.index_blobs().unwrap_or_default();
+            let mut sorted: Vec<(String, String)> =
+                index.iter().map(|(p, o)| (p.clone(), o.clone())).collect();
+            sorted.sort_unstable();
+            Known {
+                index,
+                sorted,
+                has_head: repo.has_head(),
+            }
         });
         let spec = match known.index.get(path) {
             Some(oid) => oid.clone(),
             None if known.has_head => format!("HEAD:{path}"),
             None => return None,
         };
-        self.read_blob(&spec)
+        if let Some(found) = self.ahead.remove(&spec) {
+            return found;
+        }
+        if !known.index.contains_key(path) || !self.read_ahead {
+            return self.read_blob(&spec);
+        }
+        // git cleans files in index order (`git add` of changed files, and `git status` or
+        // `git commit` cleaning "racily clean" ones again): this blob and the next ones in
+        // one round trip to cat-file.
+        let at = known.sorted.partition_point(|(p, _)| p.as_str() <= path);
+        let next = known.sorted[at..].iter().take(READ_AHEAD - 1);
+        let specs: Vec<&str> = std::iter::once(spec.as_str())
+            .chain(next.map(|(_, oid)| oid.as_str()))
+            .collect();
+        if self.blobs.is_none() {
+            self.blobs = BlobReader::start(self.repo.as_ref()?).ok();
+        }
+        let Ok(read) = self.blobs.as_mut()?.read_many(&specs) else {
+            self.blobs = None;
+            return None;
+        };
+        let bytes: usize = read.iter().flatten().map(Vec::len).sum();
+        self.read_ahead = bytes <= READ_AHEAD_BLOB * read.len();
+        let mut read = read.into_iter();
+        let found = read.next().flatten();
+        self.ahead = specs[1..]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .zip(read)
+            .collect();
+        found
     }
 
     /// The blob `spec` names (an id, or `REV:PATH`), read through one `git cat-file`.
