@@ -169,61 +169,88 @@ impl Smudged {
 /// content was cleaned into, which the filter gives back when git cleans that path with the
 /// same content ([`Smudged::gave`] checks the content, by the record's keyed hash).
 ///
-/// One list per `vaultfile git add`, in a file of its own that it removes when git is done;
-/// the filter learns the file's name from the command's environment. Lines are
-/// `OID SP PATH`; a path with a line break is not listed (that file is cleaned as usual).
+/// One list per `vaultfile git add`, in a file of its own (`….prepared`) with the blobs in
+/// a directory beside it (`….blobs/N`), both removed when git is done; the filter learns
+/// the list's name from the command's environment. Lines are `OID SP N SP PATH`; a path
+/// with a line break is not listed (that file is cleaned as usual). The blobs are
+/// ciphertext, and the filter checks each one's id before it hands it to git.
 #[derive(Debug, Default)]
-pub struct Prepared(HashMap<String, String>);
+pub struct Prepared {
+    dir: PathBuf,
+    blobs: HashMap<String, (String, usize)>,
+}
 
 impl Prepared {
-    /// Adds `path`'s blob `oid`.
-    pub fn insert(&mut self, path: &str, oid: &str) {
-        if !path.contains(['\n', '\r']) {
-            self.0.insert(path.to_owned(), oid.to_owned());
+    /// An empty list whose blobs go in the directory beside `list`.
+    pub fn new(list: &Path) -> Prepared {
+        Prepared {
+            dir: list.with_extension("blobs"),
+            blobs: HashMap::new(),
         }
     }
 
-    /// The blob made ahead for `path`.
-    pub fn get(&self, path: &str) -> Option<&str> {
-        self.0.get(path).map(String::as_str)
+    /// The directory the blobs are written in.
+    pub fn blob_dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes `path`'s blob, whose id is `oid`, into the blob directory.
+    pub fn add(&mut self, path: &str, oid: &str, blob: &[u8]) -> std::io::Result<()> {
+        if path.contains(['\n', '\r']) {
+            return Ok(());
+        }
+        let n = self.blobs.len();
+        std::fs::write(self.dir.join(n.to_string()), blob)?;
+        self.blobs.insert(path.to_owned(), (oid.to_owned(), n));
+        Ok(())
+    }
+
+    /// The id of the blob made ahead for `path`, and the file that holds it.
+    pub fn get(&self, path: &str) -> Option<(&str, PathBuf)> {
+        self.blobs
+            .get(path)
+            .map(|(oid, n)| (oid.as_str(), self.dir.join(n.to_string())))
     }
 
     /// How many paths have a blob.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.blobs.len()
     }
 
     /// Whether no path has a blob.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.blobs.is_empty()
     }
 
-    /// Writes the list to `file` (readable by the user only).
-    pub fn write(&self, file: &Path) -> std::io::Result<()> {
+    /// Writes the list to `list` (readable by the user only).
+    pub fn write(&self, list: &Path) -> std::io::Result<()> {
         let text: String = self
-            .0
+            .blobs
             .iter()
-            .map(|(path, oid)| format!("{oid} {path}\n"))
+            .map(|(path, (oid, n))| format!("{oid} {n} {path}\n"))
             .collect();
         let mut opts = std::fs::OpenOptions::new();
         opts.write(true).create(true).truncate(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-        opts.open(file)?.write_all(text.as_bytes())
+        opts.open(list)?.write_all(text.as_bytes())
     }
 
-    /// Reads the list in `file`; empty when it cannot be read (the files are then cleaned
+    /// Reads the list in `list`; empty when it cannot be read (the files are then cleaned
     /// as usual).
-    pub fn read(file: &Path) -> Prepared {
-        let mut list = Prepared::default();
-        if let Ok(text) = std::fs::read_to_string(file) {
+    pub fn read(list: &Path) -> Prepared {
+        let mut prepared = Prepared::new(list);
+        if let Ok(text) = std::fs::read_to_string(list) {
             for line in text.lines() {
-                if let Some((oid, path)) = line.split_once(' ') {
-                    list.insert(path, oid);
+                let mut fields = line.splitn(3, ' ');
+                if let (Some(oid), Some(Ok(n)), Some(path)) =
+                    (fields.next(), fields.next().map(str::parse), fields.next())
+                {
+                    prepared.blobs.insert(path.to_owned(), (oid.to_owned(), n));
                 }
             }
         }
-        list
+        prepared
     }
 }
 
@@ -282,15 +309,22 @@ mod tests {
     #[test]
     fn a_prepared_list_reads_back_and_skips_what_it_cannot_hold() {
         let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("list");
-        let mut list = Prepared::default();
-        list.insert("secrets/a b.yaml", "abc123");
-        list.insert("line\nbreak.yaml", "def456");
-        assert_eq!(list.len(), 1);
-        list.write(&file).unwrap();
-        let again = Prepared::read(&file);
-        assert_eq!(again.get("secrets/a b.yaml"), Some("abc123"));
-        assert_eq!(again.get("line\nbreak.yaml"), None);
+        let list = dir.path().join("add-1.prepared");
+        let mut prepared = Prepared::new(&list);
+        std::fs::create_dir(prepared.blob_dir()).unwrap();
+        prepared
+            .add("secrets/a b.yaml", "abc123", b"blob one")
+            .unwrap();
+        prepared
+            .add("line\nbreak.yaml", "def456", b"blob two")
+            .unwrap();
+        assert_eq!(prepared.len(), 1);
+        prepared.write(&list).unwrap();
+        let again = Prepared::read(&list);
+        let (oid, file) = again.get("secrets/a b.yaml").unwrap();
+        assert_eq!(oid, "abc123");
+        assert_eq!(std::fs::read(file).unwrap(), b"blob one");
+        assert!(again.get("line\nbreak.yaml").is_none());
         assert!(Prepared::read(&dir.path().join("missing")).is_empty());
     }
 

@@ -6,14 +6,15 @@
 //! recipient is a key service needs one round trip to wrap its new data key, so `git add`
 //! of 2,000 such files at 50 ms a request waits 100 s, one request after another. This
 //! command encrypts the files `git add` would clean, `--jobs` at a time (the requests
-//! overlap, and every core encrypts), writes their blobs into the repository, and then runs
-//! `git add` itself: the filter finds each file's blob made ahead, checks by the clone's
-//! keyed hash (`vaultfile::git::smudged`) that the file is unchanged since, and answers at
-//! once. Requests are made for exactly the files git cleans: the list comes from git.
+//! overlap, and every core encrypts), writes their blobs beside the repository's
+//! `.git/vaultfile` record, and then runs `git add` itself: the filter finds each file's
+//! blob made ahead, checks by the clone's keyed hash (`vaultfile::git::smudged`) that the
+//! file is unchanged since, and answers at once. Requests are made for exactly the files
+//! git cleans: the list comes from git.
 
 use std::path::{Path, PathBuf};
 
-use vaultfile::git::repo::{Repo, blob_id};
+use vaultfile::git::repo::{ObjectFormat, Repo, blob_id};
 use vaultfile::git::smudged::Prepared;
 
 use super::filter::GitFilter;
@@ -58,9 +59,13 @@ pub fn run(args: AddArgs, ui: &Ui) -> crate::cli::CmdResult {
     let dir = repo.common_dir.join("vaultfile");
     std::fs::create_dir_all(&dir).map_err(|e| CliError::io("create", &dir, e))?;
     let list = Removed(dir.join(format!("add-{}.prepared", std::process::id())));
+    let mut prepared = Prepared::new(&list.0);
+    // Ciphertext only, in the repository's own directory, removed on the way out.
+    let blobs = Removed(prepared.blob_dir().to_owned());
     let paths = to_clean(&repo, &args.pathspec)?;
     if !paths.is_empty() {
-        let prepared = clean_ahead(&repo, &top, &paths, ui)?;
+        std::fs::create_dir_all(&blobs.0).map_err(|e| CliError::io("create", &blobs.0, e))?;
+        clean_ahead(&repo, &top, &paths, &mut prepared, ui)?;
         prepared
             .write(&list.0)
             .map_err(|e| CliError::io("write", &list.0, e))?;
@@ -75,7 +80,7 @@ pub fn run(args: AddArgs, ui: &Ui) -> crate::cli::CmdResult {
             CliError::new(ExitKind::Other, format!("cannot run git: {e}"))
                 .hint("install git (https://git-scm.com) and make sure it is on PATH")
         })?;
-    drop(list);
+    drop((list, blobs));
     if !status.success() {
         // git said what went wrong; its exit code is the answer.
         std::process::exit(crate::cli::child::exit_code(status));
@@ -119,13 +124,18 @@ fn to_clean(repo: &Repo, pathspec: &[String]) -> Result<Vec<String>, CliError> {
         .collect())
 }
 
-/// Encrypts `paths` as the filter would, several at a time, writes their blobs into the
-/// repository and returns which blob is whose. Any file that cannot be encrypted stops
-/// everything, with each such file's error shown.
-fn clean_ahead(repo: &Repo, top: &Path, paths: &[String], ui: &Ui) -> Result<Prepared, CliError> {
-    let format = repo.object_format().map_err(super::git_error)?;
+/// Encrypts `paths` as the filter would, several at a time, and writes their blobs into
+/// `prepared`. Any file that cannot be encrypted stops everything, with each such file's
+/// error shown.
+fn clean_ahead(
+    repo: &Repo,
+    top: &Path,
+    paths: &[String],
+    prepared: &mut Prepared,
+    ui: &Ui,
+) -> Result<(), CliError> {
+    let format: ObjectFormat = repo.object_format().map_err(super::git_error)?;
     let mut filter = GitFilter::new(ui)?;
-    let mut prepared = Prepared::default();
     let mut failed: Vec<CliError> = Vec::new();
     for batch in paths.chunks(BATCH) {
         // Regular files only: git does not filter symbolic links, and a deleted file is
@@ -140,22 +150,22 @@ fn clean_ahead(repo: &Repo, top: &Path, paths: &[String], ui: &Ui) -> Result<Pre
             })
             .collect();
         let names: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
-        let mut blobs = Vec::new();
         for (path, out) in names.into_iter().zip(filter.clean_ahead(files)?) {
             match out {
-                Ok(blob) => blobs.push((path, blob)),
+                Ok(blob) if failed.is_empty() => {
+                    let dir = prepared.blob_dir().to_owned();
+                    prepared
+                        .add(&path, &blob_id(format, &blob), &blob)
+                        .map_err(|e| CliError::io("write", &dir, e))?;
+                }
+                Ok(_) => {}
                 Err(e) => failed.push(e),
-            }
-        }
-        if failed.is_empty() {
-            for (path, oid) in write_blobs(repo, format, &blobs)? {
-                prepared.insert(&path, &oid);
             }
         }
     }
     filter.finish();
     match failed.len() {
-        0 => Ok(prepared),
+        0 => Ok(()),
         1 => Err(failed.remove(0)),
         n => {
             let kind = failed[0].kind;
@@ -169,45 +179,6 @@ fn clean_ahead(repo: &Repo, top: &Path, paths: &[String], ui: &Ui) -> Result<Pre
             .hint("git stored nothing: fix them, then run this again"))
         }
     }
-}
-
-/// Writes `blobs` into the repository's objects, through one `git hash-object`, and
-/// returns each path with its blob's id. A blob whose id is not the one computed here is
-/// left out (the filter then cleans that file as usual).
-fn write_blobs(
-    repo: &Repo,
-    format: vaultfile::git::repo::ObjectFormat,
-    blobs: &[(String, Vec<u8>)],
-) -> Result<Vec<(String, String)>, CliError> {
-    if blobs.is_empty() {
-        return Ok(Vec::new());
-    }
-    // Ciphertext only, in the repository's own directory, removed on the way out.
-    let dir = Removed(
-        repo.common_dir
-            .join(format!("vaultfile/add-{}.blobs", std::process::id())),
-    );
-    std::fs::create_dir_all(&dir.0).map_err(|e| CliError::io("create", &dir.0, e))?;
-    let mut input = String::new();
-    for (i, (_, blob)) in blobs.iter().enumerate() {
-        let file = dir.0.join(i.to_string());
-        std::fs::write(&file, blob).map_err(|e| CliError::io("write", &file, e))?;
-        input.push_str(&file.to_string_lossy());
-        input.push('\n');
-    }
-    let out = repo
-        .run_with_input(
-            &["hash-object", "-w", "--no-filters", "--stdin-paths"],
-            input.as_bytes(),
-        )
-        .map_err(super::git_error)?;
-    let text = String::from_utf8_lossy(&out);
-    Ok(blobs
-        .iter()
-        .zip(text.lines())
-        .filter(|((_, blob), oid)| blob_id(format, blob) == *oid)
-        .map(|((path, _), oid)| (path.clone(), oid.to_owned()))
-        .collect())
 }
 
 /// A file or directory of this command's, removed when dropped, whatever happened.

@@ -243,9 +243,11 @@ impl<'a> GitFilter<'a> {
     fn clean_file(&mut self, path: &str, content: Vec<u8>) -> Result<Vec<u8>, CliError> {
         // Cleaned a moment ago by `vaultfile git add`, several files at a time: the blob
         // it made, if the content is still what it cleaned.
-        if let Some(oid) = self.prepared.get(path).map(str::to_owned)
+        if let Some((oid, file)) = self.prepared.get(path).map(|(o, f)| (o.to_owned(), f))
             && self.smudged().is_some_and(|s| s.gave(&oid, &content))
-            && let Some(blob) = self.read_blob(&oid)
+            && let Ok(blob) = std::fs::read(file)
+            && let Some(format) = self.object_format()
+            && blob_id(format, &blob) == oid
         {
             return Ok(blob);
         }
