@@ -555,6 +555,7 @@ set edit:completion:arg-completer[vaultfile] = {|@words|
             cand --prefer 'Try these identity sources first when decrypting, in this order: local, aws-kms, vault, gcp-kms, azure-kv (comma separated) [default: local keys first, then AWS KMS, Vault, GCP KMS, Azure Key Vault]'
             cand --kms-timeout 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]'
             cand --vault-allow 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR''s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed'
+            cand --renormalize 'Encrypt every tracked protected file under the pathspecs again, as `git add --renormalize` does (after a change of recipients in .vaultfile.yaml)'
             cand -q 'Print no warnings or progress on stderr'
             cand --quiet 'Print no warnings or progress on stderr'
             cand -h 'Print help (see more with ''--help'')'

@@ -518,6 +518,43 @@ fn vaultfile_git_add_wraps_many_keys_at_once_and_git_add_reuses_them() {
         "no list or blob file is left behind"
     );
 
+    // A recipient added to the rule: `--renormalize` opens every tracked file once (its
+    // data key is kept, and wrapped for the new key locally) and git's filter asks nothing.
+    let age_key = r.env.path("age.txt");
+    let out = r
+        .command(&vaultfile, &r.dir)
+        .args(["keygen", "--x25519", "-o"])
+        .arg(&age_key)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let age = std::fs::read_to_string(&age_key).unwrap();
+    let age = age
+        .split_whitespace()
+        .find(|w| w.starts_with("age1"))
+        .unwrap()
+        .to_owned();
+    std::fs::write(
+        r.dir.join(".vaultfile.yaml"),
+        format!(
+            "creation_rules:\n  - path_regex: ^secrets/\n    recipients: [\"{}\", \"{age}\"]\n",
+            recipient("app")
+        ),
+    )
+    .unwrap();
+    let (encrypt, decrypt) = (count("encrypt"), count("decrypt"));
+    let (ok, err) = add(&["--renormalize", "secrets"], "16");
+    assert!(ok, "{err}");
+    assert_eq!(
+        (count("encrypt") - encrypt, count("decrypt") - decrypt),
+        (0, 2 * FILES as u64)
+    );
+    let staged_now = staged();
+    assert_eq!(staged_now.lines().count(), 2 * FILES, "{staged_now}");
+    let blob = r.git(&r.dir, &["show", ":secrets/n03.yaml"], &[]).stdout;
+    assert!(String::from_utf8_lossy(&blob).contains(&age));
+    r.git(&r.dir, &["commit", "-qam", "age key added"], &[]);
+
     // A file that cannot be encrypted: each is named, the same error one at a time, and
     // nothing is staged.
     std::fs::write(r.dir.join("secrets/bad1.yaml"), "a: [unclosed\n").unwrap();

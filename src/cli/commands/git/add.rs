@@ -38,8 +38,14 @@ const BATCH: usize = 512;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   vaultfile git add .                      # everything under the current directory
-  vaultfile git add secrets/ && git commit -m 'new secrets'")]
+  vaultfile git add secrets/ && git commit -m 'new secrets'
+  vaultfile git add --renormalize .        # every tracked file to its rule's recipients")]
 pub struct AddArgs {
+    /// Encrypt every tracked protected file under the pathspecs again, as `git add
+    /// --renormalize` does (after a change of recipients in .vaultfile.yaml)
+    #[arg(long)]
+    renormalize: bool,
+
     /// What to stage, as `git add` takes it (files, directories, globs)
     #[arg(value_name = "PATHSPEC", required = true)]
     pathspec: Vec<String>,
@@ -62,7 +68,7 @@ pub fn run(args: AddArgs, ui: &Ui) -> crate::cli::CmdResult {
     let mut prepared = Prepared::new(&list.0);
     // Ciphertext only, in the repository's own directory, removed on the way out.
     let blobs = Removed(prepared.blob_dir().to_owned());
-    let paths = to_clean(&repo, &args.pathspec)?;
+    let paths = to_clean(&repo, &args.pathspec, args.renormalize)?;
     if !paths.is_empty() {
         std::fs::create_dir_all(&blobs.0).map_err(|e| CliError::io("create", &blobs.0, e))?;
         clean_ahead(&repo, &top, &paths, &mut prepared, ui)?;
@@ -72,6 +78,7 @@ pub fn run(args: AddArgs, ui: &Ui) -> crate::cli::CmdResult {
     }
     let status = std::process::Command::new("git")
         .arg("add")
+        .args(args.renormalize.then_some("--renormalize"))
         .arg("--")
         .args(&args.pathspec)
         .env(PREPARED_VAR, &list.0)
@@ -97,18 +104,15 @@ pub(super) fn prepared_by_parent() -> Prepared {
 }
 
 /// The protected files `git add PATHSPEC…` cleans: changed tracked files and untracked
-/// files git does not ignore, under the pathspecs, whose attributes give them vaultfile's
-/// filter. Paths are relative to the top of the work tree, as git gives them to the filter.
-fn to_clean(repo: &Repo, pathspec: &[String]) -> Result<Vec<String>, CliError> {
-    let mut args = vec![
-        "ls-files",
-        "-z",
-        "--full-name",
-        "--modified",
-        "--others",
-        "--exclude-standard",
-        "--",
-    ];
+/// files git does not ignore, under the pathspecs (with `--renormalize`, every tracked
+/// file), whose attributes give them vaultfile's filter. Paths are relative to the top of
+/// the work tree, as git gives them to the filter.
+fn to_clean(repo: &Repo, pathspec: &[String], renormalize: bool) -> Result<Vec<String>, CliError> {
+    let mut args = vec!["ls-files", "-z", "--full-name"];
+    if !renormalize {
+        args.extend(["--modified", "--others", "--exclude-standard"]);
+    }
+    args.push("--");
     args.extend(pathspec.iter().map(String::as_str));
     let out = repo.run(&args).map_err(super::git_error)?;
     let listed: std::collections::BTreeSet<String> = out
