@@ -80,41 +80,56 @@ pub struct Pool<I, O> {
     done: mpsc::Receiver<(String, O)>,
     pending: usize,
     workers: Vec<JoinHandle<()>>,
+    /// What a new worker needs: the queue, where results go, and the work.
+    queue: Arc<Mutex<mpsc::Receiver<(String, I)>>>,
+    finished: mpsc::Sender<(String, O)>,
+    work: Work<I, O>,
 }
 
 impl<I: Send + 'static, O: Send + 'static> Pool<I, O> {
     /// Starts `threads` workers running `work`.
     pub fn new(threads: usize, work: Work<I, O>) -> Self {
         let (jobs, queue) = mpsc::channel::<(String, I)>();
-        let queue = Arc::new(Mutex::new(queue));
         let (finished, done) = mpsc::channel();
-        let workers = (0..threads.max(1))
-            .map(|_| {
-                let queue = Arc::clone(&queue);
-                let finished = finished.clone();
-                let work = Arc::clone(&work);
-                std::thread::spawn(move || {
-                    loop {
-                        // The lock is held only to take the next job, not while working.
-                        let next = queue
-                            .lock()
-                            .unwrap_or_else(std::sync::PoisonError::into_inner)
-                            .recv();
-                        let Ok((tag, input)) = next else { return };
-                        let output = work(&tag, input);
-                        if finished.send((tag, output)).is_err() {
-                            return;
-                        }
-                    }
-                })
-            })
-            .collect();
-        Pool {
+        let mut pool = Pool {
             jobs: Some(jobs),
             done,
             pending: 0,
-            workers,
+            workers: Vec::new(),
+            queue: Arc::new(Mutex::new(queue)),
+            finished,
+            work,
+        };
+        pool.grow(threads.max(1));
+        pool
+    }
+
+    /// Adds workers until there are `threads`.
+    pub fn grow(&mut self, threads: usize) {
+        while self.workers.len() < threads {
+            let queue = Arc::clone(&self.queue);
+            let finished = self.finished.clone();
+            let work = Arc::clone(&self.work);
+            self.workers.push(std::thread::spawn(move || {
+                loop {
+                    // The lock is held only to take the next job, not while working.
+                    let next = queue
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .recv();
+                    let Ok((tag, input)) = next else { return };
+                    let output = work(&tag, input);
+                    if finished.send((tag, output)).is_err() {
+                        return;
+                    }
+                }
+            }));
         }
+    }
+
+    /// How many workers there are.
+    pub fn workers(&self) -> usize {
+        self.workers.len()
     }
 
     /// Queues `input` under `tag`.
@@ -133,12 +148,25 @@ impl<I: Send + 'static, O: Send + 'static> Pool<I, O> {
             return Vec::new();
         }
         let mut out = Vec::new();
-        match self.done.recv() {
-            Ok(first) => out.push(first),
-            // Every worker is gone (one panicked): nothing more will come.
-            Err(_) => {
-                self.pending = 0;
-                return out;
+        // The pool keeps a sender (for workers it may add), so the channel never closes:
+        // every worker gone (one panicked) is seen by looking at them.
+        loop {
+            match self
+                .done
+                .recv_timeout(std::time::Duration::from_millis(100))
+            {
+                Ok(first) => {
+                    out.push(first);
+                    break;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout)
+                    if !self.workers.iter().all(JoinHandle::is_finished) => {}
+                Err(_) => {
+                    // Whatever came in the meantime, then nothing more.
+                    out.extend(self.done.try_iter());
+                    self.pending = 0;
+                    return out;
+                }
             }
         }
         while let Ok(more) = self.done.try_recv() {
@@ -182,6 +210,26 @@ mod tests {
         expected.sort();
         assert_eq!(seen, expected);
         assert!(pool.finished().is_empty());
+    }
+
+    #[test]
+    fn a_pool_grown_later_works_on_what_is_queued_and_a_panic_ends_the_wait() {
+        let mut pool: Pool<u32, u32> = Pool::new(1, Arc::new(|_, n| n + 1));
+        for n in 0..20 {
+            pool.submit(format!("f{n}"), n);
+        }
+        pool.grow(4);
+        assert_eq!(pool.workers(), 4);
+        let mut seen = 0;
+        while seen < 20 {
+            seen += pool.finished().len();
+        }
+        // Workers that all panic: finished() returns instead of waiting forever.
+        let mut broken: Pool<u32, u32> = Pool::new(2, Arc::new(|_, _| panic!("worker failed")));
+        broken.submit("a".into(), 1);
+        broken.submit("b".into(), 2);
+        assert!(broken.finished().is_empty());
+        assert!(broken.finished().is_empty());
     }
 
     #[test]

@@ -48,6 +48,10 @@ pub struct TextconvArgs {
     file: PathBuf,
 }
 
+/// A file that takes this long to open was waiting for something (a key service's round
+/// trip takes 10-150 ms; a small file opens locally in well under a millisecond).
+const WAITING: std::time::Duration = std::time::Duration::from_millis(5);
+
 /// How many bytes of delayed smudges may wait in memory for git to collect them.
 const DELAY_BUDGET: usize = 256 << 20;
 
@@ -87,6 +91,8 @@ pub(super) struct GitFilter<'a> {
     jobs: usize,
     /// The workers for delayed smudges, started at the first.
     pool: Option<Pool<Vec<u8>, Opened>>,
+    /// Set by a worker when a file took [`WAITING`] or more to open.
+    waited: Arc<std::sync::atomic::AtomicBool>,
     /// The bytes of the delayed smudges not yet handed back: git collects them only once
     /// it has sent every file, so they are all in memory at once.
     delayed_bytes: usize,
@@ -135,6 +141,7 @@ impl<'a> GitFilter<'a> {
             ),
             jobs: pool::jobs()?,
             pool: None,
+            waited: Arc::default(),
             delayed_bytes: 0,
             delayed: HashMap::new(),
             blobs_smudged: HashMap::new(),
@@ -369,6 +376,16 @@ impl<'a> GitFilter<'a> {
             }
         }
         Ok(outs)
+    }
+
+    /// Gives the smudge workers `jobs` threads once a file was slow to open.
+    fn grow_if_waiting(&mut self) {
+        if let Some(pool) = self.pool.as_mut()
+            && self.waited.load(std::sync::atomic::Ordering::Relaxed)
+            && pool.workers() < self.jobs
+        {
+            pool.grow(self.jobs);
+        }
     }
 
     /// The repository's object format, asked once.
@@ -673,15 +690,26 @@ impl Filter for GitFilter<'_> {
         self.delayed_bytes += content.len();
         *self.delayed.entry(path.to_owned()).or_default() += content.len();
         let (jobs, identities) = (self.jobs, Arc::clone(&self.identities));
+        let waited = Arc::clone(&self.waited);
         let pool = self.pool.get_or_insert_with(|| {
+            // One worker per core while files open locally: more would only take turns
+            // on the cores. A file that takes long to open is waiting (for a key service,
+            // a plugin): then `jobs` workers overlap the waits.
+            let cores = std::thread::available_parallelism().map_or(1, usize::from);
             Pool::new(
-                jobs,
+                jobs.min(cores),
                 Arc::new(move |path: &str, content: Vec<u8>| {
-                    convert::smudge_opened(path, content, &identities)
+                    let started = std::time::Instant::now();
+                    let opened = convert::smudge_opened(path, content, &identities);
+                    if started.elapsed() >= WAITING {
+                        waited.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    opened
                 }),
             )
         });
         pool.submit(path.to_owned(), content);
+        self.grow_if_waiting();
         Ok(())
     }
 
@@ -690,6 +718,9 @@ impl Filter for GitFilter<'_> {
             Some(pool) => pool.finished(),
             None => return Vec::new(),
         };
+        // git sends every file before it asks for any: the files queued behind the first
+        // slow ones get all the workers from here.
+        self.grow_if_waiting();
         finished
             .into_iter()
             .map(|(path, opened)| {
