@@ -573,3 +573,61 @@ fn vaultfile_git_add_wraps_many_keys_at_once_and_git_add_reuses_them() {
     assert_eq!(err, alone);
     assert_eq!(staged(), "");
 }
+
+#[test]
+fn a_git_add_that_waits_on_a_key_service_file_after_file_suggests_vaultfile_git_add() {
+    let r = KmsRepo::new();
+    // The stand-in behind scripts/latency_proxy.py: every request takes 10 ms more.
+    let port = services::free_port();
+    let target = r.gcp.endpoint();
+    let target_port = target.rsplit(':').next().unwrap().to_owned();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/latency_proxy.py");
+    let proxy = services::Server::start(
+        &services::venv_bin("python3"),
+        &[
+            script.to_str().unwrap(),
+            "--port",
+            &port.to_string(),
+            "--target",
+            &target_port,
+            "--delay-ms",
+            "10",
+        ],
+        &[],
+        port,
+        |p| services::http_get_status(p, "/__proxy/stats").is_some(),
+    );
+    let slow = proxy.url();
+    for n in 0..FILES {
+        std::fs::write(r.dir.join(format!("secrets/n{n:02}.yaml")), plain(100 + n)).unwrap();
+    }
+    let out = r.git(
+        &r.dir,
+        &["add", "-A"],
+        &[("VAULTFILE_GCP_KMS_ENDPOINT", slow.as_str())],
+    );
+    let err = stderr(&out);
+    assert_eq!(
+        err.matches("vaultfile git add PATHSPEC").count(),
+        1,
+        "{err}"
+    );
+    // Staged as usual. vaultfile git add, through the same slow service, is not told to
+    // use itself: git's filter then waits for nothing.
+    let staged = r
+        .git(&r.dir, &["diff", "--cached", "--name-only"], &[])
+        .stdout;
+    assert_eq!(String::from_utf8_lossy(&staged).lines().count(), FILES);
+    r.git(&r.dir, &["commit", "-qm", "more"], &[]);
+    for n in 0..FILES {
+        std::fs::write(r.dir.join(format!("secrets/m{n:02}.yaml")), plain(200 + n)).unwrap();
+    }
+    let out = r
+        .command(&assert_cmd::cargo::cargo_bin("vaultfile"), &r.dir)
+        .env("VAULTFILE_GCP_KMS_ENDPOINT", &slow)
+        .args(["git", "add", "."])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("PATHSPEC"), "{}", stderr(&out));
+}

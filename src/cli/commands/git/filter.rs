@@ -52,6 +52,9 @@ pub struct TextconvArgs {
 /// trip takes 10-150 ms; a small file opens locally in well under a millisecond).
 const WAITING: std::time::Duration = std::time::Duration::from_millis(5);
 
+/// Slow cleans in one git command after which the filter says how to stage faster.
+const SLOW_CLEANS_HINT: usize = 20;
+
 /// How many bytes of delayed smudges may wait in memory for git to collect them.
 const DELAY_BUDGET: usize = 256 << 20;
 
@@ -91,6 +94,8 @@ pub(super) struct GitFilter<'a> {
     jobs: usize,
     /// The workers for delayed smudges, started at the first.
     pool: Option<Pool<Vec<u8>, Opened>>,
+    /// Files whose clean took [`WAITING`] or more.
+    slow_cleans: usize,
     /// Set by a worker when a file took [`WAITING`] or more to open.
     waited: Arc<std::sync::atomic::AtomicBool>,
     /// The bytes of the delayed smudges not yet handed back: git collects them only once
@@ -142,6 +147,7 @@ impl<'a> GitFilter<'a> {
             jobs: pool::jobs()?,
             pool: None,
             waited: Arc::default(),
+            slow_cleans: 0,
             delayed_bytes: 0,
             delayed: HashMap::new(),
             blobs_smudged: HashMap::new(),
@@ -655,7 +661,19 @@ fn clean_error(path: &str, e: CleanError) -> CliError {
 
 impl Filter for GitFilter<'_> {
     fn clean(&mut self, path: &str, content: Vec<u8>) -> Result<Vec<u8>, Failure> {
-        self.clean_file(path, content).map_err(|e| {
+        let started = std::time::Instant::now();
+        let cleaned = self.clean_file(path, content);
+        if started.elapsed() >= WAITING {
+            self.slow_cleans += 1;
+            // git cleans one file at a time: files that each wait for a key service wait in
+            // turn. Said once, when it has cost about a second.
+            if self.slow_cleans == SLOW_CLEANS_HINT {
+                self.ui.hint(
+                    "git hands vaultfile one file at a time, so each new file waits for its key service in turn; `vaultfile git add PATHSPEC…` stages the same files, 16 at a time",
+                );
+            }
+        }
+        cleaned.map_err(|e| {
             // Through the Ui: coloured like every other error when git's stderr is a
             // terminal (git passes the filter's stderr through).
             self.ui.error(&e);
