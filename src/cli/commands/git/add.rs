@@ -18,6 +18,7 @@ use vaultfile::git::repo::{ObjectFormat, Repo, blob_id};
 use vaultfile::git::smudged::Prepared;
 
 use super::filter::GitFilter;
+use crate::cli::child::SignalGuard;
 use crate::cli::error::{CliError, ExitKind};
 use crate::cli::ui::Ui;
 
@@ -62,6 +63,10 @@ pub fn run(args: AddArgs, ui: &Ui) -> crate::cli::CmdResult {
             ),
         ));
     };
+    // SIGINT, SIGTERM and SIGHUP do not stop this process half-way: the files it made are
+    // removed first (a Ctrl-C at the terminal reaches git too).
+    let guard = SignalGuard::new()
+        .map_err(|e| CliError::new(ExitKind::Other, format!("cannot handle signals: {e}")))?;
     let dir = repo.common_dir.join("vaultfile");
     std::fs::create_dir_all(&dir).map_err(|e| CliError::io("create", &dir, e))?;
     let list = Removed(dir.join(format!("add-{}.prepared", std::process::id())));
@@ -76,18 +81,24 @@ pub fn run(args: AddArgs, ui: &Ui) -> crate::cli::CmdResult {
             .write(&list.0)
             .map_err(|e| CliError::io("write", &list.0, e))?;
     }
-    let status = std::process::Command::new("git")
-        .arg("add")
+    if let Some(sig) = guard.received() {
+        return Err(CliError::new(
+            ExitKind::Other,
+            format!("interrupted by signal {sig} before git add was run"),
+        )
+        .hint("nothing was staged; run it again"));
+    }
+    let mut git = std::process::Command::new("git");
+    git.arg("add")
         .args(args.renormalize.then_some("--renormalize"))
         .arg("--")
         .args(&args.pathspec)
-        .env(PREPARED_VAR, &list.0)
-        .status()
-        .map_err(|e| {
-            CliError::new(ExitKind::Other, format!("cannot run git: {e}"))
-                .hint("install git (https://git-scm.com) and make sure it is on PATH")
-        })?;
-    drop((list, blobs));
+        .env(PREPARED_VAR, &list.0);
+    let status = guard.run(&mut git).map_err(|e| {
+        CliError::new(ExitKind::Other, format!("cannot run git: {e}"))
+            .hint("install git (https://git-scm.com) and make sure it is on PATH")
+    })?;
+    drop((list, blobs, guard));
     if !status.success() {
         // git said what went wrong; its exit code is the answer.
         std::process::exit(crate::cli::child::exit_code(status));
