@@ -1030,7 +1030,7 @@ _vaultfile() {
             return 0
             ;;
         vaultfile__subcmd__git__subcmd__add)
-            opts="-q -h --renormalize --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
+            opts="-A -u -q -h --all --update --renormalize --quiet --color --jobs --prefer --kms-timeout --vault-allow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

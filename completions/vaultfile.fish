@@ -629,6 +629,8 @@ gcp-kms\t'Google Cloud KMS'
 azure-kv\t'Azure Key Vault'"
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from add" -l kms-timeout -d 'Give up on a key service (AWS KMS, Vault, GCP KMS, Azure Key Vault) that has not connected or answered within DURATION (5s, 500ms, or seconds) [default: 5s]' -r
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from add" -l vault-allow -d 'Vault / OpenBao servers that may be sent the Vault token besides VAULT_ADDR\'s (comma separated); a server that a file, .vaultfile.yaml or -r names is refused unless allowed' -r
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from add" -s A -l all -d 'Stage every change, new files included, as `git add -A` (the whole work tree without a pathspec)'
+complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from add" -s u -l update -d 'Stage changes to tracked files only, as `git add -u` (the whole work tree without a pathspec)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from add" -l renormalize -d 'Encrypt every tracked protected file under the pathspecs again, as `git add --renormalize` does (after a change of recipients in .vaultfile.yaml)'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print no warnings or progress on stderr'
 complete -c vaultfile -n "__fish_vaultfile_using_subcommand git; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -555,6 +555,34 @@ fn vaultfile_git_add_wraps_many_keys_at_once_and_git_add_reuses_them() {
     assert!(String::from_utf8_lossy(&blob).contains(&age));
     r.git(&r.dir, &["commit", "-qam", "age key added"], &[]);
 
+    // `-u` stages changed tracked files only, `-A` the rest, from a subdirectory too; each
+    // file once.
+    std::fs::write(r.dir.join("secrets/f05.yaml"), plain(205)).unwrap();
+    std::fs::write(r.dir.join("secrets/z.yaml"), plain(206)).unwrap();
+    let sub = |args: &[&str]| {
+        let out = r
+            .command(&vaultfile, &r.dir.join("secrets"))
+            .args(["git", "add"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    let (encrypt, decrypt) = (count("encrypt"), count("decrypt"));
+    sub(&["-u"]);
+    assert_eq!(staged(), "secrets/f05.yaml\n");
+    assert_eq!(
+        (count("encrypt") - encrypt, count("decrypt") - decrypt),
+        (0, 1)
+    );
+    sub(&["-A"]);
+    assert_eq!(staged(), "secrets/f05.yaml\nsecrets/z.yaml\n");
+    assert_eq!(
+        (count("encrypt") - encrypt, count("decrypt") - decrypt),
+        (1, 1)
+    );
+    r.git(&r.dir, &["commit", "-qm", "f05 and z"], &[]);
+
     // A file that cannot be encrypted: each is named, the same error one at a time, and
     // nothing is staged.
     std::fs::write(r.dir.join("secrets/bad1.yaml"), "a: [unclosed\n").unwrap();

@@ -39,17 +39,39 @@ const BATCH: usize = 512;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   vaultfile git add .                      # everything under the current directory
+  vaultfile git add -A                     # everything in the work tree, as git add -A
   vaultfile git add secrets/ && git commit -m 'new secrets'
   vaultfile git add --renormalize .        # every tracked file to its rule's recipients")]
 pub struct AddArgs {
+    /// Stage every change, new files included, as `git add -A` (the whole work tree
+    /// without a pathspec)
+    #[arg(short = 'A', long, conflicts_with_all = ["update", "renormalize"])]
+    all: bool,
+
+    /// Stage changes to tracked files only, as `git add -u` (the whole work tree without a
+    /// pathspec)
+    #[arg(short = 'u', long, conflicts_with = "renormalize")]
+    update: bool,
+
     /// Encrypt every tracked protected file under the pathspecs again, as `git add
     /// --renormalize` does (after a change of recipients in .vaultfile.yaml)
     #[arg(long)]
     renormalize: bool,
 
     /// What to stage, as `git add` takes it (files, directories, globs)
-    #[arg(value_name = "PATHSPEC", required = true)]
+    #[arg(value_name = "PATHSPEC", required_unless_present_any = ["all", "update"])]
     pathspec: Vec<String>,
+}
+
+/// Which files `git add` cleans, as its options say.
+#[derive(Clone, Copy)]
+enum Staged {
+    /// Changed tracked files and untracked ones (`git add PATHSPEC`, `-A`).
+    Changes,
+    /// Changed tracked files (`-u`).
+    Tracked,
+    /// Every tracked file (`--renormalize`).
+    Everything,
 }
 
 pub fn run(args: AddArgs, ui: &Ui) -> crate::cli::CmdResult {
@@ -73,7 +95,21 @@ pub fn run(args: AddArgs, ui: &Ui) -> crate::cli::CmdResult {
     let mut prepared = Prepared::new(&list.0);
     // Ciphertext only, in the repository's own directory, removed on the way out.
     let blobs = Removed(prepared.blob_dir().to_owned());
-    let paths = to_clean(&repo, &args.pathspec, args.renormalize)?;
+    let staged = if args.renormalize {
+        Staged::Everything
+    } else if args.update {
+        Staged::Tracked
+    } else {
+        Staged::Changes
+    };
+    // `-A` and `-u` without a pathspec stage the whole work tree, from wherever they run.
+    let whole = [":/".to_owned()];
+    let listed = if args.pathspec.is_empty() {
+        &whole[..]
+    } else {
+        &args.pathspec[..]
+    };
+    let paths = to_clean(&repo, listed, staged)?;
     if !paths.is_empty() {
         std::fs::create_dir_all(&blobs.0).map_err(|e| CliError::io("create", &blobs.0, e))?;
         clean_ahead(&repo, &top, &paths, &mut prepared, ui)?;
@@ -90,6 +126,8 @@ pub fn run(args: AddArgs, ui: &Ui) -> crate::cli::CmdResult {
     }
     let mut git = std::process::Command::new("git");
     git.arg("add")
+        .args(args.all.then_some("--all"))
+        .args(args.update.then_some("--update"))
         .args(args.renormalize.then_some("--renormalize"))
         .arg("--")
         .args(&args.pathspec)
@@ -115,13 +153,16 @@ pub(super) fn prepared_by_parent() -> Prepared {
 }
 
 /// The protected files `git add PATHSPEC…` cleans: changed tracked files and untracked
-/// files git does not ignore, under the pathspecs (with `--renormalize`, every tracked
-/// file), whose attributes give them vaultfile's filter. Paths are relative to the top of
-/// the work tree, as git gives them to the filter.
-fn to_clean(repo: &Repo, pathspec: &[String], renormalize: bool) -> Result<Vec<String>, CliError> {
+/// files git does not ignore, under the pathspecs (with `-u`, changed tracked files only;
+/// with `--renormalize`, every tracked file), whose attributes give them vaultfile's
+/// filter. Paths are relative to the top of the work tree, as git gives them to the
+/// filter.
+fn to_clean(repo: &Repo, pathspec: &[String], staged: Staged) -> Result<Vec<String>, CliError> {
     let mut args = vec!["ls-files", "-z", "--full-name"];
-    if !renormalize {
-        args.extend(["--modified", "--others", "--exclude-standard"]);
+    match staged {
+        Staged::Changes => args.extend(["--modified", "--others", "--exclude-standard"]),
+        Staged::Tracked => args.push("--modified"),
+        Staged::Everything => {}
     }
     args.push("--");
     args.extend(pathspec.iter().map(String::as_str));
