@@ -833,12 +833,13 @@ pub fn decrypt_to(
     let pieces = n.div_ceil(PIECE);
     let per_wave = WAVE / PIECE;
     let wave = |selected: &[bool], from: usize| -> Vec<Result<Zeroizing<String>, DecryptError>> {
-        let wave = from..(from + per_wave).min(pieces);
+        let these = from..(from + per_wave).min(pieces);
         if n < PARALLEL_THRESHOLD {
             let mut c = cipher.clone();
-            wave.map(|p| piece(selected, &mut c, p)).collect()
+            these.map(|p| piece(selected, &mut c, p)).collect()
         } else {
-            wave.into_par_iter()
+            these
+                .into_par_iter()
                 .map_init(|| cipher.clone(), |c, p| piece(selected, c, p))
                 .collect()
         }

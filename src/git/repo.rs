@@ -135,11 +135,32 @@ impl Repo {
     /// Every tracked path, repository-relative, from `git ls-files` (index) or
     /// `git ls-tree` (a commit).
     pub fn ls_files(&self, treeish: Option<&str>) -> Result<Vec<String>, GitError> {
-        let out = match treeish {
-            None => self.run(&["ls-files", "-z", "--full-name", "--cached", ":/"])?,
-            Some(t) => self.run(&["ls-tree", "-r", "-z", "--name-only", "--full-tree", t])?,
-        };
-        Ok(split_z(&out))
+        match treeish {
+            None => self.ls_files_matching(&["--cached"], &[":/".to_owned()]),
+            Some(t) => Ok(split_z(&self.run(&[
+                "ls-tree",
+                "-r",
+                "-z",
+                "--name-only",
+                "--full-tree",
+                t,
+            ])?)),
+        }
+    }
+
+    /// `git ls-files OPTIONS -- PATHSPEC…`: the paths, repository-relative, of the files
+    /// the options select (`--modified`, `--others`…) under the pathspecs, which are read
+    /// from the current directory as git reads them.
+    pub fn ls_files_matching(
+        &self,
+        options: &[&str],
+        pathspec: &[String],
+    ) -> Result<Vec<String>, GitError> {
+        let mut args = vec!["ls-files", "-z", "--full-name"];
+        args.extend_from_slice(options);
+        args.push("--");
+        args.extend(pathspec.iter().map(String::as_str));
+        Ok(split_z(&self.run(&args)?))
     }
 
     /// The blob id of every path at stage 0 of the index (`git ls-files -s`), by

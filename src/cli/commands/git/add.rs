@@ -158,21 +158,15 @@ pub(super) fn prepared_by_parent() -> Prepared {
 /// filter. Paths are relative to the top of the work tree, as git gives them to the
 /// filter.
 fn to_clean(repo: &Repo, pathspec: &[String], staged: Staged) -> Result<Vec<String>, CliError> {
-    let mut args = vec!["ls-files", "-z", "--full-name"];
-    match staged {
-        Staged::Changes => args.extend(["--modified", "--others", "--exclude-standard"]),
-        Staged::Tracked => args.push("--modified"),
-        Staged::Everything => {}
-    }
-    args.push("--");
-    args.extend(pathspec.iter().map(String::as_str));
-    let out = repo.run(&args).map_err(super::git_error)?;
-    let listed: std::collections::BTreeSet<String> = out
-        .split(|b| *b == 0)
-        .filter(|p| !p.is_empty())
-        .map(|p| String::from_utf8_lossy(p).into_owned())
-        .collect();
-    let listed: Vec<String> = listed.into_iter().collect();
+    let options: &[&str] = match staged {
+        Staged::Changes => &["--modified", "--others", "--exclude-standard"],
+        Staged::Tracked => &["--modified"],
+        Staged::Everything => &[],
+    };
+    let listed = repo
+        .ls_files_matching(options, pathspec)
+        .map_err(super::git_error)?;
+    // `filtered` gives each path once, however often git lists it.
     Ok(repo
         .filtered(&listed)
         .map_err(super::git_error)?
@@ -208,12 +202,9 @@ fn clean_ahead(
         let names: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
         for (path, out) in names.into_iter().zip(filter.clean_ahead(files)?) {
             match out {
-                Ok(blob) if failed.is_empty() => {
-                    let dir = prepared.blob_dir().to_owned();
-                    prepared
-                        .add(&path, &blob_id(format, &blob), &blob)
-                        .map_err(|e| CliError::io("write", &dir, e))?;
-                }
+                Ok(blob) if failed.is_empty() => prepared
+                    .add(&path, &blob_id(format, &blob), &blob)
+                    .map_err(|e| CliError::io("write", prepared.blob_dir(), e))?,
                 Ok(_) => {}
                 Err(e) => failed.push(e),
             }

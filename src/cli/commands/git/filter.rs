@@ -63,10 +63,33 @@ const LOCKED_NAMED: usize = 5;
 
 /// What the repository held when the first file was cleaned: the baselines to look for.
 struct Known {
-    index: HashMap<String, String>,
     /// The index's paths in order, with their blob ids: git cleans in this order.
-    sorted: Vec<(String, String)>,
+    index: Vec<(String, String)>,
     has_head: bool,
+}
+
+impl Known {
+    fn read(repo: &Repo) -> Known {
+        let mut index: Vec<(String, String)> =
+            repo.index_blobs().unwrap_or_default().into_iter().collect();
+        index.sort_unstable();
+        Known {
+            index,
+            has_head: repo.has_head(),
+        }
+    }
+
+    /// Where `path` is in the index.
+    fn position(&self, path: &str) -> Option<usize> {
+        self.index
+            .binary_search_by(|(p, _)| p.as_str().cmp(path))
+            .ok()
+    }
+
+    /// The index's blob id for `path`.
+    fn blob(&self, path: &str) -> Option<&str> {
+        self.position(path).map(|i| self.index[i].1.as_str())
+    }
 }
 
 /// Index blobs read ahead with the one asked for (see [`GitFilter::baseline`]).
@@ -170,67 +193,45 @@ impl<'a> GitFilter<'a> {
     /// nothing to find (BENCHMARKS.md, git benchmark).
     fn baseline(&mut self, path: &str) -> Option<Vec<u8>> {
         let repo = self.repo.as_ref()?;
-        let known = self.known.get_or_insert_with(|| {
-            let index = repo.index_blobs().unwrap_or_default();
-            let mut sorted: Vec<(String, String)> =
-                index.iter().map(|(p, o)| (p.clone(), o.clone())).collect();
-            sorted.sort_unstable();
-            Known {
-                index,
-                sorted,
-                has_head: repo.has_head(),
+        let known = self.known.get_or_insert_with(|| Known::read(repo));
+        let Some(at) = known.position(path) else {
+            if !known.has_head {
+                return None;
             }
-        });
-        let spec = match known.index.get(path) {
-            Some(oid) => oid.clone(),
-            None if known.has_head => format!("HEAD:{path}"),
-            None => return None,
+            return self.read_blobs(&[&format!("HEAD:{path}")])?.pop().flatten();
         };
-        if let Some(found) = self.ahead.remove(&spec) {
+        if let Some(found) = self.ahead.remove(&known.index[at].1) {
             return found;
-        }
-        if !known.index.contains_key(path) || !self.read_ahead {
-            return self.read_blob(&spec);
         }
         // git cleans files in index order (`git add` of changed files, and `git status` or
         // `git commit` cleaning "racily clean" ones again): this blob and the next ones in
-        // one round trip to cat-file.
-        let at = known.sorted.partition_point(|(p, _)| p.as_str() <= path);
-        let next = known.sorted[at..].iter().take(READ_AHEAD - 1);
-        let specs: Vec<&str> = std::iter::once(spec.as_str())
-            .chain(next.map(|(_, oid)| oid.as_str()))
+        // one round trip to cat-file, unless the last ones were large.
+        let n = if self.read_ahead { READ_AHEAD } else { 1 };
+        let specs: Vec<String> = known.index[at..]
+            .iter()
+            .take(n)
+            .map(|(_, oid)| oid.clone())
             .collect();
-        if self.blobs.is_none() {
-            self.blobs = BlobReader::start(self.repo.as_ref()?).ok();
-        }
-        let Ok(read) = self.blobs.as_mut()?.read_many(&specs) else {
-            self.blobs = None;
-            return None;
-        };
+        let read = self.read_blobs(&specs.iter().map(String::as_str).collect::<Vec<_>>())?;
         let bytes: usize = read.iter().flatten().map(Vec::len).sum();
         self.read_ahead = bytes <= READ_AHEAD_BLOB * read.len();
         let mut read = read.into_iter();
         let found = read.next().flatten();
-        self.ahead = specs[1..]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .zip(read)
-            .collect();
+        self.ahead = specs.into_iter().skip(1).zip(read).collect();
         found
     }
 
-    /// The blob `spec` names (an id, or `REV:PATH`), read through one `git cat-file`.
-    fn read_blob(&mut self, spec: &str) -> Option<Vec<u8>> {
+    /// The blobs `specs` name (ids, or `REV:PATH`), read in one round trip through one
+    /// `git cat-file` (`None` if it fails; the next read starts another).
+    fn read_blobs(&mut self, specs: &[&str]) -> Option<Vec<Option<Vec<u8>>>> {
         if self.blobs.is_none() {
             self.blobs = BlobReader::start(self.repo.as_ref()?).ok();
         }
-        match self.blobs.as_mut()?.read(spec) {
-            Ok(found) => found,
-            Err(_) => {
-                self.blobs = None;
-                None
-            }
+        let read = self.blobs.as_mut()?.read_many(specs);
+        if read.is_err() {
+            self.blobs = None;
         }
+        read.ok()
     }
 
     /// Where git's `path` (relative to the work tree's top) is on disk: its rule is found
@@ -269,7 +270,11 @@ impl<'a> GitFilter<'a> {
         // "racily clean" files, which git cleans again): the blob itself, without its data
         // key, if it already has its rule's recipients and selection rules.
         if let Some(base) = &baseline
-            && let Some(oid) = self.known.as_ref().and_then(|k| k.index.get(path)).cloned()
+            && let Some(oid) = self
+                .known
+                .as_ref()
+                .and_then(|k| k.blob(path))
+                .map(str::to_owned)
             && self.smudged().is_some_and(|s| s.gave(&oid, &content))
         {
             let file = self.in_work_tree(path);
