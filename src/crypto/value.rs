@@ -2,7 +2,7 @@ use aes_siv::KeyInit;
 use aes_siv::siv::Aes256Siv;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::DataKey;
 use crate::path::PathRef;
@@ -73,11 +73,41 @@ impl ValueCipher {
         path: impl Into<PathRef<'p>>,
         token: &str,
     ) -> Result<Vec<u8>, TokenError> {
+        let mut buf = Vec::new();
+        self.open_in(path, token, &mut buf)?;
+        Ok(buf)
+    }
+
+    /// Decrypts a token found at `path` into `buf`, in place, and returns the plaintext.
+    ///
+    /// For a loop over a large file's values: one buffer instead of one allocation per
+    /// value. The buffer holds the last plaintext until the next call; the caller wipes it
+    /// (a `Zeroizing` buffer). A buffer too small is wiped before it is replaced, so no
+    /// plaintext is left in freed memory.
+    pub fn open_in<'p, 'b>(
+        &mut self,
+        path: impl Into<PathRef<'p>>,
+        token: &str,
+        buf: &'b mut Vec<u8>,
+    ) -> Result<&'b [u8], TokenError> {
         let path = path.into();
-        // In place: one buffer per value, where a large file has 100,000 of them.
-        let mut buf = decode_token(token)?;
+        let body = token
+            .strip_prefix(TOKEN_PREFIX)
+            .ok_or(TokenError::Malformed)?;
+        let needed = base64::decoded_len_estimate(body.len());
+        if buf.capacity() < needed {
+            buf.zeroize();
+            *buf = Vec::with_capacity(needed.max(2 * buf.capacity()));
+        }
+        buf.clear();
+        URL_SAFE_NO_PAD
+            .decode_vec(body, buf)
+            .map_err(|_| TokenError::Malformed)?;
+        if buf.len() < SIV_TAG_LEN {
+            return Err(TokenError::Malformed);
+        }
         self.siv
-            .decrypt_in_place([path.as_bytes()], &mut buf)
+            .decrypt_in_place([path.as_bytes()], buf)
             .map_err(|_| TokenError::Forged)?;
         Ok(buf)
     }

@@ -132,6 +132,27 @@ impl Leaves {
         });
     }
 
+    /// Appends `other`'s leaves after these (a document read in pieces).
+    pub fn append(&mut self, other: Leaves) {
+        let base = offset(self.paths.len());
+        assert!(
+            (base as usize + other.paths.len()) <= PATH_MASK as usize,
+            "the paths of one document exceed 512 MiB"
+        );
+        if !self.values.is_empty() || !other.values.is_empty() {
+            self.values.resize(self.records.len(), None);
+            let mut values = other.values;
+            values.resize(other.records.len(), None);
+            self.values.append(&mut values);
+        }
+        self.paths.extend_from_slice(&other.paths);
+        self.records.extend(other.records.iter().map(|r| Record {
+            path_start: r.path_start + base,
+            path_end_kind: r.path_end_kind + base,
+            ..*r
+        }));
+    }
+
     /// The number of leaves.
     pub fn len(&self) -> usize {
         self.records.len()

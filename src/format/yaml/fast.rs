@@ -1,3 +1,5 @@
+use rayon::prelude::*;
+
 use super::*;
 
 const MAX_KEY: usize = 256;
@@ -10,10 +12,102 @@ enum Style {
     Double,
 }
 
+/// Texts shorter than this are read by one thread: below it, the split and merge cost
+/// more than the second core saves.
+const PARALLEL_MIN: usize = 1 << 20;
+
 pub(super) fn analyse(text: &str, options: ParseOptions) -> Option<Analysis> {
+    if text.len() >= PARALLEL_MIN
+        && let Some(a) = in_chunks(
+            text,
+            options,
+            rayon::current_num_threads(),
+            PARALLEL_MIN / 2,
+        )
+    {
+        return Some(a);
+    }
+    chunk(text, 0..text.len(), options)
+}
+
+/// Reads `text` in up to `pieces` pieces of at least `min_len` bytes on every core, each starting at a
+/// line that begins with a key at column 0. `None` when a piece is refused, or holds the
+/// metadata key but is not the last (the caller then reads the text in one go).
+///
+/// Gives exactly what one pass gives. Every line of the fast path's subset stands alone
+/// (values, quoted scalars and comments end at the line break; anything else is refused),
+/// so such a line is read as a top-level key whatever came before it, and what the pass
+/// carries across it is reset there: the open mappings become the one at column 0 and the
+/// path becomes the key. The only thing carried is a key of the piece before that had no
+/// value; that piece's end records it as null, with the same path and offset as the key
+/// line would. The tests check this against the one-pass reading.
+pub(super) fn in_chunks(
+    text: &str,
+    options: ParseOptions,
+    pieces: usize,
+    min_len: usize,
+) -> Option<Analysis> {
+    let starts = split_points(text, pieces, min_len);
+    if starts.len() < 2 {
+        return None;
+    }
+    let ranges: Vec<Range<usize>> = starts
+        .iter()
+        .zip(starts.iter().skip(1).chain([&text.len()]))
+        .map(|(&a, &b)| a..b)
+        .collect();
+    let pieces: Vec<Option<Analysis>> = ranges
+        .into_par_iter()
+        .map(|r| chunk(text, r, options))
+        .collect();
+    let mut pieces = pieces.into_iter();
+    let mut whole = pieces.next()??;
+    for piece in pieces {
+        let piece = piece?;
+        whole.doc.leaves.append(piece.doc.leaves);
+        whole.doc.metadata = piece.doc.metadata;
+        whole.shape = piece.shape;
+    }
+    Some(whole)
+}
+
+/// Where [`in_chunks`] cuts `text`: 0, then about every `len / pieces` bytes (at least
+/// `min_len`), each moved forward to the next line that starts with a key's first byte.
+fn split_points(text: &str, pieces: usize, min_len: usize) -> Vec<usize> {
     let b = text.as_bytes();
-    let len = b.len();
-    let mut pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let pieces = pieces.clamp(1, (b.len() / min_len.max(1)).max(1));
+    let mut starts = vec![0];
+    for k in 1..pieces {
+        let mut at = b.len() / pieces * k;
+        // The next line start, then the first line from there whose first byte starts a key.
+        loop {
+            let Some(nl) = memchr::memchr(b'\n', &b[at.min(b.len())..]) else {
+                return starts;
+            };
+            at += nl + 1;
+            if b.get(at)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+            {
+                break;
+            }
+        }
+        if at > *starts.last().expect("starts holds 0") {
+            starts.push(at);
+        }
+    }
+    starts
+}
+
+/// Reads the lines of `range` (which starts at the text's start or at a line that starts
+/// with a key at column 0) in one pass.
+fn chunk(text: &str, range: Range<usize>, options: ParseOptions) -> Option<Analysis> {
+    let b = text.as_bytes();
+    let len = range.end;
+    let mut pos = if range.start == 0 && text.starts_with('\u{feff}') {
+        3
+    } else {
+        range.start
+    };
     let mut leaves = Leaves::new();
     let mut path = KeyPath::root();
     // Open mappings: (indentation, path mark).
@@ -89,6 +183,10 @@ pub(super) fn analyse(text: &str, options: ParseOptions) -> Option<Analysis> {
         let key = &text[key_start..key_end];
         path.push_key(key);
         if indent == 0 && key == METADATA_KEY {
+            // The block runs to the end of the text: only the last piece may hold it.
+            if len != b.len() {
+                return None;
+            }
             return tail(text, pos, leaves);
         }
         let (value, next) = value(text, key_end + 1)?;

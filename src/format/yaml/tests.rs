@@ -22,6 +22,13 @@ fn same_as_full(text: &str) {
     for decode_values in [false, true] {
         let options = ParseOptions { decode_values };
         let Some(fast) = fast::analyse(text, options) else {
+            // Nor may a reading in pieces accept it.
+            for pieces in [2, 3, 5] {
+                assert!(
+                    fast::in_chunks(text, options, pieces, 1).is_none(),
+                    "pieces accepted what one pass refuses:\n{text:?}"
+                );
+            }
             return;
         };
         let full = analyse(text, options, false)
@@ -44,6 +51,20 @@ fn same_as_full(text: &str) {
             "fast path differs on\n{text:?}"
         );
         assert_eq!(fast.shape, full.shape, "shape differs on\n{text:?}");
+        // A large file is read in pieces, each starting at a top-level key: the same result.
+        for pieces in [2, 3, 5] {
+            if let Some(split) = fast::in_chunks(text, options, pieces, 1) {
+                assert_eq!(
+                    show(&split.doc),
+                    show(&fast.doc),
+                    "{pieces} pieces differ on\n{text:?}"
+                );
+                assert_eq!(
+                    split.shape, fast.shape,
+                    "shape differs in pieces on\n{text:?}"
+                );
+            }
+        }
     }
 }
 
@@ -716,6 +737,34 @@ fn fast_path_covers_simple_files() {
         );
         check(slow);
     }
+}
+
+/// A large file is read in pieces cut at top-level keys (`fast::in_chunks`): with every
+/// cut, the same leaves, metadata and shape as one pass, including a key left without a
+/// value just before a cut, comments and CRLF lines around one, and the metadata block.
+#[test]
+fn reading_in_pieces_gives_what_one_pass_gives() {
+    let section = "first:\r\n  a: 1\r\n  b:\r\nbare:\r\n# between\r\n\r\n_under: 'x'\r\nnested:\r\n  deeper:\r\n    leaf: \"v\" # c\r\n  empty:\r\nlast: -2\r\nnull_at_end:\r\n";
+    // Long enough that the metadata block is a small part of the encrypted text.
+    let plain: String = std::iter::once("# head\r\n".to_owned())
+        .chain((0..40).map(|i| section.replace(":\r\n", &format!("{i}:\r\n"))))
+        .collect();
+    let encrypted = check(&plain);
+    for text in [plain.as_str(), encrypted.as_str()] {
+        let one = fast::analyse(text, ParseOptions::default()).expect("fast path");
+        let show = |a: &Analysis| format!("{:?} {:?} {:?}", a.doc.leaves, a.doc.metadata, a.shape);
+        for pieces in 2..12 {
+            let split = fast::in_chunks(text, ParseOptions::default(), pieces, 1)
+                .unwrap_or_else(|| panic!("{pieces} pieces refused"));
+            assert_eq!(show(&split), show(&one), "{pieces} pieces");
+        }
+    }
+    // The metadata key anywhere but in the last piece: refused, so one pass decides.
+    let middle = "a: 1\nvaultfile:\n  version: 2\nb: 2\n";
+    assert!(fast::in_chunks(middle, ParseOptions::default(), 3, 1).is_none());
+    // A piece the fast path refuses refuses the whole.
+    let bad = "a: 1\nb: [1]\nc: 3\n";
+    assert!(fast::in_chunks(bad, ParseOptions::default(), 3, 1).is_none());
 }
 
 /// Single-line values at the edge of the fast path's subset: it either declines them or
