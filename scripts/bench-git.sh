@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Whole-process git benchmark: a repository of 2,000 small YAML files
-# (gen_corpus.py OUT 2000 24), side by side in one run for plain git, git-crypt and
-# vaultfile (with an X25519 key, and with a post-quantum one): `git add` + `git commit`, a full checkout (`rm -rf secrets` then
+# (gen_corpus.py OUT 2000 24), side by side in one run for plain git, plain git through a
+# filter that changes nothing (examples/git-filter-noop.rs: what git's filter protocol
+# alone costs), git-crypt and vaultfile (with an X25519 key, and with a post-quantum one):
+# `git add` + `git commit`, a full checkout (`rm -rf secrets` then
 # `git checkout -- .`), and `git status` afterwards; add + commit also with `vaultfile git add`
 # (X25519), which encrypts the files on every core before git runs.
 # Usage: ./scripts/bench-git.sh [RUNS]     Results: bench-out/git/results.md (and stdout)
@@ -24,6 +26,8 @@ else
   cargo build --release --locked -q ${BENCH_CARGO_ARGS:-}   # e.g. --no-default-features
   VF=$(realpath "${CARGO_TARGET_DIR:-target}/release/vaultfile")
 fi
+cargo build --release --locked -q --example git-filter-noop
+NOOP=$(realpath "${CARGO_TARGET_DIR:-target}/release/examples/git-filter-noop")
 
 # A hermetic HOME: no user config, no user keys.
 export HOME=$ROOT/home GIT_CONFIG_NOSYSTEM=1
@@ -45,6 +49,10 @@ FILES=$(ls "$ROOT/corpus/secrets" | wc -l)
 
 # setup_<tool> DIR: a fresh repository holding the corpus, set up for the tool, nothing staged.
 setup_git() { rm -rf "$1" && mkdir -p "$1" && cp -r "$ROOT/corpus/secrets" "$1/" && git -C "$1" init -q; }
+setup_git-noop() {
+  setup_git "$1" && (cd "$1" && echo 'secrets/** filter=noop' > .gitattributes &&
+    git config filter.noop.process "$NOOP" && git config filter.noop.required true)
+}
 setup_git-crypt() {
   setup_git "$1" && (cd "$1" && git-crypt init >/dev/null &&
     echo 'secrets/** filter=git-crypt diff=git-crypt' > .gitattributes)
@@ -55,10 +63,10 @@ setup_vaultfile() {
     "$VF" -q git init 'secrets/**')
 }
 setup_vaultfile-pq() { setup_vaultfile "$1" "$PQ_PUB"; }
-export -f setup_git setup_git-crypt setup_vaultfile setup_vaultfile-pq
-export ROOT VF PUB PQ_PUB
+export -f setup_git setup_git-noop setup_git-crypt setup_vaultfile setup_vaultfile-pq
+export ROOT VF NOOP PUB PQ_PUB
 
-TOOLS=(git git-crypt vaultfile vaultfile-pq)
+TOOLS=(git git-noop git-crypt vaultfile vaultfile-pq)
 add_cmds=() co_cmds=() st_cmds=() add_prep=() co_prep=()
 for t in "${TOOLS[@]}"; do
   d=$ROOT/repo-$t
@@ -67,6 +75,8 @@ for t in "${TOOLS[@]}"; do
   git -C "$d" add -A && git -C "$d" commit -qm corpus
   case $t in
     git) git -C "$d" show HEAD:secrets/00000.yaml | grep -q 'password' ;;
+    git-noop) git -C "$d" show HEAD:secrets/00000.yaml | grep -q 'password' &&
+      git -C "$d" check-attr filter secrets/00000.yaml | grep -q 'filter: noop' ;;
     git-crypt) git -C "$d" show HEAD:secrets/00000.yaml | head -c 10 | grep -q GITCRYPT ;;
     vaultfile) git -C "$d" show HEAD:secrets/00000.yaml | grep -q 'VF1\.' ;;
     vaultfile-pq) git -C "$d" show HEAD:secrets/00000.yaml | grep -q 'recipient: "age1pq1' ;;
@@ -83,7 +93,7 @@ done
 
 # hyperfine pairs each --prepare with the command in the same position.
 args=()
-for i in 0 1 2 3; do args+=("${add_prep[@]:$((2*i)):2}" -n "${TOOLS[$i]}" "${add_cmds[$i]}"); done
+for i in "${!TOOLS[@]}"; do args+=("${add_prep[@]:$((2*i)):2}" -n "${TOOLS[$i]}" "${add_cmds[$i]}"); done
 # vaultfile git add, checked once, then timed beside the others.
 d=$ROOT/repo-vaultfile-add
 setup_vaultfile "$d" && (cd "$d" && "$VF" -q git add . && git commit -qm corpus)
@@ -93,25 +103,25 @@ git -C "$d" show HEAD:secrets/00000.yaml | grep -q 'VF1\.' && rm -rf "$d/secrets
 args+=(--prepare "setup_vaultfile $d" -n "vaultfile git add" "cd $d && $VF -q git add . && git commit -qm corpus")
 hyperfine --shell bash --runs "$RUNS" --export-json "$ROOT/add.json" "${args[@]}" >/dev/null
 # The commits exist now (the last add run left each repository committed).
-hyperfine --shell bash --runs "$RUNS" --warmup 1 --export-json "$ROOT/checkout.json" \
-  -n git "${co_cmds[0]}" -n git-crypt "${co_cmds[1]}" -n vaultfile "${co_cmds[2]}" \
-  -n vaultfile-pq "${co_cmds[3]}" >/dev/null
-hyperfine --shell bash --runs "$RUNS" --warmup 1 --export-json "$ROOT/status.json" \
-  -n git "${st_cmds[0]}" -n git-crypt "${st_cmds[1]}" -n vaultfile "${st_cmds[2]}" \
-  -n vaultfile-pq "${st_cmds[3]}" >/dev/null
+co_args=() st_args=()
+for i in "${!TOOLS[@]}"; do
+  co_args+=(-n "${TOOLS[$i]}" "${co_cmds[$i]}") st_args+=(-n "${TOOLS[$i]}" "${st_cmds[$i]}")
+done
+hyperfine --shell bash --runs "$RUNS" --warmup 1 --export-json "$ROOT/checkout.json" "${co_args[@]}" >/dev/null
+hyperfine --shell bash --runs "$RUNS" --warmup 1 --export-json "$ROOT/status.json" "${st_args[@]}" >/dev/null
 
 python3 - "$ROOT" "$FILES" "$(git --version)" "$(git-crypt --version 2>&1 | head -1)" "$("$VF" --version)" <<'PY' | tee "$ROOT/results.md"
 import json, statistics, sys
 root, files, gitv, gcv, vfv = sys.argv[1:]
 print(f"Corpus: {files} YAML files of 24 values (gen_corpus.py OUT 2000 24). Tools: {gitv}; {gcv}; {vfv}\n")
-print("| step | plain git | git-crypt | vaultfile (X25519) | vaultfile (post-quantum) | vaultfile / git | git-crypt / vaultfile | post-quantum cost per file |")
-print("|---|---|---|---|---|---|---|---|")
+print("| step | plain git | git, no-op filter | git-crypt | vaultfile (X25519) | vaultfile (post-quantum) | vaultfile / git | vaultfile / no-op filter | git-crypt / vaultfile | post-quantum cost per file |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for step, f in (("add + commit", "add"), ("checkout (rm -rf, checkout -- .)", "checkout"), ("status after checkout", "status")):
     r = {x["command"]: statistics.median(x["times"]) for x in json.load(open(f"{root}/{f}.json"))["results"]}
-    g, c, v, q = r["git"], r["git-crypt"], r["vaultfile"], r["vaultfile-pq"]
+    g, n, c, v, q = r["git"], r["git-noop"], r["git-crypt"], r["vaultfile"], r["vaultfile-pq"]
     per_file = (q - v) / int(files) * 1000
-    print(f"| {step} | {g:.2f} s | {c:.2f} s | {v:.2f} s | {q:.2f} s | {v/g:.1f}x | {c/v:.0f}x | {per_file:+.2f} ms |")
+    print(f"| {step} | {g:.2f} s | {n:.2f} s ({n/g:.1f}x) | {c:.2f} s | {v:.2f} s | {q:.2f} s | {v/g:.1f}x | {v/n:.1f}x | {c/v:.0f}x | {per_file:+.2f} ms |")
     if "vaultfile git add" in r:
         a = r["vaultfile git add"]
-        print(f"| add + commit with `vaultfile git add` (X25519) | {g:.2f} s | - | {a:.2f} s | - | {a/g:.1f}x | {c/a:.0f}x | - |")
+        print(f"| add + commit with `vaultfile git add` (X25519) | {g:.2f} s | {n:.2f} s | - | {a:.2f} s | - | {a/g:.1f}x | {a/n:.1f}x | {c/a:.0f}x | - |")
 PY
