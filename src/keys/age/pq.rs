@@ -228,12 +228,14 @@ impl ::age::Identity for Identity {
         let Ok(enc) = <XWing as Kem>::EncappedKey::from_bytes(&enc) else {
             return invalid();
         };
-        if xwing::x25519_share_is_low_order(&self.secret, &enc) {
-            return invalid();
-        }
         // A stanza for another key fails its tag: not an error, the next identity may own
-        // it (age's own X25519 identities behave the same).
-        let file_key = hpke_open::<XWing>(&enc, &self.secret, INFO, &stanza.body).ok()?;
+        // it (age's own X25519 identities behave the same). A share of low order is
+        // malformed (see `xwing`).
+        let file_key = match hpke_open::<XWing>(&enc, &self.secret, INFO, &stanza.body) {
+            Ok(file_key) => file_key,
+            Err(hpke::HpkeError::ValidationError) => return invalid(),
+            Err(_) => return None,
+        };
         let file_key = Zeroizing::new(file_key);
         Some(FileKey::try_init_with_mut(|k| {
             if file_key.len() != k.len() {

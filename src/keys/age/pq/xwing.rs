@@ -11,17 +11,27 @@
 //! The versions are the ones whose ML-KEM matches age 0.12's (one `kem` trait crate in the
 //! tree); newer `hpke` releases carry X-Wing themselves and can replace this file when age
 //! moves to them.
+//!
+//! Decapsulation is the one part not left to the crate: `x_wing::DecapsulationKey` expands
+//! its seed into the ML-KEM-768 and X25519 key pairs at every call (an ML-KEM key
+//! generation and an X25519 base-point multiplication), and a checkout unwraps one key per
+//! file with the same identity. [`PrivateKey`] expands once and keeps the pair; the
+//! decapsulation is then the draft's four steps (section 5.4) over the ML-KEM and X25519
+//! crates, and the tests check it against `x_wing`'s own on random keys and ciphertexts.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use hpke::generic_array::GenericArray;
 use hpke::generic_array::typenum::{Sum, U32, U96, U192, U1024, Unsigned};
 use hpke::kem::SharedSecret;
 use hpke::{Deserializable, HpkeError, Serializable};
 use kem::{Decapsulate, Encapsulate};
+use ml_kem::kem as kem_768;
+use ml_kem::{B32, KemCore, MlKem768, MlKem768Params};
 use rand::{CryptoRng, RngCore};
-use sha3::Shake256;
 use sha3::digest::{ExtendableOutput, Update};
+use sha3::{Sha3_256, Shake256};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 type U1216 = Sum<U1024, U192>;
@@ -30,20 +40,114 @@ type U1120 = Sum<U1024, U96>;
 /// The KEM: X-Wing, as HPKE's MLKEM768-X25519.
 pub struct XWing;
 
-/// An X-Wing secret key: the 32-byte seed the key pair is expanded from.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct PrivateKey([u8; x_wing::DECAPSULATION_KEY_SIZE]);
+/// An X-Wing secret key: the 32-byte seed the key pair is expanded from, and that pair
+/// once it was needed.
+pub struct PrivateKey {
+    seed: [u8; x_wing::DECAPSULATION_KEY_SIZE],
+    expanded: OnceLock<Expanded>,
+}
+
+/// The key pair expanded from a seed (draft-connolly-cfrg-xwing-kem, section 5.2). Both
+/// secret halves wipe themselves when dropped.
+struct Expanded {
+    sk_m: kem_768::DecapsulationKey<MlKem768Params>,
+    sk_x: x25519_dalek::StaticSecret,
+    pk_x: x25519_dalek::PublicKey,
+}
+
+impl Expanded {
+    fn new(seed: &[u8; x_wing::DECAPSULATION_KEY_SIZE]) -> Self {
+        use sha3::digest::XofReader;
+        // SHAKE256 of the seed: the ML-KEM seeds d and z, then the X25519 secret key.
+        let mut xof = Shake256::default().chain(seed).finalize_xof();
+        let mut out = zeroize::Zeroizing::new([0u8; 96]);
+        xof.read(out.as_mut());
+        let d = B32::try_from(&out[..32]).expect("32 bytes");
+        let z = B32::try_from(&out[32..64]).expect("32 bytes");
+        let (sk_m, _) = MlKem768::generate_deterministic(&d, &z);
+        let mut sk_x = [0u8; 32];
+        sk_x.copy_from_slice(&out[64..]);
+        let sk_x = x25519_dalek::StaticSecret::from(sk_x);
+        let pk_x = x25519_dalek::PublicKey::from(&sk_x);
+        Expanded { sk_m, sk_x, pk_x }
+    }
+}
 
 impl PrivateKey {
     fn key(&self) -> x_wing::DecapsulationKey {
-        x_wing::DecapsulationKey::from(self.0)
+        x_wing::DecapsulationKey::from(self.seed)
+    }
+
+    fn expanded(&self) -> &Expanded {
+        self.expanded.get_or_init(|| Expanded::new(&self.seed))
+    }
+
+    /// X-Wing's decapsulation (section 5.4), with the pair expanded once. `None` when the
+    /// ciphertext's X25519 share is of low order (the X25519 shared secret is all zeros):
+    /// X-Wing itself accepts such a share, its secret still holding through ML-KEM, but
+    /// age's specification and its test vectors refuse the stanza as malformed, as for
+    /// X25519 recipients, so vaultfile refuses it too.
+    fn decapsulate(&self, ct: &x_wing::Ciphertext) -> Option<[u8; 32]> {
+        use sha3::Digest;
+        use subtle::ConstantTimeEq;
+        let key = self.expanded();
+        let ct = zeroize::Zeroizing::new(ct.as_bytes());
+        let (ct_m, ct_x) = ct.split_at(ML_KEM_CIPHERTEXT_SIZE);
+        let ct_m = ml_kem::Ciphertext::<MlKem768>::try_from(ct_m).expect("1,088 bytes");
+        let ct_x: [u8; 32] = ct_x.try_into().expect("32 bytes");
+        let Ok(ss_m) = key.sk_m.decapsulate(&ct_m);
+        let ss_x = key
+            .sk_x
+            .diffie_hellman(&x25519_dalek::PublicKey::from(ct_x));
+        if bool::from(ss_x.as_bytes().ct_eq(&[0u8; 32])) {
+            return None;
+        }
+        let ss = Sha3_256::new()
+            .chain_update(ss_m.as_slice())
+            .chain_update(ss_x.as_bytes())
+            .chain_update(ct_x)
+            .chain_update(key.pk_x.as_bytes())
+            .chain_update(X_WING_LABEL)
+            .finalize();
+        Some(ss.into())
     }
 }
+
+/// The combiner's label (section 5.3).
+const X_WING_LABEL: &[u8; 6] = br"\.//^\";
+
+/// An ML-KEM-768 ciphertext's size: the first part of an X-Wing ciphertext.
+const ML_KEM_CIPHERTEXT_SIZE: usize = 1088;
+
+impl Clone for PrivateKey {
+    fn clone(&self) -> Self {
+        PrivateKey {
+            seed: self.seed,
+            expanded: OnceLock::new(),
+        }
+    }
+}
+
+impl Zeroize for PrivateKey {
+    fn zeroize(&mut self) {
+        self.seed.zeroize();
+        // Dropping the pair wipes it.
+        self.expanded.take();
+    }
+}
+
+impl Drop for PrivateKey {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for PrivateKey {}
 
 impl PartialEq for PrivateKey {
     fn eq(&self, other: &Self) -> bool {
         use subtle::ConstantTimeEq;
-        self.0.ct_eq(&other.0).into()
+        self.seed.ct_eq(&other.seed).into()
     }
 }
 impl Eq for PrivateKey {}
@@ -52,7 +156,7 @@ impl Serializable for PrivateKey {
     type OutputSize = U32;
 
     fn write_exact(&self, buf: &mut [u8]) {
-        buf.copy_from_slice(&self.0);
+        buf.copy_from_slice(&self.seed);
     }
 }
 
@@ -61,7 +165,10 @@ impl Deserializable for PrivateKey {
         let seed = encoded
             .try_into()
             .map_err(|_| HpkeError::IncorrectInputLength(32, encoded.len()))?;
-        Ok(PrivateKey(seed))
+        Ok(PrivateKey {
+            seed,
+            expanded: OnceLock::new(),
+        })
     }
 }
 
@@ -121,30 +228,6 @@ impl Deserializable for EncappedKey {
     }
 }
 
-/// Whether `enc`'s X25519 share, with `sk`'s X25519 key, gives the all-zero shared secret
-/// (a share of low order). X-Wing itself accepts such a share, its secret still holding
-/// through ML-KEM; age's specification and its test vectors refuse the stanza as malformed,
-/// as for X25519 recipients, so vaultfile refuses it too.
-pub fn x25519_share_is_low_order(sk: &PrivateKey, enc: &EncappedKey) -> bool {
-    use sha3::digest::XofReader;
-    use subtle::ConstantTimeEq;
-    // X-Wing's key expansion (draft-connolly-cfrg-xwing-kem, section 5.2): SHAKE256 of the
-    // seed gives the ML-KEM seed (64 bytes), then the X25519 secret key (32 bytes).
-    let mut xof = Shake256::default().chain(sk.0).finalize_xof();
-    let mut expanded = zeroize::Zeroizing::new([0u8; 96]);
-    xof.read(expanded.as_mut());
-    let mut sk_x = [0u8; 32];
-    sk_x.copy_from_slice(&expanded[64..]);
-    let ct = enc.0.as_bytes();
-    let mut share = [0u8; 32];
-    share.copy_from_slice(&ct[x_wing::CIPHERTEXT_SIZE - 32..]);
-    let mut shared = x25519_dalek::x25519(sk_x, share);
-    sk_x.zeroize();
-    let zero = shared.ct_eq(&[0u8; 32]).into();
-    shared.zeroize();
-    zero
-}
-
 impl hpke::Kem for XWing {
     type PublicKey = PublicKey;
     type PrivateKey = PrivateKey;
@@ -171,7 +254,10 @@ impl hpke::Kem for XWing {
             .chain(label)
             .chain(32u16.to_be_bytes())
             .finalize_xof_into(&mut seed);
-        let sk = PrivateKey(seed);
+        let sk = PrivateKey {
+            seed,
+            expanded: OnceLock::new(),
+        };
         seed.zeroize();
         let pk = Self::sk_to_pk(&sk);
         (sk, pk)
@@ -186,7 +272,11 @@ impl hpke::Kem for XWing {
         if pk_sender_id.is_some() {
             return Err(HpkeError::DecapError);
         }
-        let Ok(mut ss) = sk_recip.key().decapsulate(&encapped_key.0);
+        // A low-order X25519 share: a validation error, which the identity tells apart
+        // from a stanza for another key (that one fails HPKE's AEAD).
+        let mut ss = sk_recip
+            .decapsulate(&encapped_key.0)
+            .ok_or(HpkeError::ValidationError)?;
         let out = SharedSecret(GenericArray::clone_from_slice(&ss));
         ss.zeroize();
         Ok(out)
@@ -204,5 +294,51 @@ impl hpke::Kem for XWing {
         let out = SharedSecret(GenericArray::clone_from_slice(&ss));
         ss.zeroize();
         Ok((out, EncappedKey(ct)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use hpke::Kem as _;
+    use rand::rngs::OsRng;
+
+    use super::*;
+
+    /// The decapsulation with the pair expanded once gives what `x_wing`'s own gives, on
+    /// random keys and ciphertexts, for the first use of a key and the ones after it (and
+    /// for a clone, which expands again).
+    #[test]
+    fn decapsulation_with_the_pair_kept_matches_x_wing() {
+        for _ in 0..16 {
+            let mut seed = [0u8; 32];
+            OsRng.fill_bytes(&mut seed);
+            let sk = PrivateKey::from_bytes(&seed).unwrap();
+            let pk = XWing::sk_to_pk(&sk);
+            for holder in [&sk, &sk, &sk.clone()] {
+                let Ok((ct, ss)) = pk.0.encapsulate(&mut OsRng);
+                let Ok(reference) = x_wing::DecapsulationKey::from(seed).decapsulate(&ct);
+                assert_eq!(reference, ss);
+                assert_eq!(holder.decapsulate(&ct), Some(ss));
+            }
+            // Another key's ciphertext gives another secret (and HPKE's AEAD then fails).
+            let other = XWing::sk_to_pk(&PrivateKey::from_bytes(&[seed[0] ^ 1; 32]).unwrap());
+            let Ok((ct, ss)) = other.0.encapsulate(&mut OsRng);
+            assert_ne!(sk.decapsulate(&ct), Some(ss));
+        }
+    }
+
+    /// A low-order X25519 share is a validation error from the KEM, which the identity
+    /// reports as a malformed stanza (`pq::tests::a_low_order_x25519_share_is_a_header_error`).
+    #[test]
+    fn a_low_order_share_fails_decapsulation() {
+        let (sk, pk) = XWing::derive_keypair(b"test-only key material");
+        let Ok((ct, _)) = pk.0.encapsulate(&mut OsRng);
+        let mut bytes = ct.as_bytes();
+        bytes[ML_KEM_CIPHERTEXT_SIZE..].fill(0);
+        let ct = EncappedKey(x_wing::Ciphertext::from(&bytes));
+        assert!(matches!(
+            XWing::decap(&sk, None, &ct),
+            Err(HpkeError::ValidationError)
+        ));
     }
 }
