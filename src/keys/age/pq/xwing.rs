@@ -327,6 +327,18 @@ mod tests {
         }
     }
 
+    /// Wiping a key clears its seed and drops the expanded pair (whose halves wipe
+    /// themselves); `Drop` wipes the same way.
+    #[test]
+    fn zeroize_wipes_the_seed_and_the_expanded_pair() {
+        let (mut sk, _) = XWing::derive_keypair(b"test-only key material");
+        sk.expanded();
+        assert!(sk.expanded.get().is_some());
+        sk.zeroize();
+        assert_eq!(sk.seed, [0u8; 32]);
+        assert!(sk.expanded.get().is_none());
+    }
+
     /// A low-order X25519 share is a validation error from the KEM, which the identity
     /// reports as a malformed stanza (`pq::tests::a_low_order_x25519_share_is_a_header_error`).
     #[test]
