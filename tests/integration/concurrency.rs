@@ -583,6 +583,49 @@ fn vaultfile_git_add_wraps_many_keys_at_once_and_git_add_reuses_them() {
     );
     r.git(&r.dir, &["commit", "-qm", "f05 and z"], &[]);
 
+    // `git stash` (as `git commit -a`) cleans each changed file one at a time, each waiting
+    // for its key service, then puts back the committed versions (smudges, which git lets
+    // the filter answer later, side by side). Staged first with `vaultfile git add -u` (its requests
+    // made side by side), nothing is left for it to clean: only the smudges ask.
+    let change = || {
+        for n in 6..9 {
+            std::fs::write(r.dir.join(format!("secrets/f{n:02}.yaml")), plain(210 + n)).unwrap();
+        }
+    };
+    let stash = || {
+        let decrypt = count("decrypt");
+        let out = r.git(&r.dir, &["stash", "-q"], &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(r.git(&r.dir, &["status", "--porcelain"], &[]).stdout, b"");
+        count("decrypt") - decrypt
+    };
+    change();
+    let alone = stash();
+    r.git(&r.dir, &["stash", "drop", "-q"], &[]);
+    change();
+    let (encrypt, decrypt) = (count("encrypt"), count("decrypt"));
+    sub(&["-u"]);
+    assert_eq!(
+        (count("encrypt") - encrypt, count("decrypt") - decrypt),
+        (0, 3)
+    );
+    let staged_first = stash();
+    // Alone: at least one request per clean (git 2.47 cleans each file twice, in two
+    // processes: 9 requests); staged first: the three smudges only.
+    assert!(alone >= 6, "git stash alone: {alone} requests");
+    assert_eq!(staged_first, 3, "git stash after vaultfile git add -u");
+    let out = r.git(&r.dir, &["stash", "pop", "-q", "--index"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(r.dir.join("secrets/f07.yaml")).unwrap(),
+        plain(217)
+    );
+    assert_eq!(
+        staged(),
+        "secrets/f06.yaml\nsecrets/f07.yaml\nsecrets/f08.yaml\n"
+    );
+    r.git(&r.dir, &["commit", "-qm", "f06 to f08"], &[]);
+
     // A file that cannot be encrypted: each is named, the same error one at a time, and
     // nothing is staged.
     std::fs::write(r.dir.join("secrets/bad1.yaml"), "a: [unclosed\n").unwrap();
