@@ -30,9 +30,10 @@ pub(super) fn analyse(text: &str, options: ParseOptions) -> Option<Analysis> {
     chunk(text, 0..text.len(), options)
 }
 
-/// Reads `text` in up to `pieces` pieces of at least `min_len` bytes on every core, each starting at a
-/// line that begins with a key at column 0. `None` when a piece is refused, or holds the
-/// metadata key but is not the last (the caller then reads the text in one go).
+/// Reads `text` in up to `pieces` pieces of at least `min_len` bytes, on every core, each
+/// starting at a line that begins with a key at column 0. `None` when a piece is refused,
+/// or holds the metadata key but is not the last (the caller then reads the text in one
+/// go).
 ///
 /// Gives exactly what one pass gives. Every line of the fast path's subset stands alone
 /// (values, quoted scalars and comments end at the line break; anything else is refused),
