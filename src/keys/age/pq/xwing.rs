@@ -16,8 +16,9 @@
 //! its seed into the ML-KEM-768 and X25519 key pairs at every call (an ML-KEM key
 //! generation and an X25519 base-point multiplication), and a checkout unwraps one key per
 //! file with the same identity. [`PrivateKey`] expands once and keeps the pair; the
-//! decapsulation is then the draft's four steps (section 5.4) over the ML-KEM and X25519
-//! crates, and the tests check it against `x_wing`'s own on random keys and ciphertexts.
+//! decapsulation is then the draft's four steps (ML-KEM decapsulation, the X25519
+//! exchange, the SHA3-256 combiner) over the ML-KEM and X25519 crates, and the tests check
+//! it against `x_wing`'s own on random keys and ciphertexts.
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -62,12 +63,15 @@ impl Expanded {
         let mut xof = Shake256::default().chain(seed).finalize_xof();
         let mut out = zeroize::Zeroizing::new([0u8; 96]);
         xof.read(out.as_mut());
-        let d = B32::try_from(&out[..32]).expect("32 bytes");
-        let z = B32::try_from(&out[32..64]).expect("32 bytes");
+        let mut d = B32::try_from(&out[..32]).expect("32 bytes");
+        let mut z = B32::try_from(&out[32..64]).expect("32 bytes");
         let (sk_m, _) = MlKem768::generate_deterministic(&d, &z);
-        let mut sk_x = [0u8; 32];
-        sk_x.copy_from_slice(&out[64..]);
-        let sk_x = x25519_dalek::StaticSecret::from(sk_x);
+        d.zeroize();
+        z.zeroize();
+        let mut bytes = [0u8; 32];
+        bytes.copy_from_slice(&out[64..]);
+        let sk_x = x25519_dalek::StaticSecret::from(bytes);
+        bytes.zeroize();
         let pk_x = x25519_dalek::PublicKey::from(&sk_x);
         Expanded { sk_m, sk_x, pk_x }
     }
@@ -82,7 +86,7 @@ impl PrivateKey {
         self.expanded.get_or_init(|| Expanded::new(&self.seed))
     }
 
-    /// X-Wing's decapsulation (section 5.4), with the pair expanded once. `None` when the
+    /// X-Wing's decapsulation (the draft's `Decapsulate`), with the pair expanded once. `None` when the
     /// ciphertext's X25519 share is of low order (the X25519 shared secret is all zeros):
     /// X-Wing itself accepts such a share, its secret still holding through ML-KEM, but
     /// age's specification and its test vectors refuse the stanza as malformed, as for
@@ -95,11 +99,12 @@ impl PrivateKey {
         let (ct_m, ct_x) = ct.split_at(ML_KEM_CIPHERTEXT_SIZE);
         let ct_m = ml_kem::Ciphertext::<MlKem768>::try_from(ct_m).expect("1,088 bytes");
         let ct_x: [u8; 32] = ct_x.try_into().expect("32 bytes");
-        let Ok(ss_m) = key.sk_m.decapsulate(&ct_m);
+        let Ok(mut ss_m) = key.sk_m.decapsulate(&ct_m);
         let ss_x = key
             .sk_x
             .diffie_hellman(&x25519_dalek::PublicKey::from(ct_x));
         if bool::from(ss_x.as_bytes().ct_eq(&[0u8; 32])) {
+            ss_m.zeroize();
             return None;
         }
         let ss = Sha3_256::new()
@@ -109,11 +114,12 @@ impl PrivateKey {
             .chain_update(key.pk_x.as_bytes())
             .chain_update(X_WING_LABEL)
             .finalize();
+        ss_m.zeroize();
         Some(ss.into())
     }
 }
 
-/// The combiner's label (section 5.3).
+/// The label of X-Wing's combiner.
 const X_WING_LABEL: &[u8; 6] = br"\.//^\";
 
 /// An ML-KEM-768 ciphertext's size: the first part of an X-Wing ciphertext.
