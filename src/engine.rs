@@ -687,15 +687,9 @@ pub fn open(
     text: &str,
     identities: &[Box<dyn Identity>],
 ) -> Result<Opened, DecryptError> {
-    let Parsed {
-        doc,
-        opened,
-        meta_span,
-        rules,
-    } = open_unverified(store, text, identities)?;
-    let Opened { metadata, key } = &opened;
-    verify(store, text, &doc, metadata, &meta_span, &rules, key)?;
-    Ok(opened)
+    let parsed = open_unverified(store, text, identities)?;
+    parsed.verify(store, text)?;
+    Ok(parsed.opened)
 }
 
 /// An encrypted text parsed and its data key unwrapped: its MAC is still to be checked.
@@ -704,6 +698,30 @@ struct Parsed {
     opened: Opened,
     meta_span: Range<usize>,
     rules: Rules,
+}
+
+impl Parsed {
+    /// Checks the MAC ([`verify`]) and returns which leaves are encrypted.
+    fn verify(&self, store: &dyn Store, text: &str) -> Result<Vec<bool>, DecryptError> {
+        let Opened { metadata, key } = &self.opened;
+        verify(
+            store,
+            text,
+            &self.doc,
+            metadata,
+            &self.meta_span,
+            &self.rules,
+            key,
+        )
+    }
+}
+
+/// The file's selection rules, compiled.
+fn compiled_rules(metadata: &Metadata) -> Result<Rules, DecryptError> {
+    metadata
+        .rules
+        .compile()
+        .map_err(|e| DecryptError::BadMetadata(e.to_string()))
 }
 
 /// Parses `text` and unwraps its data key; [`verify`] must pass before any of its values
@@ -716,10 +734,7 @@ fn open_unverified(
     let doc = store.parse(text, ParseOptions::default())?;
     let (metadata, meta_span) = read_metadata(&doc, text)?;
     let key = unwrap_key(&metadata, identities)?;
-    let rules = metadata
-        .rules
-        .compile()
-        .map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
+    let rules = compiled_rules(&metadata)?;
     Ok(Parsed {
         doc,
         opened: Opened { metadata, key },
@@ -741,10 +756,7 @@ pub fn inspect(store: &dyn Store, text: &str) -> Result<Metadata, DecryptError> 
 pub fn check_sealed(store: &dyn Store, text: &str) -> Result<Metadata, DecryptError> {
     let doc = store.parse(text, ParseOptions::default())?;
     let (metadata, _) = read_metadata(&doc, text)?;
-    let rules = metadata
-        .rules
-        .compile()
-        .map_err(|e| DecryptError::BadMetadata(e.to_string()))?;
+    let rules = compiled_rules(&metadata)?;
     let mut hits = RuleHits::default();
     for l in doc.leaves.iter() {
         let sel = l.kind != ScalarKind::Null && rules.selects(l.path, &mut hits);
@@ -783,14 +795,9 @@ pub fn decrypt_to(
     out: &mut dyn Write,
 ) -> Result<Opened, DecryptError> {
     check_len(text.len()).map_err(|_| DecryptError::TooLarge)?;
-    let Parsed {
-        doc,
-        opened,
-        meta_span,
-        rules,
-    } = open_unverified(store, text, identities)?;
-    let cipher = ValueCipher::new(&opened.key);
-    let leaves = &doc.leaves;
+    let parsed = open_unverified(store, text, identities)?;
+    let cipher = ValueCipher::new(&parsed.opened.key);
+    let leaves = &parsed.doc.leaves;
     let n = leaves.len();
     // A piece of the output: the text from the end of the leaf before `p`'s first (or the
     // start) to the end of its last, with its selected values decrypted. Each thread
@@ -845,15 +852,15 @@ pub fn decrypt_to(
                 .collect()
         }
     };
-    let meta = &opened.metadata;
+    let meta = &parsed.opened.metadata;
     // Nothing is written before the MAC is verified. For a large file the first wave is
     // decrypted meanwhile, on the other threads: reading every byte for the MAC is a
     // tenth of the time, and would otherwise leave every core but one idle.
     let (selected, first) = if meta.version != 1 && n >= PARALLEL_THRESHOLD {
         let (intact, selected) = rayon::join(
-            || verify_text(text, &meta_span, &meta.mac, &opened.key),
+            || verify_text(text, &parsed.meta_span, &meta.mac, &parsed.opened.key),
             || {
-                select(store, text, &doc, &rules, None).map(|selected| {
+                select(store, text, &parsed.doc, &parsed.rules, None).map(|selected| {
                     let first = wave(&selected, 0);
                     (selected, first)
                 })
@@ -867,7 +874,7 @@ pub fn decrypt_to(
         }
         selected
     } else {
-        let selected = verify(store, text, &doc, meta, &meta_span, &rules, &opened.key)?;
+        let selected = parsed.verify(store, text)?;
         let first = wave(&selected, 0);
         (selected, first)
     };
@@ -882,9 +889,9 @@ pub fn decrypt_to(
     }
     // The metadata block is always after every leaf.
     let pos = if n == 0 { 0 } else { leaves.span(n - 1).end };
-    write(&text[pos..meta_span.start])?;
-    write(&text[meta_span.end..])?;
-    Ok(opened)
+    write(&text[pos..parsed.meta_span.start])?;
+    write(&text[parsed.meta_span.end..])?;
+    Ok(parsed.opened)
 }
 
 /// Encrypts a binary file: the whole content becomes one value (see [`format::binary`]).

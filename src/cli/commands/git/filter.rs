@@ -709,9 +709,10 @@ impl Filter for GitFilter<'_> {
         // turn. Said once, when it has cost about a second.
         if !self.hinted && self.cleans.waiting(SLOW_CLEANS_HINT) {
             self.hinted = true;
-            self.ui.hint(
-                "git hands vaultfile one file at a time, so each new file waits for its key service in turn; `vaultfile git add PATHSPEC…` stages the same files, 16 at a time",
-            );
+            self.ui.hint(&format!(
+                "git hands vaultfile one file at a time, so each new file waits for its key service in turn; `vaultfile git add PATHSPEC…` stages the same files, {} at a time",
+                self.jobs
+            ));
         }
         cleaned.map_err(|e| {
             // Through the Ui: coloured like every other error when git's stderr is a
